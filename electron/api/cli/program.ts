@@ -1,0 +1,295 @@
+/**
+ * fspbx-nat: the wizard's operations for scripts and tests. Every command is
+ * one contract operation; --json prints its value, failures print one line
+ * and exit non-zero.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { contract, type InputArg, type OpName, type Output, type Progress } from '../contract';
+import { createDispatcher } from '../dispatcher';
+import type { AppError, Result } from '../errors';
+import { createHandlers, type HandlerEnv } from '../handlers';
+import { formatCheck, formatDoctor, formatError, formatInfo, formatLan } from './format';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Whole standard input, for secrets passed with --password-stdin. */
+  readStdin: () => Promise<string>;
+  /** Starts browser mode and resolves when it stops. */
+  browser?: (options: { port: number; dataDir: string }) => Promise<number>;
+}
+
+interface GlobalOptions {
+  json?: boolean;
+  dataDir: string;
+}
+
+type Formatter<K extends OpName> = (value: Output<K>) => string;
+
+const USAGE_CODES: ReadonlySet<AppError['code']> = new Set(['invalid_input', 'unknown_operation']);
+
+export function exitCodeFor(error: AppError): number {
+  if (error.code === 'cancelled') return EXIT.interrupted;
+  return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
+}
+
+export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv, defaultDataDir: string) {
+  let exitCode: number = EXIT.ok;
+  const program = new Command();
+
+  program
+    .name('fspbx-nat')
+    .description(
+      'FS PBX NAT Wizard: put an FS PBX server behind a MikroTik router safely.\n' +
+        'Plan, snapshot, apply, verify and roll back, from the command line.',
+    )
+    .option('--json', 'print the result as JSON (for scripts)')
+    .option('--data-dir <folder>', 'where sites, runs and snapshots are kept', defaultDataDir)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (t) => io.out(t.replace(/\n$/, '')), writeErr: (t) => io.err(t.replace(/\n$/, '')) })
+    .exitOverride();
+
+  async function run<K extends OpName>(op: K, input: InputArg<K>, format: Formatter<K>, onProgress?: (e: Progress<K>) => void) {
+    const globals = program.opts<GlobalOptions>();
+    const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
+      error: (message, detail) => io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`),
+    });
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    try {
+      const result = (await dispatcher.call(op, input, {
+        signal: controller.signal,
+        progress: (event) => {
+          if (!globals.json) onProgress?.(event as Progress<K>);
+        },
+      })) as Result<Output<K>>;
+      if (globals.json) io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
+      if (result.ok) {
+        if (!globals.json) io.out(format(result.value));
+      } else {
+        io.err(formatError(result.error));
+        exitCode = exitCodeFor(result.error);
+      }
+    } finally {
+      process.removeListener('SIGINT', stop);
+    }
+  }
+
+  const json: Formatter<OpName> = (value) => JSON.stringify(value, null, 2);
+
+  program
+    .command('info')
+    .description(contract['app.info'].summary)
+    .action(() => run('app.info', {}, formatInfo));
+
+  program
+    .command('doctor')
+    .description(contract['app.doctor'].summary)
+    .action(async () => {
+      // Checks stream as they finish; the summary line closes the list.
+      await run('app.doctor', {}, (r) => `overall: ${r.status}`, (check) => io.out(formatCheck(check)));
+    });
+
+  program
+    .command('lan')
+    .description(contract['lan.detect'].summary)
+    .action(() => run('lan.detect', {}, formatLan));
+
+  program
+    .command('discover')
+    .description(contract.discover.summary)
+    .addOption(new Option('--seconds <n>', 'how long to listen for routers').argParser(Number).default(5))
+    .addOption(
+      new Option('--ssh-port <port...>', 'SSH ports to sweep (default 22)').argParser((v, prev: number[] = []) => [
+        ...prev,
+        Number(v),
+      ]),
+    )
+    .action((opts: { seconds: number; sshPort?: number[] }) =>
+      run('discover', { seconds: opts.seconds, sshPorts: opts.sshPort ?? [22] }, json, (event) => {
+        if (event.kind === 'router') io.err(`router: ${event.router.identity} ${event.router.ipv4 ?? ''}`);
+        if (event.kind === 'ssh-host') io.err(`ssh:    ${event.host.address}:${event.host.port} ${event.host.banner}`);
+      }),
+    );
+
+  const secretOptions = (cmd: Command) =>
+    cmd
+      .option('--password-env <VAR>', 'read the password from this environment variable')
+      .option('--password-stdin', 'read the password from standard input');
+
+  async function password(opts: { passwordEnv?: string; passwordStdin?: boolean }): Promise<string> {
+    if (opts.passwordEnv) return io.env[opts.passwordEnv] ?? '';
+    if (opts.passwordStdin) return (await io.readStdin()).replace(/\r?\n$/, '');
+    return '';
+  }
+
+  const router = program.command('router').description('Work with the MikroTik router.');
+  secretOptions(
+    router
+      .command('read')
+      .description(contract['router.read'].summary)
+      .requiredOption('--host <address>', "the router's LAN address")
+      .requiredOption('--user <name>', 'RouterOS user')
+      .option('--plain-api', 'use the unencrypted API on 8728 (the password crosses the LAN in clear)')
+      .option('--port <port>', 'API port', Number)
+      .option('--fingerprint <sha256>', 'the API-SSL certificate fingerprint accepted earlier'),
+  ).action(
+    async (opts: {
+      host: string;
+      user: string;
+      plainApi?: boolean;
+      port?: number;
+      fingerprint?: string;
+      passwordEnv?: string;
+      passwordStdin?: boolean;
+    }) => {
+      await run(
+        'router.read',
+        {
+          host: opts.host,
+          username: opts.user,
+          password: await password(opts),
+          tls: !opts.plainApi,
+          ...(opts.port === undefined ? {} : { port: opts.port }),
+          ...(opts.fingerprint === undefined ? {} : { fingerprint: opts.fingerprint }),
+        },
+        json,
+      );
+    },
+  );
+
+  const pbx = program.command('pbx').description('Work with the FS PBX server.');
+  secretOptions(
+    pbx
+      .command('read')
+      .description(contract['pbx.read'].summary)
+      .requiredOption('--host <address>', "the PBX's LAN address")
+      .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
+      .option('--port <port>', 'SSH port', Number, 22)
+      .option('--key <file>', 'private key file instead of a password')
+      .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier'),
+  ).action(
+    async (opts: {
+      host: string;
+      user: string;
+      port: number;
+      key?: string;
+      hostKey?: string;
+      passwordEnv?: string;
+      passwordStdin?: boolean;
+    }) => {
+      const auth = opts.key
+        ? { kind: 'key' as const, privateKey: await readFile(opts.key, 'utf8') }
+        : { kind: 'password' as const, password: await password(opts) };
+      await run(
+        'pbx.read',
+        {
+          host: opts.host,
+          port: opts.port,
+          username: opts.user,
+          auth,
+          ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
+        },
+        json,
+      );
+    },
+  );
+
+  program
+    .command('plan')
+    .description(contract['site.plan'].summary)
+    .argument('<site.json>', 'site inputs: router, pbx, trunks, phones, options')
+    .action(async (file: string) => {
+      let inputs: unknown;
+      try {
+        inputs = JSON.parse(await readFile(file, 'utf8'));
+      } catch (caught) {
+        io.err(formatError({ code: 'invalid_input', message: `Cannot read ${file}: ${(caught as Error).message}` }));
+        exitCode = EXIT.usage;
+        return;
+      }
+      await run('site.plan', inputs as InputArg<'site.plan'>, json);
+    });
+
+  const runCommand = (name: string, op: 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.apply') =>
+    program
+      .command(name)
+      .description(contract[op].summary)
+      .requiredOption('--run <id>', 'the run id printed by plan')
+      .option('--yes', 'do it without asking (required: this changes the router or the PBX)')
+      .action(async (opts: { run: string; yes?: boolean }) => {
+        if (contract[op].changesSites && !opts.yes) {
+          io.err(`fspbx-nat: ${name} changes the customer's router or PBX; review the plan, then add --yes.`);
+          exitCode = EXIT.usage;
+          return;
+        }
+        await run(op, { runId: opts.run }, json);
+      });
+  runCommand('apply', 'site.apply');
+  runCommand('verify', 'site.verify');
+  runCommand('confirm', 'site.confirm');
+
+  program
+    .command('rollback')
+    .description(contract['rollback.plan'].summary + ' Apply it with `rollback-apply`.')
+    .requiredOption('--snapshot <id>', 'the snapshot to return to')
+    .addOption(new Option('--only <side>', 'roll back one side only').choices(['router', 'pbx']))
+    .action((opts: { snapshot: string; only?: 'router' | 'pbx' }) =>
+      run('rollback.plan', { snapshotId: opts.snapshot, sides: opts.only ? [opts.only] : ['router', 'pbx'] }, json),
+    );
+  runCommand('rollback-apply', 'rollback.apply');
+
+  program
+    .command('history')
+    .description(contract['history.list'].summary)
+    .option('--site <id>', 'one site only')
+    .action((opts: { site?: string }) => run('history.list', opts.site ? { siteId: opts.site } : {}, json));
+
+  program
+    .command('export')
+    .description(contract['bundle.export'].summary)
+    .requiredOption('--run <id>', 'the run to export')
+    .requiredOption('--out <file.zip>', 'where to write the bundle')
+    .action((opts: { run: string; out: string }) => run('bundle.export', { runId: opts.run, path: opts.out }, json));
+
+  program
+    .command('import')
+    .description(contract['bundle.import'].summary)
+    .argument('<bundle.zip>')
+    .action((file: string) => run('bundle.import', { path: file }, json));
+
+  program
+    .command('browser')
+    .description('Run the wizard in a web browser on this machine (no Electron needed); prints the address to open.')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', Number, 0)
+    .action(async (opts: { port: number }) => {
+      if (!io.browser) {
+        io.err('fspbx-nat: browser mode is not available in this build.');
+        exitCode = EXIT.failed;
+        return;
+      }
+      exitCode = await io.browser({ port: opts.port, dataDir: program.opts<GlobalOptions>().dataDir });
+    });
+
+  return {
+    program,
+    /** Parses argv (without node and script) and runs the command; resolves to the exit code. */
+    async main(argv: string[]): Promise<number> {
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+      } catch (caught) {
+        if (caught instanceof CommanderError) {
+          if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version') return EXIT.ok;
+          return EXIT.usage;
+        }
+        throw caught;
+      }
+      return exitCode;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { constants } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { detectLan } from '../../lan';
+import type { Handler } from '../dispatcher';
+import type { CheckStatus, DoctorCheck } from '../types';
+import type { HandlerEnv } from './env';
+
+const MIN_NODE = [20, 19];
+
+function nodeIsRecentEnough(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > MIN_NODE[0]! || (major === MIN_NODE[0]! && minor >= MIN_NODE[1]!);
+}
+
+async function checkDataDir(dir: string): Promise<DoctorCheck> {
+  const title = 'Data folder';
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await access(dir, constants.W_OK);
+    const probe = join(dir, `.probe-${process.pid}`);
+    await writeFile(probe, 'ok', { mode: 0o600 });
+    await rm(probe);
+    return { id: 'data-dir', title, status: 'pass', summary: `Snapshots and history are kept in ${dir}.` };
+  } catch (caught) {
+    return {
+      id: 'data-dir',
+      title,
+      status: 'fail',
+      summary: `Cannot write to ${dir}: ${(caught as Error).message}`,
+      fix: 'Choose another folder with --data-dir, or fix the folder permissions.',
+    };
+  }
+}
+
+export function appHandlers(env: HandlerEnv): { 'app.info': Handler<'app.info'>; 'app.doctor': Handler<'app.doctor'> } {
+  return {
+    'app.info': async () => ({
+      name: env.appName,
+      version: env.version,
+      frontEnd: env.frontEnd,
+      platform: `${process.platform}-${process.arch}`,
+      dataDir: env.dataDir,
+      runtime: env.runtime,
+    }),
+
+    'app.doctor': async (_input, { progress, signal }) => {
+      const checks: DoctorCheck[] = [];
+      const report = (check: DoctorCheck) => {
+        checks.push(check);
+        progress(check);
+      };
+
+      report(
+        nodeIsRecentEnough(env.runtime.node)
+          ? { id: 'runtime', title: 'Runtime', status: 'pass', summary: `Node ${env.runtime.node}.` }
+          : {
+              id: 'runtime',
+              title: 'Runtime',
+              status: 'fail',
+              summary: `Node ${env.runtime.node} is too old.`,
+              fix: `Install Node ${MIN_NODE.join('.')} or newer.`,
+            },
+      );
+      if (signal.aborted) return { checks, status: worst(checks) };
+
+      report(await checkDataDir(env.dataDir));
+      if (signal.aborted) return { checks, status: worst(checks) };
+
+      const lan = await detectLan();
+      const likely = lan.interfaces.find((i) => i.likelyLan);
+      report(
+        likely
+          ? { id: 'lan', title: 'Network', status: 'pass', summary: `${likely.name} ${likely.address} on ${likely.subnet}.` }
+          : {
+              id: 'lan',
+              title: 'Network',
+              status: lan.interfaces.length === 0 ? 'fail' : 'warn',
+              summary: lan.reasoning,
+              fix: 'Plug the laptop into the customer LAN (or its Wi-Fi) and check again.',
+            },
+      );
+      report(
+        lan.defaultGateway
+          ? {
+              id: 'gateway',
+              title: 'Default gateway',
+              status: 'pass',
+              summary: `${lan.defaultGateway.address} via ${lan.defaultGateway.interface}: probably the router.`,
+            }
+          : {
+              id: 'gateway',
+              title: 'Default gateway',
+              status: 'warn',
+              summary: 'No default route: the router will have to be found by scanning.',
+            },
+      );
+
+      const secrets = env.secretStorage();
+      report(
+        secrets.available
+          ? { id: 'secrets', title: 'Password storage', status: 'pass', summary: secrets.why }
+          : {
+              id: 'secrets',
+              title: 'Password storage',
+              status: 'warn',
+              summary: secrets.why,
+              fix: 'Passwords will be asked each time; nothing is written in clear text.',
+            },
+      );
+      return { checks, status: worst(checks) };
+    },
+  };
+}
+
+function worst(checks: DoctorCheck[]): CheckStatus {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'warn')) return 'warn';
+  return 'pass';
+}

@@ -1,0 +1,12 @@
+import type { FrontEnd } from '../types';
+
+/** What handlers need from the front end that hosts them. */
+export interface HandlerEnv {
+  frontEnd: FrontEnd;
+  appName: string;
+  version: string;
+  dataDir: string;
+  runtime: { node: string; electron?: string; chrome?: string };
+  /** Whether remembered passwords can be encrypted by the OS (Electron safeStorage). */
+  secretStorage: () => { available: boolean; why: string };
+}

@@ -1,0 +1,141 @@
+/**
+ * Runtime schemas of the values that cross the contract boundary. Pure: no
+ * Node modules, so the same checks can run anywhere the contract is loaded.
+ */
+import { z } from 'zod';
+
+const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`);
+
+export function isIPv4(text: string): boolean {
+  return IPV4.test(text);
+}
+
+export function isIPv4Cidr(text: string): boolean {
+  const [address, prefix, ...rest] = text.split('/');
+  if (rest.length > 0 || address === undefined || !isIPv4(address)) return false;
+  if (prefix === undefined) return true;
+  return /^(3[0-2]|[12]?\d)$/.test(prefix);
+}
+
+/** A hostname as RFC 1123 allows it; anything else is refused before it reaches a socket. */
+export function isHostname(text: string): boolean {
+  if (text.length === 0 || text.length > 253) return false;
+  const labels = text.split('.');
+  // An all-digit last label is a mistyped IPv4 address, not a name.
+  if (/^\d+$/.test(labels[labels.length - 1] ?? '')) return false;
+  return labels.every((label) => /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(label));
+}
+
+export const ipv4 = z
+  .string()
+  .trim()
+  .refine(isIPv4, { message: 'Enter an IPv4 address such as 192.0.2.10.' });
+
+export const ipv4OrCidr = z
+  .string()
+  .trim()
+  .refine(isIPv4Cidr, { message: 'Enter an IPv4 address or a range such as 198.51.100.0/24.' });
+
+export const host = z
+  .string()
+  .trim()
+  .refine((v) => isIPv4(v) || isHostname(v), {
+    message: 'Enter the IPv4 address (or host name) of the device.',
+  });
+
+export const port = z.number().int().min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
+
+/** Labels typed by the technician; printable text only, so they are safe in logs and reports. */
+export const label = z
+  .string()
+  .trim()
+  .min(1, 'Give it a name.')
+  .max(64, 'Keep the name under 64 characters.')
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'The name has control characters.' });
+
+export const username = z
+  .string()
+  .min(1, 'Enter the user name.')
+  .max(128, 'That user name is too long.')
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'The user name has control characters.' });
+
+export const secret = z.string().max(1024, 'That secret is too long.');
+
+export const sha256Fingerprint = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$|^[0-9a-fA-F]{64}$/, 'A SHA-256 fingerprint was expected.');
+
+export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An identifier of letters, digits, - or _ was expected.');
+
+export const routerTarget = z
+  .object({
+    host,
+    /** API-SSL (8729) unless the technician accepts plain 8728 with a warning. */
+    tls: z.boolean().default(true),
+    port: port.optional(),
+    username,
+    password: secret,
+    /** The certificate fingerprint the technician accepted earlier, if any. */
+    fingerprint: sha256Fingerprint.optional(),
+  })
+  .strict();
+
+export const sshAuth = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('password'), password: secret }).strict(),
+  z
+    .object({
+      kind: z.literal('key'),
+      privateKey: z.string().min(1).max(64 * 1024),
+      passphrase: secret.optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('agent') }).strict(),
+]);
+
+export const pbxTarget = z
+  .object({
+    host,
+    port: port.default(22),
+    username,
+    auth: sshAuth,
+    /** For a non-root user whose sudo asks for a password. */
+    sudoPassword: secret.optional(),
+    hostKey: sha256Fingerprint.optional(),
+  })
+  .strict();
+
+export const peer = z.object({ name: label, address: ipv4OrCidr }).strict();
+
+export const siteOptions = z
+  .object({
+    webGui: z.boolean().default(false),
+    hairpin: z.boolean().default(false),
+    /** proxy = Proxy Media; default = the PBX's default media handling; leave = do not touch extensions. */
+    mediaMode: z.enum(['proxy', 'default', 'leave']).default('proxy'),
+    /** Extensions to change; empty means "those with bypass media". */
+    extensions: z.array(z.string().max(64)).max(5000).default([]),
+    revertMinutes: z.number().int().min(1).max(60).default(5),
+    /** Forwards open to any source address; refused unless explicitly accepted. */
+    allowAnySource: z.boolean().default(false),
+    publicIp: ipv4.optional(),
+  })
+  .strict();
+
+export const siteInputs = z
+  .object({
+    router: routerTarget,
+    pbx: pbxTarget,
+    trunks: z.array(peer).max(256),
+    phones: z.array(peer).max(1024),
+    options: siteOptions,
+  })
+  .strict();
+
+export type RouterTarget = z.infer<typeof routerTarget>;
+export type PbxTarget = z.infer<typeof pbxTarget>;
+export type SiteInputs = z.infer<typeof siteInputs>;
+export type SiteOptions = z.infer<typeof siteOptions>;
+export type Peer = z.infer<typeof peer>;

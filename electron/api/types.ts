@@ -1,0 +1,193 @@
+/**
+ * The shapes that handlers return and progress events carry. Types only:
+ * the renderer imports these, never code from electron/.
+ */
+export type FrontEnd = 'electron' | 'browser' | 'cli';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  frontEnd: FrontEnd;
+  platform: string;
+  /** Where sites, runs and snapshots are kept. */
+  dataDir: string;
+  runtime: { node: string; electron?: string; chrome?: string };
+}
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was found, in a technician's words. */
+  summary: string;
+  /** What to do about it, when status is not pass. */
+  fix?: string;
+}
+
+export interface DoctorReport {
+  checks: DoctorCheck[];
+  status: CheckStatus;
+}
+
+export interface LanInterface {
+  name: string;
+  address: string;
+  netmask: string;
+  /** CIDR of the subnet, e.g. 192.168.88.0/24. */
+  subnet: string;
+  prefix: number;
+  broadcast: string;
+  mac: string;
+  /** The interface that carries the default route, or the best guess at the customer LAN. */
+  likelyLan: boolean;
+}
+
+export interface LanFacts {
+  interfaces: LanInterface[];
+  defaultGateway?: { address: string; interface: string };
+  /** Why the likely LAN was chosen, shown to the technician. */
+  reasoning: string;
+}
+
+export interface MndpNeighbour {
+  mac: string;
+  identity: string;
+  version?: string;
+  platform?: string;
+  board?: string;
+  ipv4?: string;
+  interfaceName?: string;
+  /** Platform says MikroTik: a RouterOS device, not another MNDP speaker. */
+  isMikrotik: boolean;
+  /** The laptop interface the reply arrived on. */
+  seenOn: string;
+}
+
+export interface SshCandidate {
+  address: string;
+  port: number;
+  banner: string;
+}
+
+export interface DiscoverResult {
+  lan: LanFacts;
+  routers: MndpNeighbour[];
+  sshHosts: SshCandidate[];
+  /** Packets that were not valid MNDP and were skipped. */
+  skippedPackets: number;
+}
+
+export type DiscoverProgress =
+  | { kind: 'lan'; lan: LanFacts }
+  | { kind: 'router'; router: MndpNeighbour }
+  | { kind: 'ssh-host'; host: SshCandidate }
+  | { kind: 'sweep'; scanned: number; total: number };
+
+export type Target = 'router' | 'pbx';
+
+/** Every change, router or PBX, has this one shape. */
+export interface Change {
+  id: string;
+  target: Target;
+  /** Where it applies: a RouterOS menu path or a PBX table/file/setting. */
+  path: string;
+  action: 'add' | 'set' | 'remove';
+  before: Record<string, string | null> | null;
+  after: Record<string, string | null> | null;
+  /** Why the wizard makes this change, in a technician's words. */
+  reason: string;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  target?: Target;
+}
+
+export interface Plan {
+  changes: Change[];
+  warnings: Warning[];
+  /** Facts the plan relies on (public IP, RTP range…), shown on the review screen. */
+  facts: Record<string, string>;
+}
+
+export interface RouterSummary {
+  identity: string;
+  version: string;
+  board: string;
+  wanAddresses: string[];
+  /** Certificate fingerprint of API-SSL, to pin. */
+  fingerprint?: string;
+  canWrite: boolean;
+}
+
+export interface PbxSummary {
+  kind: 'fspbx' | 'fusionpbx' | 'not-a-pbx';
+  hostname: string;
+  fspbxVersion?: string;
+  freeswitchVersion?: string;
+  switchname?: string;
+  hostKey: string;
+}
+
+export type RunStatus =
+  | 'planned'
+  | 'applying'
+  | 'applied'
+  | 'verified'
+  | 'confirmed'
+  | 'failed'
+  | 'rolled-back'
+  | 'interrupted';
+
+export interface RunSummary {
+  runId: string;
+  siteId: string;
+  kind: 'apply' | 'rollback';
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  changeCount: number;
+}
+
+export interface PlannedRun {
+  runId: string;
+  plan: Plan;
+}
+
+export type ApplyProgress =
+  | { kind: 'change'; changeId: string; index: number; total: number; status: 'sending' | 'done' | 'failed' }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export interface ApplyResult {
+  runId: string;
+  status: RunStatus;
+  applied: string[];
+  failed?: { changeId: string; message: string };
+  /** When the router will revert unless the technician confirms (ISO time). */
+  revertAt?: string;
+}
+
+export interface VerifyCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  summary: string;
+  fix?: string;
+  /** The plan entry that would fix a failure. */
+  changeId?: string;
+}
+
+export interface VerifyResult {
+  runId: string;
+  checks: VerifyCheck[];
+  status: CheckStatus;
+}
+
+export interface BundleRef {
+  path: string;
+  sha256: string;
+  bytes: number;
+}

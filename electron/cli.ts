@@ -1,0 +1,62 @@
+/** Entry point of the `fspbx-nat` command (bundled to dist/electron/cli.js). */
+import { join } from 'node:path';
+import { buildProgram, EXIT } from './api/cli/program';
+import { createDispatcher } from './api/dispatcher';
+import { createHandlers } from './api/handlers';
+import { nodeEnv } from './api/handlers/node-env';
+import { startBrowserHost } from './api/host/server';
+import { defaultDataDir } from './app/paths';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function browser(options: { port: number; dataDir: string }): Promise<number> {
+  const dispatcher = createDispatcher(createHandlers(nodeEnv('browser', options.dataDir)), {
+    error: (message, detail) => console.error(message, detail),
+  });
+  let host;
+  try {
+    host = await startBrowserHost({ dispatcher, rendererDir: join(__dirname, '..', 'renderer'), port: options.port });
+  } catch (caught) {
+    const code = (caught as NodeJS.ErrnoException).code;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `fspbx-nat: port ${options.port} is in use; pick another with --port, or leave it out.`
+        : `fspbx-nat: browser mode could not start: ${(caught as Error).message}`,
+    );
+    return EXIT.failed;
+  }
+  console.log(`FS PBX NAT Wizard is running in browser mode.\nOpen this address on this machine:\n\n  ${host.url}\n`);
+  console.log('The address holds a one-time key: do not share it. Press Ctrl+C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await host.close();
+  return EXIT.ok;
+}
+
+const cli = buildProgram(
+  {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    env: process.env,
+    readStdin,
+    browser,
+  },
+  (dataDir) => nodeEnv('cli', dataDir),
+  defaultDataDir(),
+);
+
+cli
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((caught: unknown) => {
+    console.error(`fspbx-nat: unexpected failure: ${(caught as Error).message ?? String(caught)}`);
+    process.exitCode = EXIT.failed;
+  });

@@ -1,0 +1,42 @@
+import { useEffect } from 'react';
+import { StepNav } from './components/StepNav';
+import { LaterStep } from './steps/LaterStep';
+import { NetworkStep } from './steps/NetworkStep';
+import { STEPS, stepIndex } from './steps/steps';
+import { useWizard } from './store/context';
+
+export function App() {
+  const step = useWizard((s) => s.step);
+  const info = useWizard((s) => s.info);
+  const loadInfo = useWizard((s) => s.loadInfo);
+  const next = useWizard((s) => s.next);
+  const back = useWizard((s) => s.back);
+  const index = stepIndex(step);
+
+  useEffect(() => {
+    if (info.status === 'idle') void loadInfo();
+  }, [info.status, loadInfo]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">FS PBX NAT Wizard</span>
+        <span className="muted" data-testid="app-info">
+          {info.status === 'done' ? `${info.value.version} · ${info.value.frontEnd}` : ''}
+        </span>
+      </header>
+      <StepNav />
+      <main className="content">
+        {step === 'network' ? <NetworkStep /> : <LaterStep id={step} />}
+        <footer className="wizard-buttons">
+          <button type="button" onClick={back} disabled={index === 0}>
+            Back
+          </button>
+          <button type="button" className="primary" onClick={next} disabled={index === STEPS.length - 1}>
+            Next
+          </button>
+        </footer>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The typed client of the contract. It knows messages, not pipes: the
+ * Electron preload and the browser-mode WebSocket each provide a Pipe.
+ * Types only are imported from electron/.
+ */
+import type { InputArg, OpName, Output, Progress } from '../../../electron/api/contract';
+import type { AppError, Result } from '../../../electron/api/errors';
+import type { ClientMessage, ServerMessage } from '../../../electron/api/wire';
+
+export interface Pipe {
+  send(message: ClientMessage): void;
+  /** Returns a function that stops listening. */
+  onMessage(listener: (message: ServerMessage) => void): () => void;
+  /** Called with an error when the pipe can carry no more calls. */
+  onClose?(listener: (error: AppError) => void): void;
+}
+
+export interface CallOptions<P> {
+  onProgress?: (event: P) => void;
+  signal?: AbortSignal;
+}
+
+export interface Client {
+  call<K extends OpName>(op: K, input: InputArg<K>, options?: CallOptions<Progress<K>>): Promise<Result<Output<K>>>;
+  /** Errors that belong to no call (a malformed message, the pipe closing). */
+  onError(listener: (error: AppError) => void): () => void;
+}
+
+interface Pending {
+  resolve: (result: Result<unknown>) => void;
+  onProgress?: (event: unknown) => void;
+}
+
+let counter = 0;
+function nextId(): string {
+  counter += 1;
+  const random = globalThis.crypto?.randomUUID?.().slice(0, 8) ?? Math.random().toString(36).slice(2, 10);
+  return `c${counter}-${random}`;
+}
+
+export function createClient(pipe: Pipe): Client {
+  const pending = new Map<string, Pending>();
+  const errorListeners = new Set<(error: AppError) => void>();
+
+  pipe.onMessage((message) => {
+    if (message.kind === 'error') {
+      for (const listener of errorListeners) listener(message.error);
+      return;
+    }
+    const call = pending.get(message.id);
+    if (!call) return;
+    if (message.kind === 'progress') {
+      call.onProgress?.(message.event);
+    } else {
+      pending.delete(message.id);
+      call.resolve(message.result);
+    }
+  });
+
+  pipe.onClose?.((error) => {
+    for (const [id, call] of pending) {
+      pending.delete(id);
+      call.resolve({ ok: false, error });
+    }
+    for (const listener of errorListeners) listener(error);
+  });
+
+  return {
+    call(op, input, options = {}) {
+      const id = nextId();
+      return new Promise((resolve) => {
+        const entry: Pending = { resolve: resolve as (result: Result<unknown>) => void };
+        if (options.onProgress) entry.onProgress = options.onProgress as (event: unknown) => void;
+        pending.set(id, entry);
+        if (options.signal) {
+          if (options.signal.aborted) {
+            pending.delete(id);
+            resolve({ ok: false, error: { code: 'cancelled', message: 'Cancelled before it started.' } });
+            return;
+          }
+          options.signal.addEventListener('abort', () => pipe.send({ kind: 'cancel', id }), { once: true });
+        }
+        pipe.send({ kind: 'call', id, op, input });
+      });
+    },
+    onError(listener) {
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
+    },
+  };
+}

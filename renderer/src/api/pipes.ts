@@ -1,0 +1,78 @@
+/**
+ * The two pipes the renderer can talk through: the Electron preload's bridge,
+ * or the browser-mode WebSocket with this run's token.
+ */
+import type { FspbxBridge } from '../../../electron/api/bridge';
+import type { AppError } from '../../../electron/api/errors';
+import type { ClientMessage, ServerMessage } from '../../../electron/api/wire';
+import type { Pipe } from './client';
+
+declare global {
+  interface Window {
+    fspbx?: FspbxBridge;
+  }
+}
+
+export function bridgePipe(bridge: FspbxBridge): Pipe {
+  return {
+    send: (message) => bridge.send(message),
+    onMessage: (listener) => bridge.onMessage(listener),
+  };
+}
+
+const TOKEN_KEY = 'fspbx-token';
+
+/** Takes the token from #token=… once, keeps it for reloads of this tab, and clears it from the address bar. */
+export function takeToken(location: Location, storage: Storage, history: History): string | undefined {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match?.[1]) {
+    storage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+    return match[1];
+  }
+  return storage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+const LOST: AppError = {
+  code: 'transport_closed',
+  message: 'The connection to the wizard was lost. Restart `fspbx-nat browser` and open the new address it prints.',
+};
+
+export function webSocketPipe(url: string): Pipe {
+  const socket = new WebSocket(url);
+  const queue: string[] = [];
+  const listeners = new Set<(message: ServerMessage) => void>();
+  const closeListeners = new Set<(error: AppError) => void>();
+
+  socket.addEventListener('open', () => {
+    for (const text of queue.splice(0)) socket.send(text);
+  });
+  socket.addEventListener('message', (event) => {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(String(event.data)) as ServerMessage;
+    } catch {
+      return;
+    }
+    for (const listener of listeners) listener(message);
+  });
+  socket.addEventListener('close', () => {
+    for (const listener of closeListeners) listener(LOST);
+  });
+
+  return {
+    send(message: ClientMessage) {
+      const text = JSON.stringify(message);
+      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+      else if (socket.readyState === WebSocket.CONNECTING) queue.push(text);
+      else for (const listener of closeListeners) listener(LOST);
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onClose(listener) {
+      closeListeners.add(listener);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { connect } from './api/connect';
+import { WizardProvider } from './store/context';
+import { createWizardStore } from './store/wizard';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root')!);
+const connection = connect();
+
+if ('error' in connection) {
+  root.render(
+    <main className="content">
+      <div className="note note-error" role="alert">
+        {connection.error}
+      </div>
+    </main>,
+  );
+} else {
+  const store = createWizardStore(connection.client);
+  root.render(
+    <StrictMode>
+      <WizardProvider store={store}>
+        <App />
+      </WizardProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The wizard's state by step. Actions call the contract through the client
+ * they were created with; components only read state and call actions.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppError } from '../../../electron/api/errors';
+import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../electron/api/types';
+import type { Client } from '../api/client';
+import { STEPS, stepIndex, type StepId } from '../steps/steps';
+
+type Load<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'error'; error: AppError };
+
+export interface ScanState {
+  status: 'idle' | 'running' | 'done' | 'error';
+  routers: MndpNeighbour[];
+  sshHosts: SshCandidate[];
+  sweep?: { scanned: number; total: number };
+  error?: AppError;
+}
+
+export interface WizardState {
+  step: StepId;
+  info: Load<AppInfo>;
+  lan: Load<LanFacts>;
+  scan: ScanState;
+  goTo(step: StepId): void;
+  next(): void;
+  back(): void;
+  loadInfo(): Promise<void>;
+  detectLan(): Promise<void>;
+  startScan(): Promise<void>;
+  cancelScan(): void;
+}
+
+export type WizardStore = StoreApi<WizardState>;
+
+export function createWizardStore(client: Client): WizardStore {
+  let scanAbort: AbortController | undefined;
+
+  return createStore<WizardState>()((set, get) => ({
+    step: 'network',
+    info: { status: 'idle' },
+    lan: { status: 'idle' },
+    scan: { status: 'idle', routers: [], sshHosts: [] },
+
+    goTo: (step) => set({ step }),
+    next: () => {
+      const i = stepIndex(get().step);
+      const next = STEPS[Math.min(i + 1, STEPS.length - 1)];
+      if (next) set({ step: next.id });
+    },
+    back: () => {
+      const i = stepIndex(get().step);
+      const prev = STEPS[Math.max(i - 1, 0)];
+      if (prev) set({ step: prev.id });
+    },
+
+    loadInfo: async () => {
+      set({ info: { status: 'loading' } });
+      const result = await client.call('app.info', {});
+      set({ info: result.ok ? { status: 'done', value: result.value } : { status: 'error', error: result.error } });
+    },
+
+    detectLan: async () => {
+      set({ lan: { status: 'loading' } });
+      const result = await client.call('lan.detect', {});
+      set({ lan: result.ok ? { status: 'done', value: result.value } : { status: 'error', error: result.error } });
+    },
+
+    startScan: async () => {
+      scanAbort?.abort();
+      const controller = new AbortController();
+      scanAbort = controller;
+      set({ scan: { status: 'running', routers: [], sshHosts: [] } });
+      const result = await client.call(
+        'discover',
+        {},
+        {
+          signal: controller.signal,
+          onProgress: (event) => {
+            const scan = get().scan;
+            if (event.kind === 'router') {
+              const routers = scan.routers.filter((r) => r.mac !== event.router.mac);
+              set({ scan: { ...scan, routers: [...routers, event.router] } });
+            } else if (event.kind === 'ssh-host') {
+              set({ scan: { ...scan, sshHosts: [...scan.sshHosts, event.host] } });
+            } else if (event.kind === 'sweep') {
+              set({ scan: { ...scan, sweep: { scanned: event.scanned, total: event.total } } });
+            } else {
+              set({ lan: { status: 'done', value: event.lan } });
+            }
+          },
+        },
+      );
+      if (scanAbort !== controller) return;
+      scanAbort = undefined;
+      if (result.ok) {
+        set({
+          scan: { status: 'done', routers: result.value.routers, sshHosts: result.value.sshHosts },
+          lan: { status: 'done', value: result.value.lan },
+        });
+      } else {
+        set({ scan: { ...get().scan, status: 'error', error: result.error } });
+      }
+    },
+
+    cancelScan: () => scanAbort?.abort(),
+  }));
+}
