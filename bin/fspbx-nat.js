@@ -6,7 +6,9 @@ const fs = require('node:fs');
 
 const built = path.join(__dirname, '..', 'dist', 'electron', 'cli.js');
 if (!fs.existsSync(built)) {
-  console.error('fspbx-nat: the wizard is not built yet. Run `npm run build` in ' + path.dirname(__dirname) + ' first.');
+  console.error(
+    'fspbx-nat: the wizard is not built yet. Run `npm run build` in ' + path.dirname(__dirname) + ' first.',
+  );
   process.exit(1);
 }
 require(built);

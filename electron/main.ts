@@ -3,7 +3,7 @@
  * Everything the wizard does lives behind the dispatcher.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, safeStorage } from 'electron';
+import { app, ipcMain, Menu, safeStorage, type BrowserWindow } from 'electron';
 import { createDispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { APP_NAME, APP_VERSION } from './app/version';

@@ -97,7 +97,13 @@ export const contract = {
   }),
   'rollback.plan': op<PlannedRun>()({
     input: z
-      .object({ snapshotId: s.id, sides: z.array(z.enum(['router', 'pbx'])).min(1).default(['router', 'pbx']) })
+      .object({
+        snapshotId: s.id,
+        sides: z
+          .array(z.enum(['router', 'pbx']))
+          .min(1)
+          .default(['router', 'pbx']),
+      })
       .strict(),
     summary: 'Plan the return of router and PBX to a saved snapshot; nothing is touched.',
   }),

@@ -56,9 +56,7 @@ export function isAppError(value: unknown): value is AppError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    typeof v.code === 'string' &&
-    (ERROR_CODES as readonly string[]).includes(v.code) &&
-    typeof v.message === 'string'
+    typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === 'string'
   );
 }
 
@@ -66,8 +64,7 @@ export function isAppError(value: unknown): value is AppError {
 export function toAppError(caught: unknown): AppError {
   if (caught instanceof Failure) return caught.error;
   if (isAppError(caught)) return caught;
-  const detail =
-    caught instanceof Error ? (caught.stack ?? `${caught.name}: ${caught.message}`) : String(caught);
+  const detail = caught instanceof Error ? (caught.stack ?? `${caught.name}: ${caught.message}`) : String(caught);
   return {
     code: 'internal',
     message: 'The wizard hit an unexpected problem. Nothing further was changed; the log has the details.',

@@ -27,10 +27,7 @@ export function isHostname(text: string): boolean {
   return labels.every((label) => /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(label));
 }
 
-export const ipv4 = z
-  .string()
-  .trim()
-  .refine(isIPv4, { message: 'Enter an IPv4 address such as 192.0.2.10.' });
+export const ipv4 = z.string().trim().refine(isIPv4, { message: 'Enter an IPv4 address such as 192.0.2.10.' });
 
 export const ipv4OrCidr = z
   .string()
@@ -88,7 +85,10 @@ export const sshAuth = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('key'),
-      privateKey: z.string().min(1).max(64 * 1024),
+      privateKey: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
       passphrase: secret.optional(),
     })
     .strict(),

@@ -133,14 +133,7 @@ export interface PbxSummary {
 }
 
 export type RunStatus =
-  | 'planned'
-  | 'applying'
-  | 'applied'
-  | 'verified'
-  | 'confirmed'
-  | 'failed'
-  | 'rolled-back'
-  | 'interrupted';
+  'planned' | 'applying' | 'applied' | 'verified' | 'confirmed' | 'failed' | 'rolled-back' | 'interrupted';
 
 export interface RunSummary {
   runId: string;

@@ -35,7 +35,7 @@ export function broadcastOf(address: string, prefix: number): string {
 export function contains(cidr: string, address: string): boolean {
   const [net, bits] = cidr.split('/');
   const prefix = bits === undefined ? 32 : Number(bits);
-  return ((toInt(address) & maskOf(prefix)) >>> 0) === ((toInt(net!) & maskOf(prefix)) >>> 0);
+  return (toInt(address) & maskOf(prefix)) >>> 0 === (toInt(net!) & maskOf(prefix)) >>> 0;
 }
 
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

@@ -37,7 +37,9 @@ export function parseProcNetRoute(text: string): DefaultRoute | undefined {
   return routes[0];
 }
 
-export async function readDefaultRoute(platform: NodeJS.Platform = process.platform): Promise<DefaultRoute | undefined> {
+export async function readDefaultRoute(
+  platform: NodeJS.Platform = process.platform,
+): Promise<DefaultRoute | undefined> {
   if (platform !== 'linux') return undefined;
   try {
     return parseProcNetRoute(await readFile('/proc/net/route', 'utf8'));

@@ -1,6 +1,6 @@
 /** Plain-text renderings for a terminal; --json prints the values as they are. */
 import type { AppError } from '../errors';
-import type { AppInfo, CheckStatus, DoctorCheck, DoctorReport, LanFacts } from '../types';
+import type { AppInfo, CheckStatus, DoctorCheck, LanFacts } from '../types';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -20,9 +20,6 @@ export function formatCheck(check: DoctorCheck): string {
   return `[${MARK[check.status]}] ${check.title}: ${check.summary}${fix}`;
 }
 
-export function formatDoctor(report: DoctorReport): string {
-  return `${report.checks.map(formatCheck).join('\n')}\noverall: ${report.status}`;
-}
 
 export function formatLan(lan: LanFacts): string {
   const lines = lan.interfaces.map(

@@ -9,7 +9,7 @@ import { contract, type InputArg, type OpName, type Output, type Progress } from
 import { createDispatcher } from '../dispatcher';
 import type { AppError, Result } from '../errors';
 import { createHandlers, type HandlerEnv } from '../handlers';
-import { formatCheck, formatDoctor, formatError, formatInfo, formatLan } from './format';
+import { formatCheck, formatError, formatInfo, formatLan } from './format';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -53,7 +53,12 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .configureOutput({ writeOut: (t) => io.out(t.replace(/\n$/, '')), writeErr: (t) => io.err(t.replace(/\n$/, '')) })
     .exitOverride();
 
-  async function run<K extends OpName>(op: K, input: InputArg<K>, format: Formatter<K>, onProgress?: (e: Progress<K>) => void) {
+  async function run<K extends OpName>(
+    op: K,
+    input: InputArg<K>,
+    format: Formatter<K>,
+    onProgress?: (e: Progress<K>) => void,
+  ) {
     const globals = program.opts<GlobalOptions>();
     const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
       error: (message, detail) => io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`),
@@ -92,7 +97,12 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .description(contract['app.doctor'].summary)
     .action(async () => {
       // Checks stream as they finish; the summary line closes the list.
-      await run('app.doctor', {}, (r) => `overall: ${r.status}`, (check) => io.out(formatCheck(check)));
+      await run(
+        'app.doctor',
+        {},
+        (r) => `overall: ${r.status}`,
+        (check) => io.out(formatCheck(check)),
+      );
     });
 
   program

@@ -71,7 +71,12 @@ export function appHandlers(env: HandlerEnv): { 'app.info': Handler<'app.info'>;
       const likely = lan.interfaces.find((i) => i.likelyLan);
       report(
         likely
-          ? { id: 'lan', title: 'Network', status: 'pass', summary: `${likely.name} ${likely.address} on ${likely.subnet}.` }
+          ? {
+              id: 'lan',
+              title: 'Network',
+              status: 'pass',
+              summary: `${likely.name} ${likely.address} on ${likely.subnet}.`,
+            }
           : {
               id: 'lan',
               title: 'Network',

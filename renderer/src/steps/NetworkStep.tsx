@@ -17,8 +17,8 @@ export function NetworkStep() {
     <section aria-labelledby="step-network-title" className="panel">
       <h1 id="step-network-title">1 · Network</h1>
       <p className="lead">
-        Plug this laptop into the customer&apos;s LAN. The wizard lists its networks, then scans for the MikroTik
-        router (MNDP) and for SSH hosts that may be the FS PBX server.
+        Plug this laptop into the customer&apos;s LAN. The wizard lists its networks, then scans for the MikroTik router
+        (MNDP) and for SSH hosts that may be the FS PBX server.
       </p>
 
       <h2>This laptop</h2>

@@ -8,7 +8,8 @@ import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../el
 import type { Client } from '../api/client';
 import { STEPS, stepIndex, type StepId } from '../steps/steps';
 
-type Load<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'error'; error: AppError };
+type Load<T> =
+  { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'error'; error: AppError };
 
 export interface ScanState {
   status: 'idle' | 'running' | 'done' | 'error';
