@@ -20,7 +20,6 @@ export function formatCheck(check: DoctorCheck): string {
   return `[${MARK[check.status]}] ${check.title}: ${check.summary}${fix}`;
 }
 
-
 export function formatLan(lan: LanFacts): string {
   const lines = lan.interfaces.map(
     (i) => `${i.likelyLan ? '*' : ' '} ${i.name.padEnd(12)} ${i.address.padEnd(15)} ${i.subnet.padEnd(18)} ${i.mac}`,

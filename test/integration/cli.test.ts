@@ -1,0 +1,123 @@
+/** The fspbx-nat command as a technician runs it: a real process, real exit codes, real output. */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'fspbx-nat.js');
+let dataDir: string;
+
+beforeAll(async () => {
+  // Always the current source: a stale dist/ would test yesterday's command.
+  await run(process.execPath, [join(root, 'build', 'build.mjs'), '--quiet'], { cwd: root });
+  expect(existsSync(join(root, 'dist', 'electron', 'cli.js'))).toBe(true);
+  dataDir = await mkdtemp(join(tmpdir(), 'fspbx-cli-'));
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function cli(
+  args: string[],
+  input?: string,
+  folder: string = dataDir,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, '--data-dir', folder, ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('fspbx-nat', () => {
+  it('has --help for the program and for every command', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    const commandSection = top.stdout.slice(top.stdout.indexOf('Commands:'));
+    const commands = [...commandSection.matchAll(/^ {2}([a-z-]+)(?: \[options\]| <[^>]+>|\s)/gm)].map((m) => m[1]!);
+    expect(commands).toEqual(
+      expect.arrayContaining(['info', 'doctor', 'lan', 'discover', 'plan', 'apply', 'verify', 'rollback', 'browser']),
+    );
+    for (const command of commands.filter((c) => c !== 'help')) {
+      const help = await cli([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toMatch(new RegExp(`Usage: fspbx-nat ${command}`));
+    }
+  });
+
+  it('prints JSON with --json that parses and matches the contract', async () => {
+    const { code, stdout } = await cli(['--json', 'info']);
+    expect(code).toBe(0);
+    const info = JSON.parse(stdout) as { frontEnd: string; dataDir: string };
+    expect(info).toMatchObject({ frontEnd: 'cli', dataDir });
+  });
+
+  it('streams doctor checks and creates its data folder with owner-only rights', async () => {
+    const fresh = join(dataDir, 'fresh', 'data');
+    const { code, stdout } = await cli(['doctor'], '', fresh);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\[ok {2}\] Data folder/);
+    expect(stdout).toMatch(/overall: (pass|warn)/);
+    expect((await stat(fresh)).mode & 0o777).toBe(0o700);
+  });
+
+  it('fails with one line and exit code 2 on invalid input', async () => {
+    const { code, stderr, stdout } = await cli(['router', 'read', '--host', '192.168.88.300', '--user', 'admin']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^fspbx-nat: Enter the IPv4 address.*\(host\) \[invalid_input\]/);
+  });
+
+  it('fails with exit code 1 and says so when an engine is not in this build', async () => {
+    const { code, stderr } = await cli(['discover', '--seconds', '1']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/not available in this version.*\[not_available_yet\]/);
+  });
+
+  it('puts the error value on stdout too with --json', async () => {
+    const { code, stdout } = await cli(['--json', 'history']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'not_available_yet' } });
+  });
+
+  it('refuses to change a site without --yes', async () => {
+    const { code, stderr } = await cli(['apply', '--run', 'r1']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/add --yes/);
+  });
+
+  it('reads a secret from standard input, never from the command line', async () => {
+    const { code, stderr } = await cli(
+      ['router', 'read', '--host', '192.168.88.1', '--user', 'admin', '--password-stdin'],
+      'p@ss\n',
+    );
+    // The engine is not in this build; the point is that the password reached validation and passed it.
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/not_available_yet/);
+  });
+
+  it('explains a plan file that cannot be read', async () => {
+    const file = join(dataDir, 'broken.json');
+    await writeFile(file, '{"router":');
+    const { code, stderr } = await cli(['plan', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Cannot read .*broken\.json/);
+  });
+
+  it('rejects unknown commands with a usage exit code', async () => {
+    const { code, stderr } = await cli(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown command/);
+  });
+});
