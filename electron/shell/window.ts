@@ -26,6 +26,8 @@ export function createMainWindow(preloadPath: string, iconPath: string): Browser
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => window.show());

@@ -51,9 +51,8 @@ export function NetworkStep() {
           </table>
           <p className="muted">
             {lan.value.defaultGateway
-              ? `Default gateway ${lan.value.defaultGateway.address} via ${lan.value.defaultGateway.interface}. `
-              : 'No default gateway. '}
-            {lan.value.reasoning}
+              ? `Default gateway ${lan.value.defaultGateway.address} via ${lan.value.defaultGateway.interface}.`
+              : lan.value.reasoning}
           </p>
         </>
       )}

@@ -1,0 +1,79 @@
+/**
+ * The wizard's first step in Debian's Chromium, served by `fspbx-nat browser`
+ * exactly as a technician starts it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+
+const root = join(__dirname, '..', '..');
+let host: ChildProcess;
+let url: string;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'fspbx-e2e-'));
+  host = spawn(process.execPath, [join(root, 'bin', 'fspbx-nat.js'), '--data-dir', dataDir, 'browser'], { cwd: root });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser mode did not print its URL: ${out}`)), 15_000);
+    host.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    host.once('exit', (code) => reject(new Error(`browser mode exited with ${code}: ${out}`)));
+  });
+});
+
+test.afterAll(async () => {
+  if (host && host.exitCode === null) {
+    const exited = new Promise((resolve) => host.once('exit', resolve));
+    host.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("the first step shows this laptop's networks and the wizard steps", async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+  });
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button')).toHaveCount(9);
+  // A contract round-trip: the version and front end come from the host over the WebSocket.
+  await expect(page.getByTestId('app-info')).toContainText('browser');
+  await expect(page.getByRole('table', { name: 'Network interfaces' })).toBeVisible();
+  // The one-time key leaves the address bar once read.
+  expect(page.url()).not.toContain('token=');
+  await page.screenshot({ path: join(root, 'docs', 'screenshots', 'step-network.png') });
+  expect(violations).toEqual([]);
+});
+
+test('Scan reports, in place, an engine this build does not have yet', async ({ page }) => {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Scan' }).click();
+  await expect(page.getByRole('alert')).toContainText('not available in this version');
+});
+
+test('Next and Back walk the steps without losing the current one', async ({ page }) => {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: '2 · Router' })).toBeVisible();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
+});
+
+test('without the one-time key the page explains what to open and reaches nothing', async ({ page }) => {
+  const base = url.replace(/#.*/, '');
+  await page.goto(base);
+  await expect(page.getByRole('alert')).toContainText('one-time key');
+  await expect(page.getByRole('heading', { name: '1 · Network' })).toHaveCount(0);
+});
