@@ -1,0 +1,58 @@
+/**
+ * Opens the wizard's SQLite file: owner-only permissions, WAL, full fsync
+ * (a snapshot must be on disk before the first change is sent), foreign
+ * keys, and the migrations up to this build's version.
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { fail } from '../api/errors';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+
+export type Db = Database.Database;
+
+export const STORE_FILE = 'wizard.db';
+
+function ownerOnly(file: string): void {
+  if (existsSync(file)) chmodSync(file, 0o600);
+}
+
+export function openDb(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, STORE_FILE);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (caught) {
+    return fail(
+      'io_failed',
+      `Cannot open the wizard's history in ${dataDir}. Check the folder, or choose another with --data-dir.`,
+      String(caught),
+    );
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    return fail(
+      'io_failed',
+      'This history was written by a newer version of the wizard. Update the wizard to open it.',
+      `store version ${version}, this build knows ${SCHEMA_VERSION}`,
+    );
+  }
+  const migrate = db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v += 1) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  migrate();
+
+  // The WAL and shared-memory files appear on first write; all three are owner-only.
+  for (const suffix of ['', '-wal', '-shm']) ownerOnly(file + suffix);
+  return db;
+}

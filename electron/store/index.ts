@@ -1,0 +1,64 @@
+/**
+ * The wizard's history: sites, runs, snapshots, the journal and remembered
+ * credentials, in one SQLite file. One object, bound to a clock, so callers
+ * never pass timestamps and tests can fix time.
+ */
+import type { RunStatus, Target } from '../api/types';
+import { openDb, type Db } from './db';
+import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
+import { journalResult, journalSend, readJournal } from './journal';
+import { createRun, findUnfinished, getRun, listRuns, setRunStatus, type NewRun } from './runs';
+import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from './sites';
+import { getSnapshot, listSnapshots, saveSnapshot } from './snapshots';
+import { NO_SECRET_BOX, type SecretBox, type SnapshotContent } from './types';
+
+export type * from './types';
+export { redactSecrets, REDACTED } from './redact';
+export { STORE_FILE } from './db';
+
+export interface StoreOptions {
+  secretBox?: SecretBox;
+  now?: () => Date;
+}
+
+export function openStore(dataDir: string, options: StoreOptions = {}) {
+  const db: Db = openDb(dataDir);
+  const box = options.secretBox ?? NO_SECRET_BOX;
+  const clock = options.now ?? (() => new Date());
+  const now = () => clock().toISOString();
+
+  return {
+    db,
+    upsertSite: (key: SiteKey) => upsertSite(db, key, now()),
+    getSite: (siteId: string) => getSite(db, siteId),
+    listSites: () => listSites(db),
+    pinFingerprints: (siteId: string, pins: { routerTlsFingerprint?: string; pbxHostKey?: string }) =>
+      pinFingerprints(db, siteId, pins, now()),
+
+    createRun: (run: NewRun) => createRun(db, run, now()),
+    getRun: (runId: string) => getRun(db, runId),
+    setRunStatus: (runId: string, status: RunStatus, extra?: { result?: unknown; snapshotId?: string }) =>
+      setRunStatus(db, runId, status, now(), extra),
+    listRuns: (options?: { siteId?: string; limit?: number }) => listRuns(db, options),
+    findUnfinished: () => findUnfinished(db),
+
+    saveSnapshot: (runId: string, siteId: string, content: SnapshotContent) =>
+      saveSnapshot(db, runId, siteId, content, now()),
+    getSnapshot: (snapshotId: string) => getSnapshot(db, snapshotId),
+    listSnapshots: (siteId: string) => listSnapshots(db, siteId),
+
+    journalSend: (runId: string, changeId: string, target: Target) => journalSend(db, runId, changeId, target, now()),
+    journalResult: (runId: string, seq: number, status: 'done' | 'failed', detail?: string) =>
+      journalResult(db, runId, seq, status, now(), detail),
+    readJournal: (runId: string) => readJournal(db, runId),
+
+    rememberSecret: (entry: { siteId: string; target: Target; username: string; secret: string }) =>
+      rememberSecret(db, box, entry, now()),
+    recallSecret: (siteId: string, target: Target) => recallSecret(db, box, siteId, target),
+    forgetSecrets: (siteId: string) => forgetSecrets(db, siteId),
+
+    close: () => db.close(),
+  };
+}
+
+export type Store = ReturnType<typeof openStore>;

@@ -1,0 +1,76 @@
+/**
+ * The store's schema, one migration per version. A migration is never edited
+ * once released: add the next one. `PRAGMA user_version` records where a file is.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: sites, runs, snapshots, journal, remembered credentials
+  `
+  CREATE TABLE sites (
+    site_id        TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    router_host    TEXT NOT NULL,
+    router_identity TEXT,
+    router_tls_fingerprint TEXT,
+    pbx_host       TEXT NOT NULL,
+    pbx_host_key   TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (router_host, pbx_host)
+  );
+
+  CREATE TABLE runs (
+    run_id       TEXT PRIMARY KEY,
+    site_id      TEXT NOT NULL REFERENCES sites(site_id),
+    kind         TEXT NOT NULL CHECK (kind IN ('apply', 'rollback')),
+    status       TEXT NOT NULL,
+    inputs_json  TEXT NOT NULL,
+    plan_json    TEXT NOT NULL,
+    change_count INTEGER NOT NULL DEFAULT 0,
+    result_json  TEXT,
+    snapshot_id  TEXT,
+    rollback_of  TEXT,
+    started_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    finished_at  TEXT
+  );
+  CREATE INDEX runs_by_site ON runs (site_id, started_at DESC);
+  CREATE INDEX runs_by_start ON runs (started_at DESC);
+  CREATE INDEX runs_unfinished ON runs (status) WHERE status IN ('planned', 'applying', 'applied', 'verified');
+
+  CREATE TABLE snapshots (
+    snapshot_id  TEXT PRIMARY KEY,
+    run_id       TEXT NOT NULL REFERENCES runs(run_id),
+    site_id      TEXT NOT NULL REFERENCES sites(site_id),
+    taken_at     TEXT NOT NULL,
+    router_json  TEXT,
+    pbx_json     TEXT,
+    router_export TEXT,
+    pbx_reference TEXT,
+    sha256       TEXT NOT NULL
+  );
+  CREATE INDEX snapshots_by_site ON snapshots (site_id, taken_at DESC);
+
+  CREATE TABLE journal (
+    run_id     TEXT NOT NULL REFERENCES runs(run_id),
+    seq        INTEGER NOT NULL,
+    change_id  TEXT NOT NULL,
+    target     TEXT NOT NULL CHECK (target IN ('router', 'pbx')),
+    status     TEXT NOT NULL CHECK (status IN ('sending', 'done', 'failed')),
+    detail     TEXT,
+    at         TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  );
+
+  CREATE TABLE credentials (
+    site_id    TEXT NOT NULL REFERENCES sites(site_id),
+    target     TEXT NOT NULL CHECK (target IN ('router', 'pbx')),
+    username   TEXT NOT NULL,
+    -- Only ever ciphertext from the OS keychain (Electron safeStorage).
+    secret_enc BLOB NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (site_id, target)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

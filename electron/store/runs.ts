@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { fail } from '../api/errors';
+import type { Plan, RunStatus, RunSummary } from '../api/types';
+import type { Db } from './db';
+import { redactSecrets } from './redact';
+import type { RunRecord } from './types';
+
+interface RunRow {
+  run_id: string;
+  site_id: string;
+  kind: 'apply' | 'rollback';
+  status: RunStatus;
+  inputs_json: string;
+  plan_json: string;
+  change_count: number;
+  result_json: string | null;
+  snapshot_id: string | null;
+  rollback_of: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** Runs in these states were interrupted if the app is starting: nothing can still be working on them. */
+export const UNFINISHED: readonly RunStatus[] = ['applying', 'applied', 'verified'];
+const FINAL: readonly RunStatus[] = ['confirmed', 'failed', 'rolled-back', 'interrupted'];
+
+function fromRow(row: RunRow): RunRecord {
+  const run: RunRecord = {
+    runId: row.run_id,
+    siteId: row.site_id,
+    kind: row.kind,
+    status: row.status,
+    inputs: JSON.parse(row.inputs_json) as unknown,
+    plan: JSON.parse(row.plan_json) as Plan,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.result_json !== null) run.result = JSON.parse(row.result_json) as unknown;
+  if (row.snapshot_id !== null) run.snapshotId = row.snapshot_id;
+  if (row.rollback_of !== null) run.rollbackOf = row.rollback_of;
+  if (row.finished_at !== null) run.finishedAt = row.finished_at;
+  return run;
+}
+
+export interface NewRun {
+  siteId: string;
+  kind: 'apply' | 'rollback';
+  inputs: unknown;
+  plan: Plan;
+  rollbackOf?: string;
+}
+
+export function createRun(db: Db, run: NewRun, now: string): RunRecord {
+  const runId = randomUUID();
+  db.prepare(
+    `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, rollback_of, started_at, updated_at)
+     VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    run.siteId,
+    run.kind,
+    JSON.stringify(redactSecrets(run.inputs)),
+    JSON.stringify(run.plan),
+    run.plan.changes.length,
+    run.rollbackOf ?? null,
+    now,
+    now,
+  );
+  return getRun(db, runId);
+}
+
+export function getRun(db: Db, runId: string): RunRecord {
+  const row = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE run_id = ?').get(runId);
+  if (!row) return fail('invalid_input', 'That run is not in this history.', `run ${runId}`);
+  return fromRow(row);
+}
+
+export function setRunStatus(
+  db: Db,
+  runId: string,
+  status: RunStatus,
+  now: string,
+  extra: { result?: unknown; snapshotId?: string } = {},
+): RunRecord {
+  const info = db
+    .prepare(
+      `UPDATE runs SET status = ?, updated_at = ?,
+         result_json = COALESCE(?, result_json), snapshot_id = COALESCE(?, snapshot_id),
+         finished_at = CASE WHEN ? THEN ? ELSE finished_at END
+       WHERE run_id = ?`,
+    )
+    .run(
+      status,
+      now,
+      extra.result === undefined ? null : JSON.stringify(extra.result),
+      extra.snapshotId ?? null,
+      FINAL.includes(status) ? 1 : 0,
+      now,
+      runId,
+    );
+  if (info.changes === 0) return fail('invalid_input', 'That run is not in this history.', `run ${runId}`);
+  return getRun(db, runId);
+}
+
+interface SummaryRow {
+  run_id: string;
+  site_id: string;
+  kind: 'apply' | 'rollback';
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  change_count: number;
+}
+
+function summary(row: SummaryRow): RunSummary {
+  const s: RunSummary = {
+    runId: row.run_id,
+    siteId: row.site_id,
+    kind: row.kind,
+    status: row.status,
+    startedAt: row.started_at,
+    changeCount: row.change_count,
+  };
+  if (row.finished_at !== null) s.finishedAt = row.finished_at;
+  return s;
+}
+
+const SUMMARY_COLUMNS = 'run_id, site_id, kind, status, started_at, finished_at, change_count';
+
+/** Newest first; reads no plan or inputs, so long histories stay fast. */
+export function listRuns(db: Db, options: { siteId?: string; limit?: number } = {}): RunSummary[] {
+  const limit = Math.min(Math.max(options.limit ?? 10_000, 1), 100_000);
+  const rows = options.siteId
+    ? db
+        .prepare<[string, number], SummaryRow>(
+          `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE site_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+        )
+        .all(options.siteId, limit)
+    : db
+        .prepare<[number], SummaryRow>(
+          `SELECT ${SUMMARY_COLUMNS} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+        )
+        .all(limit);
+  return rows.map(summary);
+}
+
+/** Runs a previous process left half-way: the next start offers to roll them back or finish them. */
+export function findUnfinished(db: Db): RunSummary[] {
+  const marks = UNFINISHED.map(() => '?').join(', ');
+  return db
+    .prepare<string[], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM runs WHERE status IN (${marks}) ORDER BY started_at`)
+    .all(...UNFINISHED)
+    .map(summary);
+}

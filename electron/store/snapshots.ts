@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { fail } from '../api/errors';
+import type { Db } from './db';
+import type { SnapshotContent, SnapshotRecord } from './types';
+
+interface SnapshotRow {
+  snapshot_id: string;
+  run_id: string;
+  site_id: string;
+  taken_at: string;
+  router_json: string | null;
+  pbx_json: string | null;
+  router_export: string | null;
+  pbx_reference: string | null;
+  sha256: string;
+}
+
+const toJson = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/** Over exactly the stored text, so a changed byte anywhere is caught when the snapshot is read back. */
+function digest(row: Pick<SnapshotRow, 'router_json' | 'pbx_json' | 'router_export' | 'pbx_reference'>): string {
+  const hash = createHash('sha256');
+  for (const part of [row.router_json, row.pbx_json, row.router_export, row.pbx_reference]) {
+    hash.update(part === null ? '\u0000null' : `\u0001${part.length}:${part}`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Written in its own transaction, fsynced (synchronous=FULL) before it
+ * returns: the caller may send the first change only after this.
+ */
+export function saveSnapshot(
+  db: Db,
+  runId: string,
+  siteId: string,
+  content: SnapshotContent,
+  now: string,
+): SnapshotRecord {
+  const row = {
+    router_json: toJson(content.router),
+    pbx_json: toJson(content.pbx),
+    router_export: content.routerExport ?? null,
+    pbx_reference: content.pbxReference ?? null,
+  };
+  const snapshotId = randomUUID();
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO snapshots (snapshot_id, run_id, site_id, taken_at, router_json, pbx_json, router_export, pbx_reference, sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      snapshotId,
+      runId,
+      siteId,
+      now,
+      row.router_json,
+      row.pbx_json,
+      row.router_export,
+      row.pbx_reference,
+      digest(row),
+    );
+    db.prepare('UPDATE runs SET snapshot_id = ?, updated_at = ? WHERE run_id = ?').run(snapshotId, now, runId);
+  })();
+  return getSnapshot(db, snapshotId);
+}
+
+export function getSnapshot(db: Db, snapshotId: string): SnapshotRecord {
+  const row = db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE snapshot_id = ?').get(snapshotId);
+  if (!row) return fail('invalid_input', 'That snapshot is not in this history.', `snapshot ${snapshotId}`);
+  if (digest(row) !== row.sha256) {
+    return fail(
+      'io_failed',
+      'This snapshot is damaged on disk and cannot be trusted for a rollback. Use an older snapshot or a bundle.',
+      `snapshot ${snapshotId}: checksum mismatch`,
+    );
+  }
+  const record: SnapshotRecord = {
+    snapshotId: row.snapshot_id,
+    runId: row.run_id,
+    siteId: row.site_id,
+    takenAt: row.taken_at,
+    sha256: row.sha256,
+  };
+  if (row.router_json !== null) record.router = JSON.parse(row.router_json) as unknown;
+  if (row.pbx_json !== null) record.pbx = JSON.parse(row.pbx_json) as unknown;
+  if (row.router_export !== null) record.routerExport = row.router_export;
+  if (row.pbx_reference !== null) record.pbxReference = row.pbx_reference;
+  return record;
+}
+
+export function listSnapshots(db: Db, siteId: string): Array<Pick<SnapshotRecord, 'snapshotId' | 'runId' | 'takenAt'>> {
+  return db
+    .prepare<[string], { snapshot_id: string; run_id: string; taken_at: string }>(
+      'SELECT snapshot_id, run_id, taken_at FROM snapshots WHERE site_id = ? ORDER BY taken_at DESC, rowid DESC',
+    )
+    .all(siteId)
+    .map((r) => ({ snapshotId: r.snapshot_id, runId: r.run_id, takenAt: r.taken_at }));
+}
