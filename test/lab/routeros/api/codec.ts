@@ -83,7 +83,7 @@ export type DecoderEvent = { kind: 'sentence'; words: string[] } | { kind: 'erro
  * should close the connection.
  */
 export class SentenceDecoder {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private words: string[] = [];
   private failed = false;
 
