@@ -9,8 +9,17 @@ import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';
 import { createRun, findUnfinished, getRun, listRuns, setRunStatus, type NewRun } from './runs';
 import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from './sites';
+import { importRun } from './imports';
 import { getSnapshot, listSnapshots, saveSnapshot } from './snapshots';
-import { NO_SECRET_BOX, type SecretBox, type SnapshotContent } from './types';
+import {
+  NO_SECRET_BOX,
+  type JournalEntry,
+  type RunRecord,
+  type SecretBox,
+  type SiteRecord,
+  type SnapshotContent,
+  type SnapshotRecord,
+} from './types';
 
 export type * from './types';
 export { redactSecrets, REDACTED } from './redact';
@@ -56,6 +65,9 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
       rememberSecret(db, box, entry, now()),
     recallSecret: (siteId: string, target: Target) => recallSecret(db, box, siteId, target),
     forgetSecrets: (siteId: string) => forgetSecrets(db, siteId),
+
+    importRun: (data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: SnapshotRecord }) =>
+      importRun(db, data, now()),
 
     close: () => db.close(),
   };

@@ -18,7 +18,9 @@ interface SnapshotRow {
 const toJson = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /** Over exactly the stored text, so a changed byte anywhere is caught when the snapshot is read back. */
-function digest(row: Pick<SnapshotRow, 'router_json' | 'pbx_json' | 'router_export' | 'pbx_reference'>): string {
+export function snapshotDigest(
+  row: Pick<SnapshotRow, 'router_json' | 'pbx_json' | 'router_export' | 'pbx_reference'>,
+): string {
   const hash = createHash('sha256');
   for (const part of [row.router_json, row.pbx_json, row.router_export, row.pbx_reference]) {
     hash.update(part === null ? '\u0000null' : `\u0001${part.length}:${part}`);
@@ -57,7 +59,7 @@ export function saveSnapshot(
       row.pbx_json,
       row.router_export,
       row.pbx_reference,
-      digest(row),
+      snapshotDigest(row),
     );
     db.prepare('UPDATE runs SET snapshot_id = ?, updated_at = ? WHERE run_id = ?').run(snapshotId, now, runId);
   })();
@@ -67,7 +69,7 @@ export function saveSnapshot(
 export function getSnapshot(db: Db, snapshotId: string): SnapshotRecord {
   const row = db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE snapshot_id = ?').get(snapshotId);
   if (!row) return fail('invalid_input', 'That snapshot is not in this history.', `snapshot ${snapshotId}`);
-  if (digest(row) !== row.sha256) {
+  if (snapshotDigest(row) !== row.sha256) {
     return fail(
       'io_failed',
       'This snapshot is damaged on disk and cannot be trusted for a rollback. Use an older snapshot or a bundle.',

@@ -1,0 +1,90 @@
+/**
+ * Config bundles: one .zip per run, written atomically with owner-only rights,
+ * and read back into history only when every checksum holds.
+ */
+import { chmod, open as openFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { fail } from '../api/errors';
+import type { BundleRef, RunSummary, VerifyResult } from '../api/types';
+import type { Store } from '../store';
+import type { BundleContent, ScriptFile } from './content';
+import type { DiagramInput } from './diagram';
+import { fromFiles, toFiles } from './files';
+import { LIMITS, pack, sha256, unpack } from './pack';
+
+export type { BundleContent, Manifest, ScriptFile } from './content';
+
+export interface ExportOptions {
+  app: { name: string; version: string };
+  scripts?: Partial<Record<ScriptFile, string>>;
+  diagram?: DiagramInput;
+  now?: () => Date;
+}
+
+function verificationOf(result: unknown): VerifyResult | undefined {
+  const v = (result as { verification?: VerifyResult } | undefined)?.verification;
+  return v && Array.isArray(v.checks) ? v : undefined;
+}
+
+export function bundleContent(store: Store, runId: string, options: ExportOptions): BundleContent {
+  const run = store.getRun(runId);
+  const content: BundleContent = {
+    app: options.app,
+    site: store.getSite(run.siteId),
+    run,
+    journal: store.readJournal(runId),
+    scripts: options.scripts ?? {},
+  };
+  if (run.snapshotId) content.snapshot = store.getSnapshot(run.snapshotId);
+  const verification = verificationOf(run.result);
+  if (verification) content.verification = verification;
+  if (options.diagram) content.diagram = options.diagram;
+  return content;
+}
+
+export async function exportBundle(
+  store: Store,
+  runId: string,
+  path: string,
+  options: ExportOptions,
+): Promise<BundleRef> {
+  if (!path.toLowerCase().endsWith('.zip')) fail('invalid_input', 'Give the bundle a file name ending in .zip.');
+  const content = bundleContent(store, runId, options);
+  const createdAt = (options.now ?? (() => new Date()))().toISOString();
+  const { zip } = pack(toFiles(content, createdAt), {
+    app: options.app,
+    createdAt,
+    runId: content.run.runId,
+    siteId: content.site.siteId,
+  });
+  // Written beside the target and renamed: a reader never sees half a bundle.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const handle = await openFile(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(zip);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    await chmod(path, 0o600);
+  } catch (caught) {
+    await rm(temp, { force: true });
+    return fail('io_failed', `Cannot write the bundle to ${path}. Check the folder and free space.`, String(caught));
+  }
+  return { path, sha256: sha256(zip), bytes: zip.length };
+}
+
+export async function importBundle(store: Store, path: string): Promise<RunSummary> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return fail('invalid_input', `There is no bundle at ${path}.`);
+  if (info.size > LIMITS.bytes) return fail('invalid_input', 'That file is too large to be a config bundle.');
+  const { files } = unpack(new Uint8Array(await readFile(path)));
+  const imported = fromFiles(files);
+  store.importRun(imported);
+  const summary = store
+    .listRuns({ siteId: store.getRun(imported.run.runId).siteId })
+    .find((r) => r.runId === imported.run.runId);
+  return summary ?? fail('internal', 'The bundle was imported but cannot be listed.');
+}

@@ -1,0 +1,184 @@
+/** Config bundles through a real store and real files: export, verify, import, and refuse tampering. */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportBundle, importBundle, type Manifest } from '../../electron/bundle';
+import { seal, sha256 } from '../../electron/bundle/pack';
+import { Failure } from '../../electron/api/errors';
+import { openStore, type Store } from '../../electron/store';
+
+const HOSTILE = `<script>alert("pwn")</script> '; DROP TABLE runs; -- $(reboot)`;
+const PASSWORD = 'S3cret-never-in-a-bundle';
+const app = { name: 'FS PBX NAT Wizard', version: '0.1.0-test' };
+
+let dir: string;
+let source: Store;
+let target: Store;
+
+function seed(store: Store): string {
+  const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: HOSTILE });
+  const run = store.createRun({
+    siteId: site.siteId,
+    kind: 'apply',
+    inputs: {
+      router: { host: '192.168.88.1', username: 'admin', password: PASSWORD },
+      trunks: [{ name: HOSTILE, address: '198.51.100.10' }],
+    },
+    plan: {
+      changes: [
+        {
+          id: 'c1',
+          target: 'router',
+          path: '/ip/firewall/address-list',
+          action: 'add',
+          before: null,
+          after: { list: 'fspbx-trunks', address: '198.51.100.10', comment: HOSTILE },
+          reason: 'The trunk provider may reach the PBX.',
+        },
+        {
+          id: 'c2',
+          target: 'pbx',
+          path: 'v_extensions/101',
+          action: 'set',
+          before: { sip_bypass_media: null },
+          after: { sip_bypass_media: 'proxy-media' },
+          reason: 'Bypass media breaks NAT.',
+        },
+      ],
+      warnings: [{ code: 'double-nat', message: 'The WAN address is private.' }],
+      facts: { publicIp: '203.0.113.2', rtpRange: '16384-32768' },
+    },
+  });
+  store.saveSnapshot(run.runId, site.siteId, {
+    router: { nat: [] },
+    pbx: { ext: [{ extension: '101', sip_bypass_media: null }] },
+  });
+  const seq = store.journalSend(run.runId, 'c1', 'router');
+  store.journalResult(run.runId, seq, 'done');
+  store.setRunStatus(run.runId, 'confirmed', {
+    result: {
+      verification: {
+        runId: run.runId,
+        status: 'pass',
+        checks: [{ id: 'sip-helper', title: 'SIP helper off', status: 'pass', summary: HOSTILE }],
+      },
+    },
+  });
+  return run.runId;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fspbx-bundle-'));
+  source = openStore(join(dir, 'source'));
+  target = openStore(join(dir, 'target'));
+});
+
+afterEach(() => {
+  source.close();
+  target.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('config bundle', () => {
+  it('exports one owner-only zip whose manifest vouches for every file', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    const ref = await exportBundle(source, runId, path, {
+      app,
+      scripts: { 'router/apply.rsc': '/ip firewall address-list\nadd list=fspbx-trunks address=198.51.100.10\n' },
+    });
+    const bytes = readFileSync(path);
+    expect(ref).toEqual({ path, bytes: bytes.length, sha256: sha256(bytes) });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const entries = unzipSync(bytes);
+    const manifest = JSON.parse(strFromU8(entries['manifest.json']!)) as Manifest;
+    expect(manifest).toMatchObject({ format: 'fspbx-nat-bundle/1', app, runId });
+    expect(manifest.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        'report.html',
+        'plan.json',
+        'run.json',
+        'journal.json',
+        'snapshots/snapshot.json',
+        'router/apply.rsc',
+        'verification.json',
+      ]),
+    );
+    for (const f of manifest.files) expect(sha256(entries[f.path]!), f.path).toBe(f.sha256);
+  });
+
+  it('keeps secrets out and escapes hostile text in the report', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    await exportBundle(source, runId, path, { app });
+    const entries = unzipSync(readFileSync(path));
+    const all = Object.values(entries)
+      .map((b) => strFromU8(b))
+      .join('\n');
+    expect(all).not.toContain(PASSWORD);
+    const report = strFromU8(entries['report.html']!);
+    expect(report).not.toContain('<script>');
+    expect(report).toContain('&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt;');
+    expect(report).toContain('<i>NULL</i>');
+    expect(report).toContain('proxy-media');
+  });
+
+  it('imports a bundle into another history exactly', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    await exportBundle(source, runId, path, { app });
+    const summary = await importBundle(target, path);
+    expect(summary).toMatchObject({ runId, status: 'confirmed', changeCount: 2 });
+    const original = source.getRun(runId);
+    const copy = target.getRun(runId);
+    expect(copy.plan).toEqual(original.plan);
+    expect(copy.inputs).toEqual(original.inputs);
+    expect(target.readJournal(runId)).toEqual(source.readJournal(runId));
+    expect(target.getSnapshot(copy.snapshotId!)).toEqual(source.getSnapshot(original.snapshotId!));
+  });
+
+  it('refuses a bundle with a changed byte at any position, and imports nothing', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    await exportBundle(source, runId, path, { app });
+    const good = readFileSync(path);
+    // Positions spread over local headers, compressed data, the manifest and the central directory.
+    for (let at = 0; at < good.length; at += 1) {
+      const bad = Buffer.from(good);
+      bad[at] = bad[at]! ^ 0x01;
+      const file = join(dir, 'bad.zip');
+      writeFileSync(file, bad);
+      await expect(importBundle(target, file), `byte ${at}`).rejects.toThrow(/changed or damaged|not imported/);
+    }
+    expect(target.listRuns()).toEqual([]);
+  });
+
+  it('refuses a bundle with a file the manifest does not list', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    await exportBundle(source, runId, path, { app });
+    const entries = unzipSync(readFileSync(path));
+    entries['pbx/extra.sh'] = new TextEncoder().encode('rm -rf /');
+    // Sealed again, as a careful forger would: the manifest check alone must catch it.
+    writeFileSync(path, seal(zipSync(entries)));
+    const refused = await importBundle(target, path).catch((e: Failure) => e);
+    expect(refused).toBeInstanceOf(Failure);
+    expect((refused as Failure).error.detail).toBe('file not in the manifest: pbx/extra.sh');
+  });
+
+  it('does not import the same run twice', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    await exportBundle(source, runId, path, { app });
+    await importBundle(target, path);
+    await expect(importBundle(target, path)).rejects.toThrow(/already in the history/);
+  });
+
+  it('explains a missing bundle and a name without .zip', async () => {
+    await expect(importBundle(target, join(dir, 'nope.zip'))).rejects.toThrow(/no bundle at/);
+    const runId = seed(source);
+    await expect(exportBundle(source, runId, join(dir, 'visit.txt'), { app })).rejects.toThrow(/ending in \.zip/);
+  });
+});
