@@ -1,0 +1,146 @@
+/** The router entries the wizard wants, built from the inputs and the router's topology. Pure. */
+import { addressSpan, formatPorts, normalizeCidr, type PortRange, type Span } from './addr';
+import { tagComment } from './change';
+import { ADDRESS_LISTS, DEFAULT_SIP_PORTS, WEB_PORTS, type Role, type RouterPlanInputs } from './inputs';
+import type { RouterAddress, Topology } from './topology';
+
+export interface DesiredEntry {
+  /** The full comment, tag included: the entry's identity in nat and filter. */
+  comment: string;
+  fields: Record<string, string>;
+  reason: string;
+}
+
+export interface DesiredListEntry extends DesiredEntry {
+  list: string;
+  address: string;
+  role: Role;
+}
+
+export interface Forward {
+  key: string;
+  role: Role;
+  protocol: 'udp' | 'tcp';
+  ports: PortRange;
+  what: string;
+}
+
+const ROLE_WORD: Record<Role, string> = { trunks: 'trunk', phones: 'phone' };
+
+export function desiredListEntries(inputs: RouterPlanInputs): DesiredListEntry[] {
+  const out: DesiredListEntry[] = [];
+  for (const role of ['trunks', 'phones'] as const) {
+    const seen = new Set<string>();
+    for (const peer of inputs[role]) {
+      const address = normalizeCidr(peer.address);
+      if (address === undefined || seen.has(address)) continue;
+      seen.add(address);
+      const list = ADDRESS_LISTS[role];
+      const comment = tagComment(`${ROLE_WORD[role]} ${peer.name}`);
+      out.push({
+        list,
+        address,
+        role,
+        comment,
+        fields: { list, address },
+        reason: `Lets ${ROLE_WORD[role]} "${peer.name}" (${address}) reach the PBX; only addresses in ${list} are forwarded.`,
+      });
+    }
+  }
+  return out;
+}
+
+export function rolesWithPeers(inputs: RouterPlanInputs): Role[] {
+  return (['phones', 'trunks'] as const).filter((role) => inputs[role].length > 0);
+}
+
+export function forwardsFor(inputs: RouterPlanInputs): Forward[] {
+  const sip = inputs.sipPorts ?? DEFAULT_SIP_PORTS;
+  const rtp = inputs.rtp ?? inputs.pbxRtp;
+  const out: Forward[] = [];
+  for (const role of rolesWithPeers(inputs)) {
+    const port = role === 'phones' ? sip.internal : sip.external;
+    const profile = role === 'phones' ? 'internal profile' : 'external profile';
+    for (const protocol of ['udp', 'tcp'] as const) {
+      out.push({
+        key: `sip ${role} ${protocol}`,
+        role,
+        protocol,
+        ports: { start: port, end: port },
+        what: `SIP ${protocol.toUpperCase()} ${port} (${profile}) from the ${role}`,
+      });
+    }
+    out.push({ key: `rtp ${role} udp`, role, protocol: 'udp', ports: rtp, what: `RTP audio from the ${role}` });
+  }
+  if (inputs.webGui && inputs.phones.length > 0) {
+    for (const port of WEB_PORTS) {
+      out.push({
+        key: `web phones tcp ${port}`,
+        role: 'phones',
+        protocol: 'tcp',
+        ports: { start: port, end: port },
+        what: `the PBX web GUI (TCP ${port}) from the phones' addresses`,
+      });
+    }
+  }
+  return out;
+}
+
+/** How a forward recognises traffic from outside: the WAN list, the WAN address, or (hairpin) any local address. */
+export function wanMatch(inputs: RouterPlanInputs, topology: Topology): Record<string, string> {
+  if (inputs.hairpin) return { 'dst-address-type': 'local' };
+  if (topology.hasWanList) return { 'in-interface-list': 'WAN' };
+  const wan = pickWanAddress(inputs, topology);
+  return wan ? { 'dst-address': wan.address } : {};
+}
+
+export function pickWanAddress(inputs: RouterPlanInputs, topology: Topology): RouterAddress | undefined {
+  return topology.wanAddresses.find((a) => a.address === inputs.wanAddress) ?? topology.wanAddresses[0];
+}
+
+export function natEntry(forward: Forward, inputs: RouterPlanInputs, match: Record<string, string>): DesiredEntry {
+  const ports = formatPorts(forward.ports);
+  return {
+    comment: tagComment(`forward ${forward.key}`),
+    fields: {
+      chain: 'dstnat',
+      action: 'dst-nat',
+      protocol: forward.protocol,
+      ...match,
+      'dst-port': ports,
+      'src-address-list': ADDRESS_LISTS[forward.role],
+      'to-addresses': inputs.pbxAddress,
+      'to-ports': ports,
+    },
+    reason: `Forwards ${forward.what} to the PBX at ${inputs.pbxAddress}, only from addresses in ${ADDRESS_LISTS[forward.role]}.`,
+  };
+}
+
+export function acceptEntry(forward: Forward, inputs: RouterPlanInputs, blocker: string): DesiredEntry {
+  return {
+    comment: tagComment(`accept ${forward.key}`),
+    fields: {
+      chain: 'forward',
+      action: 'accept',
+      'connection-nat-state': 'dstnat',
+      protocol: forward.protocol,
+      'dst-address': inputs.pbxAddress,
+      'dst-port': formatPorts(forward.ports),
+      'src-address-list': ADDRESS_LISTS[forward.role],
+    },
+    reason: `The router's filter would drop the forwarded ${forward.what} (rule ${blocker}); this accept goes just before it.`,
+  };
+}
+
+export function hairpinEntry(inputs: RouterPlanInputs, lan: RouterAddress): DesiredEntry {
+  const subnet = normalizeCidr(`${lan.address}/${lan.prefix}`) ?? lan.cidr;
+  return {
+    comment: tagComment('hairpin masquerade'),
+    fields: { chain: 'srcnat', action: 'masquerade', 'src-address': subnet, 'dst-address': inputs.pbxAddress },
+    reason: `Hairpin NAT: LAN devices that dial the public address reach the PBX, and its replies come back through the router.`,
+  };
+}
+
+export function peerSpans(inputs: RouterPlanInputs, role: Role): Span[] {
+  return inputs[role].map((p) => addressSpan(p.address)).filter((s): s is Span => s !== undefined);
+}

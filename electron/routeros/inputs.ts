@@ -1,0 +1,27 @@
+/** What the router planner needs from the site inputs and from the PBX. */
+import type { Peer } from '../api/schemas';
+import type { PortRange } from './addr';
+
+export interface RouterPlanInputs {
+  /** The PBX's LAN address (where the forwards go). */
+  pbxAddress: string;
+  trunks: Peer[];
+  phones: Peer[];
+  /** The RTP range read from the PBX (switch.conf.xml). */
+  pbxRtp: PortRange;
+  /** The RTP range to forward; defaults to the PBX's and must equal it. */
+  rtp?: PortRange;
+  /** SIP ports of the internal (phones) and external (trunks) profiles. */
+  sipPorts?: { internal: number; external: number };
+  webGui?: boolean;
+  hairpin?: boolean;
+  allowAnySource?: boolean;
+  /** The WAN address as the technician gave it (options.publicIp); used when there is no WAN list. */
+  wanAddress?: string;
+}
+
+export const DEFAULT_SIP_PORTS = { internal: 5060, external: 5080 } as const;
+export const WEB_PORTS = [443, 80] as const;
+
+export const ADDRESS_LISTS = { trunks: 'fspbx-trunks', phones: 'fspbx-phones' } as const;
+export type Role = keyof typeof ADDRESS_LISTS;

@@ -1,0 +1,260 @@
+/**
+ * The router planner: state + inputs → the Changes that make the router
+ * forward SIP and RTP to the PBX from the listed peers only. Pure; running it
+ * again on the resulting state plans nothing.
+ */
+import type { AppError } from '../api/errors';
+import type { Plan, Warning } from '../api/types';
+import { isCgnat, isPrivate } from '../lan/ipv4';
+import { addressSpan, formatPorts, normalizeCidr, spanIn, type Span } from './addr';
+import { isOwned, numberChanges, type RouterChange } from './change';
+import {
+  acceptEntry,
+  desiredListEntries,
+  forwardsFor,
+  hairpinEntry,
+  natEntry,
+  peerSpans,
+  pickWanAddress,
+  wanMatch,
+  type Forward,
+} from './desired';
+import { evaluateForward, firstNatCatch, type MatchContext, type Packet } from './firewall';
+import { ADDRESS_LISTS, type RouterPlanInputs } from './inputs';
+import { reconcileAddressLists, reconcileByComment, type KeyedDesired, type PlannedChange } from './reconcile';
+import { isDisabled, menuPath, type RosItem, type RouterState } from './state';
+import { lanOf, readTopology, type RouterAddress, type Topology } from './topology';
+import { validateRouterInputs } from './validate';
+
+export interface RouterPlan extends Plan {
+  changes: RouterChange[];
+}
+
+export type RouterPlanResult = { ok: true; plan: RouterPlan } | { ok: false; errors: AppError[] };
+
+const ANY: Span = { lo: 0, hi: 0xffffffff };
+
+function matchContext(state: RouterState, topology: Topology, inputs: RouterPlanInputs): MatchContext {
+  const lists = new Map<string, Span[]>();
+  for (const item of state.addressLists) {
+    if (isDisabled(item) || isOwned(item) || item.list === undefined || item.address === undefined) continue;
+    const span = addressSpan(item.address);
+    if (span) lists.set(item.list, [...(lists.get(item.list) ?? []), span]);
+  }
+  // The wizard's own lists are judged as they will be after the plan.
+  for (const role of ['trunks', 'phones'] as const) {
+    lists.set(ADDRESS_LISTS[role], [...(lists.get(ADDRESS_LISTS[role]) ?? []), ...peerSpans(inputs, role)]);
+  }
+  return { listMembers: topology.listMembers, addressLists: lists };
+}
+
+function forwardedPackets(
+  forward: Forward,
+  inputs: RouterPlanInputs,
+  topology: Topology,
+  lan: RouterAddress,
+): Packet[] {
+  const pbx = addressSpan(inputs.pbxAddress)!;
+  const packets: Packet[] = [];
+  for (const source of peerSpans(inputs, forward.role)) {
+    for (const inInterface of topology.wanInterfaces) {
+      packets.push({
+        protocol: forward.protocol,
+        dstPorts: { lo: forward.ports.start, hi: forward.ports.end },
+        source,
+        dstAddress: pbx,
+        dstLocal: false,
+        inInterface,
+        outInterface: lan.interface,
+        connectionState: 'new',
+        dstNatted: true,
+      });
+    }
+  }
+  return packets;
+}
+
+/** The first non-wizard filter rule that drops (or may drop) some of this forward's traffic. */
+function blockerOf(packets: Packet[], filter: readonly RosItem[], ctx: MatchContext): RosItem | undefined {
+  let first: { item: RosItem; index: number } | undefined;
+  for (const packet of packets) {
+    const verdict = evaluateForward(filter, packet, ctx);
+    if (verdict.kind !== 'blocked') continue;
+    const index = filter.indexOf(verdict.by);
+    if (!first || index < first.index) first = { item: verdict.by, index };
+  }
+  return first?.item;
+}
+
+function describe(item: RosItem): string {
+  return item.comment ? `${item['.id']} "${item.comment}"` : item['.id'];
+}
+
+function wanWarnings(state: RouterState, topology: Topology, inputs: RouterPlanInputs): Warning[] {
+  const warnings: Warning[] = [];
+  for (const wan of topology.wanAddresses) {
+    if (isPrivate(wan.address) || isCgnat(wan.address)) {
+      warnings.push({
+        code: 'double-nat',
+        target: 'router',
+        message: `The router's WAN address ${wan.address} is ${isCgnat(wan.address) ? 'a carrier-grade NAT (CGNAT)' : 'a private'} address: another NAT sits in front of it, so forwards on this router alone will not reach the PBX from the Internet.`,
+      });
+    }
+  }
+  if (
+    state.cloudPublicAddress !== undefined &&
+    topology.wanAddresses.length > 0 &&
+    !topology.wanAddresses.some((a) => a.address === state.cloudPublicAddress)
+  ) {
+    warnings.push({
+      code: 'double-nat',
+      target: 'router',
+      message: `The Internet sees this router as ${state.cloudPublicAddress}, which is not on its WAN interface: the traffic crosses another NAT first.`,
+    });
+  }
+  if (!topology.hasWanList && topology.wanAddresses.length > 1) {
+    warnings.push({
+      code: 'several-wan-addresses',
+      target: 'router',
+      message: `Forwards match only ${pickWanAddress(inputs, topology)?.address ?? '?'} of the WAN addresses ${topology.wanAddresses.map((a) => a.address).join(', ')}.`,
+    });
+  }
+  return warnings;
+}
+
+function natShadowWarnings(
+  forwards: Forward[],
+  state: RouterState,
+  topology: Topology,
+  inputs: RouterPlanInputs,
+  ctx: MatchContext,
+): Warning[] {
+  const foreign = state.nat.filter((item) => !isOwned(item));
+  const wan = pickWanAddress(inputs, topology);
+  const warnings: Warning[] = [];
+  const reported = new Set<string>();
+  for (const forward of forwards) {
+    for (const source of peerSpans(inputs, forward.role)) {
+      for (const inInterface of topology.wanInterfaces) {
+        const catcher = firstNatCatch(
+          foreign,
+          {
+            protocol: forward.protocol,
+            dstPorts: { lo: forward.ports.start, hi: forward.ports.end },
+            source,
+            dstAddress: wan ? addressSpan(wan.address)! : ANY,
+            dstLocal: true,
+            inInterface,
+            connectionState: 'new',
+            dstNatted: false,
+          },
+          ctx,
+        );
+        const key = `${catcher?.['.id']}/${forward.key}`;
+        if (!catcher || reported.has(key) || catcher.action === 'masquerade') continue;
+        reported.add(key);
+        warnings.push({
+          code: 'nat-shadowed',
+          target: 'router',
+          message: `The existing NAT rule ${describe(catcher)} comes first and may take ${forward.what}; check it before applying.`,
+        });
+      }
+    }
+  }
+  return warnings;
+}
+
+export function planRouter(state: RouterState, inputs: RouterPlanInputs): RouterPlanResult {
+  const topology = readTopology(state, inputs.pbxAddress, inputs.wanAddress);
+  const errors = validateRouterInputs(inputs, topology);
+  const lan = errors.length === 0 ? lanOf(topology, inputs.pbxAddress) : undefined;
+  if (errors.length > 0 || !lan) return { ok: false, errors };
+
+  const warnings: Warning[] = wanWarnings(state, topology, inputs);
+  const ctx = matchContext(state, topology, inputs);
+  const match = wanMatch(inputs, topology);
+  const forwards = forwardsFor(inputs);
+
+  const natDesired: KeyedDesired[] = forwards.map((f) => ({ entry: natEntry(f, inputs, match) }));
+  if (inputs.hairpin) natDesired.push({ entry: hairpinEntry(inputs, lan) });
+
+  const foreignFilter = state.filter.filter((item) => !isOwned(item));
+  const filterDesired: KeyedDesired[] = [];
+  for (const forward of forwards) {
+    const blocker = blockerOf(forwardedPackets(forward, inputs, topology, lan), foreignFilter, ctx);
+    if (blocker)
+      filterDesired.push({ entry: acceptEntry(forward, inputs, describe(blocker)), placeBefore: blocker['.id'] });
+  }
+
+  const lists = reconcileAddressLists(state.addressLists, desiredListEntries(inputs));
+  const nat = reconcileByComment('nat', state.nat, natDesired);
+  const filter = reconcileByComment('filter', state.filter, filterDesired);
+
+  const helper: PlannedChange[] = [];
+  const sipHelper = state.servicePorts.find((item) => item.name === 'sip');
+  if (sipHelper && !isDisabled(sipHelper)) {
+    helper.push({
+      target: 'router',
+      path: menuPath('servicePorts'),
+      action: 'set',
+      itemId: sipHelper['.id'],
+      before: { disabled: sipHelper.disabled ?? null },
+      after: { disabled: 'true' },
+      reason:
+        'Turns off the SIP helper (SIP ALG): it rewrites SIP messages and causes one-way audio and lost registrations.',
+    });
+  } else if (!sipHelper) {
+    warnings.push({
+      code: 'no-sip-helper',
+      target: 'router',
+      message: 'The router has no SIP helper entry to turn off.',
+    });
+  }
+
+  if (forwards.length === 0) {
+    warnings.push({
+      code: 'no-peers',
+      target: 'router',
+      message: 'No trunk providers or remote phones were given: nothing will be forwarded to the PBX.',
+    });
+  }
+  warnings.push(...natShadowWarnings(forwards, state, topology, inputs, ctx));
+  if (inputs.hairpin) {
+    const lanSpan = addressSpan(normalizeCidr(`${lan.address}/${lan.prefix}`) ?? lan.cidr)!;
+    if (spanIn(lanSpan, peerSpans(inputs, 'phones')) !== 'yes') {
+      warnings.push({
+        code: 'hairpin-lan-not-listed',
+        target: 'router',
+        message: `Hairpin NAT only helps LAN phones whose addresses are in ${ADDRESS_LISTS.phones}; add the LAN (${lan.cidr}) to the phones if they dial the public address.`,
+      });
+    }
+  }
+
+  const ordered: PlannedChange[] = [
+    ...helper,
+    ...lists.adds,
+    ...lists.sets,
+    ...filter.adds,
+    ...filter.sets,
+    ...nat.adds,
+    ...nat.sets,
+    ...nat.removes,
+    ...filter.removes,
+    ...lists.removes,
+  ];
+  const wan = pickWanAddress(inputs, topology);
+  const facts: Record<string, string> = {
+    'router.identity': state.identity,
+    'router.version': state.version,
+    'router.config': topology.looksDefconf ? 'RouterOS default firewall (defconf)' : 'custom firewall',
+    'router.wanMatch': Object.entries(match)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
+    'router.lan': lan.cidr,
+    'pbx.address': inputs.pbxAddress,
+    'pbx.rtp': formatPorts(inputs.rtp ?? inputs.pbxRtp),
+  };
+  if (wan) facts['router.wanAddress'] = wan.address;
+  if (state.cloudPublicAddress) facts['router.publicAddress'] = state.cloudPublicAddress;
+  return { ok: true, plan: { changes: numberChanges(ordered, 'router'), warnings, facts } };
+}
