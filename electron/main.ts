@@ -3,7 +3,7 @@
  * Everything the wizard does lives behind the dispatcher.
  */
 import { join } from 'node:path';
-import { app, ipcMain, Menu, safeStorage, type BrowserWindow } from 'electron';
+import { app, ipcMain, Menu, type BrowserWindow } from 'electron';
 import { createDispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { APP_NAME, APP_VERSION } from './app/version';
@@ -11,6 +11,7 @@ import { hardenApp, isAppUrl } from './shell/hardening';
 import { bindIpc, type IpcEventLike } from './shell/ipc';
 import { buildMenu } from './shell/menu';
 import { registerAppScheme, serveRenderer } from './shell/protocol';
+import { keychainUsable, safeStorageBox } from './shell/secret-box';
 import { createMainWindow } from './shell/window';
 
 if (!app.requestSingleInstanceLock()) {
@@ -55,9 +56,10 @@ function start(): void {
           chrome: process.versions.chrome,
         },
         secretStorage: () =>
-          safeStorage.isEncryptionAvailable()
+          keychainUsable()
             ? { available: true, why: 'Remembered passwords are encrypted by the operating system.' }
-            : { available: false, why: 'The operating system offers no encryption for remembered passwords.' },
+            : { available: false, why: 'The operating system offers no keychain: passwords will not be remembered.' },
+        secretBox: safeStorageBox,
       }),
       { error: (message, detail) => console.error(message, detail) },
     );

@@ -86,9 +86,20 @@ describe('fspbx-nat', () => {
   });
 
   it('puts the error value on stdout too with --json', async () => {
-    const { code, stdout } = await cli(['--json', 'history']);
+    const { code, stdout } = await cli(['--json', 'verify', '--run', 'r1']);
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'not_available_yet' } });
+  });
+
+  it('lists an empty history, then explains a run it does not know', async () => {
+    const empty = await cli(['--json', 'history']);
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout)).toEqual([]);
+    const text = await cli(['history']);
+    expect(text.stdout).toMatch(/No runs yet/);
+    const missing = await cli(['export', '--run', 'r1', '--out', join(dataDir, 'r1.zip')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/That run is not in this history/);
   });
 
   it('refuses to change a site without --yes', async () => {

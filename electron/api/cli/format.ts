@@ -1,6 +1,6 @@
 /** Plain-text renderings for a terminal; --json prints the values as they are. */
 import type { AppError } from '../errors';
-import type { AppInfo, CheckStatus, DoctorCheck, LanFacts } from '../types';
+import type { AppInfo, BundleRef, CheckStatus, DoctorCheck, LanFacts, RunSummary } from '../types';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -33,4 +33,22 @@ export function formatLan(lan: LanFacts): string {
 
 export function formatError(error: AppError): string {
   return `fspbx-nat: ${error.message} [${error.code}]`;
+}
+
+export function formatRuns(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'No runs yet. Plan a site with `fspbx-nat plan <site.json>`.';
+  const head = `${'started'.padEnd(24)} ${'kind'.padEnd(8)} ${'status'.padEnd(11)} ${'changes'.padStart(7)}  run`;
+  const rows = runs.map(
+    (r) =>
+      `${r.startedAt.padEnd(24)} ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${String(r.changeCount).padStart(7)}  ${r.runId}`,
+  );
+  return [head, ...rows].join('\n');
+}
+
+export function formatBundle(ref: BundleRef): string {
+  return `bundle written: ${ref.path}\n${ref.bytes} bytes, sha256 ${ref.sha256}`;
+}
+
+export function formatRun(run: RunSummary): string {
+  return `imported run ${run.runId} (${run.kind}, ${run.status}, ${run.changeCount} changes, started ${run.startedAt})`;
 }

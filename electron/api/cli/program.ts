@@ -9,7 +9,7 @@ import { contract, type InputArg, type OpName, type Output, type Progress } from
 import { createDispatcher } from '../dispatcher';
 import type { AppError, Result } from '../errors';
 import { createHandlers, type HandlerEnv } from '../handlers';
-import { formatCheck, formatError, formatInfo, formatLan } from './format';
+import { formatBundle, formatCheck, formatError, formatInfo, formatLan, formatRun, formatRuns } from './format';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -258,20 +258,22 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .command('history')
     .description(contract['history.list'].summary)
     .option('--site <id>', 'one site only')
-    .action((opts: { site?: string }) => run('history.list', opts.site ? { siteId: opts.site } : {}, json));
+    .action((opts: { site?: string }) => run('history.list', opts.site ? { siteId: opts.site } : {}, formatRuns));
 
   program
     .command('export')
     .description(contract['bundle.export'].summary)
     .requiredOption('--run <id>', 'the run to export')
     .requiredOption('--out <file.zip>', 'where to write the bundle')
-    .action((opts: { run: string; out: string }) => run('bundle.export', { runId: opts.run, path: opts.out }, json));
+    .action((opts: { run: string; out: string }) =>
+      run('bundle.export', { runId: opts.run, path: opts.out }, formatBundle),
+    );
 
   program
     .command('import')
     .description(contract['bundle.import'].summary)
     .argument('<bundle.zip>')
-    .action((file: string) => run('bundle.import', { path: file }, json));
+    .action((file: string) => run('bundle.import', { path: file }, formatRun));
 
   program
     .command('browser')

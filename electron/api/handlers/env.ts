@@ -1,3 +1,4 @@
+import type { SecretBox } from '../../store/types';
 import type { FrontEnd } from '../types';
 
 /** What handlers need from the front end that hosts them. */
@@ -9,4 +10,6 @@ export interface HandlerEnv {
   runtime: { node: string; electron?: string; chrome?: string };
   /** Whether remembered passwords can be encrypted by the OS (Electron safeStorage). */
   secretStorage: () => { available: boolean; why: string };
+  /** The OS keychain for remembered passwords; absent outside Electron. */
+  secretBox?: SecretBox;
 }

@@ -3,13 +3,16 @@ import { detectLan } from '../../lan';
 import type { Handlers } from '../dispatcher';
 import { appHandlers } from './app';
 import type { HandlerEnv } from './env';
+import { historyHandlers, lazyStore } from './history';
 import { notAvailableYet } from './pending';
 
 export type { HandlerEnv } from './env';
 
 export function createHandlers(env: HandlerEnv): Handlers {
+  const store = lazyStore(env);
   return {
     ...appHandlers(env),
+    ...historyHandlers(env, store),
     'lan.detect': async () => detectLan(),
     discover: notAvailableYet('discover'),
     'router.read': notAvailableYet('router.read'),
@@ -20,8 +23,5 @@ export function createHandlers(env: HandlerEnv): Handlers {
     'site.confirm': notAvailableYet('site.confirm'),
     'rollback.plan': notAvailableYet('rollback.plan'),
     'rollback.apply': notAvailableYet('rollback.apply'),
-    'history.list': notAvailableYet('history.list'),
-    'bundle.export': notAvailableYet('bundle.export'),
-    'bundle.import': notAvailableYet('bundle.import'),
   };
 }
