@@ -1,0 +1,25 @@
+/** `npm run bench`: runs every benchmark, prints a table and writes bench/results/latest.json. */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { benchStoreAndBundle, type BenchResult } from './store-and-bundle.bench';
+
+async function main(): Promise<void> {
+  const results: BenchResult[] = [...(await benchStoreAndBundle())];
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
+    results,
+  };
+  writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  for (const r of results) {
+    console.log(
+      `${r.name}\n  ours ${r.ours.median} ms (p90 ${r.ours.p90})  peer [${r.peer.name}] ${r.peer.median} ms  ratio ${r.ratio}` +
+        (r.target ? `  target ${r.target}: ${r.met ? 'met' : 'MISSED'}` : ''),
+    );
+  }
+  console.log('written: bench/results/latest.json');
+}
+
+void main();
