@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'timeout',
   'auth_failed',
   'host_key_changed',
+  'host_key_unknown',
   'permission_denied',
   'io_failed',
   'internal',
@@ -28,6 +29,8 @@ export interface AppError {
   detail?: string;
   /** For invalid_input: the dotted path of the field that is wrong. */
   field?: string;
+  /** A fingerprint for the technician to compare and accept (host_key_unknown, host_key_changed). */
+  fingerprint?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };

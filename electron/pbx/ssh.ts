@@ -1,0 +1,329 @@
+/**
+ * One SSH connection per operation, reused for all its commands. The host key
+ * is checked before any credential is sent: an unknown key stops with its
+ * fingerprint for the technician to accept, a changed key stops with a
+ * warning. Commands are argv arrays, quoted in one place (quote.ts); sudo
+ * passwords travel on stdin, never on a command line.
+ */
+import { createHash } from 'node:crypto';
+import { Client, type ConnectConfig } from 'ssh2';
+import { Failure, type AppError } from '../api/errors';
+import type { PbxTarget } from '../api/schemas';
+import { shellWords } from './quote';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to the command's standard input (after the sudo password, when one is fed). */
+  input?: string;
+  timeoutMs?: number;
+  /** Run as root: via sudo for a non-root login. */
+  asRoot?: boolean;
+  /** Run as another user (e.g. postgres, www-data): `sudo -u`. */
+  asUser?: string;
+}
+
+export interface SshSession {
+  /** OpenSSH-style fingerprint of the server's host key, `SHA256:…`. */
+  hostKey: string;
+  username: string;
+  run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  close(): void;
+}
+
+export interface OpenOptions {
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  /** ssh-agent socket for agent auth; defaults to SSH_AUTH_SOCK. */
+  agentSocket?: string;
+}
+
+const MAX_OUTPUT = 32 * 1024 * 1024;
+
+export function fingerprintOf(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+function failure(error: AppError): Failure {
+  return new Failure(error);
+}
+
+function connectError(target: PbxTarget, caught: Error & { code?: string; level?: string }): Failure {
+  const where = `${target.host}:${target.port}`;
+  const detail = `${caught.code ?? caught.level ?? 'error'}: ${caught.message}`;
+  if (caught.level === 'client-authentication') {
+    return failure({
+      code: 'auth_failed',
+      message: `The PBX refused user "${target.username}" with this ${target.auth.kind === 'key' ? 'key' : target.auth.kind === 'agent' ? 'agent key' : 'password'}. Check them and try again.`,
+      detail,
+    });
+  }
+  if (/Timed out while waiting for handshake/.test(caught.message) || caught.code === 'ETIMEDOUT') {
+    return failure({
+      code: 'timeout',
+      message: `${where} did not answer SSH in time. Check the address and the cable.`,
+      detail,
+    });
+  }
+  if (caught.code === 'ECONNREFUSED') {
+    return failure({
+      code: 'host_unreachable',
+      message: `Nothing answers SSH on ${where}. Check the address, and that SSH is enabled on the PBX.`,
+      detail,
+    });
+  }
+  if (caught.code === 'EHOSTUNREACH' || caught.code === 'ENETUNREACH' || caught.code === 'ENOTFOUND') {
+    return failure({ code: 'host_unreachable', message: `${where} cannot be reached from this laptop.`, detail });
+  }
+  if (/encrypted private key|passphrase/i.test(caught.message)) {
+    return failure({
+      code: 'auth_failed',
+      message: 'The private key needs its passphrase, or the passphrase is wrong.',
+      detail,
+    });
+  }
+  if (/Cannot parse privateKey|Unsupported key format/i.test(caught.message)) {
+    return failure({
+      code: 'invalid_input',
+      message: 'That private key file cannot be read. Use an OpenSSH or PEM key.',
+      detail,
+    });
+  }
+  return failure({ code: 'host_unreachable', message: `The SSH connection to ${where} failed.`, detail });
+}
+
+function authConfig(target: PbxTarget, options: OpenOptions): Partial<ConnectConfig> {
+  switch (target.auth.kind) {
+    case 'password':
+      return { password: target.auth.password, tryKeyboard: false };
+    case 'key':
+      return target.auth.passphrase === undefined
+        ? { privateKey: target.auth.privateKey }
+        : { privateKey: target.auth.privateKey, passphrase: target.auth.passphrase };
+    case 'agent': {
+      const agent = options.agentSocket ?? process.env.SSH_AUTH_SOCK;
+      if (!agent) {
+        throw failure({
+          code: 'invalid_input',
+          message: 'No SSH agent is running on this laptop; use a password or a key file.',
+        });
+      }
+      return { agent };
+    }
+  }
+}
+
+type SudoMode = 'nopasswd' | 'password';
+
+/**
+ * The sudo prefix for a command, and whether the sudo password goes first on
+ * stdin. With a password, -k makes sudo always read it, so the password line
+ * can never fall through to the command's own stdin.
+ */
+function privilege(username: string, mode: SudoMode, options: RunOptions): { prefix: string[]; feedPassword: boolean } {
+  const asUser = options.asUser ?? (options.asRoot ? 'root' : undefined);
+  if (asUser === undefined || (asUser === 'root' && username === 'root')) return { prefix: [], feedPassword: false };
+  if (username === 'root' || mode === 'nopasswd')
+    return { prefix: ['sudo', '-n', '-H', '-u', asUser, '--'], feedPassword: false };
+  return { prefix: ['sudo', '-S', '-k', '-p', '', '-H', '-u', asUser, '--'], feedPassword: true };
+}
+
+const SUDO_REFUSALS: Array<[RegExp, string]> = [
+  [/a password is required/, 'needs a sudo password: enter it with the SSH login'],
+  [/incorrect password|Sorry, try again/, 'was given a wrong sudo password'],
+  [
+    /is not in the sudoers file|not allowed to execute|may not run sudo/,
+    'has no sudo rights on the PBX: use root or a sudo user',
+  ],
+];
+
+function sudoRefusal(username: string, stderr: string): Failure | undefined {
+  for (const [pattern, what] of SUDO_REFUSALS) {
+    if (pattern.test(stderr)) {
+      return failure({
+        code: 'permission_denied',
+        message: `User "${username}" ${what}.`,
+        detail: stderr.trim().slice(0, 500),
+      });
+    }
+  }
+  return undefined;
+}
+
+export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Promise<SshSession> {
+  const client = new Client();
+  let seenKey: string | undefined;
+  let hostKeyFailure: Failure | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Failure) => {
+      client.removeAllListeners('ready');
+      if (error) {
+        client.end();
+        reject(error);
+      } else resolve();
+    };
+    client.once('ready', () => settle());
+    client.on('error', (caught: Error & { code?: string; level?: string }) =>
+      settle(hostKeyFailure ?? connectError(target, caught)),
+    );
+    let config: ConnectConfig;
+    try {
+      config = {
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        readyTimeout: options.connectTimeoutMs ?? 10_000,
+        keepaliveInterval: 5_000,
+        keepaliveCountMax: 3,
+        ...authConfig(target, options),
+        hostVerifier: (key: Buffer) => {
+          seenKey = fingerprintOf(key);
+          if (target.hostKey === undefined) {
+            hostKeyFailure = failure({
+              code: 'host_key_unknown',
+              message: `First connection to ${target.host}: compare the host key fingerprint with the PBX and accept it to continue. No password was sent.`,
+              fingerprint: seenKey,
+            });
+            return false;
+          }
+          if (target.hostKey !== seenKey) {
+            hostKeyFailure = failure({
+              code: 'host_key_changed',
+              message: `The SSH host key of ${target.host} has CHANGED since it was accepted. The server may have been reinstalled, or someone may be intercepting the connection. Nothing was sent.`,
+              detail: `accepted ${target.hostKey}, offered ${seenKey}`,
+              fingerprint: seenKey,
+            });
+            return false;
+          }
+          return true;
+        },
+      };
+    } catch (caught) {
+      settle(caught as Failure);
+      return;
+    }
+    client.connect(config);
+  });
+
+  // Errors after the handshake (a dropped link) end the session; commands in flight fail on their own.
+  client.on('error', () => client.end());
+  const username = target.username;
+  let closed = false;
+  client.on('close', () => {
+    closed = true;
+  });
+
+  let sudoMode: Promise<SudoMode> | undefined;
+  const needsSudo = (o: RunOptions) => username !== 'root' && (o.asRoot === true || o.asUser !== undefined);
+
+  const session: SshSession = {
+    hostKey: seenKey!,
+    username,
+    close: () => client.end(),
+    async run(argv, runOptions = {}) {
+      let mode: SudoMode = 'nopasswd';
+      if (needsSudo(runOptions)) {
+        // Probe once: a NOPASSWD rule must never receive the password on stdin.
+        sudoMode ??= exec(['sudo', '-n', 'true'], {}, [], false).then((r) =>
+          r.code === 0
+            ? 'nopasswd'
+            : target.sudoPassword !== undefined
+              ? 'password'
+              : Promise.reject(
+                  sudoRefusal(username, 'a password is required') ??
+                    new Failure({ code: 'permission_denied', message: 'sudo refused.' }),
+                ),
+        );
+        mode = await sudoMode;
+      }
+      const { prefix, feedPassword } = privilege(username, mode, runOptions);
+      return exec(argv, runOptions, prefix, feedPassword);
+    },
+  };
+  return session;
+
+  function exec(
+    argv: readonly string[],
+    runOptions: RunOptions,
+    prefix: string[],
+    feedPassword: boolean,
+  ): Promise<CommandResult> {
+    {
+      const command = shellWords([...prefix, ...argv]);
+      if (!command.ok) return Promise.reject(new Failure(command.error));
+      const timeoutMs = runOptions.timeoutMs ?? options.commandTimeoutMs ?? 30_000;
+      return new Promise<CommandResult>((resolve, reject) => {
+        if (closed) {
+          reject(failure({ code: 'transport_closed', message: 'The SSH connection to the PBX was lost.' }));
+          return;
+        }
+        client.exec(command.value, (execError, stream) => {
+          if (execError) {
+            reject(
+              failure({
+                code: 'transport_closed',
+                message: 'The PBX would not run a command over SSH.',
+                detail: execError.message,
+              }),
+            );
+            return;
+          }
+          const out: Buffer[] = [];
+          const errOut: Buffer[] = [];
+          let size = 0;
+          let done = false;
+          const timer = setTimeout(() => {
+            if (done) return;
+            done = true;
+            stream.close();
+            reject(
+              failure({
+                code: 'timeout',
+                message: `A command on the PBX did not finish within ${Math.round(timeoutMs / 1000)} s.`,
+                detail: argv.join(' ').slice(0, 200),
+              }),
+            );
+          }, timeoutMs);
+          const collect = (into: Buffer[]) => (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_OUTPUT) {
+              stream.close();
+              return;
+            }
+            into.push(chunk);
+          };
+          stream.on('data', collect(out));
+          stream.stderr.on('data', collect(errOut));
+          stream.on('close', (code: number | null, signal?: string) => {
+            clearTimeout(timer);
+            if (done) return;
+            done = true;
+            const result = {
+              code: code ?? (signal ? 128 : -1),
+              stdout: Buffer.concat(out).toString('utf8'),
+              stderr: Buffer.concat(errOut).toString('utf8'),
+            };
+            const refused = prefix.length > 0 && result.code !== 0 ? sudoRefusal(username, result.stderr) : undefined;
+            if (refused) reject(refused);
+            else if (size > MAX_OUTPUT)
+              reject(
+                failure({
+                  code: 'io_failed',
+                  message: 'A command on the PBX printed far more than expected; it was stopped.',
+                }),
+              );
+            else resolve(result);
+          });
+          if (feedPassword) stream.write(`${target.sudoPassword}\n`);
+          if (runOptions.input !== undefined) stream.write(runOptions.input);
+          stream.end();
+        });
+      });
+    }
+  }
+}
