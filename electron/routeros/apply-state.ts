@@ -40,7 +40,11 @@ export function applyToState(state: RouterState, changes: readonly RouterChange[
       else items.splice(at, 0, item);
       continue;
     }
-    const index = items.findIndex((i) => i['.id'] === change.itemId);
+    const index = items.findIndex((i) =>
+      change.itemId !== undefined && !change.match
+        ? i['.id'] === change.itemId
+        : Object.entries(change.match ?? {}).every(([k, v]) => i[k] === v),
+    );
     if (index < 0) return { ok: false, changeId: change.id, message: 'no such item' };
     if (change.action === 'remove') {
       items.splice(index, 1);

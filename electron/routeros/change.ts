@@ -13,6 +13,12 @@ export interface RouterChange extends Change {
   itemId?: string;
   /** For an add in /ip/firewall/filter or nat: the `.id` it is placed before; absent = at the end. */
   placeBefore?: string;
+  /**
+   * For a set or remove of a wizard-owned item: the fields that find it by
+   * content (comment, list, address), so scripts written before the item
+   * exists, or run after its `.id` changed, still find it.
+   */
+  match?: Record<string, string>;
 }
 
 /** The comment prefix that marks every item the wizard owns on the router. */
@@ -27,6 +33,23 @@ export function isOwned(item: { readonly [field: string]: string | undefined }):
 }
 
 /** Numbers the changes of one plan in order: ids are unique within the plan and stable for the same inputs. */
+/** The fields that identify an owned item in scripts: its tag, plus list and address in address lists. */
+export function ownedMatch(
+  path: string,
+  item: { readonly [field: string]: string | undefined },
+): Record<string, string> {
+  const match: Record<string, string> = {};
+  const keys = path === '/ip/firewall/address-list' ? ['list', 'address', 'comment'] : ['comment'];
+  for (const key of keys) {
+    const value = item[key];
+    if (value !== undefined) match[key] = value;
+  }
+  if (path === '/system/script' || path === '/system/scheduler') {
+    if (item.name !== undefined) match.name = item.name;
+  }
+  return match;
+}
+
 export function numberChanges<T extends Omit<RouterChange, 'id'>>(
   changes: T[],
   prefix: string,

@@ -2,7 +2,7 @@
  * Turns desired owned entries into Changes against what the router has.
  * Only items carrying the owner tag are ever set or removed here.
  */
-import { isOwned, type RouterChange } from './change';
+import { isOwned, ownedMatch, type RouterChange } from './change';
 import type { DesiredEntry, DesiredListEntry } from './desired';
 import { menuPath, READ_ONLY_FIELDS, sameValue, type RosItem } from './state';
 
@@ -46,12 +46,19 @@ function addChange(menu: 'nat' | 'filter' | 'addressLists', entry: DesiredEntry,
   };
 }
 
-function removeChange(menu: 'nat' | 'filter' | 'addressLists', item: RosItem, reason: string): PlannedChange {
+/** A duplicate shares its match with the copy that stays, so it is removed by `.id` only. */
+function removeChange(
+  menu: 'nat' | 'filter' | 'addressLists',
+  item: RosItem,
+  reason: string,
+  duplicate = false,
+): PlannedChange {
   return {
     target: 'router',
     path: menuPath(menu),
     action: 'remove',
     itemId: item['.id'],
+    ...(duplicate ? {} : { match: ownedMatch(menuPath(menu), item) }),
     before: { ...item },
     after: null,
     reason,
@@ -69,6 +76,7 @@ function setChange(
     path: menuPath(menu),
     action: 'set',
     itemId: item['.id'],
+    match: ownedMatch(menuPath(menu), item),
     before: diff.before,
     after: diff.after,
     reason,
@@ -101,7 +109,7 @@ export function reconcileByComment(
     const [first, ...extra] = matches;
     for (const item of extra) {
       used.add(item['.id']);
-      diff.removes.push(removeChange(menu, item, 'A duplicate of a wizard entry; one copy is enough.'));
+      diff.removes.push(removeChange(menu, item, 'A duplicate of a wizard entry; one copy is enough.', true));
     }
     if (!first) {
       diff.adds.push(addChange(menu, entry, placeBefore));
@@ -112,7 +120,10 @@ export function reconcileByComment(
       placeBefore !== undefined &&
       items.findIndex((i) => i['.id'] === first['.id']) > items.findIndex((i) => i['.id'] === placeBefore);
     if (misplaced) {
-      diff.removes.push(removeChange(menu, first, 'This wizard entry sits after the rule that drops the traffic.'));
+      // By `.id` only: its replacement, added first, carries the same comment.
+      diff.removes.push(
+        removeChange(menu, first, 'This wizard entry sits after the rule that drops the traffic.', true),
+      );
       diff.adds.push(addChange(menu, entry, placeBefore));
       continue;
     }
@@ -145,7 +156,7 @@ export function reconcileAddressLists(items: readonly RosItem[], desired: readon
     const [first, ...extra] = mine;
     for (const item of extra) {
       used.add(item['.id']);
-      diff.removes.push(removeChange('addressLists', item, 'A duplicate of a wizard address-list entry.'));
+      diff.removes.push(removeChange('addressLists', item, 'A duplicate of a wizard address-list entry.', true));
     }
     if (!first) {
       diff.adds.push(addChange('addressLists', entry));
