@@ -1,17 +1,17 @@
 /** The SSH sweep on loopback: real listeners on 127.0.0.x, hostile banners, silent ports, bounded time. */
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanBanner, hostsOf, isSshBanner, sweepSsh } from '../../electron/pbx/sweep';
 
 const servers: Server[] = [];
 let port: number;
 
-function listen(host: string, onConnection: (s: import('node:net').Socket) => void, at = 0): Promise<number> {
+function listen(host: string, onConnection: (s: Socket) => void, at = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer(onConnection);
     servers.push(server);
     server.once('error', reject);
-    server.listen(at, host, () => resolve((server.address() as import('node:net').AddressInfo).port));
+    server.listen(at, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -48,6 +48,7 @@ describe('SSH sweep', () => {
     expect(found.map((f) => f.address)).toEqual(['127.0.0.10', '127.0.0.30', '127.0.0.66', '127.0.0.77']);
     expect(found[0]!.banner).toBe('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3');
     const evil = found[2]!.banner;
+    // eslint-disable-next-line no-control-regex
     expect(evil).not.toMatch(/[\u0000-\u001f]/);
     expect(evil.length).toBeLessThanOrEqual(120);
     expect(found[3]!.banner).toBe('');
