@@ -117,9 +117,16 @@ export interface RouterSummary {
   identity: string;
   version: string;
   board: string;
+  /** Addresses on the WAN interfaces, as CIDR. */
   wanAddresses: string[];
-  /** Certificate fingerprint of API-SSL, to pin. */
+  /** `/ip/cloud` public address, when the router knows it. */
+  publicAddress?: string;
+  /** A private or CGNAT WAN address: another router in front (double NAT). */
+  doubleNat: boolean;
+  /** Certificate fingerprint of API-SSL (lower-case hex SHA-256), to pin. */
   fingerprint?: string;
+  /** The password crossed the LAN in clear (plain API). */
+  insecure: boolean;
   canWrite: boolean;
 }
 

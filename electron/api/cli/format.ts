@@ -1,6 +1,6 @@
 /** Plain-text renderings for a terminal; --json prints the values as they are. */
 import type { AppError } from '../errors';
-import type { AppInfo, BundleRef, CheckStatus, DoctorCheck, LanFacts, RunSummary } from '../types';
+import type { AppInfo, BundleRef, CheckStatus, DoctorCheck, LanFacts, RouterSummary, RunSummary } from '../types';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -51,4 +51,17 @@ export function formatBundle(ref: BundleRef): string {
 
 export function formatRun(run: RunSummary): string {
   return `imported run ${run.runId} (${run.kind}, ${run.status}, ${run.changeCount} changes, started ${run.startedAt})`;
+}
+
+export function formatRouter(r: RouterSummary): string {
+  const lines = [
+    `router:      ${r.identity} (RouterOS ${r.version}, ${r.board})`,
+    `WAN:         ${r.wanAddresses.join(', ') || 'none found'}${r.publicAddress ? ` · cloud says ${r.publicAddress}` : ''}`,
+    `account:     ${r.canWrite ? 'can write' : 'READ-ONLY: this account cannot make the changes'}`,
+  ];
+  if (r.fingerprint) lines.push(`certificate: ${r.fingerprint}`);
+  if (r.insecure) lines.push('warning:     plain API: the password crossed the LAN unencrypted. Prefer API-SSL.');
+  if (r.doubleNat)
+    lines.push('warning:     the WAN address is private: another router is in front (double NAT / CGNAT).');
+  return lines.join('\n');
 }

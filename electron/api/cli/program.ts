@@ -9,7 +9,16 @@ import { contract, type InputArg, type OpName, type Output, type Progress } from
 import { createDispatcher } from '../dispatcher';
 import type { AppError, Result } from '../errors';
 import { createHandlers, type HandlerEnv } from '../handlers';
-import { formatBundle, formatCheck, formatError, formatInfo, formatLan, formatRun, formatRuns } from './format';
+import {
+  formatBundle,
+  formatCheck,
+  formatError,
+  formatInfo,
+  formatLan,
+  formatRouter,
+  formatRun,
+  formatRuns,
+} from './format';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -168,7 +177,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
           ...(opts.port === undefined ? {} : { port: opts.port }),
           ...(opts.fingerprint === undefined ? {} : { fingerprint: opts.fingerprint }),
         },
-        json,
+        formatRouter,
       );
     },
   );

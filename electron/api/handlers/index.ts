@@ -5,6 +5,7 @@ import { appHandlers } from './app';
 import type { HandlerEnv } from './env';
 import { historyHandlers, lazyStore } from './history';
 import { notAvailableYet } from './pending';
+import { routerHandlers } from './router';
 
 export type { HandlerEnv } from './env';
 
@@ -13,9 +14,9 @@ export function createHandlers(env: HandlerEnv): Handlers {
   return {
     ...appHandlers(env),
     ...historyHandlers(env, store),
+    ...routerHandlers(),
     'lan.detect': async () => detectLan(),
     discover: notAvailableYet('discover'),
-    'router.read': notAvailableYet('router.read'),
     'pbx.read': notAvailableYet('pbx.read'),
     'site.plan': notAvailableYet('site.plan'),
     'site.apply': notAvailableYet('site.apply'),

@@ -1,0 +1,52 @@
+/**
+ * Reads what the planner needs from a live router, every menu in one
+ * pipelined batch, and whether this account may write at all.
+ */
+import { isOwned } from './change';
+import type { RouterConnection, Row } from './connection';
+import { REVERT_NAME } from './revert';
+import { MENUS, type MenuKey, type RosItem, type RouterState } from './state';
+
+function items(rows: Row[]): RosItem[] {
+  return rows.filter((r) => typeof r['.id'] === 'string') as RosItem[];
+}
+
+/** The wizard's own scripts and schedulers: its revert job, or anything carrying its tag. */
+function ownedJob(item: RosItem): boolean {
+  return item.name === REVERT_NAME || item.name?.startsWith('fspbx-nat') === true || isOwned(item);
+}
+
+export async function readRouterState(conn: RouterConnection): Promise<RouterState> {
+  const keys = Object.keys(MENUS) as MenuKey[];
+  const [identity, resource, cloud, ...menus] = await Promise.all([
+    conn.command('/system/identity/print'),
+    conn.command('/system/resource/print'),
+    conn.command('/ip/cloud/print').catch(() => [] as Row[]),
+    ...keys.map((key) => conn.command(`${MENUS[key]}/print`)),
+  ]);
+  const byKey = Object.fromEntries(keys.map((key, i) => [key, items(menus[i] ?? [])])) as Record<MenuKey, RosItem[]>;
+  const state: RouterState = {
+    identity: identity?.[0]?.name ?? '',
+    version: resource?.[0]?.version ?? '',
+    board: resource?.[0]?.['board-name'] ?? '',
+    ...byKey,
+    scripts: byKey.scripts.filter(ownedJob),
+    schedulers: byKey.schedulers.filter(ownedJob),
+  };
+  const publicAddress = cloud?.[0]?.['public-address'];
+  if (publicAddress) state.cloudPublicAddress = publicAddress;
+  return state;
+}
+
+/** RouterOS policies are a comma list; a `!` prefix means the right is withheld. */
+export function policyAllowsWrite(policy: string | undefined): boolean {
+  return (policy ?? '').split(',').some((p) => p.trim() === 'write');
+}
+
+export async function canWrite(conn: RouterConnection, username: string): Promise<boolean> {
+  const users = await conn.command('/user/print', [`?name=${username}`]);
+  const group = users[0]?.group;
+  if (!group) return false;
+  const groups = await conn.command('/user/group/print', [`?name=${group}`]);
+  return policyAllowsWrite(groups[0]?.policy);
+}
