@@ -2,6 +2,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -109,13 +110,39 @@ describe('fspbx-nat', () => {
   });
 
   it('reads a secret from standard input, never from the command line', async () => {
-    const { code, stderr } = await cli(
-      ['router', 'read', '--host', '192.168.88.1', '--user', 'admin', '--password-stdin'],
-      'p@ss\n',
-    );
-    // The engine is not in this build; the point is that the password reached validation and passed it.
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/not_available_yet/);
+    // A listener on loopback stands where the router's plain API would be and keeps what it is sent.
+    let received = '';
+    const server = createServer((socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        // Hang up once the whole login sentence (ended by an empty word) has arrived.
+        if (/=password=[^\u0000]*\u0000/.test(received)) socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const { code, stderr } = await cli(
+        [
+          'router',
+          'read',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--plain-api',
+          '--user',
+          'admin',
+          '--password-stdin',
+        ],
+        'p@ss-from-stdin\n',
+      );
+      expect(received).toContain('=password=p@ss-from-stdin');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^fspbx-nat: .*\[(transport_closed|host_unreachable|timeout)\]/);
+    } finally {
+      server.close();
+    }
   });
 
   it('explains a plan file that cannot be read', async () => {
