@@ -116,6 +116,7 @@ describe('fspbx-nat', () => {
       socket.on('data', (chunk: Buffer) => {
         received += chunk.toString('latin1');
         // Hang up once the whole login sentence (ended by an empty word) has arrived.
+        // eslint-disable-next-line no-control-regex
         if (/=password=[^\u0000]*\u0000/.test(received)) socket.destroy();
       });
     });
