@@ -5,6 +5,7 @@ import { appHandlers } from './app';
 import type { HandlerEnv } from './env';
 import { historyHandlers, lazyStore } from './history';
 import { notAvailableYet } from './pending';
+import { pbxHandlers } from './pbx';
 import { routerHandlers } from './router';
 
 export type { HandlerEnv } from './env';
@@ -15,9 +16,9 @@ export function createHandlers(env: HandlerEnv): Handlers {
     ...appHandlers(env),
     ...historyHandlers(env, store),
     ...routerHandlers(),
+    ...pbxHandlers(),
     'lan.detect': async () => detectLan(),
     discover: notAvailableYet('discover'),
-    'pbx.read': notAvailableYet('pbx.read'),
     'site.plan': notAvailableYet('site.plan'),
     'site.apply': notAvailableYet('site.apply'),
     'site.verify': notAvailableYet('site.verify'),
