@@ -3,7 +3,7 @@
  * "holder" process that owns the host's private mount and UTS namespaces. Every command given to
  * a host runs through nsenter into those three namespaces, always as an argument array.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readlink } from 'node:fs/promises';
 import { mustRun, runProgram, type RunOptions, type RunResult } from './run';
 
@@ -52,6 +52,19 @@ async function nsInode(pid: number | 'self', kind: 'net' | 'mnt' | 'uts'): Promi
   return readlink(`/proc/${pid}/ns/${kind}`);
 }
 
+/** Bounded wait until the holder has entered its own UTS namespace and become `sleep`. */
+async function waitForHolder(holder: ChildProcess, host: string): Promise<void> {
+  const ownUts = await nsInode('self', 'uts');
+  for (let i = 0; i < 200; i += 1) {
+    const uts = await nsInode(holder.pid!, 'uts').catch(() => ownUts);
+    const comm = await readFile(`/proc/${holder.pid}/comm`, 'utf8').catch(() => '');
+    if (uts !== ownUts && comm.trim() === 'sleep') return;
+    if (holder.exitCode !== null) throw new Error(`holder of ${host} exited with ${holder.exitCode}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`holder of ${host} did not start`);
+}
+
 /** Creates the netns and its holder; waits (bounded) until the holder is in its own namespaces. */
 export async function createHost(runId: string, host: string, hostname: string = host): Promise<NsHost> {
   const netns = netnsName(runId, host);
@@ -64,14 +77,7 @@ export async function createHost(runId: string, host: string, hostname: string =
   const holderPid = holder.pid;
   if (holderPid === undefined) throw new Error(`could not start the holder of ${host}`);
   holder.unref();
-  const ownUts = await nsInode('self', 'uts');
-  for (let i = 0; i < 200; i += 1) {
-    const uts = await nsInode(holderPid, 'uts').catch(() => ownUts);
-    const comm = await readFile(`/proc/${holderPid}/comm`, 'utf8').catch(() => '');
-    if (uts !== ownUts && comm.trim() === 'sleep') break;
-    if (holder.exitCode !== null) throw new Error(`holder of ${host} exited with ${holder.exitCode}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitForHolder(holder, host);
   const ns: NsHost = { name: host, netns, holderPid };
   await mustRun(nsenterArgv(ns, ['hostname', hostname]));
   await mustRun(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
@@ -178,4 +184,21 @@ export async function listNetns(): Promise<string[]> {
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.length > 0);
+}
+
+/**
+ * Loopback mode: a host with private mounts and hostname but the machine's own network, so its
+ * servers listen on 127.0.0.x. Needs no network namespace (nor `ip netns`).
+ */
+export async function createLoopbackHost(host: string, hostname: string = host): Promise<NsHost> {
+  const holder = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', '--', 'sleep', 'infinity'], {
+    stdio: 'ignore',
+  });
+  const holderPid = holder.pid;
+  if (holderPid === undefined) throw new Error(`could not start the holder of ${host}`);
+  holder.unref();
+  await waitForHolder(holder, host);
+  const ns: NsHost = { name: host, netns: '', holderPid };
+  await mustRun(nsenterArgv(ns, ['hostname', hostname]));
+  return ns;
 }

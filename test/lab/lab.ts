@@ -1,0 +1,371 @@
+/**
+ * The site lab's test API: `startLab()` builds the customer site of DESIGN.md in network
+ * namespaces (or, in loopback mode, on 127.0.0.x ports), and gives back addresses, credentials,
+ * a way to run a command in any host, a TCP relay from a host, and `stop()`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startMactel, startNas } from './decoys';
+import { startProcess, stopDaemon, type Daemon } from './host/daemon';
+import { makeCredentials, type SshCredentials } from './host/ssh';
+import { createLoopbackHost, destroyNetns, execIn, newRunName, nsenterArgv, type NsHost } from './netns';
+import { buildNetwork } from './network';
+import { preparePbx, startPbx, type PbxHost } from './pbx/host';
+import { processStart, removeRecord, runDir, sweepStaleLabs, writeRecord, type RunRecord } from './registry';
+import { type RunOptions, type RunResult } from './run';
+import { SITE, siteTopology, type HostName } from './topology';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+export const ROUTER_SIM_MAIN = join(REPO_ROOT, 'test', 'lab', 'routeros', 'main.ts');
+export const LAB_DOMAIN = 'pbx.example.com';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface RouterSimInfo {
+  apiPort: number;
+  apiSslPort: number;
+  fingerprint: string;
+  user: string;
+  password: string;
+}
+
+export interface LabAddresses {
+  tech: string;
+  router: { lan: string; wan: string };
+  pbx: string;
+  nas: string;
+  mactel: string;
+  trunk: string;
+  phone: string;
+  stranger: string;
+}
+
+export interface Lab {
+  mode: 'netns' | 'loopback';
+  runId: string;
+  dir: string;
+  addresses: LabAddresses;
+  /** Where each server listens, as seen from `tech` (netns) or from this machine (loopback). */
+  endpoints: {
+    pbxSsh: Endpoint;
+    nasSsh: Endpoint;
+    pbxSip: { udp: Endpoint[]; tcp: Endpoint[] };
+    pbxPostgres: Endpoint;
+  };
+  ssh: SshCredentials;
+  db: { name: 'fusionpbx'; user: 'fusionpbx'; password: string };
+  pbx: { domain: string; fsCliLog: string; sipLog: string; upper(path: string): string };
+  /** The MikroTik simulator's API, when test/lab/routeros/main.ts existed at start-up. */
+  router?: RouterSimInfo;
+  hosts: Partial<Record<HostName, NsHost>>;
+  startupMs: number;
+  exec(host: HostName, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** A TCP relay on 127.0.0.1 whose connections start from `from` toward target (netns mode). */
+  relay(from: HostName, target: Endpoint): Promise<Endpoint>;
+  stop(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  mode?: 'netns' | 'loopback';
+  /** Start the MikroTik simulator when it is present (default true). */
+  routerSim?: boolean;
+}
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRouterSim(
+  host: NsHost,
+  dir: string,
+  bind: string,
+  ports: { api: number; apiSsl: number },
+  password: string,
+  withNetwork: boolean,
+): Promise<{ daemon: Daemon; info: RouterSimInfo }> {
+  await mkdir(join(dir, 'state'), { recursive: true });
+  const config = {
+    bind,
+    apiPort: ports.api,
+    apiSslPort: ports.apiSsl,
+    stateDir: join(dir, 'state'),
+    identity: 'MikroTik',
+    version: '7.16.2',
+    users: [{ name: 'admin', password, group: 'full' }],
+    mndp: withNetwork ? {} : false,
+    nft: withNetwork,
+    ...(withNetwork
+      ? {
+          wan: { interface: 'ether1', address: `${SITE.router.wan}/24`, gateway: SITE.router.wanGateway },
+          lan: { interface: 'bridge', address: `${SITE.router.lan}/24`, ports: ['ether2'] },
+        }
+      : {}),
+  };
+  const configFile = join(dir, 'config.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  const argv = [process.execPath, '--import', 'tsx', ROUTER_SIM_MAIN, '--config', configFile];
+  const [file, ...args] = nsenterArgv(host, argv);
+  const child = spawn(file!, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid === undefined) throw new Error('could not start the router simulator');
+  const stderr: string[] = [];
+  child.stderr.on('data', (c: Buffer) => stderr.push(c.toString()));
+  const ready = await new Promise<{ apiPort: number; apiSslPort: number; fingerprint: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`router simulator not ready: ${stderr.join('')}`)), 60_000);
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      if (!line.startsWith('READY ')) return;
+      clearTimeout(timer);
+      try {
+        resolve(
+          JSON.parse(line.slice('READY '.length)) as { apiPort: number; apiSslPort: number; fingerprint: string },
+        );
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`router simulator exited with ${code}: ${stderr.join('')}`));
+    });
+  });
+  child.stdout.resume();
+  child.unref();
+  const daemon: Daemon = {
+    name: 'router-sim',
+    pid: child.pid,
+    start: (await processStart(child.pid)) ?? '',
+    child,
+    log: '',
+  };
+  return { daemon, info: { ...ready, user: 'admin', password } };
+}
+
+export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
+  const mode = options.mode ?? 'netns';
+  const started = Date.now();
+  await sweepStaleLabs();
+  const { runId, ownerPid } = newRunName();
+  const dir = runDir(runId);
+  await mkdir(dir, { recursive: true });
+  const record: RunRecord = {
+    runId,
+    ownerPid,
+    ownerStart: (await processStart(ownerPid)) ?? '',
+    dir,
+    mode,
+    pids: [],
+  };
+  await writeRecord(record);
+  const created: NsHost[] = [];
+  const daemons: Daemon[] = [];
+  const relays: Daemon[] = [];
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    for (const d of [...relays, ...daemons]) stopDaemon(d, d.name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+    if (mode === 'netns') {
+      await Promise.all(created.map((h) => destroyNetns(h.netns)));
+    } else {
+      await new Promise((r) => setTimeout(r, 300));
+      for (const d of [...relays, ...daemons]) stopDaemon(d, 'SIGKILL');
+      for (const h of created) {
+        try {
+          process.kill(h.holderPid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    await removeRecord(runId);
+  };
+  const remember = async (ds: Daemon[]): Promise<void> => {
+    daemons.push(...ds);
+    if (mode === 'loopback') {
+      record.pids.push(...ds.map((d) => ({ pid: d.pid, start: d.start })));
+      await writeRecord(record);
+    }
+  };
+  try {
+    const creds = await makeCredentials(dir);
+    const wantSim = (options.routerSim ?? true) && existsSync(ROUTER_SIM_MAIN);
+    const routerPassword = `router-${creds.rootPassword.slice(5)}`;
+    let hosts: Partial<Record<HostName, NsHost>>;
+    let addresses: LabAddresses;
+    let endpoints: Lab['endpoints'];
+    let pbxOptions: Parameters<typeof preparePbx>[0];
+    let nasBind: string;
+    if (mode === 'netns') {
+      hosts = await buildNetwork(runId, siteTopology(), created);
+      addresses = {
+        tech: SITE.tech,
+        router: { lan: SITE.router.lan, wan: SITE.router.wan },
+        pbx: SITE.pbx,
+        nas: SITE.nas,
+        mactel: SITE.mactel,
+        trunk: SITE.trunk,
+        phone: SITE.phone,
+        stranger: SITE.stranger,
+      };
+      endpoints = {
+        pbxSsh: { host: SITE.pbx, port: 22 },
+        nasSsh: { host: SITE.nas, port: 22 },
+        pbxSip: {
+          udp: [5060, 5080].map((port) => ({ host: SITE.pbx, port })),
+          tcp: [5060, 5080].map((port) => ({ host: SITE.pbx, port })),
+        },
+        pbxPostgres: { host: '127.0.0.1', port: 5432 },
+      };
+      nasBind = '0.0.0.0';
+      pbxOptions = {
+        dir: join(dir, 'pbx'),
+        bind: '0.0.0.0',
+        localIp: SITE.pbx,
+        sshPort: 22,
+        pgHost: '127.0.0.1',
+        pgPort: 5432,
+        sipPorts: [5060, 5080],
+        domain: LAB_DOMAIN,
+        creds,
+        firewall: true,
+      };
+    } else {
+      const lo = { router: '127.0.88.1', pbx: '127.0.88.10', nas: '127.0.88.30', tech: '127.0.0.1' };
+      for (const name of ['pbx', 'nas', 'router'] as const) created.push(await createLoopbackHost(name));
+      hosts = { pbx: created[0], nas: created[1], router: created[2] };
+      record.pids.push(...created.map((h) => ({ pid: h.holderPid, start: '' })));
+      for (const p of record.pids) p.start = (await processStart(p.pid)) ?? '';
+      await writeRecord(record);
+      const [pbxSsh, nasSsh, pgPort, sipA, sipB] = [
+        await freePort(lo.pbx),
+        await freePort(lo.nas),
+        await freePort(lo.pbx),
+        await freePort(lo.pbx),
+        await freePort(lo.pbx),
+      ];
+      addresses = {
+        tech: lo.tech,
+        router: { lan: lo.router, wan: lo.router },
+        pbx: lo.pbx,
+        nas: lo.nas,
+        mactel: '',
+        trunk: '',
+        phone: '',
+        stranger: '',
+      };
+      endpoints = {
+        pbxSsh: { host: lo.pbx, port: pbxSsh },
+        nasSsh: { host: lo.nas, port: nasSsh },
+        pbxSip: {
+          udp: [sipA, sipB].map((port) => ({ host: lo.pbx, port })),
+          tcp: [sipA, sipB].map((port) => ({ host: lo.pbx, port })),
+        },
+        pbxPostgres: { host: lo.pbx, port: pgPort },
+      };
+      nasBind = lo.nas;
+      pbxOptions = {
+        dir: join(dir, 'pbx'),
+        bind: lo.pbx,
+        localIp: lo.pbx,
+        sshPort: pbxSsh,
+        pgHost: lo.pbx,
+        pgPort,
+        sipPorts: [sipA, sipB],
+        domain: LAB_DOMAIN,
+        creds,
+        firewall: false,
+      };
+    }
+    const pbxHost = hosts.pbx!;
+    const pbx: PbxHost = await preparePbx(pbxOptions);
+    const jobs: Promise<void>[] = [
+      startPbx(pbxHost, pbxOptions, pbx).finally(() => remember(pbx.daemons)),
+      startNas(hosts.nas!, join(dir, 'nas'), creds, nasBind, endpoints.nasSsh.port).then(remember),
+    ];
+    if (mode === 'netns') {
+      jobs.push(startMactel(hosts.mactel!, join(dir, 'mactel'), creds.adminPassword).then(remember));
+    }
+    let router: RouterSimInfo | undefined;
+    if (wantSim) {
+      const simBind = mode === 'netns' ? '0.0.0.0' : '127.0.88.1';
+      const ports =
+        mode === 'netns'
+          ? { api: 8728, apiSsl: 8729 }
+          : { api: await freePort(simBind), apiSsl: await freePort(simBind) };
+      jobs.push(
+        startRouterSim(hosts.router!, join(dir, 'router'), simBind, ports, routerPassword, mode === 'netns').then(
+          async ({ daemon, info }) => {
+            router = info;
+            await remember([daemon]);
+          },
+        ),
+      );
+    }
+    await Promise.all(jobs);
+    const lab: Lab = {
+      mode,
+      runId,
+      dir,
+      addresses,
+      endpoints,
+      ssh: creds,
+      db: { name: 'fusionpbx', user: 'fusionpbx', password: pbx.dbPassword },
+      pbx: { domain: pbx.domain, fsCliLog: pbx.fsCliLog, sipLog: pbx.sipLog, upper: (p) => pbx.sandbox.upper(p) },
+      ...(router ? { router } : {}),
+      hosts,
+      startupMs: Date.now() - started,
+      exec(host, argv, runOptions) {
+        const h = hosts[host];
+        if (!h) return Promise.reject(new Error(`no host ${host} in ${mode} mode`));
+        return execIn(h, argv, runOptions);
+      },
+      async relay(from, target) {
+        const h = hosts[from];
+        if (!h) throw new Error(`no host ${from} in ${mode} mode`);
+        if (mode === 'loopback') return target;
+        const log = join(dir, `relay-${relays.length}.log`);
+        const daemon = await startProcess(
+          'relay',
+          [
+            'python3',
+            join(__dirname, 'relay.py'),
+            '--netns-pid',
+            String(h.holderPid),
+            '--target',
+            `${target.host}:${target.port}`,
+          ],
+          log,
+        );
+        relays.push(daemon);
+        for (let i = 0; i < 200; i += 1) {
+          const m = /LISTENING (\d+)/.exec(await readFile(log, 'utf8').catch(() => ''));
+          if (m) return { host: '127.0.0.1', port: Number(m[1]) };
+          if (daemon.child.exitCode !== null) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`relay from ${from} to ${target.host}:${target.port} did not start`);
+      },
+      stop,
+    };
+    return lab;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
