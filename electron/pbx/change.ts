@@ -1,0 +1,25 @@
+/** PBX Changes: the shared Change shape, on a database table, with the row's primary key. */
+import type { Change } from '../api/types';
+
+export const PBX_TABLES = {
+  v_sip_profile_settings: 'sip_profile_setting_uuid',
+  v_vars: 'var_uuid',
+  v_extensions: 'extension_uuid',
+} as const;
+
+export type PbxTable = keyof typeof PBX_TABLES;
+
+export interface PbxChange extends Change {
+  target: 'pbx';
+  path: PbxTable;
+  /** The row a set or remove acts on (the table's uuid primary key). */
+  key?: string;
+}
+
+export function keyColumn(table: PbxTable): string {
+  return PBX_TABLES[table];
+}
+
+export function numberPbxChanges(changes: Omit<PbxChange, 'id'>[], prefix: string): PbxChange[] {
+  return changes.map((c, i) => ({ ...c, id: `${prefix}-${String(i + 1).padStart(3, '0')}` }));
+}
