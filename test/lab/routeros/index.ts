@@ -1,0 +1,202 @@
+/**
+ * The MikroTik/RouterOS 7 simulator: API on 8728, API-SSL on 8729, the
+ * defconf configuration with strict validation, optional nftables enforcement
+ * inside the router namespace, scripts and scheduler, MNDP, fault injection.
+ */
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import { ensureCertificate } from './cert';
+import { type CommandServices, executeCommand, splitCommandWord } from './commands';
+import { exportConfig } from './export';
+import { buildMenuDefs } from './model/menus';
+import { defconf, type SimUserSpec } from './model/defconf';
+import { type Actor, type Op, RouterModel } from './model/router';
+import { loadAnsibleSchema } from './schema/ansible';
+import { formatIpv4, networkOf, parsePrefix } from './model/values';
+import { ApiSession, type Faults } from './api/session';
+import { createDeriver } from './runtime';
+import { ScriptRunner } from './script/runner';
+import { Scheduler } from './script/scheduler';
+import { FirewallEnforcer } from './nft/enforcer';
+import { startMndpResponder, type MndpResponder } from './mndp/responder';
+
+export type { Faults } from './api/session';
+export type { RouterModel } from './model/router';
+
+export interface RouterSimOptions {
+  bind: string;
+  apiPort?: number;
+  apiSslPort?: number;
+  stateDir: string;
+  version?: string;
+  identity?: string;
+  users?: SimUserSpec[];
+  mndp?: { port?: number; announceTo?: string; intervalMs?: number } | false;
+  nft?: boolean;
+  wan?: { interface: string; address: string; gateway: string };
+  lan?: { interface: string; address: string; ports: string[] };
+  faults?: Faults;
+}
+
+export interface RouterSim {
+  apiPort: number;
+  apiSslPort: number;
+  /** SHA-256 of the API-SSL certificate DER, lowercase hex. */
+  fingerprint: string;
+  /** The live configuration, for tests to read (and, with care, to inspect counters). */
+  state: RouterModel;
+  /** Replaces the fault settings for replies sent from now on. */
+  setFaults(faults: Faults): void;
+  /** Waits until the firewall in the namespace reflects every change made so far. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Version strings compare numerically per dotted part (7.9 < 7.18). */
+export function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split(/[^\d]+/).map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < b.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+function lanBroadcast(cidr: string): string | undefined {
+  const p = parsePrefix(cidr);
+  if (!p) return undefined;
+  const hostBits = p.length === 32 ? 0 : (2 ** (32 - p.length) - 1) >>> 0;
+  return formatIpv4((networkOf(p.address, p.length) | hostBits) >>> 0);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startRouterSim(options: RouterSimOptions): Promise<RouterSim> {
+  const version = options.version ?? '7.19.4';
+  const identity = options.identity ?? 'MikroTik';
+  const wan = options.wan ?? { interface: 'ether1', address: '203.0.113.2/24', gateway: '203.0.113.1' };
+  const lan = options.lan ?? { interface: 'bridge', address: '192.168.88.1/24', ports: ['ether2'] };
+  const users = options.users ?? [{ name: 'admin', password: '', group: 'full' as const }];
+  let faults: Faults = { ...(options.faults ?? {}) };
+  const startedAt = Date.now();
+
+  const schema = await loadAnsibleSchema(join(tmpdir(), 'routeros-sim-schema'));
+  const defs = buildMenuDefs(schema);
+  const requestedApi = options.apiPort ?? 8728;
+  const requestedSsl = options.apiSslPort ?? 8729;
+  const initial = defconf({
+    identity,
+    wan,
+    lan,
+    users,
+    apiPort: requestedApi || 8728,
+    apiSslPort: requestedSsl || 8729,
+  });
+  const model = new RouterModel(defs, initial);
+
+  const enforcer = options.nft ? new FirewallEnforcer(model, { wan, lan }) : undefined;
+  model.setDeriver(createDeriver({ model, version, startedAt, wan, lan, counters: enforcer }));
+
+  const services: CommandServices = {
+    model,
+    sendsEmpty: versionAtLeast(version, '7.18'),
+    exportText: (path) =>
+      exportConfig(model, initial, { version, model: 'RB5009UG+S+', serial: 'HE2SIM00001', now: new Date() }, path),
+    runScript: (ref: string, actor: Actor): Promise<Op<void>> => scripts.runByRef(ref, actor),
+    refreshCounters: async (path) => {
+      if (enforcer && (path === '/ip/firewall/filter' || path === '/ip/firewall/nat')) await enforcer.readCounters();
+    },
+  };
+  const scripts = new ScriptRunner(services);
+  const scheduler = new Scheduler(model, scripts);
+
+  if (enforcer) await enforcer.start();
+  scheduler.start();
+
+  const cert = await ensureCertificate(options.stateDir, identity);
+  const sockets = new Set<Socket>();
+  const onConnection = (socket: Socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    new ApiSession(socket, {
+      legacyLoginOnly: !versionAtLeast(version, '6.43'),
+      checkPassword: (name, password) => {
+        const user = model.items('/user').find((u) => u.fields.name === name);
+        return user && user.fields.password === password ? model.actor(name) : undefined;
+      },
+      passwordOf: (name) => model.items('/user').find((u) => u.fields.name === name)?.fields.password,
+      actor: (name) => model.actor(name),
+      execute: (req, actor) => {
+        const { menu, verb } = splitCommandWord(req.command);
+        return executeCommand(services, { menu, verb, params: req.params, queries: req.queries }, actor);
+      },
+      faults: () => faults,
+      onClose: () => sockets.delete(socket),
+    });
+  };
+  const tcp = createTcpServer(onConnection);
+  const tls = createTlsServer({ key: cert.key, cert: cert.cert }, onConnection);
+  const apiPort = await listen(tcp, requestedApi, options.bind);
+  const apiSslPort = await listen(tls, requestedSsl, options.bind);
+
+  let mndp: MndpResponder | undefined;
+  if (options.mndp) {
+    mndp = await startMndpResponder({
+      port: options.mndp.port ?? 5678,
+      bindAddress: options.bind,
+      // In a namespace the LAN's directed broadcast; on loopback nothing is broadcast unless asked.
+      announceTo: options.mndp.announceTo ?? (options.bind === '0.0.0.0' ? lanBroadcast(lan.address) : undefined),
+      intervalMs: options.mndp.intervalMs ?? 30_000,
+      info: () => ({
+        identity: model.single('/system/identity').name ?? identity,
+        version: `${version} (stable)`,
+        board: 'RB5009UG+S+',
+        uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+        interfaceName: lan.interface,
+        ipv4: lan.address.split('/')[0] ?? '0.0.0.0',
+      }),
+      lanInterface: lan.interface,
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    apiPort,
+    apiSslPort,
+    fingerprint: cert.fingerprint,
+    state: model,
+    setFaults: (f) => {
+      faults = { ...f };
+    },
+    settled: async () => {
+      await enforcer?.settled();
+    },
+    close: () => {
+      closing ??= (async () => {
+        scheduler.stop();
+        await mndp?.close();
+        for (const s of sockets) s.destroy();
+        await Promise.all([closeServer(tcp), closeServer(tls)]);
+        await enforcer?.stop();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Keeps the namespace's nftables in step with the model: every firewall
+ * change re-renders the whole table atomically (carrying the counters over),
+ * and `print` reads the real counters back.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { RouterModel } from '../model/router';
+import type { CounterSource } from '../runtime';
+import { TABLE, counterKey, renderRuleset } from './render';
+
+const run = promisify(execFile);
+
+const WATCHED = new Set([
+  '/ip/firewall/filter',
+  '/ip/firewall/nat',
+  '/ip/firewall/address-list',
+  '/interface/list',
+  '/interface/list/member',
+]);
+
+interface NftRule {
+  rule?: { comment?: string; expr?: { counter?: { packets: number; bytes: number } }[] };
+}
+
+function nftApply(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nft -f failed (${code}): ${stderr}`))));
+    child.stdin.end(script);
+  });
+}
+
+export class FirewallEnforcer implements CounterSource {
+  private counters = new Map<string, { packets: number; bytes: number }>();
+  private chain: Promise<void> = Promise.resolve();
+  /** The last nft error, if the latest render was refused. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly model: RouterModel,
+    _interfaces: { wan: { interface: string }; lan: { interface: string } },
+  ) {
+    model.onChange((path) => {
+      if (WATCHED.has(path)) this.schedule();
+    });
+  }
+
+  async start(): Promise<void> {
+    this.schedule();
+    await this.settled();
+    if (this.lastError) throw new Error(this.lastError);
+  }
+
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  counterFor(path: string, id: number): { bytes: number; packets: number } | undefined {
+    return this.counters.get(counterKey(path === '/ip/firewall/filter' ? 'filter' : 'nat', id));
+  }
+
+  private schedule(): void {
+    this.chain = this.chain
+      .then(() => this.render())
+      .catch((e: unknown) => {
+        this.lastError = String(e);
+        process.stderr.write(`routeros-sim: ${this.lastError}\n`);
+      });
+  }
+
+  private async render(): Promise<void> {
+    await this.readCountersNow();
+    const m = this.model;
+    const members = new Map<string, string[]>();
+    for (const item of m.items('/interface/list/member')) {
+      if (item.fields.disabled === 'true') continue;
+      const list = item.fields.list ?? '';
+      members.set(list, [...(members.get(list) ?? []), item.fields.interface ?? '']);
+    }
+    const script = renderRuleset({
+      filter: m.items('/ip/firewall/filter'),
+      nat: m.items('/ip/firewall/nat'),
+      addressLists: m.items('/ip/firewall/address-list'),
+      interfaceLists: m.items('/interface/list').map((l) => l.fields.name ?? ''),
+      listMembers: members,
+      counters: this.counters,
+    });
+    await nftApply(script);
+    this.lastError = undefined;
+  }
+
+  /** Reads counters after pending renders, so a print right after a change sees the new table. */
+  async readCounters(): Promise<void> {
+    await this.chain;
+    await this.readCountersNow();
+  }
+
+  private async readCountersNow(): Promise<void> {
+    let stdout: string;
+    try {
+      ({ stdout } = await run('nft', ['-j', 'list', 'table', 'ip', TABLE], { timeout: 10_000, maxBuffer: 32 << 20 }));
+    } catch {
+      return; // No table yet.
+    }
+    const parsed = JSON.parse(stdout) as { nftables?: NftRule[] };
+    const next = new Map<string, { packets: number; bytes: number }>();
+    for (const entry of parsed.nftables ?? []) {
+      const comment = entry.rule?.comment;
+      const counter = entry.rule?.expr?.find((e) => e.counter)?.counter;
+      if (comment && counter) next.set(comment, { packets: counter.packets, bytes: counter.bytes });
+    }
+    this.counters = next;
+  }
+
+  async stop(): Promise<void> {
+    await this.chain;
+    await run('nft', ['delete', 'table', 'ip', TABLE], { timeout: 10_000 }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,126 @@
+/** Properties a real router computes at print time: status menus, counters, link state, scheduler times. */
+import { readFileSync } from 'node:fs';
+import type { Deriver, RouterModel } from './model/router';
+import { formatDuration, formatIpv4, networkOf, parsePrefix } from './model/values';
+import { nextRunText } from './script/scheduler';
+
+export interface CounterSource {
+  counterFor(path: string, id: number): { bytes: number; packets: number } | undefined;
+}
+
+export interface RuntimeOptions {
+  model: RouterModel;
+  version: string;
+  startedAt: number;
+  wan: { interface: string; address: string };
+  lan: { interface: string; ports: string[] };
+  counters: CounterSource | undefined;
+}
+
+export const BOARD = 'RB5009UG+S+';
+
+/** The netdev's real MAC inside the namespace, or a stable locally administered one. */
+export function macOf(name: string): string {
+  try {
+    return readFileSync(`/sys/class/net/${name.replace(/[^\w.-]/g, '')}/address`, 'utf8')
+      .trim()
+      .toUpperCase();
+  } catch {
+    let h = 0;
+    for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    const bytes = [0x02, 0x4d, (h >>> 24) & 255, (h >>> 16) & 255, (h >>> 8) & 255, h & 255];
+    return bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  }
+}
+
+export function createDeriver(o: RuntimeOptions): Deriver {
+  const macs = new Map<string, string>();
+  const mac = (name: string) => {
+    if (!macs.has(name)) macs.set(name, macOf(name));
+    return macs.get(name)!;
+  };
+  return (path, item): Record<string, string> => {
+    const f = item?.fields ?? {};
+    switch (path) {
+      case '/system/resource':
+        return {
+          uptime: formatDuration(Date.now() - o.startedAt - ((Date.now() - o.startedAt) % 1000)),
+          version: `${o.version} (stable)`,
+          'build-time': '2025-06-01 10:00:00',
+          'factory-software': '7.0.5',
+          'free-memory': '873463808',
+          'total-memory': '1073741824',
+          cpu: 'ARM64',
+          'cpu-count': '4',
+          'cpu-frequency': '350',
+          'cpu-load': '1',
+          'free-hdd-space': '906674176',
+          'total-hdd-space': '1073741824',
+          'architecture-name': 'arm64',
+          'board-name': BOARD,
+          platform: 'MikroTik',
+        };
+      case '/system/routerboard':
+        return {
+          routerboard: 'true',
+          'board-name': BOARD,
+          model: BOARD,
+          'serial-number': 'HE2SIM00001',
+          'firmware-type': 'qcom',
+          'factory-firmware': '7.0.5',
+          'current-firmware': o.version,
+          'upgrade-firmware': o.version,
+        };
+      case '/interface':
+        return {
+          'mac-address': mac(f.name ?? ''),
+          'actual-mtu': f.mtu === 'auto' ? '1500' : (f.mtu ?? '1500'),
+          running: f.disabled === 'true' ? 'false' : 'true',
+          slave: o.lan.ports.includes(f['default-name'] ?? '') ? 'true' : 'false',
+          dynamic: 'false',
+        };
+      case '/ip/address': {
+        const p = parsePrefix(f.address ?? '');
+        return {
+          ...(p ? { network: formatIpv4(networkOf(p.address, p.length)) } : {}),
+          'actual-interface': f.interface ?? '',
+          invalid: 'false',
+          dynamic: 'false',
+        };
+      }
+      case '/ip/route':
+        return {
+          dynamic: f.dynamic ?? 'false',
+          active: f.disabled === 'true' ? 'false' : 'true',
+          static: f.dynamic === 'true' ? 'false' : 'true',
+          ...(f.connect ? {} : { 'immediate-gw': `${f.gateway ?? ''}%${o.wan.interface}` }),
+        };
+      case '/ip/cloud':
+        return f['ddns-enabled'] === 'true' || f['ddns-enabled'] === 'yes'
+          ? { 'public-address': o.wan.address.split('/')[0] ?? '', status: 'updated' }
+          : { status: 'disabled' };
+      case '/ip/firewall/filter':
+      case '/ip/firewall/nat': {
+        const c = item ? o.counters?.counterFor(path, item.id) : undefined;
+        return { bytes: String(c?.bytes ?? 0), packets: String(c?.packets ?? 0), invalid: 'false', dynamic: 'false' };
+      }
+      case '/ip/firewall/address-list':
+      case '/interface/list/member':
+      case '/ip/service':
+      case '/ip/firewall/service-port':
+        return { dynamic: 'false' };
+      case '/interface/list':
+        return { builtin: 'false', dynamic: 'false' };
+      case '/ip/firewall/connection/tracking':
+        return { 'total-entries': '0', 'max-entries': '1048576' };
+      case '/system/script':
+        return { 'run-count': f['run-count'] ?? '0', invalid: 'false' };
+      case '/system/scheduler': {
+        const next = nextRunText(f, new Date());
+        return { 'run-count': f['run-count'] ?? '0', ...(next ? { 'next-run': next } : {}) };
+      }
+      default:
+        return {};
+    }
+  };
+}
