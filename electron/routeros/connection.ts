@@ -5,6 +5,7 @@
  * Commands issued together are pipelined by node-routeros's tags.
  */
 import type { TlsOptions } from 'node:tls';
+import { getSystemErrorName } from 'node:util';
 import { RouterOSAPI, type RosException } from 'node-routeros';
 import { Failure, type AppError } from '../api/errors';
 import type { RouterTarget } from '../api/schemas';
@@ -55,8 +56,9 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
           fingerprint: seen ?? '',
         });
   }
-  const ros = caught as Partial<RosException> & { errno?: string; message?: string };
-  const code = String(ros.errno ?? '');
+  const ros = caught as Partial<RosException> & { errno?: string | number; message?: string };
+  // node-routeros keeps only the system errno of socket errors (e.g. -111): name it again.
+  const code = typeof ros.errno === 'number' ? systemErrorName(ros.errno) : String(ros.errno ?? '');
   const detail = `${code || 'error'}: ${ros.message ?? String(caught)}`;
   if (code === 'CANTLOGIN' || /invalid user name or password|cannot log in/i.test(ros.message ?? '')) {
     return failure({
@@ -92,6 +94,14 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
     });
   }
   return failure({ code: 'host_unreachable', message: `The connection to the router at ${where} failed.`, detail });
+}
+
+function systemErrorName(errno: number): string {
+  try {
+    return getSystemErrorName(errno);
+  } catch {
+    return String(errno);
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Failure): Promise<T> {

@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { StepNav } from './components/StepNav';
 import { LaterStep } from './steps/LaterStep';
 import { NetworkStep } from './steps/NetworkStep';
+import { PbxStep } from './steps/PbxStep';
+import { RouterStep } from './steps/RouterStep';
 import { STEPS, stepIndex } from './steps/steps';
 import { useWizard } from './store/context';
 
@@ -27,7 +29,15 @@ export function App() {
       </header>
       <StepNav />
       <main className="content">
-        {step === 'network' ? <NetworkStep /> : <LaterStep id={step} />}
+        {step === 'network' ? (
+          <NetworkStep />
+        ) : step === 'router' ? (
+          <RouterStep />
+        ) : step === 'pbx' ? (
+          <PbxStep />
+        ) : (
+          <LaterStep id={step} />
+        )}
         <footer className="wizard-buttons">
           <button type="button" onClick={back} disabled={index === 0}>
             Back

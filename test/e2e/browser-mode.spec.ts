@@ -3,6 +3,7 @@
  * exactly as a technician starts it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,4 +77,27 @@ test('without the one-time key the page explains what to open and reaches nothin
   await page.goto(base);
   await expect(page.getByRole('alert')).toContainText('one-time key');
   await expect(page.getByRole('heading', { name: '1 · Network' })).toHaveCount(0);
+});
+
+test('the Router step reports an unreachable API in place, in words a technician can act on', async ({ page }) => {
+  // A port that was free a moment ago: nothing listens there on loopback.
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  await page.goto(url);
+  await page.getByRole('button', { name: /Router/ }).click();
+  await page.getByLabel('Router address').fill('127.0.0.1');
+  await page.getByLabel('API port').fill(String(port));
+  await page.getByLabel('Password', { exact: true }).fill('not-sent-anywhere');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('alert')).toContainText(`Nothing answers API-SSL on 127.0.0.1:${port}`);
+  // Typing a bad address is caught before anything is sent.
+  await page.getByLabel('Router address').fill('192.168.88.300');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByText('Enter the IPv4 address (or host name) of the device.')).toBeVisible();
+  await expect(page.getByLabel('Router address')).toHaveAttribute('aria-invalid', 'true');
 });

@@ -1,15 +1,17 @@
 /**
  * The wizard's state by step. Actions call the contract through the client
  * they were created with; components only read state and call actions.
+ * Leaving a step keeps what was typed: nothing here is reset by navigation.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppError } from '../../../electron/api/errors';
 import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../electron/api/types';
 import type { Client } from '../api/client';
 import { STEPS, stepIndex, type StepId } from '../steps/steps';
+import { credentialsSlice, type CredentialsSlice } from './credentials';
+import { idle, loading, settled, type Load } from './load';
 
-type Load<T> =
-  { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'error'; error: AppError };
+export type { Load } from './load';
 
 export interface ScanState {
   status: 'idle' | 'running' | 'done' | 'error';
@@ -19,7 +21,7 @@ export interface ScanState {
   error?: AppError;
 }
 
-export interface WizardState {
+export interface WizardState extends CredentialsSlice {
   step: StepId;
   info: Load<AppInfo>;
   lan: Load<LanFacts>;
@@ -38,34 +40,31 @@ export type WizardStore = StoreApi<WizardState>;
 export function createWizardStore(client: Client): WizardStore {
   let scanAbort: AbortController | undefined;
 
-  return createStore<WizardState>()((set, get) => ({
+  return createStore<WizardState>()((set, get, api) => ({
+    ...credentialsSlice(client)(set, get, api),
     step: 'network',
-    info: { status: 'idle' },
-    lan: { status: 'idle' },
+    info: idle,
+    lan: idle,
     scan: { status: 'idle', routers: [], sshHosts: [] },
 
     goTo: (step) => set({ step }),
     next: () => {
-      const i = stepIndex(get().step);
-      const next = STEPS[Math.min(i + 1, STEPS.length - 1)];
+      const next = STEPS[Math.min(stepIndex(get().step) + 1, STEPS.length - 1)];
       if (next) set({ step: next.id });
     },
     back: () => {
-      const i = stepIndex(get().step);
-      const prev = STEPS[Math.max(i - 1, 0)];
+      const prev = STEPS[Math.max(stepIndex(get().step) - 1, 0)];
       if (prev) set({ step: prev.id });
     },
 
     loadInfo: async () => {
-      set({ info: { status: 'loading' } });
-      const result = await client.call('app.info', {});
-      set({ info: result.ok ? { status: 'done', value: result.value } : { status: 'error', error: result.error } });
+      set({ info: loading });
+      set({ info: settled(await client.call('app.info', {})) });
     },
 
     detectLan: async () => {
-      set({ lan: { status: 'loading' } });
-      const result = await client.call('lan.detect', {});
-      set({ lan: result.ok ? { status: 'done', value: result.value } : { status: 'error', error: result.error } });
+      set({ lan: loading });
+      set({ lan: settled(await client.call('lan.detect', {})) });
     },
 
     startScan: async () => {
