@@ -63,7 +63,11 @@ export const secret = z.string().max(1024, 'That secret is too long.');
 
 export const sha256Fingerprint = z
   .string()
-  .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$|^[0-9a-fA-F]{64}$/, 'A SHA-256 fingerprint was expected.');
+  .trim()
+  .regex(
+    /^SHA256:[A-Za-z0-9+/]{43}=?$|^[0-9a-fA-F]{64}$|^([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2}$/,
+    'A SHA-256 fingerprint was expected.',
+  );
 
 export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An identifier of letters, digits, - or _ was expected.');
 

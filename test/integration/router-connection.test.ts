@@ -1,0 +1,154 @@
+/**
+ * The wizard's RouterOS connection against the simulator on loopback:
+ * certificate pinning before login, rights, !empty, and errors as values.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createTlsServer, type Server } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Failure } from '../../electron/api/errors';
+import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
+import { connectRouter } from '../../electron/routeros/connection';
+import { canWrite, readRouterState } from '../../electron/routeros/reader';
+import { createDispatcher } from '../../electron/api/dispatcher';
+import { createHandlers } from '../../electron/api/handlers';
+import { nodeEnv } from '../../electron/api/handlers/node-env';
+import { startRouterSim, type RouterSim } from '../lab/routeros/index';
+
+const HOST = '127.0.0.41';
+let dir: string;
+let sim: RouterSim;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fspbx-rconn-'));
+  sim = await startRouterSim({
+    bind: HOST,
+    apiPort: 0,
+    apiSslPort: 0,
+    stateDir: dir,
+    identity: 'HQ-<b>router</b>',
+    users: [
+      { name: 'admin', password: 'secret', group: 'full' },
+      { name: 'viewer', password: 'look', group: 'read' },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const target = (patch: Partial<RouterTarget> = {}): RouterTarget =>
+  routerTarget.parse({ host: HOST, port: sim.apiSslPort, username: 'admin', password: 'secret', ...patch });
+
+async function failureOf(promise: Promise<unknown>): Promise<Failure> {
+  const caught = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(caught).toBeInstanceOf(Failure);
+  return caught as Failure;
+}
+
+describe('RouterOS connection', () => {
+  it('stops at first contact with the certificate fingerprint, and sends no password', async () => {
+    const first = await failureOf(connectRouter(target()));
+    expect(first.error.code).toBe('host_key_unknown');
+    expect(first.error.fingerprint).toBe(sim.fingerprint);
+  });
+
+  it('logs in once the fingerprint is pinned, in either spelling', async () => {
+    const colons = sim.fingerprint.toUpperCase().match(/../g)!.join(':');
+    for (const fingerprint of [sim.fingerprint, colons]) {
+      const conn = await connectRouter(target({ fingerprint }));
+      expect(conn.fingerprint).toBe(sim.fingerprint);
+      expect(conn.insecure).toBe(false);
+      await conn.close();
+    }
+  });
+
+  it('refuses a changed certificate before login', async () => {
+    const wrong = 'ab'.repeat(32);
+    const changed = await failureOf(connectRouter(target({ fingerprint: wrong })));
+    expect(changed.error.code).toBe('host_key_changed');
+    expect(changed.error.message).toMatch(/CHANGED/);
+    expect(changed.error.fingerprint).toBe(sim.fingerprint);
+  });
+
+  it('never lets the password reach a server whose certificate does not match', async () => {
+    // An impostor with its own certificate that records anything it is sent.
+    const impostorDir = await mkdtemp(join(tmpdir(), 'fspbx-impostor-'));
+    const other = await startRouterSim({ bind: '127.0.0.42', apiPort: 0, apiSslPort: 0, stateDir: impostorDir });
+    const received: Buffer[] = [];
+    const server: Server = createTlsServer(
+      { key: readFileSync(join(impostorDir, 'api-ssl.key')), cert: readFileSync(join(impostorDir, 'api-ssl.crt')) },
+      (socket) => socket.on('data', (d: Buffer) => received.push(d)),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.43', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const refused = await failureOf(
+        connectRouter(
+          routerTarget.parse({
+            host: '127.0.0.43',
+            port,
+            username: 'admin',
+            password: 'secret',
+            fingerprint: sim.fingerprint,
+          }),
+        ),
+      );
+      expect(refused.error.code).toBe('host_key_changed');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(Buffer.concat(received).toString('latin1')).not.toContain('secret');
+      expect(received).toEqual([]);
+    } finally {
+      server.close();
+      await other.close();
+      await rm(impostorDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a wrong password, a closed port and a read-only account', async () => {
+    const denied = await failureOf(connectRouter(target({ fingerprint: sim.fingerprint, password: 'nope' })));
+    expect(denied.error.code).toBe('auth_failed');
+    const closed = await failureOf(
+      connectRouter(routerTarget.parse({ host: '127.0.0.44', port: 9, tls: false, username: 'a', password: '' })),
+    );
+    expect(closed.error.code).toBe('host_unreachable');
+    expect(closed.error.message).toMatch(/Nothing answers the RouterOS API on 127\.0\.0\.44:9/);
+    const viewer = await connectRouter(target({ fingerprint: sim.fingerprint, username: 'viewer', password: 'look' }));
+    expect(await canWrite(viewer, 'viewer')).toBe(false);
+    const trap = await failureOf(viewer.command('/ip/firewall/address-list/add', ['=list=x', '=address=198.51.100.1']));
+    expect(trap.error.code).toBe('permission_denied');
+    await viewer.close();
+  });
+
+  it('reads the whole state in one pipelined batch, empty menus included (RouterOS 7.18+ !empty)', async () => {
+    const conn = await connectRouter(target({ fingerprint: sim.fingerprint }));
+    const state = await readRouterState(conn);
+    expect(state.identity).toBe('HQ-<b>router</b>');
+    expect(state.addressLists).toEqual([]);
+    expect(state.nat.length).toBeGreaterThan(0);
+    expect(state.servicePorts.find((p) => p.name === 'sip')).toBeDefined();
+    expect(await canWrite(conn, 'admin')).toBe(true);
+    await conn.close();
+  });
+
+  it('answers router.read through the contract with WAN and rights', async () => {
+    const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', join(dir, 'data'))));
+    const result = await dispatcher.call(
+      'router.read',
+      { host: HOST, port: sim.apiSslPort, username: 'admin', password: 'secret', fingerprint: sim.fingerprint },
+      { progress: () => undefined, signal: new AbortController().signal },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: { wanAddresses: ['203.0.113.2/24'], canWrite: true, doubleNat: false, insecure: false },
+    });
+  });
+});
