@@ -59,6 +59,8 @@ export interface StepInputs {
   varsXml?: string;
   /** Profiles to restart even without a change (their running values are stale). */
   staleProfiles?: readonly string[];
+  /** vars.xml on disk differs from what it should be although v_vars did not change (an interrupted run). */
+  rewriteVars?: boolean;
 }
 
 export interface StepPlan {
@@ -72,7 +74,7 @@ export function stepsFor(input: StepInputs): StepPlan {
   const { before, after, changes } = input;
   const steps: PbxStep[] = [];
   const warnings: Warning[] = [];
-  const varsChanged = changes.some((c) => c.path === 'v_vars');
+  const varsChanged = input.rewriteVars === true || changes.some((c) => c.path === 'v_vars');
   const settingRows = new Map<string, SettingRow>();
   for (const row of [...before.settings, ...after.settings]) settingRows.set(row.sip_profile_setting_uuid, row);
   const touched = new Set<string>();
