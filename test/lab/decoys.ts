@@ -12,11 +12,13 @@ export async function startNas(
   creds: SshCredentials,
   bind: string,
   sshPort: number,
+  ip: string,
 ): Promise<Daemon[]> {
   const sandbox = planSandbox(dir, ['/etc', '/var', '/root', '/home']);
   await prepareSandbox(dir, sandbox);
   await prepareSsh(sandbox, creds, bind, sshPort);
   await writeHostFile(sandbox, '/etc/hostname', 'nas\n', 0o644);
+  await writeHostFile(sandbox, '/etc/hosts', `127.0.0.1\tlocalhost\n${ip}\tnas\n`, 0o644);
   await mountSandbox(host, dir, sandbox, ['/run', '/tmp']);
   return [await startSshd(host, join(dir, 'sshd.log'), bind, sshPort)];
 }

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { startMactel, startNas } from './decoys';
 import { startProcess, stopDaemon, type Daemon } from './host/daemon';
 import { makeCredentials, type SshCredentials } from './host/ssh';
-import { createLoopbackHost, destroyNetns, execIn, newRunName, nsenterArgv, type NsHost } from './netns';
+import { createLoopbackHost, destroyNetns, execIn, mustExecIn, newRunName, nsenterArgv, type NsHost } from './netns';
 import { buildNetwork } from './network';
 import { preparePbx, startPbx, type PbxHost } from './pbx/host';
 import { processStart, removeRecord, runDir, sweepStaleLabs, writeRecord, type RunRecord } from './registry';
@@ -119,7 +119,7 @@ async function startRouterSim(
   const configFile = join(dir, 'config.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const argv = [process.execPath, '--import', 'tsx', ROUTER_SIM_MAIN, '--config', configFile];
-  const [file, ...args] = nsenterArgv(host, argv);
+  const [file, ...args] = nsenterArgv(host, argv, REPO_ROOT);
   const child = spawn(file!, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not start the router simulator');
   const stderr: string[] = [];
@@ -153,6 +153,21 @@ async function startRouterSim(
     log: '',
   };
   return { daemon, info: { ...ready, user: 'admin', password } };
+}
+
+/**
+ * Each host resolves its own name (sipsak and others look it up): a per-host hosts file is
+ * bind-mounted over /etc/hosts inside that host's mount namespace only.
+ */
+async function giveHostsTheirNames(hosts: Partial<Record<HostName, NsHost>>, dir: string): Promise<void> {
+  const topology = siteTopology();
+  await mkdir(join(dir, 'hosts'), { recursive: true });
+  for (const [name, host] of Object.entries(hosts)) {
+    const ip = topology.addresses.find((a) => a.host === name)?.cidr.split('/')[0] ?? '127.0.1.1';
+    const file = join(dir, 'hosts', name);
+    await writeFile(file, `127.0.0.1\tlocalhost\n${ip}\t${name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+    await mustExecIn(host, ['mount', '--bind', file, '/etc/hosts']);
+  }
 }
 
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
@@ -213,6 +228,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     let nasBind: string;
     if (mode === 'netns') {
       hosts = await buildNetwork(runId, siteTopology(), created);
+      // Before any sandbox: hosts with their own /etc overlay write their hosts file there instead.
+      await giveHostsTheirNames(hosts, dir);
       addresses = {
         tech: SITE.tech,
         router: { lan: SITE.router.lan, wan: SITE.router.wan },
@@ -296,7 +313,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const pbx: PbxHost = await preparePbx(pbxOptions);
     const jobs: Promise<void>[] = [
       startPbx(pbxHost, pbxOptions, pbx).finally(() => remember(pbx.daemons)),
-      startNas(hosts.nas!, join(dir, 'nas'), creds, nasBind, endpoints.nasSsh.port).then(remember),
+      startNas(hosts.nas!, join(dir, 'nas'), creds, nasBind, endpoints.nasSsh.port, addresses.nas).then(remember),
     ];
     if (mode === 'netns') {
       jobs.push(startMactel(hosts.mactel!, join(dir, 'mactel'), creds.adminPassword).then(remember));

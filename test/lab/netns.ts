@@ -84,8 +84,8 @@ export async function createHost(runId: string, host: string, hostname: string =
   return ns;
 }
 
-export function nsenterArgv(host: NsHost, argv: readonly string[]): string[] {
-  return ['nsenter', '-t', String(host.holderPid), '-n', '-m', '-u', '--wd=/', '--', ...argv];
+export function nsenterArgv(host: NsHost, argv: readonly string[], wd = '/'): string[] {
+  return ['nsenter', '-t', String(host.holderPid), '-n', '-m', '-u', `--wd=${wd}`, '--', ...argv];
 }
 
 /** Runs a command inside the host (its network, mounts and hostname). */

@@ -565,7 +565,8 @@ def main():
         log(command, out, "error")
         sys.stdout.write(out)
         return 1
-    sys.stdout.write(out if out.endswith("\n") or out == "" else out + "\n")
+    # fs_cli prints the reply body followed by a newline (printf("%s\n", body)).
+    sys.stdout.write(out + "\n")
     log(command, out, "ok")
     return 0
 
