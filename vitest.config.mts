@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // No test may scan the machine's real network; the lab's tests scan inside their own namespaces.
+    env: { FSPBX_NAT_NO_SCAN: '1' },
     projects: [
       {
         test: {

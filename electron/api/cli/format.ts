@@ -1,6 +1,15 @@
 /** Plain-text renderings for a terminal; --json prints the values as they are. */
 import type { AppError } from '../errors';
-import type { AppInfo, BundleRef, CheckStatus, DoctorCheck, LanFacts, RouterSummary, RunSummary } from '../types';
+import type {
+  AppInfo,
+  BundleRef,
+  CheckStatus,
+  DiscoverResult,
+  DoctorCheck,
+  LanFacts,
+  RouterSummary,
+  RunSummary,
+} from '../types';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -64,4 +73,21 @@ export function formatRouter(r: RouterSummary): string {
   if (r.doubleNat)
     lines.push('warning:     the WAN address is private: another router is in front (double NAT / CGNAT).');
   return lines.join('\n');
+}
+
+export function formatDiscover(d: DiscoverResult): string {
+  const routers = d.routers.map(
+    (r) =>
+      `  ${r.isMikrotik ? 'MikroTik ' : 'not MikroTik'} ${(r.ipv4 ?? '?').padEnd(15)} ${r.identity}  ${[r.board, r.version, r.platform].filter(Boolean).join(' · ')}  (${r.mac})`,
+  );
+  const ssh = d.sshHosts.map((h) => `  ${`${h.address}:${h.port}`.padEnd(21)} ${h.banner || '(no banner)'}`);
+  return [
+    formatLan(d.lan),
+    '',
+    `MNDP neighbours (${d.routers.length}):`,
+    ...(routers.length ? routers : ['  none answered']),
+    `SSH hosts (${d.sshHosts.length}):`,
+    ...(ssh.length ? ssh : ['  none found']),
+    ...(d.skippedPackets > 0 ? [`(${d.skippedPackets} datagrams were not valid MNDP and were skipped)`] : []),
+  ].join('\n');
 }

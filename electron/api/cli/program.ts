@@ -12,6 +12,7 @@ import { createHandlers, type HandlerEnv } from '../handlers';
 import {
   formatBundle,
   formatCheck,
+  formatDiscover,
   formatError,
   formatInfo,
   formatLan,
@@ -130,7 +131,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       ]),
     )
     .action((opts: { seconds: number; sshPort?: number[] }) =>
-      run('discover', { seconds: opts.seconds, sshPorts: opts.sshPort ?? [22] }, json, (event) => {
+      run('discover', { seconds: opts.seconds, sshPorts: opts.sshPort ?? [22] }, formatDiscover, (event) => {
         if (event.kind === 'router') io.err(`router: ${event.router.identity} ${event.router.ipv4 ?? ''}`);
         if (event.kind === 'ssh-host') io.err(`ssh:    ${event.host.address}:${event.host.port} ${event.host.banner}`);
       }),

@@ -2,6 +2,7 @@
 import { detectLan } from '../../lan';
 import type { Handlers } from '../dispatcher';
 import { appHandlers } from './app';
+import { discoverHandlers } from './discover';
 import type { HandlerEnv } from './env';
 import { historyHandlers, lazyStore } from './history';
 import { notAvailableYet } from './pending';
@@ -17,8 +18,8 @@ export function createHandlers(env: HandlerEnv): Handlers {
     ...historyHandlers(env, store),
     ...routerHandlers(),
     ...pbxHandlers(),
+    ...discoverHandlers(),
     'lan.detect': async () => detectLan(),
-    discover: notAvailableYet('discover'),
     'site.plan': notAvailableYet('site.plan'),
     'site.apply': notAvailableYet('site.apply'),
     'site.verify': notAvailableYet('site.verify'),

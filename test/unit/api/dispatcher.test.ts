@@ -17,7 +17,8 @@ function handlersWith(overrides: Partial<Handlers>): Handlers {
 describe('dispatcher', () => {
   it('answers every operation of the contract with a value or an error value, never a throw', async () => {
     const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')));
-    for (const op of OP_NAMES) {
+    // discover would scan the real network with its defaults; FSPBX_NAT_NO_SCAN (vitest env) refuses it too.
+    for (const op of OP_NAMES.filter((o) => o !== 'discover')) {
       const result = await dispatcher.call(op, {}, ctx());
       expect(typeof result.ok).toBe('boolean');
       if (!result.ok) expect(result.error.message.length).toBeGreaterThan(10);
@@ -105,6 +106,12 @@ describe('dispatcher', () => {
     const result = await dispatcher.call('app.doctor', {}, ctx(events, controller.signal));
     expect(events).toHaveLength(1);
     expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+  });
+
+  it('refuses to scan the real network while tests run (FSPBX_NAT_NO_SCAN)', async () => {
+    expect(process.env.FSPBX_NAT_NO_SCAN).toBe('1');
+    const result = await createDispatcher(handlersWith({})).call('discover', { seconds: 1 }, ctx());
+    expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/switched off/) } });
   });
 
   it('says plainly when an engine is not in this build yet', async () => {

@@ -1,0 +1,139 @@
+/**
+ * Sends the MNDP discovery request on every LAN interface and collects the
+ * replies for a bounded time, streaming each new neighbour as it arrives.
+ * Everything a neighbour says came from the network: text is cleaned before
+ * it is shown, and datagrams that are not MNDP are counted, never thrown.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { LanInterface, MndpNeighbour } from '../api/types';
+import { decodeMndp } from './codec';
+import { MNDP_PORT, type MndpPacket } from './types';
+
+export interface DiscoverMndpOptions {
+  interfaces: Pick<LanInterface, 'name' | 'address' | 'broadcast'>[];
+  seconds: number;
+  /** 5678 on a real LAN; tests may use another port. */
+  port?: number;
+  /**
+   * Where to send the request from each interface. Default: the subnet's
+   * broadcast and 255.255.255.255. Tests on loopback pass unicast targets.
+   */
+  targets?: (iface: Pick<LanInterface, 'address' | 'broadcast'>) => string[];
+  /** Also listen on the MNDP port itself for periodic announcements. */
+  listenForAnnouncements?: boolean;
+  signal?: AbortSignal;
+  onNeighbour?: (neighbour: MndpNeighbour) => void;
+}
+
+export interface DiscoverMndpResult {
+  neighbours: MndpNeighbour[];
+  /** Datagrams that were not valid MNDP (too short, truncated, oversized…). */
+  skipped: number;
+}
+
+const REQUEST = new Uint8Array(4);
+const RESEND_MS = 1000;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Identities are set by whoever runs the device: no control or bidi characters reach a screen or a log. */
+export function cleanText(text: string | undefined, max = 128): string | undefined {
+  if (text === undefined) return undefined;
+  return text.replace(CONTROL, '').slice(0, max);
+}
+
+export function toNeighbour(packet: MndpPacket, from: RemoteInfo, seenOn: string): MndpNeighbour {
+  const neighbour: MndpNeighbour = {
+    mac: packet.mac ?? `unknown:${from.address}`,
+    identity: cleanText(packet.identity) ?? '',
+    isMikrotik: packet.platform === 'MikroTik',
+    ipv4: packet.ipv4 ?? from.address,
+    seenOn,
+  };
+  const optional = {
+    version: cleanText(packet.version, 64),
+    platform: cleanText(packet.platform, 64),
+    board: cleanText(packet.board, 64),
+    interfaceName: cleanText(packet.interfaceName, 64),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (neighbour as unknown as Record<string, string>)[key] = value;
+  }
+  return neighbour;
+}
+
+function bind(socket: Socket, port: number, address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onError = () => resolve(false);
+    socket.once('error', onError);
+    socket.bind(port, address, () => {
+      socket.off('error', onError);
+      socket.setBroadcast(true);
+      resolve(true);
+    });
+  });
+}
+
+export async function discoverMndp(options: DiscoverMndpOptions): Promise<DiscoverMndpResult> {
+  const port = options.port ?? MNDP_PORT;
+  const found = new Map<string, MndpNeighbour>();
+  let skipped = 0;
+  const sockets: Socket[] = [];
+
+  const receive = (seenOn: string) => (message: Buffer, from: RemoteInfo) => {
+    // Our own request (4 zero bytes) looping back is not a neighbour.
+    if (message.length === 4 && message.every((b) => b === 0)) return;
+    const decoded = decodeMndp(message);
+    if (!decoded.ok) {
+      skipped += 1;
+      return;
+    }
+    const neighbour = toNeighbour(decoded.packet, from, seenOn);
+    if (found.has(neighbour.mac)) return;
+    found.set(neighbour.mac, neighbour);
+    options.onNeighbour?.(neighbour);
+  };
+
+  const send: Array<() => void> = [];
+  for (const iface of options.interfaces) {
+    const socket = createSocket({ type: 'udp4', reuseAddr: true });
+    socket.on('error', () => undefined);
+    socket.on('message', receive(iface.name));
+    if (!(await bind(socket, 0, iface.address))) {
+      socket.close();
+      continue;
+    }
+    sockets.push(socket);
+    const targets = options.targets?.(iface) ?? [iface.broadcast, '255.255.255.255'];
+    send.push(() => {
+      for (const target of targets) socket.send(REQUEST, port, target, () => undefined);
+    });
+  }
+  if (options.listenForAnnouncements ?? true) {
+    const listener = createSocket({ type: 'udp4', reuseAddr: true });
+    listener.on('error', () => undefined);
+    listener.on('message', receive('announcement'));
+    // WinBox or another tool may hold the port: announcements are a bonus, replies still arrive.
+    if (await bind(listener, port, '0.0.0.0')) sockets.push(listener);
+    else listener.close();
+  }
+
+  try {
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        clearInterval(resend);
+        clearTimeout(deadline);
+        resolve();
+      };
+      const burst = () => send.forEach((s) => s());
+      burst();
+      // UDP may drop a request: ask again every second within the window.
+      const resend = setInterval(burst, RESEND_MS);
+      const deadline = setTimeout(stop, options.seconds * 1000);
+      options.signal?.addEventListener('abort', stop, { once: true });
+    });
+  } finally {
+    for (const socket of sockets) socket.close();
+  }
+  return { neighbours: [...found.values()], skipped };
+}
