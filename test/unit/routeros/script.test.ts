@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RouterChange } from '../../../electron/routeros/change';
+import { routerScripts } from '../../../electron/routeros/export';
 import { addMinutes, REVERT_NAME, revertConfirm, revertInstall, rollbackOf } from '../../../electron/routeros/revert';
 import { changeCommands, cliMenu, renderRsc, rosString } from '../../../electron/routeros/script';
 import { HOSTILE } from '../pbx/hostile';
@@ -179,5 +180,23 @@ describe('rollback of a plan and the commit-confirmed revert', () => {
     });
     expect(addMinutes({ date: 'someday', time: '1' }, 5).ok).toBe(false);
     expect(revertInstall([], { date: '2026-11-25', time: '08:00:00' }, 0).ok).toBe(false);
+  });
+});
+
+describe('router scripts for the bundle', () => {
+  it('renders the plan and its rollback, with hostile router and peer names kept inside comments and strings', () => {
+    const state = customRouter();
+    const inputs = baseInputs({
+      pbxAddress: '10.20.0.10',
+      trunks: [{ name: 'x" ; /system reboot ?', address: '198.51.100.10' }],
+    });
+    const scripts = routerScripts(state, plan(state, inputs), state.identity);
+    if (!scripts.ok) throw new Error(scripts.error.message);
+    for (const text of [scripts.value.plan, scripts.value.rollback]) {
+      const commands = text.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(commands.every((l) => /^(\/ip firewall |:do \{ \/ip firewall )/.test(l))).toBe(true);
+    }
+    expect(scripts.value.plan.split('\n')[0]).toBe('# fspbx-nat plan for office "gw" ; $x');
+    expect(scripts.value.plan).toContain('comment="fspbx-nat: trunk x\\" ; /system reboot \\?"');
   });
 });
