@@ -253,8 +253,11 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
       'hostname; for p in /var/www/fspbx/.env /var/www/fspbx/artisan /etc/fusionpbx/config.conf /etc/freeswitch /usr/bin/fs_cli; do test -e $p && echo FOUND $p; done; echo done',
     );
     expect(nas.stdout).toBe('nas\ndone\n');
-    const mndp = await lab.exec('tech', ['timeout', '4', 'mndp'], { timeoutMs: 8000 });
-    void mndp;
-    expect(existsSync(`/proc/${lab.hosts.mactel!.holderPid}`)).toBe(true);
+    // MAC-Telnet's own mndp client (stdbuf: it is killed by timeout, its output must not sit in a buffer).
+    const mndp = await lab.exec('tech', ['timeout', '4', 'stdbuf', '-o0', 'mndp'], { timeoutMs: 8000 });
+    const mactel = mndp.stdout.split('\n').find((l) => l.startsWith(SITE.mactel));
+    expect(mactel).toMatch(/ mactel \(Linux /);
+    if (lab.router)
+      expect(mndp.stdout).toMatch(new RegExp(`^${SITE.router.lan.replace(/\./g, '\\.')} .* \\(MikroTik `, 'm'));
   });
 });
