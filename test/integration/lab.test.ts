@@ -2,7 +2,6 @@
  * The site lab, proven piece by piece against real peers: OpenSSH, PostgreSQL, the fs_cli
  * stand-in, SIP through the router, the decoys. Everything runs in namespaces this test made.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { RouterOSAPI } from 'node-routeros';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
