@@ -9,7 +9,7 @@ import { isIPv4 } from '../api/schemas';
 import type { Plan, Warning } from '../api/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { applyPbxChanges } from './apply-rows';
-import { numberPbxChanges, type PbxChange } from './change';
+import { keyColumn, numberPbxChanges, type PbxChange } from './change';
 import { droppedPorts, ipv4Span } from './host-firewall';
 import type { PbxState, PortRange, SettingRow, SipProfileRow, VarRow } from './state';
 import { stepsFor, type PbxStep } from './steps';
@@ -29,6 +29,12 @@ export interface PbxPlanInputs {
   forwarded?: { protocol: 'udp' | 'tcp'; range: PortRange; what: string }[];
   /** The router's LAN address: event_guard blocking it breaks hairpin NAT. */
   routerLanAddress?: string;
+  /**
+   * Fresh uuids for rows the plan inserts, made by the caller (the planner has
+   * no randomness). With them the rollback can name inserted rows before the
+   * apply; without them the database makes the uuids.
+   */
+  newIds?: readonly string[];
 }
 
 /** Something already as the wizard wants it: shown as "already set". */
@@ -58,6 +64,8 @@ export interface PbxPlan extends Plan {
 export type PbxPlanResult = { ok: true; plan: PbxPlan } | { ok: false; errors: AppError[] };
 
 type Draft = Omit<PbxChange, 'id'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const BYPASS = new Set(['bypass-media', 'bypass-media-after-bridge']);
 
@@ -478,6 +486,15 @@ export function planPbx(state: PbxState, inputs: PbxPlanInputs): PbxPlanResult {
   }
   out.warnings.push(...firewallWarnings(state, inputs), ...runningWarnings(state));
 
+  const ids = [...(inputs.newIds ?? [])];
+  for (const draft of out.changes) {
+    if (draft.action !== 'add' || ids.length === 0) continue;
+    const id = ids.shift()!;
+    if (!UUID.test(id)) {
+      return { ok: false, errors: [{ code: 'internal', message: 'A fresh row id is not a uuid.', detail: id }] };
+    }
+    draft.after = { [keyColumn(draft.path)]: id, ...draft.after };
+  }
   const changes = numberPbxChanges(out.changes, 'pbx');
   const after = applyPbxChanges(state, changes);
   const stepPlan = stepsFor({

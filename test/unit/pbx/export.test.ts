@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
+import { pbxScripts } from '../../../electron/pbx/export';
 import type { PbxChange } from '../../../electron/pbx/change';
 import { planPbx, type PbxPlan } from '../../../electron/pbx/plan';
 import { planPbxRestore } from '../../../electron/pbx/restore';
@@ -259,3 +260,41 @@ describe.skipIf(!POSTGRES_AVAILABLE)(
     });
   },
 );
+
+describe('PBX bundle scripts', () => {
+  const ids = ['3f1c2a9e-1111-4aaa-8bbb-000000000001', '3f1c2a9e-1111-4aaa-8bbb-000000000002'];
+
+  function withoutNatRows(): PbxState {
+    const s = stockPbx();
+    s.settings = s.settings.filter((r) => r.sip_profile_setting_name !== 'aggressive-nat-detection');
+    return s;
+  }
+
+  it('names inserted rows with the caller’s fresh ids so the rollback deletes exactly them', () => {
+    const s = withoutNatRows();
+    const result = planPbx(s, { publicIp: '203.0.113.2', mediaMode: 'proxy', extensions: [], newIds: ids });
+    if (!result.ok) throw new Error('refused');
+    const scripts = pbxScripts(s, result.plan, 'pbx');
+    if (!scripts.ok) throw new Error(scripts.error.message);
+    expect(scripts.value.planSql).toContain(`VALUES ('${ids[0]}', '5c1f0d4e-0000-4000-8000-000000000001'`);
+    expect(scripts.value.rollbackSql).toContain(
+      `DELETE FROM "v_sip_profile_settings" WHERE "sip_profile_setting_uuid" = '${ids[0]}'`,
+    );
+    expect(scripts.value.rollbackShell).toContain("fs_cli -x 'sofia profile internal restart'");
+    expect(scripts.value.planShell.split('\n')[4]).toBe(
+      "sudo -u postgres psql -d fusionpbx -v ON_ERROR_STOP=1 -X -q -f 'pbx-plan.sql'",
+    );
+    execFileSync('sh', ['-n', '-c', scripts.value.planShell]);
+    execFileSync('sh', ['-n', '-c', scripts.value.rollbackShell]);
+  });
+
+  it('refuses to export a rollback that could not name an inserted row', () => {
+    const s = withoutNatRows();
+    const result = planPbx(s, { publicIp: '203.0.113.2', mediaMode: 'proxy', extensions: [] });
+    if (!result.ok) throw new Error('refused');
+    expect(pbxScripts(s, result.plan, 'pbx').ok).toBe(false);
+    expect(planPbx(s, { publicIp: '203.0.113.2', mediaMode: 'proxy', extensions: [], newIds: ['nope'] }).ok).toBe(
+      false,
+    );
+  });
+});
