@@ -10,6 +10,7 @@ import { journalResult, journalSend, readJournal } from './journal';
 import { createRun, findUnfinished, getRun, listRuns, setRunStatus, type NewRun } from './runs';
 import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from './sites';
 import { importRun } from './imports';
+import { acceptFingerprint, knownFingerprint, type KnownHostKind } from './known-hosts';
 import { getSnapshot, listSnapshots, saveSnapshot } from './snapshots';
 import {
   NO_SECRET_BOX,
@@ -24,6 +25,7 @@ import {
 export type * from './types';
 export { redactSecrets, REDACTED } from './redact';
 export { STORE_FILE } from './db';
+export type { KnownHostKind } from './known-hosts';
 
 export interface StoreOptions {
   secretBox?: SecretBox;
@@ -68,6 +70,10 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
 
     importRun: (data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: SnapshotRecord }) =>
       importRun(db, data, now()),
+
+    knownFingerprint: (kind: KnownHostKind, host: string, port: number) => knownFingerprint(db, kind, host, port),
+    acceptFingerprint: (kind: KnownHostKind, host: string, port: number, fingerprint: string) =>
+      acceptFingerprint(db, kind, host, port, fingerprint, now()),
 
     close: () => db.close(),
   };

@@ -71,6 +71,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, target)
   );
   `,
+  // 2: host keys and API-SSL certificates the technician accepted, per address (like known_hosts)
+  `
+  CREATE TABLE known_hosts (
+    kind        TEXT NOT NULL CHECK (kind IN ('ssh', 'api-ssl')),
+    host        TEXT NOT NULL,
+    port        INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    accepted_at TEXT NOT NULL,
+    PRIMARY KEY (kind, host, port)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

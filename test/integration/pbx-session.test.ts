@@ -9,6 +9,9 @@ import { Failure } from '../../electron/api/errors';
 import { pbxTarget, type PbxTarget } from '../../electron/api/schemas';
 import { fingerprintPbx } from '../../electron/pbx/fingerprint';
 import { openSsh } from '../../electron/pbx/ssh';
+import { createDispatcher } from '../../electron/api/dispatcher';
+import { createHandlers } from '../../electron/api/handlers';
+import { nodeEnv } from '../../electron/api/handlers/node-env';
 import { startLab, type Endpoint, type Lab } from '../lab/lab';
 
 let lab: Lab;
@@ -135,5 +138,24 @@ describe('PBX fingerprint in the lab', () => {
     const summary = await fingerprintPbx(ssh);
     ssh.close();
     expect(summary.kind).toBe('not-a-pbx');
+  });
+});
+
+describe('accepted host keys are remembered per address', () => {
+  it('asks once, then checks the remembered key on every later visit', async () => {
+    const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', `${lab.dir}/wizard-data`)));
+    const call = (input: Record<string, unknown>) =>
+      dispatcher.call('pbx.read', input, { progress: () => undefined, signal: new AbortController().signal });
+    const login = {
+      host: pbx.host,
+      port: pbx.port,
+      username: 'root',
+      auth: { kind: 'password', password: lab.ssh.rootPassword },
+    };
+    expect(await call(login)).toMatchObject({ ok: false, error: { code: 'host_key_unknown', fingerprint: pbxKey } });
+    expect(await call({ ...login, hostKey: pbxKey })).toMatchObject({ ok: true, value: { kind: 'fspbx' } });
+    expect(await call(login)).toMatchObject({ ok: true, value: { kind: 'fspbx', hostKey: pbxKey } });
+    // The nas answers on another relay port: it is another address, with a key of its own to accept.
+    expect(await call({ ...login, port: nas.port })).toMatchObject({ ok: false, error: { code: 'host_key_unknown' } });
   });
 });

@@ -152,3 +152,42 @@ describe('RouterOS connection', () => {
     });
   });
 });
+
+describe('accepted certificates are remembered per address', () => {
+  it('pins what was accepted, uses it on the next visit, and refuses a different certificate there later', async () => {
+    const data = join(dir, 'known');
+    const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', data)));
+    const call = (input: Record<string, unknown>) =>
+      dispatcher.call('router.read', input, { progress: () => undefined, signal: new AbortController().signal });
+    const first = await startRouterSim({ bind: '127.0.0.46', apiPort: 0, apiSslPort: 0, stateDir: join(dir, 'first') });
+    const port = first.apiSslPort;
+    const login = { host: '127.0.0.46', port, username: 'admin', password: '' };
+    try {
+      expect(await call(login)).toMatchObject({
+        ok: false,
+        error: { code: 'host_key_unknown', fingerprint: first.fingerprint },
+      });
+      expect(await call({ ...login, fingerprint: first.fingerprint })).toMatchObject({ ok: true });
+      // Next visit: nothing typed, the remembered pin is used.
+      expect(await call(login)).toMatchObject({ ok: true, value: { fingerprint: first.fingerprint } });
+    } finally {
+      await first.close();
+    }
+    // The same address now answers with another certificate.
+    const second = await startRouterSim({
+      bind: '127.0.0.46',
+      apiPort: 0,
+      apiSslPort: port,
+      stateDir: join(dir, 'second'),
+    });
+    try {
+      expect(second.fingerprint).not.toBe(first.fingerprint);
+      expect(await call(login)).toMatchObject({
+        ok: false,
+        error: { code: 'host_key_changed', fingerprint: second.fingerprint },
+      });
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -16,8 +16,8 @@ export function createHandlers(env: HandlerEnv): Handlers {
   return {
     ...appHandlers(env),
     ...historyHandlers(env, store),
-    ...routerHandlers(),
-    ...pbxHandlers(),
+    ...routerHandlers(store),
+    ...pbxHandlers(store),
     ...discoverHandlers(),
     'lan.detect': async () => detectLan(),
     'site.plan': notAvailableYet('site.plan'),

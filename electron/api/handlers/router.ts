@@ -1,30 +1,36 @@
 /** The router step: log in, read identity and WAN side, and say whether this account can write. */
 import { isCgnat, isPrivate } from '../../lan/ipv4';
-import { connectRouter } from '../../routeros/connection';
+import { API_PORT, API_SSL_PORT, connectRouter, normaliseFingerprint } from '../../routeros/connection';
 import { canWrite, readRouterState } from '../../routeros/reader';
 import { readTopology } from '../../routeros/topology';
+import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';
 
-export function routerHandlers(): { 'router.read': Handler<'router.read'> } {
+export function routerHandlers(store: () => Store): { 'router.read': Handler<'router.read'> } {
   return {
-    'router.read': async (target) => {
-      const conn = await connectRouter(target);
+    'router.read': async (input) => {
+      const port = input.port ?? (input.tls ? API_SSL_PORT : API_PORT);
+      // A certificate accepted on an earlier visit is the pin unless the technician accepts a new one now.
+      const accepted =
+        input.fingerprint ?? (input.tls ? store().knownFingerprint('api-ssl', input.host, port) : undefined);
+      const conn = await connectRouter(accepted === undefined ? input : { ...input, fingerprint: accepted });
       try {
-        const [state, writable] = await Promise.all([readRouterState(conn), canWrite(conn, target.username)]);
+        const [state, writable] = await Promise.all([readRouterState(conn), canWrite(conn, input.username)]);
+        if (conn.fingerprint && input.fingerprint) {
+          store().acceptFingerprint('api-ssl', input.host, port, normaliseFingerprint(conn.fingerprint));
+        }
         const topology = readTopology(state, '0.0.0.0');
-        const wanAddresses = topology.wanAddresses.map((a) => a.cidr);
-        const summary = {
+        return {
           identity: state.identity,
           version: state.version,
           board: state.board,
-          wanAddresses,
+          wanAddresses: topology.wanAddresses.map((a) => a.cidr),
           canWrite: writable,
           insecure: conn.insecure,
           doubleNat: topology.wanAddresses.some((a) => isPrivate(a.address) || isCgnat(a.address)),
           ...(conn.fingerprint === undefined ? {} : { fingerprint: conn.fingerprint }),
           ...(state.cloudPublicAddress === undefined ? {} : { publicAddress: state.cloudPublicAddress }),
         };
-        return summary;
       } finally {
         await conn.close();
       }
