@@ -1,5 +1,5 @@
 /** What the router planner needs from the site inputs and from the PBX. */
-import type { Peer } from '../api/schemas';
+import type { Peer, SiteInputs } from '../api/schemas';
 import type { PortRange } from './addr';
 
 export interface RouterPlanInputs {
@@ -25,3 +25,21 @@ export const WEB_PORTS = [443, 80] as const;
 
 export const ADDRESS_LISTS = { trunks: 'fspbx-trunks', phones: 'fspbx-phones' } as const;
 export type Role = keyof typeof ADDRESS_LISTS;
+
+/** The router planner's inputs from the site inputs and what was read from the PBX. */
+export function routerInputsFrom(
+  site: Pick<SiteInputs, 'trunks' | 'phones' | 'options'>,
+  pbx: { address: string; rtp: PortRange },
+): RouterPlanInputs {
+  const inputs: RouterPlanInputs = {
+    pbxAddress: pbx.address,
+    trunks: site.trunks,
+    phones: site.phones,
+    pbxRtp: { start: pbx.rtp.start, end: pbx.rtp.end },
+    webGui: site.options.webGui,
+    hairpin: site.options.hairpin,
+    allowAnySource: site.options.allowAnySource,
+  };
+  if (site.options.publicIp !== undefined) inputs.wanAddress = site.options.publicIp;
+  return inputs;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { siteOptions } from '../../../electron/api/schemas';
+import { pbxInputsFrom } from '../../../electron/pbx/plan';
+import { routerInputsFrom } from '../../../electron/routeros/inputs';
+
+describe('planner inputs from the site inputs', () => {
+  const options = siteOptions.parse({ hairpin: true, extensions: ['1002'] });
+  const site = { trunks: [{ name: 'Carrier', address: '198.51.100.10' }], phones: [], options };
+
+  it('gives the router planner the PBX address and RTP range read from the PBX', () => {
+    expect(routerInputsFrom(site, { address: '192.168.88.10', rtp: { start: 16384, end: 32768 } })).toEqual({
+      pbxAddress: '192.168.88.10',
+      trunks: site.trunks,
+      phones: [],
+      pbxRtp: { start: 16384, end: 32768 },
+      webGui: false,
+      hairpin: true,
+      allowAnySource: false,
+    });
+    const withIp = routerInputsFrom(
+      { ...site, options: { ...options, publicIp: '198.51.100.2' } },
+      { address: '10.20.0.10', rtp: { start: 1, end: 2 } },
+    );
+    expect(withIp.wanAddress).toBe('198.51.100.2');
+  });
+
+  it('takes the public address the technician entered over the router’s WAN address, and needs one of them', () => {
+    expect(pbxInputsFrom({ options }, { wanAddress: '203.0.113.2' })).toEqual({
+      publicIp: '203.0.113.2',
+      mediaMode: 'proxy',
+      extensions: ['1002'],
+    });
+    expect(
+      pbxInputsFrom({ options: { ...options, publicIp: '198.51.100.7' } }, { wanAddress: '203.0.113.2' })?.publicIp,
+    ).toBe('198.51.100.7');
+    expect(pbxInputsFrom({ options }, {})).toBeUndefined();
+  });
+});
