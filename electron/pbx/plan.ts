@@ -382,6 +382,27 @@ function firewallWarnings(state: PbxState, inputs: PbxPlanInputs): Warning[] {
   return warnings;
 }
 
+function loopbackSettings(state: PbxState): Warning[] {
+  const warnings: Warning[] = [];
+  for (const profile of state.profiles.filter((p) => p.sip_profile_enabled !== 'false')) {
+    const bound = state.settings.some(
+      (r) =>
+        r.sip_profile_uuid === profile.sip_profile_uuid &&
+        enabled(r) &&
+        (r.sip_profile_setting_name === 'sip-ip' || r.sip_profile_setting_name === 'rtp-ip') &&
+        (r.sip_profile_setting_value ?? '').startsWith('127.'),
+    );
+    if (bound) {
+      warnings.push({
+        code: 'profile-on-loopback',
+        target: 'pbx',
+        message: `SIP profile ${profile.sip_profile_name} is configured on a 127.x address: nothing outside the PBX can reach it.`,
+      });
+    }
+  }
+  return warnings;
+}
+
 function runningWarnings(state: PbxState): Warning[] {
   if (!state.running) {
     return [
@@ -484,7 +505,7 @@ export function planPbx(state: PbxState, inputs: PbxPlanInputs): PbxPlanResult {
       message: `The router forwards RTP ${routerRtp.start}-${routerRtp.end} but FreeSWITCH uses ${state.rtp.start}-${state.rtp.end} (${state.rtp.source}): audio would be lost.`,
     });
   }
-  out.warnings.push(...firewallWarnings(state, inputs), ...runningWarnings(state));
+  out.warnings.push(...firewallWarnings(state, inputs), ...loopbackSettings(state), ...runningWarnings(state));
 
   const ids = [...(inputs.newIds ?? [])];
   for (const draft of out.changes) {

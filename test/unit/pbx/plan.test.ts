@@ -270,6 +270,16 @@ describe('planPbx warnings and refusals', () => {
     expect(plan(s).warnings.map((w) => w.code)).toContain('profile-on-loopback');
   });
 
+  it('warns about a profile configured on 127.0.0.1 even before it runs', () => {
+    const s = stockPbx();
+    const sipIp = s.settings.find(
+      (r) => r.sip_profile_uuid === PROFILE.external && r.sip_profile_setting_name === 'sip-ip',
+    )!;
+    sipIp.sip_profile_setting_value = '127.0.0.1';
+    const warning = plan(s).warnings.find((w) => w.code === 'profile-on-loopback');
+    expect(warning?.message).toContain('external');
+  });
+
   it('warns when the RTP range differs from the router plan', () => {
     const w = plan(stockPbx(), { routerRtp: { start: 10000, end: 20000 } }).warnings.find(
       (x) => x.code === 'rtp-range-mismatch',
