@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startMactel, startNas } from './decoys';
 import { startProcess, stopDaemon, type Daemon } from './host/daemon';
 import { makeCredentials, type SshCredentials } from './host/ssh';
 import { createLoopbackHost, destroyNetns, execIn, mustExecIn, newRunName, nsenterArgv, type NsHost } from './netns';
+import { planLoopback } from './loopback';
 import { buildNetwork } from './network';
 import { preparePbx, startPbx, type PbxHost } from './pbx/host';
 import { processStart, removeRecord, runDir, sweepStaleLabs, writeRecord, type RunRecord } from './registry';
@@ -76,18 +76,6 @@ export interface StartLabOptions {
   mode?: 'netns' | 'loopback';
   /** Start the MikroTik simulator when it is present (default true). */
   routerSim?: boolean;
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startRouterSim(
@@ -226,6 +214,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     let endpoints: Lab['endpoints'];
     let pbxOptions: Parameters<typeof preparePbx>[0];
     let nasBind: string;
+    let loopbackApi: { api: number; apiSsl: number; bind: string } | undefined;
     if (mode === 'netns') {
       hosts = await buildNetwork(runId, siteTopology(), created);
       // Before any sandbox: hosts with their own /etc overlay write their hosts file there instead.
@@ -263,51 +252,33 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         firewall: true,
       };
     } else {
-      const lo = { router: '127.0.88.1', pbx: '127.0.88.10', nas: '127.0.88.30', tech: '127.0.0.1' };
+      const plan = await planLoopback(dir, LAB_DOMAIN, creds);
+      loopbackApi = { api: plan.routerApi, apiSsl: plan.routerApiSsl, bind: plan.ips.router };
       for (const name of ['pbx', 'nas', 'router'] as const) created.push(await createLoopbackHost(name));
       hosts = { pbx: created[0], nas: created[1], router: created[2] };
-      record.pids.push(...created.map((h) => ({ pid: h.holderPid, start: '' })));
-      for (const p of record.pids) p.start = (await processStart(p.pid)) ?? '';
+      for (const h of created) record.pids.push({ pid: h.holderPid, start: (await processStart(h.holderPid)) ?? '' });
       await writeRecord(record);
-      const [pbxSsh, nasSsh, pgPort, sipA, sipB] = [
-        await freePort(lo.pbx),
-        await freePort(lo.nas),
-        await freePort(lo.pbx),
-        await freePort(lo.pbx),
-        await freePort(lo.pbx),
-      ];
       addresses = {
-        tech: lo.tech,
-        router: { lan: lo.router, wan: lo.router },
-        pbx: lo.pbx,
-        nas: lo.nas,
+        tech: '127.0.0.1',
+        router: { lan: plan.ips.router, wan: plan.ips.router },
+        pbx: plan.ips.pbx,
+        nas: plan.ips.nas,
         mactel: '',
         trunk: '',
         phone: '',
         stranger: '',
       };
       endpoints = {
-        pbxSsh: { host: lo.pbx, port: pbxSsh },
-        nasSsh: { host: lo.nas, port: nasSsh },
+        pbxSsh: { host: plan.ips.pbx, port: plan.pbxSsh },
+        nasSsh: { host: plan.ips.nas, port: plan.nasSsh },
         pbxSip: {
-          udp: [sipA, sipB].map((port) => ({ host: lo.pbx, port })),
-          tcp: [sipA, sipB].map((port) => ({ host: lo.pbx, port })),
+          udp: plan.sip.map((port) => ({ host: plan.ips.pbx, port })),
+          tcp: plan.sip.map((port) => ({ host: plan.ips.pbx, port })),
         },
-        pbxPostgres: { host: lo.pbx, port: pgPort },
+        pbxPostgres: { host: plan.ips.pbx, port: plan.pbx.pgPort },
       };
-      nasBind = lo.nas;
-      pbxOptions = {
-        dir: join(dir, 'pbx'),
-        bind: lo.pbx,
-        localIp: lo.pbx,
-        sshPort: pbxSsh,
-        pgHost: lo.pbx,
-        pgPort,
-        sipPorts: [sipA, sipB],
-        domain: LAB_DOMAIN,
-        creds,
-        firewall: false,
-      };
+      nasBind = plan.ips.nas;
+      pbxOptions = plan.pbx;
     }
     const pbxHost = hosts.pbx!;
     const pbx: PbxHost = await preparePbx(pbxOptions);
@@ -320,11 +291,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     }
     let router: RouterSimInfo | undefined;
     if (wantSim) {
-      const simBind = mode === 'netns' ? '0.0.0.0' : '127.0.88.1';
-      const ports =
-        mode === 'netns'
-          ? { api: 8728, apiSsl: 8729 }
-          : { api: await freePort(simBind), apiSsl: await freePort(simBind) };
+      const simBind = loopbackApi?.bind ?? '0.0.0.0';
+      const ports = loopbackApi ?? { api: 8728, apiSsl: 8729 };
       jobs.push(
         startRouterSim(hosts.router!, join(dir, 'router'), simBind, ports, routerPassword, mode === 'netns').then(
           async ({ daemon, info }) => {

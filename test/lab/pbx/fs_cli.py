@@ -270,7 +270,13 @@ def apply_params(running, params, variables, full):
 class State:
     def __init__(self):
         os.makedirs(STATE_DIR, exist_ok=True)
-        self.lock = open(os.path.join(STATE_DIR, "lock"), "a+")
+        lock_path = os.path.join(STATE_DIR, "lock")
+        if not os.path.exists(lock_path):
+            with open(lock_path, "a"):
+                pass
+            os.chmod(lock_path, 0o666)
+        # Any user may run fs_cli (it only needs the event socket): the lock is opened read-only.
+        self.lock = open(lock_path, "r")
         fcntl.flock(self.lock, fcntl.LOCK_EX)
         try:
             with open(STATE_FILE, encoding="utf-8") as f:
@@ -511,7 +517,10 @@ def run_command(state, command):
 def log(command, output, status):
     try:
         os.makedirs(os.path.dirname(LOG_FILE), exist_ok=True)
+        fresh = not os.path.exists(LOG_FILE)
         with open(LOG_FILE, "a", encoding="utf-8") as f:
+            if fresh:
+                os.chmod(LOG_FILE, 0o666)
             f.write(json.dumps({"time": time.time(), "uid": os.getuid(), "command": command,
                                 "status": status, "output": output}) + "\n")
     except OSError:

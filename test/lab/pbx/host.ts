@@ -165,10 +165,13 @@ export async function startPbx(host: NsHost, o: PbxOptions, pbx: PbxHost): Promi
   pbx.daemons.push(postgres);
   await waitFor(
     'PostgreSQL',
-    async () => (await execIn(host, [`${PG_BIN}/pg_isready`, '-q', '-h', '/var/run/postgresql'])).code === 0,
+    async () =>
+      (await execIn(host, [`${PG_BIN}/pg_isready`, '-q', '-h', '/var/run/postgresql', '-p', String(o.pgPort)])).code ===
+      0,
     { daemon: postgres, timeoutMs: 30_000 },
   );
-  const psqlAsPostgres = (db: string) => asPostgres(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db]);
+  const psqlAsPostgres = (db: string) =>
+    asPostgres(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-p', String(o.pgPort), '-d', db]);
   await mustExecIn(host, psqlAsPostgres('postgres'), {
     input: [
       `\\set pw '${pbx.dbPassword}'`,
