@@ -2,15 +2,18 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { benchDiscovery } from './discovery.bench';
 import { benchStoreAndBundle, type BenchResult } from './store-and-bundle.bench';
 
 async function main(): Promise<void> {
   const results: BenchResult[] = [...(await benchStoreAndBundle())];
+  const discovery = await benchDiscovery();
 
   const report = {
     date: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
     results,
+    discovery,
   };
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const r of results) {
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
         (r.target ? `  target ${r.target}: ${r.met ? 'met' : 'MISSED'}` : ''),
     );
   }
+  console.log(`discovery (lab, tech host): ${JSON.stringify(discovery, null, 2)}`);
   console.log('written: bench/results/latest.json');
 }
 

@@ -64,7 +64,8 @@ export const contract = {
       .object({
         interfaces: z.array(z.string().max(64)).max(32).optional(),
         sshPorts: z.array(s.port).max(8).default([22]),
-        seconds: z.number().min(1).max(30).default(5),
+        // Routers answer a request at once; the window only covers a lost datagram or two.
+        seconds: z.number().min(0.5).max(30).default(1.5),
       })
       .strict(),
     summary: 'Find MikroTik routers (MNDP) and SSH hosts (possible PBX servers) on the LAN.',

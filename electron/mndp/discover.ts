@@ -32,7 +32,7 @@ export interface DiscoverMndpResult {
 }
 
 const REQUEST = new Uint8Array(4);
-const RESEND_MS = 1000;
+const RESEND_MS = 500;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -127,7 +127,7 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
       };
       const burst = () => send.forEach((s) => s());
       burst();
-      // UDP may drop a request: ask again every second within the window.
+      // UDP may drop a request: ask again twice a second within the window.
       const resend = setInterval(burst, RESEND_MS);
       const deadline = setTimeout(stop, options.seconds * 1000);
       options.signal?.addEventListener('abort', stop, { once: true });

@@ -87,7 +87,7 @@ export async function sweepSsh(addresses: string[], options: SweepOptions): Prom
   const worker = async () => {
     while (next < jobs.length && !options.signal?.aborted) {
       const [address, port] = jobs[next++]!;
-      const hit = await probe(address, port, options.connectTimeoutMs ?? 800, options.bannerTimeoutMs ?? 1500);
+      const hit = await probe(address, port, options.connectTimeoutMs ?? 1000, options.bannerTimeoutMs ?? 1500);
       scanned += 1;
       if (hit) {
         found.push(hit);
@@ -96,7 +96,8 @@ export async function sweepSsh(addresses: string[], options: SweepOptions): Prom
       if (scanned % 16 === 0 || scanned === total) options.onProgress?.(scanned, total);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 64, Math.max(total, 1)) }, worker));
+  // A /24 goes out in one wave: an absent host costs one timeout, not one per wave.
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 256, Math.max(total, 1)) }, worker));
   return found.sort((a, b) => toInt(a.address) - toInt(b.address) || a.port - b.port);
 }
 

@@ -123,7 +123,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
   program
     .command('discover')
     .description(contract.discover.summary)
-    .addOption(new Option('--seconds <n>', 'how long to listen for routers').argParser(Number).default(5))
+    .addOption(new Option('--seconds <n>', 'how long to listen for routers').argParser(Number).default(1.5))
     .addOption(
       new Option('--ssh-port <port...>', 'SSH ports to sweep (default 22)').argParser((v, prev: number[] = []) => [
         ...prev,

@@ -68,7 +68,7 @@ describe('dispatcher', () => {
       }),
     );
     await dispatcher.call('discover', {}, ctx());
-    expect(seen).toEqual({ sshPorts: [22], seconds: 5 });
+    expect(seen).toEqual({ sshPorts: [22], seconds: 1.5 });
   });
 
   it('turns an unexpected throw into an internal error whose stack stays in the detail', async () => {
