@@ -121,6 +121,8 @@ export interface RouterSummary {
   wanAddresses: string[];
   /** `/ip/cloud` public address, when the router knows it. */
   publicAddress?: string;
+  /** The gateway of the router's default route (its ISP side). */
+  defaultRoute?: string;
   /** A private or CGNAT WAN address: another router in front (double NAT). */
   doubleNat: boolean;
   /** Certificate fingerprint of API-SSL (lower-case hex SHA-256), to pin. */

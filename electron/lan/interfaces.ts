@@ -31,7 +31,12 @@ export function lanFacts(osInterfaces: OsInterfaces, route: DefaultRoute | undef
   }
 
   let reasoning: string;
-  const viaRoute = route && interfaces.find((i) => i.name === route.interface && contains(i.subnet, route.gateway));
+  // Windows names the route's interface by its address, the others by name.
+  const viaRoute =
+    route &&
+    interfaces.find(
+      (i) => (i.name === route.interface || i.address === route.interface) && contains(i.subnet, route.gateway),
+    );
   if (viaRoute) {
     viaRoute.likelyLan = true;
     reasoning = `${viaRoute.name} carries the default route (gateway ${route!.gateway}).`;
@@ -49,6 +54,6 @@ export function lanFacts(osInterfaces: OsInterfaces, route: DefaultRoute | undef
   }
 
   const facts: LanFacts = { interfaces, reasoning };
-  if (route) facts.defaultGateway = { address: route.gateway, interface: route.interface };
+  if (route) facts.defaultGateway = { address: route.gateway, interface: viaRoute?.name ?? route.interface };
   return facts;
 }

@@ -148,7 +148,13 @@ describe('RouterOS connection', () => {
     );
     expect(result).toMatchObject({
       ok: true,
-      value: { wanAddresses: ['203.0.113.2/24'], canWrite: true, doubleNat: false, insecure: false },
+      value: {
+        wanAddresses: ['203.0.113.2/24'],
+        defaultRoute: '203.0.113.1',
+        canWrite: true,
+        doubleNat: false,
+        insecure: false,
+      },
     });
   });
 });

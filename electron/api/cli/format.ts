@@ -66,6 +66,7 @@ export function formatRouter(r: RouterSummary): string {
   const lines = [
     `router:      ${r.identity} (RouterOS ${r.version}, ${r.board})`,
     `WAN:         ${r.wanAddresses.join(', ') || 'none found'}${r.publicAddress ? ` · cloud says ${r.publicAddress}` : ''}`,
+    `gateway:     ${r.defaultRoute ?? 'no default route'}`,
     `account:     ${r.canWrite ? 'can write' : 'READ-ONLY: this account cannot make the changes'}`,
   ];
   if (r.fingerprint) lines.push(`certificate: ${r.fingerprint}`);

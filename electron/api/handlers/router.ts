@@ -15,7 +15,12 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
         input.fingerprint ?? (input.tls ? store().knownFingerprint('api-ssl', input.host, port) : undefined);
       const conn = await connectRouter(accepted === undefined ? input : { ...input, fingerprint: accepted });
       try {
-        const [state, writable] = await Promise.all([readRouterState(conn), canWrite(conn, input.username)]);
+        const [state, writable, routes] = await Promise.all([
+          readRouterState(conn),
+          canWrite(conn, input.username),
+          conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0']).catch(() => []),
+        ]);
+        const defaultRoute = routes.find((r) => r.disabled !== 'true' && r.gateway)?.gateway;
         if (conn.fingerprint && input.fingerprint) {
           store().acceptFingerprint('api-ssl', input.host, port, normaliseFingerprint(conn.fingerprint));
         }
@@ -30,6 +35,7 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
           doubleNat: topology.wanAddresses.some((a) => isPrivate(a.address) || isCgnat(a.address)),
           ...(conn.fingerprint === undefined ? {} : { fingerprint: conn.fingerprint }),
           ...(state.cloudPublicAddress === undefined ? {} : { publicAddress: state.cloudPublicAddress }),
+          ...(defaultRoute === undefined ? {} : { defaultRoute }),
         };
       } finally {
         await conn.close();

@@ -1,7 +1,7 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { lanFacts } from '../../../electron/lan/interfaces';
-import { parseProcNetRoute } from '../../../electron/lan/routes';
+import { parseNetstatRoutes, parseProcNetRoute, parseRoutePrint } from '../../../electron/lan/routes';
 
 const v4 = (address: string, netmask: string, extra: Partial<NetworkInterfaceInfo> = {}): NetworkInterfaceInfo =>
   ({
@@ -77,5 +77,50 @@ describe('LAN facts', () => {
       { interface: 'eth0', gateway: '10.9.9.9', metric: 0 },
     );
     expect(facts.reasoning).toMatch(/No default route found/);
+  });
+});
+
+describe('default route on macOS and Windows', () => {
+  it('reads the default line of netstat -rn -f inet (macOS 14)', () => {
+    const netstat = `Routing tables
+
+Internet:
+Destination        Gateway            Flags               Netif Expire
+default            192.168.88.1       UGScg                 en0
+127                127.0.0.1          UCS                   lo0
+192.168.88         link#11            UCS                   en0      !
+`;
+    expect(parseNetstatRoutes(netstat)).toEqual({ gateway: '192.168.88.1', interface: 'en0', metric: 0 });
+  });
+
+  it('reads older netstat layouts with Refs and Use columns, and ignores link-local defaults', () => {
+    const old = `Internet:
+Destination        Gateway            Flags        Refs      Use   Netif Expire
+default            link#4             UCSI            0        0     en1
+default            10.1.2.1           UGSc           20        0     en1
+`;
+    expect(parseNetstatRoutes(old)).toEqual({ gateway: '10.1.2.1', interface: 'en1', metric: 0 });
+  });
+
+  it('reads route print -4 in any language and keeps the lowest metric', () => {
+    const routePrint = `===========================================================================
+IPv4-Routentabelle
+===========================================================================
+Aktive Routen:
+     Netzwerkziel    Netzwerkmaske          Gateway    Schnittstelle Metrik
+          0.0.0.0          0.0.0.0      192.168.1.1    192.168.1.100     55
+          0.0.0.0          0.0.0.0     192.168.88.1    192.168.88.50     25
+        127.0.0.0        255.0.0.0       Auf Verbindung         127.0.0.1    331
+`;
+    expect(parseRoutePrint(routePrint)).toEqual({ gateway: '192.168.88.1', interface: '192.168.88.50', metric: 25 });
+  });
+
+  it('matches a Windows route to its interface by address', () => {
+    const facts = lanFacts(
+      { Ethernet: [v4('192.168.88.50', '255.255.255.0')], 'Wi-Fi': [v4('192.168.1.100', '255.255.255.0')] },
+      { interface: '192.168.88.50', gateway: '192.168.88.1', metric: 25 },
+    );
+    expect(facts.interfaces.find((i) => i.likelyLan)?.name).toBe('Ethernet');
+    expect(facts.defaultGateway).toEqual({ address: '192.168.88.1', interface: 'Ethernet' });
   });
 });
