@@ -13,14 +13,14 @@ export async function startNas(
   bind: string,
   sshPort: number,
   ip: string,
-): Promise<Daemon[]> {
+): Promise<{ daemons: Daemon[]; hostKey: string }> {
   const sandbox = planSandbox(dir, ['/etc', '/var', '/root', '/home']);
   await prepareSandbox(dir, sandbox);
-  await prepareSsh(sandbox, creds, bind, sshPort);
+  const { hostKey } = await prepareSsh(sandbox, creds, bind, sshPort);
   await writeHostFile(sandbox, '/etc/hostname', 'nas\n', 0o644);
   await writeHostFile(sandbox, '/etc/hosts', `127.0.0.1\tlocalhost\n${ip}\tnas\n`, 0o644);
   await mountSandbox(host, dir, sandbox, ['/run', '/tmp']);
-  return [await startSshd(host, join(dir, 'sshd.log'), bind, sshPort)];
+  return { daemons: [await startSshd(host, join(dir, 'sshd.log'), bind, sshPort)], hostKey };
 }
 
 /** mactelnetd: answers MNDP and MAC-Telnet like a MikroTik would, but is a Linux box. */

@@ -60,6 +60,8 @@ export interface Lab {
     pbxPostgres: Endpoint;
   };
   ssh: SshCredentials;
+  /** SHA256:… host key fingerprints, to accept on first connection as a technician would. */
+  hostKeys: { pbx: string; nas: string };
   db: { name: 'fusionpbx'; user: 'fusionpbx'; password: string };
   pbx: { domain: string; fsCliLog: string; sipLog: string; upper(path: string): string };
   /** The MikroTik simulator's API, when test/lab/routeros/main.ts existed at start-up. */
@@ -282,9 +284,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     }
     const pbxHost = hosts.pbx!;
     const pbx: PbxHost = await preparePbx(pbxOptions);
+    let nasHostKey = '';
     const jobs: Promise<void>[] = [
       startPbx(pbxHost, pbxOptions, pbx).finally(() => remember(pbx.daemons)),
-      startNas(hosts.nas!, join(dir, 'nas'), creds, nasBind, endpoints.nasSsh.port, addresses.nas).then(remember),
+      startNas(hosts.nas!, join(dir, 'nas'), creds, nasBind, endpoints.nasSsh.port, addresses.nas).then(async (nas) => {
+        nasHostKey = nas.hostKey;
+        await remember(nas.daemons);
+      }),
     ];
     if (mode === 'netns') {
       jobs.push(startMactel(hosts.mactel!, join(dir, 'mactel'), creds.adminPassword).then(remember));
@@ -310,6 +316,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       addresses,
       endpoints,
       ssh: creds,
+      hostKeys: { pbx: pbx.hostKey, nas: nasHostKey },
       db: { name: 'fusionpbx', user: 'fusionpbx', password: pbx.dbPassword },
       pbx: { domain: pbx.domain, fsCliLog: pbx.fsCliLog, sipLog: pbx.sipLog, upper: (p) => pbx.sandbox.upper(p) },
       ...(router ? { router } : {}),

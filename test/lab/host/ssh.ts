@@ -2,7 +2,7 @@
  * A real OpenSSH server inside a lab host, with the lab's users: root (password and key) and a
  * non-root sudo user. Keys, users and config are written into the host's overlay only.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mustRun } from '../run';
@@ -35,6 +35,12 @@ export async function makeCredentials(runDir: string): Promise<SshCredentials> {
   };
 }
 
+/** OpenSSH's SHA256:… fingerprint of a public key line (`ssh-ed25519 AAAA… comment`). */
+export function hostKeyFingerprint(publicKeyLine: string): string {
+  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
 async function cryptHash(password: string): Promise<string> {
   return (await mustRun(['openssl', 'passwd', '-6', '-stdin'], { input: `${password}\n` })).trim();
 }
@@ -65,7 +71,7 @@ export async function prepareSsh(
   creds: SshCredentials,
   listen: string,
   port: number,
-): Promise<{ adminUid: number }> {
+): Promise<{ adminUid: number; hostKey: string }> {
   const base = {
     passwd: await readFile('/etc/passwd', 'utf8'),
     shadow: await readFile('/etc/shadow', 'utf8'),
@@ -93,7 +99,7 @@ export async function prepareSsh(
   const hostKey = sandbox.upper('/etc/ssh/ssh_host_ed25519_key');
   await mustRun(['rm', '-f', hostKey, `${hostKey}.pub`]);
   await mustRun(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'lab-host', '-f', hostKey]);
-  return { adminUid };
+  return { adminUid, hostKey: hostKeyFingerprint(await readFile(`${hostKey}.pub`, 'utf8')) };
 }
 
 /** Starts sshd inside the host (after the sandbox is mounted) and waits until it accepts. */

@@ -41,6 +41,8 @@ export interface PbxHost {
   /** fs_cli's log of every command, readable from the test machine. */
   fsCliLog: string;
   sipLog: string;
+  /** SHA256:… fingerprint of the pbx's SSH host key, as the wizard shows it. */
+  hostKey: string;
 }
 
 async function ids(name: 'root' | 'www-data' | 'postgres'): Promise<Ids> {
@@ -84,7 +86,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
   const dbPassword = randomBytes(12).toString('hex');
   const www = await ids('www-data');
   const pg = await ids('postgres');
-  await prepareSsh(sandbox, o.creds, o.bind, o.sshPort);
+  const { hostKey } = await prepareSsh(sandbox, o.creds, o.bind, o.sshPort);
   const appKey = randomBytes(32).toString('base64');
   for (const f of fspbxFiles({
     domain: o.domain,
@@ -120,6 +122,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
     domain: o.domain,
     fsCliLog: sandbox.upper('/var/log/fslab/fs_cli.log'),
     sipLog: sandbox.upper('/var/log/fslab/sip.log'),
+    hostKey,
   };
 }
 

@@ -1,0 +1,95 @@
+/**
+ * `npm run demo`: starts the simulated customer site in loopback mode (router simulator, FS PBX
+ * host, nas decoy on 127.N.88.x), then the wizard in browser mode, and prints what to type.
+ * Ctrl-C stops both and removes everything the site made.
+ *
+ *   node --import tsx test/lab/demo.ts [--no-wizard]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startLab, type Lab } from './lab';
+
+function describeSite(lab: Lab): string {
+  const { addresses, endpoints, ssh, router } = lab;
+  const lines = [
+    '',
+    'Simulated customer site (loopback mode) is up.',
+    '',
+    router
+      ? `  MikroTik router  ${addresses.router.lan}  API-SSL port ${router.apiSslPort}, API port ${router.apiPort}\n` +
+        `                   user ${router.user}  password ${router.password}\n` +
+        `                   API-SSL certificate SHA-256 ${router.fingerprint}`
+      : '  MikroTik router  (no simulator in this checkout: test/lab/routeros/main.ts is missing)',
+    `  FS PBX server    ${addresses.pbx}  SSH port ${endpoints.pbxSsh.port}`,
+    `                   root password ${ssh.rootPassword}`,
+    `                   sudo user ${ssh.adminUser}  password ${ssh.adminPassword}`,
+    `                   key file ${ssh.privateKeyPath}`,
+    `                   SSH host key ${lab.hostKeys.pbx}`,
+    `  NAS (not a PBX)  ${addresses.nas}  SSH port ${endpoints.nasSsh.port}`,
+    '',
+    'In the wizard, type those addresses, ports, users and passwords when it asks for the router and the PBX.',
+    'The same from the command line (in another terminal, from the repository folder):',
+    '',
+  ];
+  if (router) {
+    lines.push(
+      `  export LAB_ROUTER_PASSWORD='${router.password}'`,
+      `  node bin/fspbx-nat.js router read --host ${addresses.router.lan} --port ${router.apiSslPort} --user ${router.user} --fingerprint ${router.fingerprint} --password-env LAB_ROUTER_PASSWORD`,
+    );
+  }
+  lines.push(
+    `  export LAB_PBX_PASSWORD='${ssh.rootPassword}'`,
+    `  node bin/fspbx-nat.js pbx read --host ${addresses.pbx} --port ${endpoints.pbxSsh.port} --user root --host-key ${lab.hostKeys.pbx} --password-env LAB_PBX_PASSWORD`,
+    `  ssh -i ${ssh.privateKeyPath} -p ${endpoints.pbxSsh.port} root@${addresses.pbx} fs_cli -x "sofia status"`,
+    '',
+    `(site started in ${lab.startupMs} ms; Ctrl-C stops everything)`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(
+      'npm run demo needs root: the simulated PBX gets its own /etc and /var in a private mount namespace.\n' +
+        'Run it as root (e.g. sudo npm run demo).\n',
+    );
+    process.exit(1);
+  }
+  const lab = await startLab({ mode: 'loopback' });
+  let wizard: ChildProcess | undefined;
+  const stop = async (): Promise<void> => {
+    wizard?.kill('SIGTERM');
+    await lab.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.stdout.write(describeSite(lab));
+  if (process.argv.includes('--no-wizard')) return;
+  const cli = join(REPO_ROOT, 'dist', 'electron', 'cli.js');
+  if (!existsSync(cli)) {
+    process.stdout.write('Building the wizard (npm run build)…\n');
+    await new Promise<void>((resolve, reject) => {
+      const build = spawn(process.execPath, [join(REPO_ROOT, 'build', 'build.mjs'), '--quiet'], {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+      });
+      build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`))));
+    });
+  }
+  process.stdout.write('Starting the wizard in browser mode:\n');
+  wizard = spawn(process.execPath, [cli, '--data-dir', join(lab.dir, 'wizard-data'), 'browser'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  wizard.once('exit', (code) => {
+    process.stdout.write(`the wizard exited (${code}); the site keeps running until Ctrl-C\n`);
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
