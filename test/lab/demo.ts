@@ -58,9 +58,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const lab = await startLab({ mode: 'loopback' });
-  let wizard: ChildProcess | undefined;
+  const running: { wizard?: ChildProcess } = {};
   const stop = async (): Promise<void> => {
-    wizard?.kill('SIGTERM');
+    running.wizard?.kill('SIGTERM');
     await lab.stop();
     process.exit(0);
   };
@@ -80,10 +80,11 @@ async function main(): Promise<void> {
     });
   }
   process.stdout.write('Starting the wizard in browser mode:\n');
-  wizard = spawn(process.execPath, [cli, '--data-dir', join(lab.dir, 'wizard-data'), 'browser'], {
+  const wizard = spawn(process.execPath, [cli, '--data-dir', join(lab.dir, 'wizard-data'), 'browser'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
   });
+  running.wizard = wizard;
   wizard.once('exit', (code) => {
     process.stdout.write(`the wizard exited (${code}); the site keeps running until Ctrl-C\n`);
   });
