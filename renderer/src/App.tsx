@@ -2,7 +2,9 @@ import { useEffect } from 'react';
 import { StepNav } from './components/StepNav';
 import { LaterStep } from './steps/LaterStep';
 import { NetworkStep } from './steps/NetworkStep';
+import { OptionsStep } from './steps/OptionsStep';
 import { PbxStep } from './steps/PbxStep';
+import { PeersStep } from './steps/PeersStep';
 import { RouterStep } from './steps/RouterStep';
 import { STEPS, stepIndex } from './steps/steps';
 import { useWizard } from './store/context';
@@ -35,6 +37,10 @@ export function App() {
           <RouterStep />
         ) : step === 'pbx' ? (
           <PbxStep />
+        ) : step === 'peers' ? (
+          <PeersStep />
+        ) : step === 'options' ? (
+          <OptionsStep />
         ) : (
           <LaterStep id={step} />
         )}

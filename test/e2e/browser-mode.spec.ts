@@ -105,3 +105,32 @@ test('the Router step reports an unreachable API in place, in words a technician
   await expect(page.getByText('Enter the IPv4 address (or host name) of the device.')).toBeVisible();
   await expect(page.getByLabel('Router address')).toHaveAttribute('aria-invalid', 'true');
 });
+
+test('who may reach the PBX: addresses are checked as typed and kept across steps', async ({ page }) => {
+  await page.goto(url);
+  await page.getByRole('button', { name: /Who may reach the PBX/ }).click();
+  const name = page.getByLabel('SIP trunk providers 1 name');
+  const address = page.getByLabel('SIP trunk providers 1 address');
+  await name.fill('Carrier A');
+  await address.fill('198.51.100.300');
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Use an IPv4 address such as 198.51.100.10')).toBeVisible();
+  await address.fill('198.51.100.0/24');
+  await expect(address).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Add a phone' }).click();
+  await page.getByLabel('Remote phones 1 address').fill('0.0.0.0/0');
+  await expect(page.getByText('opens the PBX to the whole Internet')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { name: '5 · Options' })).toBeVisible();
+  await expect(page.getByText('I accept that a /0 range')).toBeVisible();
+  await page.getByLabel('Undo on the router unless confirmed within (minutes)').fill('90');
+  await expect(page.getByText('Between 1 and 60 minutes.')).toBeVisible();
+
+  // Back never loses data.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('SIP trunk providers 1 name')).toHaveValue('Carrier A');
+  await expect(page.getByLabel('SIP trunk providers 1 address')).toHaveValue('198.51.100.0/24');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(root, 'docs', 'screenshots', 'step-peers-dark.png') });
+});

@@ -10,6 +10,7 @@ import type { Client } from '../api/client';
 import { STEPS, stepIndex, type StepId } from '../steps/steps';
 import { credentialsSlice, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
+import { siteSlice, type SiteSlice } from './site';
 
 export type { Load } from './load';
 
@@ -21,7 +22,7 @@ export interface ScanState {
   error?: AppError;
 }
 
-export interface WizardState extends CredentialsSlice {
+export interface WizardState extends CredentialsSlice, SiteSlice {
   step: StepId;
   info: Load<AppInfo>;
   lan: Load<LanFacts>;
@@ -42,6 +43,7 @@ export function createWizardStore(client: Client): WizardStore {
 
   return createStore<WizardState>()((set, get, api) => ({
     ...credentialsSlice(client)(set, get, api),
+    ...siteSlice(set, get, api),
     step: 'network',
     info: idle,
     lan: idle,

@@ -1,0 +1,84 @@
+import { useWizard } from '../store/context';
+import type { MediaMode } from '../store/site';
+import { isAnywhere } from '../validate';
+
+const MEDIA: { value: MediaMode; label: string; explain: string }[] = [
+  {
+    value: 'proxy',
+    label: 'Proxy Media (the guide’s fix)',
+    explain:
+      'FreeSWITCH relays the audio without touching it: works behind NAT, but those calls cannot be recorded, transcoded or use in-band DTMF.',
+  },
+  {
+    value: 'default',
+    label: 'PBX default media handling',
+    explain: 'FreeSWITCH anchors and processes the audio: works behind NAT and keeps recording, transcoding and DTMF.',
+  },
+  {
+    value: 'leave',
+    label: 'Leave extensions as they are',
+    explain: 'Extensions set to bypass media will still break behind NAT.',
+  },
+];
+
+export function OptionsStep() {
+  const options = useWizard((s) => s.options);
+  const setOptions = useWizard((s) => s.setOptions);
+  const trunks = useWizard((s) => s.trunks);
+  const phones = useWizard((s) => s.phones);
+  const anywhere = [...trunks, ...phones].some((p) => isAnywhere(p.address));
+  const minutes = Number(options.revertMinutes);
+  const minutesProblem = Number.isInteger(minutes) && minutes >= 1 && minutes <= 60 ? '' : 'Between 1 and 60 minutes.';
+  return (
+    <section aria-labelledby="step-options-title" className="panel">
+      <h1 id="step-options-title">5 · Options</h1>
+      <label className="check">
+        <input type="checkbox" checked={options.webGui} onChange={(e) => setOptions({ webGui: e.target.checked })} />
+        Forward the PBX web GUI (HTTPS 443, HTTP 80) to the same addresses
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={options.hairpin} onChange={(e) => setOptions({ hairpin: e.target.checked })} />
+        Hairpin NAT: phones on this LAN may use the public address
+      </label>
+      <fieldset className="media">
+        <legend>Extensions that bypass media</legend>
+        {MEDIA.map((m) => (
+          <label key={m.value} className="check media-choice">
+            <input
+              type="radio"
+              name="media"
+              checked={options.mediaMode === m.value}
+              onChange={() => setOptions({ mediaMode: m.value })}
+            />
+            <span>
+              <strong>{m.label}</strong>
+              <br />
+              <span className="muted small">{m.explain}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="field narrow">
+        <label htmlFor="revert-minutes">Undo on the router unless confirmed within (minutes)</label>
+        <input
+          id="revert-minutes"
+          inputMode="numeric"
+          value={options.revertMinutes}
+          aria-invalid={minutesProblem ? true : undefined}
+          onChange={(e) => setOptions({ revertMinutes: e.target.value })}
+        />
+        {minutesProblem && <span className="field-error">{minutesProblem}</span>}
+      </div>
+      {anywhere && (
+        <label className="check note note-error">
+          <input
+            type="checkbox"
+            checked={options.allowAnySource}
+            onChange={(e) => setOptions({ allowAnySource: e.target.checked })}
+          />
+          I accept that a /0 range lets anyone on the Internet reach the PBX (SIP scanners will find it).
+        </label>
+      )}
+    </section>
+  );
+}
