@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { RouterOSAPI } from 'node-routeros';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouterSim, startRouterSim } from '../lab/routeros/index';
-import { RawApiClient, attrs } from '../lab/routeros/raw-client';
+import { RawApiClient, attrs } from '../lab/routeros/testing/raw-client';
 import { legacyResponse } from '../lab/routeros/api/session';
 
 const run = promisify(execFile);

@@ -319,4 +319,5 @@ export const interfaceListName: Check = negatable((raw, field, ctx) =>
 export const groupName: Check = (raw, field, ctx) => (ctx.groupNames.includes(raw) ? good(raw) : noMatch(field));
 
 /** Names that RouterOS refuses: empty, or with characters it cannot store. */
-export const itemName: Check = (raw, field) => (raw === '' || [...raw].some((c) => c.charCodeAt(0) < 0x20) ? invalid(field) : good(raw));
+export const itemName: Check = (raw, field) =>
+  raw === '' || [...raw].some((c) => c.charCodeAt(0) < 0x20) ? invalid(field) : good(raw);

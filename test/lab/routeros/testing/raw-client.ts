@@ -1,7 +1,7 @@
 /** A minimal RouterOS API client for tests that must see every reply word (tags, !empty, !fatal). */
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { SentenceDecoder, encodeSentence } from './api/codec';
+import { SentenceDecoder, encodeSentence } from '../api/codec';
 
 export class RawApiClient {
   private readonly decoder = new SentenceDecoder();
