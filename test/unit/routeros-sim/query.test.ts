@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../lab/routeros/api/query';
 
-const items = [
+const items: Record<string, string>[] = [
   { '.id': '*1', chain: 'input', action: 'accept', protocol: 'icmp', disabled: 'false' },
   { '.id': '*2', chain: 'input', action: 'drop', disabled: 'true' },
   { '.id': '*3', chain: 'forward', action: 'drop', disabled: 'false', bytes: '1500' },
