@@ -175,6 +175,39 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     );
   }, 60_000);
 
+  it('resolves a changed FreeSWITCH variable into a profile only when the profile restarts', async () => {
+    const field = async (name: string) =>
+      new RegExp(`<${name}>([^<]*)</${name}>`).exec(await fsCli('sofia xmlstatus profile external'))?.[1];
+    const edit = await lab.exec('pbx', [
+      'sed',
+      '-i',
+      's|data="external_rtp_ip=[^"]*"|data="external_rtp_ip=autonat:203.0.113.2"|',
+      '/etc/freeswitch/vars.xml',
+    ]);
+    expect(edit.code).toBe(0);
+    expect(await fsCli('global_getvar external_rtp_ip')).toBe(SITE.pbx); // vars.xml is read on reloadxml only
+    expect(await fsCli('reloadxml')).toBe('+OK [Success]\n');
+    expect(await fsCli('global_getvar external_rtp_ip')).toBe('autonat:203.0.113.2');
+    await lab.exec('pbx', ['rm', '-f', '/var/cache/fusionpbx/configuration.sofia.conf.pbx']);
+    expect(await fsCli('sofia profile external rescan')).toBe('+OK scan complete\n');
+    expect(await field('ext-rtp-ip')).toBe(SITE.pbx);
+    let restart = await fsCli('sofia profile external restart');
+    for (let i = 0; i < 15 && /must be up for at least 10 seconds/.test(restart); i += 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+      restart = await fsCli('sofia profile external restart');
+    }
+    expect(restart).toBe('restarting: external');
+    expect(await field('ext-rtp-ip')).toBe('203.0.113.2');
+    expect(await field('ext-sip-ip')).toBe(SITE.pbx);
+  }, 60_000);
+
+  it('runs the host firewall FS PBX installs (iptables, INPUT policy DROP)', async () => {
+    const rules = await lab.exec('pbx', ['iptables', '-S', 'INPUT']);
+    expect(rules.stdout).toContain('-P INPUT DROP');
+    expect(rules.stdout).toContain('-A INPUT -p udp -m udp --dport 5060:5091 -j ACCEPT');
+    expect((await lab.exec('tech', ['iptables', '-S', 'INPUT'])).stdout).not.toContain('5060');
+  });
+
   it('answers SIP OPTIONS on UDP and TCP 5060 and 5080 inside the LAN', async () => {
     for (const transport of ['udp', 'tcp'] as const) {
       for (const port of [5060, 5080]) {

@@ -13,7 +13,9 @@ changes only the way FreeSWITCH's own semantics say:
   ext-sip-ip keep their running value when the row is absent or disabled; sip-ip, sip-port
   and rtp-ip change only on restart.
 - stop/restart are refused while a profile has been up for under 10 seconds.
-- $${vars} come from vars.xml and are read only at boot and on reloadxml.
+- $${vars} come from vars.xml and are read only at boot and on reloadxml; ext-rtp-ip and
+  ext-sip-ip resolve them only when a profile loads (start/restart): a rescan applies a
+  changed row value, not a changed variable behind an unchanged row.
 
 Every command is logged, one JSON line each, to /var/log/fslab/fs_cli.log.
 """
@@ -248,10 +250,14 @@ def apply_params(running, params, variables, full):
             running["sip_port"] = value
         elif name == "rtp-ip":
             running["rtp_ip"] = value
-        elif name == "ext-sip-ip":
-            running["ext_sip_ip"] = resolve_ext_ip(value, variables.get("local_ip_v4", ""))
-        elif name == "ext-rtp-ip":
-            running["ext_rtp_ip"] = resolve_ext_ip(value, variables.get("local_ip_v4", ""))
+        elif name in ("ext-sip-ip", "ext-rtp-ip"):
+            key = name.replace("-", "_")
+            raw_seen = running.setdefault("raw", {})
+            # A new row value applies on rescan; a $${variable} behind an unchanged row is resolved
+            # only when the profile loads (reference: "resolved only when a profile loads").
+            if full or raw_seen.get(key) != raw:
+                running[key] = resolve_ext_ip(value, variables.get("local_ip_v4", ""))
+                raw_seen[key] = raw
         elif name == "aggressive-nat-detection":
             running["aggressive_nat"] = value == "true"
         elif name == "local-network-acl":
