@@ -10,7 +10,7 @@ const items: Record<string, string>[] = [
 function ids(...words: string[]): string[] {
   const q = compileQuery(words);
   if (!q.ok) throw new Error(q.message);
-  return items.filter(q.matches).map((i) => i['.id']);
+  return items.filter(q.matches).map((i) => i['.id'] ?? '');
 }
 
 describe('API query stack', () => {
