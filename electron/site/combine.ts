@@ -1,0 +1,26 @@
+/** Router and PBX plans side by side as one reviewable plan. Pure. */
+import type { Plan } from '../api/types';
+import type { PbxPlan } from '../pbx/plan';
+import type { RouterPlan } from '../routeros/plan';
+
+/** The plan a run stores: the common view, plus each engine's own plan to apply. */
+export interface SitePlan extends Plan {
+  router?: RouterPlan;
+  pbx?: PbxPlan;
+}
+
+export function combinePlans(router: RouterPlan | undefined, pbx: PbxPlan | undefined): SitePlan {
+  const plan: SitePlan = {
+    changes: [...(router?.changes ?? []), ...(pbx?.changes ?? [])],
+    warnings: [...(router?.warnings ?? []), ...(pbx?.warnings ?? [])],
+    facts: { ...(router?.facts ?? {}), ...(pbx?.facts ?? {}) },
+  };
+  if (router) plan.router = router;
+  if (pbx) plan.pbx = pbx;
+  return plan;
+}
+
+/** A plan with nothing to send: the second run of the same inputs. */
+export function isEmptyPlan(plan: SitePlan): boolean {
+  return plan.changes.length === 0 && (plan.pbx?.steps.length ?? 0) === 0;
+}

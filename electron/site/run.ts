@@ -1,0 +1,288 @@
+/**
+ * One site run, from plan to confirm, as DESIGN.md draws it: read both boxes,
+ * plan, snapshot (on disk before the first change), apply router then PBX
+ * with the revert timer armed, confirm. Every change is journalled before it
+ * is sent; any failure stops the run with an exact record and leaves rollback
+ * open. Rollback is a plan computed from a snapshot and the state read now.
+ */
+import { randomUUID } from 'node:crypto';
+import { fail, Failure, toAppError, type AppError } from '../api/errors';
+import type { PbxTarget, RouterTarget, SiteInputs } from '../api/schemas';
+import type { ApplyProgress, ApplyResult, PlannedRun, RunSummary } from '../api/types';
+import { pbxInputsFrom, planPbx, type PbxPlan } from '../pbx/plan';
+import { planPbxRestore } from '../pbx/restore';
+import type { PbxState } from '../pbx/state';
+import { pickWanAddress } from '../routeros/desired';
+import { routerInputsFrom } from '../routeros/inputs';
+import { planRouter, type RouterPlan } from '../routeros/plan';
+import { planRouterRestore } from '../routeros/restore';
+import type { RouterState } from '../routeros/state';
+import { lanOf, readTopology } from '../routeros/topology';
+import type { Store } from '../store';
+import { combinePlans, type SitePlan } from './combine';
+import type { ApplyHooks, PbxSide, RouterSide } from './engines';
+
+export interface SiteDeps {
+  store: Store;
+  openRouter(target: RouterTarget): Promise<RouterSide>;
+  openPbx(target: PbxTarget): Promise<PbxSide>;
+}
+
+/** Router and PBX logins of a run: kept in this process only, never stored. */
+export type Access = Pick<SiteInputs, 'router' | 'pbx'>;
+
+function firstError(errors: AppError[]): never {
+  const first = errors[0] ?? { code: 'invalid_input' as const, message: 'The plan could not be made.' };
+  throw new Failure(first);
+}
+
+async function openBoth(deps: SiteDeps, access: Access): Promise<{ router: RouterSide; pbx: PbxSide }> {
+  const [router, pbx] = await Promise.allSettled([deps.openRouter(access.router), deps.openPbx(access.pbx)]);
+  if (router.status === 'fulfilled' && pbx.status === 'fulfilled') return { router: router.value, pbx: pbx.value };
+  if (router.status === 'fulfilled') await router.value.close();
+  if (pbx.status === 'fulfilled') await pbx.value.close();
+  throw router.status === 'rejected' ? router.reason : (pbx as PromiseRejectedResult).reason;
+}
+
+async function closeBoth(sides: { router: RouterSide; pbx: PbxSide }): Promise<void> {
+  await Promise.allSettled([sides.router.close(), sides.pbx.close()]);
+}
+
+/** Pure: both plans from what was read. */
+export function planFromStates(inputs: SiteInputs, routerState: RouterState, pbxState: PbxState): SitePlan {
+  const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
+  const router = planRouter(routerState, routerInputs);
+  if (!router.ok) firstError(router.errors);
+  const topology = readTopology(routerState, inputs.pbx.host, inputs.options.publicIp);
+  const wan = pickWanAddress(routerInputs, topology);
+  const lan = lanOf(topology, inputs.pbx.host);
+  const pbxInputs = pbxInputsFrom(inputs, {
+    ...(wan ? { wanAddress: wan.address } : {}),
+    rtp: routerInputs.rtp ?? routerInputs.pbxRtp,
+    ...(lan ? { lanAddress: lan.address } : {}),
+  });
+  if (!pbxInputs) {
+    return fail(
+      'invalid_input',
+      "The router has no WAN address to use as the public IP: enter the site's public IP in Options.",
+    );
+  }
+  // The planner has no randomness: it takes the uuids of rows it may insert from here.
+  const pbx = planPbx(pbxState, { ...pbxInputs, newIds: Array.from({ length: 32 }, () => randomUUID()) });
+  if (!pbx.ok) firstError(pbx.errors);
+  return combinePlans(router.plan, pbx.plan);
+}
+
+export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<PlannedRun> {
+  const sides = await openBoth(deps, inputs);
+  try {
+    const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
+    const plan = planFromStates(inputs, routerState, pbxState);
+    const site = deps.store.upsertSite({
+      routerHost: inputs.router.host,
+      pbxHost: inputs.pbx.host,
+      routerIdentity: routerState.identity,
+    });
+    const run = deps.store.createRun({ siteId: site.siteId, kind: 'apply', inputs, plan });
+    return { runId: run.runId, plan };
+  } finally {
+    await closeBoth(sides);
+  }
+}
+
+/** Same ids, paths, actions and values: what was reviewed is what will be sent. */
+function sameChanges(a: SitePlan, b: SitePlan): boolean {
+  const key = (p: SitePlan) => JSON.stringify(p.changes.map((c) => [c.target, c.path, c.action, c.before, c.after]));
+  return key(a) === key(b);
+}
+
+function journalHooks(
+  deps: SiteDeps,
+  runId: string,
+  target: 'router' | 'pbx',
+  applied: string[],
+  progress: (event: ApplyProgress) => void,
+  total: number,
+  offset: number,
+): ApplyHooks & { failed?: { changeId: string; message: string } } {
+  const open = new Map<string, number>();
+  const hooks: ApplyHooks & { failed?: { changeId: string; message: string } } = {
+    before(id) {
+      open.set(id, deps.store.journalSend(runId, id, target));
+      progress({ kind: 'change', changeId: id, index: offset + open.size, total, status: 'sending' });
+    },
+    after(id, ok, detail) {
+      const seq = open.get(id);
+      if (seq !== undefined) deps.store.journalResult(runId, seq, ok ? 'done' : 'failed', detail);
+      if (ok) applied.push(id);
+      else hooks.failed = { changeId: id, message: detail ?? 'refused' };
+      progress({ kind: 'change', changeId: id, index: offset + open.size, total, status: ok ? 'done' : 'failed' });
+    },
+  };
+  return hooks;
+}
+
+async function sendPlan(
+  deps: SiteDeps,
+  runId: string,
+  sides: { router: RouterSide; pbx: PbxSide },
+  plan: SitePlan,
+  progress: (event: ApplyProgress) => void,
+  applied: string[],
+): Promise<void> {
+  const total = plan.changes.length + (plan.pbx?.steps.length ?? 0);
+  const routerHooks = journalHooks(deps, runId, 'router', applied, progress, total, 0);
+  if (plan.router && plan.router.changes.length > 0) {
+    progress({ kind: 'log', level: 'info', message: `Router: ${plan.router.changes.length} changes.` });
+    await sides.router.apply(plan.router, routerHooks);
+  }
+  const pbxHooks = journalHooks(deps, runId, 'pbx', applied, progress, total, plan.router?.changes.length ?? 0);
+  if (plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
+    progress({
+      kind: 'log',
+      level: 'info',
+      message: `PBX: ${plan.pbx.changes.length} changes, ${plan.pbx.steps.length} steps.`,
+    });
+    await sides.pbx.apply(plan.pbx, pbxHooks);
+  }
+}
+
+export async function applySite(
+  deps: SiteDeps,
+  runId: string,
+  access: Access,
+  revertMinutes: number,
+  progress: (event: ApplyProgress) => void,
+): Promise<ApplyResult> {
+  const run = deps.store.getRun(runId);
+  if (run.status !== 'planned') {
+    return fail('invalid_input', `This run is ${run.status}; plan again to make new changes.`);
+  }
+  const stored = run.plan as SitePlan;
+  const sides = await openBoth(deps, access);
+  const applied: string[] = [];
+  try {
+    const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
+    const inputs = { ...(run.inputs as SiteInputs), ...access };
+    if (!sameChanges(planFromStates(inputs, routerState, pbxState), stored)) {
+      return fail('invalid_input', 'The router or the PBX changed since this plan was made. Plan again and review it.');
+    }
+    const snapshot = deps.store.saveSnapshot(runId, run.siteId, {
+      router: routerState,
+      pbx: pbxState,
+      routerExport: await sides.router.exportText(),
+      pbxReference: JSON.stringify(
+        { settings: pbxState.settings, vars: pbxState.vars, extensions: pbxState.extensions },
+        null,
+        1,
+      ),
+    });
+    progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
+    deps.store.setRunStatus(runId, 'applying');
+    let revertAt: string | undefined;
+    if (stored.router && stored.router.changes.length > 0) {
+      revertAt = (await sides.router.armRevert(routerState, stored.router, revertMinutes)).revertAt;
+      progress({
+        kind: 'log',
+        level: 'info',
+        message: `The router will undo everything at ${revertAt} unless confirmed.`,
+      });
+    }
+    await sendPlan(deps, runId, sides, stored, progress, applied);
+    const result: ApplyResult = { runId, status: 'applied', applied, ...(revertAt ? { revertAt } : {}) };
+    deps.store.setRunStatus(runId, 'applied', { result });
+    return result;
+  } catch (caught) {
+    const error = toAppError(caught);
+    const result: ApplyResult = {
+      runId,
+      status: 'failed',
+      applied,
+      failed: { changeId: '', message: error.message },
+    };
+    if (deps.store.getRun(runId).status !== 'planned') deps.store.setRunStatus(runId, 'failed', { result });
+    throw caught;
+  } finally {
+    await closeBoth(sides);
+  }
+}
+
+export async function confirmSite(deps: SiteDeps, runId: string, access: Access): Promise<RunSummary> {
+  const run = deps.store.getRun(runId);
+  if (run.status !== 'applied' && run.status !== 'verified') {
+    return fail('invalid_input', `Only an applied run can be confirmed; this one is ${run.status}.`);
+  }
+  const router = await deps.openRouter(access.router);
+  try {
+    await router.disarmRevert();
+  } finally {
+    await router.close();
+  }
+  deps.store.setRunStatus(runId, 'confirmed');
+  return deps.store.listRuns({ siteId: run.siteId }).find((r) => r.runId === runId)!;
+}
+
+export async function planRollback(
+  deps: SiteDeps,
+  snapshotId: string,
+  sides: ('router' | 'pbx')[],
+  access: Access,
+): Promise<PlannedRun> {
+  const snapshot = deps.store.getSnapshot(snapshotId);
+  const source = deps.store.getRun(snapshot.runId);
+  const open = await openBoth(deps, access);
+  try {
+    const [routerNow, pbxNow] = await Promise.all([open.router.read(), open.pbx.read()]);
+    const router: RouterPlan | undefined = sides.includes('router')
+      ? planRouterRestore(snapshot.router as RouterState, routerNow)
+      : undefined;
+    const pbx: PbxPlan | undefined = sides.includes('pbx')
+      ? planPbxRestore(snapshot.pbx as PbxState, pbxNow)
+      : undefined;
+    const plan = combinePlans(router, pbx);
+    const run = deps.store.createRun({
+      siteId: source.siteId,
+      kind: 'rollback',
+      inputs: source.inputs,
+      plan,
+      rollbackOf: snapshotId,
+    });
+    return { runId: run.runId, plan };
+  } finally {
+    await closeBoth(open);
+  }
+}
+
+export async function applyRollback(
+  deps: SiteDeps,
+  runId: string,
+  access: Access,
+  progress: (event: ApplyProgress) => void,
+): Promise<ApplyResult> {
+  const run = deps.store.getRun(runId);
+  if (run.kind !== 'rollback' || run.status !== 'planned') {
+    return fail('invalid_input', 'Only a planned rollback can be applied; plan the rollback again.');
+  }
+  const sides = await openBoth(deps, access);
+  const applied: string[] = [];
+  try {
+    deps.store.setRunStatus(runId, 'applying');
+    await sendPlan(deps, runId, sides, run.plan as SitePlan, progress, applied);
+    const result: ApplyResult = { runId, status: 'confirmed', applied };
+    deps.store.setRunStatus(runId, 'confirmed', { result });
+    const original = run.rollbackOf ? deps.store.getSnapshot(run.rollbackOf).runId : undefined;
+    if (original) {
+      // Later runs of that snapshot's site are now undone; the run the snapshot belongs to is marked.
+      const before = deps.store.getRun(original);
+      if (before.status !== 'rolled-back') deps.store.setRunStatus(original, 'rolled-back');
+    }
+    return result;
+  } catch (caught) {
+    deps.store.setRunStatus(runId, 'failed', {
+      result: { runId, status: 'failed', applied, failed: { changeId: '', message: toAppError(caught).message } },
+    });
+    throw caught;
+  } finally {
+    await closeBoth(sides);
+  }
+}
