@@ -201,6 +201,17 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(await field('ext-sip-ip')).toBe(SITE.pbx);
   }, 60_000);
 
+  it('serves an extension from the directory cache until FS PBX deletes its cache entry', async () => {
+    const user = `1003@${lab.pbx.domain}`;
+    expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('true');
+    await sql("update v_extensions set sip_bypass_media = 'proxy-media' where extension = '1003'");
+    expect(await fsCli(`user_data ${user} var proxy_media`)).toBe(''); // still the cached entry
+    const rm = await lab.exec('pbx', ['rm', `/var/cache/fusionpbx/directory.${user}`]);
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(await fsCli(`user_data ${user} var proxy_media`)).toBe('true');
+    expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('');
+  });
+
   it('runs the host firewall FS PBX installs (iptables, INPUT policy DROP)', async () => {
     const rules = await lab.exec('pbx', ['iptables', '-S', 'INPUT']);
     expect(rules.stdout).toContain('-P INPUT DROP');

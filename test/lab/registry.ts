@@ -102,5 +102,13 @@ export async function sweepStaleLabs(): Promise<SweepReport> {
     await removeRecord(runId);
     report.runs.push(runId);
   }
+  // Folders of runs whose record is gone (e.g. killed between the two): same owner rule.
+  for (const entry of await readdir(LAB_ROOT).catch(() => [] as string[])) {
+    const match = /^(\d{1,10})-[0-9a-f]{6}$/.exec(entry);
+    if (!match || (await readRecord(entry))) continue;
+    if (isAlive(Number(match[1]))) continue;
+    await rm(join(LAB_ROOT, entry), { recursive: true, force: true });
+    report.runs.push(entry);
+  }
   return report;
 }

@@ -231,6 +231,7 @@ export function fspbxFiles(i: PbxFileInput): LabFile[] {
 
 /** Directories that must exist (owned as on a real host) even when empty. */
 export const FSPBX_DIRS: { path: string; owner: 'root' | 'www-data' | 'postgres'; mode: number }[] = [
+  { path: '/var/www/fspbx', owner: 'www-data', mode: 0o755 },
   { path: '/var/cache/fusionpbx', owner: 'www-data', mode: 0o755 },
   { path: '/var/lib/fslab', owner: 'root', mode: 0o1777 },
   { path: '/var/log/fslab', owner: 'root', mode: 0o1777 },
