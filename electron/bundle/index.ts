@@ -2,7 +2,7 @@
  * Config bundles: one .zip per run, written atomically with owner-only rights,
  * and read back into history only when every checksum holds.
  */
-import { chmod, open as openFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open as openFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { fail } from '../api/errors';
 import type { BundleRef, RunSummary, VerifyResult } from '../api/types';
@@ -60,6 +60,7 @@ export async function exportBundle(
   // Written beside the target and renamed: a reader never sees half a bundle.
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const handle = await openFile(temp, 'wx', 0o600);
     try {
       await handle.writeFile(zip);

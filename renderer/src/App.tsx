@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { StepNav } from './components/StepNav';
+import { HistoryView } from './history/HistoryView';
 import { LaterStep } from './steps/LaterStep';
 import { NetworkStep } from './steps/NetworkStep';
 import { OptionsStep } from './steps/OptionsStep';
@@ -15,6 +16,8 @@ export function App() {
   const loadInfo = useWizard((s) => s.loadInfo);
   const next = useWizard((s) => s.next);
   const back = useWizard((s) => s.back);
+  const view = useWizard((s) => s.view);
+  const showView = useWizard((s) => s.showView);
   const index = stepIndex(step);
 
   useEffect(() => {
@@ -25,13 +28,24 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <span className="brand">FS PBX NAT Wizard</span>
-        <span className="muted" data-testid="app-info">
-          {info.status === 'done' ? `${info.value.version} · ${info.value.frontEnd}` : ''}
+        <span className="topbar-right">
+          <button
+            type="button"
+            aria-pressed={view === 'history'}
+            onClick={() => showView(view === 'history' ? 'wizard' : 'history')}
+          >
+            {view === 'history' ? 'Back to the wizard' : 'History'}
+          </button>
+          <span className="muted" data-testid="app-info">
+            {info.status === 'done' ? `${info.value.version} · ${info.value.frontEnd}` : ''}
+          </span>
         </span>
       </header>
       <StepNav />
       <main className="content">
-        {step === 'network' ? (
+        {view === 'history' ? (
+          <HistoryView />
+        ) : step === 'network' ? (
           <NetworkStep />
         ) : step === 'router' ? (
           <RouterStep />
@@ -44,14 +58,16 @@ export function App() {
         ) : (
           <LaterStep id={step} />
         )}
-        <footer className="wizard-buttons">
-          <button type="button" onClick={back} disabled={index === 0}>
-            Back
-          </button>
-          <button type="button" className="primary" onClick={next} disabled={index === STEPS.length - 1}>
-            Next
-          </button>
-        </footer>
+        {view === 'wizard' && (
+          <footer className="wizard-buttons">
+            <button type="button" onClick={back} disabled={index === 0}>
+              Back
+            </button>
+            <button type="button" className="primary" onClick={next} disabled={index === STEPS.length - 1}>
+              Next
+            </button>
+          </footer>
+        )}
       </main>
     </div>
   );

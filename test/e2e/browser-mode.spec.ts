@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { openStore } from '../../electron/store';
 
 const root = join(__dirname, '..', '..');
 let host: ChildProcess;
@@ -133,4 +134,29 @@ test('who may reach the PBX: addresses are checked as typed and kept across step
   await expect(page.getByLabel('SIP trunk providers 1 address')).toHaveValue('198.51.100.0/24');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: join(root, 'docs', 'screenshots', 'step-peers-dark.png') });
+});
+
+test('history lists runs, exports a bundle and refuses to import the same run twice', async ({ page }) => {
+  // A run recorded earlier on this laptop, written straight into the wizard's store.
+  const store = openStore(dataDir);
+  const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'HQ' });
+  const run = store.createRun({
+    siteId: site.siteId,
+    kind: 'apply',
+    inputs: {},
+    plan: { changes: [], warnings: [], facts: {} },
+  });
+  store.close();
+
+  await page.goto(url);
+  await page.getByRole('button', { name: 'History' }).click();
+  const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row');
+  await expect(rows).toHaveCount(2);
+  await rows.nth(1).getByRole('button', { name: 'Export' }).click();
+  await expect(page.getByRole('status')).toContainText(`${run.runId}.zip`);
+  await page.getByLabel('Bundle file path').fill(join(dataDir, 'bundles', `${run.runId}.zip`));
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('alert')).toContainText('already in the history');
+  await page.getByRole('button', { name: 'Back to the wizard' }).click();
+  await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
 });

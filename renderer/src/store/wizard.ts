@@ -10,6 +10,7 @@ import type { Client } from '../api/client';
 import { STEPS, stepIndex, type StepId } from '../steps/steps';
 import { credentialsSlice, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
+import { historySlice, type HistorySlice } from './history';
 import { siteSlice, type SiteSlice } from './site';
 
 export type { Load } from './load';
@@ -22,7 +23,7 @@ export interface ScanState {
   error?: AppError;
 }
 
-export interface WizardState extends CredentialsSlice, SiteSlice {
+export interface WizardState extends CredentialsSlice, SiteSlice, HistorySlice {
   step: StepId;
   info: Load<AppInfo>;
   lan: Load<LanFacts>;
@@ -44,6 +45,7 @@ export function createWizardStore(client: Client): WizardStore {
   return createStore<WizardState>()((set, get, api) => ({
     ...credentialsSlice(client)(set, get, api),
     ...siteSlice(set, get, api),
+    ...historySlice(client)(set, get, api),
     step: 'network',
     info: idle,
     lan: idle,
