@@ -7,6 +7,7 @@ import type {
   DiscoverResult,
   DoctorCheck,
   LanFacts,
+  PbxSummary,
   RouterSummary,
   RunSummary,
 } from '../types';
@@ -90,5 +91,22 @@ export function formatDiscover(d: DiscoverResult): string {
     `SSH hosts (${d.sshHosts.length}):`,
     ...(ssh.length ? ssh : ['  none found']),
     ...(d.skippedPackets > 0 ? [`(${d.skippedPackets} datagrams were not valid MNDP and were skipped)`] : []),
+  ].join('\n');
+}
+
+const PBX_KIND: Record<PbxSummary['kind'], string> = {
+  fspbx: 'FS PBX',
+  fusionpbx: 'FusionPBX (plain)',
+  'not-a-pbx': 'NOT A PBX: no FS PBX or FusionPBX on this host',
+};
+
+export function formatPbx(p: PbxSummary): string {
+  return [
+    `host:        ${p.hostname} — ${PBX_KIND[p.kind]}`,
+    ...(p.fspbxVersion ? [`FS PBX:      ${p.fspbxVersion}`] : []),
+    ...(p.freeswitchVersion
+      ? [`FreeSWITCH:  ${p.freeswitchVersion}${p.switchname ? ` (switchname ${p.switchname})` : ''}`]
+      : []),
+    `host key:    ${p.hostKey}`,
   ].join('\n');
 }

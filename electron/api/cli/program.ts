@@ -16,6 +16,7 @@ import {
   formatError,
   formatInfo,
   formatLan,
+  formatPbx,
   formatRouter,
   formatRun,
   formatRuns,
@@ -215,7 +216,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
           auth,
           ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
         },
-        json,
+        formatPbx,
       );
     },
   );
