@@ -1,0 +1,106 @@
+/**
+ * Commit-confirmed on a live router: read the router's clock, install the
+ * revert script and its scheduler before anything else, and remove both when
+ * the technician confirms. The timing itself is pure (revert.ts).
+ */
+import { Failure, toAppError, type AppError, type Result } from '../api/errors';
+import { applyChanges, type ApplyRecord } from './apply';
+import type { RouterChange } from './change';
+import type { RouterConnection } from './connection';
+import { REVERT_NAME, revertConfirm, revertInstall, type RouterClock } from './revert';
+
+/** The export header carries the router's clock too: `# 2026-11-25 09:20:00 by RouterOS 7.19.4`. */
+const EXPORT_STAMP = /^# (\d{4}-\d{2}-\d{2}|[a-z]{3}\/\d{2}\/\d{4}) (\d{2}:\d{2}:\d{2}) by RouterOS/m;
+
+/**
+ * The router's own date and time: the scheduler runs on it, and it may be far
+ * from the laptop's. /system/clock first; the export header only when that
+ * menu is missing.
+ */
+export async function readRouterClock(conn: RouterConnection): Promise<RouterClock> {
+  let refusal: AppError | undefined;
+  try {
+    const row = (await conn.command('/system/clock/print'))[0];
+    if (row?.date && row.time) return { date: row.date, time: row.time };
+  } catch (caught) {
+    refusal = toAppError(caught);
+    if (refusal.code !== 'io_failed') throw caught;
+  }
+  const exported = await conn.command('/export').catch(() => []);
+  const stamp = EXPORT_STAMP.exec(exported.map((r) => r.ret ?? '').join('\n'));
+  if (stamp) return { date: stamp[1]!, time: stamp[2]! };
+  throw new Failure({
+    code: 'io_failed',
+    message: 'The router did not tell its clock, so the automatic revert cannot be timed.',
+    ...(refusal?.detail ? { detail: refusal.detail } : {}),
+  });
+}
+
+export interface PendingRevert {
+  /** When the router will run the revert (its scheduler's next run, router clock), if it says. */
+  nextRun?: string;
+}
+
+/** A revert job already on the router means an earlier apply is still waiting for its confirmation. */
+export async function pendingRevert(conn: RouterConnection): Promise<PendingRevert | undefined> {
+  const rows = await conn.command('/system/scheduler/print', [`?name=${REVERT_NAME}`]);
+  const row = rows.find((r) => r['.id']);
+  if (!row) return undefined;
+  return row['next-run'] ? { nextRun: row['next-run'] } : {};
+}
+
+export interface InstalledRevert {
+  revertAt: RouterClock;
+  record: ApplyRecord;
+}
+
+/**
+ * Installs the job that runs `rollback` after `minutes` unless confirmed.
+ * Script and scheduler go in one wave; if either is refused, whatever landed
+ * is removed again and the apply must not go on.
+ */
+export async function installRevert(
+  conn: RouterConnection,
+  rollback: readonly RouterChange[],
+  minutes: number,
+): Promise<Result<InstalledRevert>> {
+  if (await pendingRevert(conn)) {
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message:
+          'An earlier change on this router is still waiting for confirmation: confirm it or let it revert before applying again.',
+      },
+    };
+  }
+  const clock = await readRouterClock(conn);
+  const install = revertInstall(rollback, clock, minutes);
+  if (!install.ok) return install;
+  const record = await applyChanges(conn, install.value.changes, { waves: 'all' });
+  if (!record.complete) {
+    await applyChanges(conn, revertConfirm()).catch(() => undefined);
+    return {
+      ok: false,
+      error: {
+        code: record.failed?.error.code ?? 'io_failed',
+        message: `The automatic revert could not be installed, so nothing was changed: ${record.failed?.error.message ?? 'no answer'}`,
+        ...(record.failed?.error.detail ? { detail: record.failed.error.detail } : {}),
+      },
+    };
+  }
+  return { ok: true, value: { revertAt: install.value.revertAt, record } };
+}
+
+/** "Confirm": the timer first, then the script. Safe to call when nothing is pending. */
+export async function confirmRevert(conn: RouterConnection): Promise<ApplyRecord> {
+  const changes = revertConfirm();
+  const present = await Promise.all(
+    changes.map((c) => conn.command(`${c.path}/print`, ['=.proplist=.id', `?name=${REVERT_NAME}`])),
+  );
+  const found = changes.flatMap((change, i) => {
+    const id = present[i]?.find((r) => r['.id'])?.['.id'];
+    return id === undefined ? [] : [{ ...change, itemId: id }];
+  });
+  return applyChanges(conn, found, { waves: 'all' });
+}

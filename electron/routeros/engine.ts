@@ -1,0 +1,101 @@
+/**
+ * The router engine's I/O entry points, over one open connection: apply a
+ * plan behind an automatic revert, confirm it, restore a snapshot, and settle
+ * the record after a lost link. Planning stays pure (plan.ts, restore.ts).
+ */
+import type { AppError } from '../api/errors';
+import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
+import type { RouterChange } from './change';
+import { confirmRevert, installRevert } from './confirm';
+import type { RouterConnection } from './connection';
+import type { RouterPlan } from './plan';
+import { readRouterState } from './reader';
+import { planRouterRestore, type RestoreOptions } from './restore';
+import { rollbackOf, type RouterClock } from './revert';
+import type { RouterState } from './state';
+
+export const DEFAULT_REVERT_MINUTES = 5;
+
+export interface RouterApplyOptions {
+  /** Minutes before the router undoes the apply by itself; false = no automatic revert. */
+  revertMinutes?: number | false;
+  onProgress?: (progress: ApplyProgress) => void;
+  commandTimeoutMs?: number;
+}
+
+export type RouterApplyResult =
+  | {
+      ok: true;
+      record: ApplyRecord;
+      /** The rollback the revert script holds (also what restore would do). */
+      rollback: RouterChange[];
+      /** When the router reverts by itself unless confirmed (router clock). */
+      revertAt?: RouterClock;
+    }
+  | { ok: false; error: AppError; record?: ApplyRecord };
+
+/**
+ * Applies `plan`, made from `before` (the snapshot just read). With a revert
+ * delay, the revert job is on the router before the first change; if it
+ * cannot be installed nothing is changed.
+ */
+export async function applyRouterPlan(
+  conn: RouterConnection,
+  before: RouterState,
+  plan: RouterPlan,
+  options: RouterApplyOptions = {},
+): Promise<RouterApplyResult> {
+  const rollback = rollbackOf(before, plan);
+  if (!rollback.ok) return { ok: false, error: rollback.error };
+  const minutes = options.revertMinutes ?? DEFAULT_REVERT_MINUTES;
+  let revertAt: RouterClock | undefined;
+  if (minutes !== false && plan.changes.length > 0) {
+    const installed = await installRevert(conn, rollback.value.changes, minutes);
+    if (!installed.ok) return { ok: false, error: installed.error };
+    revertAt = installed.value.revertAt;
+  }
+  const record = await applyChanges(conn, plan.changes, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
+  });
+  return { ok: true, record, rollback: rollback.value.changes, ...(revertAt ? { revertAt } : {}) };
+}
+
+/** "Confirm": the router keeps the change; the revert job is removed. */
+export async function confirmRouterApply(conn: RouterConnection): Promise<ApplyRecord> {
+  return confirmRevert(conn);
+}
+
+export interface RouterRestoreResult {
+  plan: RouterPlan;
+  record: ApplyRecord;
+}
+
+/** Puts the router back to `snapshot` from whatever it holds now; running it again plans nothing. */
+export async function restoreRouter(
+  conn: RouterConnection,
+  snapshot: RouterState,
+  options: RestoreOptions & Pick<RouterApplyOptions, 'onProgress' | 'commandTimeoutMs'> = {},
+): Promise<RouterRestoreResult> {
+  const current = await readRouterState(conn);
+  const plan = planRouterRestore(snapshot, current, options);
+  const record = await applyChanges(conn, plan.changes, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
+  });
+  return { plan, record };
+}
+
+/**
+ * After a lost link, on a new connection: reads the router and turns every
+ * "unknown" in the record into applied or not-applied.
+ */
+export async function settleRouterRecord(
+  conn: RouterConnection,
+  before: RouterState,
+  changes: readonly RouterChange[],
+  record: ApplyRecord,
+): Promise<{ record: ApplyRecord; state: RouterState }> {
+  const state = await readRouterState(conn);
+  return { record: settleUnknown(record, changes, before, state), state };
+}

@@ -1,0 +1,164 @@
+/**
+ * The router engine against the MikroTik simulator in the site lab: the plan
+ * applied over API-SSL from the tech host really forwards SIP from the trunk
+ * (and not from a stranger), a second plan is empty, restore gives back the
+ * exact snapshot, and an unconfirmed apply is undone by the router itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
+import type { ApplyProgress } from '../../electron/routeros/apply';
+import { pendingRevert } from '../../electron/routeros/confirm';
+import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
+import { applyRouterPlan, confirmRouterApply, restoreRouter } from '../../electron/routeros/engine';
+import type { RouterPlanInputs } from '../../electron/routeros/inputs';
+import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
+import { readRouterState } from '../../electron/routeros/reader';
+import { REVERT_NAME } from '../../electron/routeros/revert';
+import { menuKeyOf, type RouterState } from '../../electron/routeros/state';
+import { optionsAnswered } from '../lab/clients';
+import { startLab, type Lab } from '../lab/lab';
+import { SITE } from '../lab/topology';
+import { comparableExport, comparableState } from './router-engine-helpers';
+
+const isRoot = process.getuid?.() === 0;
+let lab: Lab;
+let target: RouterTarget;
+
+const INPUTS: RouterPlanInputs = {
+  pbxAddress: SITE.pbx,
+  trunks: [{ name: 'Carrier', address: SITE.trunk }],
+  phones: [{ name: 'Home office', address: SITE.phone }],
+  pbxRtp: { start: 16384, end: 32768 },
+};
+
+beforeAll(async () => {
+  if (!isRoot) return;
+  lab = await startLab();
+  if (!lab.router) throw new Error('the site lab started without the MikroTik simulator');
+  const api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router.apiSslPort });
+  target = routerTarget.parse({
+    host: api.host,
+    port: api.port,
+    username: lab.router.user,
+    password: lab.router.password,
+    fingerprint: lab.router.fingerprint,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+async function withRouter<T>(fn: (conn: RouterConnection) => Promise<T>): Promise<T> {
+  const conn = await connectRouter(target);
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+function planOf(state: RouterState): RouterPlan {
+  const result = planRouter(state, INPUTS);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.plan;
+}
+
+/** The firewall in the router namespace follows the API asynchronously: ask a few times. */
+async function reaches(from: 'trunk' | 'phone' | 'stranger', port: number, want: boolean): Promise<boolean> {
+  let answered = !want;
+  for (let i = 0; i < 5 && answered !== want; i += 1)
+    answered = await optionsAnswered(lab, from, SITE.router.wan, port);
+  return answered;
+}
+
+describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespaces)', () => {
+  let snapshot: RouterState;
+  let exportBefore: string;
+
+  it('applies the plan behind a revert timer: the trunk reaches the pbx, a stranger does not, the SIP helper is off', async () => {
+    await withRouter(async (conn) => {
+      snapshot = await readRouterState(conn);
+      exportBefore = await comparableExport(conn);
+      expect(await reaches('trunk', 5080, false)).toBe(false);
+      const plan = planOf(snapshot);
+      expect(plan.changes.length).toBeGreaterThan(0);
+
+      const progress: ApplyProgress[] = [];
+      const result = await applyRouterPlan(conn, snapshot, plan, {
+        revertMinutes: 5,
+        onProgress: (p) => progress.push(p),
+      });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.record.complete).toBe(true);
+      expect(result.record.applied).toEqual(plan.changes.map((c) => c.id));
+      expect(progress.map((p) => p.changeId).sort()).toEqual(plan.changes.map((c) => c.id).sort());
+      expect(progress.at(-1)?.done).toBe(plan.changes.length);
+
+      const after = await readRouterState(conn);
+      // Every add's recorded `.id` is the item the router now holds with that content.
+      for (const change of plan.changes.filter((c) => c.action === 'add')) {
+        const itemId = result.record.outcomes.find((o) => o.id === change.id)?.itemId;
+        const menu = menuKeyOf(change.path)!;
+        const item = after[menu].find((i) => i['.id'] === itemId);
+        expect(item, change.id).toMatchObject(change.after as Record<string, string>);
+      }
+      expect(after.servicePorts.find((s) => s.name === 'sip')?.disabled).toBe('true');
+      expect(after.schedulers.map((s) => s.name)).toEqual([REVERT_NAME]);
+      expect(await pendingRevert(conn)).toBeDefined();
+      expect(planOf(after).changes).toEqual([]);
+    });
+    expect(await reaches('trunk', 5080, true)).toBe(true);
+    expect(await reaches('phone', 5060, true)).toBe(true);
+    expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5060)).toBe(false);
+    expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
+  });
+
+  it('confirm removes the revert job and keeps the change', async () => {
+    await withRouter(async (conn) => {
+      const record = await confirmRouterApply(conn);
+      expect(record.complete).toBe(true);
+      expect(await pendingRevert(conn)).toBeUndefined();
+      const state = await readRouterState(conn);
+      expect(state.scripts).toEqual([]);
+      expect(state.schedulers).toEqual([]);
+      expect(planOf(state).changes).toEqual([]);
+      expect((await confirmRouterApply(conn)).outcomes).toEqual([]);
+    });
+    expect(await reaches('trunk', 5080, true)).toBe(true);
+  });
+
+  it('restore brings the router back to exactly the snapshot, and a second restore plans nothing', async () => {
+    await withRouter(async (conn) => {
+      const first = await restoreRouter(conn, snapshot);
+      expect(first.plan.changes.length).toBeGreaterThan(0);
+      expect(first.record.complete).toBe(true);
+      expect(comparableState(await readRouterState(conn))).toEqual(comparableState(snapshot));
+      expect(await comparableExport(conn)).toBe(exportBefore);
+      const second = await restoreRouter(conn, snapshot);
+      expect(second.plan.changes).toEqual([]);
+    });
+    expect(await reaches('trunk', 5080, false)).toBe(false);
+  });
+
+  it('an apply nobody confirms is undone by the router itself once the timer fires', async () => {
+    const minute = 60_000;
+    await withRouter(async (conn) => {
+      const result = await applyRouterPlan(conn, snapshot, planOf(await readRouterState(conn)), { revertMinutes: 1 });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.record.complete).toBe(true);
+    });
+    // The laptop goes away: nothing but the router's scheduler can undo it now.
+    expect(await reaches('trunk', 5080, true)).toBe(true);
+    const deadline = Date.now() + 2 * minute;
+    let state: RouterState | undefined;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5000));
+      state = await withRouter(readRouterState);
+      if (state.nat.length === snapshot.nat.length && state.scripts.length === 0) break;
+    }
+    expect(comparableState(state!)).toEqual(comparableState(snapshot));
+    expect(await withRouter(comparableExport)).toBe(exportBefore);
+    expect(await reaches('trunk', 5080, false)).toBe(false);
+  }, 200_000);
+});
