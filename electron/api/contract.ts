@@ -47,7 +47,13 @@ const op =
   });
 
 const none = z.object({}).strict();
-const runRef = z.object({ runId: s.id }).strict();
+/**
+ * Logins for operations that touch the boxes. Passwords are never stored, so
+ * a later process (the CLI) passes them again; within one app session the
+ * ones given to site.plan are reused when this is left out.
+ */
+const access = z.object({ router: s.routerTarget, pbx: s.pbxTarget }).strict();
+const runRef = z.object({ runId: s.id, access: access.optional() }).strict();
 
 export const contract = {
   'app.info': op<AppInfo>()({ input: none, summary: 'Show the wizard version, front end and data folder.' }),

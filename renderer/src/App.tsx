@@ -3,10 +3,13 @@ import { StepNav } from './components/StepNav';
 import { HistoryView } from './history/HistoryView';
 import { LaterStep } from './steps/LaterStep';
 import { NetworkStep } from './steps/NetworkStep';
+import { ApplyStep } from './steps/ApplyStep';
 import { OptionsStep } from './steps/OptionsStep';
 import { PbxStep } from './steps/PbxStep';
 import { PeersStep } from './steps/PeersStep';
+import { ReviewStep } from './steps/ReviewStep';
 import { RouterStep } from './steps/RouterStep';
+import { VerifyStep } from './steps/VerifyStep';
 import { STEPS, stepIndex } from './steps/steps';
 import { useWizard } from './store/context';
 
@@ -55,6 +58,12 @@ export function App() {
           <PeersStep />
         ) : step === 'options' ? (
           <OptionsStep />
+        ) : step === 'review' ? (
+          <ReviewStep />
+        ) : step === 'apply' ? (
+          <ApplyStep />
+        ) : step === 'verify' ? (
+          <VerifyStep />
         ) : (
           <LaterStep id={step} />
         )}

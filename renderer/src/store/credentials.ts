@@ -4,6 +4,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { PbxSummary, RouterSummary } from '../../../electron/api/types';
+import type { InputArg } from '../../../electron/api/contract';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
 
@@ -43,6 +44,34 @@ export interface CredentialsSlice {
 
 const optionalPort = (text: string): { port?: number } => (text.trim() === '' ? {} : { port: Number(text) });
 
+/** The router login as the contract takes it. */
+export function routerTargetOf(f: RouterForm): InputArg<'router.read'> {
+  return {
+    host: f.host,
+    tls: f.tls,
+    username: f.username,
+    password: f.password,
+    ...optionalPort(f.port),
+    ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+  };
+}
+
+/** The PBX login as the contract takes it. */
+export function pbxTargetOf(f: PbxForm): InputArg<'pbx.read'> {
+  const auth =
+    f.auth === 'key'
+      ? { kind: 'key' as const, privateKey: f.privateKey, ...(f.passphrase ? { passphrase: f.passphrase } : {}) }
+      : { kind: 'password' as const, password: f.password };
+  return {
+    host: f.host,
+    username: f.username,
+    auth,
+    ...optionalPort(f.port),
+    ...(f.sudoPassword ? { sudoPassword: f.sudoPassword } : {}),
+    ...(f.hostKey ? { hostKey: f.hostKey } : {}),
+  };
+}
+
 export const credentialsSlice =
   (client: Client): StateCreator<CredentialsSlice, [], [], CredentialsSlice> =>
   (set, get) => ({
@@ -75,17 +104,8 @@ export const credentialsSlice =
     },
 
     readRouter: async () => {
-      const f = get().routerForm;
       set({ router: loading });
-      const result = await client.call('router.read', {
-        host: f.host,
-        tls: f.tls,
-        username: f.username,
-        password: f.password,
-        ...optionalPort(f.port),
-        ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
-      });
-      set({ router: settled(result) });
+      set({ router: settled(await client.call('router.read', routerTargetOf(get().routerForm))) });
     },
     acceptRouterCertificate: async (fingerprint) => {
       set({ routerForm: { ...get().routerForm, fingerprint } });
@@ -93,21 +113,8 @@ export const credentialsSlice =
     },
 
     readPbx: async () => {
-      const f = get().pbxForm;
       set({ pbx: loading });
-      const auth =
-        f.auth === 'key'
-          ? { kind: 'key' as const, privateKey: f.privateKey, ...(f.passphrase ? { passphrase: f.passphrase } : {}) }
-          : { kind: 'password' as const, password: f.password };
-      const result = await client.call('pbx.read', {
-        host: f.host,
-        username: f.username,
-        auth,
-        ...optionalPort(f.port),
-        ...(f.sudoPassword ? { sudoPassword: f.sudoPassword } : {}),
-        ...(f.hostKey ? { hostKey: f.hostKey } : {}),
-      });
-      set({ pbx: settled(result) });
+      set({ pbx: settled(await client.call('pbx.read', pbxTargetOf(get().pbxForm))) });
     },
     acceptPbxHostKey: async (fingerprint) => {
       set({ pbxForm: { ...get().pbxForm, hostKey: fingerprint } });

@@ -11,6 +11,7 @@ import { STEPS, stepIndex, type StepId } from '../steps/steps';
 import { credentialsSlice, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
 import { historySlice, type HistorySlice } from './history';
+import { runSlice, type RunSlice } from './run';
 import { siteSlice, type SiteSlice } from './site';
 
 export type { Load } from './load';
@@ -23,7 +24,7 @@ export interface ScanState {
   error?: AppError;
 }
 
-export interface WizardState extends CredentialsSlice, SiteSlice, HistorySlice {
+export interface WizardState extends CredentialsSlice, SiteSlice, HistorySlice, RunSlice {
   step: StepId;
   info: Load<AppInfo>;
   lan: Load<LanFacts>;
@@ -46,6 +47,7 @@ export function createWizardStore(client: Client): WizardStore {
     ...credentialsSlice(client)(set, get, api),
     ...siteSlice(set, get, api),
     ...historySlice(client)(set, get, api),
+    ...runSlice(client)(set, get, api),
     step: 'network',
     info: idle,
     lan: idle,

@@ -1,0 +1,65 @@
+import { ErrorNote } from '../components/ErrorNote';
+import { useWizard } from '../store/context';
+
+const MARK = { sending: '…', done: '✓', failed: '✗' } as const;
+
+export function ApplyStep() {
+  const planned = useWizard((s) => s.planned);
+  const applying = useWizard((s) => s.applying);
+  const applyPlan = useWizard((s) => s.applyPlan);
+  const cancelApply = useWizard((s) => s.cancelApply);
+  if (planned.status !== 'done') {
+    return (
+      <section aria-labelledby="step-apply-title" className="panel">
+        <h1 id="step-apply-title">7 · Apply</h1>
+        <p className="note">Make and review the plan first (step 6).</p>
+      </section>
+    );
+  }
+  const changes = planned.value.plan.changes;
+  return (
+    <section aria-labelledby="step-apply-title" className="panel">
+      <h1 id="step-apply-title">7 · Apply</h1>
+      <p className="lead">
+        Both boxes are snapshotted first. The router then undoes everything by itself unless you confirm in step 8.
+      </p>
+      <div className="actions">
+        {applying.status === 'running' ? (
+          <button type="button" onClick={cancelApply}>
+            Stop after the current change
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            disabled={applying.status === 'done'}
+            onClick={() => void applyPlan()}
+          >
+            Apply {changes.length} changes
+          </button>
+        )}
+      </div>
+      <ol className="progress" aria-label="Changes" aria-live="polite">
+        {changes.map((c) => (
+          <li key={c.id} className={applying.changes[c.id] ?? 'waiting'}>
+            <span aria-hidden="true">{applying.changes[c.id] ? MARK[applying.changes[c.id]!] : '·'}</span> {c.target}{' '}
+            <code className="mono">{c.path}</code> {c.action}
+          </li>
+        ))}
+      </ol>
+      {applying.log.length > 0 && (
+        <pre className="log" aria-label="Log">
+          {applying.log.join('\n')}
+        </pre>
+      )}
+      {applying.status === 'error' && applying.error && <ErrorNote error={applying.error} />}
+      {applying.status === 'done' && applying.result && (
+        <p className="note" role="status">
+          Applied {applying.result.applied.length} changes.
+          {applying.result.revertAt &&
+            ` The router will undo them at ${new Date(applying.result.revertAt).toLocaleTimeString()} unless you confirm.`}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { ErrorNote } from '../components/ErrorNote';
+import { useWizard } from '../store/context';
+
+function useCountdown(until: string | undefined): string | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!until) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [until]);
+  if (!until) return undefined;
+  const left = Math.max(0, Math.round((Date.parse(until) - now) / 1000));
+  return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+}
+
+export function VerifyStep() {
+  const applying = useWizard((s) => s.applying);
+  const verification = useWizard((s) => s.verification);
+  const confirmation = useWizard((s) => s.confirmation);
+  const verifyRun = useWizard((s) => s.verifyRun);
+  const confirmRun = useWizard((s) => s.confirmRun);
+  const countdown = useCountdown(confirmation.status === 'done' ? undefined : applying.result?.revertAt);
+  return (
+    <section aria-labelledby="step-verify-title" className="panel">
+      <h1 id="step-verify-title">8 · Verify and confirm</h1>
+      {applying.status !== 'done' ? (
+        <p className="note">Apply the plan first (step 7).</p>
+      ) : (
+        <>
+          {countdown && (
+            <p className="note note-error" role="timer" aria-live="off">
+              The router undoes every change in <strong>{countdown}</strong> unless you confirm.
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" disabled={verification.status === 'loading'} onClick={() => void verifyRun()}>
+              Run the checks
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={confirmation.status === 'loading' || confirmation.status === 'done'}
+              onClick={() => void confirmRun()}
+            >
+              Confirm: keep the changes
+            </button>
+          </div>
+          {verification.status === 'error' && <ErrorNote error={verification.error} />}
+          {verification.status === 'done' && (
+            <ul className="checks" aria-label="Checks">
+              {verification.value.checks.map((c) => (
+                <li key={c.id} className={c.status}>
+                  <strong>{c.title}</strong>: {c.summary}
+                  {c.fix && <div className="muted small">{c.fix}</div>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {confirmation.status === 'error' && <ErrorNote error={confirmation.error} />}
+          {confirmation.status === 'done' && (
+            <p className="note" role="status">
+              Confirmed. The automatic undo is switched off; the changes stay.
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

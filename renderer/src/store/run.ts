@@ -1,0 +1,121 @@
+/**
+ * Review, apply, verify and confirm: the run the technician is walking
+ * through. The plan is made from everything typed in steps 2 to 5.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { InputArg } from '../../../electron/api/contract';
+import type { AppError } from '../../../electron/api/errors';
+import type { ApplyResult, PlannedRun, RunSummary, VerifyResult } from '../../../electron/api/types';
+import type { Client } from '../api/client';
+import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
+import { idle, loading, settled, type Load } from './load';
+import type { SiteSlice } from './site';
+
+export type ChangeStatus = 'sending' | 'done' | 'failed';
+
+export interface ApplyState {
+  status: 'idle' | 'running' | 'done' | 'error';
+  changes: Record<string, ChangeStatus>;
+  log: string[];
+  result?: ApplyResult;
+  error?: AppError;
+}
+
+export interface RunSlice {
+  planned: Load<PlannedRun>;
+  applying: ApplyState;
+  verification: Load<VerifyResult>;
+  confirmation: Load<RunSummary>;
+  makePlan(): Promise<void>;
+  applyPlan(): Promise<void>;
+  cancelApply(): void;
+  verifyRun(): Promise<void>;
+  confirmRun(): Promise<void>;
+}
+
+/** Site inputs from the forms; empty peer rows are left out. */
+export function siteInputsOf(s: CredentialsSlice & SiteSlice): InputArg<'site.plan'> {
+  const peers = (rows: SiteSlice['trunks']) =>
+    rows
+      .filter((p) => p.address.trim() !== '')
+      .map((p) => ({ name: p.name.trim() || p.address.trim(), address: p.address.trim() }));
+  return {
+    router: routerTargetOf(s.routerForm),
+    pbx: pbxTargetOf(s.pbxForm),
+    trunks: peers(s.trunks),
+    phones: peers(s.phones),
+    options: {
+      webGui: s.options.webGui,
+      hairpin: s.options.hairpin,
+      mediaMode: s.options.mediaMode,
+      revertMinutes: Number(s.options.revertMinutes),
+      allowAnySource: s.options.allowAnySource,
+    },
+  };
+}
+
+type Host = RunSlice & CredentialsSlice & SiteSlice;
+
+export const runSlice =
+  (client: Client): StateCreator<Host, [], [], RunSlice> =>
+  (set, get) => {
+    let applyAbort: AbortController | undefined;
+    const runId = () => (get().planned.status === 'done' ? (get().planned as { value: PlannedRun }).value.runId : '');
+    const access = () => ({ router: routerTargetOf(get().routerForm), pbx: pbxTargetOf(get().pbxForm) });
+    return {
+      planned: idle,
+      applying: { status: 'idle', changes: {}, log: [] },
+      verification: idle,
+      confirmation: idle,
+
+      makePlan: async () => {
+        set({
+          planned: loading,
+          applying: { status: 'idle', changes: {}, log: [] },
+          verification: idle,
+          confirmation: idle,
+        });
+        set({ planned: settled(await client.call('site.plan', siteInputsOf(get()))) });
+      },
+
+      applyPlan: async () => {
+        const controller = new AbortController();
+        applyAbort = controller;
+        set({ applying: { status: 'running', changes: {}, log: [] } });
+        const result = await client.call(
+          'site.apply',
+          { runId: runId(), access: access() },
+          {
+            signal: controller.signal,
+            onProgress: (event) => {
+              const a = get().applying;
+              if (event.kind === 'change') {
+                set({ applying: { ...a, changes: { ...a.changes, [event.changeId]: event.status } } });
+              } else {
+                set({ applying: { ...a, log: [...a.log, event.message] } });
+              }
+            },
+          },
+        );
+        applyAbort = undefined;
+        const a = get().applying;
+        set({
+          applying: result.ok
+            ? { ...a, status: 'done', result: result.value }
+            : { ...a, status: 'error', error: result.error },
+        });
+      },
+
+      cancelApply: () => applyAbort?.abort(),
+
+      verifyRun: async () => {
+        set({ verification: loading });
+        set({ verification: settled(await client.call('site.verify', { runId: runId(), access: access() })) });
+      },
+
+      confirmRun: async () => {
+        set({ confirmation: loading });
+        set({ confirmation: settled(await client.call('site.confirm', { runId: runId(), access: access() })) });
+      },
+    };
+  };
