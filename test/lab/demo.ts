@@ -8,7 +8,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, startLab, type Lab } from './lab';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { REPO_ROOT, ROUTER_SIM_MAIN, startLab, type Lab } from './lab';
+import { pickPort } from './ports';
+import { startRouterSim } from './router';
 
 function describeSite(lab: Lab): string {
   const { addresses, endpoints, ssh, router } = lab;
@@ -49,24 +54,68 @@ function describeSite(lab: Lab): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  if (process.getuid?.() !== 0) {
-    process.stderr.write(
-      'npm run demo needs root: the simulated PBX gets its own /etc and /var in a private mount namespace.\n' +
-        'Run it as root (e.g. sudo npm run demo).\n',
-    );
-    process.exit(1);
+/**
+ * Without root only the router simulator can run (the PBX host needs a private mount
+ * namespace): it listens on 127.0.88.1 and the demo says what is missing.
+ */
+async function startRouterOnly(): Promise<{ dir: string; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'fspbx-demo-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  if (!existsSync(ROUTER_SIM_MAIN)) {
+    process.stdout.write('No router simulator in this checkout and no root for the PBX host: nothing to simulate.\n');
+    return { dir, stop: remove };
   }
-  const lab = await startLab({ mode: 'loopback' });
+  const bind = '127.0.88.1';
+  const password = `router-${randomBytes(6).toString('hex')}`;
+  const ports = { api: await pickPort(bind, 8728), apiSsl: await pickPort(bind, 8729) };
+  const { daemon, info } = await startRouterSim(undefined, join(dir, 'router'), bind, ports, password, false);
+  process.stdout.write(
+    [
+      '',
+      'Not root: only the MikroTik router simulator runs (the FS PBX host needs root for its private /etc and /var).',
+      '',
+      `  MikroTik router  ${bind}  API-SSL port ${info.apiSslPort}, API port ${info.apiPort}`,
+      `                   user ${info.user}  password ${info.password}`,
+      `                   API-SSL certificate SHA-256 ${info.fingerprint}`,
+      '',
+      `  export LAB_ROUTER_PASSWORD='${info.password}'`,
+      `  node bin/fspbx-nat.js router read --host ${bind} --port ${info.apiSslPort} --user ${info.user} --fingerprint ${info.fingerprint} --password-env LAB_ROUTER_PASSWORD`,
+      '',
+      'Run as root (sudo npm run demo) for the whole site. Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  return {
+    dir,
+    stop: async () => {
+      daemon.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      await remove();
+    },
+  };
+}
+
+async function main(): Promise<void> {
   const running: { wizard?: ChildProcess } = {};
+  let stopSite: () => Promise<void>;
+  let dataDir: string;
+  if (process.getuid?.() === 0) {
+    const lab = await startLab({ mode: 'loopback' });
+    stopSite = () => lab.stop();
+    dataDir = join(lab.dir, 'wizard-data');
+    process.stdout.write(describeSite(lab));
+  } else {
+    const site = await startRouterOnly();
+    stopSite = site.stop;
+    dataDir = join(site.dir, 'wizard-data');
+  }
   const stop = async (): Promise<void> => {
     running.wizard?.kill('SIGTERM');
-    await lab.stop();
+    await stopSite();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  process.stdout.write(describeSite(lab));
   if (process.argv.includes('--no-wizard')) return;
   const cli = join(REPO_ROOT, 'dist', 'electron', 'cli.js');
   if (!existsSync(cli)) {
@@ -80,7 +129,7 @@ async function main(): Promise<void> {
     });
   }
   process.stdout.write('Starting the wizard in browser mode:\n');
-  const wizard = spawn(process.execPath, [cli, '--data-dir', join(lab.dir, 'wizard-data'), 'browser'], {
+  const wizard = spawn(process.execPath, [cli, '--data-dir', dataDir, 'browser'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
   });

@@ -3,37 +3,27 @@
  * namespaces (or, in loopback mode, on 127.0.0.x ports), and gives back addresses, credentials,
  * a way to run a command in any host, a TCP relay from a host, and `stop()`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startMactel, startNas } from './decoys';
 import { startProcess, stopDaemon, type Daemon } from './host/daemon';
 import { makeCredentials, type SshCredentials } from './host/ssh';
-import { createLoopbackHost, destroyNetns, execIn, mustExecIn, newRunName, nsenterArgv, type NsHost } from './netns';
+import { createLoopbackHost, destroyNetns, execIn, mustExecIn, newRunName, type NsHost } from './netns';
 import { planLoopback } from './loopback';
 import { buildNetwork } from './network';
+import { ROUTER_SIM_MAIN, startRouterSim, type RouterSimInfo } from './router';
 import { preparePbx, startPbx, type PbxHost } from './pbx/host';
 import { processStart, removeRecord, runDir, sweepStaleLabs, writeRecord, type RunRecord } from './registry';
 import { type RunOptions, type RunResult } from './run';
 import { SITE, siteTopology, type HostName } from './topology';
 
-export const REPO_ROOT = join(__dirname, '..', '..');
-export const ROUTER_SIM_MAIN = join(REPO_ROOT, 'test', 'lab', 'routeros', 'main.ts');
+export { REPO_ROOT, ROUTER_SIM_MAIN, type RouterSimInfo } from './router';
 export const LAB_DOMAIN = 'pbx.example.com';
 
 export interface Endpoint {
   host: string;
   port: number;
-}
-
-export interface RouterSimInfo {
-  apiPort: number;
-  apiSslPort: number;
-  fingerprint: string;
-  user: string;
-  password: string;
 }
 
 export interface LabAddresses {
@@ -78,71 +68,6 @@ export interface StartLabOptions {
   mode?: 'netns' | 'loopback';
   /** Start the MikroTik simulator when it is present (default true). */
   routerSim?: boolean;
-}
-
-async function startRouterSim(
-  host: NsHost,
-  dir: string,
-  bind: string,
-  ports: { api: number; apiSsl: number },
-  password: string,
-  withNetwork: boolean,
-): Promise<{ daemon: Daemon; info: RouterSimInfo }> {
-  await mkdir(join(dir, 'state'), { recursive: true });
-  const config = {
-    bind,
-    apiPort: ports.api,
-    apiSslPort: ports.apiSsl,
-    stateDir: join(dir, 'state'),
-    identity: 'MikroTik',
-    version: '7.16.2',
-    users: [{ name: 'admin', password, group: 'full' }],
-    mndp: withNetwork ? {} : false,
-    nft: withNetwork,
-    ...(withNetwork
-      ? {
-          wan: { interface: 'ether1', address: `${SITE.router.wan}/24`, gateway: SITE.router.wanGateway },
-          lan: { interface: 'bridge', address: `${SITE.router.lan}/24`, ports: ['ether2'] },
-        }
-      : {}),
-  };
-  const configFile = join(dir, 'config.json');
-  await writeFile(configFile, JSON.stringify(config, null, 2));
-  const argv = [process.execPath, '--import', 'tsx', ROUTER_SIM_MAIN, '--config', configFile];
-  const [file, ...args] = nsenterArgv(host, argv, REPO_ROOT);
-  const child = spawn(file!, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error('could not start the router simulator');
-  const stderr: string[] = [];
-  child.stderr.on('data', (c: Buffer) => stderr.push(c.toString()));
-  const ready = await new Promise<{ apiPort: number; apiSslPort: number; fingerprint: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`router simulator not ready: ${stderr.join('')}`)), 60_000);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      if (!line.startsWith('READY ')) return;
-      clearTimeout(timer);
-      try {
-        resolve(
-          JSON.parse(line.slice('READY '.length)) as { apiPort: number; apiSslPort: number; fingerprint: string },
-        );
-      } catch (error) {
-        reject(error as Error);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`router simulator exited with ${code}: ${stderr.join('')}`));
-    });
-  });
-  child.stdout.resume();
-  child.unref();
-  const daemon: Daemon = {
-    name: 'router-sim',
-    pid: child.pid,
-    start: (await processStart(child.pid)) ?? '',
-    child,
-    log: '',
-  };
-  return { daemon, info: { ...ready, user: 'admin', password } };
 }
 
 /**
