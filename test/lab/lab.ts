@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startMactel, startNas } from './decoys';
 import { startProcess, stopDaemon, type Daemon } from './host/daemon';
 import { makeCredentials, type SshCredentials } from './host/ssh';
-import { createLoopbackHost, destroyNetns, execIn, mustExecIn, newRunName, type NsHost } from './netns';
+import { createLoopbackHost, destroyNetns, execIn, isAlive, mustExecIn, newRunName, type NsHost } from './netns';
 import { planLoopback } from './loopback';
 import { buildNetwork } from './network';
 import { ROUTER_SIM_MAIN, startRouterSim, type RouterSimInfo } from './router';
@@ -112,7 +112,9 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     if (mode === 'netns') {
       await Promise.all(created.map((h) => destroyNetns(h.netns)));
     } else {
-      await new Promise((r) => setTimeout(r, 300));
+      // PostgreSQL needs a moment for a fast shutdown; KILL only what is still there after 5 s.
+      const deadline = Date.now() + 5000;
+      while (daemons.some((d) => isAlive(d.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       for (const d of [...relays, ...daemons]) stopDaemon(d, 'SIGKILL');
       for (const h of created) {
         try {
