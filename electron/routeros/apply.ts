@@ -225,7 +225,10 @@ export function settleUnknown(
   now: RouterState,
 ): ApplyRecord {
   const byId = new Map(changes.map((c) => [c.id, c]));
-  const claimed = new Set<string>(record.outcomes.flatMap((o) => (o.itemId ? [o.itemId] : [])));
+  // `.id`s are unique per menu only: claims are kept as menu + id.
+  const claimed = new Set<string>(
+    record.outcomes.flatMap((o) => (o.itemId && byId.has(o.id) ? [`${byId.get(o.id)!.path} ${o.itemId}`] : [])),
+  );
   const itemsOf = (state: RouterState, path: string): readonly RosItem[] => {
     const key = menuKeyOf(path);
     return key === undefined ? [] : state[key];
@@ -241,11 +244,11 @@ export function settleUnknown(
       const twin = items.find(
         (item) =>
           !known.has(item['.id']) &&
-          !claimed.has(item['.id']) &&
+          !claimed.has(`${change.path} ${item['.id']}`) &&
           Object.entries(change.after ?? {}).every(([k, v]) => v === null || sameValue(item[k], v)),
       );
       if (!twin) return notApplied;
-      claimed.add(twin['.id']);
+      claimed.add(`${change.path} ${twin['.id']}`);
       return applied(twin['.id']);
     }
     const id = outcome.itemId ?? change.itemId;

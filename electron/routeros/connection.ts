@@ -161,11 +161,19 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
   });
   // Errors after login arrive as events: they become failures of the commands in flight.
   let lost: Failure | undefined;
+  // node-routeros leaves commands in flight pending when the socket dies: they fail at once instead.
+  const inFlight = new Set<(failure: Failure) => void>();
+  const loseAll = (): void => {
+    for (const reject of inFlight) reject(lost!);
+    inFlight.clear();
+  };
   api.on('error', (caught: unknown) => {
     lost = connectFailure(target, port, caught, seen);
+    loseAll();
   });
   api.on('close', () => {
     lost ??= failure({ code: 'transport_closed', message: 'The router closed the API connection.' });
+    loseAll();
   });
 
   try {
@@ -184,8 +192,14 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
     insecure: !target.tls,
     async command(path, words = [], timeoutMs = options.commandTimeoutMs ?? 15_000) {
       if (lost) throw lost;
+      let drop: (failure: Failure) => void = () => undefined;
+      const dropped = new Promise<never>((_, reject) => {
+        drop = reject;
+      });
+      inFlight.add(drop);
       try {
-        return (await withTimeout(api.write(path, [...words]) as Promise<Row[]>, timeoutMs, () =>
+        const answer = Promise.race([api.write(path, [...words]) as Promise<Row[]>, dropped]);
+        return (await withTimeout(answer, timeoutMs, () =>
           failure({
             code: 'timeout',
             message: `The router did not answer ${path} within ${Math.round(timeoutMs / 1000)} s.`,
@@ -195,6 +209,8 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
         if (caught instanceof Failure) throw caught;
         if (lost) throw lost;
         throw trapFailure(path, caught);
+      } finally {
+        inFlight.delete(drop);
       }
     },
     close: async () => {

@@ -1,0 +1,191 @@
+/**
+ * The router engine against the simulator on loopback, where its faults can
+ * be switched from the test: a link that dies halfway through an apply, and
+ * the exported .rsc run by the router's own script runner.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routerTarget } from '../../electron/api/schemas';
+import { waves, type ApplyRecord } from '../../electron/routeros/apply';
+import type { RouterChange } from '../../electron/routeros/change';
+import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
+import { applyRouterPlan, restoreRouter, settleRouterRecord } from '../../electron/routeros/engine';
+import { routerScripts } from '../../electron/routeros/export';
+import type { RouterPlanInputs } from '../../electron/routeros/inputs';
+import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
+import { readRouterState } from '../../electron/routeros/reader';
+import { menuKeyOf, sameValue, type RouterState } from '../../electron/routeros/state';
+import { startRouterSim, type RouterSim } from '../lab/routeros/index';
+import { comparableState } from './router-engine-helpers';
+
+const HOST = '127.0.0.46';
+let dir: string;
+let sim: RouterSim;
+
+const INPUTS: RouterPlanInputs = {
+  pbxAddress: '192.168.88.10',
+  trunks: [
+    { name: 'Carrier A', address: '198.51.100.10' },
+    { name: 'Carrier B', address: '198.51.100.0/28' },
+  ],
+  phones: [{ name: 'Home office', address: '192.0.2.20' }],
+  pbxRtp: { start: 16384, end: 32768 },
+  webGui: true,
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fspbx-rengine-'));
+  sim = await startRouterSim({
+    bind: HOST,
+    apiPort: 0,
+    apiSslPort: 0,
+    stateDir: dir,
+    users: [{ name: 'admin', password: 'secret', group: 'full' }],
+  });
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const connect = (): Promise<RouterConnection> =>
+  connectRouter(
+    routerTarget.parse({ host: HOST, port: sim.apiPort, tls: false, username: 'admin', password: 'secret' }),
+    { commandTimeoutMs: 3000 },
+  );
+
+async function withRouter<T>(fn: (conn: RouterConnection) => Promise<T>): Promise<T> {
+  const conn = await connect();
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+function planOf(state: RouterState): RouterPlan {
+  const result = planRouter(state, INPUTS);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.plan;
+}
+
+/** Whether the router now holds what the change asked for, judged from a fresh read. */
+function tookEffect(change: RouterChange, itemId: string | undefined, now: RouterState, before: RouterState): boolean {
+  const key = menuKeyOf(change.path)!;
+  if (change.action === 'add') {
+    const known = new Set(before[key].map((i) => i['.id']));
+    return now[key].some(
+      (item) =>
+        !known.has(item['.id']) &&
+        (itemId === undefined || item['.id'] === itemId) &&
+        Object.entries(change.after ?? {}).every(([k, v]) => v === null || sameValue(item[k], v)),
+    );
+  }
+  const item = now[key].find((i) => i['.id'] === change.itemId);
+  if (change.action === 'remove') return item === undefined;
+  return (
+    item !== undefined &&
+    Object.entries(change.after ?? {}).every(([k, v]) => sameValue(item[k] ?? undefined, v ?? undefined))
+  );
+}
+
+describe('router engine when the link dies halfway (simulator on loopback)', () => {
+  it('records exactly what the router did, settles the unanswered changes from a fresh read, and restore still works', async () => {
+    const snapshot = await withRouter(readRouterState);
+    const plan = planOf(snapshot);
+    expect(waves(plan.changes).length).toBeGreaterThan(2);
+    const half = Math.floor(plan.changes.length / 2);
+
+    let record: ApplyRecord;
+    const conn = await connect();
+    try {
+      // One reply sentence per change here; the login's own reply was the first.
+      sim.setFaults({ closeAfterSentences: 1 + half });
+      const result = await applyRouterPlan(conn, snapshot, plan, { revertMinutes: false, commandTimeoutMs: 3000 });
+      if (!result.ok) throw new Error(result.error.message);
+      record = result.record;
+    } finally {
+      sim.setFaults({});
+      await conn.close();
+    }
+
+    expect(record.complete).toBe(false);
+    expect(record.applied).toEqual(plan.changes.slice(0, half).map((c) => c.id));
+    expect(record.failed?.id).toBe(plan.changes[half]!.id);
+    expect(['transport_closed', 'timeout']).toContain(record.failed?.error.code);
+    // Pipelined commands the router ran but whose answers were lost: the record must not call them applied.
+    expect(record.outcomes.filter((o) => o.status === 'unknown').length).toBeGreaterThan(0);
+    const statuses = new Set(record.outcomes.slice(half).map((o) => o.status));
+    expect([...statuses].every((s) => s === 'unknown' || s === 'not-sent')).toBe(true);
+
+    const settled = await withRouter((c) => settleRouterRecord(c, snapshot, plan.changes, record));
+    expect(settled.record.outcomes.some((o) => o.status === 'unknown')).toBe(false);
+    for (const change of plan.changes) {
+      const outcome = settled.record.outcomes.find((o) => o.id === change.id)!;
+      expect(outcome.status === 'applied', `${change.id} ${outcome.status}`).toBe(
+        tookEffect(change, outcome.itemId, settled.state, snapshot),
+      );
+    }
+
+    const restored = await withRouter((c) => restoreRouter(c, snapshot));
+    expect(restored.record.complete).toBe(true);
+    expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(snapshot));
+    expect((await withRouter((c) => restoreRouter(c, snapshot))).plan.changes).toEqual([]);
+  });
+
+  it('stops at a change the router refuses: earlier waves stay applied, later ones are not sent', async () => {
+    const snapshot = await withRouter(readRouterState);
+    const plan = planOf(snapshot);
+    const firstNat = plan.changes.findIndex((c) => c.path === '/ip/firewall/nat');
+    // A port the router refuses, as a hand-edited plan could carry.
+    const broken: RouterPlan = {
+      ...plan,
+      changes: plan.changes.map((c, i) => (i === firstNat ? { ...c, after: { ...c.after, 'dst-port': '70000' } } : c)),
+    };
+    const result = await withRouter((c) => applyRouterPlan(c, snapshot, broken, { revertMinutes: false }));
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.record.failed?.id).toBe(plan.changes[firstNat]!.id);
+    expect(result.record.failed?.error.message).toMatch(/invalid value for argument dst-port/);
+    const natWave = waves(plan.changes).find((w) => w[0]!.path === '/ip/firewall/nat')!;
+    const after = new Set(plan.changes.slice(firstNat + natWave.length).map((c) => c.id));
+    for (const outcome of result.record.outcomes) {
+      if (after.has(outcome.id)) expect(outcome.status, outcome.id).toBe('not-sent');
+    }
+    expect(result.record.applied).toEqual(
+      plan.changes.filter((c, i) => i !== firstNat && !after.has(c.id)).map((c) => c.id),
+    );
+    const now = await withRouter(readRouterState);
+    expect(now.nat.length - snapshot.nat.length).toBe(natWave.length - 1);
+    await withRouter((c) => restoreRouter(c, snapshot));
+    expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(snapshot));
+  });
+});
+
+describe('exported .rsc in the router script runner (simulator on loopback)', () => {
+  it('the plan script makes the planned state and the rollback script undoes it', async () => {
+    await withRouter(async (conn) => {
+      const snapshot = await readRouterState(conn);
+      const plan = planOf(snapshot);
+      const scripts = routerScripts(snapshot, plan, 'lab router');
+      if (!scripts.ok) throw new Error(scripts.error.message);
+      const run = async (name: string, source: string): Promise<void> => {
+        await conn.command('/system/script/add', [`=name=${name}`, `=source=${source}`]);
+        try {
+          await conn.command('/system/script/run', [`=number=${name}`], 30_000);
+        } finally {
+          await conn.command('/system/script/remove', [`=numbers=${name}`]);
+        }
+      };
+      await run('fspbx-plan-test', scripts.value.plan);
+      const applied = await readRouterState(conn);
+      expect(applied.nat.length).toBeGreaterThan(snapshot.nat.length);
+      expect(applied.servicePorts.find((s) => s.name === 'sip')?.disabled).toBe('true');
+      expect(planOf(applied).changes).toEqual([]);
+      await run('fspbx-rollback-test', scripts.value.rollback);
+      expect(comparableState(await readRouterState(conn))).toEqual(comparableState(snapshot));
+    });
+  });
+});
