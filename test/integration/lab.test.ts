@@ -213,6 +213,24 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('');
   });
 
+  it('stops and starts a profile, and answers hostile input without running it', async () => {
+    let stop = await fsCli('sofia profile external stop');
+    for (let i = 0; i < 15 && /must be up for at least 10 seconds/.test(stop); i += 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+      stop = await fsCli('sofia profile external stop');
+    }
+    expect(stop).toBe('stopping: external');
+    expect(await fsCli('sofia status')).not.toMatch(/external\tprofile/);
+    expect(await fsCli('sofia profile external rescan')).toBe('Invalid Profile [external]');
+    expect(await fsCli('sofia profile external start')).toBe('external started successfully\n');
+    expect(await fsCli('sofia profile external start')).toBe('Failure starting external\n');
+    expect(await fsCli('sofia profile internal-ipv6 start')).toBe('Failure starting internal-ipv6\n'); // disabled in the DB
+    const hostile = `user_data x'; drop table v_extensions; --@${lab.pbx.domain} var bypass_media`;
+    expect(await fsCli(hostile)).toBe('');
+    expect(await sql('select count(*) from v_extensions')).toBe('20');
+    expect(await fsCli('memcache delete configuration:sofia.conf:pbx')).toBe('-ERR NOT FOUND\n'); // file cache here
+  }, 60_000);
+
   it('runs the host firewall FS PBX installs (iptables, INPUT policy DROP)', async () => {
     const rules = await lab.exec('pbx', ['iptables', '-S', 'INPUT']);
     expect(rules.stdout).toContain('-P INPUT DROP');
