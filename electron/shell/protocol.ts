@@ -6,19 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { protocol } from 'electron';
-import { SECURITY_HEADERS, resolveStaticPath } from '../api/host/static';
+import { CONTENT_TYPES, SECURITY_HEADERS, resolveStaticPath } from '../api/host/static';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'wizard';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -35,7 +27,7 @@ export function serveRenderer(rendererDir: string): void {
     try {
       const body = await readFile(file);
       return new Response(body, {
-        headers: { ...SECURITY_HEADERS, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
+        headers: { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' },
       });
     } catch {
       return new Response('Not found', { status: 404 });

@@ -5,7 +5,8 @@
  * starts from the `tech` laptop inside the lab.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Failure } from '../../electron/api/errors';
+import type { Failure } from '../../electron/api/errors';
+import { failureOf } from './helpers/failure';
 import { pbxTarget, type PbxTarget } from '../../electron/api/schemas';
 import { fingerprintPbx } from '../../electron/pbx/fingerprint';
 import { openSsh } from '../../electron/pbx/ssh';
@@ -45,15 +46,6 @@ const root = (patch: Partial<PbxTarget> = {}): PbxTarget =>
     hostKey: pbxKey,
     ...patch,
   });
-
-async function failureOf(promise: Promise<unknown>): Promise<Failure> {
-  const caught = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(caught).toBeInstanceOf(Failure);
-  return caught as Failure;
-}
 
 describe('SSH session to the lab PBX', () => {
   it('stops at first contact with the host key fingerprint, before any password', async () => {

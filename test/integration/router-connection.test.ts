@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Failure } from '../../electron/api/errors';
+import { failureOf } from './helpers/failure';
 import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
 import { connectRouter } from '../../electron/routeros/connection';
 import { canWrite, readRouterState } from '../../electron/routeros/reader';
@@ -44,15 +44,6 @@ afterAll(async () => {
 
 const target = (patch: Partial<RouterTarget> = {}): RouterTarget =>
   routerTarget.parse({ host: HOST, port: sim.apiSslPort, username: 'admin', password: 'secret', ...patch });
-
-async function failureOf(promise: Promise<unknown>): Promise<Failure> {
-  const caught = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(caught).toBeInstanceOf(Failure);
-  return caught as Failure;
-}
 
 describe('RouterOS connection', () => {
   it('stops at first contact with the certificate fingerprint, and sends no password', async () => {

@@ -5,7 +5,8 @@ import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
-const TYPES: Record<string, string> = {
+/** Content types of the renderer's files, shared with the Electron app:// handler. */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -50,7 +51,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   }
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': String(info.size),
   });
   createReadStream(file).pipe(res);
