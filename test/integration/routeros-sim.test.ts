@@ -1,6 +1,6 @@
 /** The RouterOS simulator over real sockets: protocol, login, menus, traps, third-party clients, faults. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -250,31 +250,63 @@ describe('third-party clients', () => {
     }
   });
 
-  it('python3-librouteros logs in and reads every menu, then writes', async () => {
-    const script = join(dir, 'librouteros_check.py');
-    await writeFile(
-      script,
-      [
-        'import json, sys, librouteros',
-        'api = librouteros.connect(host=sys.argv[1], port=int(sys.argv[2]), username="admin", password="secret")',
-        'menus = sys.argv[3].split(",")',
-        'counts = {m: len(list(api.path(*m.strip("/").split("/")))) for m in menus}',
-        'al = api.path("ip", "firewall", "address-list")',
-        'new_id = al.add(list="py", address="198.51.100.77", comment="librouteros")',
-        'al.update(**{".id": new_id, "comment": "changed"})',
-        'after = [e for e in al if e[".id"] == new_id][0]["comment"]',
-        'al.remove(new_id)',
-        'print(json.dumps({"counts": counts, "after": after}))',
-      ].join('\n'),
-    );
+  it('python3-librouteros logs in, reads every menu and writes every writable one', async () => {
     const menus = [...sim.state.defs.keys()];
-    const { stdout } = await run('/usr/bin/python3', [script, HOST, String(sim.apiPort), menus.join(',')], {
-      timeout: 30_000,
-    });
-    const result = JSON.parse(stdout) as { counts: Record<string, number>; after: string };
-    for (const m of menus) expect(result.counts[m], m).toBe(sim.state.print(m).length);
-    expect(result.counts['/ip/firewall/filter']).toBe(11);
-    expect(result.after).toBe('changed');
+    const expected = Object.fromEntries(menus.map((m) => [m, sim.state.print(m).length]));
+    const { stdout } = await run(
+      '/usr/bin/python3',
+      [
+        'test/lab/routeros/testing/librouteros_every_menu.py',
+        HOST,
+        String(sim.apiPort),
+        'admin',
+        'secret',
+        menus.join(','),
+      ],
+      { timeout: 30_000 },
+    );
+    const result = JSON.parse(stdout) as { counts: Record<string, number>; writes: Record<string, string> };
+    expect(result.counts).toEqual(expected);
+    const writable = menus.filter((m) => sim.state.def(m)?.kind !== 'readonly');
+    expect(Object.keys(result.writes).sort()).toEqual(writable.sort());
+    for (const m of writable) expect(result.writes[m], m).toBe('ok');
+    expect(sim.state.single('/system/identity').name).toBe('lab-router');
+    expect(sim.state.print('/ip/firewall/address-list').map((e) => e.list)).toContain('py');
+    expect(sim.state.single('/ip/firewall/connection/tracking')['udp-timeout']).toBe('30s');
+  });
+});
+
+describe('hostile input', () => {
+  it('answers a broken stream with !fatal, closes it, and keeps serving others', async () => {
+    const { connect } = await import('node:net');
+    for (const garbage of [Buffer.from([0xf8, 1, 2, 3]), Buffer.from([0xf0, 0xff, 0xff, 0xff, 0xff])]) {
+      const reply = await new Promise<Buffer>((resolve) => {
+        const s = connect({ host: HOST, port: sim.apiPort }, () => s.write(garbage));
+        let got = Buffer.alloc(0);
+        s.on('data', (d: Buffer) => (got = Buffer.concat([got, d])));
+        s.on('close', () => resolve(got));
+        s.on('error', () => resolve(got));
+      });
+      expect(reply.toString('latin1')).toContain('!fatal');
+    }
+    const c = await login();
+    const odd = await c.call('/ip/firewall/address-list/add', '=list=\u0000"; /system reset', '=address=192.0.2.1');
+    expect(attrs(odd[0]!).message).toBe('invalid value for argument list');
+    expect((await c.call('/system/identity/print'))[0]?.[0]).toBe('!re');
+    c.close();
+  });
+
+  it('lets node-routeros use the legacy challenge against a pre-6.43 router', async () => {
+    const old = await startRouterSim({ bind: HOST, apiPort: 0, apiSslPort: 0, stateDir: dir, version: '6.42.12' });
+    try {
+      const api = new RouterOSAPI({ host: HOST, user: 'admin', password: '', port: old.apiPort, timeout: 5 });
+      await api.connect();
+      const r = await api.write('/system/resource/print');
+      expect(r[0]?.version).toBe('6.42.12 (stable)');
+      await api.close();
+    } finally {
+      await old.close();
+    }
   });
 });
 
