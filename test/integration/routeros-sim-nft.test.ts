@@ -141,6 +141,63 @@ describe.skipIf(!usable)('nftables enforcement (needs root and network namespace
     expect(await probe(TRUNK)).toBe('timeout');
   });
 
+  it('lets a SIPp OPTIONS from the trunk reach the PBX through a dst-nat rule, and not once it is removed', async () => {
+    // Foreground, so that it is stopped by its own PID (ip netns exec execs into sipp).
+    const uas = ns.spawn(
+      lan,
+      'sipp',
+      '-sf',
+      'test/lab/routeros/testing/sip-options-uas.xml',
+      '-i',
+      '192.168.88.10',
+      '-p',
+      '5080',
+      '-nostdin',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const uac = (port: string) =>
+      ns
+        .exec(
+          wan,
+          'sipp',
+          '203.0.113.2:5080',
+          '-sf',
+          'test/lab/routeros/testing/sip-options-uac.xml',
+          '-i',
+          TRUNK,
+          '-p',
+          port,
+          '-m',
+          '1',
+          '-nostdin',
+          '-timeout',
+          '6s',
+          '-timeout_error',
+        )
+        .then(() => 'answered')
+        .catch(() => 'no answer');
+    try {
+      const [, nat] = await api(
+        ['/ip/firewall/address-list/add', '=list=sip-trunks', `=address=${TRUNK}`],
+        [
+          '/ip/firewall/nat/add',
+          '=chain=dstnat',
+          '=action=dst-nat',
+          '=protocol=udp',
+          '=dst-port=5080',
+          '=in-interface-list=WAN',
+          '=src-address-list=sip-trunks',
+          '=to-addresses=192.168.88.10',
+        ],
+      );
+      expect(await uac('5071')).toBe('answered');
+      await api(['/ip/firewall/nat/remove', `=.id=${attr(nat?.[0], 'ret')}`]);
+      expect(await uac('5072')).toBe('no answer');
+    } finally {
+      await stopChild(uas);
+    }
+  });
+
   it('removes its nftables table on SIGTERM', async () => {
     const before = await ns.exec(router, 'nft', 'list', 'tables');
     expect(before.stdout).toContain('routeros_sim');
