@@ -110,6 +110,7 @@ export const contract = {
           .array(z.enum(['router', 'pbx']))
           .min(1)
           .default(['router', 'pbx']),
+        access: access.optional(),
       })
       .strict(),
     summary: 'Plan the return of router and PBX to a saved snapshot; nothing is touched.',

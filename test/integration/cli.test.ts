@@ -84,16 +84,20 @@ describe('fspbx-nat', () => {
     expect(stderr).toMatch(/^fspbx-nat: Enter the IPv4 address.*\(host\) \[invalid_input\]/);
   });
 
-  it('fails with exit code 1 and says so when an engine is not in this build', async () => {
-    const { code, stderr } = await cli(['confirm', '--run', 'r1', '--yes']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/not available in this version.*\[not_available_yet\]/);
-  });
-
   it('puts the error value on stdout too with --json', async () => {
-    const { code, stdout } = await cli(['--json', 'verify', '--run', 'r1']);
-    expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'not_available_yet' } });
+    const { code, stdout, stderr } = await cli([
+      '--json',
+      'export',
+      '--run',
+      'no-such-run',
+      '--out',
+      join(dataDir, 'x.zip'),
+    ]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({
+      error: { code: 'invalid_input', message: 'That run is not in this history.' },
+    });
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('lists an empty history, then explains a run it does not know', async () => {
@@ -108,7 +112,7 @@ describe('fspbx-nat', () => {
   });
 
   it('refuses to change a site without --yes', async () => {
-    const { code, stderr } = await cli(['apply', '--run', 'r1']);
+    const { code, stderr } = await cli(['apply', '--run', 'r1', '--site', join(dataDir, 'site.json')]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/add --yes/);
   });

@@ -2,12 +2,14 @@
 import type { AppError } from '../errors';
 import type {
   AppInfo,
+  ApplyResult,
   BundleRef,
   CheckStatus,
   DiscoverResult,
   DoctorCheck,
   LanFacts,
   PbxSummary,
+  PlannedRun,
   RouterSummary,
   RunSummary,
 } from '../types';
@@ -109,4 +111,34 @@ export function formatPbx(p: PbxSummary): string {
       : []),
     `host key:    ${p.hostKey}`,
   ].join('\n');
+}
+
+export function formatPlan(p: PlannedRun): string {
+  const lines = [`run ${p.runId}: ${p.plan.changes.length} changes (nothing has been changed yet)`];
+  for (const target of ['router', 'pbx'] as const) {
+    const changes = p.plan.changes.filter((c) => c.target === target);
+    lines.push('', `${target === 'router' ? 'Router' : 'PBX'} (${changes.length}):`);
+    for (const c of changes) {
+      const after = c.after
+        ? Object.entries(c.after)
+            .map(([k, v]) => `${k}=${v ?? 'NULL'}`)
+            .join(' ')
+        : '';
+      lines.push(`  ${c.action.padEnd(6)} ${c.path} ${after}`.trimEnd(), `         why: ${c.reason}`);
+    }
+  }
+  if (p.plan.warnings.length) lines.push('', 'Warnings:', ...p.plan.warnings.map((w) => `  ! ${w.message}`));
+  lines.push('', `Review it, then: fspbx-nat apply --run ${p.runId} --site <site.json> --yes`);
+  return lines.join('\n');
+}
+
+export function formatApply(r: ApplyResult): string {
+  const lines = [`run ${r.runId}: ${r.status}, ${r.applied.length} changes applied`];
+  if (r.failed) lines.push(`failed at ${r.failed.changeId || '(before the first change)'}: ${r.failed.message}`);
+  if (r.revertAt) {
+    lines.push(
+      `The router undoes everything at ${r.revertAt} unless you run: fspbx-nat confirm --run ${r.runId} --site <site.json> --yes`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -17,6 +17,8 @@ import {
   formatInfo,
   formatLan,
   formatPbx,
+  formatPlan,
+  formatApply,
   formatRouter,
   formatRun,
   formatRuns,
@@ -221,48 +223,98 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     },
   );
 
-  program
-    .command('plan')
-    .description(contract['site.plan'].summary)
-    .argument('<site.json>', 'site inputs: router, pbx, trunks, phones, options')
-    .action(async (file: string) => {
-      let inputs: unknown;
-      try {
-        inputs = JSON.parse(await readFile(file, 'utf8'));
-      } catch (caught) {
-        io.err(formatError({ code: 'invalid_input', message: `Cannot read ${file}: ${(caught as Error).message}` }));
+  /** Site file options: passwords never go in the file or on the command line, only in the environment. */
+  const siteOptions = (cmd: Command) =>
+    cmd
+      .option('--router-password-env <VAR>', 'the router password from this environment variable')
+      .option('--pbx-password-env <VAR>', 'the PBX SSH password from this environment variable')
+      .option('--sudo-password-env <VAR>', "the PBX user's sudo password from this environment variable");
+
+  interface SiteSecrets {
+    routerPasswordEnv?: string;
+    pbxPasswordEnv?: string;
+    sudoPasswordEnv?: string;
+  }
+
+  /** The site file with the passwords from the environment; undefined (and exit 2) when unreadable. */
+  async function loadSite(file: string, secrets: SiteSecrets): Promise<Record<string, unknown> | undefined> {
+    let site: Record<string, unknown>;
+    try {
+      site = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      if (typeof site !== 'object' || site === null || Array.isArray(site)) throw new Error('not a JSON object');
+    } catch (caught) {
+      io.err(formatError({ code: 'invalid_input', message: `Cannot read ${file}: ${(caught as Error).message}` }));
+      exitCode = EXIT.usage;
+      return undefined;
+    }
+    const router = { ...(site.router as Record<string, unknown> | undefined) };
+    const pbx = { ...(site.pbx as Record<string, unknown> | undefined) };
+    if (secrets.routerPasswordEnv) router.password = io.env[secrets.routerPasswordEnv] ?? '';
+    if (router.password === undefined) router.password = '';
+    if (secrets.pbxPasswordEnv) pbx.auth = { kind: 'password', password: io.env[secrets.pbxPasswordEnv] ?? '' };
+    if (secrets.sudoPasswordEnv) pbx.sudoPassword = io.env[secrets.sudoPasswordEnv] ?? '';
+    return { ...site, router, pbx };
+  }
+
+  siteOptions(
+    program
+      .command('plan')
+      .description(contract['site.plan'].summary)
+      .argument('<site.json>', 'site inputs: router, pbx, trunks, phones, options (see README)'),
+  ).action(async (file: string, opts: SiteSecrets) => {
+    const site = await loadSite(file, opts);
+    if (site) await run('site.plan', site as InputArg<'site.plan'>, formatPlan);
+  });
+
+  const runCommand = (name: string, op: 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.apply') =>
+    siteOptions(
+      program
+        .command(name)
+        .description(contract[op].summary)
+        .requiredOption('--run <id>', 'the run id printed by plan')
+        .requiredOption('--site <site.json>', 'the same site file as for plan (for the logins)')
+        .option('--yes', 'do it without asking (required: this changes the router or the PBX)'),
+    ).action(async (opts: { run: string; site: string; yes?: boolean } & SiteSecrets) => {
+      if (contract[op].changesSites && !opts.yes) {
+        io.err(`fspbx-nat: ${name} changes the customer's router or PBX; review the plan, then add --yes.`);
         exitCode = EXIT.usage;
         return;
       }
-      await run('site.plan', inputs as InputArg<'site.plan'>, json);
+      const site = await loadSite(opts.site, opts);
+      if (!site) return;
+      const access = { router: site.router, pbx: site.pbx } as InputArg<'site.apply'>['access'];
+      if (op === 'site.verify') {
+        await run(op, { runId: opts.run, access }, json);
+      } else if (op === 'site.confirm') {
+        await run(op, { runId: opts.run, access }, formatRun);
+      } else {
+        await run(op, { runId: opts.run, access }, formatApply, (event) => {
+          if (event.kind === 'log') io.err(event.message);
+          else if (event.status !== 'sending') io.err(`${event.status === 'done' ? 'ok  ' : 'FAIL'} ${event.changeId}`);
+        });
+      }
     });
-
-  const runCommand = (name: string, op: 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.apply') =>
-    program
-      .command(name)
-      .description(contract[op].summary)
-      .requiredOption('--run <id>', 'the run id printed by plan')
-      .option('--yes', 'do it without asking (required: this changes the router or the PBX)')
-      .action(async (opts: { run: string; yes?: boolean }) => {
-        if (contract[op].changesSites && !opts.yes) {
-          io.err(`fspbx-nat: ${name} changes the customer's router or PBX; review the plan, then add --yes.`);
-          exitCode = EXIT.usage;
-          return;
-        }
-        await run(op, { runId: opts.run }, json);
-      });
   runCommand('apply', 'site.apply');
   runCommand('verify', 'site.verify');
   runCommand('confirm', 'site.confirm');
 
-  program
-    .command('rollback')
-    .description(contract['rollback.plan'].summary + ' Apply it with `rollback-apply`.')
-    .requiredOption('--snapshot <id>', 'the snapshot to return to')
-    .addOption(new Option('--only <side>', 'roll back one side only').choices(['router', 'pbx']))
-    .action((opts: { snapshot: string; only?: 'router' | 'pbx' }) =>
-      run('rollback.plan', { snapshotId: opts.snapshot, sides: opts.only ? [opts.only] : ['router', 'pbx'] }, json),
+  siteOptions(
+    program
+      .command('rollback')
+      .description(contract['rollback.plan'].summary + ' Apply it with `rollback-apply`.')
+      .requiredOption('--snapshot <id>', 'the snapshot to return to')
+      .requiredOption('--site <site.json>', 'the site file (for the logins)')
+      .addOption(new Option('--only <side>', 'roll back one side only').choices(['router', 'pbx'])),
+  ).action(async (opts: { snapshot: string; site: string; only?: 'router' | 'pbx' } & SiteSecrets) => {
+    const site = await loadSite(opts.site, opts);
+    if (!site) return;
+    const access = { router: site.router, pbx: site.pbx } as InputArg<'rollback.plan'>['access'];
+    await run(
+      'rollback.plan',
+      { snapshotId: opts.snapshot, sides: opts.only ? [opts.only] : ['router', 'pbx'], access },
+      formatPlan,
     );
+  });
   runCommand('rollback-apply', 'rollback.apply');
 
   program
