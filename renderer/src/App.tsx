@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { StepNav } from './components/StepNav';
+import { UnfinishedBanner } from './components/UnfinishedBanner';
 import { HistoryView } from './history/HistoryView';
 import { LaterStep } from './steps/LaterStep';
 import { NetworkStep } from './steps/NetworkStep';
@@ -46,6 +47,7 @@ export function App() {
       </header>
       <StepNav />
       <main className="content">
+        <UnfinishedBanner />
         {view === 'history' ? (
           <HistoryView />
         ) : step === 'network' ? (

@@ -160,3 +160,28 @@ test('history lists runs, exports a bundle and refuses to import the same run tw
   await page.getByRole('button', { name: 'Back to the wizard' }).click();
   await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
 });
+
+test('after a crash, the unfinished run is announced on start', async ({ page }) => {
+  const store = openStore(dataDir);
+  const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
+  const run = store.createRun({
+    siteId: site.siteId,
+    kind: 'apply',
+    inputs: {},
+    plan: { changes: [], warnings: [], facts: {} },
+  });
+  // The process that was applying it died here.
+  store.setRunStatus(run.runId, 'applying');
+  store.close();
+  try {
+    await page.goto(url);
+    await expect(page.getByRole('alert')).toContainText('A run did not finish');
+    await page.getByRole('alert').getByRole('button', { name: 'Open History' }).click();
+    await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+    await expect(page.getByText('unfinished')).toBeVisible();
+  } finally {
+    const cleanup = openStore(dataDir);
+    cleanup.setRunStatus(run.runId, 'failed');
+    cleanup.close();
+  }
+});
