@@ -20,6 +20,7 @@ const EXPORT_ORDER = [
   '/ip/firewall/service-port',
   '/ip/route',
   '/ip/service',
+  '/system/clock',
   '/system/identity',
   '/system/scheduler',
   '/system/script',

@@ -60,6 +60,10 @@ export function createDeriver(o: RuntimeOptions): Deriver {
           'board-name': BOARD,
           platform: 'MikroTik',
         };
+      case '/system/clock': {
+        const now = new Date().toISOString();
+        return { time: now.slice(11, 19), date: now.slice(0, 10), 'gmt-offset': '+00:00', 'dst-active': 'false' };
+      }
       case '/system/routerboard':
         return {
           routerboard: 'true',

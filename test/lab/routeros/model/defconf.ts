@@ -47,6 +47,7 @@ export function defconf(o: DefconfOptions): Record<string, Record<string, string
   const etherNames = [...new Set([o.wan.interface, ...o.lan.ports])];
   return {
     '/system/identity': [{ name: o.identity }],
+    '/system/clock': [{ 'time-zone-autodetect': 'true', 'time-zone-name': 'manual' }],
     '/interface': [
       ...etherNames.map(ether),
       { name: o.lan.interface, type: 'bridge', mtu: 'auto', l2mtu: '1514', disabled: 'false', comment: 'defconf' },

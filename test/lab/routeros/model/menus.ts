@@ -115,6 +115,14 @@ const firewallCommon = {
 export const MENU_SPECS: readonly MenuSpec[] = [
   { path: '/system/identity', kind: 'single', source: 'ansible', checks: { name: v.itemName } },
   {
+    // The simulator's clock is UTC: other zones are refused rather than silently ignored.
+    path: '/system/clock',
+    kind: 'single',
+    source: 'ansible',
+    checks: { 'time-zone-autodetect': v.bool, 'time-zone-name': v.oneOf(['manual', 'UTC', 'Etc/UTC']) },
+    readOnly: ['time', 'date', 'gmt-offset', 'dst-active'],
+  },
+  {
     path: '/system/resource',
     kind: 'readonly',
     source: 'simulator',

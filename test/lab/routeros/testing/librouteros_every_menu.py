@@ -41,6 +41,7 @@ def add_remove(menu, **fields):
 
 
 step('/system/identity', lambda: p('/system/identity').update(name='lab-router'))
+step('/system/clock', lambda: p('/system/clock').update(**{'time-zone-autodetect': False}))
 step('/interface', lambda: p('/interface').update(**{'.id': id_of('/interface', name='ether2'), 'comment': 'LAN port'}))
 step('/interface/list', lambda: add_remove('/interface/list', name='DMZ'))
 step('/interface/list/member', lambda: add_remove('/interface/list/member', list='WAN', interface='ether2'))
