@@ -7,6 +7,7 @@ import { app, ipcMain, Menu, type BrowserWindow } from 'electron';
 import { createDispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { APP_NAME, APP_VERSION } from './app/version';
+import { chooseFile } from './shell/dialogs';
 import { hardenApp, isAppUrl } from './shell/hardening';
 import { bindIpc, type IpcEventLike } from './shell/ipc';
 import { buildMenu } from './shell/menu';
@@ -60,6 +61,7 @@ function start(): void {
             ? { available: true, why: 'Remembered passwords are encrypted by the operating system.' }
             : { available: false, why: 'The operating system offers no keychain: passwords will not be remembered.' },
         secretBox: safeStorageBox,
+        chooseFile: chooseFile(() => mainWindow),
       }),
       { error: (message, detail) => console.error(message, detail) },
     );

@@ -61,6 +61,19 @@ export const contract = {
     input: none,
     summary: 'Check this laptop: data folder, network interfaces, default route, secret storage.',
   }),
+  'app.chooseFile': op<{ path?: string }>()({
+    input: z
+      .object({
+        purpose: z.enum(['export-bundle', 'import-bundle']),
+        suggestedName: z
+          .string()
+          .max(255)
+          .regex(/^[^/\\]*$/)
+          .optional(),
+      })
+      .strict(),
+    summary: "Ask where to save or which file to open, with the system's own dialog (desktop app only).",
+  }),
   'lan.detect': op<LanFacts>()({
     input: none,
     summary: "List this laptop's IPv4 networks and pick the likely customer LAN.",

@@ -24,9 +24,17 @@ export function App() {
   const showView = useWizard((s) => s.showView);
   const index = stepIndex(step);
 
+  const router = useWizard((s) => s.router);
+  const identity = router.status === 'done' ? router.value.identity : undefined;
+
   useEffect(() => {
     if (info.status === 'idle') void loadInfo();
   }, [info.status, loadInfo]);
+
+  // The window title names the site, so two windows or a screenshot say which customer this is.
+  useEffect(() => {
+    document.title = identity ? `FS PBX NAT Wizard — ${identity}` : 'FS PBX NAT Wizard';
+  }, [identity]);
 
   return (
     <div className="app">

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectLan } from '../../lan';
+import { fail } from '../errors';
 import type { Handler } from '../dispatcher';
 import type { CheckStatus, DoctorCheck } from '../types';
 import type { HandlerEnv } from './env';
@@ -33,8 +34,19 @@ async function checkDataDir(dir: string): Promise<DoctorCheck> {
   }
 }
 
-export function appHandlers(env: HandlerEnv): { 'app.info': Handler<'app.info'>; 'app.doctor': Handler<'app.doctor'> } {
+export function appHandlers(env: HandlerEnv): {
+  'app.info': Handler<'app.info'>;
+  'app.doctor': Handler<'app.doctor'>;
+  'app.chooseFile': Handler<'app.chooseFile'>;
+} {
   return {
+    'app.chooseFile': async (input) => {
+      if (!env.chooseFile) {
+        return fail('not_available_yet', 'File dialogs exist only in the desktop app: type the path instead.');
+      }
+      const path = await env.chooseFile(input.purpose, input.suggestedName);
+      return path === undefined ? {} : { path };
+    },
     'app.info': async () => ({
       name: env.appName,
       version: env.version,

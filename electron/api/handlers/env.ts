@@ -12,4 +12,6 @@ export interface HandlerEnv {
   secretStorage: () => { available: boolean; why: string };
   /** The OS keychain for remembered passwords; absent outside Electron. */
   secretBox?: SecretBox;
+  /** The system's file dialog; absent outside Electron. Resolves undefined when cancelled. */
+  chooseFile?: (purpose: 'export-bundle' | 'import-bundle', suggestedName?: string) => Promise<string | undefined>;
 }

@@ -12,6 +12,8 @@ export function HistoryView() {
   const importBundle = useWizard((s) => s.importBundle);
   const [importPath, setImportPath] = useState('');
   const folder = info.status === 'done' ? info.value.dataDir : '';
+  // The desktop app asks with the system's dialogs; browser mode writes beside the history.
+  const desktop = info.status === 'done' && info.value.frontEnd === 'electron';
 
   return (
     <section aria-labelledby="history-title" className="panel">
@@ -42,7 +44,10 @@ export function HistoryView() {
                 </td>
                 <td>{r.changeCount}</td>
                 <td>
-                  <button type="button" onClick={() => void exportBundle(r.runId, `${folder}/bundles/${r.runId}.zip`)}>
+                  <button
+                    type="button"
+                    onClick={() => void exportBundle(r.runId, desktop ? undefined : `${folder}/bundles/${r.runId}.zip`)}
+                  >
                     Export
                   </button>
                 </td>
@@ -74,6 +79,11 @@ export function HistoryView() {
         <button type="submit" disabled={importPath.trim() === ''}>
           Import
         </button>
+        {desktop && (
+          <button type="button" onClick={() => void importBundle()}>
+            Choose a file…
+          </button>
+        )}
       </form>
       {imported.status === 'done' && (
         <p role="status" className="note">

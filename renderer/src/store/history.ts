@@ -11,8 +11,9 @@ export interface HistorySlice {
   imported: Load<RunSummary>;
   showView(view: 'wizard' | 'history'): void;
   loadRuns(): Promise<void>;
-  exportBundle(runId: string, path: string): Promise<void>;
-  importBundle(path: string): Promise<void>;
+  /** Exports to `path`, or asks with the system dialog when none is given (desktop app). */
+  exportBundle(runId: string, path?: string): Promise<void>;
+  importBundle(path?: string): Promise<void>;
 }
 
 /** A run the app was in the middle of when it stopped: the technician decides what happens to it. */
@@ -20,27 +21,41 @@ export const UNFINISHED = new Set(['applying', 'applied', 'verified']);
 
 export const historySlice =
   (client: Client): StateCreator<HistorySlice, [], [], HistorySlice> =>
-  (set, get) => ({
-    view: 'wizard',
-    runs: idle,
-    exported: idle,
-    imported: idle,
-    showView: (view) => {
-      set({ view });
-      if (view === 'history') void get().loadRuns();
-    },
-    loadRuns: async () => {
-      set({ runs: loading });
-      set({ runs: settled(await client.call('history.list', {})) });
-    },
-    exportBundle: async (runId, path) => {
-      set({ exported: loading });
-      set({ exported: settled(await client.call('bundle.export', { runId, path })) });
-    },
-    importBundle: async (path) => {
-      set({ imported: loading });
-      const result = await client.call('bundle.import', { path });
-      set({ imported: settled(result) });
-      if (result.ok) await get().loadRuns();
-    },
-  });
+  (set, get) => {
+    const choose = async (purpose: 'export-bundle' | 'import-bundle', suggestedName?: string) => {
+      const result = await client.call('app.chooseFile', { purpose, ...(suggestedName ? { suggestedName } : {}) });
+      if (!result.ok) {
+        set(purpose === 'export-bundle' ? { exported: settled(result) } : { imported: settled(result) });
+        return undefined;
+      }
+      return result.value.path;
+    };
+    return {
+      view: 'wizard',
+      runs: idle,
+      exported: idle,
+      imported: idle,
+      showView: (view) => {
+        set({ view });
+        if (view === 'history') void get().loadRuns();
+      },
+      loadRuns: async () => {
+        set({ runs: loading });
+        set({ runs: settled(await client.call('history.list', {})) });
+      },
+      exportBundle: async (runId, path) => {
+        const target = path ?? (await choose('export-bundle', `fspbx-nat-${runId}.zip`));
+        if (!target) return;
+        set({ exported: loading });
+        set({ exported: settled(await client.call('bundle.export', { runId, path: target })) });
+      },
+      importBundle: async (path) => {
+        const source = path ?? (await choose('import-bundle'));
+        if (!source) return;
+        set({ imported: loading });
+        const result = await client.call('bundle.import', { path: source });
+        set({ imported: settled(result) });
+        if (result.ok) await get().loadRuns();
+      },
+    };
+  };
