@@ -1,7 +1,8 @@
 /**
- * Runs router Changes over the API. Consecutive changes to the same menu form
- * one wave whose commands are sent together (pipelined by tag) in plan order;
- * the next wave starts only when every reply of the previous one is in, and
+ * Runs router Changes over the API in waves: the commands of one wave are
+ * sent together (pipelined by tag) in plan order; a change that depends on
+ * another waits for the next wave, which starts only when every reply of
+ * the previous one is in, and
  * nothing more is sent after a refusal or a lost link. The record says, per
  * change, what is known: applied (with the new `.id` of an add), refused,
  * sent without an answer (unknown), or never sent.
@@ -50,7 +51,7 @@ export interface ApplyOptions {
   /** Per-command timeout; a command without an answer by then counts as unknown. */
   commandTimeoutMs?: number;
   /** 'all': send every change in one wave (for pairs that are safe together, like the revert job). */
-  waves?: 'by-menu' | 'all';
+  waves?: 'by-dependency' | 'all';
 }
 
 /** Errors that mean "the router may or may not have done it": the answer was lost, not a refusal. */
@@ -92,12 +93,51 @@ export function changeCalls(change: RouterChange, id: string | undefined): ApiCa
   return calls;
 }
 
-/** Consecutive changes to the same menu: one wave each. */
-export function waves<T extends { path: string }>(changes: readonly T[]): T[][] {
-  const out: T[][] = [];
+const LIST_PATH = '/ip/firewall/address-list';
+const RULE_PATHS: ReadonlySet<string> = new Set(['/ip/firewall/filter', '/ip/firewall/nat']);
+
+function listsUsed(fields: Record<string, string | null> | null | undefined): string[] {
+  return ['src-address-list', 'dst-address-list'].flatMap((k) => {
+    const v = fields?.[k];
+    return typeof v === 'string' && v !== '' ? [v.replace(/^!/, '')] : [];
+  });
+}
+
+function listOf(change: RouterChange): string | undefined {
+  return change.after?.list ?? change.match?.list ?? change.before?.list ?? undefined;
+}
+
+/**
+ * Whether `later` must wait for the router's answer to `earlier`: a rule that
+ * names an address list waits for that list's entries (so a forward never
+ * goes live before the list that restricts it is known to be in place), a
+ * list entry is removed only after the rules naming it, and two changes to
+ * the same item go one after the other.
+ */
+export function dependsOn(later: RouterChange, earlier: RouterChange): boolean {
+  if (later.path === earlier.path && later.itemId !== undefined && later.itemId === earlier.itemId) return true;
+  if (RULE_PATHS.has(later.path) && later.action !== 'remove' && earlier.path === LIST_PATH) {
+    const list = listOf(earlier);
+    return list !== undefined && listsUsed(later.after).includes(list);
+  }
+  if (later.path === LIST_PATH && later.action === 'remove' && RULE_PATHS.has(earlier.path)) {
+    const list = listOf(later);
+    return list !== undefined && listsUsed({ ...earlier.before, ...earlier.after }).includes(list);
+  }
+  return false;
+}
+
+/**
+ * The changes cut into waves, in plan order: a change joins the current
+ * wave unless it depends on a change already in it. Within a wave the
+ * commands go out in plan order on one connection, which is the order the
+ * router runs them.
+ */
+export function waves(changes: readonly RouterChange[]): RouterChange[][] {
+  const out: RouterChange[][] = [];
   for (const change of changes) {
     const last = out.at(-1);
-    if (last && last[0]!.path === change.path) last.push(change);
+    if (last && !last.some((earlier) => dependsOn(change, earlier))) last.push(change);
     else out.push([change]);
   }
   return out;

@@ -7,7 +7,7 @@ import { Failure, toAppError, type AppError, type Result } from '../api/errors';
 import { applyChanges, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import type { RouterConnection } from './connection';
-import { REVERT_NAME, revertConfirm, revertInstall, type RouterClock } from './revert';
+import { addMinutes, REVERT_NAME, revertConfirm, revertInstall, type RouterClock } from './revert';
 
 /** The export header carries the router's clock too: `# 2026-11-25 09:20:00 by RouterOS 7.19.4`. */
 const EXPORT_STAMP = /^# (\d{4}-\d{2}-\d{2}|[a-z]{3}\/\d{2}\/\d{4}) (\d{2}:\d{2}:\d{2}) by RouterOS/m;
@@ -17,7 +17,24 @@ const EXPORT_STAMP = /^# (\d{4}-\d{2}-\d{2}|[a-z]{3}\/\d{2}\/\d{4}) (\d{2}:\d{2}
  * from the laptop's. /system/clock first; the export header only when that
  * menu is missing.
  */
-export async function readRouterClock(conn: RouterConnection): Promise<RouterClock> {
+export interface ClockReading {
+  clock: RouterClock;
+  /** `performance.now()` on this machine when the router answered: later reads add the time since. */
+  readAt: number;
+}
+
+export async function readRouterClock(conn: RouterConnection): Promise<ClockReading> {
+  const clock = await routerClockNow(conn);
+  return { clock, readAt: performance.now() };
+}
+
+/** The router's clock as it is now: an earlier reading moved on by the time elapsed here since. */
+export function clockAt(reading: ClockReading, now = performance.now()): RouterClock {
+  const moved = addMinutes(reading.clock, Math.max(0, now - reading.readAt) / 60_000);
+  return moved.ok ? moved.value : reading.clock;
+}
+
+async function routerClockNow(conn: RouterConnection): Promise<RouterClock> {
   let refusal: AppError | undefined;
   try {
     const row = (await conn.command('/system/clock/print'))[0];
@@ -59,12 +76,20 @@ export interface InstalledRevert {
  * Script and scheduler go in one wave; if either is refused, whatever landed
  * is removed again and the apply must not go on.
  */
+export interface InstallOptions {
+  /** A recent reading of the router's clock (saves a round trip); read now when absent. */
+  clock?: ClockReading;
+  /** Whether a revert job is already there, from a state just read; asked of the router when absent. */
+  pending?: boolean;
+}
+
 export async function installRevert(
   conn: RouterConnection,
   rollback: readonly RouterChange[],
   minutes: number,
+  options: InstallOptions = {},
 ): Promise<Result<InstalledRevert>> {
-  if (await pendingRevert(conn)) {
+  if (options.pending ?? (await pendingRevert(conn)) !== undefined) {
     return {
       ok: false,
       error: {
@@ -74,7 +99,7 @@ export async function installRevert(
       },
     };
   }
-  const clock = await readRouterClock(conn);
+  const clock = clockAt(options.clock ?? (await readRouterClock(conn)));
   const install = revertInstall(rollback, clock, minutes);
   if (!install.ok) return install;
   const record = await applyChanges(conn, install.value.changes, { waves: 'all' });

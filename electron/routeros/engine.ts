@@ -6,12 +6,12 @@
 import type { AppError } from '../api/errors';
 import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
-import { confirmRevert, installRevert } from './confirm';
+import { confirmRevert, installRevert, readRouterClock, type ClockReading } from './confirm';
 import type { RouterConnection } from './connection';
 import type { RouterPlan } from './plan';
 import { readRouterState } from './reader';
 import { planRouterRestore, type RestoreOptions } from './restore';
-import { rollbackOf, type RouterClock } from './revert';
+import { REVERT_NAME, rollbackOf, type RouterClock } from './revert';
 import type { RouterState } from './state';
 
 export const DEFAULT_REVERT_MINUTES = 5;
@@ -21,6 +21,19 @@ export interface RouterApplyOptions {
   revertMinutes?: number | false;
   onProgress?: (progress: ApplyProgress) => void;
   commandTimeoutMs?: number;
+  /** The router's clock read with `before` (see readRouterForApply); read again when absent. */
+  clock?: ClockReading;
+}
+
+export interface RouterReading {
+  state: RouterState;
+  clock: ClockReading;
+}
+
+/** The state to plan from and the router's clock, in one pipelined batch. */
+export async function readRouterForApply(conn: RouterConnection): Promise<RouterReading> {
+  const [state, clock] = await Promise.all([readRouterState(conn), readRouterClock(conn)]);
+  return { state, clock };
 }
 
 export type RouterApplyResult =
@@ -50,7 +63,10 @@ export async function applyRouterPlan(
   const minutes = options.revertMinutes ?? DEFAULT_REVERT_MINUTES;
   let revertAt: RouterClock | undefined;
   if (minutes !== false && plan.changes.length > 0) {
-    const installed = await installRevert(conn, rollback.value.changes, minutes);
+    const installed = await installRevert(conn, rollback.value.changes, minutes, {
+      pending: before.schedulers.some((s) => s.name === REVERT_NAME),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     if (!installed.ok) return { ok: false, error: installed.error };
     revertAt = installed.value.revertAt;
   }
