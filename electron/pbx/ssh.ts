@@ -27,11 +27,29 @@ export interface RunOptions {
   asUser?: string;
 }
 
+/**
+ * A command whose standard input stays open: the caller writes more once it
+ * has seen the output so far (psql gets its COMMIT only after every statement
+ * succeeded, so a link lost before that can never commit).
+ */
+export interface RemoteProcess {
+  /** False when the command had already ended (or the link was lost): nothing was sent. */
+  write(text: string): boolean;
+  /** Closes standard input. */
+  end(): void;
+  /** Called with each chunk of stdout / stderr as it arrives. */
+  onOutput(listener: (stream: 'stdout' | 'stderr', text: string) => void): void;
+  /** Settles like `run`: the exit code and everything printed, or a Failure (timeout, lost link). */
+  done: Promise<CommandResult>;
+}
+
 export interface SshSession {
   /** OpenSSH-style fingerprint of the server's host key, `SHA256:…`. */
   hostKey: string;
   username: string;
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /** Like run, but standard input is left open for the caller (options.input is written first). */
+  start(argv: readonly string[], options?: RunOptions): Promise<RemoteProcess>;
   close(): void;
 }
 
@@ -226,10 +244,15 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
     username,
     close: () => client.end(),
     async run(argv, runOptions = {}) {
+      const started = await session.start(argv, runOptions);
+      started.end();
+      return started.done;
+    },
+    async start(argv, runOptions = {}) {
       let mode: SudoMode = 'nopasswd';
       if (needsSudo(runOptions)) {
         // Probe once: a NOPASSWD rule must never receive the password on stdin.
-        sudoMode ??= exec(['sudo', '-n', 'true'], {}, [], false).then((r) =>
+        sudoMode ??= execEnded(['sudo', '-n', 'true'], {}, [], false).then((r) =>
           r.code === 0
             ? 'nopasswd'
             : target.sudoPassword !== undefined
@@ -247,24 +270,35 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
   };
   return session;
 
-  function exec(
+  async function execEnded(
     argv: readonly string[],
     runOptions: RunOptions,
     prefix: string[],
     feedPassword: boolean,
   ): Promise<CommandResult> {
+    const started = await exec(argv, runOptions, prefix, feedPassword);
+    started.end();
+    return started.done;
+  }
+
+  function exec(
+    argv: readonly string[],
+    runOptions: RunOptions,
+    prefix: string[],
+    feedPassword: boolean,
+  ): Promise<RemoteProcess> {
     {
       const command = shellWords([...prefix, ...argv]);
       if (!command.ok) return Promise.reject(new Failure(command.error));
       const timeoutMs = runOptions.timeoutMs ?? options.commandTimeoutMs ?? 30_000;
-      return new Promise<CommandResult>((resolve, reject) => {
+      return new Promise<RemoteProcess>((started, notStarted) => {
         if (closed) {
-          reject(failure({ code: 'transport_closed', message: 'The SSH connection to the PBX was lost.' }));
+          notStarted(failure({ code: 'transport_closed', message: 'The SSH connection to the PBX was lost.' }));
           return;
         }
         client.exec(command.value, (execError, stream) => {
           if (execError) {
-            reject(
+            notStarted(
               failure({
                 code: 'transport_closed',
                 message: 'The PBX would not run a command over SSH.',
@@ -273,13 +307,22 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
             );
             return;
           }
+          let resolve!: (result: CommandResult) => void;
+          let reject!: (error: Failure) => void;
+          const done = new Promise<CommandResult>((yes, no) => {
+            resolve = yes;
+            reject = no;
+          });
+          // A caller that only awaits later must not see an unhandled rejection in between.
+          done.catch(() => undefined);
+          const listeners: ((stream: 'stdout' | 'stderr', text: string) => void)[] = [];
           const out: Buffer[] = [];
           const errOut: Buffer[] = [];
           let size = 0;
-          let done = false;
+          let finished = false;
           const timer = setTimeout(() => {
-            if (done) return;
-            done = true;
+            if (finished) return;
+            finished = true;
             stream.close();
             reject(
               failure({
@@ -289,20 +332,32 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
               }),
             );
           }, timeoutMs);
-          const collect = (into: Buffer[]) => (chunk: Buffer) => {
+          const collect = (into: Buffer[], name: 'stdout' | 'stderr') => (chunk: Buffer) => {
             size += chunk.length;
             if (size > MAX_OUTPUT) {
               stream.close();
               return;
             }
             into.push(chunk);
+            for (const listener of listeners) listener(name, chunk.toString('utf8'));
           };
-          stream.on('data', collect(out));
-          stream.stderr.on('data', collect(errOut));
-          stream.on('close', (code: number | null, signal?: string) => {
+          stream.on('data', collect(out, 'stdout'));
+          stream.stderr.on('data', collect(errOut, 'stderr'));
+          stream.on('close', (code?: number | null, signal?: string) => {
             clearTimeout(timer);
-            if (done) return;
-            done = true;
+            if (finished) return;
+            finished = true;
+            if ((code ?? null) === null && !signal && size <= MAX_OUTPUT) {
+              // No exit status: the link went down under the command.
+              reject(
+                failure({
+                  code: 'transport_closed',
+                  message: 'The SSH connection to the PBX was lost while a command ran.',
+                  detail: argv.join(' ').slice(0, 200),
+                }),
+              );
+              return;
+            }
             const result = {
               code: code ?? (signal ? 128 : -1),
               stdout: Buffer.concat(out).toString('utf8'),
@@ -321,7 +376,18 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
           });
           if (feedPassword) stream.write(`${target.sudoPassword}\n`);
           if (runOptions.input !== undefined) stream.write(runOptions.input);
-          stream.end();
+          started({
+            write: (text) => {
+              if (finished || closed) return false;
+              stream.write(text);
+              return true;
+            },
+            end: () => {
+              if (!finished) stream.end();
+            },
+            onOutput: (listener) => listeners.push(listener),
+            done,
+          });
         });
       });
     }

@@ -1,0 +1,261 @@
+/**
+ * Runs a PBX plan (or a restore plan) on the host: every database change in
+ * one transaction, then the post-transaction steps in the plan's order
+ * (vars.xml, caches, fs_cli), stopping at the first failure. The record says
+ * exactly which steps ran, which failed and which never started.
+ */
+import { Failure, toAppError, type AppError } from '../api/errors';
+import type { PbxChange } from './change';
+import { runTransaction, type TransactionOutcome } from './db';
+import { changeSql } from './sql';
+import type { SshSession } from './ssh';
+import type { PbxStep } from './steps';
+
+export type PbxStepStatus = 'done' | 'failed' | 'not-run' | 'unknown';
+
+export interface PbxStepRecord {
+  index: number;
+  kind: 'database' | PbxStep['kind'];
+  /** What the step does, for the journal: the table count, the file or the fs_cli command. */
+  what: string;
+  status: PbxStepStatus;
+  attempts?: number;
+  output?: string;
+  error?: AppError;
+  ms?: number;
+}
+
+export type DatabaseOutcome = 'no-changes' | TransactionOutcome['status'];
+
+export interface PbxApplyRecord {
+  database: DatabaseOutcome;
+  /** Step 0 is the database transaction; then the plan's steps in order. */
+  steps: PbxStepRecord[];
+  complete: boolean;
+  error?: AppError;
+  ms: number;
+}
+
+export interface PbxApplyProgress {
+  index: number;
+  total: number;
+  kind: PbxStepRecord['kind'];
+  what: string;
+  status: 'running' | 'retrying' | 'done' | 'failed';
+  attempt?: number;
+}
+
+export interface PbxApplyOptions {
+  onProgress?: (progress: PbxApplyProgress) => void;
+  /** Waits between restart attempts; injectable so tests can count them. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Held just before the COMMIT (tests drop the link here). */
+  beforeCommit?: () => Promise<void> | void;
+  transactionTimeoutMs?: number;
+}
+
+/** Writes a file as root and keeps an existing file's owner and mode; the script is constant, data are arguments. */
+const WRITE_FILE_SCRIPT =
+  'set -e; cat > "$2"; if [ -e "$1" ]; then chown --reference="$1" -- "$2"; chmod --reference="$1" -- "$2"; ' +
+  'else chown -- "$3" "$2"; chmod 0644 -- "$2"; fi; mv -f -- "$2" "$1"';
+
+function describeStep(step: PbxStep): string {
+  switch (step.kind) {
+    case 'write-file':
+      return `write ${step.path}`;
+    case 'delete-cache-file':
+      return `delete ${step.path}`;
+    case 'fs-cli':
+      return `fs_cli -x "${step.command}"`;
+  }
+}
+
+/** fs_cli's answer means the command did not do its job. */
+function fsCliFailed(command: string, output: string): boolean {
+  if (/^memcache delete /.test(command) && /-ERR NOT FOUND/.test(output)) return false; // already gone
+  return /^\s*(-ERR|\[ERROR\])|Invalid Profile|Failure /.test(output);
+}
+
+export function transactionSql(changes: readonly PbxChange[]): string {
+  const statements: string[] = [];
+  for (const change of changes) {
+    const sql = changeSql(change);
+    if (!sql.ok) throw new Failure(sql.error);
+    statements.push(sql.value);
+  }
+  return statements.join('\n');
+}
+
+async function runStep(
+  ssh: SshSession,
+  step: PbxStep,
+  onRetry: (attempt: number) => void,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ output: string; attempts: number; error?: AppError }> {
+  switch (step.kind) {
+    case 'write-file': {
+      const temp = `${step.path}.fspbx-nat.tmp`;
+      const r = await ssh.run(['sh', '-c', WRITE_FILE_SCRIPT, 'sh', step.path, temp, `${step.owner}:${step.group}`], {
+        asRoot: true,
+        input: step.content,
+      });
+      return r.code === 0
+        ? { output: '', attempts: 1 }
+        : {
+            output: r.stderr,
+            attempts: 1,
+            error: { code: 'io_failed', message: `${step.path} could not be written.`, detail: r.stderr.trim() },
+          };
+    }
+    case 'delete-cache-file': {
+      const r = await ssh.run(['rm', '-f', '--', step.path], { asRoot: true });
+      return r.code === 0
+        ? { output: '', attempts: 1 }
+        : {
+            output: r.stderr,
+            attempts: 1,
+            error: {
+              code: 'io_failed',
+              message: `The cache file ${step.path} could not be deleted.`,
+              detail: r.stderr,
+            },
+          };
+    }
+    case 'fs-cli': {
+      const attempts = step.retry?.attempts ?? 1;
+      let output = '';
+      for (let attempt = 1; attempt <= attempts; attempt += 1) {
+        const r = await ssh.run(['fs_cli', '-x', step.command], { asRoot: true, timeoutMs: 60_000 });
+        output = r.stdout + r.stderr;
+        const refused = step.retry !== undefined && output.includes(step.retry.whileOutputIncludes);
+        if (!refused) {
+          if (r.code === 0 && !fsCliFailed(step.command, output)) return { output, attempts: attempt };
+          return {
+            output,
+            attempts: attempt,
+            error: {
+              code: 'io_failed',
+              message: `FreeSWITCH did not accept "${step.command}".`,
+              detail: output.trim().slice(0, 1000),
+            },
+          };
+        }
+        if (attempt < attempts) {
+          onRetry(attempt + 1);
+          await sleep((step.retry?.delaySeconds ?? 1) * 1000);
+        }
+      }
+      return {
+        output,
+        attempts,
+        error: {
+          code: 'io_failed',
+          message: `FreeSWITCH still refuses "${step.command}" after ${attempts} attempts; run it by hand in a minute.`,
+          detail: output.trim().slice(0, 1000),
+        },
+      };
+    }
+  }
+}
+
+export async function applyPbxPlan(
+  ssh: SshSession,
+  plan: { changes: readonly PbxChange[]; steps: readonly PbxStep[] },
+  options: PbxApplyOptions = {},
+): Promise<PbxApplyRecord> {
+  const started = Date.now();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const total = plan.steps.length + 1;
+  const records: PbxStepRecord[] = [
+    {
+      index: 0,
+      kind: 'database',
+      what: `${plan.changes.length} database change(s) in one transaction`,
+      status: 'not-run',
+    },
+    ...plan.steps.map((step, i) => ({
+      index: i + 1,
+      kind: step.kind,
+      what: describeStep(step),
+      status: 'not-run' as const,
+    })),
+  ];
+  const progress = (record: PbxStepRecord, status: PbxApplyProgress['status'], attempt?: number) =>
+    options.onProgress?.({
+      index: record.index,
+      total,
+      kind: record.kind,
+      what: record.what,
+      status,
+      ...(attempt === undefined ? {} : { attempt }),
+    });
+  const finish = (database: DatabaseOutcome, error?: AppError): PbxApplyRecord => ({
+    database,
+    steps: records,
+    complete: error === undefined,
+    ...(error ? { error } : {}),
+    ms: Date.now() - started,
+  });
+
+  const db = records[0]!;
+  let database: DatabaseOutcome = 'no-changes';
+  if (plan.changes.length > 0) {
+    progress(db, 'running');
+    const t0 = Date.now();
+    let outcome: TransactionOutcome;
+    try {
+      const sql = transactionSql(plan.changes);
+      const txOptions: Parameters<typeof runTransaction>[2] = {};
+      if (options.transactionTimeoutMs !== undefined) txOptions.timeoutMs = options.transactionTimeoutMs;
+      if (options.beforeCommit) txOptions.beforeCommit = options.beforeCommit;
+      outcome = await runTransaction(ssh, sql, txOptions);
+    } catch (caught) {
+      const error = toAppError(caught);
+      db.status = 'failed';
+      db.error = error;
+      db.ms = Date.now() - t0;
+      progress(db, 'failed');
+      return finish('not-committed', error);
+    }
+    db.ms = Date.now() - t0;
+    database = outcome.status;
+    if (outcome.status !== 'committed') {
+      db.status = outcome.status === 'unknown' ? 'unknown' : 'failed';
+      db.error = outcome.error;
+      progress(db, 'failed');
+      return finish(database, outcome.error);
+    }
+  }
+  db.status = 'done';
+  progress(db, 'done');
+
+  for (const [i, step] of plan.steps.entries()) {
+    const record = records[i + 1]!;
+    progress(record, 'running');
+    const t0 = Date.now();
+    let outcome: Awaited<ReturnType<typeof runStep>>;
+    try {
+      outcome = await runStep(ssh, step, (attempt) => progress(record, 'retrying', attempt), sleep);
+    } catch (caught) {
+      // A lost link: the command may or may not have run on the host.
+      const error = toAppError(caught);
+      record.status = error.code === 'transport_closed' || error.code === 'timeout' ? 'unknown' : 'failed';
+      record.error = error;
+      record.ms = Date.now() - t0;
+      progress(record, 'failed');
+      return finish(database, error);
+    }
+    record.ms = Date.now() - t0;
+    record.attempts = outcome.attempts;
+    if (outcome.output) record.output = outcome.output.slice(0, 2000);
+    if (outcome.error) {
+      record.status = 'failed';
+      record.error = outcome.error;
+      progress(record, 'failed');
+      return finish(database, outcome.error);
+    }
+    record.status = 'done';
+    progress(record, 'done');
+  }
+  return finish(database);
+}

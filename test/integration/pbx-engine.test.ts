@@ -1,0 +1,432 @@
+/**
+ * The PBX engine against the site lab's pbx host (real sshd, PostgreSQL with
+ * the stock FS PBX rows, FS PBX files, the fs_cli stand-in): read, plan,
+ * apply, a second run that plans nothing, restore to identical database
+ * content and running state, a link lost in the middle of the transaction,
+ * and hostile names and values.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Failure } from '../../electron/api/errors';
+import { pbxTarget, type PbxTarget } from '../../electron/api/schemas';
+import { applyPbxPlan, type PbxApplyProgress } from '../../electron/pbx/apply';
+import { runTransaction } from '../../electron/pbx/db';
+import { applyPbx, planPbxWithIds, readPbx, restorePbx, withPbxSession } from '../../electron/pbx/engine';
+import type { PbxPlan } from '../../electron/pbx/plan';
+import { sqlLiteral } from '../../electron/pbx/quote';
+import { readPbxState } from '../../electron/pbx/reader';
+import { openSsh, type SshSession } from '../../electron/pbx/ssh';
+import type { PbxState } from '../../electron/pbx/state';
+import { startLab, type Lab } from '../lab/lab';
+import { labUuid } from '../lab/pbx/seed';
+
+const PUBLIC_IP = '203.0.113.2';
+const BYPASS_EXTENSIONS = ['1003', '1007', '1011', '1012'];
+
+let lab: Lab;
+let target: PbxTarget;
+
+beforeAll(async () => {
+  lab = await startLab({ routerSim: false });
+  const ssh = await lab.relay('tech', lab.endpoints.pbxSsh);
+  const login = {
+    host: ssh.host,
+    port: ssh.port,
+    username: 'root',
+    auth: { kind: 'password', password: lab.ssh.rootPassword },
+  };
+  const first = await openSsh(pbxTarget.parse(login)).catch((e: unknown) => e);
+  expect(first).toBeInstanceOf(Failure);
+  target = pbxTarget.parse({ ...login, hostKey: (first as Failure).error.fingerprint });
+}, 240_000);
+
+afterAll(async () => {
+  await lab?.stop();
+}, 120_000);
+
+// --- helpers that look at the pbx host directly, not through the engine ---------------
+
+function sql(value: string): string {
+  const quoted = sqlLiteral(value);
+  if (!quoted.ok) throw new Error(quoted.error.message);
+  return quoted.value;
+}
+
+async function psql(statements: string): Promise<string> {
+  const r = await lab.exec(
+    'pbx',
+    ['sudo', '-u', 'postgres', 'psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', 'fusionpbx'],
+    { input: statements },
+  );
+  if (r.code !== 0) throw new Error(`psql: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** pg_dump --data-only with each table's rows sorted: physical row order changes with every UPDATE. */
+async function dataDump(): Promise<string> {
+  const r = await lab.exec('pbx', ['sudo', '-u', 'postgres', 'pg_dump', '--data-only', '-d', 'fusionpbx']);
+  if (r.code !== 0) throw new Error(`pg_dump: ${r.stderr}`);
+  const out: string[] = [];
+  let rows: string[] | undefined;
+  for (const line of r.stdout.split('\n')) {
+    if (rows) {
+      if (line === '\\.') {
+        out.push(...rows.sort(), line);
+        rows = undefined;
+      } else rows.push(line);
+    } else if (!/^(--|SELECT pg_catalog\.set_config|\\restrict |\\unrestrict )/.test(line)) {
+      // Comments, the search path and pg_dump's per-run \restrict key are not content.
+      out.push(line);
+      if (line.startsWith('COPY ')) rows = [];
+    }
+  }
+  return out.join('\n');
+}
+
+async function fsCli(command: string): Promise<string> {
+  return (await lab.exec('pbx', ['fs_cli', '-x', command])).stdout;
+}
+
+async function running(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const profile of ['internal', 'external']) out[profile] = await fsCli(`sofia xmlstatus profile ${profile}`);
+  return out;
+}
+
+function field(xml: string | undefined, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml ?? '')?.[1];
+}
+
+/** fs_cli commands logged since `from` lines. */
+async function fsCliLog(from = 0): Promise<string[]> {
+  const r = await lab.exec('pbx', ['cat', '/var/log/fslab/fs_cli.log']);
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .slice(from)
+    .map((l) => (JSON.parse(l) as { command: string }).command);
+}
+
+async function fileOwner(path: string): Promise<string> {
+  return (await lab.exec('pbx', ['stat', '-c', '%U:%G', path])).stdout.trim();
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await lab.exec('pbx', ['test', '-e', path])).code === 0;
+}
+
+/** A restart is refused for 10 s after a profile started: wait it out, bounded. */
+async function restartProfile(name: string): Promise<void> {
+  for (let i = 0; i < 15; i += 1) {
+    const out = await fsCli(`sofia profile ${name} restart`);
+    if (out.startsWith('restarting')) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${name} would not restart`);
+}
+
+function plan(state: PbxState): PbxPlan {
+  const result = planPbxWithIds(state, { publicIp: PUBLIC_IP, mediaMode: 'proxy', extensions: [] });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.plan;
+}
+
+// --- the tests ---------------------------------------------------------------------------
+
+describe('PBX engine on the stock lab host', () => {
+  let snapshot: PbxState;
+  let dumpBefore: string;
+  let runningBefore: Record<string, string>;
+
+  it('reads every profile row (disabled too), the vars, the extensions with NULL apart from empty, and the host', async () => {
+    snapshot = await readPbx(target);
+    dumpBefore = await dataDump();
+    runningBefore = await running();
+    const internal = snapshot.profiles.find((p) => p.sip_profile_name === 'internal')!;
+    const internalRows = snapshot.settings.filter((s) => s.sip_profile_uuid === internal.sip_profile_uuid);
+    expect(
+      internalRows.find((s) => s.sip_profile_setting_name === 'nat-options-ping')?.sip_profile_setting_enabled,
+    ).toBe('false');
+    expect(Number(await psql('select count(*) from v_sip_profile_settings'))).toBe(snapshot.settings.length);
+    expect(snapshot.vars.find((v) => v.var_name === 'external_rtp_ip')?.var_value).toBe('$${local_ip_v4}');
+    const media = (ext: string) => snapshot.extensions.find((e) => e.extension === ext)?.sip_bypass_media;
+    expect(media('1001')).toBeNull();
+    expect(media('1002')).toBe('');
+    expect(media('1003')).toBe('bypass-media');
+    expect(snapshot.domains.map((d) => d.domain_name)).toEqual([lab.pbx.domain]);
+    expect(snapshot.switchname).toBe((await fsCli('switchname')).trim());
+    expect(snapshot.cache).toEqual({ method: 'file', location: '/var/cache/fusionpbx' });
+    expect(snapshot.rtp).toEqual({ start: 16384, end: 32768, source: 'default' });
+    expect(snapshot.firewall?.policies.INPUT).toBe('DROP');
+    expect(snapshot.varsXml).toBe((await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout);
+    expect(snapshot.running?.map((r) => r.name).sort()).toEqual(['external', 'internal']);
+    expect(snapshot.running?.find((r) => r.name === 'internal')?.info['ext-rtp-ip']).toBe(
+      field(runningBefore.internal, 'ext-rtp-ip'),
+    );
+  }, 60_000);
+
+  it('plans the variables and the bypass extensions; the two internal settings are already set', () => {
+    const p = plan(snapshot);
+    expect(p.settled.map((s) => s.item)).toEqual(['internal aggressive-nat-detection', 'internal apply-nat-acl']);
+    expect(p.changes.filter((c) => c.path === 'v_sip_profile_settings')).toEqual([]);
+    expect(p.changes.filter((c) => c.path === 'v_vars').map((c) => c.after?.var_value)).toEqual([
+      `autonat:${PUBLIC_IP}`,
+      `autonat:${PUBLIC_IP}`,
+    ]);
+    const planned = p.changes
+      .filter((c) => c.path === 'v_extensions')
+      .map((c) => snapshot.extensions.find((e) => e.extension_uuid === c.key)?.extension);
+    expect(planned).toEqual(BYPASS_EXTENSIONS);
+  });
+
+  it('applies: database, vars.xml (owner kept), caches, then fs_cli in order; running profiles take the public address', async () => {
+    // A cached directory entry that must go, as FS PBX itself deletes it.
+    await fsCli(`user_data 1003@${lab.pbx.domain} var bypass_media`);
+    const dirCache = `/var/cache/fusionpbx/directory.1003@${lab.pbx.domain}`;
+    expect(await exists(dirCache)).toBe(true);
+    const logFrom = (await fsCliLog()).length;
+    const progress: PbxApplyProgress[] = [];
+    const { record } = await applyPbx(target, plan(await readPbx(target)), { onProgress: (p) => progress.push(p) });
+    expect(record.error).toBeUndefined();
+    expect(record.database).toBe('committed');
+    expect(record.steps.every((s) => s.status === 'done')).toBe(true);
+    expect(progress.filter((p) => p.status === 'done')).toHaveLength(record.steps.length);
+
+    const vars = await psql(
+      "select var_name || '=' || var_value from v_vars where var_name like 'external_%_ip' order by var_name",
+    );
+    expect(vars.trim().split('\n')).toEqual([
+      `external_rtp_ip=autonat:${PUBLIC_IP}`,
+      `external_sip_ip=autonat:${PUBLIC_IP}`,
+    ]);
+    const media = await psql(
+      `select extension || ':' || sip_bypass_media from v_extensions where sip_bypass_media like '%media%' order by 1`,
+    );
+    expect(media.trim().split('\n')).toEqual([...BYPASS_EXTENSIONS, '1015'].map((e) => `${e}:proxy-media`));
+    const varsXml = (await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout;
+    expect(varsXml).toContain(`<X-PRE-PROCESS cmd="set" data="external_rtp_ip=autonat:${PUBLIC_IP}" />`);
+    expect(await fileOwner('/etc/freeswitch/vars.xml')).toBe('www-data:www-data');
+    expect(await exists(dirCache)).toBe(false);
+    expect(await fsCli(`user_data 1003@${lab.pbx.domain} var proxy_media`)).toBe('true\n');
+
+    const commands = (await fsCliLog(logFrom)).filter((c) => !c.startsWith('user_data'));
+    const firstOf = (c: string) => commands.indexOf(c);
+    expect(firstOf('reloadxml')).toBeGreaterThanOrEqual(0);
+    expect(firstOf('reloadxml')).toBeLessThan(firstOf('xml_locate configuration configuration name sofia.conf'));
+    expect(firstOf('xml_locate configuration configuration name sofia.conf')).toBeLessThan(
+      commands.lastIndexOf('sofia profile internal restart'),
+    );
+    expect(commands).toContain('sofia profile external restart');
+    const now = await running();
+    for (const profile of ['internal', 'external']) {
+      expect(field(now[profile], 'ext-rtp-ip')).toBe(PUBLIC_IP);
+      expect(field(now[profile], 'ext-sip-ip')).toBe(PUBLIC_IP);
+    }
+  }, 120_000);
+
+  it('plans nothing on a second run', async () => {
+    const again = plan(await readPbx(target));
+    expect(again.changes).toEqual([]);
+    expect(again.steps).toEqual([]);
+  }, 60_000);
+
+  it('restores the database to identical content and the running profiles to the original; twice is safe', async () => {
+    const first = await restorePbx(target, snapshot);
+    expect(first.record.error).toBeUndefined();
+    expect(first.plan.changes.length).toBeGreaterThan(0);
+    expect(await dataDump()).toBe(dumpBefore);
+    expect(await running()).toEqual(runningBefore);
+    expect((await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout).toBe(snapshot.varsXml);
+    expect(await fileOwner('/etc/freeswitch/vars.xml')).toBe('www-data:www-data');
+    const second = await restorePbx(target, snapshot);
+    expect(second.plan.changes).toEqual([]);
+    expect(second.plan.steps).toEqual([]);
+    expect(second.record.database).toBe('no-changes');
+    expect(await dataDump()).toBe(dumpBefore);
+  }, 180_000);
+});
+
+describe('a link lost in the middle of the transaction', () => {
+  /** The sshd process that serves this SSH connection on the pbx host (the parent chain of a command). */
+  async function sessionProcess(ssh: SshSession): Promise<string> {
+    let pid = (await ssh.run(['sh', '-c', 'echo $PPID'])).stdout.trim();
+    for (let i = 0; i < 5; i += 1) {
+      const r = await lab.exec('pbx', ['ps', '-o', 'ppid=,comm=', '-p', pid]);
+      const [ppid, comm] = r.stdout.trim().split(/\s+/);
+      if (comm?.startsWith('sshd')) return pid;
+      pid = ppid!;
+    }
+    throw new Error('no sshd session process found');
+  }
+
+  it('leaves the database unchanged and records that only the transaction was attempted', async () => {
+    const dump = await dataDump();
+    const ssh = await openSsh(target);
+    try {
+      const state = await readPbxState(ssh);
+      const p = plan(state);
+      expect(p.changes.length).toBeGreaterThan(0);
+      const session = await sessionProcess(ssh);
+      const record = await applyPbxPlan(ssh, p, {
+        // Every statement ran inside the open transaction; the link dies before the COMMIT.
+        beforeCommit: async () => {
+          expect((await lab.exec('pbx', ['kill', '-9', session])).code).toBe(0);
+          for (let i = 0; i < 100; i += 1) {
+            if (
+              !(await ssh.run(['true']).then(
+                () => true,
+                () => false,
+              ))
+            )
+              break;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        },
+      });
+      expect(record.database).toBe('not-committed');
+      expect(record.complete).toBe(false);
+      expect(record.steps[0]).toMatchObject({ kind: 'database', status: 'failed' });
+      expect(record.steps.slice(1).every((s) => s.status === 'not-run')).toBe(true);
+    } finally {
+      ssh.close();
+    }
+    // psql saw the end of its input without a COMMIT: PostgreSQL rolls back when it exits.
+    for (
+      let i = 0;
+      i < 50 && Number(await psql("select count(*) from pg_stat_activity where state like 'idle in%'"));
+      i += 1
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await dataDump()).toBe(dump);
+  }, 60_000);
+
+  it('rolls back a statement that is still running when the link dies', async () => {
+    const dump = await dataDump();
+    const ssh = await openSsh(target);
+    const session = await sessionProcess(ssh);
+    const slow = runTransaction(
+      ssh,
+      `UPDATE v_vars SET var_value = 'lost' WHERE var_name = 'external_rtp_ip';\nSELECT pg_sleep(6);`,
+    );
+    for (let i = 0; i < 50; i += 1) {
+      if (
+        Number(
+          await psql(
+            "select count(*) from pg_stat_activity where query like '%pg_sleep(6)%' and pid <> pg_backend_pid()",
+          ),
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await lab.exec('pbx', ['kill', '-9', session]);
+    const outcome = await slow;
+    expect(outcome.status).toBe('not-committed');
+    ssh.close();
+    expect(await dataDump()).toBe(dump);
+    // Once the sleep ends psql reads end of input, exits, and the open transaction is rolled back.
+    for (let i = 0; i < 100; i += 1) {
+      if (
+        !Number(
+          await psql(
+            "select count(*) from pg_stat_activity where query like '%pg_sleep(6)%' and pid <> pg_backend_pid()",
+          ),
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await psql("select var_value from v_vars where var_name = 'external_rtp_ip'")).toBe('$${local_ip_v4}\n');
+  }, 60_000);
+});
+
+describe('hostile names and values, and a setting whose row did not exist', () => {
+  const hostile = {
+    natAcl: `nat.auto'; DROP TABLE v_vars; --\\ "q" $(id) \`reboot\`\n\ttab ☎`,
+    sipVar: `$\${local_ip_v4}'||'x\\' \r\n<X-PRE-PROCESS cmd="set" data="pwned=1" />`,
+    extensions: [`9'01`, `9\\02`, `$(id)903`, `9 04; rm -rf /`, `☎905`, `9"06`, `-907`],
+  };
+  let snapshot: PbxState;
+  let dumpBefore: string;
+  let runningBefore: Record<string, string>;
+
+  it('prepares: no aggressive-nat-detection row on internal, hostile values and extensions', async () => {
+    const internal = labUuid('profile:internal');
+    const domain = labUuid(`domain:${lab.pbx.domain}`);
+    await psql(
+      [
+        `DELETE FROM v_sip_profile_settings WHERE sip_profile_uuid = ${sql(internal)} AND sip_profile_setting_name = 'aggressive-nat-detection';`,
+        `UPDATE v_sip_profile_settings SET sip_profile_setting_value = ${sql(hostile.natAcl)} WHERE sip_profile_uuid = ${sql(internal)} AND sip_profile_setting_name = 'apply-nat-acl';`,
+        `UPDATE v_vars SET var_value = ${sql(hostile.sipVar)} WHERE var_name = 'external_sip_ip';`,
+        ...hostile.extensions.map(
+          (ext, i) =>
+            `INSERT INTO v_extensions (extension_uuid, domain_uuid, extension, number_alias, user_context, sip_bypass_media, enabled) VALUES (${sql(labUuid(`hostile:${i}`))}, ${sql(domain)}, ${sql(ext)}, ${i === 0 ? sql(`a'lias`) : 'NULL'}, ${sql(lab.pbx.domain)}, 'bypass-media', 'true');`,
+        ),
+      ].join('\n'),
+    );
+    await lab.exec('pbx', ['rm', '-f', '/var/cache/fusionpbx/configuration.sofia.conf.pbx']);
+    await restartProfile('internal');
+    runningBefore = await running();
+    expect(field(runningBefore.internal, 'aggressive-nat')).toBe('false');
+    snapshot = await readPbx(target);
+    dumpBefore = await dataDump();
+    expect(snapshot.settings.find((s) => s.sip_profile_setting_value === hostile.natAcl)).toBeDefined();
+    expect(snapshot.vars.find((v) => v.var_name === 'external_sip_ip')?.var_value).toBe(hostile.sipVar);
+    expect(snapshot.extensions.map((e) => e.extension)).toEqual(expect.arrayContaining(hostile.extensions));
+  }, 60_000);
+
+  it('applies: inserts the missing row, fixes the ACL in place, moves the hostile extensions to Proxy Media', async () => {
+    const p = plan(snapshot);
+    const inserted = p.changes.filter((c) => c.action === 'add');
+    expect(inserted.map((c) => c.after?.sip_profile_setting_name)).toEqual(['aggressive-nat-detection']);
+    const { record } = await applyPbx(target, p);
+    expect(record.error).toBeUndefined();
+    const names = await psql(
+      `SELECT extension FROM v_extensions WHERE sip_bypass_media = 'proxy-media' AND extension_uuid IN (${hostile.extensions.map((_, i) => sql(labUuid(`hostile:${i}`))).join(', ')})`,
+    );
+    expect(names.split('\n').filter(Boolean).sort()).toEqual([...hostile.extensions].sort());
+    expect(
+      await psql(
+        `SELECT count(*) FROM v_sip_profile_settings WHERE sip_profile_setting_name = 'apply-nat-acl' AND sip_profile_setting_value = 'nat.auto' AND sip_profile_setting_enabled = 'true' AND sip_profile_uuid = ${sql(labUuid('profile:internal'))}`,
+      ),
+    ).toBe('1\n');
+    expect(field((await running()).internal, 'aggressive-nat')).toBe('true');
+    expect(await exists(`/var/cache/fusionpbx/directory.9'01@${lab.pbx.domain}`)).toBe(false);
+    expect(await psql('select count(*) from v_vars')).toBe(`${snapshot.vars.length}\n`);
+  }, 120_000);
+
+  it('restores the hostile values byte for byte, deletes the inserted row and restarts back to no aggressive NAT', async () => {
+    const restored = await restorePbx(target, snapshot);
+    expect(restored.record.error).toBeUndefined();
+    expect(
+      restored.plan.changes.filter((c) => c.action === 'remove').map((c) => c.before?.sip_profile_setting_name),
+    ).toEqual(['aggressive-nat-detection']);
+    expect(restored.plan.profileActions.internal).toBe('restart');
+    expect(await dataDump()).toBe(dumpBefore);
+    expect(await running()).toEqual(runningBefore);
+    const again = await readPbx(target);
+    expect(again.settings).toEqual(snapshot.settings);
+    expect(again.vars).toEqual(snapshot.vars);
+    expect(again.extensions).toEqual(snapshot.extensions);
+    const twice = await restorePbx(target, snapshot);
+    expect(twice.plan.changes).toEqual([]);
+    expect(twice.plan.steps).toEqual([]);
+  }, 180_000);
+});
+
+describe('clear errors', () => {
+  it('names a database that cannot be reached', async () => {
+    const error = await withPbxSession(target, async (ssh) => {
+      await lab.exec('pbx', ['chmod', '000', '/var/run/postgresql']);
+      try {
+        return await readPbxState(ssh).then(
+          () => undefined,
+          (e: unknown) => (e instanceof Failure ? e.error : e),
+        );
+      } finally {
+        await lab.exec('pbx', ['chmod', '2775', '/var/run/postgresql']);
+      }
+    });
+    expect(error).toMatchObject({ code: 'io_failed', message: expect.stringMatching(/database .* cannot be reached/) });
+  }, 60_000);
+});
