@@ -111,7 +111,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   });
   const model = new RouterModel(defs, initial);
 
-  const enforcer = options.nft ? new FirewallEnforcer(model, { wan, lan }) : undefined;
+  const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
   model.setDeriver(createDeriver({ model, version, startedAt, wan, lan, counters: enforcer }));
 
   const services: CommandServices = {
@@ -125,7 +125,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     },
   };
   const scripts = new ScriptRunner(services);
-  const scheduler = new Scheduler(model, scripts);
+  const scheduler = new Scheduler(model, scripts, startedAt);
 
   if (enforcer) await enforcer.start();
   scheduler.start();

@@ -120,7 +120,7 @@ export function createDeriver(o: RuntimeOptions): Deriver {
       case '/system/script':
         return { 'run-count': f['run-count'] ?? '0', invalid: 'false' };
       case '/system/scheduler': {
-        const next = nextRunText(f, new Date());
+        const next = nextRunText(f, new Date(), o.startedAt);
         return { 'run-count': f['run-count'] ?? '0', ...(next ? { 'next-run': next } : {}) };
       }
       default:

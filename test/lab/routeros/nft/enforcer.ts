@@ -40,10 +40,7 @@ export class FirewallEnforcer implements CounterSource {
   /** The last nft error, if the latest render was refused. */
   lastError: string | undefined;
 
-  constructor(
-    private readonly model: RouterModel,
-    _interfaces: { wan: { interface: string }; lan: { interface: string } },
-  ) {
+  constructor(private readonly model: RouterModel) {
     model.onChange((path) => {
       if (WATCHED.has(path)) this.schedule();
     });

@@ -37,11 +37,13 @@ export function formatClock(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-let startupAtForPrint = Date.now();
-
-export function nextRunText(fields: Readonly<Record<string, string>>, now: Date): string | undefined {
+export function nextRunText(
+  fields: Readonly<Record<string, string>>,
+  now: Date,
+  startupAt: number,
+): string | undefined {
   if (fields.disabled === 'true') return undefined;
-  const start = scheduleStart(fields, startupAtForPrint);
+  const start = scheduleStart(fields, startupAt);
   if (start === undefined) return undefined;
   const next = nextOccurrence(start, parseDurationMs(fields.interval ?? '0s') ?? 0, now.getTime());
   return next === undefined ? undefined : formatClock(next);
@@ -55,14 +57,11 @@ interface Tracked {
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private readonly tracked = new Map<number, Tracked>();
-  private readonly startupAt = Date.now();
-
   constructor(
     private readonly model: RouterModel,
     private readonly scripts: ScriptRunner,
-  ) {
-    startupAtForPrint = this.startupAt;
-  }
+    private readonly startupAt: number,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.tick(Date.now()), TICK_MS);
