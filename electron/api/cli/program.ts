@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { contract, type InputArg, type OpName, type Output, type Progress } from '../contract';
 import { createDispatcher } from '../dispatcher';
+import { probeFromOutside, sampleRtpPorts } from '../../probe/outside';
+import { isIPv4 } from '../schemas';
 import type { AppError, Result } from '../errors';
 import { createHandlers, type HandlerEnv } from '../handlers';
 import {
@@ -337,6 +339,45 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .description(contract['bundle.import'].summary)
     .argument('<bundle.zip>')
     .action((file: string) => run('bundle.import', { path: file }, formatRun));
+
+  program
+    .command('probe')
+    .description(
+      'From a machine OUTSIDE the site: send SIP OPTIONS to the SIP ports and UDP to sample RTP ports of the public IP, and say per port what happened.',
+    )
+    .requiredOption('--from-outside <public-ip>', "the site's public IP address")
+    .option('--sip-ports <list>', 'SIP ports, comma-separated', '5060,5080')
+    .option('--rtp-range <start-end>', "the PBX's RTP range", '16384-32768')
+    .option('--timeout <seconds>', 'how long to wait for each SIP answer', '2')
+    .action(async (opts: { fromOutside: string; sipPorts: string; rtpRange: string; timeout: string }) => {
+      const [start, end] = opts.rtpRange.split('-').map(Number);
+      const sipPorts = opts.sipPorts.split(',').map(Number);
+      const seconds = Number(opts.timeout);
+      if (
+        !isIPv4(opts.fromOutside) ||
+        !sipPorts.every((p) => Number.isInteger(p) && p > 0 && p < 65536) ||
+        !Number.isInteger(start) ||
+        !Number.isInteger(end) ||
+        !(seconds > 0 && seconds <= 30)
+      ) {
+        io.err(
+          'fspbx-nat: give an IPv4 address, ports 1-65535, an RTP range like 16384-32768 and a timeout of 1-30 s.',
+        );
+        exitCode = EXIT.usage;
+        return;
+      }
+      const reports = await probeFromOutside(opts.fromOutside, {
+        sipPorts,
+        rtpPorts: sampleRtpPorts(start!, end!),
+        timeoutMs: seconds * 1000,
+      });
+      if (program.opts<GlobalOptions>().json) io.out(JSON.stringify(reports, null, 2));
+      else
+        io.out(
+          reports.map((r) => `${`${r.protocol} ${r.port}`.padEnd(10)} ${r.what.padEnd(32)} ${r.detail}`).join('\n'),
+        );
+      if (reports.some((r) => r.verdict === 'no-answer' || r.verdict === 'rewritten')) exitCode = EXIT.failed;
+    });
 
   program
     .command('browser')

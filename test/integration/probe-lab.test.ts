@@ -1,0 +1,77 @@
+/**
+ * The outside probe where it is meant to run: on the trunk provider's side
+ * of the lab, aimed at the site's public address. A forward for SIP 5060 from
+ * the trunk exists; 5080 is not forwarded; the stranger is not allowed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PortReport } from '../../electron/probe/outside';
+import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
+import { nsenterArgv } from '../lab/netns';
+import { runProgram } from '../lab/run';
+import { SITE } from '../lab/topology';
+
+let lab: Lab;
+
+async function probeFrom(host: 'trunk' | 'stranger'): Promise<{ code: number; reports: PortReport[] }> {
+  const argv = [
+    process.execPath,
+    '--import',
+    'tsx',
+    'electron/cli.ts',
+    '--json',
+    'probe',
+    '--from-outside',
+    SITE.router.wan,
+    '--timeout',
+    '1',
+  ];
+  const run = await runProgram(nsenterArgv(lab.hosts[host]!, argv, REPO_ROOT), { timeoutMs: 30_000 });
+  return { code: run.code, reports: JSON.parse(run.stdout) as PortReport[] };
+}
+
+beforeAll(async () => {
+  lab = await startLab({ routerSim: false });
+  // The forward a trunk needs, written straight into the router host's nftables.
+  const nft = (...words: string[]) => lab.exec('router', ['nft', ...words]);
+  await nft('add', 'table', 'ip', 'probetest');
+  await nft('add', 'chain', 'ip', 'probetest', 'pre', '{ type nat hook prerouting priority -100; }');
+  await nft(
+    'add',
+    'rule',
+    'ip',
+    'probetest',
+    'pre',
+    'iifname',
+    'ether1',
+    'ip',
+    'saddr',
+    SITE.trunk,
+    'udp',
+    'dport',
+    '5060',
+    'dnat',
+    'to',
+    `${SITE.pbx}:5060`,
+  );
+}, 240_000);
+
+afterAll(async () => {
+  await lab?.stop();
+}, 120_000);
+
+describe('outside probe', () => {
+  it('from the trunk: 5060 answered by the PBX, 5080 not forwarded, RTP sent for the counters', async () => {
+    const { code, reports } = await probeFrom('trunk');
+    const port = (p: number) => reports.find((r) => r.port === p);
+    expect(port(5060)).toMatchObject({ verdict: 'answered' });
+    expect(port(5060)?.server).toBeTruthy();
+    expect(port(5080)).toMatchObject({ verdict: 'no-answer' });
+    expect(reports.filter((r) => r.what === 'RTP').map((r) => r.verdict)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(code).toBe(1);
+  });
+
+  it('from a stranger: nothing answers', async () => {
+    const { reports } = await probeFrom('stranger');
+    expect(reports.filter((r) => r.what.startsWith('SIP')).map((r) => r.verdict)).toEqual(['no-answer', 'no-answer']);
+  });
+});
