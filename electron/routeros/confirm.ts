@@ -117,8 +117,14 @@ export async function installRevert(
   return { ok: true, value: { revertAt: install.value.revertAt, record } };
 }
 
+export interface Confirmation {
+  /** False when no revert was waiting: it already ran (too late to confirm) or there never was one. */
+  confirmed: boolean;
+  record: ApplyRecord;
+}
+
 /** "Confirm": the timer first, then the script. Safe to call when nothing is pending. */
-export async function confirmRevert(conn: RouterConnection): Promise<ApplyRecord> {
+export async function confirmRevert(conn: RouterConnection): Promise<Confirmation> {
   const changes = revertConfirm();
   const present = await Promise.all(
     changes.map((c) => conn.command(`${c.path}/print`, ['=.proplist=.id', `?name=${REVERT_NAME}`])),
@@ -127,5 +133,7 @@ export async function confirmRevert(conn: RouterConnection): Promise<ApplyRecord
     const id = present[i]?.find((r) => r['.id'])?.['.id'];
     return id === undefined ? [] : [{ ...change, itemId: id }];
   });
-  return applyChanges(conn, found, { waves: 'all' });
+  const record = await applyChanges(conn, found, { waves: 'all' });
+  const timerRemoved = found.some((c) => c.path === '/system/scheduler') && record.complete;
+  return { confirmed: timerRemoved, record };
 }

@@ -6,7 +6,7 @@
 import type { AppError } from '../api/errors';
 import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
-import { confirmRevert, installRevert, readRouterClock, type ClockReading } from './confirm';
+import { confirmRevert, installRevert, readRouterClock, type ClockReading, type Confirmation } from './confirm';
 import type { RouterConnection } from './connection';
 import type { RouterPlan } from './plan';
 import { readRouterState } from './reader';
@@ -77,8 +77,8 @@ export async function applyRouterPlan(
   return { ok: true, record, rollback: rollback.value.changes, ...(revertAt ? { revertAt } : {}) };
 }
 
-/** "Confirm": the router keeps the change; the revert job is removed. */
-export async function confirmRouterApply(conn: RouterConnection): Promise<ApplyRecord> {
+/** "Confirm": the router keeps the change; the revert job is removed. `confirmed` false = it had already reverted. */
+export async function confirmRouterApply(conn: RouterConnection): Promise<Confirmation> {
   return confirmRevert(conn);
 }
 

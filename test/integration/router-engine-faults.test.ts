@@ -9,16 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../electron/api/schemas';
 import { waves, type ApplyRecord } from '../../electron/routeros/apply';
-import type { RouterChange } from '../../electron/routeros/change';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { applyRouterPlan, restoreRouter, settleRouterRecord } from '../../electron/routeros/engine';
 import { routerScripts } from '../../electron/routeros/export';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
-import { menuKeyOf, sameValue, type RouterState } from '../../electron/routeros/state';
+import type { RouterState } from '../../electron/routeros/state';
 import { startRouterSim, type RouterSim } from '../lab/routeros/index';
-import { comparableState } from './router-engine-helpers';
+import { comparableState, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.46';
 let dir: string;
@@ -70,26 +69,6 @@ function planOf(state: RouterState): RouterPlan {
   const result = planRouter(state, INPUTS);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
   return result.plan;
-}
-
-/** Whether the router now holds what the change asked for, judged from a fresh read. */
-function tookEffect(change: RouterChange, itemId: string | undefined, now: RouterState, before: RouterState): boolean {
-  const key = menuKeyOf(change.path)!;
-  if (change.action === 'add') {
-    const known = new Set(before[key].map((i) => i['.id']));
-    return now[key].some(
-      (item) =>
-        !known.has(item['.id']) &&
-        (itemId === undefined || item['.id'] === itemId) &&
-        Object.entries(change.after ?? {}).every(([k, v]) => v === null || sameValue(item[k], v)),
-    );
-  }
-  const item = now[key].find((i) => i['.id'] === change.itemId);
-  if (change.action === 'remove') return item === undefined;
-  return (
-    item !== undefined &&
-    Object.entries(change.after ?? {}).every(([k, v]) => sameValue(item[k] ?? undefined, v ?? undefined))
-  );
 }
 
 describe('router engine when the link dies halfway (simulator on loopback)', () => {

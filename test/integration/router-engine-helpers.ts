@@ -1,6 +1,9 @@
 /** Shared by the router engine tests: router state and export compared without counters or clock stamps. */
+import { createServer, connect as tcpConnect, type Socket } from 'node:net';
+import type { RouterChange } from '../../electron/routeros/change';
 import type { RouterConnection } from '../../electron/routeros/connection';
-import type { RosItem, RouterState } from '../../electron/routeros/state';
+import { menuKeyOf, sameValue, type RosItem, type RouterState } from '../../electron/routeros/state';
+import { encodeSentence, SentenceDecoder } from '../lab/routeros/api/codec';
 
 /** Fields that move on their own (traffic counters, scheduler bookkeeping): not part of "the same state". */
 const MOVING = new Set(['bytes', 'packets', 'run-count', 'next-run', 'last-started']);
@@ -21,4 +24,86 @@ export async function comparableExport(conn: RouterConnection): Promise<string> 
   const text = rows.map((r) => r.ret ?? '').join('');
   if (!text.includes('/ip firewall')) throw new Error('the router returned no export');
   return text.replace(/^# .* by RouterOS .*\n/m, '');
+}
+
+/** Whether the router now holds what the change asked for, judged from a fresh read (not from the engine's record). */
+export function tookEffect(
+  change: RouterChange,
+  itemId: string | undefined,
+  now: RouterState,
+  before: RouterState,
+): boolean {
+  const key = menuKeyOf(change.path)!;
+  if (change.action === 'add') {
+    const known = new Set(before[key].map((i) => i['.id']));
+    return now[key].some(
+      (item) =>
+        !known.has(item['.id']) &&
+        (itemId === undefined || item['.id'] === itemId) &&
+        Object.entries(change.after ?? {}).every(([k, v]) => v === null || sameValue(item[k], v)),
+    );
+  }
+  const item = now[key].find((i) => i['.id'] === change.itemId);
+  if (change.action === 'remove') return item === undefined;
+  return (
+    item !== undefined &&
+    Object.entries(change.after ?? {}).every(([k, v]) => sameValue(item[k] ?? undefined, v ?? undefined))
+  );
+}
+
+export interface CuttableLink {
+  port: number;
+  /** From now on, pass this many more reply sentences to the client, then cut the link both ways. */
+  cutAfter(sentences: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP hop between the engine and the router's plain API that can be cut
+ * like a pulled cable, after a chosen number of reply sentences (it reads the
+ * API framing; the router itself is not told).
+ */
+export function cuttableLink(target: { host: string; port: number }): Promise<CuttableLink> {
+  const sockets = new Set<Socket>();
+  let budget: number | undefined;
+  const server = createServer((client) => {
+    const upstream = tcpConnect(target.port, target.host);
+    const decoder = new SentenceDecoder();
+    sockets.add(client).add(upstream);
+    const cut = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (budget === undefined) {
+        client.write(chunk);
+        return;
+      }
+      for (const event of decoder.push(chunk)) {
+        if (event.kind !== 'sentence' || budget <= 0) break;
+        client.write(encodeSentence(event.words));
+        budget -= 1;
+      }
+      if (budget <= 0) cut();
+    });
+    client.on('close', cut).on('error', cut);
+    upstream.on('close', cut).on('error', cut);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : 0,
+        cutAfter: (n) => {
+          budget = n;
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
 }

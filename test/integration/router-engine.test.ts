@@ -6,10 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
-import type { ApplyProgress } from '../../electron/routeros/apply';
+import { waves, type ApplyProgress, type ApplyRecord } from '../../electron/routeros/apply';
 import { pendingRevert } from '../../electron/routeros/confirm';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
-import { applyRouterPlan, confirmRouterApply, restoreRouter } from '../../electron/routeros/engine';
+import {
+  applyRouterPlan,
+  confirmRouterApply,
+  readRouterForApply,
+  restoreRouter,
+  settleRouterRecord,
+} from '../../electron/routeros/engine';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
@@ -18,7 +24,7 @@ import { menuKeyOf, type RouterState } from '../../electron/routeros/state';
 import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
-import { comparableExport, comparableState } from './router-engine-helpers';
+import { comparableExport, comparableState, cuttableLink, tookEffect } from './router-engine-helpers';
 
 const isRoot = process.getuid?.() === 0;
 let lab: Lab;
@@ -116,14 +122,16 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
 
   it('confirm removes the revert job and keeps the change', async () => {
     await withRouter(async (conn) => {
-      const record = await confirmRouterApply(conn);
-      expect(record.complete).toBe(true);
+      const confirmation = await confirmRouterApply(conn);
+      expect(confirmation.confirmed).toBe(true);
+      expect(confirmation.record.complete).toBe(true);
       expect(await pendingRevert(conn)).toBeUndefined();
       const state = await readRouterState(conn);
       expect(state.scripts).toEqual([]);
       expect(state.schedulers).toEqual([]);
       expect(planOf(state).changes).toEqual([]);
-      expect((await confirmRouterApply(conn)).outcomes).toEqual([]);
+      // Nothing left to confirm: the caller learns it was not (or no longer) pending.
+      expect(await confirmRouterApply(conn)).toMatchObject({ confirmed: false, record: { outcomes: [] } });
     });
     expect(await reaches('trunk', 5080, true)).toBe(true);
   });
@@ -161,4 +169,56 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
     expect(await withRouter(comparableExport)).toBe(exportBefore);
     expect(await reaches('trunk', 5080, false)).toBe(false);
   }, 200_000);
+
+  it('a link cut halfway through the apply leaves an exact record, and restore still brings the snapshot back', async () => {
+    const plain = await lab.relay('tech', { host: SITE.router.lan, port: lab.router!.apiPort });
+    const link = await cuttableLink(plain);
+    try {
+      const conn = await connectRouter(
+        routerTarget.parse({ ...target, host: '127.0.0.1', port: link.port, tls: false }),
+      );
+      let record: ApplyRecord;
+      let plan: RouterPlan;
+      try {
+        const reading = await readRouterForApply(conn);
+        plan = planOf(reading.state);
+        const cut = waves(plan.changes);
+        expect(cut.length).toBeGreaterThan(1);
+        // The revert job's two answers, the first wave's, then half of the second wave's.
+        const half = Math.floor(cut[1]!.length / 2);
+        link.cutAfter(2 + cut[0]!.length + half);
+        const result = await applyRouterPlan(conn, snapshot, plan, { revertMinutes: 5, clock: reading.clock });
+        if (!result.ok) throw new Error(result.error.message);
+        record = result.record;
+        expect(record.complete).toBe(false);
+        expect(record.applied).toEqual([...cut[0]!, ...cut[1]!.slice(0, half)].map((c) => c.id));
+        expect(record.failed?.error.code).toBe('transport_closed');
+        // Sent in the same flight but never answered: unknown, not applied, not failed.
+        const statusOf = (id: string) => record.outcomes.find((o) => o.id === id)?.status;
+        for (const change of cut[1]!.slice(half)) expect(statusOf(change.id), change.id).toBe('unknown');
+        for (const change of cut.slice(2).flat()) expect(statusOf(change.id), change.id).toBe('not-sent');
+      } finally {
+        await conn.close();
+      }
+
+      await withRouter(async (again) => {
+        const settled = await settleRouterRecord(again, snapshot, plan.changes, record);
+        for (const change of plan.changes) {
+          const outcome = settled.record.outcomes.find((o) => o.id === change.id)!;
+          expect(outcome.status === 'applied', `${change.id} ${outcome.status}`).toBe(
+            tookEffect(change, outcome.itemId, settled.state, snapshot),
+          );
+        }
+        // The revert job went in before the first change: the router would undo this by itself too.
+        expect(settled.state.schedulers.map((s) => s.name)).toEqual([REVERT_NAME]);
+        const restored = await restoreRouter(again, snapshot);
+        expect(restored.record.complete).toBe(true);
+        expect(comparableState(await readRouterState(again))).toEqual(comparableState(snapshot));
+        expect(await comparableExport(again)).toBe(exportBefore);
+      });
+      expect(await reaches('trunk', 5080, false)).toBe(false);
+    } finally {
+      await link.close();
+    }
+  });
 });
