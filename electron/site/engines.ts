@@ -1,28 +1,39 @@
 /**
  * What a site run needs from each box, as two small interfaces. The router
- * and PBX engines implement them over the RouterOS API and SSH; the run logic
- * (run.ts) knows only these.
+ * and PBX engines implement them (sides.ts); the run logic (run.ts) knows
+ * only these.
  */
 import type { PbxPlan } from '../pbx/plan';
 import type { PbxState } from '../pbx/state';
 import type { RouterPlan } from '../routeros/plan';
 import type { RouterState } from '../routeros/state';
 
-/** Called around every change or step the engines send, so the journal is written first. */
+/**
+ * Around every change or step the engines send: `before` is called for all of
+ * them before anything goes out (the journal then says what may have been
+ * sent), `after` once per answer.
+ */
 export interface ApplyHooks {
-  before(id: string): void;
+  before(ids: string[]): void;
   after(id: string, ok: boolean, detail?: string): void;
 }
 
 export interface RouterSide {
-  identity(): string;
   read(): Promise<RouterState>;
   /** `/export`: the human-readable reference copy of the snapshot. */
   exportText(): Promise<string>;
-  /** Installs the automatic revert to `snapshot`; returns when the router will run it. */
-  armRevert(snapshot: RouterState, plan: RouterPlan, minutes: number): Promise<{ revertAt: string }>;
-  disarmRevert(): Promise<void>;
-  apply(plan: RouterPlan, hooks: ApplyHooks): Promise<void>;
+  /**
+   * Applies a plan made from `before`. With minutes, the router's own revert
+   * job is installed first; resolves with when it will run (laptop clock).
+   */
+  apply(
+    before: RouterState,
+    plan: RouterPlan,
+    revertMinutes: number | false,
+    hooks: ApplyHooks,
+  ): Promise<{ revertAt?: string }>;
+  /** Keeps the change: removes the revert job. False when the router had already reverted. */
+  confirm(): Promise<boolean>;
   close(): Promise<void>;
 }
 

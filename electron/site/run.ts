@@ -102,48 +102,69 @@ function journalHooks(
   target: 'router' | 'pbx',
   applied: string[],
   progress: (event: ApplyProgress) => void,
-  total: number,
-  offset: number,
-): ApplyHooks & { failed?: { changeId: string; message: string } } {
+  count: { done: number; total: number; failed?: { changeId: string; message: string } },
+): ApplyHooks {
   const open = new Map<string, number>();
-  const hooks: ApplyHooks & { failed?: { changeId: string; message: string } } = {
-    before(id) {
-      open.set(id, deps.store.journalSend(runId, id, target));
-      progress({ kind: 'change', changeId: id, index: offset + open.size, total, status: 'sending' });
+  return {
+    before(ids) {
+      // All on disk before the first goes out: after a crash the journal tells what may have been sent.
+      for (const id of ids) open.set(id, deps.store.journalSend(runId, id, target));
     },
     after(id, ok, detail) {
       const seq = open.get(id);
       if (seq !== undefined) deps.store.journalResult(runId, seq, ok ? 'done' : 'failed', detail);
       if (ok) applied.push(id);
-      else hooks.failed = { changeId: id, message: detail ?? 'refused' };
-      progress({ kind: 'change', changeId: id, index: offset + open.size, total, status: ok ? 'done' : 'failed' });
+      else count.failed ??= { changeId: id, message: detail ?? 'refused' };
+      count.done += 1;
+      progress({ kind: 'change', changeId: id, index: count.done, total: count.total, status: ok ? 'done' : 'failed' });
     },
   };
-  return hooks;
 }
 
 async function sendPlan(
   deps: SiteDeps,
   runId: string,
   sides: { router: RouterSide; pbx: PbxSide },
+  before: RouterState | undefined,
   plan: SitePlan,
+  revertMinutes: number | false,
   progress: (event: ApplyProgress) => void,
   applied: string[],
-): Promise<void> {
-  const total = plan.changes.length + (plan.pbx?.steps.length ?? 0);
-  const routerHooks = journalHooks(deps, runId, 'router', applied, progress, total, 0);
-  if (plan.router && plan.router.changes.length > 0) {
-    progress({ kind: 'log', level: 'info', message: `Router: ${plan.router.changes.length} changes.` });
-    await sides.router.apply(plan.router, routerHooks);
+  outcome: { failed?: { changeId: string; message: string } } = {},
+): Promise<{ revertAt?: string }> {
+  const count: { done: number; total: number; failed?: { changeId: string; message: string } } = {
+    done: 0,
+    total: plan.changes.length + (plan.pbx?.steps.length ?? 0),
+  };
+  try {
+    return await sendBoth();
+  } finally {
+    if (count.failed) outcome.failed = count.failed;
   }
-  const pbxHooks = journalHooks(deps, runId, 'pbx', applied, progress, total, plan.router?.changes.length ?? 0);
-  if (plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
-    progress({
-      kind: 'log',
-      level: 'info',
-      message: `PBX: ${plan.pbx.changes.length} changes, ${plan.pbx.steps.length} steps.`,
-    });
-    await sides.pbx.apply(plan.pbx, pbxHooks);
+
+  async function sendBoth(): Promise<{ revertAt?: string }> {
+    let revertAt: string | undefined;
+    if (plan.router && plan.router.changes.length > 0) {
+      progress({ kind: 'log', level: 'info', message: `Router: ${plan.router.changes.length} changes.` });
+      const routerBefore = before ?? (await sides.router.read());
+      const hooks = journalHooks(deps, runId, 'router', applied, progress, count);
+      revertAt = (await sides.router.apply(routerBefore, plan.router, revertMinutes, hooks)).revertAt;
+      if (revertAt)
+        progress({
+          kind: 'log',
+          level: 'info',
+          message: `The router undoes these changes at ${revertAt} unless confirmed.`,
+        });
+    }
+    if (plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
+      progress({
+        kind: 'log',
+        level: 'info',
+        message: `PBX: ${plan.pbx.changes.length} changes, ${plan.pbx.steps.length} steps.`,
+      });
+      await sides.pbx.apply(plan.pbx, journalHooks(deps, runId, 'pbx', applied, progress, count));
+    }
+    return revertAt ? { revertAt } : {};
   }
 }
 
@@ -161,6 +182,7 @@ export async function applySite(
   const stored = run.plan as SitePlan;
   const sides = await openBoth(deps, access);
   const applied: string[] = [];
+  const outcome: { failed?: { changeId: string; message: string } } = {};
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
     const inputs = { ...(run.inputs as SiteInputs), ...access };
@@ -179,16 +201,17 @@ export async function applySite(
     });
     progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
     deps.store.setRunStatus(runId, 'applying');
-    let revertAt: string | undefined;
-    if (stored.router && stored.router.changes.length > 0) {
-      revertAt = (await sides.router.armRevert(routerState, stored.router, revertMinutes)).revertAt;
-      progress({
-        kind: 'log',
-        level: 'info',
-        message: `The router will undo everything at ${revertAt} unless confirmed.`,
-      });
-    }
-    await sendPlan(deps, runId, sides, stored, progress, applied);
+    const { revertAt } = await sendPlan(
+      deps,
+      runId,
+      sides,
+      routerState,
+      stored,
+      revertMinutes,
+      progress,
+      applied,
+      outcome,
+    );
     const result: ApplyResult = { runId, status: 'applied', applied, ...(revertAt ? { revertAt } : {}) };
     deps.store.setRunStatus(runId, 'applied', { result });
     return result;
@@ -198,10 +221,13 @@ export async function applySite(
       runId,
       status: 'failed',
       applied,
-      failed: { changeId: '', message: error.message },
+      failed: { changeId: outcome.failed?.changeId ?? '', message: error.message },
     };
-    if (deps.store.getRun(runId).status !== 'planned') deps.store.setRunStatus(runId, 'failed', { result });
-    throw caught;
+    // Nothing was sent yet: the plan is still good to retry, and the error says why it stopped.
+    if (deps.store.getRun(runId).status === 'planned') throw caught;
+    // Something may have been sent: the run is failed, and the exact record goes back as a value with rollback open.
+    deps.store.setRunStatus(runId, 'failed', { result });
+    return result;
   } finally {
     await closeBoth(sides);
   }
@@ -213,10 +239,18 @@ export async function confirmSite(deps: SiteDeps, runId: string, access: Access)
     return fail('invalid_input', `Only an applied run can be confirmed; this one is ${run.status}.`);
   }
   const router = await deps.openRouter(access.router);
+  let kept: boolean;
   try {
-    await router.disarmRevert();
+    kept = await router.confirm();
   } finally {
     await router.close();
+  }
+  if (!kept) {
+    deps.store.setRunStatus(runId, 'rolled-back', { result: { note: 'The router had already undone the changes.' } });
+    return fail(
+      'timeout',
+      'Too late: the router had already undone the changes by itself. The PBX still has its changes: roll it back or apply again.',
+    );
   }
   deps.store.setRunStatus(runId, 'confirmed');
   return deps.store.listRuns({ siteId: run.siteId }).find((r) => r.runId === runId)!;
@@ -267,7 +301,8 @@ export async function applyRollback(
   const applied: string[] = [];
   try {
     deps.store.setRunStatus(runId, 'applying');
-    await sendPlan(deps, runId, sides, run.plan as SitePlan, progress, applied);
+    // A rollback is itself the safe state: no revert job guards it.
+    await sendPlan(deps, runId, sides, undefined, run.plan as SitePlan, false, progress, applied);
     const result: ApplyResult = { runId, status: 'confirmed', applied };
     deps.store.setRunStatus(runId, 'confirmed', { result });
     const original = run.rollbackOf ? deps.store.getSnapshot(run.rollbackOf).runId : undefined;

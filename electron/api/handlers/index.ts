@@ -5,9 +5,9 @@ import { appHandlers } from './app';
 import { discoverHandlers } from './discover';
 import type { HandlerEnv } from './env';
 import { historyHandlers, lazyStore } from './history';
-import { notAvailableYet } from './pending';
 import { pbxHandlers } from './pbx';
 import { routerHandlers } from './router';
+import { siteHandlers } from './site';
 
 export type { HandlerEnv } from './env';
 
@@ -19,12 +19,7 @@ export function createHandlers(env: HandlerEnv): Handlers {
     ...routerHandlers(store),
     ...pbxHandlers(store),
     ...discoverHandlers(),
+    ...siteHandlers(store),
     'lan.detect': async () => detectLan(),
-    'site.plan': notAvailableYet('site.plan'),
-    'site.apply': notAvailableYet('site.apply'),
-    'site.verify': notAvailableYet('site.verify'),
-    'site.confirm': notAvailableYet('site.confirm'),
-    'rollback.plan': notAvailableYet('rollback.plan'),
-    'rollback.apply': notAvailableYet('rollback.apply'),
   };
 }

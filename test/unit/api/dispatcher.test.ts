@@ -114,8 +114,11 @@ describe('dispatcher', () => {
     expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/switched off/) } });
   });
 
-  it('says plainly when an engine is not in this build yet', async () => {
+  it('says plainly when a run is not in the history', async () => {
     const result = await createDispatcher(handlersWith({})).call('site.verify', { runId: 'run-1' }, ctx());
-    expect(result).toMatchObject({ ok: false, error: { code: 'not_available_yet' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: 'That run is not in this history.' },
+    });
   });
 });

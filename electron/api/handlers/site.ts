@@ -1,0 +1,79 @@
+/**
+ * Plan, apply, verify, confirm and roll back a site. Logins are never stored:
+ * the ones given to site.plan stay in this process for the runs it made, and
+ * another process (the CLI) passes them again.
+ */
+import { API_PORT, API_SSL_PORT } from '../../routeros/connection';
+import type { Store } from '../../store';
+import { verifySite } from '../../site/check';
+import {
+  applyRollback,
+  applySite,
+  confirmSite,
+  planRollback,
+  planSite,
+  type Access,
+  type SiteDeps,
+} from '../../site/run';
+import { openPbxSide, openRouterSide } from '../../site/sides';
+import type { SiteInputs } from '../schemas';
+import type { Handler } from '../dispatcher';
+import { fail } from '../errors';
+
+type SiteOps = 'site.plan' | 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.plan' | 'rollback.apply';
+
+export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> } {
+  const logins = new Map<string, Access>();
+  // A certificate or host key accepted earlier (router.read / pbx.read) pins these connections too.
+  const deps = (): SiteDeps => ({
+    store: store(),
+    openRouter: (t) => {
+      const port = t.port ?? (t.tls ? API_SSL_PORT : API_PORT);
+      const known = t.tls ? store().knownFingerprint('api-ssl', t.host, port) : undefined;
+      return openRouterSide(t.fingerprint === undefined && known ? { ...t, fingerprint: known } : t);
+    },
+    openPbx: (t) => {
+      const known = store().knownFingerprint('ssh', t.host, t.port);
+      return openPbxSide(t.hostKey === undefined && known ? { ...t, hostKey: known } : t);
+    },
+  });
+  const accessFor = (runId: string, given: Access | undefined): Access => {
+    store().getRun(runId); // an unknown run is named as such before anything else
+    return (
+      given ??
+      logins.get(runId) ??
+      fail(
+        'invalid_input',
+        'The router and PBX logins for this run are not known in this window: give them again (CLI: --site site.json).',
+      )
+    );
+  };
+  const remember = (runId: string, access: Access) => {
+    logins.set(runId, { router: access.router, pbx: access.pbx });
+  };
+
+  return {
+    'site.plan': async (inputs) => {
+      const planned = await planSite(deps(), inputs);
+      remember(planned.runId, inputs);
+      return planned;
+    },
+    'site.apply': async (input, { progress }) => {
+      const access = accessFor(input.runId, input.access);
+      remember(input.runId, access);
+      const minutes = (store().getRun(input.runId).inputs as Partial<SiteInputs>).options?.revertMinutes ?? 5;
+      return applySite(deps(), input.runId, access, minutes, progress);
+    },
+    'site.verify': async (input) => verifySite(deps(), input.runId, accessFor(input.runId, input.access)),
+    'site.confirm': async (input) => confirmSite(deps(), input.runId, accessFor(input.runId, input.access)),
+    'rollback.plan': async (input) => {
+      const snapshot = store().getSnapshot(input.snapshotId);
+      const access = accessFor(snapshot.runId, input.access);
+      const planned = await planRollback(deps(), input.snapshotId, input.sides, access);
+      remember(planned.runId, access);
+      return planned;
+    },
+    'rollback.apply': async (input, { progress }) =>
+      applyRollback(deps(), input.runId, accessFor(input.runId, input.access), progress),
+  };
+}
