@@ -20,7 +20,13 @@ const COMMITTED = 'fspbx-nat:committed';
 function psqlError(result: CommandResult): AppError | undefined {
   const text = `${result.stderr}\n${result.stdout}`.trim();
   if (result.code === 0) return undefined;
-  if (result.code === 127 || /psql: (command )?not found|No such file or directory.*psql/i.test(text)) {
+  if (
+    result.code === 127 ||
+    // Debian's pg_wrapper, when the client package is gone.
+    /psql: (command )?not found|No such file or directory.*psql|install at least one postgresql-client|psql was not found in|PostgreSQL version \S+ is not installed/i.test(
+      text,
+    )
+  ) {
     return {
       code: 'io_failed',
       message: 'psql (the PostgreSQL client) is not installed on the PBX, so its database cannot be read.',

@@ -414,6 +414,57 @@ describe('hostile names and values, and a setting whose row did not exist', () =
   }, 180_000);
 });
 
+describe('memcache mode, as a sudo user whose sudo asks for a password', () => {
+  const CONFIG = '/etc/fusionpbx/config.conf';
+  let admin: PbxTarget;
+
+  beforeAll(async () => {
+    admin = {
+      ...target,
+      username: lab.ssh.adminUser,
+      auth: { kind: 'password', password: lab.ssh.adminPassword },
+      sudoPassword: lab.ssh.adminPassword,
+    };
+    await lab.exec('pbx', ['sed', '-i', 's/^cache.method = file$/cache.method = memcache/', CONFIG]);
+  });
+
+  afterAll(async () => {
+    await lab?.exec('pbx', ['sed', '-i', 's/^cache.method = memcache$/cache.method = file/', CONFIG]);
+  });
+
+  it('clears the memcache entries through fs_cli, then restores', async () => {
+    const snapshot = await readPbx(admin);
+    expect(snapshot.cache.method).toBe('memcache');
+    const dump = await dataDump();
+    const before = await running();
+    const user = `1007@${lab.pbx.domain}`;
+    expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('true\n');
+    const entry = `/var/lib/fslab/memcache/directory:${user}`;
+    expect(await exists(entry)).toBe(true);
+    const p = plan(snapshot);
+    const commands = p.steps.flatMap((s) => (s.kind === 'fs-cli' ? [s.command] : []));
+    expect(commands).toContain(`memcache delete configuration:sofia.conf:${snapshot.switchname}`);
+    expect(commands).toContain(`memcache delete directory:${user}`);
+    expect(p.steps.filter((s) => s.kind === 'delete-cache-file')).toEqual([]);
+    const logFrom = (await fsCliLog()).length;
+    const { record } = await applyPbx(admin, p);
+    expect(record.error).toBeUndefined();
+    expect(await exists(entry)).toBe(false);
+    expect(await fsCli(`user_data ${user} var proxy_media`)).toBe('true\n');
+    const log = await fsCliLog(logFrom);
+    expect(log.indexOf(`memcache delete configuration:sofia.conf:${snapshot.switchname}`)).toBeLessThan(
+      log.indexOf('xml_locate configuration configuration name sofia.conf'),
+    );
+    expect(field((await running()).external, 'ext-rtp-ip')).toBe(PUBLIC_IP);
+    expect(await fileOwner('/etc/freeswitch/vars.xml')).toBe('www-data:www-data');
+
+    const restored = await restorePbx(admin, snapshot);
+    expect(restored.record.error).toBeUndefined();
+    expect(await dataDump()).toBe(dump);
+    expect(await running()).toEqual(before);
+  }, 180_000);
+});
+
 describe('clear errors', () => {
   it('names a database that cannot be reached', async () => {
     const error = await withPbxSession(target, async (ssh) => {
@@ -428,5 +479,20 @@ describe('clear errors', () => {
       }
     });
     expect(error).toMatchObject({ code: 'io_failed', message: expect.stringMatching(/database .* cannot be reached/) });
+  }, 60_000);
+
+  it('says so when psql is not installed', async () => {
+    // Hidden in the pbx host's own mount namespace only; the running server keeps its binaries open.
+    const hide = ['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', '/usr/lib/postgresql/15/bin'];
+    expect((await lab.exec('pbx', hide)).code).toBe(0);
+    try {
+      const error = await readPbx(target).then(
+        () => undefined,
+        (e: unknown) => (e instanceof Failure ? e.error : e),
+      );
+      expect(error).toMatchObject({ code: 'io_failed', message: expect.stringMatching(/psql .* not installed/) });
+    } finally {
+      await lab.exec('pbx', ['umount', '/usr/lib/postgresql/15/bin']);
+    }
   }, 60_000);
 });
