@@ -166,6 +166,8 @@ export type ApplyProgress =
 export interface ApplyResult {
   runId: string;
   status: RunStatus;
+  /** The snapshot taken before the first change: what a rollback returns to. */
+  snapshotId?: string;
   applied: string[];
   failed?: { changeId: string; message: string };
   /** When the router will revert unless the technician confirms (ISO time). */

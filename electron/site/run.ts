@@ -212,7 +212,13 @@ export async function applySite(
       applied,
       outcome,
     );
-    const result: ApplyResult = { runId, status: 'applied', applied, ...(revertAt ? { revertAt } : {}) };
+    const result: ApplyResult = {
+      runId,
+      status: 'applied',
+      snapshotId: snapshot.snapshotId,
+      applied,
+      ...(revertAt ? { revertAt } : {}),
+    };
     deps.store.setRunStatus(runId, 'applied', { result });
     return result;
   } catch (caught) {

@@ -1,0 +1,127 @@
+/**
+ * One whole site run in the lab, through the contract, from the technician's
+ * laptop (`tech`): plan both boxes, apply (router then PBX, revert armed),
+ * check real SIP traffic through the router, verify, confirm, plan again
+ * (nothing), roll both boxes back to the snapshot, and export the bundle.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Result } from '../../electron/api/errors';
+import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } from '../../electron/api/types';
+import { optionsAnswered } from '../lab/clients';
+import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
+import { nsenterArgv } from '../lab/netns';
+import { runProgram } from '../lab/run';
+import { SITE } from '../lab/topology';
+
+let lab: Lab;
+let site: Record<string, unknown>;
+let access: Record<string, unknown>;
+
+async function wizard(calls: { op: string; input: unknown }[]): Promise<Result<unknown>[]> {
+  const argv = [
+    process.execPath,
+    '--import',
+    'tsx',
+    'test/integration/helpers/wizard-in-lab.ts',
+    join(lab.dir, 'wizard-data'),
+  ];
+  const run = await runProgram(nsenterArgv(lab.hosts.tech!, argv, REPO_ROOT), {
+    input: JSON.stringify(calls),
+    timeoutMs: 180_000,
+  });
+  const lines = run.stdout.split('\n').filter((l) => l.startsWith('{'));
+  if (lines.length !== calls.length) throw new Error(`wizard printed ${lines.length} results: ${run.stderr}`);
+  return lines.map((l) => (JSON.parse(l) as { result: Result<unknown> }).result);
+}
+
+function value<T>(result: Result<unknown> | undefined): T {
+  if (!result?.ok) throw new Error(`call failed: ${JSON.stringify(result)}`);
+  return result.value as T;
+}
+
+beforeAll(async () => {
+  lab = await startLab();
+  const router = {
+    host: SITE.router.lan,
+    port: lab.router!.apiSslPort,
+    username: lab.router!.user,
+    password: lab.router!.password,
+    fingerprint: lab.router!.fingerprint,
+  };
+  const pbx = {
+    host: SITE.pbx,
+    port: 22,
+    username: 'root',
+    auth: { kind: 'password', password: lab.ssh.rootPassword },
+    hostKey: lab.hostKeys.pbx,
+  };
+  access = { router, pbx };
+  site = {
+    router,
+    pbx,
+    trunks: [{ name: 'Carrier', address: SITE.trunk }],
+    phones: [{ name: 'Home office', address: SITE.phone }],
+    options: { revertMinutes: 5 },
+  };
+}, 240_000);
+
+afterAll(async () => {
+  await lab?.stop();
+}, 120_000);
+
+describe('a whole site run in the lab', () => {
+  let runId: string;
+  let snapshotId: string;
+
+  it('plans both boxes, applies them, and the trunk reaches the PBX while a stranger does not', async () => {
+    expect(await optionsAnswered(lab, 'trunk', SITE.router.wan, 5080)).toBe(false);
+    const results = await wizard([{ op: 'site.plan', input: site }]);
+    const plan = value<PlannedRun>(results[0]);
+    runId = plan.runId;
+    expect(plan.plan.changes.filter((c) => c.target === 'router').length).toBeGreaterThan(0);
+    expect(plan.plan.changes.filter((c) => c.target === 'pbx').length).toBeGreaterThan(0);
+    const [apply] = await wizard([{ op: 'site.apply', input: { runId, access } }]);
+    const result = value<ApplyResult>(apply);
+    expect(result.status).toBe('applied');
+    expect(result.revertAt).toBeTruthy();
+    snapshotId = result.snapshotId!;
+    expect(await optionsAnswered(lab, 'trunk', SITE.router.wan, 5080)).toBe(true);
+    expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
+  });
+
+  it('verifies, confirms, and a second plan with the same inputs changes nothing', async () => {
+    const [verify, confirm, again] = await wizard([
+      { op: 'site.verify', input: { runId, access } },
+      { op: 'site.confirm', input: { runId, access } },
+      { op: 'site.plan', input: site },
+    ]);
+    const checks = value<VerifyResult>(verify);
+    expect(checks.checks.find((c) => c.id === 'sip-helper')?.status).toBe('pass');
+    expect(checks.checks.filter((c) => c.id.startsWith('router-') && c.status !== 'pass')).toEqual([]);
+    expect(value<RunSummary>(confirm).status).toBe('confirmed');
+    expect(value<PlannedRun>(again).plan.changes).toEqual([]);
+  });
+
+  it('rolls both boxes back to the snapshot: the trunk is no longer forwarded', async () => {
+    const [rollback] = await wizard([{ op: 'rollback.plan', input: { snapshotId, access } }]);
+    const planned = value<PlannedRun>(rollback);
+    expect(planned.plan.changes.length).toBeGreaterThan(0);
+    const [applied, again] = await wizard([
+      { op: 'rollback.apply', input: { runId: planned.runId, access } },
+      { op: 'rollback.plan', input: { snapshotId, access } },
+    ]);
+    expect(value<ApplyResult>(applied).status).toBe('confirmed');
+    // Safe to run twice: back at the snapshot, a second rollback has nothing to do.
+    expect(value<PlannedRun>(again).plan.changes).toEqual([]);
+    expect(await optionsAnswered(lab, 'trunk', SITE.router.wan, 5080)).toBe(false);
+  });
+
+  it('exports the run as a bundle', async () => {
+    const out = join(lab.dir, 'visit.zip');
+    const [exported] = await wizard([{ op: 'bundle.export', input: { runId, path: out } }]);
+    expect(value<BundleRef>(exported).bytes).toBeGreaterThan(1000);
+    expect(existsSync(out)).toBe(true);
+  });
+});
