@@ -86,6 +86,9 @@ export function applyClientFixes(): void {
 
   const onConnect = connector.onConnect;
   connector.onConnect = function (this: ConnectorInternals) {
+    // node-routeros writes each word with its own socket.write: with Nagle on, the rest of every
+    // command waits for the router's delayed ACK (about 40 ms a command on a real link).
+    this.socket.setNoDelay(true);
     const pin = this.tls?.[PIN_FIELD] as PinCheck | undefined;
     if (pin) {
       const seen = certificateFingerprint(this.socket);

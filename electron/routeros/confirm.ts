@@ -3,19 +3,15 @@
  * revert script and its scheduler before anything else, and remove both when
  * the technician confirms. The timing itself is pure (revert.ts).
  */
-import { Failure, toAppError, type AppError, type Result } from '../api/errors';
+import { Failure, type Result } from '../api/errors';
 import { applyChanges, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import type { RouterConnection } from './connection';
 import { addMinutes, REVERT_NAME, revertConfirm, revertInstall, type RouterClock } from './revert';
 
-/** The export header carries the router's clock too: `# 2026-11-25 09:20:00 by RouterOS 7.19.4`. */
-const EXPORT_STAMP = /^# (\d{4}-\d{2}-\d{2}|[a-z]{3}\/\d{2}\/\d{4}) (\d{2}:\d{2}:\d{2}) by RouterOS/m;
-
 /**
- * The router's own date and time: the scheduler runs on it, and it may be far
- * from the laptop's. /system/clock first; the export header only when that
- * menu is missing.
+ * The router's own date and time (/system/clock): the scheduler runs on it,
+ * and it may be far from the laptop's.
  */
 export interface ClockReading {
   clock: RouterClock;
@@ -35,21 +31,12 @@ export function clockAt(reading: ClockReading, now = performance.now()): RouterC
 }
 
 async function routerClockNow(conn: RouterConnection): Promise<RouterClock> {
-  let refusal: AppError | undefined;
-  try {
-    const row = (await conn.command('/system/clock/print'))[0];
-    if (row?.date && row.time) return { date: row.date, time: row.time };
-  } catch (caught) {
-    refusal = toAppError(caught);
-    if (refusal.code !== 'io_failed') throw caught;
-  }
-  const exported = await conn.command('/export').catch(() => []);
-  const stamp = EXPORT_STAMP.exec(exported.map((r) => r.ret ?? '').join('\n'));
-  if (stamp) return { date: stamp[1]!, time: stamp[2]! };
+  const row = (await conn.command('/system/clock/print'))[0];
+  if (row?.date && row.time) return { date: row.date, time: row.time };
   throw new Failure({
     code: 'io_failed',
     message: 'The router did not tell its clock, so the automatic revert cannot be timed.',
-    ...(refusal?.detail ? { detail: refusal.detail } : {}),
+    detail: `/system/clock/print: ${JSON.stringify(row ?? null)}`,
   });
 }
 
