@@ -54,7 +54,13 @@ export function formatRuns(runs: RunSummary[]): string {
     (r) =>
       `${r.startedAt.padEnd(24)} ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${String(r.changeCount).padStart(7)}  ${r.runId}`,
   );
-  return [head, ...rows].join('\n');
+  const unfinished = runs.filter((r) => r.status === 'applying' || r.status === 'applied' || r.status === 'verified');
+  const notes = unfinished.map(
+    (r) =>
+      `! run ${r.runId} did not finish (${r.status}). If it was never confirmed the router undoes its part by itself; ` +
+      'roll both boxes back with `fspbx-nat rollback --snapshot <id> --site <site.json>`.',
+  );
+  return [head, ...rows, ...notes].join('\n');
 }
 
 export function formatBundle(ref: BundleRef): string {
