@@ -5,10 +5,11 @@
  * exactly which steps ran, which failed and which never started.
  */
 import { Failure, toAppError, type AppError } from '../api/errors';
-import type { PbxChange } from './change';
+import { keyColumn, type PbxChange } from './change';
 import { runTransaction, type TransactionOutcome } from './db';
 import { changeSql } from './sql';
 import type { SshSession } from './ssh';
+import type { PbxState, Row } from './state';
 import type { PbxStep } from './steps';
 
 export type PbxStepStatus = 'done' | 'failed' | 'not-run' | 'unknown';
@@ -258,4 +259,37 @@ export async function applyPbxPlan(
     progress(record, 'done');
   }
   return finish(database);
+}
+
+const TABLE_FIELD = { v_sip_profile_settings: 'settings', v_vars: 'vars', v_extensions: 'extensions' } as const;
+
+/**
+ * After a COMMIT whose answer was lost: did the transaction land? Read the
+ * state again and compare. 'yes' when every change is in place, 'no' when
+ * none is, 'unclear' otherwise (someone else changed the same rows). Inserted
+ * rows are found by the uuid the plan gave them. Pure.
+ */
+export function transactionLanded(state: PbxState, changes: readonly PbxChange[]): 'yes' | 'no' | 'unclear' {
+  let applied = 0;
+  let untouched = 0;
+  for (const change of changes) {
+    const column = keyColumn(change.path);
+    const rows = state[TABLE_FIELD[change.path]] as Row[];
+    const key = change.action === 'add' ? (change.after?.[column] ?? undefined) : change.key;
+    if (key === undefined || key === null) return 'unclear';
+    const row = rows.find((r) => r[column] === key);
+    const matches = (values: Record<string, string | null> | null) =>
+      row !== undefined && Object.entries(values ?? {}).every(([k, v]) => row[k] === v);
+    if (change.action === 'add') {
+      if (row) applied += 1;
+      else untouched += 1;
+    } else if (change.action === 'remove') {
+      if (!row) applied += 1;
+      else untouched += 1;
+    } else if (matches(change.after)) applied += 1;
+    else if (matches(change.before)) untouched += 1;
+  }
+  if (applied === changes.length) return 'yes';
+  if (untouched === changes.length) return 'no';
+  return 'unclear';
 }

@@ -8,6 +8,7 @@
  * it back.
  */
 import { Failure, type AppError } from '../api/errors';
+import { ROW_CHANGED_MARKER } from './sql';
 import type { CommandResult, SshSession } from './ssh';
 
 export const DATABASE = 'fusionpbx';
@@ -139,10 +140,13 @@ export async function runTransaction(
   }
   const { result } = end;
   if (result.code === 0 && result.stderr.includes(COMMITTED)) return { status: 'committed', output: result.stdout };
+  const detail = result.stderr.replace(`${READY}\n`, '').trim().slice(0, 2000);
   const refused = psqlError(result) ?? {
     code: 'io_failed' as const,
-    message: 'The database refused the change; nothing was changed (one transaction).',
-    detail: result.stderr.replace(`${READY}\n`, '').trim().slice(0, 2000),
+    message: detail.includes(ROW_CHANGED_MARKER)
+      ? 'A row on the PBX changed after the plan was made, so nothing was changed. Read the PBX again and review the new plan.'
+      : 'The database refused the change; nothing was changed (one transaction).',
+    detail,
   };
   // psql exits non-zero on the first failing statement (ON_ERROR_STOP), before any COMMIT was read.
   if (!commitSent || !result.stderr.includes(COMMITTED)) return { status: 'rolled-back', error: refused };

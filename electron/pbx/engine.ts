@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PbxTarget } from '../api/schemas';
-import { applyPbxPlan, type PbxApplyOptions, type PbxApplyRecord } from './apply';
+import { applyPbxPlan, transactionLanded, type PbxApplyOptions, type PbxApplyRecord } from './apply';
 import { planPbx, type PbxPlan, type PbxPlanInputs, type PbxPlanResult } from './plan';
 import { readPbxState } from './reader';
 import { planPbxRestore, type PbxRestoreOptions } from './restore';
@@ -42,13 +42,26 @@ export interface PbxRunResult {
   record: PbxApplyRecord;
 }
 
-/** Applies a reviewed plan. The plan's UPDATEs check their rows still hold the reviewed values. */
-export function applyPbx(
+/**
+ * Applies a reviewed plan. The plan's UPDATEs check their rows still hold the
+ * reviewed values. When the link died after the COMMIT was sent, one fresh
+ * connection reads the rows back to tell whether the transaction landed.
+ */
+export async function applyPbx(
   target: PbxTarget,
   plan: PbxPlan,
   options: PbxApplyOptions & { open?: OpenOptions } = {},
 ): Promise<{ record: PbxApplyRecord }> {
-  return withPbxSession(target, async (ssh) => ({ record: await applyPbxPlan(ssh, plan, options) }), options.open);
+  const record = await withPbxSession(target, (ssh) => applyPbxPlan(ssh, plan, options), options.open);
+  if (record.database !== 'unknown') return { record };
+  const landed = await readPbx(target, options.open).then(
+    (state) => transactionLanded(state, plan.changes),
+    () => 'unclear' as const,
+  );
+  if (landed === 'unclear') return { record };
+  const db = record.steps[0]!;
+  db.status = landed === 'yes' ? 'done' : 'failed';
+  return { record: { ...record, database: landed === 'yes' ? 'committed' : 'not-committed' } };
 }
 
 /**

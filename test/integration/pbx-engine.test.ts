@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Failure } from '../../electron/api/errors';
 import { pbxTarget, type PbxTarget } from '../../electron/api/schemas';
-import { applyPbxPlan, type PbxApplyProgress } from '../../electron/pbx/apply';
+import { applyPbxPlan, transactionLanded, type PbxApplyProgress } from '../../electron/pbx/apply';
 import { runTransaction } from '../../electron/pbx/db';
 import { applyPbx, planPbxWithIds, readPbx, restorePbx, withPbxSession } from '../../electron/pbx/engine';
 import type { PbxPlan } from '../../electron/pbx/plan';
@@ -338,6 +338,61 @@ describe('a link lost in the middle of the transaction', () => {
     }
     expect(await psql("select var_value from v_vars where var_name = 'external_rtp_ip'")).toBe('$${local_ip_v4}\n');
   }, 60_000);
+});
+
+describe('interrupted runs', () => {
+  it('changes nothing when a row changed after the plan was reviewed', async () => {
+    const state = await readPbx(target);
+    const p = plan(state);
+    await psql("UPDATE v_vars SET var_value = 'changed by someone' WHERE var_name = 'external_rtp_ip';");
+    const dump = await dataDump();
+    const { record } = await applyPbx(target, p);
+    expect(record.database).toBe('rolled-back');
+    expect(record.error?.message).toMatch(/changed after the plan/);
+    expect(record.steps.slice(1).every((s) => s.status === 'not-run')).toBe(true);
+    expect(await dataDump()).toBe(dump);
+    const back = await restorePbx(target, state);
+    expect(back.record.error).toBeUndefined();
+  }, 60_000);
+
+  it('records which steps ran when the link dies after the transaction, and a restore then puts everything back', async () => {
+    const snapshot = await readPbx(target);
+    const dump = await dataDump();
+    const before = await running();
+    const ssh = await openSsh(target);
+    let killing: Promise<unknown> | undefined;
+    let record: Awaited<ReturnType<typeof applyPbxPlan>>;
+    const planned = plan(snapshot);
+    try {
+      const session = (await ssh.run(['sh', '-c', 'echo $PPID'])).stdout.trim();
+      expect((await lab.exec('pbx', ['ps', '-o', 'comm=', '-p', session])).stdout).toMatch(/^sshd/);
+      record = await applyPbxPlan(ssh, planned, {
+        onProgress: (p) => {
+          // vars.xml is written: the link dies while the fs_cli steps run.
+          if (p.index === 1 && p.status === 'done') killing ??= lab.exec('pbx', ['kill', '-9', session]);
+        },
+      });
+    } finally {
+      ssh.close();
+    }
+    await killing;
+    expect(record.database).toBe('committed');
+    expect(record.complete).toBe(false);
+    const statuses = record.steps.map((s) => s.status);
+    const firstBad = statuses.findIndex((s) => s !== 'done');
+    expect(firstBad).toBeGreaterThanOrEqual(2);
+    expect(['unknown', 'failed']).toContain(statuses[firstBad]);
+    expect(statuses.slice(firstBad + 1).every((s) => s === 'not-run')).toBe(true);
+    // What a lost COMMIT answer is settled with: the rows read back.
+    expect(transactionLanded(await readPbx(target), planned.changes)).toBe('yes');
+    expect(transactionLanded(snapshot, planned.changes)).toBe('no');
+
+    const restored = await restorePbx(target, snapshot);
+    expect(restored.record.error).toBeUndefined();
+    expect(await dataDump()).toBe(dump);
+    expect(await running()).toEqual(before);
+    expect((await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout).toBe(snapshot.varsXml);
+  }, 180_000);
 });
 
 describe('hostile names and values, and a setting whose row did not exist', () => {
