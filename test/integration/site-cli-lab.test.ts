@@ -137,10 +137,7 @@ describe('the CLI in the lab', () => {
     expect(await routerConfig()).not.toEqual(routerBefore);
     expect(await pbxConfig()).not.toEqual(pbxBefore);
     // A second visit: a remote phone is added.
-    const site = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(siteFile, 'utf8'))) as Record<
-      string,
-      unknown
-    >;
+    const site = JSON.parse(readFileSync(siteFile, 'utf8')) as Record<string, unknown>;
     writeFileSync(siteFile, JSON.stringify({ ...site, phones: [{ name: 'Home office', address: SITE.phone }] }));
     await visit();
     await rollbackTo(first.snapshotId);
