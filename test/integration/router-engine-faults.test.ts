@@ -15,7 +15,7 @@ import { routerScripts } from '../../electron/routeros/export';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
-import type { RouterState } from '../../electron/routeros/state';
+import { ORDERED_MENUS, type MenuKey, type RouterState } from '../../electron/routeros/state';
 import { startRouterSim, type RouterSim } from '../lab/routeros/index';
 import { comparableState, tookEffect } from './router-engine-helpers';
 
@@ -148,6 +148,58 @@ describe('router engine when the link dies halfway (simulator on loopback)', () 
     );
     await withRouter((c) => restoreRouter(c, snapshot));
     expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(snapshot));
+  });
+});
+
+/**
+ * Items as content: re-created items get new `.id`s. Filter and NAT keep
+ * router order (it decides what matches first); other menus are compared as
+ * sets, since RouterOS appends re-created entries there and order has no effect.
+ */
+function contentInOrder(state: RouterState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(comparableState(state))) {
+    if (!Array.isArray(value)) {
+      out[key] = value;
+      continue;
+    }
+    const items = (value as Record<string, string>[]).map((item) => JSON.stringify({ ...item, '.id': undefined }));
+    out[key] = ORDERED_MENUS.has(key as MenuKey) ? items : items.sort();
+  }
+  return out;
+}
+
+describe('restore after a second apply that removed wizard entries (simulator on loopback)', () => {
+  it('re-creates them with their content in their original places, and a second restore plans nothing', async () => {
+    const base = await withRouter(readRouterState);
+    try {
+      const first = planRouter(base, { ...INPUTS, webGui: true, hairpin: true });
+      if (!first.ok) throw new Error('plan refused');
+      expect((await withRouter((c) => applyRouterPlan(c, base, first.plan, { revertMinutes: false }))).ok).toBe(true);
+      const snapshot = await withRouter(readRouterState);
+
+      // The web GUI forwards sit before the hairpin rule: their re-creation must go back there.
+      const second = planRouter(snapshot, {
+        ...INPUTS,
+        trunks: INPUTS.trunks.slice(0, 1),
+        webGui: false,
+        hairpin: true,
+      });
+      if (!second.ok) throw new Error('plan refused');
+      expect(second.plan.changes.filter((c) => c.action === 'remove').length).toBeGreaterThan(1);
+      const applied = await withRouter((c) => applyRouterPlan(c, snapshot, second.plan, { revertMinutes: false }));
+      if (!applied.ok) throw new Error(applied.error.message);
+      expect(applied.record.complete).toBe(true);
+
+      const restored = await withRouter((c) => restoreRouter(c, snapshot));
+      expect(restored.record.complete).toBe(true);
+      expect(restored.plan.changes.some((c) => c.action === 'add' && c.placeBefore !== undefined)).toBe(true);
+      expect(contentInOrder(await withRouter(readRouterState))).toEqual(contentInOrder(snapshot));
+      expect((await withRouter((c) => restoreRouter(c, snapshot))).plan.changes).toEqual([]);
+    } finally {
+      await withRouter((c) => restoreRouter(c, base));
+    }
+    expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(base));
   });
 });
 
