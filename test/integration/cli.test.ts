@@ -168,3 +168,23 @@ describe('fspbx-nat', () => {
     expect(stderr).toMatch(/unknown command/);
   });
 });
+
+describe('fspbx-nat site files', () => {
+  it('reads a YAML site file and names the first wrong field', async () => {
+    const file = join(dataDir, 'site.yaml');
+    await writeFile(
+      file,
+      [
+        'router: { host: 127.0.0.1, port: 9, tls: false, username: admin }',
+        'pbx: { host: 127.0.0.1, port: 9, username: root, auth: { kind: password, password: "" } }',
+        'trunks:',
+        '  - { name: Carrier, address: 198.51.100.300 }',
+        'phones: []',
+        'options: {}',
+      ].join('\n'),
+    );
+    const { code, stderr } = await cli(['plan', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\(trunks\.0\.address\) \[invalid_input\]/);
+  });
+});

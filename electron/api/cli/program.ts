@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { contract, type InputArg, type OpName, type Output, type Progress } from '../contract';
 import { createDispatcher } from '../dispatcher';
 import { probeFromOutside, sampleRtpPorts } from '../../probe/outside';
@@ -242,8 +243,9 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
   async function loadSite(file: string, secrets: SiteSecrets): Promise<Record<string, unknown> | undefined> {
     let site: Record<string, unknown>;
     try {
-      site = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-      if (typeof site !== 'object' || site === null || Array.isArray(site)) throw new Error('not a JSON object');
+      const text = await readFile(file, 'utf8');
+      site = (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as Record<string, unknown>;
+      if (typeof site !== 'object' || site === null || Array.isArray(site)) throw new Error('not a site object');
     } catch (caught) {
       io.err(formatError({ code: 'invalid_input', message: `Cannot read ${file}: ${(caught as Error).message}` }));
       exitCode = EXIT.usage;
@@ -262,7 +264,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     program
       .command('plan')
       .description(contract['site.plan'].summary)
-      .argument('<site.json>', 'site inputs: router, pbx, trunks, phones, options (see README)'),
+      .argument('<site.json|site.yaml>', 'site inputs: router, pbx, trunks, phones, options (see README)'),
   ).action(async (file: string, opts: SiteSecrets) => {
     const site = await loadSite(file, opts);
     if (site) await run('site.plan', site as InputArg<'site.plan'>, formatPlan);
