@@ -1,12 +1,76 @@
-/** Verify a run: read both boxes now and run the read-back checks; the result goes into the run record. */
+/**
+ * Verify a run: read both boxes now, run the read-back checks, then the
+ * traffic checks (SIP probes from this laptop, router counters around them,
+ * trunk registrations). The result goes into the run record.
+ */
 import type { SiteInputs } from '../api/schemas';
 import type { VerifyResult } from '../api/types';
+import { fsCli } from '../pbx/reader';
+import { openSsh, type SshSession } from '../pbx/ssh';
+import { probeFromOutside } from '../probe/outside';
 import { pickWanAddress } from '../routeros/desired';
 import { routerInputsFrom } from '../routeros/inputs';
 import { readTopology } from '../routeros/topology';
 import type { SitePlan } from './combine';
 import type { Access, SiteDeps } from './run';
-import { overall, pbxChecks, routerChecks, wanCheck } from './verify';
+import type { RouterSide } from './engines';
+import { runTraffic, sipPortsOf, type TrafficIo } from './traffic';
+import {
+  askableUser,
+  forwardedPorts,
+  mediaChecks,
+  natAclCheck,
+  overall,
+  pbxChecks,
+  plannedMedia,
+  routerChecks,
+  wanCheck,
+  type MediaAnswer,
+} from './verify';
+
+const FS_CLI_MS = 10_000;
+
+/**
+ * The read-only fs_cli session the extra checks use. The PBX side of the
+ * run offers only its state reader, so this opens its own SSH session with
+ * the same pinned host key (given, or accepted earlier in this store).
+ */
+async function openShell(deps: SiteDeps, access: Access): Promise<SshSession | undefined> {
+  const known = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port);
+  const target = access.pbx.hostKey === undefined && known ? { ...access.pbx, hostKey: known } : access.pbx;
+  return openSsh(target).catch(() => undefined);
+}
+
+async function mediaAnswers(
+  ask: (command: string) => Promise<string | undefined>,
+  planned: ReturnType<typeof plannedMedia>,
+): Promise<MediaAnswer[]> {
+  const out: MediaAnswer[] = [];
+  // One at a time: a site may have hundreds of extensions, and each answer is small.
+  for (const entry of planned) {
+    if (!askableUser(entry.user)) {
+      out.push(entry);
+      continue;
+    }
+    const proxyMedia = await ask(`user_data ${entry.user} var proxy_media`);
+    const bypassMedia = await ask(`user_data ${entry.user} var bypass_media`);
+    out.push({
+      ...entry,
+      ...(proxyMedia === undefined ? {} : { proxyMedia: proxyMedia.trim() }),
+      ...(bypassMedia === undefined ? {} : { bypassMedia: bypassMedia.trim() }),
+    });
+  }
+  return out;
+}
+
+function trafficIo(router: RouterSide, ask: (command: string) => Promise<string | undefined>): TrafficIo {
+  return {
+    // The state reader prints /ip/firewall/nat, whose items carry the packets counter.
+    natCounters: async () => (await router.read()).nat,
+    sipOptions: (target, ports, timeoutMs) => probeFromOutside(target, { sipPorts: ports, rtpPorts: [], timeoutMs }),
+    fsCli: ask,
+  };
+}
 
 export async function verifySite(deps: SiteDeps, runId: string, access: Access): Promise<VerifyResult> {
   const run = deps.store.getRun(runId);
@@ -15,15 +79,32 @@ export async function verifySite(deps: SiteDeps, runId: string, access: Access):
   const router = await deps.openRouter(access.router);
   try {
     const pbx = await deps.openPbx(access.pbx);
+    const shell = await openShell(deps, access);
+    const ask = (command: string) =>
+      shell ? fsCli(shell, command, FS_CLI_MS).catch(() => undefined) : Promise.resolve(undefined);
     try {
       const [routerState, pbxState] = await Promise.all([router.read(), pbx.read()]);
       const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
       const wan = pickWanAddress(routerInputs, readTopology(routerState, inputs.pbx.host, inputs.options.publicIp));
       const publicIp = inputs.options.publicIp ?? wan?.address;
       const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
+      const forwards = forwardedPorts(plan, routerState.nat);
+      const [natAcl, media, traffic] = await Promise.all([
+        ask('sofia status profile internal'),
+        mediaAnswers(ask, plannedMedia(plan, pbxState)),
+        runTraffic(trafficIo(router, ask), {
+          pbx: inputs.pbx.host,
+          ...(publicIp ? { publicIp } : {}),
+          hairpin: inputs.options.hairpin,
+          sipPorts: sipPortsOf(plan),
+        }),
+      ]);
       const checks = [
         ...routerChecks(plan, routerState),
-        ...(publicIp ? [wanCheck(publicIp), ...pbxChecks(pbxState, publicIp, rtp)] : []),
+        ...(publicIp ? [wanCheck(publicIp), ...pbxChecks(pbxState, publicIp, { plan, rtp, forwards })] : []),
+        ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, plan)] : []),
+        ...mediaChecks(media),
+        ...traffic,
       ];
       const result: VerifyResult = { runId, checks, status: overall(checks) };
       const previous = (run.result ?? {}) as Record<string, unknown>;
@@ -31,6 +112,7 @@ export async function verifySite(deps: SiteDeps, runId: string, access: Access):
       deps.store.setRunStatus(runId, status, { result: { ...previous, verification: result } });
       return result;
     } finally {
+      shell?.close();
       await pbx.close();
     }
   } finally {

@@ -9,10 +9,24 @@ import { isCgnat, isPrivate } from '../lan/ipv4';
 import { droppedPorts } from '../pbx/host-firewall';
 import type { PbxState } from '../pbx/state';
 import type { RouterChange } from '../routeros/change';
-import { isDisabled, sameValue, type RouterState } from '../routeros/state';
+import { isOwned } from '../routeros/change';
+import { isDisabled, sameValue, type RosItem, type RouterState } from '../routeros/state';
+import type { PortRange } from '../pbx/state';
 import type { SitePlan } from './combine';
 
 type Check = Omit<VerifyCheck, 'status'> & { status: CheckStatus };
+
+/** The id of the first plan entry `match` picks: where a failed check points the technician. */
+function changeIdOf(
+  plan: SitePlan | undefined,
+  match: (change: SitePlan['changes'][number]) => boolean,
+): string | undefined {
+  return plan?.changes.find(match)?.id;
+}
+
+function withChange(changeId: string | undefined): { changeId?: string } {
+  return changeId === undefined ? {} : { changeId };
+}
 
 const STATE_KEY: Record<string, keyof RouterState> = {
   '/ip/firewall/address-list': 'addressLists',
@@ -40,12 +54,20 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
     if (change.action === 'remove' || change.path === '/system/script' || change.path === '/system/scheduler') continue;
     if (change.path === '/ip/firewall/service-port') continue;
     const ok = present(state, change);
+    const what = describeEntry(change.path, change.after ?? {});
     checks.push({
       id: `router-${change.id}`,
       title: `${change.path} ${change.after?.comment ?? change.after?.list ?? ''}`.trim(),
       status: ok ? 'pass' : 'fail',
-      summary: ok ? 'Present and enabled on the router.' : 'Missing or disabled on the router.',
-      ...(ok ? {} : { fix: 'Apply the plan again, or check that nobody removed it in WinBox.', changeId: change.id }),
+      summary: ok
+        ? `${what}: present and enabled on the router.`
+        : `${what}: missing or disabled on the router, so ${consequence(change.path, change.after ?? {})}.`,
+      ...(ok
+        ? {}
+        : {
+            fix: 'Someone removed or disabled it (WinBox, another script, or the revert timer ran out). Apply this plan entry again.',
+            changeId: change.id,
+          }),
     });
   }
   const sip = state.servicePorts.find((p) => p.name === 'sip');
@@ -54,13 +76,106 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
     id: 'sip-helper',
     title: 'SIP helper (SIP ALG)',
     status: helperOff ? 'pass' : 'fail',
-    summary: helperOff ? 'Off.' : 'Still on: it rewrites SIP and causes one-way audio and lost registrations.',
-    ...(helperOff ? {} : { fix: 'Disable IP › Firewall › Service Ports › sip.' }),
+    summary: helperOff
+      ? 'Off.'
+      : 'SIP helper still on: it rewrites SIP and causes one-way audio and lost registrations.',
+    ...(helperOff
+      ? {}
+      : {
+          fix: 'Disable IP › Firewall › Service Ports › sip (or apply this plan entry again).',
+          ...withChange(changeIdOf(plan, (c) => c.path === '/ip/firewall/service-port')),
+        }),
   });
   return checks;
 }
 
-export function pbxChecks(state: PbxState, publicIp: string, forwardedRtp?: { start: number; end: number }): Check[] {
+function describeEntry(path: string, after: Record<string, string | null | undefined>): string {
+  if (path === '/ip/firewall/nat' && after.action === 'dst-nat')
+    return `Forward ${after.protocol?.toUpperCase() ?? ''} ${after['dst-port'] ?? ''} from ${after['src-address-list'] ?? 'anyone'}`;
+  if (path === '/ip/firewall/nat') return 'Hairpin NAT rule';
+  if (path === '/ip/firewall/address-list') return `Address-list entry ${after.list ?? ''} ${after.address ?? ''}`;
+  if (path === '/ip/firewall/filter')
+    return `Accept rule ${after.protocol?.toUpperCase() ?? ''} ${after['dst-port'] ?? ''}`;
+  return path;
+}
+
+function consequence(path: string, after: Record<string, string | null | undefined>): string {
+  if (path === '/ip/firewall/nat' && after.action === 'dst-nat')
+    return `${after.protocol?.toUpperCase() ?? ''} ${after['dst-port'] ?? ''} from outside never reaches the PBX`;
+  if (path === '/ip/firewall/address-list') return `${after.address ?? 'that peer'} is not let through any forward`;
+  if (path === '/ip/firewall/filter') return "the router's filter drops the forwarded traffic";
+  if (path === '/ip/firewall/nat') return 'LAN phones dialling the public address get no answer';
+  return 'the site does not match the plan';
+}
+
+/** A forwarded port range as the router sends it on to the PBX. */
+export interface ForwardedPorts {
+  protocol: 'udp' | 'tcp';
+  range: PortRange;
+  /** The plan entry that makes this forward. */
+  changeId?: string;
+}
+
+function parseRange(text: string | null | undefined): PortRange | undefined {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec((text ?? '').trim());
+  if (!m) return undefined;
+  const start = Number(m[1]);
+  const end = m[2] === undefined ? start : Number(m[2]);
+  return start <= end && end <= 65535 ? { start, end } : undefined;
+}
+
+/**
+ * The ports the router forwards to the PBX: the plan's dst-nat entries, and
+ * the wizard's own dst-nat rules on the router now (a run that planned
+ * nothing new still has them). Kept apart per protocol and range.
+ */
+export function forwardedPorts(plan: SitePlan | undefined, nat: readonly RosItem[]): ForwardedPorts[] {
+  const out: ForwardedPorts[] = [];
+  const add = (fields: Record<string, string | null | undefined>, changeId?: string) => {
+    if (fields.action !== 'dst-nat') return;
+    const protocol = fields.protocol === 'tcp' ? 'tcp' : fields.protocol === 'udp' ? 'udp' : undefined;
+    const range = parseRange(fields['to-ports'] ?? fields['dst-port']);
+    if (!protocol || !range) return;
+    const same = out.find((f) => f.protocol === protocol && f.range.start === range.start && f.range.end === range.end);
+    if (same) same.changeId ??= changeId;
+    else out.push({ protocol, range, ...withChange(changeId) });
+  };
+  for (const change of plan?.router?.changes ?? []) {
+    if (change.path === '/ip/firewall/nat' && change.action !== 'remove' && change.after) add(change.after, change.id);
+  }
+  for (const item of nat) if (isOwned(item) && !isDisabled(item)) add(item);
+  return out;
+}
+
+export interface PbxCheckOptions {
+  /** The run's plan: failed checks point at the entry that fixes them. */
+  plan?: SitePlan;
+  /** The router's RTP forward, compared with the PBX's range. */
+  rtp?: PortRange;
+  /** Every port the router forwards to the PBX: the host firewall must let each in. */
+  forwards?: ForwardedPorts[];
+}
+
+/** The plan entry that sets a FreeSWITCH variable (v_vars rows are keyed by uuid; the name is on the row). */
+function varChangeId(plan: SitePlan | undefined, state: PbxState, name: string): string | undefined {
+  const uuids = new Set(state.vars.filter((v) => v.var_name === name).map((v) => v.var_uuid));
+  return changeIdOf(
+    plan,
+    (c) =>
+      c.target === 'pbx' &&
+      c.path === 'v_vars' &&
+      ((c as { key?: string }).key !== undefined
+        ? uuids.has((c as { key?: string }).key!)
+        : c.after?.var_name === name),
+  );
+}
+
+function formatRanges(ranges: PortRange[]): string {
+  return ranges.map((d) => (d.start === d.end ? String(d.start) : `${d.start}-${d.end}`)).join(', ');
+}
+
+export function pbxChecks(state: PbxState, publicIp: string, options: PbxCheckOptions = {}): Check[] {
+  const { plan, rtp: forwardedRtp, forwards } = options;
   const checks: Check[] = [];
   const wanted = [`autonat:${publicIp}`, publicIp];
   for (const profile of state.running ?? []) {
@@ -68,14 +183,23 @@ export function pbxChecks(state: PbxState, publicIp: string, forwardedRtp?: { st
     for (const field of ['ext-rtp-ip', 'ext-sip-ip']) {
       const value = profile.info[field] ?? '';
       const ok = wanted.includes(value);
+      const variable = field === 'ext-rtp-ip' ? 'external_rtp_ip' : 'external_sip_ip';
+      const lanLike = value === '' || isPrivate(value.replace(/^autonat:/, ''));
       checks.push({
         id: `${profile.name}-${field}`,
         title: `${profile.name} profile ${field}`,
         status: ok ? 'pass' : 'fail',
         summary: ok
           ? `Running with ${value}.`
-          : `Running with "${value || 'nothing'}" instead of the public IP ${publicIp}.`,
-        ...(ok ? {} : { fix: 'Restart the profile so it loads the new value (sofia profile … restart).' }),
+          : lanLike
+            ? `${variable} is still the LAN address (${value || 'nothing'}): FreeSWITCH tells outside callers to send ${field === 'ext-rtp-ip' ? 'audio' : 'SIP'} to an address they cannot reach (one-way or no audio).`
+            : `Running with "${value}" instead of the public IP ${publicIp}: outside callers are sent to the wrong address.`,
+        ...(ok
+          ? {}
+          : {
+              fix: `Set ${variable} to autonat:${publicIp} (Advanced › Variables), then restart the profile (sofia profile ${profile.name} restart) so it loads the new value.`,
+              ...withChange(varChangeId(plan, state, variable)),
+            }),
       });
     }
     const bound = profile.info['sip-ip'] ?? '';
@@ -98,7 +222,20 @@ export function pbxChecks(state: PbxState, publicIp: string, forwardedRtp?: { st
       status: on ? 'pass' : 'warn',
       summary: on
         ? 'aggressive-nat-detection is active.'
-        : 'aggressive-nat-detection is not active on the running profile.',
+        : 'aggressive-nat-detection is not active on the running profile: phones behind NAT may register with addresses the PBX cannot reach.',
+      ...(on
+        ? {}
+        : {
+            fix: 'Enable aggressive-nat-detection on the internal SIP profile and restart it.',
+            ...withChange(
+              changeIdOf(
+                plan,
+                (c) =>
+                  c.path === 'v_sip_profile_settings' &&
+                  c.after?.sip_profile_setting_name === 'aggressive-nat-detection',
+              ),
+            ),
+          }),
     });
   }
   if (state.running === null) {
@@ -110,24 +247,24 @@ export function pbxChecks(state: PbxState, publicIp: string, forwardedRtp?: { st
       fix: 'Check `systemctl status freeswitch` on the PBX.',
     });
   }
-  if (state.firewall && forwardedRtp) {
-    for (const [protocol, range, what] of [
-      ['udp', { start: 5060, end: 5060 }, 'SIP 5060'],
-      ['udp', { start: 5080, end: 5080 }, 'SIP 5080'],
-      ['udp', forwardedRtp, 'RTP'],
-    ] as const) {
+  if (state.firewall && forwards) {
+    for (const forward of forwards) {
+      const { protocol, range } = forward;
+      const what = `${protocol.toUpperCase()} ${formatRanges([range])}`;
       const dropped = droppedPorts(state.firewall, protocol, range);
       checks.push({
-        id: `host-firewall-${what}`,
+        id: `host-firewall-${protocol}-${range.start}-${range.end}`,
         title: `PBX host firewall, ${what}`,
         status: dropped.length === 0 ? 'pass' : 'fail',
         summary:
           dropped.length === 0
-            ? `Lets ${protocol.toUpperCase()} ${range.start}-${range.end} in.`
-            : `Drops ${protocol.toUpperCase()} ${dropped.map((d) => (d.start === d.end ? d.start : `${d.start}-${d.end}`)).join(', ')}.`,
+            ? `Lets the forwarded ${what} in.`
+            : `Host firewall drops ${protocol.toUpperCase()} ${formatRanges(dropped)}: the router forwards it, the PBX throws it away.`,
         ...(dropped.length === 0
           ? {}
-          : { fix: 'Allow those ports in /etc/iptables/rules.v4 on the PBX and reload iptables.' }),
+          : {
+              fix: `Allow ${protocol.toUpperCase()} ${formatRanges(dropped)} in the PBX's iptables (iptables -S shows the rule; FS PBX keeps them in /etc/iptables/rules.v4) and reload it.`,
+            }),
       });
     }
   }
@@ -144,6 +281,108 @@ export function pbxChecks(state: PbxState, publicIp: string, forwardedRtp?: { st
     });
   }
   return checks;
+}
+
+/**
+ * `sofia status profile <name>` (text) lists the ACLs a running profile
+ * applies, one row each; the xmlstatus view leaves them out.
+ */
+export function natAclsOf(statusText: string): string[] {
+  const acls: string[] = [];
+  for (const line of statusText.split('\n')) {
+    const m = /^\s*(?:APPLY-)?NAT-ACL\s+(\S+)\s*$/.exec(line);
+    if (m) acls.push(m[1]!);
+  }
+  return acls;
+}
+
+export function natAclCheck(statusText: string | undefined, plan?: SitePlan): Check {
+  const acls = statusText === undefined ? undefined : natAclsOf(statusText);
+  const ok = acls !== undefined && acls.length > 0;
+  return {
+    id: 'internal-nat-acl',
+    title: 'internal profile NAT ACL',
+    status: ok ? 'pass' : acls === undefined ? 'warn' : 'fail',
+    summary: ok
+      ? `apply-nat-acl active: ${acls.join(', ')}.`
+      : acls === undefined
+        ? 'Could not read `sofia status profile internal`.'
+        : 'No NAT ACL on the running internal profile: phones behind NAT are not recognised and get no audio.',
+    ...(ok
+      ? {}
+      : {
+          fix: 'Enable apply-nat-acl = nat.auto on the internal SIP profile (one row only), then rescan the profile.',
+          ...withChange(
+            changeIdOf(
+              plan,
+              (c) => c.path === 'v_sip_profile_settings' && c.after?.sip_profile_setting_name === 'apply-nat-acl',
+            ),
+          ),
+        }),
+  };
+}
+
+/** One extension the plan changed, as `user_data` reports it now. */
+export interface MediaAnswer {
+  /** `ext@domain` */
+  user: string;
+  changeId: string;
+  wanted: 'proxy-media' | 'default';
+  /** `user_data … var proxy_media` / `var bypass_media`; undefined when fs_cli did not answer. */
+  proxyMedia?: string;
+  bypassMedia?: string;
+}
+
+/** The extensions a plan moves to another media mode, with the domain FreeSWITCH knows them by. */
+export function plannedMedia(plan: SitePlan, state: PbxState): Omit<MediaAnswer, 'proxyMedia' | 'bypassMedia'>[] {
+  const domains = new Map(state.domains.map((d) => [d.domain_uuid, d.domain_name]));
+  const out: Omit<MediaAnswer, 'proxyMedia' | 'bypassMedia'>[] = [];
+  for (const change of plan.pbx?.changes ?? []) {
+    if (change.path !== 'v_extensions' || change.action !== 'set' || !change.after) continue;
+    const ext = state.extensions.find((e) => e.extension_uuid === change.key);
+    const domain = ext ? (domains.get(ext.domain_uuid ?? '') ?? ext.user_context) : undefined;
+    if (!ext?.extension || !domain) continue;
+    out.push({
+      user: `${ext.extension}@${domain}`,
+      changeId: change.id,
+      wanted: change.after.sip_bypass_media === 'proxy-media' ? 'proxy-media' : 'default',
+    });
+  }
+  return out;
+}
+
+/** fs_cli splits its command on spaces: only plain user@domain words are asked about. */
+export function askableUser(user: string): boolean {
+  return /^[A-Za-z0-9_.+-]{1,64}@[A-Za-z0-9_.-]{1,253}$/.test(user);
+}
+
+export function mediaChecks(answers: MediaAnswer[]): Check[] {
+  return answers.map((a) => {
+    const read = a.proxyMedia !== undefined && a.bypassMedia !== undefined;
+    const bypass = a.bypassMedia === 'true';
+    const proxy = a.proxyMedia === 'true';
+    const ok = read && !bypass && (a.wanted === 'proxy-media' ? proxy : !proxy);
+    const now = !read ? 'unknown' : bypass ? 'Bypass Media' : proxy ? 'Proxy Media' : 'the default media handling';
+    const want = a.wanted === 'proxy-media' ? 'Proxy Media' : 'the default media handling';
+    return {
+      id: `media-${a.user}`,
+      title: `Extension ${a.user} media mode`,
+      status: ok ? 'pass' : read ? 'fail' : 'warn',
+      summary: ok
+        ? `FreeSWITCH uses ${want} for ${a.user}.`
+        : read
+          ? `FreeSWITCH still uses ${now} for ${a.user}${bypass ? ': audio goes phone to phone and breaks behind NAT' : ''}.`
+          : askableUser(a.user)
+            ? `fs_cli did not answer user_data for ${a.user}.`
+            : `Not asked: ${JSON.stringify(a.user)} has characters fs_cli cannot take in a command.`,
+      ...(ok
+        ? {}
+        : {
+            fix: `Set the extension's media to ${want} (Extensions › ${a.user.split('@')[0]} › Advanced), then clear the directory cache so FreeSWITCH rereads it.`,
+            changeId: a.changeId,
+          }),
+    };
+  });
 }
 
 export function wanCheck(publicIp: string): Check {

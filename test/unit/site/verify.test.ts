@@ -33,7 +33,7 @@ describe('verification read-back', () => {
   it('names each missing entry, and a SIP helper still on, with the plan entry that fixes it', () => {
     const checks = routerChecks(plan, defconfRouter());
     const failed = checks.filter((c) => c.status === 'fail');
-    expect(failed.find((c) => c.id === 'sip-helper')?.summary).toMatch(/Still on/);
+    expect(failed.find((c) => c.id === 'sip-helper')?.summary).toMatch(/SIP helper still on/);
     const missing = failed.filter((c) => c.changeId);
     expect(missing.length).toBeGreaterThan(0);
     for (const c of missing) expect(plan.changes.map((p) => p.id)).toContain(c.changeId);
@@ -51,13 +51,13 @@ describe('verification read-back', () => {
       p.info['ext-rtp-ip'] = 'autonat:203.0.113.2';
       p.info['ext-sip-ip'] = 'autonat:203.0.113.2';
     }
-    expect(overall(pbxChecks(stock, '203.0.113.2', { start: 16384, end: 32768 }))).toBe('pass');
+    expect(overall(pbxChecks(stock, '203.0.113.2', { rtp: { start: 16384, end: 32768 } }))).toBe('pass');
   });
 
   it('catches an RTP forward narrower than the PBX range, a profile on loopback, FreeSWITCH down', () => {
     const stock = stockPbx();
     stock.running![0]!.info['sip-ip'] = '127.0.0.1';
-    const ids = pbxChecks(stock, '203.0.113.2', { start: 16384, end: 20000 })
+    const ids = pbxChecks(stock, '203.0.113.2', { rtp: { start: 16384, end: 20000 } })
       .filter((c) => c.status === 'fail')
       .map((c) => c.id);
     expect(ids).toContain('rtp-range');
