@@ -4,6 +4,7 @@
  * (and not from a stranger), a second plan is empty, restore gives back the
  * exact snapshot, and an unconfirmed apply is undone by the router itself.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
 import { waves, type ApplyProgress, type ApplyRecord } from '../../electron/routeros/apply';
@@ -116,8 +117,13 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
     });
     expect(await reaches('trunk', 5080, true)).toBe(true);
     expect(await reaches('phone', 5060, true)).toBe(true);
+    // The answers came from the pbx itself, which saw the peers' own addresses (dst-nat, no masquerade).
+    const log = await readFile(lab.pbx.sipLog, 'utf8');
+    expect(log).toContain(`"from": "${SITE.trunk}"`);
+    expect(log).toContain(`"from": "${SITE.phone}"`);
     expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5060)).toBe(false);
     expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
+    expect(await readFile(lab.pbx.sipLog, 'utf8')).not.toContain(`"from": "${SITE.stranger}"`);
   });
 
   it('confirm removes the revert job and keeps the change', async () => {
