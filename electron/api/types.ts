@@ -152,6 +152,8 @@ export interface RunSummary {
   startedAt: string;
   finishedAt?: string;
   changeCount: number;
+  /** The snapshot taken before this run changed anything: what a rollback returns to. */
+  snapshotId?: string;
 }
 
 export interface PlannedRun {

@@ -111,6 +111,7 @@ interface SummaryRow {
   started_at: string;
   finished_at: string | null;
   change_count: number;
+  snapshot_id: string | null;
 }
 
 function summary(row: SummaryRow): RunSummary {
@@ -123,10 +124,11 @@ function summary(row: SummaryRow): RunSummary {
     changeCount: row.change_count,
   };
   if (row.finished_at !== null) s.finishedAt = row.finished_at;
+  if (row.snapshot_id !== null) s.snapshotId = row.snapshot_id;
   return s;
 }
 
-const SUMMARY_COLUMNS = 'run_id, site_id, kind, status, started_at, finished_at, change_count';
+const SUMMARY_COLUMNS = 'run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id';
 
 /** Newest first; reads no plan or inputs, so long histories stay fast. */
 export function listRuns(db: Db, options: { siteId?: string; limit?: number } = {}): RunSummary[] {
