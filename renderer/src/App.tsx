@@ -1,8 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { StepNav } from './components/StepNav';
 import { UnfinishedBanner } from './components/UnfinishedBanner';
 import { HistoryView } from './history/HistoryView';
-import { LaterStep } from './steps/LaterStep';
+import { DoneStep } from './steps/DoneStep';
 import { NetworkStep } from './steps/NetworkStep';
 import { ApplyStep } from './steps/ApplyStep';
 import { OptionsStep } from './steps/OptionsStep';
@@ -26,6 +26,18 @@ export function App() {
 
   const router = useWizard((s) => s.router);
   const identity = router.status === 'done' ? router.value.identity : undefined;
+
+  // On a step change, a screen reader or keyboard user lands on the new step's heading, not on a
+  // button that no longer exists. The first render leaves focus where the browser put it.
+  const content = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    content.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [step, view]);
 
   useEffect(() => {
     if (info.status === 'idle') void loadInfo();
@@ -54,7 +66,7 @@ export function App() {
         </span>
       </header>
       <StepNav />
-      <main className="content">
+      <main className="content" ref={content}>
         <UnfinishedBanner />
         {view === 'history' ? (
           <HistoryView />
@@ -75,7 +87,7 @@ export function App() {
         ) : step === 'verify' ? (
           <VerifyStep />
         ) : (
-          <LaterStep id={step} />
+          <DoneStep />
         )}
         {view === 'wizard' && (
           <footer className="wizard-buttons">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ChangeTable } from '../components/ChangeTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { UNFINISHED } from '../store/history';
@@ -10,6 +11,11 @@ export function HistoryView() {
   const info = useWizard((s) => s.info);
   const exportBundle = useWizard((s) => s.exportBundle);
   const importBundle = useWizard((s) => s.importBundle);
+  const rollbackSnapshot = useWizard((s) => s.rollbackSnapshot);
+  const rollbackPlan = useWizard((s) => s.rollbackPlan);
+  const rollbackResult = useWizard((s) => s.rollbackResult);
+  const planRollback = useWizard((s) => s.planRollback);
+  const applyRollback = useWizard((s) => s.applyRollback);
   const [importPath, setImportPath] = useState('');
   const folder = info.status === 'done' ? info.value.dataDir : '';
   // The desktop app asks with the system's dialogs; browser mode writes beside the history.
@@ -17,7 +23,9 @@ export function HistoryView() {
 
   return (
     <section aria-labelledby="history-title" className="panel">
-      <h1 id="history-title">History</h1>
+      <h1 id="history-title" tabIndex={-1}>
+        History
+      </h1>
       <p className="lead">Every run on every site, newest first. Export a run as a config bundle, or import one.</p>
       {runs.status === 'loading' && <p aria-live="polite">Reading the history…</p>}
       {runs.status === 'error' && <ErrorNote error={runs.error} />}
@@ -31,6 +39,7 @@ export function HistoryView() {
               <th scope="col">Status</th>
               <th scope="col">Changes</th>
               <th scope="col">Bundle</th>
+              <th scope="col">Snapshot</th>
             </tr>
           </thead>
           <tbody>
@@ -51,6 +60,19 @@ export function HistoryView() {
                     Export
                   </button>
                 </td>
+                <td>
+                  {r.snapshotId ? (
+                    <button
+                      type="button"
+                      disabled={rollbackPlan.status === 'loading' || rollbackResult.status === 'loading'}
+                      onClick={() => void planRollback(r.snapshotId!)}
+                    >
+                      Roll back
+                    </button>
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -62,6 +84,55 @@ export function HistoryView() {
         </p>
       )}
       {exported.status === 'error' && <ErrorNote error={exported.error} />}
+      {rollbackSnapshot && (
+        <section aria-labelledby="rollback-title" className="rollback">
+          <h2 id="rollback-title">Roll back to the snapshot</h2>
+          <p className="muted">
+            Both boxes return to how they were before that run. Review the changes, then apply them. The logins are the
+            ones typed in steps 2 and 3.
+          </p>
+          {rollbackPlan.status === 'loading' && <p aria-live="polite">Reading both boxes…</p>}
+          {rollbackPlan.status === 'error' && <ErrorNote error={rollbackPlan.error} />}
+          {rollbackPlan.status === 'done' && (
+            <>
+              <div className="plan-sides">
+                <ChangeTable
+                  level={3}
+                  title="Router"
+                  changes={rollbackPlan.value.plan.changes.filter((c) => c.target === 'router')}
+                />
+                <ChangeTable
+                  level={3}
+                  title="PBX"
+                  changes={rollbackPlan.value.plan.changes.filter((c) => c.target === 'pbx')}
+                />
+              </div>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={
+                    rollbackPlan.value.plan.changes.length === 0 ||
+                    rollbackResult.status === 'loading' ||
+                    rollbackResult.status === 'done'
+                  }
+                  onClick={() => void applyRollback()}
+                >
+                  {rollbackResult.status === 'loading'
+                    ? 'Rolling back…'
+                    : `Apply the rollback (${rollbackPlan.value.plan.changes.length} changes)`}
+                </button>
+              </div>
+            </>
+          )}
+          {rollbackResult.status === 'error' && <ErrorNote error={rollbackResult.error} />}
+          {rollbackResult.status === 'done' && (
+            <p role="status" className="note">
+              Rolled back: {rollbackResult.value.applied.length} changes applied, run {rollbackResult.value.status}.
+            </p>
+          )}
+        </section>
+      )}
       <h2>Import a bundle</h2>
       <form
         className="actions"

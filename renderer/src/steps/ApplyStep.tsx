@@ -11,7 +11,9 @@ export function ApplyStep() {
   if (planned.status !== 'done') {
     return (
       <section aria-labelledby="step-apply-title" className="panel">
-        <h1 id="step-apply-title">7 · Apply</h1>
+        <h1 id="step-apply-title" tabIndex={-1}>
+          7 · Apply
+        </h1>
         <p className="note">Make and review the plan first (step 6).</p>
       </section>
     );
@@ -19,7 +21,9 @@ export function ApplyStep() {
   const changes = planned.value.plan.changes;
   return (
     <section aria-labelledby="step-apply-title" className="panel">
-      <h1 id="step-apply-title">7 · Apply</h1>
+      <h1 id="step-apply-title" tabIndex={-1}>
+        7 · Apply
+      </h1>
       <p className="lead">
         Both boxes are snapshotted first. The router then undoes everything by itself unless you confirm in step 8.
       </p>

@@ -15,7 +15,9 @@ export function NetworkStep() {
 
   return (
     <section aria-labelledby="step-network-title" className="panel">
-      <h1 id="step-network-title">1 · Network</h1>
+      <h1 id="step-network-title" tabIndex={-1}>
+        1 · Network
+      </h1>
       <p className="lead">
         Plug this laptop into the customer&apos;s LAN. The wizard lists its networks, then scans for the MikroTik router
         (MNDP) and for SSH hosts that may be the FS PBX server.

@@ -31,7 +31,9 @@ export function OptionsStep() {
   const minutesProblem = Number.isInteger(minutes) && minutes >= 1 && minutes <= 60 ? '' : 'Between 1 and 60 minutes.';
   return (
     <section aria-labelledby="step-options-title" className="panel">
-      <h1 id="step-options-title">5 · Options</h1>
+      <h1 id="step-options-title" tabIndex={-1}>
+        5 · Options
+      </h1>
       <label className="check">
         <input type="checkbox" checked={options.webGui} onChange={(e) => setOptions({ webGui: e.target.checked })} />
         Forward the PBX web GUI (HTTPS 443, HTTP 80) to the same addresses

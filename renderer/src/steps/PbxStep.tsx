@@ -27,7 +27,9 @@ export function PbxStep() {
 
   return (
     <section aria-labelledby="step-pbx-title" className="panel">
-      <h1 id="step-pbx-title">3 · PBX</h1>
+      <h1 id="step-pbx-title" tabIndex={-1}>
+        3 · PBX
+      </h1>
       <p className="lead">Log in to the FS PBX server over SSH, as root or as a user with sudo.</p>
       {candidates.length > 0 && (
         <div className="actions" role="group" aria-label="SSH hosts found by the scan">

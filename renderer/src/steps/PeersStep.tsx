@@ -72,7 +72,9 @@ export function PeersStep() {
     router.status === 'done' ? (router.value.publicAddress ?? router.value.wanAddresses[0]?.split('/')[0]) : undefined;
   return (
     <section aria-labelledby="step-peers-title" className="panel">
-      <h1 id="step-peers-title">4 · Who may reach the PBX</h1>
+      <h1 id="step-peers-title" tabIndex={-1}>
+        4 · Who may reach the PBX
+      </h1>
       <p className="lead">
         Only these addresses will get through the router to the PBX. SIP trunk providers reach the external profile
         (5080), remote phones the internal one (5060); both get the RTP ports.

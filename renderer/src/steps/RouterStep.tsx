@@ -26,7 +26,9 @@ export function RouterStep() {
 
   return (
     <section aria-labelledby="step-router-title" className="panel">
-      <h1 id="step-router-title">2 · Router</h1>
+      <h1 id="step-router-title" tabIndex={-1}>
+        2 · Router
+      </h1>
       <p className="lead">
         Log in to the MikroTik. The wizard reads it first; nothing changes until you review the plan.
       </p>

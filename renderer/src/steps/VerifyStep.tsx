@@ -23,7 +23,9 @@ export function VerifyStep() {
   const countdown = useCountdown(confirmation.status === 'done' ? undefined : applying.result?.revertAt);
   return (
     <section aria-labelledby="step-verify-title" className="panel">
-      <h1 id="step-verify-title">8 · Verify and confirm</h1>
+      <h1 id="step-verify-title" tabIndex={-1}>
+        8 · Verify and confirm
+      </h1>
       {applying.status !== 'done' ? (
         <p className="note">Apply the plan first (step 7).</p>
       ) : (

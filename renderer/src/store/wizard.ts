@@ -11,6 +11,7 @@ import { STEPS, stepIndex, type StepId } from '../steps/steps';
 import { credentialsSlice, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
 import { historySlice, type HistorySlice } from './history';
+import { rollbackSlice, type RollbackSlice } from './rollback';
 import { runSlice, type RunSlice } from './run';
 import { siteSlice, type SiteSlice } from './site';
 
@@ -24,7 +25,7 @@ export interface ScanState {
   error?: AppError;
 }
 
-export interface WizardState extends CredentialsSlice, SiteSlice, HistorySlice, RunSlice {
+export interface WizardState extends CredentialsSlice, SiteSlice, HistorySlice, RunSlice, RollbackSlice {
   step: StepId;
   info: Load<AppInfo>;
   lan: Load<LanFacts>;
@@ -48,6 +49,7 @@ export function createWizardStore(client: Client): WizardStore {
     ...siteSlice(set, get, api),
     ...historySlice(client)(set, get, api),
     ...runSlice(client)(set, get, api),
+    ...rollbackSlice(client)(set, get, api),
     step: 'network',
     info: idle,
     lan: idle,
