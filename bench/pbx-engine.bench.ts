@@ -23,6 +23,8 @@ export interface PbxEngineBench {
   /** The transaction alone, inside applyMs. */
   transactionMs: number[];
   restoreRightAfterApplyMs: number;
+  /** Restart attempts FreeSWITCH refused (each waits for its "Please wait N seconds"), per apply / restore. */
+  refusedRestarts: { apply: number[]; restore: number[] };
   changes: number;
   steps: number;
 }
@@ -58,6 +60,7 @@ export async function benchPbxEngine(runs = 2): Promise<PbxEngineBench & { media
       restoreMs: [],
       transactionMs: [],
       restoreRightAfterApplyMs: NaN,
+      refusedRestarts: { apply: [], restore: [] },
       changes: 0,
       steps: 0,
     };
@@ -77,6 +80,10 @@ export async function benchPbxEngine(runs = 2): Promise<PbxEngineBench & { media
       const restored = await restorePbx(target, snapshot);
       const t4 = Date.now();
       if (!restored.record.complete) throw new Error(`restore failed: ${JSON.stringify(restored.record.error)}`);
+      const refused = (steps: { attempts?: number }[]) =>
+        steps.reduce((n, s) => n + Math.max(0, (s.attempts ?? 1) - 1), 0);
+      result.refusedRestarts.apply.push(refused(record.steps));
+      result.refusedRestarts.restore.push(refused(restored.record.steps));
       if (i === runs) {
         result.restoreRightAfterApplyMs = t4 - t3;
         break;

@@ -143,7 +143,10 @@ async function runStep(
         }
         if (attempt < attempts) {
           onRetry(attempt + 1);
-          await sleep((step.retry?.delaySeconds ?? 1) * 1000);
+          // FreeSWITCH says how long is left ("Please wait 7 seconds"): wait just that, never more than 15 s.
+          const hint = /Please wait (\d+) second/.exec(output)?.[1];
+          const seconds = hint === undefined ? (step.retry?.delaySeconds ?? 1) : Math.min(Number(hint) + 0.5, 15);
+          await sleep(seconds * 1000);
         }
       }
       return {

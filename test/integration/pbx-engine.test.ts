@@ -338,6 +338,32 @@ describe('a link lost in the middle of the transaction', () => {
     }
     expect(await psql("select var_value from v_vars where var_name = 'external_rtp_ip'")).toBe('$${local_ip_v4}\n');
   }, 60_000);
+
+  it('(why the COMMIT is held back) psql --single-transaction commits a script cut short at end of input', async () => {
+    // A link that dies between two statements looks to psql like the end of the script.
+    const r = await lab.exec(
+      'pbx',
+      [
+        'sudo',
+        '-u',
+        'postgres',
+        'psql',
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '--single-transaction',
+        '-d',
+        'fusionpbx',
+        '-f',
+        '-',
+      ],
+      { input: "UPDATE v_vars SET var_value = 'half a plan' WHERE var_name = 'external_rtp_ip';\n" },
+    );
+    expect(r.code).toBe(0);
+    expect(await psql("select var_value from v_vars where var_name = 'external_rtp_ip'")).toBe('half a plan\n');
+    await psql("UPDATE v_vars SET var_value = '$${local_ip_v4}' WHERE var_name = 'external_rtp_ip';");
+  }, 30_000);
 });
 
 describe('interrupted runs', () => {
