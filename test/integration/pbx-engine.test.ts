@@ -460,6 +460,8 @@ describe('hostile names and values, and a setting whose row did not exist', () =
     const p = plan(snapshot);
     const inserted = p.changes.filter((c) => c.action === 'add');
     expect(inserted.map((c) => c.after?.sip_profile_setting_name)).toEqual(['aggressive-nat-detection']);
+    // A name with a space cannot be a cache key: FS PBX clears it later; the plan says so instead of guessing.
+    expect(p.warnings.map((w) => w.code)).toContain('unsafe-extension-name');
     const { record } = await applyPbx(target, p);
     expect(record.error).toBeUndefined();
     const names = await psql(
