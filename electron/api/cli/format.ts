@@ -12,6 +12,7 @@ import type {
   PlannedRun,
   RouterSummary,
   RunSummary,
+  VerifyResult,
 } from '../types';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
@@ -146,5 +147,17 @@ export function formatApply(r: ApplyResult): string {
       `The router undoes everything at ${r.revertAt} unless you run: fspbx-nat confirm --run ${r.runId} --site <site.json> --yes`,
     );
   }
+  return lines.join('\n');
+}
+
+export function formatVerify(r: VerifyResult): string {
+  const lines = r.checks.map(
+    (c) => formatCheck(c) + (c.status !== 'pass' && c.changeId ? `\n       → plan entry ${c.changeId}` : ''),
+  );
+  const count = (s: CheckStatus) => r.checks.filter((c) => c.status === s).length;
+  lines.push(
+    '',
+    `run ${r.runId}: ${r.status} (${count('pass')} ok, ${count('warn')} warnings, ${count('fail')} failed)`,
+  );
   return lines.join('\n');
 }

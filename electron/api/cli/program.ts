@@ -25,6 +25,7 @@ import {
   formatRouter,
   formatRun,
   formatRuns,
+  formatVerify,
 } from './format';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -100,8 +101,6 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       process.removeListener('SIGINT', stop);
     }
   }
-
-  const json: Formatter<OpName> = (value) => JSON.stringify(value, null, 2);
 
   program
     .command('info')
@@ -288,7 +287,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       if (!site) return;
       const access = { router: site.router, pbx: site.pbx } as InputArg<'site.apply'>['access'];
       if (op === 'site.verify') {
-        await run(op, { runId: opts.run, access }, json);
+        await run(op, { runId: opts.run, access }, formatVerify);
       } else if (op === 'site.confirm') {
         await run(op, { runId: opts.run, access }, formatRun);
       } else {
