@@ -548,6 +548,22 @@ describe('memcache mode, as a sudo user whose sudo asks for a password', () => {
   }, 180_000);
 });
 
+describe('host facts', () => {
+  it('takes a custom RTP range from post_load_switch.conf.xml', async () => {
+    const file = '/etc/freeswitch/autoload_configs/post_load_switch.conf.xml';
+    const xml =
+      '<configuration name="post_load_switch.conf">\n  <settings>\n' +
+      '    <param name="rtp-start-port" value="20000"/>\n    <param name="rtp-end-port" value="29999"/>\n' +
+      '  </settings>\n</configuration>\n';
+    await lab.exec('pbx', ['tee', file], { input: xml });
+    try {
+      expect((await readPbx(target)).rtp).toEqual({ start: 20000, end: 29999, source: 'post_load_switch.conf.xml' });
+    } finally {
+      await lab.exec('pbx', ['rm', '-f', file]);
+    }
+  }, 60_000);
+});
+
 describe('clear errors', () => {
   it('names a database that cannot be reached', async () => {
     const error = await withPbxSession(target, async (ssh) => {
