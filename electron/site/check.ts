@@ -46,14 +46,16 @@ async function mediaAnswers(
   planned: ReturnType<typeof plannedMedia>,
 ): Promise<MediaAnswer[]> {
   const out: MediaAnswer[] = [];
-  // One at a time: a site may have hundreds of extensions, and each answer is small.
+  // One extension at a time: a site may have hundreds, and SSH sessions cap their open channels.
   for (const entry of planned) {
     if (!askableUser(entry.user)) {
       out.push(entry);
       continue;
     }
-    const proxyMedia = await ask(`user_data ${entry.user} var proxy_media`);
-    const bypassMedia = await ask(`user_data ${entry.user} var bypass_media`);
+    const [proxyMedia, bypassMedia] = await Promise.all([
+      ask(`user_data ${entry.user} var proxy_media`),
+      ask(`user_data ${entry.user} var bypass_media`),
+    ]);
     out.push({
       ...entry,
       ...(proxyMedia === undefined ? {} : { proxyMedia: proxyMedia.trim() }),
@@ -89,8 +91,9 @@ export async function verifySite(deps: SiteDeps, runId: string, access: Access):
       const publicIp = inputs.options.publicIp ?? wan?.address;
       const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
       const forwards = forwardedPorts(plan, routerState.nat);
-      const [natAcl, media, traffic] = await Promise.all([
+      const [natAcl, sofiaConf, media, traffic] = await Promise.all([
         ask('sofia status profile internal'),
+        ask('xml_locate configuration configuration name sofia.conf'),
         mediaAnswers(ask, plannedMedia(plan, pbxState)),
         runTraffic(trafficIo(router, ask), {
           pbx: inputs.pbx.host,
@@ -102,7 +105,7 @@ export async function verifySite(deps: SiteDeps, runId: string, access: Access):
       const checks = [
         ...routerChecks(plan, routerState),
         ...(publicIp ? [wanCheck(publicIp), ...pbxChecks(pbxState, publicIp, { plan, rtp, forwards })] : []),
-        ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, plan)] : []),
+        ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),
         ...mediaChecks(media),
         ...traffic,
       ];

@@ -284,8 +284,9 @@ export function pbxChecks(state: PbxState, publicIp: string, options: PbxCheckOp
 }
 
 /**
- * `sofia status profile <name>` (text) lists the ACLs a running profile
- * applies, one row each; the xmlstatus view leaves them out.
+ * NAT ACL rows in `sofia status profile <name>` (text). Stock FreeSWITCH
+ * (mod_sofia.c) prints no such row, and xmlstatus leaves ACLs out too; the
+ * lab's fs_cli stand-in prints APPLY-NAT-ACL rows. Read them where present.
  */
 export function natAclsOf(statusText: string): string[] {
   const acls: string[] = [];
@@ -296,18 +297,38 @@ export function natAclsOf(statusText: string): string[] {
   return acls;
 }
 
-export function natAclCheck(statusText: string | undefined, plan?: SitePlan): Check {
-  const acls = statusText === undefined ? undefined : natAclsOf(statusText);
-  const ok = acls !== undefined && acls.length > 0;
+/**
+ * The apply-nat-acl params of one profile in the sofia.conf FreeSWITCH loads
+ * (`xml_locate configuration configuration name sofia.conf`). A rescan
+ * re-applies them in full, so on real FreeSWITCH this is the closest view
+ * of the running NAT ACL there is.
+ */
+export function natAclsInConfig(xml: string, profile: string): string[] {
+  const acls: string[] = [];
+  for (const block of xml.matchAll(/<profile\s+name="([^"]*)"[^>]*>([\s\S]*?)<\/profile>/g)) {
+    if (block[1] !== profile) continue;
+    for (const param of block[2]!.matchAll(/<param\s+name="apply-nat-acl"\s+value="([^"]*)"\s*\/>/g)) {
+      if (param[1]) acls.push(param[1]);
+    }
+  }
+  return acls;
+}
+
+export function natAclCheck(statusText: string | undefined, sofiaConf: string | undefined, plan?: SitePlan): Check {
+  const running = statusText === undefined ? [] : natAclsOf(statusText);
+  const loaded = sofiaConf === undefined ? [] : natAclsInConfig(sofiaConf, 'internal');
+  const acls = running.length > 0 ? running : loaded;
+  const known = statusText !== undefined || sofiaConf !== undefined;
+  const ok = acls.length > 0;
   return {
     id: 'internal-nat-acl',
     title: 'internal profile NAT ACL',
-    status: ok ? 'pass' : acls === undefined ? 'warn' : 'fail',
+    status: ok ? 'pass' : known ? 'fail' : 'warn',
     summary: ok
-      ? `apply-nat-acl active: ${acls.join(', ')}.`
-      : acls === undefined
-        ? 'Could not read `sofia status profile internal`.'
-        : 'No NAT ACL on the running internal profile: phones behind NAT are not recognised and get no audio.',
+      ? `apply-nat-acl ${running.length > 0 ? 'active on the running profile' : 'in the sofia.conf the profile loads'}: ${acls.join(', ')}.`
+      : known
+        ? 'No NAT ACL on the internal profile: phones behind NAT are not recognised as such and get one-way or no audio.'
+        : 'Could not read the internal profile from fs_cli.',
     ...(ok
       ? {}
       : {

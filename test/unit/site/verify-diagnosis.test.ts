@@ -8,6 +8,7 @@ import {
   forwardedPorts,
   mediaChecks,
   natAclCheck,
+  natAclsInConfig,
   natAclsOf,
   pbxChecks,
   plannedMedia,
@@ -83,15 +84,23 @@ describe('diagnosis of a failed read-back', () => {
     expect(failed.map((c) => c.summary)).toEqual([expect.stringMatching(/drops UDP 20000-20100/)]);
   });
 
-  it('reads the NAT ACLs of the running internal profile from sofia status', () => {
-    const text = 'Name             \tinternal\nAGGRESSIVENAT    \ttrue\nAPPLY-NAT-ACL    \tnat.auto\nCALLS-IN  \t0\n';
-    expect(natAclsOf(text)).toEqual(['nat.auto']);
-    expect(natAclCheck(text).status).toBe('pass');
-    expect(natAclCheck('Name\tinternal\nAGGRESSIVENAT\ttrue\n')).toMatchObject({
-      status: 'fail',
-      fix: expect.stringMatching(/apply-nat-acl/),
+  it('reads the NAT ACL from sofia status where it is printed, else from the sofia.conf the profile loads', () => {
+    const standIn =
+      'Name             \tinternal\nAGGRESSIVENAT    \ttrue\nAPPLY-NAT-ACL    \tnat.auto\nCALLS-IN  \t0\n';
+    expect(natAclsOf(standIn)).toEqual(['nat.auto']);
+    expect(natAclCheck(standIn, undefined).summary).toMatch(/active on the running profile: nat.auto/);
+    // Stock FreeSWITCH prints no ACL row at all.
+    const stock = 'Name             \tinternal\nAGGRESSIVENAT    \ttrue\nREGISTRATIONS    \t0\n';
+    const conf = (acl: string) =>
+      `<configuration name="sofia.conf"><profiles><profile name="external"><settings><param name="apply-nat-acl" value="other"/></settings></profile>` +
+      `<profile name="internal"><settings><param name="sip-port" value="5060"/>${acl}</settings></profile></profiles></configuration>`;
+    expect(natAclsInConfig(conf('<param name="apply-nat-acl" value="nat.auto"/>'), 'internal')).toEqual(['nat.auto']);
+    expect(natAclCheck(stock, conf('<param name="apply-nat-acl" value="nat.auto"/>'))).toMatchObject({
+      status: 'pass',
+      summary: expect.stringMatching(/in the sofia.conf the profile loads: nat.auto/),
     });
-    expect(natAclCheck(undefined).status).toBe('warn');
+    expect(natAclCheck(stock, conf(''))).toMatchObject({ status: 'fail', fix: expect.stringMatching(/apply-nat-acl/) });
+    expect(natAclCheck(undefined, undefined).status).toBe('warn');
   });
 
   it('asks FreeSWITCH about each extension the plan moved, and fails one still on bypass media', () => {
