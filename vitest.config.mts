@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // A hang guard, not a speed target: some unit tests run real sh and PostgreSQL on a loaded machine.
+          testTimeout: 60_000,
         },
       },
       {

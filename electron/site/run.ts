@@ -96,13 +96,24 @@ function sameChanges(a: SitePlan, b: SitePlan): boolean {
   return key(a) === key(b);
 }
 
+/** What a run sent and how it went, filled in as answers arrive. */
+interface Tally {
+  applied: string[];
+  done: number;
+  total: number;
+  failed?: { changeId: string; message: string };
+}
+
+function newTally(plan: SitePlan): Tally {
+  return { applied: [], done: 0, total: plan.changes.length + (plan.pbx?.steps.length ?? 0) };
+}
+
 function journalHooks(
   deps: SiteDeps,
   runId: string,
   target: 'router' | 'pbx',
-  applied: string[],
+  tally: Tally,
   progress: (event: ApplyProgress) => void,
-  count: { done: number; total: number; failed?: { changeId: string; message: string } },
 ): ApplyHooks {
   const open = new Map<string, number>();
   return {
@@ -113,14 +124,15 @@ function journalHooks(
     after(id, ok, detail) {
       const seq = open.get(id);
       if (seq !== undefined) deps.store.journalResult(runId, seq, ok ? 'done' : 'failed', detail);
-      if (ok) applied.push(id);
-      else count.failed ??= { changeId: id, message: detail ?? 'refused' };
-      count.done += 1;
-      progress({ kind: 'change', changeId: id, index: count.done, total: count.total, status: ok ? 'done' : 'failed' });
+      if (ok) tally.applied.push(id);
+      else tally.failed ??= { changeId: id, message: detail ?? 'refused' };
+      tally.done += 1;
+      progress({ kind: 'change', changeId: id, index: tally.done, total: tally.total, status: ok ? 'done' : 'failed' });
     },
   };
 }
 
+/** Router first (with its revert job when minutes are given), then PBX. */
 async function sendPlan(
   deps: SiteDeps,
   runId: string,
@@ -129,43 +141,22 @@ async function sendPlan(
   plan: SitePlan,
   revertMinutes: number | false,
   progress: (event: ApplyProgress) => void,
-  applied: string[],
-  outcome: { failed?: { changeId: string; message: string } } = {},
+  tally: Tally,
 ): Promise<{ revertAt?: string }> {
-  const count: { done: number; total: number; failed?: { changeId: string; message: string } } = {
-    done: 0,
-    total: plan.changes.length + (plan.pbx?.steps.length ?? 0),
-  };
-  try {
-    return await sendBoth();
-  } finally {
-    if (count.failed) outcome.failed = count.failed;
+  const log = (message: string) => progress({ kind: 'log', level: 'info', message });
+  let revertAt: string | undefined;
+  if (plan.router && plan.router.changes.length > 0) {
+    log(`Router: ${plan.router.changes.length} changes.`);
+    const routerBefore = before ?? (await sides.router.read());
+    const hooks = journalHooks(deps, runId, 'router', tally, progress);
+    revertAt = (await sides.router.apply(routerBefore, plan.router, revertMinutes, hooks)).revertAt;
+    if (revertAt) log(`The router undoes these changes at ${revertAt} unless confirmed.`);
   }
-
-  async function sendBoth(): Promise<{ revertAt?: string }> {
-    let revertAt: string | undefined;
-    if (plan.router && plan.router.changes.length > 0) {
-      progress({ kind: 'log', level: 'info', message: `Router: ${plan.router.changes.length} changes.` });
-      const routerBefore = before ?? (await sides.router.read());
-      const hooks = journalHooks(deps, runId, 'router', applied, progress, count);
-      revertAt = (await sides.router.apply(routerBefore, plan.router, revertMinutes, hooks)).revertAt;
-      if (revertAt)
-        progress({
-          kind: 'log',
-          level: 'info',
-          message: `The router undoes these changes at ${revertAt} unless confirmed.`,
-        });
-    }
-    if (plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
-      progress({
-        kind: 'log',
-        level: 'info',
-        message: `PBX: ${plan.pbx.changes.length} changes, ${plan.pbx.steps.length} steps.`,
-      });
-      await sides.pbx.apply(plan.pbx, journalHooks(deps, runId, 'pbx', applied, progress, count));
-    }
-    return revertAt ? { revertAt } : {};
+  if (plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
+    log(`PBX: ${plan.pbx.changes.length} changes, ${plan.pbx.steps.length} steps.`);
+    await sides.pbx.apply(plan.pbx, journalHooks(deps, runId, 'pbx', tally, progress));
   }
+  return revertAt ? { revertAt } : {};
 }
 
 export async function applySite(
@@ -181,8 +172,7 @@ export async function applySite(
   }
   const stored = run.plan as SitePlan;
   const sides = await openBoth(deps, access);
-  const applied: string[] = [];
-  const outcome: { failed?: { changeId: string; message: string } } = {};
+  const tally = newTally(stored);
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
     const inputs = { ...(run.inputs as SiteInputs), ...access };
@@ -201,22 +191,12 @@ export async function applySite(
     });
     progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
     deps.store.setRunStatus(runId, 'applying');
-    const { revertAt } = await sendPlan(
-      deps,
-      runId,
-      sides,
-      routerState,
-      stored,
-      revertMinutes,
-      progress,
-      applied,
-      outcome,
-    );
+    const { revertAt } = await sendPlan(deps, runId, sides, routerState, stored, revertMinutes, progress, tally);
     const result: ApplyResult = {
       runId,
       status: 'applied',
       snapshotId: snapshot.snapshotId,
-      applied,
+      applied: tally.applied,
       ...(revertAt ? { revertAt } : {}),
     };
     deps.store.setRunStatus(runId, 'applied', { result });
@@ -226,8 +206,8 @@ export async function applySite(
     const result: ApplyResult = {
       runId,
       status: 'failed',
-      applied,
-      failed: { changeId: outcome.failed?.changeId ?? '', message: error.message },
+      applied: tally.applied,
+      failed: { changeId: tally.failed?.changeId ?? '', message: error.message },
     };
     // Nothing was sent yet: the plan is still good to retry, and the error says why it stopped.
     if (deps.store.getRun(runId).status === 'planned') throw caught;
@@ -304,12 +284,12 @@ export async function applyRollback(
     return fail('invalid_input', 'Only a planned rollback can be applied; plan the rollback again.');
   }
   const sides = await openBoth(deps, access);
-  const applied: string[] = [];
+  const tally = newTally(run.plan as SitePlan);
   try {
     deps.store.setRunStatus(runId, 'applying');
     // A rollback is itself the safe state: no revert job guards it.
-    await sendPlan(deps, runId, sides, undefined, run.plan as SitePlan, false, progress, applied);
-    const result: ApplyResult = { runId, status: 'confirmed', applied };
+    await sendPlan(deps, runId, sides, undefined, run.plan as SitePlan, false, progress, tally);
+    const result: ApplyResult = { runId, status: 'confirmed', applied: tally.applied };
     deps.store.setRunStatus(runId, 'confirmed', { result });
     const original = run.rollbackOf ? deps.store.getSnapshot(run.rollbackOf).runId : undefined;
     if (original) {
@@ -320,7 +300,12 @@ export async function applyRollback(
     return result;
   } catch (caught) {
     deps.store.setRunStatus(runId, 'failed', {
-      result: { runId, status: 'failed', applied, failed: { changeId: '', message: toAppError(caught).message } },
+      result: {
+        runId,
+        status: 'failed',
+        applied: tally.applied,
+        failed: { changeId: tally.failed?.changeId ?? '', message: toAppError(caught).message },
+      },
     });
     throw caught;
   } finally {
