@@ -41,26 +41,35 @@ async function openShell(deps: SiteDeps, access: Access): Promise<SshSession | u
   return openSsh(target).catch(() => undefined);
 }
 
+/**
+ * Two extensions at a time, two questions each: with the other checks' fs_cli
+ * calls that stays under OpenSSH's 10 channels per connection (MaxSessions).
+ */
+const MEDIA_AT_ONCE = 2;
+
+async function mediaAnswer(
+  ask: (command: string) => Promise<string | undefined>,
+  entry: ReturnType<typeof plannedMedia>[number],
+): Promise<MediaAnswer> {
+  if (!askableUser(entry.user)) return entry;
+  const [proxyMedia, bypassMedia] = await Promise.all([
+    ask(`user_data ${entry.user} var proxy_media`),
+    ask(`user_data ${entry.user} var bypass_media`),
+  ]);
+  return {
+    ...entry,
+    ...(proxyMedia === undefined ? {} : { proxyMedia: proxyMedia.trim() }),
+    ...(bypassMedia === undefined ? {} : { bypassMedia: bypassMedia.trim() }),
+  };
+}
+
 async function mediaAnswers(
   ask: (command: string) => Promise<string | undefined>,
   planned: ReturnType<typeof plannedMedia>,
 ): Promise<MediaAnswer[]> {
   const out: MediaAnswer[] = [];
-  // One extension at a time: a site may have hundreds, and SSH sessions cap their open channels.
-  for (const entry of planned) {
-    if (!askableUser(entry.user)) {
-      out.push(entry);
-      continue;
-    }
-    const [proxyMedia, bypassMedia] = await Promise.all([
-      ask(`user_data ${entry.user} var proxy_media`),
-      ask(`user_data ${entry.user} var bypass_media`),
-    ]);
-    out.push({
-      ...entry,
-      ...(proxyMedia === undefined ? {} : { proxyMedia: proxyMedia.trim() }),
-      ...(bypassMedia === undefined ? {} : { bypassMedia: bypassMedia.trim() }),
-    });
+  for (let i = 0; i < planned.length; i += MEDIA_AT_ONCE) {
+    out.push(...(await Promise.all(planned.slice(i, i + MEDIA_AT_ONCE).map((e) => mediaAnswer(ask, e)))));
   }
   return out;
 }
