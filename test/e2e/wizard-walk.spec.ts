@@ -29,6 +29,10 @@ import { SITE } from '../lab/topology';
 const root = join(__dirname, '..', '..');
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const isRoot = process.getuid?.() === 0;
+const SCREENSHOTS =
+  process.env.FSPBX_SCREENSHOTS === '1'
+    ? join(root, 'docs', 'screenshots')
+    : join(root, 'test-results', 'wizard-walk-screenshots');
 
 /** One lab site and the wizard's host that can reach it. */
 interface Site {
@@ -295,8 +299,9 @@ for (const mode of ['netns', 'loopback'] as const) {
       const here = site!;
       const netns = mode === 'netns';
       const shoot = async (page: Page, name: string) => {
-        // One set of screenshots, from the site that looks like a customer's.
-        if (netns) await page.screenshot({ path: join(root, 'docs', 'screenshots', `${name}.png`) });
+        // One set of screenshots, from the site that looks like a customer's; the README's only
+        // when asked, so that ordinary runs leave the work tree alone.
+        if (netns) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
       };
       const trunkReaches = () => optionsAnswered(lab, 'trunk', SITE.router.wan, 5080);
       const started = Date.now();
