@@ -126,11 +126,17 @@ export function HistoryView() {
             </>
           )}
           {rollbackResult.status === 'error' && <ErrorNote error={rollbackResult.error} />}
-          {rollbackResult.status === 'done' && (
-            <p role="status" className="note">
-              Rolled back: {rollbackResult.value.applied.length} changes applied, run {rollbackResult.value.status}.
-            </p>
-          )}
+          {rollbackResult.status === 'done' &&
+            (rollbackResult.value.failed ? (
+              <div role="alert" className="note note-error">
+                <strong>The rollback stopped:</strong> {rollbackResult.value.failed.message} Plan it again to see what
+                is left.
+              </div>
+            ) : (
+              <p role="status" className="note">
+                Rolled back: both boxes are as they were in the snapshot (run {rollbackResult.value.status}).
+              </p>
+            ))}
         </section>
       )}
       <h2>Import a bundle</h2>
