@@ -11,6 +11,11 @@ import { expect, test } from '@playwright/test';
 import { openStore } from '../../electron/store';
 
 const root = join(__dirname, '..', '..');
+// The README's screenshots are rewritten only when asked, so that ordinary runs leave the tree alone.
+const SCREENSHOTS =
+  process.env.FSPBX_SCREENSHOTS === '1'
+    ? join(root, 'docs', 'screenshots')
+    : join(root, 'test-results', 'browser-mode-screenshots');
 let host: ChildProcess;
 let url: string;
 let dataDir: string;
@@ -59,7 +64,7 @@ test("the first step shows this laptop's networks and the wizard steps", async (
   await expect(page.getByRole('table', { name: 'Network interfaces' })).toBeVisible();
   // The one-time key leaves the address bar once read.
   expect(page.url()).not.toContain('token=');
-  await page.screenshot({ path: join(root, 'docs', 'screenshots', 'step-network.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'step-network.png') });
   expect(violations).toEqual([]);
 });
 
@@ -133,7 +138,7 @@ test('who may reach the PBX: addresses are checked as typed and kept across step
   await expect(page.getByLabel('SIP trunk providers 1 name')).toHaveValue('Carrier A');
   await expect(page.getByLabel('SIP trunk providers 1 address')).toHaveValue('198.51.100.0/24');
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: join(root, 'docs', 'screenshots', 'step-peers-dark.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'step-peers-dark.png') });
 });
 
 test('history lists runs, exports a bundle and refuses to import the same run twice', async ({ page }) => {
