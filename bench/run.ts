@@ -3,17 +3,24 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchDiscovery } from './discovery.bench';
+import { benchPbxEngine } from './pbx-engine.bench';
+import { benchRouterApply } from './router-apply.bench';
 import { benchStoreAndBundle, type BenchResult } from './store-and-bundle.bench';
 
 async function main(): Promise<void> {
   const results: BenchResult[] = [...(await benchStoreAndBundle())];
   const discovery = await benchDiscovery();
+  const routerApply = await benchRouterApply();
+  const pbxEngine =
+    process.getuid?.() === 0 ? await benchPbxEngine() : { skipped: 'needs root for the lab namespaces' };
 
   const report = {
     date: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
     results,
     discovery,
+    routerApply,
+    pbxEngine,
   };
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const r of results) {
@@ -23,6 +30,8 @@ async function main(): Promise<void> {
     );
   }
   console.log(`discovery (lab, tech host): ${JSON.stringify(discovery, null, 2)}`);
+  console.log(`router apply vs Ansible api_modify: ${JSON.stringify(routerApply, null, 2)}`);
+  console.log(`PBX engine: ${JSON.stringify(pbxEngine, null, 2)}`);
   console.log('written: bench/results/latest.json');
 }
 

@@ -4,7 +4,8 @@
  * check real SIP traffic through the router, verify, confirm, plan again
  * (nothing), roll both boxes back to the snapshot, and export the bundle.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../electron/api/errors';
@@ -123,5 +124,15 @@ describe('a whole site run in the lab', () => {
     const [exported] = await wizard([{ op: 'bundle.export', input: { runId, path: out } }]);
     expect(value<BundleRef>(exported).bytes).toBeGreaterThan(1000);
     expect(existsSync(out)).toBe(true);
+    const files = Object.keys(unzipSync(readFileSync(out)));
+    for (const name of [
+      'router/apply.rsc',
+      'router/rollback.rsc',
+      'pbx/apply.sql',
+      'pbx/rollback.sql',
+      'pbx/apply-steps.sh',
+    ]) {
+      expect(files, name).toContain(name);
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** History and config bundles: the store, opened on first use and kept for the process. */
 import { isAbsolute, resolve } from 'node:path';
 import { exportBundle, importBundle } from '../../bundle';
+import { runScripts } from '../../site/scripts';
 import { openStore, type Store } from '../../store';
 import type { Handler } from '../dispatcher';
 import type { HandlerEnv } from './env';
@@ -22,8 +23,15 @@ export function historyHandlers(
 } {
   return {
     'history.list': async (input) => store().listRuns(input.siteId ? { siteId: input.siteId } : {}),
-    'bundle.export': async (input) =>
-      exportBundle(store(), input.runId, absolute(input.path), { app: { name: env.appName, version: env.version } }),
+    'bundle.export': async (input) => {
+      const run = store().getRun(input.runId);
+      const snapshot = run.snapshotId ? store().getSnapshot(run.snapshotId) : undefined;
+      const site = store().getSite(run.siteId);
+      return exportBundle(store(), input.runId, absolute(input.path), {
+        app: { name: env.appName, version: env.version },
+        scripts: runScripts(run, snapshot, `${site.name} (run ${run.runId})`),
+      });
+    },
     'bundle.import': async (input) => importBundle(store(), absolute(input.path)),
   };
 }
