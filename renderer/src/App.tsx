@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { NetworkPicture } from './components/NetworkPicture';
 import { StepNav } from './components/StepNav';
 import { UnfinishedBanner } from './components/UnfinishedBanner';
 import { HistoryView } from './history/HistoryView';
@@ -65,7 +66,10 @@ export function App() {
           </span>
         </span>
       </header>
-      <StepNav />
+      <aside className="sidebar">
+        <StepNav />
+        <NetworkPicture />
+      </aside>
       <main className="content" ref={content}>
         <UnfinishedBanner />
         {view === 'history' ? (
