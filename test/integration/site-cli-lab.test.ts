@@ -176,6 +176,14 @@ describe('the CLI in the lab', () => {
     store.close();
     expect(journal.some((j) => j.status === 'done')).toBe(true);
 
+    // Half-applied: verification fails, and the command says so with its exit code.
+    const verify = await runProgram(cliArgv(['verify', '--run', planned.runId, '--site', siteFile, ...secrets]), {
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/FAIL|fail/);
+
     await rollbackTo(snapshotId);
     expect(await routerConfig()).toEqual(routerBefore);
     expect(await pbxConfig()).toEqual(pbxBefore);

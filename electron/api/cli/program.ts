@@ -70,12 +70,13 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .configureOutput({ writeOut: (t) => io.out(t.replace(/\n$/, '')), writeErr: (t) => io.err(t.replace(/\n$/, '')) })
     .exitOverride();
 
-  async function run<K extends OpName>(
+  /** Runs one operation, prints it, sets the exit code for an error; the result for callers that judge its value. */
+  async function call<K extends OpName>(
     op: K,
     input: InputArg<K>,
     format: Formatter<K>,
     onProgress?: (e: Progress<K>) => void,
-  ) {
+  ): Promise<Result<Output<K>>> {
     const globals = program.opts<GlobalOptions>();
     const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
       error: (message, detail) => io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`),
@@ -97,9 +98,19 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
         io.err(formatError(result.error));
         exitCode = exitCodeFor(result.error);
       }
+      return result;
     } finally {
       process.removeListener('SIGINT', stop);
     }
+  }
+
+  async function run<K extends OpName>(
+    op: K,
+    input: InputArg<K>,
+    format: Formatter<K>,
+    onProgress?: (e: Progress<K>) => void,
+  ): Promise<void> {
+    await call(op, input, format, onProgress);
   }
 
   program
@@ -112,12 +123,13 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .description(contract['app.doctor'].summary)
     .action(async () => {
       // Checks stream as they finish; the summary line closes the list.
-      await run(
+      const result = await call(
         'app.doctor',
         {},
         (r) => `overall: ${r.status}`,
         (check) => io.out(formatCheck(check)),
       );
+      if (result.ok && result.value.status === 'fail') exitCode = EXIT.failed;
     });
 
   program
@@ -287,14 +299,18 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       if (!site) return;
       const access = { router: site.router, pbx: site.pbx } as InputArg<'site.apply'>['access'];
       if (op === 'site.verify') {
-        await run(op, { runId: opts.run, access }, formatVerify);
+        const result = await call(op, { runId: opts.run, access }, formatVerify);
+        // A failed check is a failed command: scripts can rely on the exit code.
+        if (result.ok && result.value.status === 'fail') exitCode = EXIT.failed;
       } else if (op === 'site.confirm') {
         await run(op, { runId: opts.run, access }, formatRun);
       } else {
-        await run(op, { runId: opts.run, access }, formatApply, (event) => {
+        const result = await call(op, { runId: opts.run, access }, formatApply, (event) => {
           if (event.kind === 'log') io.err(event.message);
           else if (event.status !== 'sending') io.err(`${event.status === 'done' ? 'ok  ' : 'FAIL'} ${event.changeId}`);
         });
+        // An apply that stopped part-way is reported as a value (with what was applied) and fails the command.
+        if (result.ok && result.value.status === 'failed') exitCode = EXIT.failed;
       }
     });
   runCommand('apply', 'site.apply');
