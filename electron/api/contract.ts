@@ -107,7 +107,10 @@ export const contract = {
     changesSites: true,
   }),
   'site.verify': op<VerifyResult, VerifyCheck>()({
-    input: runRef,
+    input: runRef.extend({
+      /** Keep counting the router's forwards this long, while `probe --from-outside` runs from outside. */
+      watchSeconds: z.number().min(0).max(300).default(0),
+    }),
     summary: 'Check that the applied plan works: read-back, counters, SIP probes.',
   }),
   'site.confirm': op<RunSummary>()({

@@ -83,7 +83,12 @@ function trafficIo(router: RouterSide, ask: (command: string) => Promise<string 
   };
 }
 
-export async function verifySite(deps: SiteDeps, runId: string, access: Access): Promise<VerifyResult> {
+export async function verifySite(
+  deps: SiteDeps,
+  runId: string,
+  access: Access,
+  watchSeconds = 0,
+): Promise<VerifyResult> {
   const run = deps.store.getRun(runId);
   const plan = run.plan as SitePlan;
   const inputs = { ...(run.inputs as SiteInputs), ...access };
@@ -109,6 +114,7 @@ export async function verifySite(deps: SiteDeps, runId: string, access: Access):
           ...(publicIp ? { publicIp } : {}),
           hairpin: inputs.options.hairpin,
           sipPorts: sipPortsOf(plan),
+          watchMs: watchSeconds * 1000,
         }),
       ]);
       const checks = [

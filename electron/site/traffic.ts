@@ -30,6 +30,13 @@ export interface TrafficTargets {
   publicIp?: string;
   hairpin: boolean;
   sipPorts: number[];
+  /**
+   * Extra time to keep counting between the two counter reads, while the
+   * technician runs `fspbx-nat probe --from-outside` from outside the site.
+   */
+  watchMs?: number;
+  /** Waits; injectable so tests need not. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Bounds of every step; a site that does not answer costs at most these. */
@@ -233,6 +240,9 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
       ],
     ),
   ]);
+  if (targets.watchMs && targets.watchMs > 0) {
+    await (targets.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(targets.watchMs);
+  }
   let after: RosItem[] | undefined;
   try {
     after = await read();

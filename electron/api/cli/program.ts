@@ -288,8 +288,9 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
         .description(contract[op].summary)
         .requiredOption('--run <id>', 'the run id printed by plan')
         .requiredOption('--site <site.json>', 'the same site file as for plan (for the logins)')
-        .option('--yes', 'do it without asking (required: this changes the router or the PBX)'),
-    ).action(async (opts: { run: string; site: string; yes?: boolean } & SiteSecrets) => {
+        .option('--yes', 'do it without asking (required: this changes the router or the PBX)')
+        .option('--watch <seconds>', 'verify only: keep counting forwarded packets while you probe from outside'),
+    ).action(async (opts: { run: string; site: string; yes?: boolean; watch?: string } & SiteSecrets) => {
       if (contract[op].changesSites && !opts.yes) {
         io.err(`fspbx-nat: ${name} changes the customer's router or PBX; review the plan, then add --yes.`);
         exitCode = EXIT.usage;
@@ -299,7 +300,13 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       if (!site) return;
       const access = { router: site.router, pbx: site.pbx } as InputArg<'site.apply'>['access'];
       if (op === 'site.verify') {
-        const result = await call(op, { runId: opts.run, access }, formatVerify);
+        const watchSeconds = Number(opts.watch ?? 0);
+        if (watchSeconds > 0) {
+          io.err(
+            `Counting the router's forwards for ${watchSeconds} s: run \`fspbx-nat probe --from-outside <public IP>\` from outside the site now.`,
+          );
+        }
+        const result = await call(op, { runId: opts.run, access, watchSeconds }, formatVerify);
         // A failed check is a failed command: scripts can rely on the exit code.
         if (result.ok && result.value.status === 'fail') exitCode = EXIT.failed;
       } else if (op === 'site.confirm') {

@@ -64,7 +64,8 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
       const minutes = (store().getRun(input.runId).inputs as Partial<SiteInputs>).options?.revertMinutes ?? 5;
       return applySite(deps(), input.runId, access, minutes, progress);
     },
-    'site.verify': async (input) => verifySite(deps(), input.runId, accessFor(input.runId, input.access)),
+    'site.verify': async (input) =>
+      verifySite(deps(), input.runId, accessFor(input.runId, input.access), input.watchSeconds),
     'site.confirm': async (input) => confirmSite(deps(), input.runId, accessFor(input.runId, input.access)),
     'rollback.plan': async (input) => {
       const snapshot = store().getSnapshot(input.snapshotId);

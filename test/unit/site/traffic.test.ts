@@ -140,3 +140,28 @@ describe('runTraffic', () => {
     expect(checks.find((c) => c.id === 'router-counters')?.summary).toMatch(/During this check/);
   });
 });
+
+describe('watching while the outside probe runs', () => {
+  it('waits the watch window between the two counter reads, so packets from outside are counted', async () => {
+    let packets = 0;
+    const waited: number[] = [];
+    const io: TrafficIo = {
+      natCounters: async () => [forward('*1', 'sip trunks udp', packets)],
+      // The LAN probe does not pass through the WAN forward: only the outside probe moves its counter.
+      sipOptions: async (_t, ports) => ports.map(answered),
+      fsCli: async () => undefined,
+    };
+    const checks = await runTraffic(io, {
+      pbx: '192.168.88.10',
+      hairpin: false,
+      sipPorts: [5080],
+      watchMs: 30_000,
+      sleep: async (ms) => {
+        waited.push(ms);
+        packets += 3; // the technician's probe from outside arrives meanwhile
+      },
+    });
+    expect(waited).toEqual([30_000]);
+    expect(checks.find((c) => c.id === 'router-counters')?.status).toBe('pass');
+  });
+});
