@@ -8,64 +8,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../electron/api/errors';
 import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } from '../../electron/api/types';
 import { optionsAnswered } from '../lab/clients';
-import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
-import { nsenterArgv } from '../lab/netns';
-import { runProgram } from '../lab/run';
+import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
+import { labSite, value, wizardInLab, type LabSite } from './helpers/lab-site';
 
 let lab: Lab;
-let site: Record<string, unknown>;
-let access: Record<string, unknown>;
+let site: LabSite['site'];
+let access: LabSite['access'];
 
-async function wizard(calls: { op: string; input: unknown }[]): Promise<Result<unknown>[]> {
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    'test/integration/helpers/wizard-in-lab.ts',
-    join(lab.dir, 'wizard-data'),
-  ];
-  const run = await runProgram(nsenterArgv(lab.hosts.tech!, argv, REPO_ROOT), {
-    input: JSON.stringify(calls),
-    timeoutMs: 180_000,
-  });
-  const lines = run.stdout.split('\n').filter((l) => l.startsWith('{'));
-  if (lines.length !== calls.length) throw new Error(`wizard printed ${lines.length} results: ${run.stderr}`);
-  return lines.map((l) => (JSON.parse(l) as { result: Result<unknown> }).result);
-}
-
-function value<T>(result: Result<unknown> | undefined): T {
-  if (!result?.ok) throw new Error(`call failed: ${JSON.stringify(result)}`);
-  return result.value as T;
-}
+const wizard = (calls: { op: string; input: unknown }[]) => wizardInLab(lab, calls);
 
 beforeAll(async () => {
   lab = await startLab();
-  const router = {
-    host: SITE.router.lan,
-    port: lab.router!.apiSslPort,
-    username: lab.router!.user,
-    password: lab.router!.password,
-    fingerprint: lab.router!.fingerprint,
-  };
-  const pbx = {
-    host: SITE.pbx,
-    port: 22,
-    username: 'root',
-    auth: { kind: 'password', password: lab.ssh.rootPassword },
-    hostKey: lab.hostKeys.pbx,
-  };
-  access = { router, pbx };
-  site = {
-    router,
-    pbx,
-    trunks: [{ name: 'Carrier', address: SITE.trunk }],
-    phones: [{ name: 'Home office', address: SITE.phone }],
-    options: { revertMinutes: 5 },
-  };
+  ({ access, site } = labSite(lab));
 }, 240_000);
 
 afterAll(async () => {

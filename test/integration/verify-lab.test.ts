@@ -7,9 +7,7 @@
  * database), verify names it with its fix, and the fault is undone before
  * the next.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../electron/api/errors';
 import type { PlannedRun, RunSummary, VerifyCheck, VerifyResult } from '../../electron/api/types';
 import type { PortReport } from '../../electron/probe/outside';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
@@ -17,35 +15,16 @@ import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
 import { nsenterArgv } from '../lab/netns';
 import { runProgram } from '../lab/run';
 import { SITE } from '../lab/topology';
+import { labSite, value, wizardInLab, type LabSite } from './helpers/lab-site';
 
 let lab: Lab;
-let site: Record<string, unknown>;
-let access: Record<string, unknown>;
+let site: LabSite['site'];
+let access: LabSite['access'];
 let runId: string;
 let plan: PlannedRun['plan'];
 let api: { host: string; port: number };
 
-async function wizard(calls: { op: string; input: unknown }[]): Promise<Result<unknown>[]> {
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    'test/integration/helpers/wizard-in-lab.ts',
-    join(lab.dir, 'wizard-data'),
-  ];
-  const run = await runProgram(nsenterArgv(lab.hosts.tech!, argv, REPO_ROOT), {
-    input: JSON.stringify(calls),
-    timeoutMs: 180_000,
-  });
-  const lines = run.stdout.split('\n').filter((l) => l.startsWith('{'));
-  if (lines.length !== calls.length) throw new Error(`wizard printed ${lines.length} results: ${run.stderr}`);
-  return lines.map((l) => (JSON.parse(l) as { result: Result<unknown> }).result);
-}
-
-function value<T>(result: Result<unknown> | undefined): T {
-  if (!result?.ok) throw new Error(`call failed: ${JSON.stringify(result)}`);
-  return result.value as T;
-}
+const wizard = (calls: { op: string; input: unknown }[]) => wizardInLab(lab, calls);
 
 async function verify(): Promise<VerifyResult> {
   const [result] = await wizard([{ op: 'site.verify', input: { runId, access } }]);
@@ -139,28 +118,7 @@ async function setExternalRtpIp(from: string, to: string): Promise<void> {
 beforeAll(async () => {
   lab = await startLab();
   api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router!.apiSslPort });
-  const router = {
-    host: SITE.router.lan,
-    port: lab.router!.apiSslPort,
-    username: lab.router!.user,
-    password: lab.router!.password,
-    fingerprint: lab.router!.fingerprint,
-  };
-  const pbx = {
-    host: SITE.pbx,
-    port: 22,
-    username: 'root',
-    auth: { kind: 'password', password: lab.ssh.rootPassword },
-    hostKey: lab.hostKeys.pbx,
-  };
-  access = { router, pbx };
-  site = {
-    router,
-    pbx,
-    trunks: [{ name: 'Carrier', address: SITE.trunk }],
-    phones: [{ name: 'Home office', address: SITE.phone }],
-    options: { revertMinutes: 5 },
-  };
+  ({ access, site } = labSite(lab));
   const [planned] = await wizard([{ op: 'site.plan', input: site }]);
   ({ runId, plan } = value<PlannedRun>(planned));
   const [apply] = await wizard([{ op: 'site.apply', input: { runId, access } }]);
