@@ -4,30 +4,13 @@
  * the trunk exists; 5080 is not forwarded; the stranger is not allowed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PortReport } from '../../electron/probe/outside';
-import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
-import { nsenterArgv } from '../lab/netns';
-import { runProgram } from '../lab/run';
+import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
+import { probeFromOutside } from './helpers/lab-site';
 
 let lab: Lab;
 
-async function probeFrom(host: 'trunk' | 'stranger'): Promise<{ code: number; reports: PortReport[] }> {
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    'electron/cli.ts',
-    '--json',
-    'probe',
-    '--from-outside',
-    SITE.router.wan,
-    '--timeout',
-    '1',
-  ];
-  const run = await runProgram(nsenterArgv(lab.hosts[host]!, argv, REPO_ROOT), { timeoutMs: 30_000 });
-  return { code: run.code, reports: JSON.parse(run.stdout) as PortReport[] };
-}
+const probeFrom = (host: 'trunk' | 'stranger') => probeFromOutside(lab, host);
 
 beforeAll(async () => {
   lab = await startLab({ routerSim: false });

@@ -9,13 +9,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedRun, RunSummary, VerifyCheck, VerifyResult } from '../../electron/api/types';
-import type { PortReport } from '../../electron/probe/outside';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
-import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
-import { nsenterArgv } from '../lab/netns';
-import { runProgram } from '../lab/run';
+import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
-import { labSite, value, wizardInLab, type LabSite } from './helpers/lab-site';
+import { labSite, probeFromOutside, value, wizardInLab, type LabSite } from './helpers/lab-site';
 
 let lab: Lab;
 let site: LabSite['site'];
@@ -54,22 +51,7 @@ async function withRouter<T>(fn: (conn: RouterConnection) => Promise<T>): Promis
   }
 }
 
-async function probeFrom(host: 'trunk' | 'stranger' | 'phone'): Promise<PortReport[]> {
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    'electron/cli.ts',
-    '--json',
-    'probe',
-    '--from-outside',
-    SITE.router.wan,
-    '--timeout',
-    '1',
-  ];
-  const run = await runProgram(nsenterArgv(lab.hosts[host]!, argv, REPO_ROOT), { timeoutMs: 30_000 });
-  return JSON.parse(run.stdout) as PortReport[];
-}
+const probeFrom = async (host: 'trunk' | 'stranger' | 'phone') => (await probeFromOutside(lab, host)).reports;
 
 async function fsCli(command: string): Promise<string> {
   return (await lab.exec('pbx', ['fs_cli', '-x', command])).stdout;

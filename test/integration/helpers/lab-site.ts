@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Result } from '../../../electron/api/errors';
+import type { PortReport } from '../../../electron/probe/outside';
 import { REPO_ROOT, type Lab } from '../../lab/lab';
 import { nsenterArgv } from '../../lab/netns';
 import { runProgram } from '../../lab/run';
@@ -65,4 +66,25 @@ export async function wizardInLab(lab: Lab, calls: { op: string; input: unknown 
 export function value<T>(result: Result<unknown> | undefined): T {
   if (!result?.ok) throw new Error(`call failed: ${JSON.stringify(result)}`);
   return result.value as T;
+}
+
+/** `fspbx-nat probe --from-outside <router WAN>` run on a WAN-side host of the lab. */
+export async function probeFromOutside(
+  lab: Lab,
+  host: 'trunk' | 'phone' | 'stranger',
+): Promise<{ code: number; reports: PortReport[] }> {
+  const argv = [
+    process.execPath,
+    '--import',
+    'tsx',
+    'electron/cli.ts',
+    '--json',
+    'probe',
+    '--from-outside',
+    SITE.router.wan,
+    '--timeout',
+    '1',
+  ];
+  const run = await runProgram(nsenterArgv(lab.hosts[host]!, argv, REPO_ROOT), { timeoutMs: 30_000 });
+  return { code: run.code, reports: JSON.parse(run.stdout) as PortReport[] };
 }
