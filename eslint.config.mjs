@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './build/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/', 'test/fixtures/'] },
@@ -9,7 +10,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx,mts}'],
+    plugins: { layers },
     rules: {
+      'layers/direction': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -30,19 +33,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      // The renderer talks only to the contract: no Node, no code from electron/ but types.
+      // The renderer talks only to the contract (layers/direction): Node modules are refused by name too.
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            { group: ['node:*'], message: 'The renderer has no Node: go through the contract.' },
-            {
-              group: ['**/electron/**'],
-              allowTypeImports: true,
-              message: 'The renderer imports only types from electron/: go through the contract.',
-            },
-          ],
-        },
+        { patterns: [{ group: ['node:*'], message: 'The renderer has no Node: go through the contract.' }] },
       ],
     },
   },

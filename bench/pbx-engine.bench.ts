@@ -7,8 +7,8 @@
  * one 5 s retry wait per restart when a rollback follows an apply at once;
  * `restoreRightAfterApplyMs` shows that case).
  */
-import { Failure } from '../electron/api/errors';
-import { pbxTarget, type PbxTarget } from '../electron/api/schemas';
+import { Failure } from '../contract/errors';
+import { pbxTarget, type PbxTarget } from '../contract/schemas';
 import { applyPbx, planPbxWithIds, readPbx, restorePbx } from '../electron/pbx/engine';
 import { openSsh } from '../electron/pbx/ssh';
 import { startLab } from '../test/lab/lab';

@@ -16,7 +16,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { routerTarget, type RouterTarget } from '../electron/api/schemas';
+import { routerTarget, type RouterTarget } from '../contract/schemas';
 import { connectRouter, type RouterConnection } from '../electron/routeros/connection';
 import { applyRouterPlan, readRouterForApply, restoreRouter } from '../electron/routeros/engine';
 import type { RouterPlanInputs } from '../electron/routeros/inputs';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { exportBundle, bundleContent } from '../electron/bundle';
 import { toFiles } from '../electron/bundle/files';
-import type { Plan } from '../electron/api/types';
+import type { Plan } from '../contract/types';
 import { openStore } from '../electron/store';
 
 export interface BenchResult {

@@ -27,8 +27,8 @@ const common = {
 await Promise.all([
   esbuild({ ...common, entryPoints: { main: 'electron/main.ts' }, outdir: 'dist/electron' }),
   // The sandboxed preload cannot require project files: everything is inlined.
-  esbuild({ ...common, entryPoints: { preload: 'electron/preload.ts' }, outdir: 'dist/electron' }),
-  esbuild({ ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: 'dist/electron' }),
+  esbuild({ ...common, entryPoints: { preload: 'electron/preload/index.ts' }, outdir: 'dist/electron' }),
+  esbuild({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist/electron' }),
 ]);
 
 await vite({

@@ -11,7 +11,7 @@ const reports = mkdtempSync(join(tmpdir(), 'fspbx-test-'));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 const steps = [
-  { name: 'typecheck', cmd: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'typecheck', cmd: ['npm', 'run', '-s', 'typecheck'] },
   { name: 'eslint', cmd: [bin('eslint'), '.'] },
   { name: 'prettier', cmd: [bin('prettier'), '--check', '.'] },
   { name: 'electronegativity', cmd: [process.execPath, 'build/electronegativity.mjs'] },

@@ -5,7 +5,7 @@
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
-import type { DiscoverProgress, DiscoverResult } from '../../electron/api/types';
+import type { DiscoverProgress, DiscoverResult } from '../../contract/types';
 
 async function main(): Promise<void> {
   const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', `/tmp/fspbx-bench-${process.pid}`)));

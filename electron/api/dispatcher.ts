@@ -4,8 +4,8 @@
  * sink and an abort signal, and turns every outcome into a Result value.
  */
 import type { z } from 'zod';
-import { contract, isOpName, type Input, type OpName, type Output, type Progress } from './contract';
-import { err, ok, toAppError, type AppError, type Result } from './errors';
+import { contract, isOpName, type Input, type OpName, type Output, type Progress } from '../../contract/operations';
+import { err, ok, toAppError, type AppError, type Result } from '../../contract/errors';
 
 export interface CallContext<P> {
   progress: (event: P) => void;

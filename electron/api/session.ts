@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from './dispatcher';
 import { invalidInput } from './dispatcher';
-import { clientMessage, type ServerMessage } from './wire';
+import { clientMessage, type ServerMessage } from '../../contract/wire';
 
 /** Bounds the work one front end can start at once. */
 export const MAX_CALLS_IN_FLIGHT = 16;

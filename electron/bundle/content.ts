@@ -1,4 +1,4 @@
-import type { VerifyResult } from '../api/types';
+import type { VerifyResult } from '../../contract/types';
 import type { JournalEntry, RunRecord, SiteRecord, SnapshotRecord } from '../store';
 import type { DiagramInput } from './diagram';
 

@@ -1,8 +1,8 @@
 /** A run's content as the bundle's files, and back. Pure. */
 import type { JournalEntry, RunRecord, SiteRecord, SnapshotRecord } from '../store';
 import { redactSecrets } from '../store/redact';
-import type { VerifyResult } from '../api/types';
-import { fail } from '../api/errors';
+import type { VerifyResult } from '../../contract/types';
+import { fail } from '../../contract/errors';
 import { SCRIPT_FILES, type BundleContent } from './content';
 import { renderReport } from './report';
 

@@ -4,8 +4,8 @@
  */
 import { chmod, mkdir, open as openFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { fail } from '../api/errors';
-import type { BundleRef, RunSummary, VerifyResult } from '../api/types';
+import { fail } from '../../contract/errors';
+import type { BundleRef, RunSummary, VerifyResult } from '../../contract/types';
 import type { Store } from '../store';
 import type { BundleContent, ScriptFile } from './content';
 import type { DiagramInput } from './diagram';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { fail } from '../api/errors';
+import { fail } from '../../contract/errors';
 import { BUNDLE_FORMAT, type Manifest, type ManifestEntry } from './content';
 
 export const MANIFEST = 'manifest.json';

@@ -1,5 +1,5 @@
 /** report.html: one page a technician or a customer can read without the app. Pure. */
-import type { Change } from '../api/types';
+import type { Change } from '../../contract/types';
 import type { BundleContent } from './content';
 import { networkDiagram } from './diagram';
 import { escapeHtml as e } from './html';

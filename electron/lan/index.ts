@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import type { LanFacts } from '../api/types';
+import type { LanFacts } from '../../contract/types';
 import { lanFacts } from './interfaces';
 import { readDefaultRoute } from './routes';
 

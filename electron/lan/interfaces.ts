@@ -4,7 +4,7 @@
  * most likely the customer's LAN. Pure.
  */
 import type { NetworkInterfaceInfo } from 'node:os';
-import type { LanFacts, LanInterface } from '../api/types';
+import type { LanFacts, LanInterface } from '../../contract/types';
 import { broadcastOf, contains, isLinkLocal, isPrivate, networkOf, prefixOf } from './ipv4';
 import type { DefaultRoute } from './routes';
 

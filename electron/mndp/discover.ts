@@ -5,7 +5,7 @@
  * it is shown, and datagrams that are not MNDP are counted, never thrown.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { LanInterface, MndpNeighbour } from '../api/types';
+import type { LanInterface, MndpNeighbour } from '../../contract/types';
 import { decodeMndp } from './codec';
 import { MNDP_PORT, type MndpPacket } from './types';
 

@@ -4,7 +4,7 @@
  * (vars.xml, caches, fs_cli), stopping at the first failure. The record says
  * exactly which steps ran, which failed and which never started.
  */
-import { Failure, toAppError, type AppError } from '../api/errors';
+import { Failure, toAppError, type AppError } from '../../contract/errors';
 import { keyColumn, type PbxChange } from './change';
 import { runTransaction, type TransactionOutcome } from './db';
 import { changeSql } from './sql';

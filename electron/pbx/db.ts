@@ -7,7 +7,7 @@
  * leaves psql at end of input with the transaction open, and PostgreSQL rolls
  * it back.
  */
-import { Failure, type AppError } from '../api/errors';
+import { Failure, type AppError } from '../../contract/errors';
 import { ROW_CHANGED_MARKER } from './sql';
 import type { CommandResult, SshSession } from './ssh';
 

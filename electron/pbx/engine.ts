@@ -4,7 +4,7 @@
  * apply a plan, restore a snapshot. The lead's handlers call these.
  */
 import { randomUUID } from 'node:crypto';
-import type { PbxTarget } from '../api/schemas';
+import type { PbxTarget } from '../../contract/schemas';
 import { applyPbxPlan, transactionLanded, type PbxApplyOptions, type PbxApplyRecord } from './apply';
 import { planPbx, type PbxPlan, type PbxPlanInputs, type PbxPlanResult } from './plan';
 import { readPbxState } from './reader';

@@ -1,5 +1,5 @@
 /** The PBX side of a config bundle: plan and rollback as SQL plus shell steps. Pure. */
-import { err, ok, type Result } from '../api/errors';
+import { err, ok, type Result } from '../../contract/errors';
 import { applyPbxChanges } from './apply-rows';
 import { keyColumn } from './change';
 import type { PbxPlan } from './plan';

@@ -4,9 +4,9 @@
  * steps to run after the transaction. Pure; a second run on the resulting
  * state plans nothing.
  */
-import type { AppError } from '../api/errors';
-import { isIPv4, type SiteInputs } from '../api/schemas';
-import type { Plan, Warning } from '../api/types';
+import type { AppError } from '../../contract/errors';
+import { isIPv4, type SiteInputs } from '../../contract/schemas';
+import type { Plan, Warning } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { applyPbxChanges } from './apply-rows';
 import { keyColumn, numberPbxChanges, type PbxChange } from './change';

@@ -4,7 +4,7 @@
  * ''), the files (vars.xml byte for byte, switch.conf.xml, config.conf), the
  * host firewall and what FreeSWITCH runs now. Read-only.
  */
-import { Failure } from '../api/errors';
+import { Failure } from '../../contract/errors';
 import { parseConfigConf } from './fingerprint';
 import { parseIptablesS, parseSofiaXmlStatus, rtpRangeFrom } from './parse';
 import type { SshSession } from './ssh';

@@ -5,7 +5,7 @@
  * by the rollback-trap rules so the running state matches again. Pure; a
  * second run plans nothing.
  */
-import type { Warning } from '../api/types';
+import type { Warning } from '../../contract/types';
 import { applyPbxChanges } from './apply-rows';
 import { keyColumn, numberPbxChanges, type PbxChange, type PbxTable } from './change';
 import type { PbxPlan } from './plan';

@@ -4,7 +4,7 @@
  * values the plan saw, and aborts the whole transaction otherwise, so a plan
  * never overwrites a change made after it was reviewed. Pure.
  */
-import { err, ok, type Result } from '../api/errors';
+import { err, ok, type Result } from '../../contract/errors';
 import { keyColumn, type PbxChange } from './change';
 import { sqlIdentifier, sqlLiteral, sqlValue } from './quote';
 

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Client, type ConnectConfig } from 'ssh2';
-import { Failure, type AppError } from '../api/errors';
-import type { PbxTarget } from '../api/schemas';
+import { Failure, type AppError } from '../../contract/errors';
+import type { PbxTarget } from '../../contract/schemas';
 import { shellWords } from './quote';
 
 export interface CommandResult {

@@ -4,7 +4,7 @@
  * and per profile a rescan or, where the reference's rollback traps say a
  * rescan is not enough, a restart. Pure.
  */
-import type { Warning } from '../api/types';
+import type { Warning } from '../../contract/types';
 import type { PbxChange } from './change';
 import { VARS_XML_PATH, type PbxState, type SettingRow } from './state';
 

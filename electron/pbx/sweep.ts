@@ -5,7 +5,7 @@
  * characters before anyone sees it.
  */
 import { Socket } from 'node:net';
-import type { SshCandidate } from '../api/types';
+import type { SshCandidate } from '../../contract/types';
 import { fromInt, maskOf, toInt } from '../lan/ipv4';
 
 export interface SweepOptions {

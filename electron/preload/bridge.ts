@@ -2,9 +2,9 @@
  * The bridge the preload exposes, written against the slice of ipcRenderer it
  * uses so that tests can drive it without Electron.
  */
-import type { FspbxBridge } from '../api/bridge';
-import { IPC } from '../api/channels';
-import type { ServerMessage } from '../api/wire';
+import type { FspbxBridge } from '../../contract/bridge';
+import { IPC } from '../../contract/channels';
+import type { ServerMessage } from '../../contract/wire';
 
 export interface IpcRendererLike {
   send(channel: string, ...args: unknown[]): void;

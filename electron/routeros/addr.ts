@@ -1,5 +1,5 @@
 /** Address and port sets as RouterOS writes them, reduced to integer ranges. Pure. */
-import { isIPv4, isIPv4Cidr } from '../api/schemas';
+import { isIPv4, isIPv4Cidr } from '../../contract/ipv4';
 import { fromInt, maskOf, toInt } from '../lan/ipv4';
 
 export interface Span {

@@ -7,7 +7,7 @@
  * change, what is known: applied (with the new `.id` of an add), refused,
  * sent without an answer (unknown), or never sent.
  */
-import { Failure, toAppError, type AppError } from '../api/errors';
+import { Failure, toAppError, type AppError } from '../../contract/errors';
 import type { RouterChange } from './change';
 import type { RouterConnection, Row } from './connection';
 import { menuKeyOf, sameValue, type RosItem, type RouterState } from './state';

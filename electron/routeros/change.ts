@@ -3,7 +3,7 @@
  * to run one, the item's `.id` (set/remove) and, in ordered menus, the item an
  * addition goes in front of. Extra fields keep it assignable to Change.
  */
-import type { Change } from '../api/types';
+import type { Change } from '../../contract/types';
 import type { MenuPath } from './state';
 
 export interface RouterChange extends Change {

@@ -3,7 +3,7 @@
  * revert script and its scheduler before anything else, and remove both when
  * the technician confirms. The timing itself is pure (revert.ts).
  */
-import { Failure, type Result } from '../api/errors';
+import { Failure, type Result } from '../../contract/errors';
 import { applyChanges, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import type { RouterConnection } from './connection';

@@ -7,8 +7,8 @@
 import type { TlsOptions } from 'node:tls';
 import { getSystemErrorName } from 'node:util';
 import { RouterOSAPI, type RosException } from 'node-routeros';
-import { Failure, type AppError } from '../api/errors';
-import type { RouterTarget } from '../api/schemas';
+import { Failure, type AppError } from '../../contract/errors';
+import type { RouterTarget } from '../../contract/schemas';
 import { applyClientFixes, PIN_FIELD, PinMismatch, type PinCheck } from './client-fixes';
 
 export type Row = Record<string, string>;

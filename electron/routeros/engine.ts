@@ -3,7 +3,7 @@
  * plan behind an automatic revert, confirm it, restore a snapshot, and settle
  * the record after a lost link. Planning stays pure (plan.ts, restore.ts).
  */
-import type { AppError } from '../api/errors';
+import type { AppError } from '../../contract/errors';
 import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import { confirmRevert, installRevert, readRouterClock, type ClockReading, type Confirmation } from './confirm';

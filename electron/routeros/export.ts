@@ -1,5 +1,5 @@
 /** The router side of a config bundle: the plan and its rollback as .rsc text. Pure. */
-import { ok, type Result } from '../api/errors';
+import { ok, type Result } from '../../contract/errors';
 import type { RouterPlan } from './plan';
 import { rollbackOf } from './revert';
 import { renderRsc } from './script';

@@ -1,5 +1,5 @@
 /** What the router planner needs from the site inputs and from the PBX. */
-import type { Peer, SiteInputs } from '../api/schemas';
+import type { Peer, SiteInputs } from '../../contract/schemas';
 import type { PortRange } from './addr';
 
 export interface RouterPlanInputs {

@@ -3,8 +3,8 @@
  * forward SIP and RTP to the PBX from the listed peers only. Pure; running it
  * again on the resulting state plans nothing.
  */
-import type { AppError } from '../api/errors';
-import type { Plan, Warning } from '../api/types';
+import type { AppError } from '../../contract/errors';
+import type { Plan, Warning } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { addressSpan, formatPorts, normalizeCidr, spanIn, type Span } from './addr';
 import { isOwned, numberChanges, type RouterChange } from './change';

@@ -5,7 +5,7 @@
  * original place. Items are paired by `.id`, then by content, so a second run
  * after a restore (re-added items have new ids) plans nothing. Pure.
  */
-import type { Warning } from '../api/types';
+import type { Warning } from '../../contract/types';
 import { isOwned, numberChanges, ownedMatch } from './change';
 import type { RouterPlan } from './plan';
 import type { PlannedChange } from './reconcile';

@@ -4,7 +4,7 @@
  * confirms (confirm = remove both). The router's own clock decides when, so
  * the caller passes the time the router reported. Pure.
  */
-import { err, ok, type Result } from '../api/errors';
+import { err, ok, type Result } from '../../contract/errors';
 import { applyToState } from './apply-state';
 import { tagComment, type RouterChange } from './change';
 import type { RouterPlan } from './plan';

@@ -3,7 +3,7 @@
  * read or paste and for the revert script. Every value is quoted by one rule;
  * output is plain ASCII whatever the data holds. Pure.
  */
-import { err, ok, type AppError, type Result } from '../api/errors';
+import { err, ok, type AppError, type Result } from '../../contract/errors';
 import type { RouterChange } from './change';
 
 const BARE = /^[A-Za-z0-9._/,:-]+$/;

@@ -3,8 +3,8 @@
  * error value naming the field and saying what to do, so the technician sees
  * all of them at once.
  */
-import type { AppError } from '../api/errors';
-import { isIPv4, isIPv4Cidr } from '../api/schemas';
+import type { AppError } from '../../contract/errors';
+import { coveredAddresses, isIPv4, isIPv4Cidr, opensToAnyone } from '../../contract/ipv4';
 import { formatPorts, rangesOverlap, type PortRange } from './addr';
 import { DEFAULT_SIP_PORTS, WEB_PORTS, type RouterPlanInputs } from './inputs';
 import { lanOf, type Topology } from './topology';
@@ -56,15 +56,23 @@ export function validateRouterInputs(inputs: RouterPlanInputs, topology: Topolog
         errors.push(
           problem(`${field}.address`, `"${peer.address}" is not an IPv4 address or a range such as 198.51.100.0/24.`),
         );
-      } else if (/\/0$/.test(peer.address) && !inputs.allowAnySource) {
-        errors.push(
-          problem(
-            `${field}.address`,
-            `${peer.address} opens the PBX to the whole Internet; list the provider's addresses, or accept the risk explicitly.`,
-          ),
-        );
       }
     });
+  }
+  // Judged by how much of the Internet the lists cover together, not by a literal /0:
+  // 0.0.0.0/1 + 128.0.0.0/1 lets everyone in just the same.
+  const sources = [...inputs.trunks, ...inputs.phones].map((p) => p.address).filter(isIPv4Cidr);
+  if (!inputs.allowAnySource && opensToAnyone(sources)) {
+    const widest = (['trunks', 'phones'] as const)
+      .flatMap((role) => inputs[role].map((peer, index) => ({ field: `${role}.${index}.address`, peer })))
+      .filter(({ peer }) => isIPv4Cidr(peer.address))
+      .sort((a, b) => coveredAddresses([b.peer.address]) - coveredAddresses([a.peer.address]))[0];
+    errors.push(
+      problem(
+        widest?.field ?? 'trunks',
+        `The allowed addresses cover ${coveredAddresses(sources).toLocaleString('en')} addresses, a large part of the Internet; list the provider's and phones' addresses, or accept the risk explicitly.`,
+      ),
+    );
   }
 
   const sip = inputs.sipPorts ?? DEFAULT_SIP_PORTS;

@@ -5,8 +5,8 @@
  */
 import type { Dispatcher } from '../api/dispatcher';
 import { createSession, type Session } from '../api/session';
-import { IPC } from '../api/channels';
-import type { ServerMessage } from '../api/wire';
+import { IPC } from '../../contract/channels';
+import type { ServerMessage } from '../../contract/wire';
 
 export interface SenderLike {
   id: number;

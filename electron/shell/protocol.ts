@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { protocol } from 'electron';
-import { CONTENT_TYPES, SECURITY_HEADERS, resolveStaticPath } from '../api/host/static';
+import { CONTENT_TYPES, SECURITY_HEADERS, resolveStaticPath } from '../app/static';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'wizard';

@@ -3,8 +3,8 @@
  * traffic checks (SIP probes from this laptop, router counters around them,
  * trunk registrations). The result goes into the run record.
  */
-import type { SiteInputs } from '../api/schemas';
-import type { VerifyResult } from '../api/types';
+import type { SiteInputs } from '../../contract/schemas';
+import type { VerifyResult } from '../../contract/types';
 import { fsCli } from '../pbx/reader';
 import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';

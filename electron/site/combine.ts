@@ -1,5 +1,5 @@
 /** Router and PBX plans side by side as one reviewable plan. Pure. */
-import type { Plan } from '../api/types';
+import type { Plan } from '../../contract/types';
 import type { PbxPlan } from '../pbx/plan';
 import type { RouterPlan } from '../routeros/plan';
 

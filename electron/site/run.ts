@@ -6,9 +6,9 @@
  * open. Rollback is a plan computed from a snapshot and the state read now.
  */
 import { randomUUID } from 'node:crypto';
-import { fail, Failure, toAppError, type AppError } from '../api/errors';
-import type { PbxTarget, RouterTarget, SiteInputs } from '../api/schemas';
-import type { ApplyProgress, ApplyResult, PlannedRun, RunSummary } from '../api/types';
+import { fail, Failure, toAppError, type AppError } from '../../contract/errors';
+import type { PbxTarget, RouterTarget, SiteInputs } from '../../contract/schemas';
+import type { ApplyProgress, ApplyResult, PlannedRun, RunSummary } from '../../contract/types';
 import { pbxInputsFrom, planPbx, type PbxPlan } from '../pbx/plan';
 import { planPbxRestore } from '../pbx/restore';
 import type { PbxState } from '../pbx/state';

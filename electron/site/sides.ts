@@ -1,6 +1,6 @@
 /** The router and PBX engines behind the site run's two interfaces. */
-import { Failure } from '../api/errors';
-import type { PbxTarget, RouterTarget } from '../api/schemas';
+import { Failure } from '../../contract/errors';
+import type { PbxTarget, RouterTarget } from '../../contract/schemas';
 import { applyPbxPlan } from '../pbx/apply';
 import { readPbxState } from '../pbx/reader';
 import { openSsh } from '../pbx/ssh';

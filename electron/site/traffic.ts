@@ -6,7 +6,7 @@
  * checks; runTraffic drives the I/O through a small interface, every step
  * bounded in time, every error a check result.
  */
-import type { CheckStatus, VerifyCheck } from '../api/types';
+import type { CheckStatus, VerifyCheck } from '../../contract/types';
 import type { PortReport } from '../probe/outside';
 import { isOwned } from '../routeros/change';
 import { isDisabled, type RosItem } from '../routeros/state';

@@ -4,7 +4,7 @@
  * now to checks a technician can act on, each pointing at the plan entry
  * that would fix it.
  */
-import type { CheckStatus, VerifyCheck } from '../api/types';
+import type { CheckStatus, VerifyCheck } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { droppedPorts } from '../pbx/host-firewall';
 import type { PbxState } from '../pbx/state';

@@ -1,4 +1,4 @@
-import type { Target } from '../api/types';
+import type { Target } from '../../contract/types';
 import type { Db } from './db';
 import type { SecretBox } from './types';
 

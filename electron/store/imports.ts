@@ -2,7 +2,7 @@
  * Puts a run read from a bundle back into history under its own ids, in one
  * transaction: all of it or nothing.
  */
-import { fail } from '../api/errors';
+import { fail } from '../../contract/errors';
 import type { Db } from './db';
 import { snapshotDigest } from './snapshots';
 import type { JournalEntry, RunRecord, SiteRecord, SnapshotRecord } from './types';

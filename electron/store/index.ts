@@ -3,7 +3,7 @@
  * credentials, in one SQLite file. One object, bound to a clock, so callers
  * never pass timestamps and tests can fix time.
  */
-import type { RunStatus, Target } from '../api/types';
+import type { RunStatus, Target } from '../../contract/types';
 import { openDb, type Db } from './db';
 import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';

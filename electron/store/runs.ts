@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fail } from '../api/errors';
-import type { Plan, RunStatus, RunSummary } from '../api/types';
+import { fail } from '../../contract/errors';
+import type { Plan, RunStatus, RunSummary } from '../../contract/types';
 import type { Db } from './db';
 import { redactSecrets } from './redact';
 import type { RunRecord } from './types';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fail } from '../api/errors';
+import { fail } from '../../contract/errors';
 import type { Db } from './db';
 import type { SiteRecord } from './types';
 

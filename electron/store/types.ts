@@ -1,4 +1,4 @@
-import type { Plan, RunStatus, Target } from '../api/types';
+import type { Plan, RunStatus, Target } from '../../contract/types';
 
 export interface SiteRecord {
   siteId: string;

@@ -125,11 +125,11 @@ test('who may reach the PBX: addresses are checked as typed and kept across step
   await expect(address).not.toHaveAttribute('aria-invalid', 'true');
   await page.getByRole('button', { name: 'Add a phone' }).click();
   await page.getByLabel('Remote phones 1 address').fill('0.0.0.0/0');
-  await expect(page.getByText('opens the PBX to the whole Internet')).toBeVisible();
+  await expect(page.getByText('opens the PBX to a large part of the Internet')).toBeVisible();
 
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { name: '5 · Options' })).toBeVisible();
-  await expect(page.getByText('I accept that a /0 range')).toBeVisible();
+  await expect(page.getByText('I accept that these ranges')).toBeVisible();
   await page.getByLabel('Undo on the router unless confirmed within (minutes)').fill('90');
   await expect(page.getByText('Between 1 and 60 minutes.')).toBeVisible();
 

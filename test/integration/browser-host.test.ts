@@ -8,8 +8,8 @@ import WebSocket from 'ws';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
-import { startBrowserHost, type BrowserHost } from '../../electron/api/host/server';
-import type { ServerMessage } from '../../electron/api/wire';
+import { startBrowserHost, type BrowserHost } from '../../electron/host/server';
+import type { ServerMessage } from '../../contract/wire';
 import { createClient, type Pipe } from '../../renderer/src/api/client';
 
 let host: BrowserHost;

@@ -6,7 +6,7 @@ import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, importBundle, type Manifest } from '../../electron/bundle';
 import { seal, sha256 } from '../../electron/bundle/pack';
-import { Failure } from '../../electron/api/errors';
+import { Failure } from '../../contract/errors';
 import { openStore, type Store } from '../../electron/store';
 
 const HOSTILE = `<script>alert("pwn")</script> '; DROP TABLE runs; -- $(reboot)`;

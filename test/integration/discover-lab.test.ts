@@ -5,8 +5,8 @@
  * machine's own network.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiscoverProgress, DiscoverResult } from '../../electron/api/types';
-import type { Result } from '../../electron/api/errors';
+import type { DiscoverProgress, DiscoverResult } from '../../contract/types';
+import type { Result } from '../../contract/errors';
 import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
 import { nsenterArgv } from '../lab/netns';
 import { runProgram } from '../lab/run';

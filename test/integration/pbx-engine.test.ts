@@ -6,8 +6,8 @@
  * and hostile names and values.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Failure } from '../../electron/api/errors';
-import { pbxTarget, type PbxTarget } from '../../electron/api/schemas';
+import { Failure } from '../../contract/errors';
+import { pbxTarget, type PbxTarget } from '../../contract/schemas';
 import { applyPbxPlan, transactionLanded, type PbxApplyProgress } from '../../electron/pbx/apply';
 import { runTransaction } from '../../electron/pbx/db';
 import { applyPbx, planPbxWithIds, readPbx, restorePbx, withPbxSession } from '../../electron/pbx/engine';

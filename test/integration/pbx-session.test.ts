@@ -5,9 +5,9 @@
  * starts from the `tech` laptop inside the lab.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Failure } from '../../electron/api/errors';
+import type { Failure } from '../../contract/errors';
 import { failureOf } from './helpers/failure';
-import { pbxTarget, type PbxTarget } from '../../electron/api/schemas';
+import { pbxTarget, type PbxTarget } from '../../contract/schemas';
 import { fingerprintPbx } from '../../electron/pbx/fingerprint';
 import { openSsh } from '../../electron/pbx/ssh';
 import { createDispatcher } from '../../electron/api/dispatcher';

@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf } from './helpers/failure';
-import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
+import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import { connectRouter } from '../../electron/routeros/connection';
 import { canWrite, readRouterState } from '../../electron/routeros/reader';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
-import { startRouterSim, type RouterSim } from '../lab/routeros/index';
+import { startRouterSim, type RouterSim } from '../lab/routeros';
 
 const HOST = '127.0.0.41';
 let dir: string;

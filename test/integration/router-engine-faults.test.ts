@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routerTarget } from '../../electron/api/schemas';
+import { routerTarget } from '../../contract/schemas';
 import { waves, type ApplyRecord } from '../../electron/routeros/apply';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { applyRouterPlan, restoreRouter, settleRouterRecord } from '../../electron/routeros/engine';
@@ -16,7 +16,7 @@ import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
 import { ORDERED_MENUS, type MenuKey, type RouterState } from '../../electron/routeros/state';
-import { startRouterSim, type RouterSim } from '../lab/routeros/index';
+import { startRouterSim, type RouterSim } from '../lab/routeros';
 import { comparableState, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.46';

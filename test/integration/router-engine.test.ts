@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routerTarget, type RouterTarget } from '../../electron/api/schemas';
+import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import { waves, type ApplyProgress, type ApplyRecord } from '../../electron/routeros/apply';
 import { pendingRevert } from '../../electron/routeros/confirm';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RouterSim, startRouterSim } from '../lab/routeros/index';
+import { type RouterSim, startRouterSim } from '../lab/routeros';
 
 const run = promisify(execFile);
 const HOST = '127.0.0.32';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RouterSim, startRouterSim } from '../lab/routeros/index';
+import { type RouterSim, startRouterSim } from '../lab/routeros';
 import { RawApiClient, attrs } from '../lab/routeros/testing/raw-client';
 
 const HOST = '127.0.0.33';

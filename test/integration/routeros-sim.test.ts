@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { RouterOSAPI } from 'node-routeros';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RouterSim, startRouterSim } from '../lab/routeros/index';
+import { type RouterSim, startRouterSim } from '../lab/routeros';
 import { RawApiClient, attrs } from '../lab/routeros/testing/raw-client';
 import { legacyResponse } from '../lab/routeros/api/session';
 

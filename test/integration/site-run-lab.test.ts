@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } from '../../electron/api/types';
+import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } from '../../contract/types';
 import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Plan } from '../../electron/api/types';
+import type { Plan } from '../../contract/types';
 import { openStore, STORE_FILE, type SecretBox, type Store } from '../../electron/store';
 import { SCHEMA_VERSION } from '../../electron/store/migrations';
 

@@ -8,7 +8,7 @@
  * the next.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlannedRun, RunSummary, VerifyCheck, VerifyResult } from '../../electron/api/types';
+import type { PlannedRun, RunSummary, VerifyCheck, VerifyResult } from '../../contract/types';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';

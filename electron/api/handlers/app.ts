@@ -2,9 +2,9 @@ import { constants } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectLan } from '../../lan';
-import { fail } from '../errors';
+import { fail } from '../../../contract/errors';
 import type { Handler } from '../dispatcher';
-import type { CheckStatus, DoctorCheck } from '../types';
+import type { CheckStatus, DoctorCheck } from '../../../contract/types';
 import type { HandlerEnv } from './env';
 
 const MIN_NODE = [20, 19];

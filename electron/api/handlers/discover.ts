@@ -2,13 +2,13 @@
  * The Scan button: the laptop's LAN, then MNDP and an SSH sweep side by side,
  * each find streamed to the front end as it arrives.
  */
-import { fail } from '../errors';
+import { fail } from '../../../contract/errors';
 import { detectLan } from '../../lan';
 import { networkOf } from '../../lan/ipv4';
 import { discoverMndp } from '../../mndp/discover';
 import { hostsOf, sweepSsh } from '../../pbx/sweep';
 import type { Handler } from '../dispatcher';
-import type { LanInterface } from '../types';
+import type { LanInterface } from '../../../contract/types';
 
 /** The subnet to sweep: the interface's own, narrowed to its /24 when larger than a /22. */
 export function sweepSubnet(iface: LanInterface): string {

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../../store/types';
-import type { FrontEnd } from '../types';
+import type { FrontEnd } from '../../../contract/types';
 
 /** What handlers need from the front end that hosts them. */
 export interface HandlerEnv {

@@ -1,6 +1,6 @@
 /** The handler environment for front ends that run on plain Node (CLI, browser mode). */
 import { APP_NAME, APP_VERSION } from '../../app/version';
-import type { FrontEnd } from '../types';
+import type { FrontEnd } from '../../../contract/types';
 import type { HandlerEnv } from './env';
 
 export function nodeEnv(frontEnd: Exclude<FrontEnd, 'electron'>, dataDir: string): HandlerEnv {

@@ -16,9 +16,9 @@ import {
   type SiteDeps,
 } from '../../site/run';
 import { openPbxSide, openRouterSide } from '../../site/sides';
-import type { SiteInputs } from '../schemas';
+import type { SiteInputs } from '../../../contract/schemas';
 import type { Handler } from '../dispatcher';
-import { fail } from '../errors';
+import { fail } from '../../../contract/errors';
 
 type SiteOps = 'site.plan' | 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.plan' | 'rollback.apply';
 

@@ -3,9 +3,9 @@
  * Electron preload and the browser-mode WebSocket each provide a Pipe.
  * Types only are imported from electron/.
  */
-import type { InputArg, OpName, Output, Progress } from '../../../electron/api/contract';
-import type { AppError, Result } from '../../../electron/api/errors';
-import type { ClientMessage, ServerMessage } from '../../../electron/api/wire';
+import type { InputArg, OpName, Output, Progress } from '../../../contract/operations';
+import type { AppError, Result } from '../../../contract/errors';
+import type { ClientMessage, ServerMessage } from '../../../contract/wire';
 
 export interface Pipe {
   send(message: ClientMessage): void;

@@ -2,9 +2,9 @@
  * The two pipes the renderer can talk through: the Electron preload's bridge,
  * or the browser-mode WebSocket with this run's token.
  */
-import type { FspbxBridge } from '../../../electron/api/bridge';
-import type { AppError } from '../../../electron/api/errors';
-import type { ClientMessage, ServerMessage } from '../../../electron/api/wire';
+import type { FspbxBridge } from '../../../contract/bridge';
+import type { AppError } from '../../../contract/errors';
+import type { ClientMessage, ServerMessage } from '../../../contract/wire';
 import type { Pipe } from './client';
 
 declare global {
@@ -22,8 +22,22 @@ export function bridgePipe(bridge: FspbxBridge): Pipe {
 
 const TOKEN_KEY = 'fspbx-token';
 
+/** The slices of the page's location, session storage and history that takeToken uses. */
+export interface AddressBar {
+  hash: string;
+  pathname: string;
+  search: string;
+}
+export interface TokenStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+export interface HistoryLike {
+  replaceState(data: unknown, unused: string, url?: string): void;
+}
+
 /** Takes the token from #token=… once, keeps it for reloads of this tab, and clears it from the address bar. */
-export function takeToken(location: Location, storage: Storage, history: History): string | undefined {
+export function takeToken(location: AddressBar, storage: TokenStorage, history: HistoryLike): string | undefined {
   const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
   if (match?.[1]) {
     storage.setItem(TOKEN_KEY, match[1]);

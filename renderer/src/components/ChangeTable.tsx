@@ -1,4 +1,4 @@
-import type { Change } from '../../../electron/api/types';
+import type { Change } from '../../../contract/types';
 
 function values(v: Change['before']) {
   if (!v) return <span className="muted">—</span>;

@@ -1,4 +1,4 @@
-import type { AppError } from '../../../electron/api/errors';
+import type { AppError } from '../../../contract/errors';
 
 /** The technician sees the sentence; the code helps when reading the log together. */
 export function ErrorNote({ error }: { error: AppError }) {

@@ -1,6 +1,6 @@
 import { useWizard } from '../store/context';
 import type { MediaMode } from '../store/site';
-import { isAnywhere } from '../validate';
+import { opensToAnyone } from '../../../contract/ipv4';
 
 const MEDIA: { value: MediaMode; label: string; explain: string }[] = [
   {
@@ -26,7 +26,8 @@ export function OptionsStep() {
   const setOptions = useWizard((s) => s.setOptions);
   const trunks = useWizard((s) => s.trunks);
   const phones = useWizard((s) => s.phones);
-  const anywhere = [...trunks, ...phones].some((p) => isAnywhere(p.address));
+  // Judged on the lists together: 0.0.0.0/1 + 128.0.0.0/1 is anyone too.
+  const anywhere = opensToAnyone([...trunks, ...phones].map((p) => p.address.trim()));
   const minutes = Number(options.revertMinutes);
   const minutesProblem = Number.isInteger(minutes) && minutes >= 1 && minutes <= 60 ? '' : 'Between 1 and 60 minutes.';
   return (
@@ -78,7 +79,7 @@ export function OptionsStep() {
             checked={options.allowAnySource}
             onChange={(e) => setOptions({ allowAnySource: e.target.checked })}
           />
-          I accept that a /0 range lets anyone on the Internet reach the PBX (SIP scanners will find it).
+          I accept that these ranges let a large part of the Internet reach the PBX (SIP scanners will find it).
         </label>
       )}
     </section>

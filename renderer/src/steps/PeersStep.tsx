@@ -1,6 +1,6 @@
 import { useWizard } from '../store/context';
 import type { PeerRow } from '../store/site';
-import { addressProblem, isAnywhere } from '../validate';
+import { addressProblem, opensToAnyone } from '../../../contract/ipv4';
 
 function PeerList({
   role,
@@ -49,9 +49,9 @@ function PeerList({
                 {problem}
               </span>
             )}
-            {!problem && isAnywhere(p.address) && (
+            {!problem && opensToAnyone([p.address]) && (
               <span className="warn">
-                This opens the PBX to the whole Internet. Accept the risk in Options to keep it.
+                This opens the PBX to a large part of the Internet. Accept the risk in Options to keep it.
               </span>
             )}
           </div>

@@ -3,8 +3,8 @@
  * are sent with each call and never persisted by the renderer.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { PbxSummary, RouterSummary } from '../../../electron/api/types';
-import type { InputArg } from '../../../electron/api/contract';
+import type { PbxSummary, RouterSummary } from '../../../contract/types';
+import type { InputArg } from '../../../contract/operations';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
 

@@ -1,6 +1,6 @@
 /** Sites' runs, bundle export and import. */
 import type { StateCreator } from 'zustand/vanilla';
-import type { BundleRef, RunSummary } from '../../../electron/api/types';
+import type { BundleRef, RunSummary } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
 

@@ -1,4 +1,4 @@
-import type { AppError, Result } from '../../../electron/api/errors';
+import type { AppError, Result } from '../../../contract/errors';
 
 /** The state of one call the UI waits on. */
 export type Load<T> =

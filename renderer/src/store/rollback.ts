@@ -4,7 +4,7 @@
  * steps 2 and 3 (passwords are never stored).
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { ApplyResult, PlannedRun } from '../../../electron/api/types';
+import type { ApplyResult, PlannedRun } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';

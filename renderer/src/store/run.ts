@@ -3,9 +3,9 @@
  * through. The plan is made from everything typed in steps 2 to 5.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { InputArg } from '../../../electron/api/contract';
-import type { AppError } from '../../../electron/api/errors';
-import type { ApplyResult, PlannedRun, RunSummary, VerifyResult } from '../../../electron/api/types';
+import type { InputArg } from '../../../contract/operations';
+import type { AppError } from '../../../contract/errors';
+import type { ApplyResult, PlannedRun, RunSummary, VerifyResult } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';

@@ -4,8 +4,8 @@
  * Leaving a step keeps what was typed: nothing here is reset by navigation.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppError } from '../../../electron/api/errors';
-import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../electron/api/types';
+import type { AppError } from '../../../contract/errors';
+import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { STEPS, stepIndex, type StepId } from '../steps/steps';
 import { credentialsSlice, type CredentialsSlice } from './credentials';

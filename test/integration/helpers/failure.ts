@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { Failure } from '../../../electron/api/errors';
+import { Failure } from '../../../contract/errors';
 
 /** The Failure a promise rejects with; the test fails if it resolves or rejects with anything else. */
 export async function failureOf(promise: Promise<unknown>): Promise<Failure> {

@@ -4,7 +4,7 @@
  * `tech` through one dispatcher (helpers/wizard-in-lab.ts).
  */
 import { join } from 'node:path';
-import type { Result } from '../../../electron/api/errors';
+import type { Result } from '../../../contract/errors';
 import type { PortReport } from '../../../electron/probe/outside';
 import { REPO_ROOT, type Lab } from '../../lab/lab';
 import { nsenterArgv } from '../../lab/netns';
@@ -77,7 +77,7 @@ export async function probeFromOutside(
     process.execPath,
     '--import',
     'tsx',
-    'electron/cli.ts',
+    'electron/cli/main.ts',
     '--json',
     'probe',
     '--from-outside',

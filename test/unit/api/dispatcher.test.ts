@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OP_NAMES } from '../../../electron/api/contract';
+import { OP_NAMES } from '../../../contract/operations';
 import { createDispatcher, type CallContext, type Handlers } from '../../../electron/api/dispatcher';
-import { fail } from '../../../electron/api/errors';
+import { fail } from '../../../contract/errors';
 import { createHandlers } from '../../../electron/api/handlers';
 import { nodeEnv } from '../../../electron/api/handlers/node-env';
 

@@ -5,11 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { IPC } from '../../../electron/api/channels';
+import { IPC } from '../../../contract/channels';
 import { createDispatcher } from '../../../electron/api/dispatcher';
 import { createHandlers } from '../../../electron/api/handlers';
 import { nodeEnv } from '../../../electron/api/handlers/node-env';
-import type { ServerMessage } from '../../../electron/api/wire';
+import type { ServerMessage } from '../../../contract/wire';
 import { createBridge } from '../../../electron/preload/bridge';
 import { bindIpc, type IpcEventLike, type SenderLike } from '../../../electron/shell/ipc';
 import { createClient } from '../../../renderer/src/api/client';

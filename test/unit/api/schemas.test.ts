@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHostname, isIPv4, isIPv4Cidr, siteInputs } from '../../../electron/api/schemas';
+import { isHostname, isIPv4, isIPv4Cidr, siteInputs } from '../../../contract/schemas';
 
 describe('address checks', () => {
   it('accepts dotted quads and refuses everything near them', () => {

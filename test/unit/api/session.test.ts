@@ -3,7 +3,7 @@ import { createDispatcher } from '../../../electron/api/dispatcher';
 import { createHandlers } from '../../../electron/api/handlers';
 import { nodeEnv } from '../../../electron/api/handlers/node-env';
 import { createSession, MAX_CALLS_IN_FLIGHT } from '../../../electron/api/session';
-import type { ServerMessage } from '../../../electron/api/wire';
+import type { ServerMessage } from '../../../contract/wire';
 import { createClient, type Pipe } from '../../../renderer/src/api/client';
 
 /** A pipe that hands messages straight to a session, as IPC and the WebSocket do, but in memory. */

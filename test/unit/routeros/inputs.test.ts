@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { siteOptions } from '../../../electron/api/schemas';
+import { siteOptions } from '../../../contract/schemas';
 import { pbxInputsFrom } from '../../../electron/pbx/plan';
 import { routerInputsFrom } from '../../../electron/routeros/inputs';
 

@@ -282,6 +282,20 @@ describe('planRouter validation', () => {
     expect(errorsOf({ ...open, allowAnySource: true })).toEqual([]);
   });
 
+  it('refuses two halves that together are the whole Internet, as it refuses /0', () => {
+    const halves = baseInputs({
+      trunks: [{ name: 'low half', address: '0.0.0.0/1' }],
+      phones: [{ name: 'high half', address: '128.0.0.0/1' }],
+    });
+    expect(errorsOf(halves)).toEqual([
+      expect.objectContaining({
+        field: 'trunks.0.address',
+        message: expect.stringMatching(/large part of the Internet/),
+      }),
+    ]);
+    expect(errorsOf({ ...halves, allowAnySource: true })).toEqual([]);
+  });
+
   it('refuses reversed and overlapping port ranges', () => {
     expect(errorsOf(baseInputs({ pbxRtp: { start: 32768, end: 16384 } }))[0]?.message).toMatch(/reversed/);
     expect(errorsOf(baseInputs({ pbxRtp: { start: 5000, end: 6000 } })).map((e) => e.message)).toEqual([

@@ -5,7 +5,7 @@
  * back exactly the snapshot.
  */
 import { describe, expect, it } from 'vitest';
-import type { Peer } from '../../../electron/api/schemas';
+import type { Peer } from '../../../contract/schemas';
 import { isOwned } from '../../../electron/routeros/change';
 import type { RouterPlanInputs } from '../../../electron/routeros/inputs';
 import { planRouterRestore, RESTORED_MENUS } from '../../../electron/routeros/restore';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatVerify } from '../../../electron/api/cli/format';
+import { formatVerify } from '../../../electron/cli/format';
 
 describe('fspbx-nat verify, as text', () => {
   it('prints each check with its fix and the plan entry that fixes a failure, then a count', () => {

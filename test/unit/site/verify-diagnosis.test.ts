@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { siteInputs } from '../../../electron/api/schemas';
+import { siteInputs } from '../../../contract/schemas';
 import { parseIptablesS } from '../../../electron/pbx/parse';
 import { applyToState } from '../../../electron/routeros/apply-state';
 import { planFromStates } from '../../../electron/site/run';

@@ -4,8 +4,7 @@
  * broadcast address (only ever inside the lab's namespaces).
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { encodeMndp } from '../../../../electron/mndp/codec';
-import { isDiscoveryRequest } from '../../../../electron/mndp/codec';
+import { announcement, isRequest } from './packet';
 import { macOf } from '../runtime';
 
 export interface MndpInfo {
@@ -51,21 +50,19 @@ export function startMndpResponder(o: MndpResponderOptions): Promise<MndpRespond
   const mac = macOf(o.lanInterface);
   const packet = (): Buffer => {
     const i = o.info();
-    return Buffer.from(
-      encodeMndp({
-        sequence: sequence++ & 0xffff,
-        mac,
-        identity: truncateUtf8(i.identity, MAX_IDENTITY_BYTES),
-        version: i.version,
-        platform: 'MikroTik',
-        uptimeSeconds: i.uptimeSeconds,
-        softwareId: 'SIM0-0001',
-        board: i.board,
-        unpack: 0,
-        interfaceName: i.interfaceName,
-        ipv4: i.ipv4,
-      }),
-    );
+    return announcement({
+      sequence: sequence++ & 0xffff,
+      mac,
+      identity: truncateUtf8(i.identity, MAX_IDENTITY_BYTES),
+      version: i.version,
+      platform: 'MikroTik',
+      uptimeSeconds: i.uptimeSeconds,
+      softwareId: 'SIM0-0001',
+      board: i.board,
+      unpack: 0,
+      interfaceName: i.interfaceName,
+      ipv4: i.ipv4,
+    });
   };
   const send = (to: string, port: number) => {
     socket.send(packet(), port, to, (err) => {
@@ -73,7 +70,7 @@ export function startMndpResponder(o: MndpResponderOptions): Promise<MndpRespond
     });
   };
   socket.on('message', (msg, rinfo) => {
-    if (isDiscoveryRequest(msg)) send(rinfo.address, rinfo.port);
+    if (isRequest(msg)) send(rinfo.address, rinfo.port);
   });
   socket.on('error', () => undefined);
   return new Promise((resolve, reject) => {

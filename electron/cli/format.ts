@@ -1,5 +1,5 @@
 /** Plain-text renderings for a terminal; --json prints the values as they are. */
-import type { AppError } from '../errors';
+import type { AppError } from '../../contract/errors';
 import type {
   AppInfo,
   ApplyResult,
@@ -13,7 +13,7 @@ import type {
   RouterSummary,
   RunSummary,
   VerifyResult,
-} from '../types';
+} from '../../contract/types';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
 

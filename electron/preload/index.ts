@@ -3,7 +3,7 @@
  * window.fspbx through contextBridge. No Node API reaches the page.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_KEY } from './api/bridge';
-import { createBridge } from './preload/bridge';
+import { BRIDGE_KEY } from '../../contract/bridge';
+import { createBridge } from './bridge';
 
 contextBridge.exposeInMainWorld(BRIDGE_KEY, createBridge(ipcRenderer));

@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { contract, type InputArg, type OpName, type Output, type Progress } from '../contract';
-import { createDispatcher } from '../dispatcher';
-import { probeFromOutside, sampleRtpPorts } from '../../probe/outside';
-import { isIPv4 } from '../schemas';
-import type { AppError, Result } from '../errors';
-import { createHandlers, type HandlerEnv } from '../handlers';
+import { contract, type InputArg, type OpName, type Output, type Progress } from '../../contract/operations';
+import { createDispatcher } from '../api/dispatcher';
+import { probeFromOutside, sampleRtpPorts } from '../probe/outside';
+import { isIPv4 } from '../../contract/ipv4';
+import type { AppError, Result } from '../../contract/errors';
+import { createHandlers, type HandlerEnv } from '../api/handlers';
 import {
   formatBundle,
   formatCheck,

@@ -9,10 +9,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Dispatcher } from '../dispatcher';
-import { createSession } from '../session';
-import { MAX_MESSAGE_BYTES } from '../wire';
-import { SECURITY_HEADERS, serveStatic } from './static';
+import type { Dispatcher } from '../api/dispatcher';
+import { createSession } from '../api/session';
+import { MAX_MESSAGE_BYTES } from '../../contract/wire';
+import { SECURITY_HEADERS, serveStatic } from '../app/static';
 
 export const API_PATH = '/api';
 

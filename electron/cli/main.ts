@@ -1,11 +1,11 @@
 /** Entry point of the `fspbx-nat` command (bundled to dist/electron/cli.js). */
 import { join } from 'node:path';
-import { buildProgram, EXIT } from './api/cli/program';
-import { createDispatcher } from './api/dispatcher';
-import { createHandlers } from './api/handlers';
-import { nodeEnv } from './api/handlers/node-env';
-import { startBrowserHost } from './api/host/server';
-import { defaultDataDir } from './app/paths';
+import { buildProgram, EXIT } from './program';
+import { createDispatcher } from '../api/dispatcher';
+import { createHandlers } from '../api/handlers';
+import { nodeEnv } from '../api/handlers/node-env';
+import { startBrowserHost } from '../host/server';
+import { defaultDataDir } from '../app/paths';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

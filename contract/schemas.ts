@@ -3,29 +3,9 @@
  * Node modules, so the same checks can run anywhere the contract is loaded.
  */
 import { z } from 'zod';
+import { isHostname, isIPv4, isIPv4Cidr } from './ipv4';
 
-const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`);
-
-export function isIPv4(text: string): boolean {
-  return IPV4.test(text);
-}
-
-export function isIPv4Cidr(text: string): boolean {
-  const [address, prefix, ...rest] = text.split('/');
-  if (rest.length > 0 || address === undefined || !isIPv4(address)) return false;
-  if (prefix === undefined) return true;
-  return /^(3[0-2]|[12]?\d)$/.test(prefix);
-}
-
-/** A hostname as RFC 1123 allows it; anything else is refused before it reaches a socket. */
-export function isHostname(text: string): boolean {
-  if (text.length === 0 || text.length > 253) return false;
-  const labels = text.split('.');
-  // An all-digit last label is a mistyped IPv4 address, not a name.
-  if (/^\d+$/.test(labels[labels.length - 1] ?? '')) return false;
-  return labels.every((label) => /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(label));
-}
+export { isHostname, isIPv4, isIPv4Cidr } from './ipv4';
 
 export const ipv4 = z.string().trim().refine(isIPv4, { message: 'Enter an IPv4 address such as 192.0.2.10.' });
 

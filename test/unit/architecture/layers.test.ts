@@ -1,0 +1,71 @@
+/**
+ * The direction of dependency is checked on the whole tree, with the table that
+ * ESLint also reads (build/layers.mjs), and the web project is proven to refuse Node.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { LAYERS, layerOf, violation } from '../../../build/layers.mjs';
+
+const root = join(__dirname, '../../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx|mts)$/.test(e.name) ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const info = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
+  return info.importedFiles.map((f) => f.fileName);
+}
+
+describe('the direction of dependency', () => {
+  it('holds for every import in the project', () => {
+    const folders = [...new Set(LAYERS.flatMap((l) => l.holds).map((h) => h.split('/').slice(0, 2).join('/')))];
+    const files = [...new Set(folders.flatMap((f) => (f.endsWith('.ts') ? [f] : sourceFiles(f))))];
+    expect(files.length).toBeGreaterThan(150);
+    const broken = files.flatMap((file) =>
+      importsOf(file)
+        .map((spec) => violation(root, file, spec))
+        .filter((why): why is string => why !== undefined),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('refuses an import against the direction, and a package the contract may not load', () => {
+    expect(violation(root, 'electron/pbx/plan.ts', '../site/run')).toMatch(/domain .* may not import site/);
+    expect(violation(root, 'contract/types.ts', '../electron/store')).toMatch(/contract .* may not import domain/);
+    expect(violation(root, 'renderer/src/App.tsx', '../../electron/api/dispatcher')).toMatch(/renderer/);
+    expect(violation(root, 'test/lab/router.ts', '../../electron/mndp/codec')).toMatch(/lab .* may not import/);
+    expect(violation(root, 'contract/schemas.ts', 'node:fs')).toMatch(/may not load the package/);
+    expect(violation(root, 'electron/site/run.ts', '../pbx/plan')).toBeUndefined();
+    expect(violation(root, 'electron/cli/main.ts', '../host/server')).toBeUndefined();
+    expect(layerOf('electron/main.ts')?.name).toBe('shell');
+  });
+});
+
+describe('the web project (renderer and contract)', () => {
+  it('has no Node globals: process and Buffer do not compile there', () => {
+    const config = ts.readConfigFile(join(root, 'tsconfig.web.json'), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+    const probe = join(root, 'renderer/src/__node-probe__.ts');
+    const text = 'export const a = process.env.HOME; export const b = Buffer.from("x");\n';
+    const host = ts.createCompilerHost(parsed.options);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (f) => (f === probe ? text : readFile(f));
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (f) => f === probe || fileExists(f);
+    const program = ts.createProgram([probe], parsed.options, host);
+    const messages = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName === probe)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(messages.join('\n')).toMatch(/Cannot find name 'process'/);
+    expect(messages.join('\n')).toMatch(/Cannot find name 'Buffer'/);
+    expect(relative(root, probe)).toBe('renderer/src/__node-probe__.ts');
+  });
+});
