@@ -23,3 +23,16 @@ export function keyColumn(table: PbxTable): string {
 export function numberPbxChanges(changes: Omit<PbxChange, 'id'>[], prefix: string): PbxChange[] {
   return changes.map((c, i) => ({ ...c, id: `${prefix}-${String(i + 1).padStart(3, '0')}` }));
 }
+
+/**
+ * The ids of the rows a plan inserts, in plan order: minted once when the plan
+ * is made and stored with it, so that planning the same state again (as apply
+ * does, to check nothing moved) gives the same plan.
+ */
+export function insertedRowIds(changes: readonly PbxChange[]): string[] {
+  return changes.flatMap((c) => {
+    if (c.action !== 'add' || c.target !== 'pbx') return [];
+    const id = (c.after as Record<string, unknown> | null | undefined)?.[keyColumn(c.path as PbxTable)];
+    return typeof id === 'string' ? [id] : [];
+  });
+}

@@ -10,6 +10,7 @@ import { fail, Failure, toAppError, type AppError } from '../../contract/errors'
 import type { PbxTarget, RouterTarget, SiteInputs } from '../../contract/schemas';
 import type { ApplyProgress, ApplyResult, PlannedRun, RunSummary } from '../../contract/types';
 import { pbxInputsFrom, planPbx, type PbxPlan } from '../pbx/plan';
+import { insertedRowIds } from '../pbx/change';
 import { planPbxRestore } from '../pbx/restore';
 import type { PbxState } from '../pbx/state';
 import { pickWanAddress } from '../routeros/desired';
@@ -48,8 +49,24 @@ async function closeBoth(sides: { router: RouterSide; pbx: PbxSide }): Promise<v
   await Promise.allSettled([sides.router.close(), sides.pbx.close()]);
 }
 
-/** Pure: both plans from what was read. */
-export function planFromStates(inputs: SiteInputs, routerState: RouterState, pbxState: PbxState): SitePlan {
+/** Enough fresh row ids for any PBX plan: at most one insert per profile setting and var the planner owns. */
+export const ROW_IDS_PER_PLAN = 32;
+
+/** Fresh ids for the rows a new plan may insert; drawn once per plan, never while re-planning. */
+export function mintRowIds(): string[] {
+  return Array.from({ length: ROW_IDS_PER_PLAN }, () => randomUUID());
+}
+
+/**
+ * Pure: both plans from what was read. The ids of rows the PBX plan may insert
+ * come from the caller, so the same states, inputs and ids always give the same plan.
+ */
+export function planFromStates(
+  inputs: SiteInputs,
+  routerState: RouterState,
+  pbxState: PbxState,
+  rowIds: readonly string[],
+): SitePlan {
   const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
   const router = planRouter(routerState, routerInputs);
   if (!router.ok) firstError(router.errors);
@@ -67,8 +84,7 @@ export function planFromStates(inputs: SiteInputs, routerState: RouterState, pbx
       "The router has no WAN address to use as the public IP: enter the site's public IP in Options.",
     );
   }
-  // The planner has no randomness: it takes the uuids of rows it may insert from here.
-  const pbx = planPbx(pbxState, { ...pbxInputs, newIds: Array.from({ length: 32 }, () => randomUUID()) });
+  const pbx = planPbx(pbxState, { ...pbxInputs, newIds: rowIds });
   if (!pbx.ok) firstError(pbx.errors);
   return combinePlans(router.plan, pbx.plan);
 }
@@ -77,7 +93,7 @@ export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<Plan
   const sides = await openBoth(deps, inputs);
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
-    const plan = planFromStates(inputs, routerState, pbxState);
+    const plan = planFromStates(inputs, routerState, pbxState, mintRowIds());
     const site = deps.store.upsertSite({
       routerHost: inputs.router.host,
       pbxHost: inputs.pbx.host,
@@ -176,7 +192,9 @@ export async function applySite(
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
     const inputs = { ...(run.inputs as SiteInputs), ...access };
-    if (!sameChanges(planFromStates(inputs, routerState, pbxState), stored)) {
+    // Re-planned with the ids stored in the plan: an insert reviewed is an insert sent, same row id.
+    const rowIds = [...insertedRowIds(stored.pbx?.changes ?? []), ...mintRowIds()];
+    if (!sameChanges(planFromStates(inputs, routerState, pbxState, rowIds), stored)) {
       return fail('invalid_input', 'The router or the PBX changed since this plan was made. Plan again and review it.');
     }
     const snapshot = deps.store.saveSnapshot(runId, run.siteId, {

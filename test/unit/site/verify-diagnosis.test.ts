@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import { parseIptablesS } from '../../../electron/pbx/parse';
 import { applyToState } from '../../../electron/routeros/apply-state';
-import { planFromStates } from '../../../electron/site/run';
+import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import {
   askableUser,
   forwardedPorts,
@@ -28,7 +28,7 @@ const PUBLIC = '203.0.113.2';
 
 describe('diagnosis of a failed read-back', () => {
   const pbx = stockPbx();
-  const plan = planFromStates(inputs, defconfRouter(), pbx);
+  const plan = planFromStates(inputs, defconfRouter(), pbx, mintRowIds());
   const applied = applyToState(defconfRouter(), plan.router!.changes);
   if (!applied.ok) throw new Error(applied.message);
 

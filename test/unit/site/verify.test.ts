@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import { applyToState } from '../../../electron/routeros/apply-state';
 import { overall, pbxChecks, routerChecks, wanCheck } from '../../../electron/site/verify';
-import { planFromStates } from '../../../electron/site/run';
+import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
 
@@ -15,7 +15,7 @@ const inputs = siteInputs.parse({
 });
 
 describe('verification read-back', () => {
-  const plan = planFromStates(inputs, defconfRouter(), stockPbx());
+  const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
 
   it('plans both boxes from one set of inputs (router forwards and PBX variables)', () => {
     expect(plan.router?.changes.length).toBeGreaterThan(0);
