@@ -13,7 +13,7 @@ import { routerInputsFrom } from '../routeros/inputs';
 import { readTopology } from '../routeros/topology';
 import type { SitePlan } from './combine';
 import type { Access, SiteDeps } from './run';
-import type { RouterSide } from './engines';
+import type { RouterSide } from './sides';
 import { runTraffic, sipPortsOf, type TrafficIo } from './traffic';
 import {
   askableUser,

@@ -21,7 +21,7 @@ import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
 import type { Store } from '../store';
 import { combinePlans, type SitePlan } from './combine';
-import type { ApplyHooks, PbxSide, RouterSide } from './engines';
+import type { ApplyHooks, PbxSide, RouterSide } from './sides';
 
 export interface SiteDeps {
   store: Store;

@@ -1,67 +1,44 @@
-/** The router and PBX engines behind the site run's two interfaces. */
-import { Failure } from '../../contract/errors';
-import type { PbxTarget, RouterTarget } from '../../contract/schemas';
-import { applyPbxPlan } from '../pbx/apply';
-import { readPbxState } from '../pbx/reader';
-import { openSsh } from '../pbx/ssh';
-import { connectRouter, type RouterConnection } from '../routeros/connection';
-import { applyRouterPlan, confirmRouterApply } from '../routeros/engine';
-import { readRouterState } from '../routeros/reader';
-import type { ApplyHooks, PbxSide, RouterSide } from './engines';
+/**
+ * What a site run needs from each box, as two small interfaces. The router
+ * and PBX engines implement them (open-sides.ts); the run logic (run.ts) knows
+ * only these.
+ */
+import type { PbxPlan } from '../pbx/plan';
+import type { PbxState } from '../pbx/state';
+import type { RouterPlan } from '../routeros/plan';
+import type { RouterState } from '../routeros/state';
 
-async function exportText(conn: RouterConnection): Promise<string> {
-  const rows = await conn.command('/export', [], 60_000).catch(() => []);
-  return rows.map((r) => r.ret ?? '').join('\n');
+/**
+ * Around every change or step the engines send: `before` is called for all of
+ * them before anything goes out (the journal then says what may have been
+ * sent), `after` once per answer.
+ */
+export interface ApplyHooks {
+  before(ids: string[]): void;
+  after(id: string, ok: boolean, detail?: string): void;
 }
 
-export async function openRouterSide(target: RouterTarget): Promise<RouterSide> {
-  const conn = await connectRouter(target);
-  return {
-    read: () => readRouterState(conn),
-    exportText: () => exportText(conn),
-    async apply(before, plan, revertMinutes, hooks: ApplyHooks) {
-      hooks.before(plan.changes.map((c) => c.id));
-      const started = Date.now();
-      const result = await applyRouterPlan(conn, before, plan, {
-        revertMinutes,
-        onProgress: (p) => {
-          if (p.status === 'applied') hooks.after(p.changeId, true);
-          else if (p.status === 'failed' || p.status === 'unknown') hooks.after(p.changeId, false, p.status);
-        },
-      });
-      if (!result.ok) throw new Failure(result.error);
-      if (result.record.failed) throw new Failure(result.record.failed.error);
-      // The router counts in its own clock; the laptop shows the same moment in its own.
-      return typeof revertMinutes === 'number' && result.revertAt
-        ? { revertAt: new Date(started + revertMinutes * 60_000).toISOString() }
-        : {};
-    },
-    confirm: async () => (await confirmRouterApply(conn)).confirmed,
-    close: () => conn.close(),
-  };
+export interface RouterSide {
+  read(): Promise<RouterState>;
+  /** `/export`: the human-readable reference copy of the snapshot. */
+  exportText(): Promise<string>;
+  /**
+   * Applies a plan made from `before`. With minutes, the router's own revert
+   * job is installed first; resolves with when it will run (laptop clock).
+   */
+  apply(
+    before: RouterState,
+    plan: RouterPlan,
+    revertMinutes: number | false,
+    hooks: ApplyHooks,
+  ): Promise<{ revertAt?: string }>;
+  /** Keeps the change: removes the revert job. False when the router had already reverted. */
+  confirm(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
-export async function openPbxSide(target: PbxTarget): Promise<PbxSide> {
-  const ssh = await openSsh(target);
-  return {
-    read: () => readPbxState(ssh),
-    async apply(plan, hooks: ApplyHooks) {
-      const stepId = (index: number) => `pbx-step-${index}`;
-      hooks.before([...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => stepId(i + 1))]);
-      const record = await applyPbxPlan(ssh, plan);
-      const database = record.steps[0];
-      for (const change of plan.changes) {
-        hooks.after(change.id, database?.status === 'done', database?.status === 'done' ? undefined : record.database);
-      }
-      for (const step of record.steps.slice(1)) {
-        if (step.status !== 'not-run') hooks.after(stepId(step.index), step.status === 'done', step.error?.message);
-      }
-      if (!record.complete) {
-        throw new Failure(
-          record.error ?? { code: 'io_failed', message: 'The PBX did not finish every step; see the journal.' },
-        );
-      }
-    },
-    close: async () => ssh.close(),
-  };
+export interface PbxSide {
+  read(): Promise<PbxState>;
+  apply(plan: PbxPlan, hooks: ApplyHooks): Promise<void>;
+  close(): Promise<void>;
 }

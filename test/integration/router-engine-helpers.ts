@@ -53,8 +53,11 @@ export function tookEffect(
 
 export interface CuttableLink {
   port: number;
-  /** From now on, pass this many more reply sentences to the client, then cut the link both ways. */
-  cutAfter(sentences: number): void;
+  /**
+   * From now on, pass this many more reply sentences to the client, then cut the link both ways.
+   * With `heal`, the cable is plugged back in after the cut: later connections pass again.
+   */
+  cutAfter(sentences: number, options?: { heal?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export interface CuttableLink {
 export function cuttableLink(target: { host: string; port: number }): Promise<CuttableLink> {
   const sockets = new Set<Socket>();
   let budget: number | undefined;
+  let heal = false;
   const server = createServer((client) => {
     const upstream = tcpConnect(target.port, target.host);
     const decoder = new SentenceDecoder();
@@ -73,6 +77,10 @@ export function cuttableLink(target: { host: string; port: number }): Promise<Cu
     const cut = (): void => {
       client.destroy();
       upstream.destroy();
+    };
+    const pull = (): void => {
+      cut();
+      if (heal) budget = undefined;
     };
     client.on('data', (chunk: Buffer) => upstream.write(chunk));
     upstream.on('data', (chunk: Buffer) => {
@@ -85,7 +93,7 @@ export function cuttableLink(target: { host: string; port: number }): Promise<Cu
         client.write(encodeSentence(event.words));
         budget -= 1;
       }
-      if (budget <= 0) cut();
+      if (budget <= 0) pull();
     });
     client.on('close', cut).on('error', cut);
     upstream.on('close', cut).on('error', cut);
@@ -95,9 +103,79 @@ export function cuttableLink(target: { host: string; port: number }): Promise<Cu
       const address = server.address();
       resolve({
         port: typeof address === 'object' && address ? address.port : 0,
-        cutAfter: (n) => {
+        cutAfter: (n, options) => {
           budget = n;
+          heal = options?.heal ?? false;
         },
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+export interface WatchedLink {
+  port: number;
+  /** Every sentence the client sent, in order, with how many of its commands were unanswered at that moment. */
+  sent: { words: string[]; outstanding: number }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP hop that hands the router's bytes to the client a few at a time, each
+ * piece on its own turn of the event loop (as a relay over a 1500-byte link
+ * cuts a long reply anywhere: inside a length prefix, just before a
+ * sentence's closing zero), and records what the client sends.
+ */
+export function watchedLink(target: { host: string; port: number }, pieceBytes = 3): Promise<WatchedLink> {
+  const sockets = new Set<Socket>();
+  const sent: WatchedLink['sent'] = [];
+  const server = createServer((client) => {
+    const upstream = tcpConnect(target.port, target.host);
+    const fromClient = new SentenceDecoder();
+    const fromRouter = new SentenceDecoder();
+    const open = new Set<string>();
+    sockets.add(client).add(upstream);
+    client.setNoDelay(true);
+    const cut = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk: Buffer) => {
+      for (const event of fromClient.push(chunk)) {
+        if (event.kind !== 'sentence') continue;
+        sent.push({ words: event.words, outstanding: open.size });
+        const tag = event.words.find((w) => w.startsWith('.tag='));
+        if (tag) open.add(tag);
+      }
+      upstream.write(chunk);
+    });
+    let queue = Promise.resolve();
+    upstream.on('data', (chunk: Buffer) => {
+      for (const event of fromRouter.push(chunk)) {
+        if (event.kind !== 'sentence' || event.words[0] !== '!done') continue;
+        const tag = event.words.find((w) => w.startsWith('.tag='));
+        if (tag) open.delete(tag);
+      }
+      queue = queue.then(async () => {
+        for (let at = 0; at < chunk.length && !client.destroyed; at += pieceBytes) {
+          client.write(chunk.subarray(at, at + pieceBytes));
+          await new Promise((r) => setImmediate(r));
+        }
+      });
+    });
+    client.on('close', cut).on('error', cut);
+    upstream.on('close', cut).on('error', cut);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : 0,
+        sent,
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

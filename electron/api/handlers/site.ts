@@ -15,7 +15,7 @@ import {
   type Access,
   type SiteDeps,
 } from '../../site/run';
-import { openPbxSide, openRouterSide } from '../../site/sides';
+import { openPbxSide, openRouterSide } from '../../site/open-sides';
 import type { SiteInputs } from '../../../contract/schemas';
 import type { Handler } from '../dispatcher';
 import { fail } from '../../../contract/errors';

@@ -1,0 +1,146 @@
+/**
+ * The router and PBX engines behind the site run's two interfaces (sides.ts).
+ * This is the one path every apply and rollback takes: when the link drops
+ * mid-apply, the outcome of what was in flight is settled from a fresh read
+ * on a new connection, never journalled as a guess.
+ */
+import { Failure } from '../../contract/errors';
+import type { PbxTarget, RouterTarget } from '../../contract/schemas';
+import { applyPbxPlan, transactionLanded, type PbxApplyRecord } from '../pbx/apply';
+import type { PbxPlan } from '../pbx/plan';
+import { readPbxState } from '../pbx/reader';
+import { openSsh } from '../pbx/ssh';
+import type { ApplyRecord } from '../routeros/apply';
+import { connectRouter, type RouterConnection } from '../routeros/connection';
+import { applyRouterPlan, confirmRouterApply, settleRouterRecord } from '../routeros/engine';
+import type { RouterPlan } from '../routeros/plan';
+import { readRouterState } from '../routeros/reader';
+import type { RouterState } from '../routeros/state';
+import type { ApplyHooks, PbxSide, RouterSide } from './sides';
+
+async function exportText(conn: RouterConnection): Promise<string> {
+  const rows = await conn.command('/export', [], 60_000).catch(() => []);
+  return rows.map((r) => r.ret ?? '').join('\n');
+}
+
+const SETTLED_APPLIED = 'The link dropped before the answer; read back on a new connection: applied.';
+const SETTLED_NOT_APPLIED = 'The link dropped before the answer; read back on a new connection: not applied.';
+const UNSETTLED = 'The link dropped before the answer and the router could not be read again: unknown.';
+
+/**
+ * Turns every "unknown" of a router apply into applied / not applied from a
+ * fresh read on a new connection. Reports each to the hooks, once.
+ */
+async function settleRouter(
+  target: RouterTarget,
+  before: RouterState,
+  plan: RouterPlan,
+  record: ApplyRecord,
+  hooks: ApplyHooks,
+): Promise<ApplyRecord> {
+  const unknown = record.outcomes.filter((o) => o.status === 'unknown').map((o) => o.id);
+  if (unknown.length === 0) return record;
+  let settled: ApplyRecord | undefined;
+  try {
+    const again = await connectRouter(target);
+    try {
+      settled = (await settleRouterRecord(again, before, plan.changes, record)).record;
+    } finally {
+      await again.close();
+    }
+  } catch {
+    settled = undefined;
+  }
+  for (const id of unknown) {
+    const status = settled?.outcomes.find((o) => o.id === id)?.status;
+    if (status === 'applied') hooks.after(id, true, SETTLED_APPLIED);
+    else hooks.after(id, false, status === 'not-applied' ? SETTLED_NOT_APPLIED : UNSETTLED);
+  }
+  return settled ?? record;
+}
+
+export async function openRouterSide(target: RouterTarget): Promise<RouterSide> {
+  const conn = await connectRouter(target);
+  return {
+    read: () => readRouterState(conn),
+    exportText: () => exportText(conn),
+    async apply(before, plan, revertMinutes, hooks: ApplyHooks) {
+      hooks.before(plan.changes.map((c) => c.id));
+      const started = Date.now();
+      const result = await applyRouterPlan(conn, before, plan, {
+        revertMinutes,
+        onProgress: (p) => {
+          if (p.status === 'applied') hooks.after(p.changeId, true);
+          else if (p.status === 'failed') hooks.after(p.changeId, false, p.status);
+          // 'unknown' waits for the read-back below.
+        },
+      });
+      if (!result.ok) throw new Failure(result.error);
+      const record = await settleRouter(target, before, plan, result.record, hooks);
+      if (!record.outcomes.every((o) => o.status === 'applied')) {
+        throw new Failure(
+          record.failed?.error ?? {
+            code: 'transport_closed',
+            message:
+              'The router stopped answering part-way; what it applied is in the journal. Roll back or apply again.',
+          },
+        );
+      }
+      // The router counts in its own clock; the laptop shows the same moment in its own.
+      return typeof revertMinutes === 'number' && result.revertAt
+        ? { revertAt: new Date(started + revertMinutes * 60_000).toISOString() }
+        : {};
+    },
+    confirm: async () => (await confirmRouterApply(conn)).confirmed,
+    close: () => conn.close(),
+  };
+}
+
+/**
+ * When the link died after the COMMIT was sent, one fresh connection reads the
+ * rows back to tell whether the transaction landed.
+ */
+async function settlePbx(target: PbxTarget, plan: PbxPlan, record: PbxApplyRecord): Promise<PbxApplyRecord> {
+  if (record.database !== 'unknown') return record;
+  const landed = await openSsh(target).then(
+    async (again) => {
+      try {
+        return transactionLanded(await readPbxState(again), plan.changes);
+      } finally {
+        again.close();
+      }
+    },
+    () => 'unclear' as const,
+  );
+  if (landed === 'unclear') return record;
+  const [database, ...rest] = record.steps;
+  return {
+    ...record,
+    database: landed === 'yes' ? 'committed' : 'not-committed',
+    steps: database ? [{ ...database, status: landed === 'yes' ? 'done' : 'failed' }, ...rest] : record.steps,
+  };
+}
+
+export async function openPbxSide(target: PbxTarget): Promise<PbxSide> {
+  const ssh = await openSsh(target);
+  return {
+    read: () => readPbxState(ssh),
+    async apply(plan, hooks: ApplyHooks) {
+      const stepId = (index: number) => `pbx-step-${index}`;
+      hooks.before([...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => stepId(i + 1))]);
+      const record = await settlePbx(target, plan, await applyPbxPlan(ssh, plan));
+      const database = record.steps[0];
+      const committed = database?.status === 'done';
+      for (const change of plan.changes) hooks.after(change.id, committed, committed ? undefined : record.database);
+      for (const step of record.steps.slice(1)) {
+        if (step.status !== 'not-run') hooks.after(stepId(step.index), step.status === 'done', step.error?.message);
+      }
+      if (!record.complete) {
+        throw new Failure(
+          record.error ?? { code: 'io_failed', message: 'The PBX did not finish every step; see the journal.' },
+        );
+      }
+    },
+    close: async () => ssh.close(),
+  };
+}
