@@ -1,5 +1,5 @@
 /**
- * One site run, from plan to confirm, as DESIGN.md draws it: read both boxes,
+ * One site run, from plan to confirm, as ARCHITECTURE.md draws it: read both boxes,
  * plan, snapshot (on disk before the first change), apply router then PBX
  * with the revert timer armed, confirm. Every change is journalled before it
  * is sent; any failure stops the run with an exact record and leaves rollback
