@@ -25,7 +25,7 @@ export async function startNas(
 
 /** mactelnetd: answers MNDP and MAC-Telnet like a MikroTik would, but is a Linux box. */
 export async function startMactel(host: NsHost, dir: string, password: string): Promise<Daemon[]> {
-  const sandbox = planSandbox(dir, ['/etc', '/var']);
+  const sandbox = planSandbox(dir, ['/etc', '/var', '/root', '/home']);
   await prepareSandbox(dir, sandbox);
   await writeHostFile(sandbox, '/etc/mactelnetd.users', `# lab user\nadmin:${password}\n`, 0o600);
   await mountSandbox(host, dir, sandbox, ['/run']);

@@ -262,7 +262,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         const daemon = await startProcess(
           'relay',
           [
-            'python3',
+            // The system's Python, not whatever `python3` the test machine's PATH finds first.
+            '/usr/bin/python3',
             join(__dirname, 'relay.py'),
             '--netns-pid',
             String(h.holderPid),

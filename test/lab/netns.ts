@@ -72,7 +72,7 @@ export async function createHost(runId: string, host: string, hostname: string =
   const holder = spawn(
     'ip',
     ['netns', 'exec', netns, 'unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sleep', 'infinity'],
-    { stdio: 'ignore', detached: false },
+    { stdio: 'ignore', detached: false, env: hostEnv({ name: host }) },
   );
   const holderPid = holder.pid;
   if (holderPid === undefined) throw new Error(`could not start the holder of ${host}`);
@@ -88,13 +88,35 @@ export function nsenterArgv(host: NsHost, argv: readonly string[], wd = '/'): st
   return ['nsenter', '-t', String(host.holderPid), '-n', '-m', '-u', `--wd=${wd}`, '--', ...argv];
 }
 
+/**
+ * What systemd gives a service on Debian (system.conf DefaultEnvironment is unset, so PATH is
+ * systemd's compiled default for /usr-merged systems, and LANG comes from /etc/default/locale).
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+};
+
+/** The host that stands for the technician's laptop: it shares the test machine's files and env. */
+export const LAPTOP_HOST = 'tech';
+
+/**
+ * The environment a command starts with inside a host. Servers get a fresh server's, plus only
+ * what the caller added on purpose (e.g. PGPASSWORD); none of the test machine's PATH, PYENV_*, ….
+ */
+export function hostEnv(host: Pick<NsHost, 'name'>, given?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (host.name === LAPTOP_HOST) return given ?? process.env;
+  const added = Object.entries(given ?? {}).filter(([k, v]) => v !== undefined && process.env[k] !== v);
+  return { ...SERVER_ENV, ...Object.fromEntries(added) };
+}
+
 /** Runs a command inside the host (its network, mounts and hostname). */
 export function execIn(host: NsHost, argv: readonly string[], options?: RunOptions): Promise<RunResult> {
-  return runProgram(nsenterArgv(host, argv), options);
+  return runProgram(nsenterArgv(host, argv), { ...options, env: hostEnv(host, options?.env) });
 }
 
 export function mustExecIn(host: NsHost, argv: readonly string[], options?: RunOptions): Promise<string> {
-  return mustRun(nsenterArgv(host, argv), options);
+  return mustRun(nsenterArgv(host, argv), { ...options, env: hostEnv(host, options?.env) });
 }
 
 /** Runs several `ip` commands in one netns with one process (ip -batch), for a fast start. */
@@ -193,6 +215,7 @@ export async function listNetns(): Promise<string[]> {
 export async function createLoopbackHost(host: string, hostname: string = host): Promise<NsHost> {
   const holder = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', '--', 'sleep', 'infinity'], {
     stdio: 'ignore',
+    env: hostEnv({ name: host }),
   });
   const holderPid = holder.pid;
   if (holderPid === undefined) throw new Error(`could not start the holder of ${host}`);

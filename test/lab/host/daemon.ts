@@ -1,7 +1,7 @@
 /** Long-running servers inside a lab host, and bounded waits for them to be ready. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { nsenterArgv, type NsHost } from '../netns';
+import { hostEnv, nsenterArgv, type NsHost } from '../netns';
 import { processStart } from '../registry';
 
 export interface Daemon {
@@ -14,14 +14,19 @@ export interface Daemon {
 
 /** Starts argv inside the host; its stdout and stderr go to `log` on the test machine. */
 export function startDaemon(host: NsHost, name: string, argv: readonly string[], log: string): Promise<Daemon> {
-  return startProcess(name, nsenterArgv(host, argv), log);
+  return startProcess(name, nsenterArgv(host, argv), log, hostEnv(host));
 }
 
 /** Starts argv on the test machine itself (e.g. a relay that enters a host on its own). */
-export async function startProcess(name: string, argv: readonly string[], log: string): Promise<Daemon> {
+export async function startProcess(
+  name: string,
+  argv: readonly string[],
+  log: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Daemon> {
   const fd = openSync(log, 'a');
   const [file, ...args] = argv;
-  const child = spawn(file!, args, { stdio: ['ignore', fd, fd] });
+  const child = spawn(file!, args, { stdio: ['ignore', fd, fd], env });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   child.unref();

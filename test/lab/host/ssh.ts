@@ -3,12 +3,12 @@
  * non-root sudo user. Keys, users and config are written into the host's overlay only.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { chmod, chown, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mustRun } from '../run';
 import { mustExecIn, execIn, type NsHost } from '../netns';
 import { startDaemon, waitFor, type Daemon } from './daemon';
-import { writeHostFile, type Sandbox } from './sandbox';
+import { makeHome, writeHostFile, type Sandbox } from './sandbox';
 import { freeUid, withLabUsers } from './users';
 
 export interface SshCredentials {
@@ -91,11 +91,12 @@ export async function prepareSsh(
   await writeHostFile(sandbox, '/etc/sudoers.d/fspbx-lab', `${creds.adminUser} ALL=(ALL:ALL) ALL\n`, 0o440);
   await writeHostFile(sandbox, '/etc/ssh/sshd_config', sshdConfig(listen, port), 0o644);
   await writeHostFile(sandbox, '/root/.ssh/authorized_keys', `${creds.publicKey}\n`, 0o600);
-  await writeHostFile(sandbox, `/home/${creds.adminUser}/.ssh/authorized_keys`, `${creds.publicKey}\n`, 0o600, {
-    uid: adminUid,
-    gid: adminUid,
-  });
-  await writeHostFile(sandbox, `/home/${creds.adminUser}/.profile`, '', 0o644, { uid: adminUid, gid: adminUid });
+  const admin = { uid: adminUid, gid: adminUid };
+  await makeHome(sandbox, `/home/${creds.adminUser}`, admin);
+  await writeHostFile(sandbox, `/home/${creds.adminUser}/.ssh/authorized_keys`, `${creds.publicKey}\n`, 0o600, admin);
+  await chown(sandbox.upper(`/home/${creds.adminUser}/.ssh`), adminUid, adminUid);
+  await chmod(sandbox.upper('/root/.ssh'), 0o700);
+  await chmod(sandbox.upper(`/home/${creds.adminUser}/.ssh`), 0o700);
   const hostKey = sandbox.upper('/etc/ssh/ssh_host_ed25519_key');
   await mustRun(['rm', '-f', hostKey, `${hostKey}.pub`]);
   await mustRun(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'lab-host', '-f', hostKey]);
