@@ -154,6 +154,10 @@ export interface RunSummary {
   changeCount: number;
   /** The snapshot taken before this run changed anything: what a rollback returns to. */
   snapshotId?: string;
+  /** The site's name as the history knows it (the router's identity unless renamed). */
+  siteName?: string;
+  /** The public IP the run's plan used (for a rollback: that of the run it undid). */
+  publicIp?: string;
 }
 
 export interface PlannedRun {
@@ -176,10 +180,15 @@ export interface ApplyResult {
   revertAt?: string;
 }
 
+/** Where a verify check looked: the router's config, the PBX's config, or real traffic. */
+export type CheckGroup = 'router' | 'pbx' | 'traffic';
+
 export interface VerifyCheck {
   id: string;
   title: string;
   status: CheckStatus;
+  /** Which list the checklist shows it in; when absent the renderer infers it from the id. */
+  group?: CheckGroup;
   summary: string;
   fix?: string;
   /** The plan entry that would fix a failure. */

@@ -3,16 +3,8 @@ import { NetworkPicture } from './components/NetworkPicture';
 import { StepNav } from './components/StepNav';
 import { UnfinishedBanner } from './components/UnfinishedBanner';
 import { HistoryView } from './history/HistoryView';
-import { DoneStep } from './steps/DoneStep';
-import { NetworkStep } from './steps/NetworkStep';
-import { ApplyStep } from './steps/ApplyStep';
-import { OptionsStep } from './steps/OptionsStep';
-import { PbxStep } from './steps/PbxStep';
-import { PeersStep } from './steps/PeersStep';
-import { ReviewStep } from './steps/ReviewStep';
-import { RouterStep } from './steps/RouterStep';
-import { VerifyStep } from './steps/VerifyStep';
 import { STEPS, stepIndex } from './steps/steps';
+import { STEP_VIEWS } from './steps/views';
 import { useWizard } from './store/context';
 
 export function App() {
@@ -24,12 +16,15 @@ export function App() {
   const view = useWizard((s) => s.view);
   const showView = useWizard((s) => s.showView);
   const index = stepIndex(step);
+  const StepView = STEP_VIEWS[step];
 
   const router = useWizard((s) => s.router);
   const identity = router.status === 'done' ? router.value.identity : undefined;
 
   // On a step change, a screen reader or keyboard user lands on the new step's heading, not on a
-  // button that no longer exists. The first render leaves focus where the browser put it.
+  // button that no longer exists; or on the element the step marks (the plan entry a failed check
+  // pointed at). The first render leaves focus where the browser put it.
+  const focusedChange = useWizard((s) => s.focusedChange);
   const content = useRef<HTMLElement>(null);
   const first = useRef(true);
   useEffect(() => {
@@ -37,8 +32,11 @@ export function App() {
       first.current = false;
       return;
     }
-    content.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [step, view]);
+    const marked = content.current?.querySelector<HTMLElement>('[data-autofocus]');
+    const target = marked ?? content.current?.querySelector<HTMLElement>('h1');
+    target?.focus();
+    if (marked) marked.scrollIntoView?.({ block: 'center' });
+  }, [step, view, focusedChange]);
 
   useEffect(() => {
     if (info.status === 'idle') void loadInfo();
@@ -72,27 +70,7 @@ export function App() {
       </aside>
       <main className="content" ref={content}>
         <UnfinishedBanner />
-        {view === 'history' ? (
-          <HistoryView />
-        ) : step === 'network' ? (
-          <NetworkStep />
-        ) : step === 'router' ? (
-          <RouterStep />
-        ) : step === 'pbx' ? (
-          <PbxStep />
-        ) : step === 'peers' ? (
-          <PeersStep />
-        ) : step === 'options' ? (
-          <OptionsStep />
-        ) : step === 'review' ? (
-          <ReviewStep />
-        ) : step === 'apply' ? (
-          <ApplyStep />
-        ) : step === 'verify' ? (
-          <VerifyStep />
-        ) : (
-          <DoneStep />
-        )}
+        {view === 'history' ? <HistoryView /> : <StepView />}
         {view === 'wizard' && (
           <footer className="wizard-buttons">
             <button type="button" onClick={back} disabled={index === 0}>

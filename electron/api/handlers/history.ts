@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { exportBundle, importBundle } from '../../bundle';
 import { runScripts } from '../../site/scripts';
 import { openStore, type Store } from '../../store';
+import type { RunSummary } from '../../../contract/types';
 import type { Handler } from '../dispatcher';
 import type { HandlerEnv } from './env';
 
@@ -13,6 +14,31 @@ export function lazyStore(env: HandlerEnv): () => Store {
 
 const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
 
+/** The public IP a plan used: what the PBX was told, else what the router reported. */
+function publicIpOf(facts: Record<string, string>): string | undefined {
+  return facts['pbx.publicIp'] ?? facts['router.publicAddress'] ?? facts['router.wanAddress'];
+}
+
+/**
+ * Each run with its site's name and public IP, so a list of runs says which customer each was.
+ * A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to.
+ */
+function withSiteFacts(store: Store, runs: RunSummary[]): RunSummary[] {
+  const names = new Map(store.listSites().map((s) => [s.siteId, s.name]));
+  const records = new Map(runs.map((r) => [r.runId, store.getRun(r.runId)]));
+  const ipBySnapshot = new Map<string, string>();
+  for (const record of records.values()) {
+    const ip = publicIpOf(record.plan.facts);
+    if (record.snapshotId && ip) ipBySnapshot.set(record.snapshotId, ip);
+  }
+  return runs.map((run) => {
+    const record = records.get(run.runId)!;
+    const name = names.get(run.siteId);
+    const ip = publicIpOf(record.plan.facts) ?? (record.rollbackOf ? ipBySnapshot.get(record.rollbackOf) : undefined);
+    return { ...run, ...(name ? { siteName: name } : {}), ...(ip ? { publicIp: ip } : {}) };
+  });
+}
+
 export function historyHandlers(
   env: HandlerEnv,
   store: () => Store,
@@ -22,7 +48,8 @@ export function historyHandlers(
   'bundle.import': Handler<'bundle.import'>;
 } {
   return {
-    'history.list': async (input) => store().listRuns(input.siteId ? { siteId: input.siteId } : {}),
+    'history.list': async (input) =>
+      withSiteFacts(store(), store().listRuns(input.siteId ? { siteId: input.siteId } : {})),
     'bundle.export': async (input) => {
       const run = store().getRun(input.runId);
       const snapshot = run.snapshotId ? store().getSnapshot(run.snapshotId) : undefined;

@@ -31,15 +31,15 @@ interface Pending {
   onProgress?: (event: unknown) => void;
 }
 
-let counter = 0;
-function nextId(): string {
-  counter += 1;
-  const random = globalThis.crypto?.randomUUID?.().slice(0, 8) ?? Math.random().toString(36).slice(2, 10);
-  return `c${counter}-${random}`;
-}
-
 export function createClient(pipe: Pipe): Client {
   const pending = new Map<string, Pending>();
+  // Call ids are per client: the random part keeps two windows' calls apart in the host's log.
+  let counter = 0;
+  const nextId = (): string => {
+    counter += 1;
+    const random = globalThis.crypto?.randomUUID?.().slice(0, 8) ?? Math.random().toString(36).slice(2, 10);
+    return `c${counter}-${random}`;
+  };
   const errorListeners = new Set<(error: AppError) => void>();
 
   pipe.onMessage((message) => {

@@ -1,3 +1,4 @@
+import { stepRef } from '../steps/steps';
 import { useWizard } from '../store/context';
 
 const W = 200;
@@ -50,7 +51,7 @@ export function NetworkPicture() {
         </text>
         {shown.length === 0 && (
           <text x="12" y="36" className="pic-muted">
-            no sources yet (step 4)
+            no sources yet ({stepRef('peers')})
           </text>
         )}
         {shown.map((p, i) => (

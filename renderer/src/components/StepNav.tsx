@@ -1,4 +1,4 @@
-import { STEPS, stepIndex } from '../steps/steps';
+import { STEPS, stepIndex, stepNumber } from '../steps/steps';
 import { useWizard } from '../store/context';
 
 export function StepNav() {
@@ -17,7 +17,7 @@ export function StepNav() {
               onClick={() => goTo(s.id)}
             >
               <span className="step-number" aria-hidden="true">
-                {i < STEPS.length - 1 ? i + 1 : '✓'}
+                {stepNumber(s.id) ?? '✓'}
               </span>
               <span className="step-title">{s.title}</span>
             </button>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ChangeTable } from '../components/ChangeTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { stepsRef } from '../steps/steps';
 import { UNFINISHED } from '../store/history';
 
 export function HistoryView() {
@@ -89,7 +90,7 @@ export function HistoryView() {
           <h2 id="rollback-title">Roll back to the snapshot</h2>
           <p className="muted">
             Both boxes return to how they were before that run. Review the changes, then apply them. The logins are the
-            ones typed in steps 2 and 3.
+            ones typed in {stepsRef('router', 'pbx')}.
           </p>
           {rollbackPlan.status === 'loading' && <p aria-live="polite">Reading both boxes…</p>}
           {rollbackPlan.status === 'error' && <ErrorNote error={rollbackPlan.error} />}

@@ -1,5 +1,7 @@
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { StepPanel } from '../components/StepPanel';
+import { stepRef } from './steps';
 
 const MARK = { sending: '…', done: '✓', failed: '✗' } as const;
 
@@ -10,22 +12,17 @@ export function ApplyStep() {
   const cancelApply = useWizard((s) => s.cancelApply);
   if (planned.status !== 'done') {
     return (
-      <section aria-labelledby="step-apply-title" className="panel">
-        <h1 id="step-apply-title" tabIndex={-1}>
-          7 · Apply
-        </h1>
-        <p className="note">Make and review the plan first (step 6).</p>
-      </section>
+      <StepPanel id="apply">
+        <p className="note">Make and review the plan first ({stepRef('review')}).</p>
+      </StepPanel>
     );
   }
   const changes = planned.value.plan.changes;
   return (
-    <section aria-labelledby="step-apply-title" className="panel">
-      <h1 id="step-apply-title" tabIndex={-1}>
-        7 · Apply
-      </h1>
+    <StepPanel id="apply">
       <p className="lead">
-        Both boxes are snapshotted first. The router then undoes everything by itself unless you confirm in step 8.
+        Both boxes are snapshotted first. The router then undoes everything by itself unless you confirm in{' '}
+        {stepRef('verify')}.
       </p>
       <div className="actions">
         {applying.status === 'running' ? (
@@ -64,6 +61,6 @@ export function ApplyStep() {
             ` The router will undo them at ${new Date(applying.result.revertAt).toLocaleTimeString()} unless you confirm.`}
         </p>
       )}
-    </section>
+    </StepPanel>
   );
 }

@@ -1,5 +1,7 @@
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { StepPanel } from '../components/StepPanel';
+import { stepRef } from './steps';
 
 /** The visit ends with the run's config bundle: report, plan, scripts and snapshots in one file. */
 export function DoneStep() {
@@ -14,12 +16,9 @@ export function DoneStep() {
   const desktop = info.status === 'done' && info.value.frontEnd === 'electron';
   const folder = info.status === 'done' ? info.value.dataDir : '';
   return (
-    <section aria-labelledby="step-done-title" className="panel">
-      <h1 id="step-done-title" tabIndex={-1}>
-        Done
-      </h1>
+    <StepPanel id="done">
       {!runId || applying.status !== 'done' ? (
-        <p className="note">Apply the plan first (step 7): the bundle records what was changed.</p>
+        <p className="note">Apply the plan first ({stepRef('apply')}): the bundle records what was changed.</p>
       ) : (
         <>
           <p className="lead">
@@ -47,6 +46,6 @@ export function DoneStep() {
           <p className="muted">Every run stays in the History, where it can be exported again or rolled back.</p>
         </>
       )}
-    </section>
+    </StepPanel>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { StepPanel } from '../components/StepPanel';
 
 export function NetworkStep() {
   const lan = useWizard((s) => s.lan);
@@ -14,10 +15,7 @@ export function NetworkStep() {
   }, [lan.status, detectLan]);
 
   return (
-    <section aria-labelledby="step-network-title" className="panel">
-      <h1 id="step-network-title" tabIndex={-1}>
-        1 · Network
-      </h1>
+    <StepPanel id="network">
       <p className="lead">
         Plug this laptop into the customer&apos;s LAN. The wizard lists its networks, then scans for the MikroTik router
         (MNDP) and for SSH hosts that may be the FS PBX server.
@@ -92,6 +90,6 @@ export function NetworkStep() {
           ))}
         </ul>
       )}
-    </section>
+    </StepPanel>
   );
 }

@@ -1,6 +1,7 @@
 import { useWizard } from '../store/context';
 import type { MediaMode } from '../store/site';
 import { opensToAnyone } from '../../../contract/ipv4';
+import { StepPanel } from '../components/StepPanel';
 
 const MEDIA: { value: MediaMode; label: string; explain: string }[] = [
   {
@@ -31,10 +32,7 @@ export function OptionsStep() {
   const minutes = Number(options.revertMinutes);
   const minutesProblem = Number.isInteger(minutes) && minutes >= 1 && minutes <= 60 ? '' : 'Between 1 and 60 minutes.';
   return (
-    <section aria-labelledby="step-options-title" className="panel">
-      <h1 id="step-options-title" tabIndex={-1}>
-        5 · Options
-      </h1>
+    <StepPanel id="options">
       <label className="check">
         <input type="checkbox" checked={options.webGui} onChange={(e) => setOptions({ webGui: e.target.checked })} />
         Forward the PBX web GUI (HTTPS 443, HTTP 80) to the same addresses
@@ -82,6 +80,6 @@ export function OptionsStep() {
           I accept that these ranges let a large part of the Internet reach the PBX (SIP scanners will find it).
         </label>
       )}
-    </section>
+    </StepPanel>
   );
 }

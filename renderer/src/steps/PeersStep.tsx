@@ -1,6 +1,8 @@
 import { useWizard } from '../store/context';
 import type { PeerRow } from '../store/site';
 import { addressProblem, opensToAnyone } from '../../../contract/ipv4';
+import { StepPanel } from '../components/StepPanel';
+import { stepRef } from './steps';
 
 function PeerList({
   role,
@@ -71,15 +73,12 @@ export function PeersStep() {
   const publicIp =
     router.status === 'done' ? (router.value.publicAddress ?? router.value.wanAddresses[0]?.split('/')[0]) : undefined;
   return (
-    <section aria-labelledby="step-peers-title" className="panel">
-      <h1 id="step-peers-title" tabIndex={-1}>
-        4 · Who may reach the PBX
-      </h1>
+    <StepPanel id="peers">
       <p className="lead">
         Only these addresses will get through the router to the PBX. SIP trunk providers reach the external profile
         (5080), remote phones the internal one (5060); both get the RTP ports.
       </p>
-      <p className="muted">Public IP of this site: {publicIp ?? 'read the router first (step 2)'}</p>
+      <p className="muted">Public IP of this site: {publicIp ?? `read the router first (${stepRef('router')})`}</p>
       <PeerList
         role="trunks"
         title="SIP trunk providers"
@@ -92,6 +91,6 @@ export function PeersStep() {
         hint="Home offices and branch phones outside this LAN."
         rows={phones}
       />
-    </section>
+    </StepPanel>
   );
 }

@@ -1,15 +1,13 @@
 import { ChangeTable } from '../components/ChangeTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { StepPanel } from '../components/StepPanel';
 
 export function ReviewStep() {
   const planned = useWizard((s) => s.planned);
   const makePlan = useWizard((s) => s.makePlan);
   return (
-    <section aria-labelledby="step-review-title" className="panel">
-      <h1 id="step-review-title" tabIndex={-1}>
-        6 · Review
-      </h1>
+    <StepPanel id="review">
       <p className="lead">
         Every change on both boxes, before and after, with the reason. Nothing has been touched yet: the wizard reads,
         plans and waits for you.
@@ -48,6 +46,6 @@ export function ReviewStep() {
           </div>
         </>
       )}
-    </section>
+    </StepPanel>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { StepPanel } from '../components/StepPanel';
+import { stepRef } from './steps';
 
 function useCountdown(until: string | undefined): string | undefined {
   const [now, setNow] = useState(() => Date.now());
@@ -22,12 +24,9 @@ export function VerifyStep() {
   const confirmRun = useWizard((s) => s.confirmRun);
   const countdown = useCountdown(confirmation.status === 'done' ? undefined : applying.result?.revertAt);
   return (
-    <section aria-labelledby="step-verify-title" className="panel">
-      <h1 id="step-verify-title" tabIndex={-1}>
-        8 · Verify and confirm
-      </h1>
+    <StepPanel id="verify">
       {applying.status !== 'done' ? (
-        <p className="note">Apply the plan first (step 7).</p>
+        <p className="note">Apply the plan first ({stepRef('apply')}).</p>
       ) : (
         <>
           {countdown && (
@@ -67,6 +66,6 @@ export function VerifyStep() {
           )}
         </>
       )}
-    </section>
+    </StepPanel>
   );
 }

@@ -2,11 +2,11 @@
  * The router and PBX login forms. Passwords live only in memory here: they
  * are sent with each call and never persisted by the renderer.
  */
-import type { StateCreator } from 'zustand/vanilla';
 import type { PbxSummary, RouterSummary } from '../../../contract/types';
 import type { InputArg } from '../../../contract/operations';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
+import type { WizardSlice } from './state';
 
 export interface RouterForm {
   host: string;
@@ -73,7 +73,7 @@ export function pbxTargetOf(f: PbxForm): InputArg<'pbx.read'> {
 }
 
 export const credentialsSlice =
-  (client: Client): StateCreator<CredentialsSlice, [], [], CredentialsSlice> =>
+  (client: Client): WizardSlice<CredentialsSlice> =>
   (set, get) => ({
     routerForm: { host: '', port: '', tls: true, username: 'admin', password: '' },
     router: idle,

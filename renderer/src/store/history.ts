@@ -1,8 +1,8 @@
 /** Sites' runs, bundle export and import. */
-import type { StateCreator } from 'zustand/vanilla';
 import type { BundleRef, RunSummary } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
+import type { WizardSlice } from './state';
 
 export interface HistorySlice {
   view: 'wizard' | 'history';
@@ -20,7 +20,7 @@ export interface HistorySlice {
 export const UNFINISHED = new Set(['applying', 'applied', 'verified']);
 
 export const historySlice =
-  (client: Client): StateCreator<HistorySlice, [], [], HistorySlice> =>
+  (client: Client): WizardSlice<HistorySlice> =>
   (set, get) => {
     const choose = async (purpose: 'export-bundle' | 'import-bundle', suggestedName?: string) => {
       const result = await client.call('app.chooseFile', { purpose, ...(suggestedName ? { suggestedName } : {}) });

@@ -1,13 +1,13 @@
 /**
  * Rollback from History: plan the return of both boxes to a run's snapshot,
  * let the technician review it, then apply. The logins are the ones typed in
- * steps 2 and 3 (passwords are never stored).
+ * the Router and PBX steps (passwords are never stored).
  */
-import type { StateCreator } from 'zustand/vanilla';
 import type { ApplyResult, PlannedRun } from '../../../contract/types';
 import type { Client } from '../api/client';
-import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
+import { pbxTargetOf, routerTargetOf } from './credentials';
 import { idle, loading, settled, type Load } from './load';
+import type { WizardSlice } from './state';
 
 export interface RollbackSlice {
   /** The snapshot being rolled back to, once the technician picked a run. */
@@ -18,10 +18,8 @@ export interface RollbackSlice {
   applyRollback(): Promise<void>;
 }
 
-type Host = RollbackSlice & CredentialsSlice & { loadRuns(): Promise<void> };
-
 export const rollbackSlice =
-  (client: Client): StateCreator<Host, [], [], RollbackSlice> =>
+  (client: Client): WizardSlice<RollbackSlice> =>
   (set, get) => {
     const access = () => ({ router: routerTargetOf(get().routerForm), pbx: pbxTargetOf(get().pbxForm) });
     const haveLogins = () => get().routerForm.host.trim() !== '' && get().pbxForm.host.trim() !== '';

@@ -1,14 +1,14 @@
 /**
  * Review, apply, verify and confirm: the run the technician is walking
- * through. The plan is made from everything typed in steps 2 to 5.
+ * through. The plan is made from everything typed in the steps before Review.
  */
-import type { StateCreator } from 'zustand/vanilla';
 import type { InputArg } from '../../../contract/operations';
 import type { AppError } from '../../../contract/errors';
 import type { ApplyResult, PlannedRun, RunSummary, VerifyResult } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
+import type { WizardSlice } from './state';
 import type { SiteSlice } from './site';
 
 export type ChangeStatus = 'sending' | 'done' | 'failed';
@@ -54,13 +54,14 @@ export function siteInputsOf(s: CredentialsSlice & SiteSlice): InputArg<'site.pl
   };
 }
 
-type Host = RunSlice & CredentialsSlice & SiteSlice;
-
 export const runSlice =
-  (client: Client): StateCreator<Host, [], [], RunSlice> =>
+  (client: Client): WizardSlice<RunSlice> =>
   (set, get) => {
     let applyAbort: AbortController | undefined;
-    const runId = () => (get().planned.status === 'done' ? (get().planned as { value: PlannedRun }).value.runId : '');
+    const runId = () => {
+      const planned = get().planned;
+      return planned.status === 'done' ? planned.value.runId : '';
+    };
     const access = () => ({ router: routerTargetOf(get().routerForm), pbx: pbxTargetOf(get().pbxForm) });
     return {
       planned: idle,

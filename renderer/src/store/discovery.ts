@@ -1,0 +1,86 @@
+/** The app's own facts, this laptop's networks, and the scan for the router and the PBX. */
+import type { AppError } from '../../../contract/errors';
+import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../contract/types';
+import type { Client } from '../api/client';
+import { idle, loading, settled, type Load } from './load';
+import type { WizardSlice } from './state';
+
+export interface ScanState {
+  status: 'idle' | 'running' | 'done' | 'error';
+  routers: MndpNeighbour[];
+  sshHosts: SshCandidate[];
+  sweep?: { scanned: number; total: number };
+  error?: AppError;
+}
+
+export interface DiscoverySlice {
+  info: Load<AppInfo>;
+  lan: Load<LanFacts>;
+  scan: ScanState;
+  loadInfo(): Promise<void>;
+  detectLan(): Promise<void>;
+  startScan(): Promise<void>;
+  cancelScan(): void;
+}
+
+export const discoverySlice =
+  (client: Client): WizardSlice<DiscoverySlice> =>
+  (set, get) => {
+    // One scan at a time per store; a new Scan replaces the one under way.
+    let scanAbort: AbortController | undefined;
+    return {
+      info: idle,
+      lan: idle,
+      scan: { status: 'idle', routers: [], sshHosts: [] },
+
+      loadInfo: async () => {
+        set({ info: loading });
+        set({ info: settled(await client.call('app.info', {})) });
+      },
+
+      detectLan: async () => {
+        set({ lan: loading });
+        set({ lan: settled(await client.call('lan.detect', {})) });
+      },
+
+      startScan: async () => {
+        scanAbort?.abort();
+        const controller = new AbortController();
+        scanAbort = controller;
+        set({ scan: { status: 'running', routers: [], sshHosts: [] } });
+        const result = await client.call(
+          'discover',
+          {},
+          {
+            signal: controller.signal,
+            onProgress: (event) => {
+              if (scanAbort !== controller) return;
+              const scan = get().scan;
+              if (event.kind === 'router') {
+                const routers = scan.routers.filter((r) => r.mac !== event.router.mac);
+                set({ scan: { ...scan, routers: [...routers, event.router] } });
+              } else if (event.kind === 'ssh-host') {
+                set({ scan: { ...scan, sshHosts: [...scan.sshHosts, event.host] } });
+              } else if (event.kind === 'sweep') {
+                set({ scan: { ...scan, sweep: { scanned: event.scanned, total: event.total } } });
+              } else {
+                set({ lan: { status: 'done', value: event.lan } });
+              }
+            },
+          },
+        );
+        if (scanAbort !== controller) return;
+        scanAbort = undefined;
+        if (result.ok) {
+          set({
+            scan: { status: 'done', routers: result.value.routers, sshHosts: result.value.sshHosts },
+            lan: { status: 'done', value: result.value.lan },
+          });
+        } else {
+          set({ scan: { ...get().scan, status: 'error', error: result.error } });
+        }
+      },
+
+      cancelScan: () => scanAbort?.abort(),
+    };
+  };
