@@ -1,10 +1,7 @@
 /** Entry point of the `fspbx-nat` command (bundled to dist/electron/cli.js). */
 import { join } from 'node:path';
 import { buildProgram, EXIT } from './program';
-import { createDispatcher } from '../api/dispatcher';
-import { createHandlers } from '../api/handlers';
 import { nodeEnv } from '../api/handlers/node-env';
-import { startBrowserHost } from '../host/server';
 import { defaultDataDir } from '../app/paths';
 
 async function readStdin(): Promise<string> {
@@ -14,6 +11,12 @@ async function readStdin(): Promise<string> {
 }
 
 async function browser(options: { port: number; dataDir: string }): Promise<number> {
+  // Loaded only for browser mode: every other command starts without the host's and handlers' modules.
+  const [{ createDispatcher }, { createHandlers }, { startBrowserHost }] = await Promise.all([
+    import('../api/dispatcher'),
+    import('../api/handlers'),
+    import('../host/server'),
+  ]);
   const dispatcher = createDispatcher(createHandlers(nodeEnv('browser', options.dataDir)), {
     error: (message, detail) => console.error(message, detail),
   });

@@ -5,13 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { contract, type InputArg, type OpName, type Output, type Progress } from '../../contract/operations';
-import { createDispatcher } from '../api/dispatcher';
-import { probeFromOutside, sampleRtpPorts } from '../probe/outside';
 import { isIPv4 } from '../../contract/ipv4';
 import type { AppError, Result } from '../../contract/errors';
-import { createHandlers, type HandlerEnv } from '../api/handlers';
+import type { HandlerEnv } from '../api/handlers';
 import {
   formatBundle,
   formatCheck,
@@ -78,6 +75,11 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     onProgress?: (e: Progress<K>) => void,
   ): Promise<Result<Output<K>>> {
     const globals = program.opts<GlobalOptions>();
+    // Loaded per command, not at start-up: `--help` and usage errors need none of the handlers' modules (ssh2, SQLite, …).
+    const [{ createDispatcher }, { createHandlers }] = await Promise.all([
+      import('../api/dispatcher'),
+      import('../api/handlers'),
+    ]);
     const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
       error: (message, detail) => io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`),
     });
@@ -255,7 +257,10 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     let site: Record<string, unknown>;
     try {
       const text = await readFile(file, 'utf8');
-      site = (/\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)) as Record<string, unknown>;
+      site = (/\.ya?ml$/i.test(file) ? (await import('yaml')).parse(text) : JSON.parse(text)) as Record<
+        string,
+        unknown
+      >;
       if (typeof site !== 'object' || site === null || Array.isArray(site)) throw new Error('not a site object');
     } catch (caught) {
       io.err(formatError({ code: 'invalid_input', message: `Cannot read ${file}: ${(caught as Error).message}` }));
@@ -390,6 +395,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
         exitCode = EXIT.usage;
         return;
       }
+      const { probeFromOutside, sampleRtpPorts } = await import('../probe/outside');
       const reports = await probeFromOutside(opts.fromOutside, {
         sipPorts,
         rtpPorts: sampleRtpPorts(start!, end!),
