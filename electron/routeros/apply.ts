@@ -1,11 +1,13 @@
 /**
- * Runs router Changes over the API in waves: the commands of one wave are
- * sent together (pipelined by tag) in plan order; a change that depends on
- * another waits for the next wave, which starts only when every reply of
- * the previous one is in, and
- * nothing more is sent after a refusal or a lost link. The record says, per
- * change, what is known: applied (with the new `.id` of an add), refused,
- * sent without an answer (unknown), or never sent.
+ * Runs router Changes over the API one command at a time, in plan order:
+ * each is sent only after the router has answered the previous one with
+ * `!done` (api.md: "The last reply for every sentence is the reply that has
+ * the first word !done"). No public source promises that tagged commands
+ * sent together run in the order sent, and plan order carries meaning (lists
+ * before the rules that name them, `place-before` anchors), so nothing is
+ * pipelined. Nothing more is sent after a refusal or a lost link. The record
+ * says, per change, what is known: applied (with the new `.id` of an add),
+ * refused, sent without an answer (unknown), or never sent.
  */
 import { Failure, toAppError, type AppError } from '../../contract/errors';
 import type { RouterChange } from './change';
@@ -50,8 +52,6 @@ export interface ApplyOptions {
   onProgress?: (progress: ApplyProgress) => void;
   /** Per-command timeout; a command without an answer by then counts as unknown. */
   commandTimeoutMs?: number;
-  /** 'all': send every change in one wave (for pairs that are safe together, like the revert job). */
-  waves?: 'by-dependency' | 'all';
 }
 
 /** Errors that mean "the router may or may not have done it": the answer was lost, not a refusal. */
@@ -93,56 +93,6 @@ export function changeCalls(change: RouterChange, id: string | undefined): ApiCa
   return calls;
 }
 
-const LIST_PATH = '/ip/firewall/address-list';
-const RULE_PATHS: ReadonlySet<string> = new Set(['/ip/firewall/filter', '/ip/firewall/nat']);
-
-function listsUsed(fields: Record<string, string | null> | null | undefined): string[] {
-  return ['src-address-list', 'dst-address-list'].flatMap((k) => {
-    const v = fields?.[k];
-    return typeof v === 'string' && v !== '' ? [v.replace(/^!/, '')] : [];
-  });
-}
-
-function listOf(change: RouterChange): string | undefined {
-  return change.after?.list ?? change.match?.list ?? change.before?.list ?? undefined;
-}
-
-/**
- * Whether `later` must wait for the router's answer to `earlier`: a rule that
- * names an address list waits for that list's entries (so a forward never
- * goes live before the list that restricts it is known to be in place), a
- * list entry is removed only after the rules naming it, and two changes to
- * the same item go one after the other.
- */
-export function dependsOn(later: RouterChange, earlier: RouterChange): boolean {
-  if (later.path === earlier.path && later.itemId !== undefined && later.itemId === earlier.itemId) return true;
-  if (RULE_PATHS.has(later.path) && later.action !== 'remove' && earlier.path === LIST_PATH) {
-    const list = listOf(earlier);
-    return list !== undefined && listsUsed(later.after).includes(list);
-  }
-  if (later.path === LIST_PATH && later.action === 'remove' && RULE_PATHS.has(earlier.path)) {
-    const list = listOf(later);
-    return list !== undefined && listsUsed({ ...earlier.before, ...earlier.after }).includes(list);
-  }
-  return false;
-}
-
-/**
- * The changes cut into waves, in plan order: a change joins the current
- * wave unless it depends on a change already in it. Within a wave the
- * commands go out in plan order on one connection, which is the order the
- * router runs them.
- */
-export function waves(changes: readonly RouterChange[]): RouterChange[][] {
-  const out: RouterChange[][] = [];
-  for (const change of changes) {
-    const last = out.at(-1);
-    if (last && !last.some((earlier) => dependsOn(change, earlier))) last.push(change);
-    else out.push([change]);
-  }
-  return out;
-}
-
 /**
  * The `.id` a set or remove acts on. Changes that carry only a match (the
  * confirm, scripts written before the item existed) are looked up by content.
@@ -182,10 +132,8 @@ async function runChange(
     };
   }
   try {
-    // The calls of one change (set, then unsets) are sent together too.
-    const replies: Row[][] = await Promise.all(
-      changeCalls(change, id).map((call) => conn.command(call.path, call.words, timeoutMs)),
-    );
+    const replies: Row[][] = [];
+    for (const call of changeCalls(change, id)) replies.push(await conn.command(call.path, call.words, timeoutMs));
     const ret = change.action === 'add' ? replies[0]?.[0]?.ret : id;
     return { id: change.id, status: 'applied', ...(ret === undefined ? {} : { itemId: ret }) };
   } catch (caught) {
@@ -202,7 +150,6 @@ export async function applyChanges(
   const outcomes = new Map<string, ChangeOutcome>();
   const total = changes.length;
   let done = 0;
-  let stopped = false;
   const report = (outcome: ChangeOutcome): void => {
     outcomes.set(outcome.id, outcome);
     done += outcome.status === 'not-sent' ? 0 : 1;
@@ -229,17 +176,10 @@ export async function applyChanges(
     };
   }
 
-  for (const wave of options.waves === 'all' ? [[...changes]] : waves(changes)) {
-    if (stopped) break;
-    const results = await Promise.all(
-      wave.map((change) =>
-        runChange(conn, change, ids.get(change.id), options.commandTimeoutMs).then((outcome) => {
-          report(outcome);
-          return outcome;
-        }),
-      ),
-    );
-    if (results.some((r) => r.status !== 'applied')) stopped = true;
+  for (const change of changes) {
+    const outcome = await runChange(conn, change, ids.get(change.id), options.commandTimeoutMs);
+    report(outcome);
+    if (outcome.status !== 'applied') break;
   }
 
   const ordered = changes.map((c) => outcomes.get(c.id) ?? { id: c.id, status: 'not-sent' as const });

@@ -60,7 +60,7 @@ export interface InstalledRevert {
 
 /**
  * Installs the job that runs `rollback` after `minutes` unless confirmed.
- * Script and scheduler go in one wave; if either is refused, whatever landed
+ * Script, then scheduler; if either is refused, whatever landed
  * is removed again and the apply must not go on.
  */
 export interface InstallOptions {
@@ -89,7 +89,7 @@ export async function installRevert(
   const clock = clockAt(options.clock ?? (await readRouterClock(conn)));
   const install = revertInstall(rollback, clock, minutes);
   if (!install.ok) return install;
-  const record = await applyChanges(conn, install.value.changes, { waves: 'all' });
+  const record = await applyChanges(conn, install.value.changes);
   if (!record.complete) {
     await applyChanges(conn, revertConfirm()).catch(() => undefined);
     return {
@@ -120,7 +120,7 @@ export async function confirmRevert(conn: RouterConnection): Promise<Confirmatio
     const id = present[i]?.find((r) => r['.id'])?.['.id'];
     return id === undefined ? [] : [{ ...change, itemId: id }];
   });
-  const record = await applyChanges(conn, found, { waves: 'all' });
+  const record = await applyChanges(conn, found);
   const timerRemoved = found.some((c) => c.path === '/system/scheduler') && record.complete;
   return { confirmed: timerRemoved, record };
 }

@@ -2,14 +2,15 @@
  * The RouterOS API connection as the engines use it: API-SSL with a pinned
  * certificate first, plain API only when asked (and flagged), a timeout on
  * connect and on every command, and every failure an AppError value.
- * Commands issued together are pipelined by node-routeros's tags.
+ * Commands issued together travel tagged on one connection (api.md "Tags");
+ * nothing here assumes in which order the router runs them.
  */
-import type { TlsOptions } from 'node:tls';
-import { getSystemErrorName } from 'node:util';
-import { RouterOSAPI, type RosException } from 'node-routeros';
+import { createHash } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import { Failure, type AppError } from '../../contract/errors';
 import type { RouterTarget } from '../../contract/schemas';
-import { applyClientFixes, PIN_FIELD, PinMismatch, type PinCheck } from './client-fixes';
+import { ApiClient, LinkLost, Trap } from './api/client';
+import { UnsendableWord } from './api/wire';
 
 export type Row = Record<string, string>;
 
@@ -40,8 +41,23 @@ function failure(error: AppError): Failure {
   return new Failure(error);
 }
 
+/** The certificate did not match the pin (or there is none yet): nothing was sent. */
+class PinMismatch extends Error {
+  constructor(readonly seen: string | undefined) {
+    super('certificate pin mismatch');
+  }
+}
+
+/** SHA-256 over the certificate's DER bytes, lower-case hex without colons. */
+export function certificateFingerprint(socket: TLSSocket): string | undefined {
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.raw) return undefined;
+  return createHash('sha256').update(cert.raw).digest('hex');
+}
+
 function connectFailure(target: RouterTarget, port: number, caught: unknown, seen: string | undefined): Failure {
   const where = `${target.host}:${port}`;
+  if (caught instanceof Failure) return caught;
   if (caught instanceof PinMismatch) {
     return target.fingerprint === undefined
       ? failure({
@@ -56,11 +72,10 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
           fingerprint: seen ?? '',
         });
   }
-  const ros = caught as Partial<RosException> & { errno?: string | number; message?: string };
-  // node-routeros keeps only the system errno of socket errors (e.g. -111): name it again.
-  const code = typeof ros.errno === 'number' ? systemErrorName(ros.errno) : String(ros.errno ?? '');
-  const detail = `${code || 'error'}: ${ros.message ?? String(caught)}`;
-  if (code === 'CANTLOGIN' || /invalid user name or password|cannot log in/i.test(ros.message ?? '')) {
+  const error = caught as Partial<NodeJS.ErrnoException>;
+  const code = error instanceof Trap ? 'trap' : (error.code ?? '');
+  const detail = `${code || 'error'}: ${error.message ?? String(caught)}`;
+  if (caught instanceof Trap && /invalid user name or password|cannot log in/i.test(caught.message)) {
     return failure({
       code: 'auth_failed',
       message: `The router refused user "${target.username}" with this password. Check them in WinBox (System › Users).`,
@@ -76,7 +91,7 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
       detail,
     });
   }
-  if (code === 'SOCKTMOUT' || code === 'ETIMEDOUT' || code === 'TIMEOUT') {
+  if (code === 'ETIMEDOUT') {
     return failure({
       code: 'timeout',
       message: `${where} did not answer in time. Check the address and the cable.`,
@@ -96,14 +111,6 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
   return failure({ code: 'host_unreachable', message: `The connection to the router at ${where} failed.`, detail });
 }
 
-function systemErrorName(errno: number): string {
-  try {
-    return getSystemErrorName(errno);
-  } catch {
-    return String(errno);
-  }
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Failure): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), ms);
@@ -121,8 +128,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Failur
 }
 
 /** A RouterOS !trap as a technician reads it: the router's own words, with the command in the detail. */
-function trapFailure(path: string, caught: unknown): Failure {
-  const message = (caught as Error)?.message || 'the router refused the command';
+function trapFailure(path: string, trap: Trap): Failure {
+  const message = trap.message || 'the router refused the command';
   if (/not enough permissions/i.test(message)) {
     return failure({
       code: 'permission_denied',
@@ -137,85 +144,87 @@ function trapFailure(path: string, caught: unknown): Failure {
   });
 }
 
+function lostFailure(lost: LinkLost): Failure {
+  return failure({ code: 'transport_closed', message: 'The connection to the router was lost.', detail: lost.message });
+}
+
+function unsendable(path: string): Failure {
+  return failure({
+    code: 'invalid_input',
+    message: `A value for ${path} holds characters the router cannot store as given; use plain letters.`,
+    detail: path,
+  });
+}
+
 export async function connectRouter(target: RouterTarget, options: ConnectOptions = {}): Promise<RouterConnection> {
-  applyClientFixes();
   const port = target.port ?? (target.tls ? API_SSL_PORT : API_PORT);
   let seen: string | undefined;
-  const pin: PinCheck = {
-    seen: (fingerprint) => {
-      seen = fingerprint;
-    },
-  };
-  if (target.fingerprint !== undefined) pin.expected = normaliseFingerprint(target.fingerprint);
+  const expected = target.fingerprint === undefined ? undefined : normaliseFingerprint(target.fingerprint);
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  const api = new RouterOSAPI({
+  const opening = ApiClient.open({
     host: target.host,
     port,
-    user: target.username,
-    password: target.password,
-    // Socket idle timeout (seconds): a router that stops answering is noticed.
-    timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
-    // Self-signed certificates are the norm on routers: trust comes from the pin, not a CA.
-    tls: target.tls ? ({ rejectUnauthorized: false, [PIN_FIELD]: pin } as TlsOptions) : undefined,
-    keepalive: false,
+    ...(target.tls
+      ? {
+          // Self-signed certificates are the norm on routers: trust comes from the pin, not a CA.
+          tls: { rejectUnauthorized: false },
+          // Checked before /login is sent, so a password never reaches an impostor.
+          checkPeer: (socket: TLSSocket) => {
+            seen = certificateFingerprint(socket);
+            if (seen === undefined || seen !== expected) throw new PinMismatch(seen);
+          },
+        }
+      : {}),
   });
-  // Errors after login arrive as events: they become failures of the commands in flight.
-  let lost: Failure | undefined;
-  // node-routeros leaves commands in flight pending when the socket dies: they fail at once instead.
-  const inFlight = new Set<(failure: Failure) => void>();
-  const loseAll = (): void => {
-    for (const reject of inFlight) reject(lost!);
-    inFlight.clear();
-  };
-  api.on('error', (caught: unknown) => {
-    lost = connectFailure(target, port, caught, seen);
-    loseAll();
-  });
-  api.on('close', () => {
-    lost ??= failure({ code: 'transport_closed', message: 'The router closed the API connection.' });
-    loseAll();
-  });
-
+  let client: ApiClient;
   try {
-    await withTimeout(api.connect(), connectTimeoutMs, () =>
-      failure({
-        code: 'timeout',
-        message: `${target.host}:${port} did not answer in time. Check the address and the cable.`,
+    client = await withTimeout(
+      opening.then(async (c) => {
+        try {
+          await c.login(target.username, target.password);
+          return c;
+        } catch (caught) {
+          await c.close();
+          throw caught;
+        }
       }),
+      connectTimeoutMs,
+      () =>
+        failure({
+          code: 'timeout',
+          message: `${target.host}:${port} did not answer in time. Check the address and the cable.`,
+        }),
     );
   } catch (caught) {
-    api.close().catch(() => undefined);
-    throw caught instanceof Failure ? caught : connectFailure(target, port, caught, seen);
+    // A connection that opens after the timeout is closed at once.
+    opening.then((c) => c.close()).catch(() => undefined);
+    if (caught instanceof UnsendableWord) throw unsendable('/login');
+    throw connectFailure(target, port, caught, seen);
   }
 
   const connection: RouterConnection = {
     insecure: !target.tls,
     async command(path, words = [], timeoutMs = options.commandTimeoutMs ?? 15_000) {
-      if (lost) throw lost;
-      let drop: (failure: Failure) => void = () => undefined;
-      const dropped = new Promise<never>((_, reject) => {
-        drop = reject;
-      });
-      inFlight.add(drop);
+      if (client.closed) throw lostFailure(client.closed);
+      let sent: { tag: string; answer: Promise<Row[]> };
       try {
-        const answer = Promise.race([api.write(path, [...words]) as Promise<Row[]>, dropped]);
-        return (await withTimeout(answer, timeoutMs, () =>
-          failure({
+        sent = client.command(path, words);
+        return await withTimeout(sent.answer, timeoutMs, () => {
+          client.forget(sent.tag);
+          return failure({
             code: 'timeout',
             message: `The router did not answer ${path} within ${Math.round(timeoutMs / 1000)} s.`,
-          }),
-        )) as Row[];
+          });
+        });
       } catch (caught) {
         if (caught instanceof Failure) throw caught;
-        if (lost) throw lost;
-        throw trapFailure(path, caught);
-      } finally {
-        inFlight.delete(drop);
+        if (caught instanceof Trap) throw trapFailure(path, caught);
+        if (caught instanceof UnsendableWord) throw unsendable(path);
+        if (caught instanceof LinkLost) throw lostFailure(caught);
+        throw caught;
       }
     },
-    close: async () => {
-      await api.close().catch(() => undefined);
-    },
+    close: () => client.close(),
   };
   if (seen !== undefined) connection.fingerprint = seen;
   return connection;

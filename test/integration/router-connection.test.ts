@@ -17,6 +17,9 @@ import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
 import { startRouterSim, type RouterSim } from '../lab/routeros';
+import { applyChanges } from '../../electron/routeros/apply';
+import { planRouter } from '../../electron/routeros/plan';
+import { watchedLink } from './router-engine-helpers';
 
 const HOST = '127.0.0.41';
 let dir: string;
@@ -147,6 +150,82 @@ describe('RouterOS connection', () => {
         insecure: false,
       },
     });
+  });
+});
+
+describe('the API link as it really is', () => {
+  const plain = (port: number): RouterTarget =>
+    routerTarget.parse({ host: '127.0.0.1', port, tls: false, username: 'admin', password: 'secret' });
+
+  it('reads the whole router although a relay cuts its replies anywhere (inside a length, before the closing zero)', async () => {
+    for (const pieceBytes of [1, 2, 7]) {
+      const link = await watchedLink({ host: HOST, port: sim.apiPort }, pieceBytes);
+      try {
+        const conn = await connectRouter(plain(link.port), { connectTimeoutMs: 3000, commandTimeoutMs: 5000 });
+        const state = await readRouterState(conn);
+        expect(state.identity).toBe('HQ-<b>router</b>');
+        expect(state.filter.length).toBeGreaterThan(5);
+        await conn.close();
+      } finally {
+        await link.close();
+      }
+    }
+  });
+
+  it('sends only documented commands (each starts with "/"), also while an answer is slow', async () => {
+    // https://manual.mikrotik.com/docs/developer-guides/api.md: command words begin with "/"; a
+    // bare "#" is answered with a trap (notes: routeros-facts.md §9), so a keep-alive may not use it.
+    const link = await watchedLink({ host: HOST, port: sim.apiPort }, 4096);
+    sim.setFaults({ replyDelayMs: 1200 });
+    try {
+      const conn = await connectRouter(plain(link.port), { connectTimeoutMs: 2000, commandTimeoutMs: 6000 });
+      await conn.command('/system/identity/print');
+      await conn.close();
+      expect(link.sent.length).toBe(2);
+      expect(link.sent.filter((s) => !s.words[0]?.startsWith('/')).map((s) => s.words[0])).toEqual([]);
+    } finally {
+      sim.setFaults({});
+      await link.close();
+    }
+  });
+
+  it('applies a plan one command at a time: no change is sent before the previous one is answered', async () => {
+    // No public source promises that tagged commands run in the order sent (routeros-facts.md §9).
+    const link = await watchedLink({ host: HOST, port: sim.apiPort }, 4096);
+    try {
+      const conn = await connectRouter(plain(link.port));
+      const state = await readRouterState(conn);
+      const plan = planRouter(state, {
+        pbxAddress: '192.168.88.10',
+        trunks: [{ name: 'Carrier', address: '198.51.100.10' }],
+        phones: [{ name: 'Home office', address: '192.0.2.20' }],
+        pbxRtp: { start: 16384, end: 32768 },
+      });
+      if (!plan.ok) throw new Error(JSON.stringify(plan.errors));
+      expect(plan.plan.changes.length).toBeGreaterThan(5);
+      const record = await applyChanges(conn, plan.plan.changes);
+      expect(record.complete).toBe(true);
+      const writes = link.sent.filter((s) => /\/(add|set|remove|unset)$/.test(s.words[0] ?? ''));
+      expect(writes.length).toBe(plan.plan.changes.length);
+      expect(writes.filter((s) => s.outstanding > 0)).toEqual([]);
+      // Leave the shared simulator as it was for the other tests.
+      const restore = await applyChanges(
+        conn,
+        plan.plan.changes
+          .filter((c) => c.action === 'add')
+          .reverse()
+          .map((c, i) => ({
+            ...c,
+            id: `undo-${i}`,
+            action: 'remove' as const,
+            itemId: record.outcomes.find((o) => o.id === c.id)!.itemId!,
+          })),
+      );
+      expect(restore.complete).toBe(true);
+      await conn.close();
+    } finally {
+      await link.close();
+    }
   });
 });
 
