@@ -7,6 +7,8 @@
 import { Failure, toAppError, type AppError } from '../../contract/errors';
 import { keyColumn, type PbxChange } from './change';
 import { runTransaction, type TransactionOutcome } from './db';
+import { fsCliVerdict } from './fs-cli-output';
+import { scrubSecrets } from './scrub';
 import { changeSql } from './sql';
 import type { SshSession } from './ssh';
 import type { PbxState, Row } from './state';
@@ -71,12 +73,6 @@ function describeStep(step: PbxStep): string {
   }
 }
 
-/** fs_cli's answer means the command did not do its job. */
-function fsCliFailed(command: string, output: string): boolean {
-  if (/^memcache delete /.test(command) && /-ERR NOT FOUND/.test(output)) return false; // already gone
-  return /^\s*(-ERR|\[ERROR\])|Invalid Profile|Failure /.test(output);
-}
-
 export function transactionSql(changes: readonly PbxChange[]): string {
   const statements: string[] = [];
   for (const change of changes) {
@@ -105,7 +101,11 @@ async function runStep(
         : {
             output: r.stderr,
             attempts: 1,
-            error: { code: 'io_failed', message: `${step.path} could not be written.`, detail: r.stderr.trim() },
+            error: {
+              code: 'io_failed',
+              message: `${step.path} could not be written.`,
+              detail: scrubSecrets(r.stderr.trim()),
+            },
           };
     }
     case 'delete-cache-file': {
@@ -130,16 +130,22 @@ async function runStep(
         output = r.stdout + r.stderr;
         const refused = step.retry !== undefined && output.includes(step.retry.whileOutputIncludes);
         if (!refused) {
-          if (r.code === 0 && !fsCliFailed(step.command, output)) return { output, attempts: attempt };
-          return {
-            output,
-            attempts: attempt,
-            error: {
-              code: 'io_failed',
-              message: `FreeSWITCH did not accept "${step.command}".`,
-              detail: output.trim().slice(0, 1000),
-            },
-          };
+          const verdict =
+            r.code === 0 ? fsCliVerdict(step.command, output) : { ok: false as const, why: `exit ${r.code}` };
+          if (!verdict.ok) {
+            return {
+              output,
+              attempts: attempt,
+              error: {
+                code: 'io_failed',
+                message: `FreeSWITCH did not accept "${step.command}": ${verdict.why}.`,
+                detail: scrubSecrets(output.trim()).slice(0, 1000),
+              },
+            };
+          }
+          if (step.waitRunning === undefined) return { output, attempts: attempt };
+          const error = await waitRunning(ssh, step.waitRunning, sleep);
+          return error ? { output, attempts: attempt, error } : { output, attempts: attempt };
         }
         if (attempt < attempts) {
           onRetry(attempt + 1);
@@ -155,11 +161,38 @@ async function runStep(
         error: {
           code: 'io_failed',
           message: `FreeSWITCH still refuses "${step.command}" after ${attempts} attempts; run it by hand in a minute.`,
-          detail: output.trim().slice(0, 1000),
+          detail: scrubSecrets(output.trim()).slice(0, 1000),
         },
       };
     }
   }
+}
+
+/** Polls for a restarted profile, bounded: 40 looks, 0.5 s apart. */
+const RESTART_POLLS = 40;
+
+/**
+ * A restart only flags the profile and returns; its thread exits and starts
+ * again on its own (mod_sofia.c:3779-3783, sofia.c:3589). Done when
+ * `sofia xmlstatus profile <name>` shows it again.
+ */
+async function waitRunning(
+  ssh: SshSession,
+  profile: string,
+  sleep: (ms: number) => Promise<void>,
+): Promise<AppError | undefined> {
+  for (let poll = 0; poll < RESTART_POLLS; poll += 1) {
+    const r = await ssh.run(['fs_cli', '-x', `sofia xmlstatus profile ${profile}`], {
+      asRoot: true,
+      timeoutMs: 15_000,
+    });
+    if (r.code === 0 && r.stdout.includes('<profile-info>')) return undefined;
+    await sleep(500);
+  }
+  return {
+    code: 'io_failed',
+    message: `The ${profile} SIP profile did not come back after its restart. Check "sofia status" and the FreeSWITCH log on the PBX.`,
+  };
 }
 
 export async function applyPbxPlan(
@@ -251,7 +284,8 @@ export async function applyPbxPlan(
     }
     record.ms = Date.now() - t0;
     record.attempts = outcome.attempts;
-    if (outcome.output) record.output = outcome.output.slice(0, 2000);
+    // Kept for the journal without secrets (fs_cli may print a trunk's password).
+    if (outcome.output) record.output = scrubSecrets(outcome.output).slice(0, 2000);
     if (outcome.error) {
       record.status = 'failed';
       record.error = outcome.error;

@@ -46,6 +46,8 @@ export interface RemoteProcess {
 export interface SshSession {
   /** OpenSSH-style fingerprint of the server's host key, `SHA256:…`. */
   hostKey: string;
+  /** How long the login took (TCP, key exchange, auth): the site's own pace, which command time limits follow. */
+  loginMs: number;
   username: string;
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** Like run, but standard input is left open for the caller (options.input is written first). */
@@ -55,12 +57,28 @@ export interface SshSession {
 
 export interface OpenOptions {
   connectTimeoutMs?: number;
+  /** A fixed limit per command; by default it follows the login's pace (commandTimeoutFor). */
   commandTimeoutMs?: number;
   /** ssh-agent socket for agent auth; defaults to SSH_AUTH_SOCK. */
   agentSocket?: string;
 }
 
 const MAX_OUTPUT = 32 * 1024 * 1024;
+
+/** Limits for one command on the PBX: never under 30 s, more for a PBX that was slow to log in to, at most 3 min. */
+export const COMMAND_TIMEOUT = { minMs: 30_000, perLoginMs: 40, maxMs: 180_000 } as const;
+
+/**
+ * A login is a few round trips plus the key exchange's work on both ends; a PBX (or laptop) that
+ * is slow at that is slow at everything, so its commands get proportionally longer before we
+ * call them hung. A slow site is then a slow run, not a timeout.
+ */
+export function commandTimeoutFor(loginMs: number): number {
+  return Math.min(
+    COMMAND_TIMEOUT.maxMs,
+    Math.max(COMMAND_TIMEOUT.minMs, Math.round(loginMs * COMMAND_TIMEOUT.perLoginMs)),
+  );
+}
 
 export function fingerprintOf(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -174,6 +192,7 @@ function sudoRefusal(username: string, stderr: string): Failure | undefined {
 
 export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Promise<SshSession> {
   const client = new Client();
+  const loginStarted = Date.now();
   let seenKey: string | undefined;
   let hostKeyFailure: Failure | undefined;
 
@@ -228,6 +247,8 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
     client.connect(config);
   });
 
+  const loginMs = Date.now() - loginStarted;
+  const commandTimeoutMs = options.commandTimeoutMs ?? commandTimeoutFor(loginMs);
   // Errors after the handshake (a dropped link) end the session; commands in flight fail on their own.
   client.on('error', () => client.end());
   const username = target.username;
@@ -241,6 +262,7 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
 
   const session: SshSession = {
     hostKey: seenKey!,
+    loginMs,
     username,
     close: () => client.end(),
     async run(argv, runOptions = {}) {
@@ -290,7 +312,7 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
     {
       const command = shellWords([...prefix, ...argv]);
       if (!command.ok) return Promise.reject(new Failure(command.error));
-      const timeoutMs = runOptions.timeoutMs ?? options.commandTimeoutMs ?? 30_000;
+      const timeoutMs = runOptions.timeoutMs ?? commandTimeoutMs;
       return new Promise<RemoteProcess>((started, notStarted) => {
         if (closed) {
           notStarted(failure({ code: 'transport_closed', message: 'The SSH connection to the PBX was lost.' }));

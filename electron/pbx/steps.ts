@@ -1,12 +1,19 @@
 /**
- * What has to happen on the PBX host after the database transaction, as data:
- * vars.xml, cache entries, fs_cli commands in the order FS PBX itself uses,
- * and per profile a rescan or, where the reference's rollback traps say a
- * rescan is not enough, a restart. Pure.
+ * What has to happen on the PBX host after the database transaction, as data,
+ * in the order the sources require: vars.xml, then `reloadxml` (FS PBX's Lua
+ * handler substitutes $${external_rtp_ip} from the globals of the moment and
+ * caches the result, nemerald-voip/fspbx sofia.conf.lua:256-263, :308), then
+ * the cached sofia.conf deleted, then per profile a rescan (what FS PBX itself
+ * runs after a profile change, SofiaProfileRuntimeService.php:100-140) or, where
+ * FreeSWITCH's source shows a rescan is not enough, a restart. Pure.
  */
 import type { Warning } from '../../contract/types';
 import type { PbxChange } from './change';
+import { RESTART_REFUSED } from './fs-cli-output';
+import { ruleFor } from './profile-settings';
 import { VARS_XML_PATH, type PbxState, type SettingRow } from './state';
+
+export { RESTART_REFUSED } from './fs-cli-output';
 
 export type PbxStep =
   | { kind: 'write-file'; path: string; content: string; owner: string; group: string; why: string }
@@ -17,29 +24,27 @@ export type PbxStep =
       why: string;
       /** Retry while FreeSWITCH answers with this text (a restart within 10 s of the last start). */
       retry?: { whileOutputIncludes: string; attempts: number; delaySeconds: number };
+      /** A restart returns at once: wait until this profile runs again (mod_sofia.c:3779-3783). */
+      waitRunning?: string;
     };
 
-export const RESTART_REFUSED = 'must be up for at least 10 seconds';
-
-/** Settings whose running value survives a rescan when their row is gone or disabled. */
-const STICKY = new Set(['aggressive-nat-detection', 'ext-rtp-ip', 'ext-sip-ip']);
-/** Settings that only take effect when the profile restarts. */
-const RESTART_ONLY = new Set(['sip-ip', 'sip-port', 'rtp-ip']);
 const EXTERNAL_VARS = /\$\$\{external_(rtp|sip)_ip\}/;
 
 /** Names that are safe inside an fs_cli command and a cache file name. */
 export const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 const SAFE_DIR = /^\/[A-Za-z0-9._/-]*$/;
 // eslint-disable-next-line no-control-regex
-const UNSAFE_CACHE_KEY = /[/\s\u0000-\u001f\u007f]/;
+const UNSAFE_CACHE_KEY = /[/\\\s\u0000-\u001f\u007f]/;
 
-function enabledValue(rows: readonly SettingRow[], profileUuid: string, name: string): boolean {
-  return rows.some(
-    (r) =>
-      r.sip_profile_uuid === profileUuid &&
-      r.sip_profile_setting_name === name &&
-      r.sip_profile_setting_enabled === 'true',
-  );
+function enabledValues(rows: readonly SettingRow[], profileUuid: string, name: string): (string | null)[] {
+  return rows
+    .filter(
+      (r) =>
+        r.sip_profile_uuid === profileUuid &&
+        r.sip_profile_setting_name === name &&
+        r.sip_profile_setting_enabled === 'true',
+    )
+    .map((r) => r.sip_profile_setting_value);
 }
 
 function usesExternalVars(state: PbxState, profileUuid: string): boolean {
@@ -51,23 +56,80 @@ function usesExternalVars(state: PbxState, profileUuid: string): boolean {
   );
 }
 
+/**
+ * Why a changed setting needs a restart, or undefined when a rescan applies
+ * it. The rule comes from the settings table (profile-settings.ts).
+ */
+export function restartReason(
+  name: string | null,
+  before: (string | null)[],
+  after: (string | null)[],
+): string | undefined {
+  const rule = ruleFor(name);
+  const label = name ?? 'a setting';
+  if (rule.rescan === 'bound') return `${label} is bound when the profile starts; a rescan does not change it`;
+  if (rule.rescan === 'appends') {
+    // A rescan only adds: an entry changed, disabled or removed stays in the running list.
+    const dropped = before.filter((v) => !after.includes(v));
+    return dropped.length > 0 ? `a rescan adds ${label} entries but never removes the old one` : undefined;
+  }
+  if (before.length > 0 && after.length === 0)
+    return `a rescan keeps the running ${label} when its row is removed or disabled`;
+  if ((name === 'ext-rtp-ip' || name === 'ext-sip-ip') && after.some((v) => v?.toLowerCase() === 'auto-nat')) {
+    return `${label} auto-nat sets no address, so a rescan keeps the old one`;
+  }
+  return undefined;
+}
+
 export interface StepInputs {
   before: PbxState;
   after: PbxState;
   changes: readonly PbxChange[];
   /** vars.xml to write when v_vars changed: rendered for an apply, the snapshot's bytes for a restore. */
   varsXml?: string;
-  /** Profiles to restart even without a change (their running values are stale). */
+  /** Profiles to reload even without a change (their running values are stale). */
   staleProfiles?: readonly string[];
-  /** vars.xml on disk differs from what it should be although v_vars did not change (an interrupted run). */
+  /** vars.xml on disk does not say what v_vars says (an interrupted run, a hand edit): write it. */
   rewriteVars?: boolean;
 }
 
 export interface StepPlan {
   steps: PbxStep[];
   warnings: Warning[];
-  /** profile name → why it restarts or rescans, for the review. */
+  /** profile name → how it takes the change, for the review. */
   profileActions: Record<string, 'restart' | 'rescan'>;
+}
+
+function sofiaCacheSteps(state: PbxState, warnings: Warning[]): PbxStep[] {
+  const switchname = state.switchname;
+  if (!SAFE_NAME.test(switchname)) {
+    warnings.push({
+      code: 'unsafe-switchname',
+      target: 'pbx',
+      message: 'The switch name has unusual characters; clear the sofia cache by hand (FS PBX: Flush Cache).',
+    });
+    return [];
+  }
+  const why =
+    'FS PBX caches the generated SIP profile configuration, with the variables of that moment, and never expires it.';
+  if (state.cache.method === 'memcache') {
+    return [{ kind: 'fs-cli', command: `memcache delete configuration:sofia.conf:${switchname}`, why }];
+  }
+  if (SAFE_DIR.test(state.cache.location) && !state.cache.location.includes('..')) {
+    return [
+      {
+        kind: 'delete-cache-file',
+        path: `${state.cache.location.replace(/\/$/, '')}/configuration.sofia.conf.${switchname}`,
+        why,
+      },
+    ];
+  }
+  warnings.push({
+    code: 'unsafe-cache-location',
+    target: 'pbx',
+    message: 'The cache location is unusual; clear the cache by hand.',
+  });
+  return [];
 }
 
 export function stepsFor(input: StepInputs): StepPlan {
@@ -86,30 +148,24 @@ export function stepsFor(input: StepInputs): StepPlan {
     const name = row?.sip_profile_setting_name ?? change.after?.sip_profile_setting_name ?? null;
     if (!profileUuid) continue;
     touched.add(profileUuid);
-    if (name && RESTART_ONLY.has(name)) restartWhy.set(profileUuid, `${name} changes only on a restart`);
-    if (
-      name &&
-      STICKY.has(name) &&
-      enabledValue(before.settings, profileUuid, name) &&
-      !enabledValue(after.settings, profileUuid, name)
-    ) {
-      restartWhy.set(profileUuid, `a rescan keeps the running ${name} when its row is removed or disabled`);
-    }
+    if (name === null) continue;
+    const why = restartReason(
+      name,
+      enabledValues(before.settings, profileUuid, name),
+      enabledValues(after.settings, profileUuid, name),
+    );
+    if (why && !restartWhy.has(profileUuid)) restartWhy.set(profileUuid, why);
   }
   if (varsChanged) {
     for (const profile of after.profiles) {
       if (usesExternalVars(after, profile.sip_profile_uuid) || usesExternalVars(before, profile.sip_profile_uuid)) {
         touched.add(profile.sip_profile_uuid);
-        restartWhy.set(profile.sip_profile_uuid, 'ext-rtp-ip / ext-sip-ip are resolved only when a profile loads');
       }
     }
   }
   for (const name of input.staleProfiles ?? []) {
     const profile = after.profiles.find((p) => p.sip_profile_name === name);
-    if (profile) {
-      touched.add(profile.sip_profile_uuid);
-      restartWhy.set(profile.sip_profile_uuid, 'its running NAT values differ from the configuration');
-    }
+    if (profile) touched.add(profile.sip_profile_uuid);
   }
 
   const needsSofia = touched.size > 0;
@@ -122,41 +178,16 @@ export function stepsFor(input: StepInputs): StepPlan {
       group: 'www-data',
       why: 'FreeSWITCH reads the variables from vars.xml, which FS PBX writes from v_vars.',
     });
-    steps.push({ kind: 'fs-cli', command: 'reloadxml', why: 'Loads the new vars.xml.' });
   }
-  if (needsSofia) {
-    const switchname = before.switchname;
-    if (!SAFE_NAME.test(switchname)) {
-      warnings.push({
-        code: 'unsafe-switchname',
-        target: 'pbx',
-        message: 'The switch name has unusual characters; clear the sofia cache by hand (FS PBX: Flush Cache).',
-      });
-    } else if (before.cache.method === 'memcache') {
-      steps.push({
-        kind: 'fs-cli',
-        command: `memcache delete configuration:sofia.conf:${switchname}`,
-        why: 'The generated SIP profile configuration is cached; the cached copy must go.',
-      });
-    } else if (SAFE_DIR.test(before.cache.location) && !before.cache.location.includes('..')) {
-      steps.push({
-        kind: 'delete-cache-file',
-        path: `${before.cache.location.replace(/\/$/, '')}/configuration.sofia.conf.${switchname}`,
-        why: 'The generated SIP profile configuration is cached in this file, which never expires.',
-      });
-    } else {
-      warnings.push({
-        code: 'unsafe-cache-location',
-        target: 'pbx',
-        message: 'The cache location is unusual; clear the cache by hand.',
-      });
-    }
+  if (varsChanged || needsSofia) {
+    // Before the cache goes: the next generation of sofia.conf copies the globals of that moment.
     steps.push({
       kind: 'fs-cli',
-      command: 'xml_locate configuration configuration name sofia.conf',
-      why: 'Makes FreeSWITCH fetch the SIP profile configuration again, as FS PBX does after a change.',
+      command: 'reloadxml',
+      why: 'Loads vars.xml into FreeSWITCH’s variables before the SIP profile configuration is generated again.',
     });
   }
+  if (needsSofia) steps.push(...sofiaCacheSteps(before, warnings));
   const profileActions: Record<string, 'restart' | 'rescan'> = {};
   for (const profile of after.profiles) {
     if (!touched.has(profile.sip_profile_uuid)) continue;
@@ -165,7 +196,7 @@ export function stepsFor(input: StepInputs): StepPlan {
       warnings.push({
         code: 'unsafe-profile-name',
         target: 'pbx',
-        message: 'A SIP profile name has unusual characters; restart it by hand.',
+        message: 'A SIP profile name has unusual characters; rescan it by hand.',
       });
       continue;
     }
@@ -178,13 +209,14 @@ export function stepsFor(input: StepInputs): StepPlan {
         command: `sofia profile ${name} restart`,
         why: `Restart needed: ${why}. Calls on this profile drop.`,
         retry: { whileOutputIncludes: RESTART_REFUSED, attempts: 6, delaySeconds: 5 },
+        waitRunning: name,
       });
     } else {
       profileActions[name] = 'rescan';
       steps.push({
         kind: 'fs-cli',
         command: `sofia profile ${name} rescan`,
-        why: 'Applies the changed settings without dropping calls.',
+        why: 'Re-reads the profile’s settings (ext-rtp-ip, ext-sip-ip, NAT detection) without dropping calls.',
       });
     }
   }
@@ -194,32 +226,45 @@ export function stepsFor(input: StepInputs): StepPlan {
 
 function directorySteps(state: PbxState, changes: readonly PbxChange[], warnings: Warning[]): PbxStep[] {
   const steps: PbxStep[] = [];
+  const domainOf = new Map(state.domains.map((d) => [d.domain_uuid, d.domain_name]));
+  const seen = new Set<string>();
   for (const change of changes) {
     if (change.path !== 'v_extensions') continue;
     const ext = state.extensions.find((e) => e.extension_uuid === change.key);
-    if (!ext || !ext.user_context) continue;
-    for (const user of [ext.extension, ext.number_alias]) {
-      if (!user) continue;
-      const key = `${user}@${ext.user_context}`;
-      const unsafeDir =
-        state.cache.method === 'file' && (!SAFE_DIR.test(state.cache.location) || state.cache.location.includes('..'));
-      if (UNSAFE_CACHE_KEY.test(key) || unsafeDir) {
-        warnings.push({
-          code: 'unsafe-extension-name',
-          target: 'pbx',
-          message: 'An extension has unusual characters in its name; its change applies once FS PBX clears its cache.',
-        });
-        continue;
+    if (!ext) continue;
+    // FS PBX's directory.lua keys by the domain name (directory.lua:160, :707, :716-721); its PHP
+    // clears by user_context (ExtensionsController.php:1043). Clear both where they differ.
+    const domains = [domainOf.get(ext.domain_uuid ?? '') ?? null, ext.user_context].filter(
+      (d, i, all): d is string => !!d && all.indexOf(d) === i,
+    );
+    for (const domain of domains) {
+      for (const user of [ext.extension, ext.number_alias]) {
+        if (!user) continue;
+        const key = `${user}@${domain}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const unsafeDir =
+          state.cache.method === 'file' &&
+          (!SAFE_DIR.test(state.cache.location) || state.cache.location.includes('..'));
+        if (UNSAFE_CACHE_KEY.test(key) || unsafeDir) {
+          warnings.push({
+            code: 'unsafe-extension-name',
+            target: 'pbx',
+            message:
+              'An extension has unusual characters in its name; its change applies once FS PBX clears its cache.',
+          });
+          continue;
+        }
+        const why = 'FS PBX caches each extension; the change applies at the phone’s next REGISTER or call.';
+        if (state.cache.method === 'memcache')
+          steps.push({ kind: 'fs-cli', command: `memcache delete directory:${key}`, why });
+        else
+          steps.push({
+            kind: 'delete-cache-file',
+            path: `${state.cache.location.replace(/\/$/, '')}/directory.${key}`,
+            why,
+          });
       }
-      const why = 'FS PBX caches each extension; the change applies at the phone’s next REGISTER or call.';
-      if (state.cache.method === 'memcache')
-        steps.push({ kind: 'fs-cli', command: `memcache delete directory:${key}`, why });
-      else
-        steps.push({
-          kind: 'delete-cache-file',
-          path: `${state.cache.location.replace(/\/$/, '')}/directory.${key}`,
-          why,
-        });
     }
   }
   return steps;

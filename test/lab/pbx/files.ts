@@ -157,6 +157,7 @@ const SWITCH_CONF = `<configuration name="switch.conf" description="Core Configu
     <param name="mailer-app" value="sendmail"/>
     <param name="mailer-app-args" value="-t"/>
     <param name="dump-cores" value="yes"/>
+    <!-- <param name="switchname" value="freeswitch"/> -->
     <!-- RTP port range -->
     <!-- <param name="rtp-start-port" value="16384"/> -->
     <!-- <param name="rtp-end-port" value="32768"/> -->
@@ -217,7 +218,8 @@ export function fspbxFiles(i: PbxFileInput): LabFile[] {
       path: '/etc/fslab/fs.json',
       content: JSON.stringify(
         {
-          switchname: i.switchname,
+          // The OS host name; FreeSWITCH's switchname defaults to it (FS src/switch_core.c:360-364).
+          hostname: i.switchname,
           local_ip_v4: i.localIp,
           db: { host: i.dbHost, port: i.dbPort, name: 'fusionpbx', user: 'fusionpbx', password: i.dbPassword },
         },

@@ -1,21 +1,13 @@
 #!/usr/bin/python3
 """fs_cli stand-in for the site lab's FS PBX host.
 
-Answers `fs_cli -x "<command>"` like FreeSWITCH 1.10 on an FS PBX host would, from the
-FusionPBX database and files, and keeps a running state (profiles, global variables) that
-changes only the way FreeSWITCH's own semantics say:
-
-- SIP profiles come from the xml_handler (generated from v_sip_profile* rows), unless the
-  cached copy /var/cache/fusionpbx/configuration.sofia.conf.<switchname> exists: then the
-  cache wins, stale or not. A profile reads its config only when it loads (start/restart)
-  or on rescan.
-- rescan re-applies apply-nat-acl fully, but aggressive-nat-detection, ext-rtp-ip and
-  ext-sip-ip keep their running value when the row is absent or disabled; sip-ip, sip-port
-  and rtp-ip change only on restart.
-- stop/restart are refused while a profile has been up for under 10 seconds.
-- $${vars} come from vars.xml and are read only at boot and on reloadxml; ext-rtp-ip and
-  ext-sip-ip resolve them only when a profile loads (start/restart): a rescan applies a
-  changed row value, not a changed variable behind an unchanged row.
+Answers `fs_cli -x "<command>"` like FreeSWITCH on an FS PBX host, from the FS PBX database
+and files, keeping a running state that changes only the way the sources say. Sources (every
+behaviour below names its line):
+  FS    = signalwire/freeswitch @ cc93a683ca6e1f8f47c1d6e38bd2daf8fa6a7b1c
+  FSPBX = nemerald-voip/fspbx @ 24614c4e260822a85dc147c7de43cca6182d03d8
+          (Lua handler: resources/freeswitch_scripts/app/xml_handler/resources/scripts/, "XH/")
+test/lab/README.md keeps the table of behaviour, source and test.
 
 Every command is logged, one JSON line each, to /var/log/fslab/fs_cli.log.
 """
@@ -44,6 +36,7 @@ def load_config():
 
 
 CONFIG = load_config()
+CONFIG.setdefault("hostname", CONFIG.get("switchname", "pbx"))
 
 
 # --- database -------------------------------------------------------------------------
@@ -80,7 +73,9 @@ def config_conf():
 
 
 def cache_method():
-    return config_conf().get("cache.method", "file")
+    # FSPBX resources/functions/cache.lua:22: `cache and cache.method or 'memcache'` - the code
+    # default is memcache; the config.conf FS PBX installs says file (install/fusionpbx_config.conf:24).
+    return config_conf().get("cache.method", "memcache")
 
 
 def cache_location():
@@ -88,8 +83,8 @@ def cache_location():
 
 
 def cache_file(key):
-    # FS PBX's file cache: the key with ':' turned into '.'.
-    return os.path.join(cache_location(), key.replace(":", "."))
+    # FSPBX resources/functions/cache.lua:65-71 key2file: ':' -> '.', '\\' and '/' -> '_'.
+    return os.path.join(cache_location(), key.replace(":", ".").replace("\\", "_").replace("/", "_"))
 
 
 def memcache_file(key):
@@ -118,30 +113,44 @@ def cache_set(key, value):
 
 
 def read_vars_xml():
-    """The `set` pre-process lines of vars.xml, in order, as (name, value)."""
+    """The `set` pre-process lines of vars.xml, in order, as (name, value), and a parse error or None.
+
+    FS src/switch_xml.c:1574-1591: X-PRE-PROCESS cmd="set" is a raw text scan, the value ends at the
+    next '"' and entities are NOT decoded; the globals are set before the document is parsed, so a
+    broken file still sets them (and reloadxml then reports the parse error, :591)."""
     pairs = []
     try:
         with open(os.path.join(CONFIG.get("conf_dir", "/etc/freeswitch"), "vars.xml"), encoding="utf-8") as f:
             text = f.read()
     except OSError:
-        return pairs
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    for match in re.finditer(r'<X-PRE-PROCESS\s+cmd="set"\s+data="([^"]*)"\s*/>', text):
-        data = match.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return pairs, None
+    scan = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    for match in re.finditer(r'<X-PRE-PROCESS\s+cmd="set"\s+data="([^"]*)"', scan):
+        data = match.group(1)
         if "=" in data:
             name, value = data.split("=", 1)
-            pairs.append((name, value))
-    return pairs
+            pairs.append((name.strip(), value.strip()))
+    error = None
+    try:
+        ET.fromstring("<include>%s</include>" % re.sub(r"</?include>", "", text))
+    except ET.ParseError as e:
+        # FS src/switch_xml.c:591 "[error near line %d]: %s"
+        error = "[error near line %d]: %s" % (e.position[0], str(e).split(":")[0])
+    return pairs, error
 
 
-def expand(value, variables):
+def expand_file_vars(value, variables):
+    """FS src/switch_xml.c:1307-1349 expand_vars: the file preprocessor turns $${name} into the
+    global's value; an undefined one becomes empty."""
     return re.sub(r"\$\$\{([^}]+)\}", lambda m: variables.get(m.group(1), ""), value)
 
 
-def load_globals():
-    variables = {
-        "hostname": CONFIG["switchname"],
-        "switchname": CONFIG["switchname"],
+def base_globals():
+    """Globals FreeSWITCH sets itself before reading any XML (FS src/switch_core.c:1920, :141-156
+    hostname; local_ip_v4 etc. from the interfaces). There is no global `switchname`
+    (FS src/switch_core.c:344-364)."""
+    return {
+        "hostname": CONFIG["hostname"],
         "local_ip_v4": CONFIG["local_ip_v4"],
         "local_mask_v4": "255.255.255.0",
         "local_ip_v6": "::1",
@@ -150,116 +159,200 @@ def load_globals():
         "log_dir": "/var/log/freeswitch",
         "run_dir": "/var/run/freeswitch",
         "cache_dir": "/var/cache/freeswitch",
+        "sounds_dir": "/usr/share/freeswitch/sounds",
         "core_uuid": CONFIG.get("core_uuid", "00000000-0000-4000-8000-000000000000"),
     }
-    for name, value in read_vars_xml():
-        variables[name] = expand(value, variables)
-    return variables
 
 
-# --- sofia configuration (what the xml_handler generates) -----------------------------
-def sofia_conf_from_db():
-    profiles = query(
-        "select sip_profile_uuid::text as uuid, sip_profile_name as name from v_sip_profiles "
-        "where sip_profile_enabled = 'true' and (sip_profile_hostname is null or sip_profile_hostname = '' "
-        "or sip_profile_hostname = :'v0') order by sip_profile_name",
-        (CONFIG["switchname"],),
+def reload_globals(variables):
+    """reloadxml re-runs the preprocessor over vars.xml: every set line updates a global in order
+    (FS src/switch_xml.c:1574-1591, switch_xml_reload :2447-2462). Globals not in vars.xml stay.
+    Returns the error text or None."""
+    pairs, error = read_vars_xml()
+    for name, value in pairs:
+        variables[name] = expand_file_vars(value, variables)
+    return error
+
+
+def switchname_from_switch_conf():
+    """FS src/switch_core.c:2336-2338: runtime.switchname comes only from switch.conf's
+    <param name="switchname">, read at startup; else the host name (:360-364)."""
+    try:
+        with open(os.path.join(CONFIG.get("conf_dir", "/etc/freeswitch"), "autoload_configs", "switch.conf.xml"),
+                  encoding="utf-8") as f:
+            text = re.sub(r"<!--.*?-->", "", f.read(), flags=re.S)
+    except OSError:
+        return CONFIG["hostname"]
+    m = re.search(r'<param\s+name="switchname"\s+value="([^"]*)"', text)
+    return m.group(1) if m and m.group(1) else CONFIG["hostname"]
+
+
+# --- sofia configuration (FS PBX's Lua xml_handler) -----------------------------------
+def lua_substitute(value, variables):
+    """FSPBX XH/configuration/sofia.conf.lua:256-263: for every `name=value` line of
+    `global_getvar`, $${name} in a setting value is replaced by the global's value at the moment
+    the XML is generated; an undefined global is left as the literal text."""
+    for name, var in variables.items():
+        value = value.replace("$${%s}" % name, var)
+    return value
+
+
+def sofia_conf_generate(state):
+    """FSPBX XH/configuration/sofia.conf.lua:72-95 (rows), :111-126 (gateways), :234-248 (domains)."""
+    switchname = state.data["switchname"]
+    variables = state.data["globals"]
+    out = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>', '<document type="freeswitch/xml">',
+           '\t<section name="configuration">',
+           '\t\t<configuration name="sofia.conf" description="sofia Endpoint">',
+           '\t\t\t<global_settings>', '\t\t\t\t<param name="log-level" value="0"/>',
+           '\t\t\t</global_settings>', '\t\t\t<profiles>']
+    # sofia.conf.lua:88-95: only 'true' exactly, hostname NULL/''/switchname, inner join on enabled
+    # settings (a profile with none is left out), ordered by profile name only (settings in DB order).
+    rows = query(
+        "select p.sip_profile_uuid::text as uuid, p.sip_profile_name as profile, s.sip_profile_setting_name as name, "
+        "s.sip_profile_setting_value as value from v_sip_profiles as p, v_sip_profile_settings as s "
+        "where s.sip_profile_setting_enabled = 'true' and p.sip_profile_enabled = 'true' "
+        "and (p.sip_profile_hostname = :'v0' or p.sip_profile_hostname is null or p.sip_profile_hostname = '') "
+        "and p.sip_profile_uuid = s.sip_profile_uuid order by p.sip_profile_name asc",
+        (switchname,),
     )
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<document type="freeswitch/xml">',
-           '  <section name="configuration">',
-           '    <configuration name="sofia.conf" description="sofia Endpoint">',
-           '      <global_settings>', '        <param name="log-level" value="0"/>',
-           '      </global_settings>', '      <profiles>']
+    profiles = []
+    for row in rows:
+        if not profiles or profiles[-1]["uuid"] != row["uuid"]:
+            profiles.append({"uuid": row["uuid"], "name": row["profile"], "settings": []})
+        profiles[-1]["settings"].append((row["name"] or "", row["value"] or ""))
     for profile in profiles:
-        settings = query(
-            "select sip_profile_setting_name as name, sip_profile_setting_value as value "
-            "from v_sip_profile_settings where sip_profile_uuid = :'v0'::uuid "
-            "and sip_profile_setting_enabled = 'true' order by sip_profile_setting_name",
-            (profile["uuid"],),
+        out.append("\t\t\t\t<profile name=%s>" % quoteattr(profile["name"]))
+        out.append("\t\t\t\t\t<aliases>\n\t\t\t\t\t</aliases>")
+        out.append("\t\t\t\t\t<gateways>")
+        # sofia.conf.lua:122-126: enabled gateways of this profile for this switchname;
+        # :132 named by lower(gateway_uuid); :134-217 each param only when non-empty.
+        gateways = query(
+            "select * from v_gateways where profile = :'v0' and enabled = 'true' "
+            "and (hostname = :'v1' or hostname is null or hostname = '')",
+            (profile["name"], switchname),
         )
+        for gw in gateways:
+            out.append("\t\t\t\t\t\t<gateway name=%s>" % quoteattr(gw["gateway_uuid"].lower()))
+            for column, param in (("username", "username"), ("auth_username", "auth-username"),
+                                  ("password", "password"), ("realm", "realm"), ("from_user", "from-user"),
+                                  ("from_domain", "from-domain"), ("proxy", "proxy"),
+                                  ("register_proxy", "register-proxy"), ("outbound_proxy", "outbound-proxy"),
+                                  ("expire_seconds", "expire-seconds"), ("register", "register"),
+                                  ("retry_seconds", "retry-seconds"), ("extension", "extension"),
+                                  ("ping", "ping"), ("context", "context"), ("caller_id_in_from", "caller-id-in-from")):
+                value = gw.get(column)
+                if value is not None and len(str(value)) > 0:
+                    out.append("\t\t\t\t\t\t\t<param name=%s value=%s/>" % (quoteattr(param), quoteattr(str(value))))
+            # sofia.conf.lua:171-186: register-transport udp unless tcp/tls; contact-params always.
+            transport = gw.get("register_transport") or ""
+            out.append('\t\t\t\t\t\t\t<param name="register-transport" value=%s/>'
+                       % quoteattr(transport if transport in ("tcp", "tls") else "udp"))
+            out.append("\t\t\t\t\t\t</gateway>")
+        out.append("\t\t\t\t\t</gateways>")
+        out.append("\t\t\t\t\t<domains>")
         domains = query(
             "select sip_profile_domain_name as name, sip_profile_domain_alias as alias, "
             "sip_profile_domain_parse as parse from v_sip_profile_domains where sip_profile_uuid = :'v0'::uuid",
             (profile["uuid"],),
         )
-        out.append("        <profile name=%s>" % quoteattr(profile["name"]))
-        out.append("          <aliases></aliases>")
-        out.append("          <gateways></gateways>")
-        out.append("          <domains>")
         for d in domains:
-            out.append("            <domain name=%s alias=%s parse=%s/>" % (
+            out.append("\t\t\t\t\t\t<domain name=%s alias=%s parse=%s/>" % (
                 quoteattr(d["name"] or ""), quoteattr(d["alias"] or "false"), quoteattr(d["parse"] or "false")))
-        out.append("          </domains>")
-        out.append("          <settings>")
-        for s in settings:
-            out.append("            <param name=%s value=%s/>" % (quoteattr(s["name"] or ""), quoteattr(s["value"] or "")))
-        out.append("          </settings>")
-        out.append("        </profile>")
-    out += ["      </profiles>", "    </configuration>", "  </section>", "</document>", ""]
+        out.append("\t\t\t\t\t</domains>")
+        out.append("\t\t\t\t\t<settings>")
+        for name, value in profile["settings"]:
+            out.append("\t\t\t\t\t\t<param name=%s value=%s/>"
+                       % (quoteattr(name), quoteattr(lua_substitute(value, variables))))
+        out.append("\t\t\t\t\t</settings>")
+        out.append("\t\t\t\t</profile>")
+    out += ["\t\t\t</profiles>", "\t\t</configuration>", "\t</section>", "</document>", ""]
     return "\n".join(out)
 
 
-def sofia_conf_xml():
-    """What FreeSWITCH gets when it asks for sofia.conf: the cache when present, else the DB."""
-    key = "configuration:sofia.conf:%s" % CONFIG["switchname"]
+def sofia_conf_xml(state):
+    """What FreeSWITCH gets when it asks for sofia.conf. FSPBX XH/configuration/sofia.conf.lua:32-34:
+    key configuration:sofia.conf:<switchname>; a hit is returned as is, stale or not (the file cache
+    has no expiry, FSPBX resources/functions/cache.lua:155-183); a miss is generated and cached."""
+    key = "configuration:sofia.conf:%s" % state.data["switchname"]
     cached = cache_get(key)
     if cached is not None:
         return cached
-    text = sofia_conf_from_db()
+    text = sofia_conf_generate(state)
     cache_set(key, text)
     return text
 
 
-def profile_params(name):
-    """The <param>s of one profile in the config FreeSWITCH would load now, or None."""
-    root = ET.fromstring(sofia_conf_xml().split("?>", 1)[-1])
+def parse_conf(text):
+    root = ET.fromstring(text.split("?>", 1)[-1])
+    profiles = {}
     for profile in root.iter("profile"):
-        if profile.get("name") == name:
-            return [(p.get("name", ""), p.get("value", "")) for p in profile.iter("param")]
-    return None
+        settings = profile.find("settings")
+        params = [(p.get("name", ""), p.get("value", "")) for p in (settings if settings is not None else [])]
+        gateways = []
+        for gw in profile.iter("gateway"):
+            gateways.append({"name": gw.get("name", ""),
+                             "params": {p.get("name", ""): p.get("value", "") for p in gw.iter("param")}})
+        profiles[profile.get("name", "")] = {"params": params, "gateways": gateways}
+    return profiles
 
 
-def resolve_ext_ip(value, local_ip):
-    if value.startswith("autonat:"):
-        return value[len("autonat:"):]
-    if value in ("auto", "auto-nat"):
+def profile_conf(state, name):
+    """One profile of the config FreeSWITCH would load now, or None."""
+    return parse_conf(sofia_conf_xml(state)).get(name)
+
+
+def ext_ip(value, local_ip, old):
+    """FS src/mod/endpoints/mod_sofia/sofia.c:5144-5173 (ext-rtp-ip) and :5236-5268 (ext-sip-ip):
+    'auto-nat' sets no address (the old one stays), 'auto' is the guessed local IP, 'autonat:X'
+    is X; anything else is used verbatim (an unexpanded $${...} literal too)."""
+    if value.lower() == "auto-nat":
+        return old
+    if value.lower() == "auto":
         return local_ip
+    if value.lower().startswith("autonat:"):
+        return value[len("autonat:"):]
     return value
 
 
-def load_profile(name, params, variables, now):
-    """A profile as it runs after a full load (start/restart)."""
-    running = {"name": name, "started": now, "sip_ip": "", "sip_port": "5060", "rtp_ip": "",
-               "ext_sip_ip": "", "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [],
-               "local_network_acl": "", "context": "public", "dialplan": "XML", "inbound_acl": ""}
-    apply_params(running, params, variables, full=True)
-    return running
+def new_profile(name, now):
+    """A freshly started profile's defaults (FS sofia.c:4589-4711, the start-only block: ACL counts and
+    rtp-ip list reset, :4695-4706)."""
+    return {"name": name, "started": now, "sip_ip": "", "sip_port": "5060", "rtp_ips": [],
+            "ext_sip_ip": "", "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [],
+            "local_network_acl": "", "context": "public", "dialplan": "XML", "inbound_acl": "",
+            "ws_binding": "", "wss_binding": "", "gateways": []}
 
 
-def apply_params(running, params, variables, full):
-    nat_acls = []
-    for name, raw in params:
-        value = expand(raw, variables)
-        if name == "apply-nat-acl":
-            nat_acls.append(value)
-        elif name in ("sip-ip", "sip-port", "rtp-ip") and not full:
-            continue  # bound sockets: only a restart changes them
-        elif name == "sip-ip":
-            running["sip_ip"] = value
-        elif name == "sip-port":
-            running["sip_port"] = value
+def apply_params(running, conf, local_ip, full):
+    """Parses every <param> into the running profile, as FS sofia.c:4713 does on start AND on rescan
+    (the param loop always runs). Returns False where FreeSWITCH aborts the config (empty
+    ext-sip-ip, sofia.c:5264-5266)."""
+    for name, value in conf["params"]:
+        if name in ("sip-ip", "sip-port", "ws-binding", "wss-binding"):
+            # The NUA is created once with the bind URL (FS sofia.c:3218-3239): a rescan parses
+            # these but the bound sockets change only on start/restart.
+            if full:
+                running[name.replace("-", "_")] = value
         elif name == "rtp-ip":
-            running["rtp_ip"] = value
+            # FS sofia.c:5205-5206: each parse APPENDS to profile->rtpip[]; reset only on start.
+            running["rtp_ips"].append(value or local_ip)
         elif name in ("ext-sip-ip", "ext-rtp-ip"):
             key = name.replace("-", "_")
-            raw_seen = running.setdefault("raw", {})
-            # A new row value applies on rescan; a $${variable} behind an unchanged row is resolved
-            # only when the profile loads (reference: "resolved only when a profile loads").
-            if full or raw_seen.get(key) != raw:
-                running[key] = resolve_ext_ip(value, variables.get("local_ip_v4", ""))
-                raw_seen[key] = raw
+            if value == "":
+                if name == "ext-sip-ip":
+                    return False  # "Invalid ext-sip-ip", goto done (sofia.c:5264-5266)
+                continue  # "Invalid ext-rtp-ip" logged, kept (sofia.c:5168-5172)
+            running[key] = ext_ip(value, local_ip, running[key])
         elif name == "aggressive-nat-detection":
-            running["aggressive_nat"] = value == "true"
+            # FS sofia.c:5101-5106: switch_true sets, anything else clears; an absent param keeps it.
+            running["aggressive_nat"] = value.lower() in ("true", "yes", "on", "enabled", "active", "allow", "1")
+        elif name == "apply-nat-acl" and value:
+            # FS sofia.c:5708-5719: 'none' empties the list; others append (never reset on rescan).
+            if value.lower() == "none":
+                running["nat_acls"] = []
+            else:
+                running["nat_acls"].append(value)
         elif name == "local-network-acl":
             running["local_network_acl"] = value
         elif name == "context":
@@ -268,8 +361,22 @@ def apply_params(running, params, variables, full):
             running["dialplan"] = value
         elif name == "apply-inbound-acl":
             running["inbound_acl"] = value
-    # apply-nat-acl is rebuilt from the config on every load and every rescan.
-    running["nat_acls"] = nat_acls
+    # Gateways are re-processed on every parse (FS sofia.c:6256-6310).
+    running["gateways"] = [{"name": g["name"], "register_to": "sip:%s" % (g["params"].get("proxy") or ""),
+                            "register": g["params"].get("register", "true"),
+                            "has_password": bool(g["params"].get("password"))} for g in conf["gateways"]]
+    return True
+
+
+def load_profile(state, name, now):
+    """A full load (start, or a restart's respawn, FS sofia.c:3589) from the config fetched now."""
+    conf = profile_conf(state, name)
+    if conf is None:
+        return None
+    running = new_profile(name, now)
+    if not apply_params(running, conf, state.data["globals"].get("local_ip_v4", ""), full=True):
+        return None
+    return running
 
 
 # --- state ----------------------------------------------------------------------------
@@ -298,23 +405,60 @@ class State:
         os.replace(tmp, STATE_FILE)
 
 
+RESPAWN_SECONDS = 1.5
+
+
 def boot(state):
-    """FreeSWITCH starts: read vars.xml, then load every enabled profile."""
+    """FreeSWITCH starts: switchname from switch.conf (read only now), globals from vars.xml, then
+    every profile of sofia.conf is started."""
     now = time.time()
-    variables = load_globals()
-    state.data = {"booted": now, "globals": variables, "profiles": {}}
-    root = ET.fromstring(sofia_conf_xml().split("?>", 1)[-1])
-    for profile in root.iter("profile"):
-        name = profile.get("name", "")
-        params = [(p.get("name", ""), p.get("value", "")) for p in profile.iter("param")]
-        state.data["profiles"][name] = load_profile(name, params, variables, now)
+    variables = base_globals()
+    reload_globals(variables)
+    state.data = {"booted": now, "globals": variables, "switchname": switchname_from_switch_conf(),
+                  "profiles": {}, "pending": {}}
+    for name in parse_conf(sofia_conf_xml(state)):
+        profile = load_profile(state, name, now)
+        if profile is not None:
+            state.data["profiles"][name] = profile
     state.save()
     return ""
+
+
+def settle(state):
+    """A restart returns at once; the profile thread exits and re-launches itself, reading the
+    config at that moment (FS mod_sofia.c:3779-3783 PFLAG_RESPAWN, sofia.c:3589). The lab's thread
+    takes RESPAWN_SECONDS; meanwhile the profile is not listed."""
+    now = time.time()
+    changed = False
+    for name, due in list(state.data.setdefault("pending", {}).items()):
+        if due > now:
+            continue
+        del state.data["pending"][name]
+        profile = load_profile(state, name, due)
+        if profile is not None:
+            state.data["profiles"][name] = profile
+        changed = True
+    if changed:
+        state.save()
+
+
+def xml_reload(state):
+    """switch_xml_reload (FS src/switch_xml.c:2447-2462): globals re-set from vars.xml; the text is
+    'Success' or the parse error."""
+    error = reload_globals(state.data["globals"])
+    return error or "Success"
 
 
 # --- commands -------------------------------------------------------------------------
 def profile_url(p):
     return "sip:mod_sofia@%s:%s" % (p["sip_ip"], p["sip_port"])
+
+
+def bind_url(binding, ip, transport):
+    # FS sofia.c config_sofia_profile_urls: ws(s)-binding ':port' binds on sip-ip.
+    port = binding.rsplit(":", 1)[-1]
+    scheme = "sips" if transport == "wss" else "sip"
+    return "%s:mod_sofia@%s:%s;transport=%s" % (scheme, ip, port, transport)
 
 
 def cmd_sofia_status(state, args):
@@ -323,17 +467,24 @@ def cmd_sofia_status(state, args):
         p = profiles.get(args[1])
         if not p:
             return "Invalid Profile!\n"
+        # FS mod_sofia.c:3040-3110: no ACL rows are printed.
         rows = [("Name", p["name"]), ("Domain Name", "N/A"), ("Auto-NAT", "false"),
                 ("DBName", "sofia_reg_%s" % p["name"]), ("Pres Hosts", p["sip_ip"]),
                 ("Dialplan", p["dialplan"]), ("Context", p["context"]), ("Challenge Realm", "auto_from"),
-                ("RTP-IP", p["rtp_ip"]), ("Ext-RTP-IP", p["ext_rtp_ip"]), ("SIP-IP", p["sip_ip"]),
-                ("Ext-SIP-IP", p["ext_sip_ip"]), ("URL", profile_url(p)),
-                ("BIND-URL", "%s;maddr=%s" % (profile_url(p), p["sip_ip"])),
-                ("AGGRESSIVENAT", "true" if p["aggressive_nat"] else "false")]
-        rows += [("APPLY-NAT-ACL", acl) for acl in p["nat_acls"]]
-        rows += [("CALLS-IN", "0"), ("FAILED-CALLS-IN", "0"), ("CALLS-OUT", "0"),
+                ("RTP-IP", p["rtp_ips"][0] if p["rtp_ips"] else ""), ("Ext-RTP-IP", p["ext_rtp_ip"]),
+                ("SIP-IP", p["sip_ip"]), ("Ext-SIP-IP", p["ext_sip_ip"]), ("URL", profile_url(p)),
+                ("BIND-URL", "%s;maddr=%s" % (profile_url(p), p["sip_ip"]))]
+        if p["ws_binding"]:
+            rows.append(("WS-BIND-URL", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
+        if p["wss_binding"]:
+            rows.append(("WSS-BIND-URL", bind_url(p["wss_binding"], p["sip_ip"], "wss")))
+        rows += [("AGGRESSIVENAT", "true" if p["aggressive_nat"] else "false"),
+                 ("CALLS-IN", "0"), ("FAILED-CALLS-IN", "0"), ("CALLS-OUT", "0"),
                  ("FAILED-CALLS-OUT", "0"), ("REGISTRATIONS", "0")]
         return LINE + "\n" + "".join("%-17s\t%s\n" % row for row in rows) + LINE + "\n"
+    if args and args[0] == "gateway":
+        return cmd_gateway_status(state, args[1:])
+    # FS mod_sofia.c:3189-3235: one row per profile URL, no WS/WSS rows.
     out = "%25s\t%s\t  %32s\t%s\n" % ("Name", "   Type", "Data", "State") + LINE + "\n"
     for name in sorted(profiles, reverse=True):
         p = profiles[name]
@@ -343,72 +494,124 @@ def cmd_sofia_status(state, args):
     return out
 
 
+def gateway_state(gw):
+    # FS mod_sofia.c:2783-2796 state names; a gateway with register=false is NOREG (sofia_reg.c).
+    return "NOREG" if gw["register"] == "false" else "TRYING"
+
+
+def cmd_gateway_status(state, args):
+    """FS mod_sofia.c:2938-2986 (summary) and :2995-3025 (one gateway)."""
+    gateways = [(p, g) for _, p in sorted(state.data["profiles"].items()) for g in p["gateways"]]
+    if args:
+        for p, g in gateways:
+            if g["name"] == args[0]:
+                rows = [("Name", g["name"]), ("Profile", p["name"]), ("Scheme", "Digest"),
+                        ("Password", "yes" if g["has_password"] else "no"), ("Proxy", g["register_to"]),
+                        ("State", gateway_state(g)), ("Status", "UP")]
+                return LINE + "\n" + "".join("%s\t%s\n" % row for row in rows) + LINE + "\n"
+        return "Invalid Gateway!\n"
+    out = "%25s\t%32s\t%s\t%9s\t%s\t%s\n" % ("Profile::Gateway-Name", "    Data    ", "State", "Ping Time",
+                                              "IB Calls(F/T)", "OB Calls(F/T)")
+    out += "=" * 97 + "\n"
+    for p, g in gateways:
+        out += "%25s\t%32s\t%s\t%6.2f\t%u/%u\t%u/%u" % ("%s::%s" % (p["name"], g["name"]), g["register_to"],
+                                                     gateway_state(g), 0.0, 0, 0, 0, 0)
+        if gateway_state(g) == "TRYING":
+            out += " (retry: NEVER)"
+        out += "\n"
+    out += "=" * 97 + "\n"
+    n = len(gateways)
+    out += "%d gateway%s: Inbound(Failed/Total): %u/%u,Outbound(Failed/Total):%u/%u\n" % (
+        n, "" if n == 1 else "s", 0, 0, 0, 0)
+    return out
+
+
 def cmd_sofia_xmlstatus(state, args):
+    """FS mod_sofia.c:3494-3546 (list: a row per URL, WS and WSS included, gateways after each
+    profile; values not escaped) and :3353-3401 (one profile's profile-info)."""
     if len(args) < 2 or args[0] != "profile":
-        return "<profiles>\n" + "".join(
-            "  <profile>\n    <name>%s</name>\n    <type>profile</type>\n    <data>%s</data>\n"
-            "    <state>RUNNING (0)</state>\n  </profile>\n" % (escape(n), escape(profile_url(p)))
-            for n, p in sorted(state.data["profiles"].items())) + "</profiles>\n"
+        out = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<profiles>\n'
+        row = "<profile>\n<name>%s</name>\n<type>%s</type>\n<data>%s</data>\n<state>%s</state>\n</profile>\n"
+        for n, p in sorted(state.data["profiles"].items()):
+            out += row % (n, "profile", profile_url(p), "RUNNING (0)")
+            if p["ws_binding"]:
+                out += row % (n, "profile", bind_url(p["ws_binding"], p["sip_ip"], "ws"), "RUNNING (0) (WS)")
+            if p["wss_binding"]:
+                out += row % (n, "profile", bind_url(p["wss_binding"], p["sip_ip"], "wss"), "RUNNING (0) (WSS)")
+            for g in p["gateways"]:
+                out += "<gateway>\n<name>%s</name>\n<type>gateway</type>\n<data>%s</data>\n<state>%s</state>\n</gateway>\n" % (
+                    g["name"], g["register_to"], gateway_state(g))
+                if gateway_state(g) == "TRYING":
+                    out += " (retry: NEVER)"
+                out += "\n"
+        return out + "</profiles>\n"
     p = state.data["profiles"].get(args[1])
     if not p:
         return "<error>Invalid Profile!</error>\n"
     fields = [("domain-name", "N/A"), ("auto-nat", "false"), ("db-name", "sofia_reg_%s" % p["name"]),
               ("pres-hosts", p["sip_ip"]), ("dialplan", p["dialplan"]), ("context", p["context"]),
-              ("challenge-realm", "auto_from"), ("rtp-ip", p["rtp_ip"]), ("ext-rtp-ip", p["ext_rtp_ip"]),
+              ("challenge-realm", "auto_from"), ("rtp-ip", p["rtp_ips"][0] if p["rtp_ips"] else ""),
+              ("ext-rtp-ip", p["ext_rtp_ip"]),
               ("sip-ip", p["sip_ip"]), ("ext-sip-ip", p["ext_sip_ip"]), ("url", profile_url(p)),
-              ("bind-url", "%s;maddr=%s" % (profile_url(p), p["sip_ip"])), ("hold-music", "local_stream://default"),
-              ("outbound-proxy", "N/A"), ("inbound-codecs", "G722,PCMU,PCMA"), ("outbound-codecs", "G722,PCMU,PCMA"),
-              ("tel-event", "101"), ("dtmf-mode", "rfc2833"), ("cng", "13"), ("session-to", "0"),
-              ("max-dialog", "0"), ("nomedia", "false"), ("late-neg", "true"), ("proxy-media", "false"),
-              ("zrtp-passthru", "true"), ("aggressive-nat", "true" if p["aggressive_nat"] else "false"),
-              ("stun-enabled", "true"), ("stun-auto-disable", "false"), ("calls-in", "0"),
-              ("failed-calls-in", "0"), ("calls-out", "0"), ("failed-calls-out", "0"), ("registrations", "0")]
+              ("bind-url", "%s;maddr=%s" % (profile_url(p), p["sip_ip"]))]
+    if p["ws_binding"]:
+        fields.append(("ws-bind-url", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
+    if p["wss_binding"]:
+        fields.append(("wss-bind-url", bind_url(p["wss_binding"], p["sip_ip"], "wss")))
+    fields += [("hold-music", "local_stream://default"),
+               ("outbound-proxy", "N/A"), ("inbound-codecs", "G722,PCMU,PCMA"), ("outbound-codecs", "G722,PCMU,PCMA"),
+               ("tel-event", "101"), ("dtmf-mode", "rfc2833"), ("cng", "13"), ("session-to", "0"),
+               ("max-dialog", "0"), ("nomedia", "false"), ("late-neg", "true"), ("proxy-media", "false"),
+               ("zrtp-passthru", "true"), ("aggressive-nat", "true" if p["aggressive_nat"] else "false"),
+               ("stun-enabled", "true"), ("stun-auto-disable", "false"), ("calls-in", "0"),
+               ("failed-calls-in", "0"), ("calls-out", "0"), ("failed-calls-out", "0"), ("registrations", "0")]
     body = "".join("    <%s>%s</%s>\n" % (k, escape(v), k) for k, v in fields)
     return "<profile>\n  <profile-info>\n%s  </profile-info>\n  <registrations/>\n</profile>\n" % body
 
 
 def cmd_sofia_profile(state, args):
+    """FS mod_sofia.c:3561-3634 (start, rescan) and :3756-3789 (stop, restart)."""
     if len(args) < 2:
         return "Invalid Args!\n"
     name, action = args[0], args[1].lower()
     profiles = state.data["profiles"]
     now = time.time()
     if action == "start":
+        reload_text = xml_reload(state)
         if name in profiles:
-            return "Failure starting %s\n" % name
-        params = profile_params(name)
-        if params is None:
-            return "Failure starting %s\n" % name
-        profiles[name] = load_profile(name, params, state.data["globals"], now)
+            # config_sofia finds it running: profile_already_started, reported as started.
+            return "Reload XML [%s]\n%s started successfully\n" % (reload_text, name)
+        profile = load_profile(state, name, now)
+        if profile is None:
+            return "Reload XML [%s]\nFailure starting %s\n" % (reload_text, name)
+        profiles[name] = profile
         state.save()
-        return "%s started successfully\n" % name
+        return "Reload XML [%s]\n%s started successfully\n" % (reload_text, name)
     p = profiles.get(name)
     if not p:
-        return "Invalid Profile [%s]" % name
+        return "Invalid Profile [%s]" % name  # :3579-3581, no newline
     if action == "rescan":
-        params = profile_params(name)
-        if params is None:
-            return "-ERR cannot find config for profile %s\n" % name
-        apply_params(p, params, state.data["globals"], full=False)
+        # :3623-3634: a full reloadxml first (its result only printed), then the config is parsed
+        # into the RUNNING profile (sofia.c:4464-4497, :4713).
+        reload_text = xml_reload(state)
+        conf = profile_conf(state, name)
+        ok = conf is not None and apply_params(p, conf, state.data["globals"].get("local_ip_v4", ""), full=False)
         state.save()
-        return "+OK scan complete\n"
+        if not ok:
+            return "Reload XML [%s]\n-ERR cannot find config for profile %s\n" % (reload_text, name)
+        return "Reload XML [%s]\n+OK scan complete\n" % reload_text
     if action in ("stop", "restart"):
         up = int(now - p["started"])
         if up < RESTART_MIN_UP:
             remain = RESTART_MIN_UP - up
             return ("Profile %s must be up for at least %d seconds to stop/restart.\nPlease wait %d second%s\n"
                     % (name, RESTART_MIN_UP, remain, "" if remain == 1 else "s"))
-        if action == "stop":
-            del profiles[name]
-            state.save()
-            return "stopping: %s" % name
-        params = profile_params(name)
-        if params is None:
-            del profiles[name]
-        else:
-            profiles[name] = load_profile(name, params, state.data["globals"], now)
+        reload_text = xml_reload(state)
+        del profiles[name]
+        if action == "restart":
+            state.data.setdefault("pending", {})[name] = now + RESPAWN_SECONDS
         state.save()
-        return "restarting: %s" % name
+        return "Reload XML [%s]\n%s: %s" % (reload_text, "stopping" if action == "stop" else "restarting", name)
     return "-ERR Unknown command!\n"
 
 
@@ -471,8 +674,9 @@ def cmd_user_data(state, args):
 
 
 def cmd_xml_locate(state, args):
+    # FSPBX app/Services/SofiaProfileRuntimeService.php:59-69 runs this to regenerate the cache.
     if len(args) >= 4 and args[0] == "configuration" and args[3] == "sofia.conf":
-        return sofia_conf_xml()
+        return sofia_conf_xml(state)
     return "can't find anything\n"
 
 
@@ -494,17 +698,18 @@ def run_command(state, command):
     if name == "version":
         return "FreeSWITCH Version %s (git a88d069 2024-08-02 21:02:27Z 64bit)\n" % VERSION
     if name == "switchname":
-        return CONFIG["switchname"]
+        return state.data["switchname"]  # FS mod_commands.c:620-624
     if name == "hostname":
-        return CONFIG["switchname"]
+        return CONFIG["hostname"]
     if name == "status":
         up = int(time.time() - state.data["booted"])
         return ("UP 0 years, 0 days, 0 hours, %d minutes, %d seconds\nFreeSWITCH (Version %s) is ready\n"
                 % (up // 60, up % 60, VERSION))
     if name == "reloadxml":
-        state.data["globals"] = load_globals()
+        # FS mod_commands.c:2853-2861: always "+OK [<err>]", "+OK [Success]" only on success.
+        text = xml_reload(state)
         state.save()
-        return "+OK [Success]\n"
+        return "+OK [%s]\n" % text
     if name == "global_getvar":
         if args:
             return state.data["globals"].get(args[0], "")
@@ -574,6 +779,7 @@ def main():
         log(command, out, "down")
         return 1
     try:
+        settle(state)
         out = run_command(state, command)
     except Exception as error:  # the stand-in must answer, never crash with a traceback
         out = "-ERR %s\n" % error

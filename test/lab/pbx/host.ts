@@ -37,6 +37,8 @@ export interface PbxHost {
   sandbox: Sandbox;
   daemons: Daemon[];
   dbPassword: string;
+  /** The trunk gateway's SIP password in v_gateways (and so in the generated sofia.conf): must never reach a stored record. */
+  trunkPassword: string;
   domain: string;
   /** fs_cli's log of every command, readable from the test machine. */
   fsCliLog: string;
@@ -84,6 +86,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
   const sandbox = planSandbox(o.dir, PBX_OVERLAYS);
   await prepareSandbox(o.dir, sandbox);
   const dbPassword = randomBytes(12).toString('hex');
+  const trunkPassword = `trunkpw-${randomBytes(9).toString('hex')}`;
   const www = await ids('www-data');
   const pg = await ids('postgres');
   const { hostKey } = await prepareSsh(sandbox, o.creds, o.bind, o.sshPort);
@@ -119,6 +122,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
     sandbox,
     daemons: [],
     dbPassword,
+    trunkPassword,
     domain: o.domain,
     fsCliLog: sandbox.upper('/var/log/fslab/fs_cli.log'),
     sipLog: sandbox.upper('/var/log/fslab/sip.log'),
@@ -183,7 +187,7 @@ export async function startPbx(host: NsHost, o: PbxOptions, pbx: PbxHost): Promi
     ].join('\n'),
   });
   await mustExecIn(host, psqlAsPostgres('fusionpbx'), {
-    input: `set role fusionpbx;\n${seedSql({ domain: o.domain })}`,
+    input: `set role fusionpbx;\n${seedSql({ domain: o.domain, trunkPassword: pbx.trunkPassword })}`,
   });
   // FreeSWITCH "starts": reads vars.xml and loads every enabled profile (and fills the cache).
   await mustExecIn(host, ['/usr/bin/fs_cli', '--lab-boot']);
@@ -193,7 +197,7 @@ export async function startPbx(host: NsHost, o: PbxOptions, pbx: PbxHost): Promi
     host,
     'sip',
     [
-      'python3',
+      '/usr/bin/python3',
       '/usr/lib/fslab/sip_responder.py',
       '--bind',
       o.bind,

@@ -66,7 +66,10 @@ function commonSettings(port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}',
   ];
 }
 
-/** Stock rows of reference/fspbx.md "Stock SIP profile rows"; the IPv6 twins ship disabled. */
+/**
+ * Stock rows of reference/fspbx.md "Stock SIP profile rows". All four profiles are enabled and
+ * run, as on a real install (FreeSWITCH starts every profile sofia.conf.lua returns).
+ */
 export function stockProfiles(): ProfileSeed[] {
   const internal = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
     ...commonSettings(port, ip, 'public'),
@@ -79,6 +82,9 @@ export function stockProfiles(): ProfileSeed[] {
     off('nat-options-ping', 'true'),
     on('force-register-domain', '$${domain}'),
     on('challenge-realm', 'auto_from'),
+    // WebRTC bindings, so `sofia xmlstatus` lists WS and WSS rows (FS mod_sofia.c:3517-3526).
+    on('ws-binding', ':5066'),
+    on('wss-binding', ':7443'),
   ];
   const external = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
     ...commonSettings(port, ip, 'public'),
@@ -102,13 +108,13 @@ export function stockProfiles(): ProfileSeed[] {
     },
     {
       name: 'internal-ipv6',
-      enabled: false,
+      enabled: true,
       description: 'The Internal IPV6 profile binds to the IP version 6 address.',
       settings: internal('5060', '$${local_ip_v6}'),
     },
     {
       name: 'external-ipv6',
-      enabled: false,
+      enabled: true,
       description: 'The External IPV6 profile binds to the IP version 6 address.',
       settings: external('5080', '$${local_ip_v6}'),
     },
@@ -216,6 +222,14 @@ create table v_extensions (
   follow_me_destinations text, enabled text, description text, absolute_codec_string text,
   force_ping text, max_registrations text, insert_date timestamptz, insert_user uuid,
   update_date timestamptz, update_user uuid);
+create table v_gateways (
+  gateway_uuid uuid primary key, domain_uuid uuid, gateway text, username text, password text,
+  distinct_to text, auth_username text, realm text, from_user text, from_domain text, proxy text,
+  register_proxy text, outbound_proxy text, expire_seconds numeric, register text, register_transport text,
+  contact_params text, retry_seconds numeric, extension text, ping text, ping_min text, ping_max text,
+  contact_in_ping text, caller_id_in_from text, supress_cng text, sip_cid_type text, codec_prefs text,
+  channels numeric, extension_in_contact text, context text, profile text, hostname text, enabled text,
+  description text, insert_date timestamptz, insert_user uuid, update_date timestamptz, update_user uuid);
 create table v_default_settings (
   default_setting_uuid uuid primary key, app_uuid uuid, default_setting_category text,
   default_setting_subcategory text, default_setting_name text, default_setting_value text,
@@ -225,9 +239,14 @@ create table v_default_settings (
 
 export interface SeedInput {
   domain: string;
+  /** The trunk's SIP password, planted so tests can prove no stored record carries it. */
+  trunkPassword?: string;
 }
 
-export function seedSql({ domain }: SeedInput): string {
+/** The lab's trunk: a gateway on the external profile (FS PBX columns, nemerald-voip/fusionpbx app/gateways/app_config.php:92-283). */
+export const LAB_TRUNK = { name: 'Lab Trunk', proxy: '198.51.100.10', username: 'labtrunk' } as const;
+
+export function seedSql({ domain, trunkPassword = 'lab-trunk-secret' }: SeedInput): string {
   const lines: string[] = ['begin;', SCHEMA_SQL];
   const L = sqlLiteral;
   const domainUuid = labUuid(`domain:${domain}`);
@@ -258,6 +277,10 @@ export function seedSql({ domain }: SeedInput): string {
       `insert into v_extensions (extension_uuid, domain_uuid, extension, number_alias, password, accountcode, effective_caller_id_name, effective_caller_id_number, user_context, call_timeout, user_record, limit_max, sip_bypass_media, enabled, description, insert_date) values (${L(labUuid(`extension:${e.extension}`))}, ${L(domainUuid)}, ${L(e.extension)}, ${L(e.numberAlias)}, ${L(labUuid(`password:${e.extension}`).slice(0, 12))}, ${L(domain)}, ${L(`Extension ${e.extension}`)}, ${L(e.extension)}, ${L(domain)}, 30, '', '5', ${L(e.bypassMedia)}, ${L(String(e.enabled))}, '', now());`,
     );
   }
+  // IP-authenticated (register=false) but with a password, as many provider templates leave it.
+  lines.push(
+    `insert into v_gateways (gateway_uuid, domain_uuid, gateway, username, password, from_domain, proxy, expire_seconds, register, retry_seconds, context, profile, hostname, enabled, description, insert_date) values (${L(labUuid('gateway:trunk'))}, NULL, ${L(LAB_TRUNK.name)}, ${L(LAB_TRUNK.username)}, ${L(trunkPassword)}, NULL, ${L(LAB_TRUNK.proxy)}, 800, 'false', 30, 'public', 'external', NULL, 'true', '', now());`,
+  );
   const settings: [string, string, string, string][] = [
     ['cache', 'method', 'text', 'file'],
     ['cache', 'location', 'text', '/var/cache/fusionpbx'],

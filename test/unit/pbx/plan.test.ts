@@ -16,6 +16,8 @@ function plan(state: PbxState, inputs: Partial<PbxPlanInputs> = {}): PbxPlan {
 /** The state after applying, with FreeSWITCH restarted (running values follow the configuration). */
 function appliedAndRestarted(state: PbxState, p: PbxPlan, publicIp = '203.0.113.2'): PbxState {
   const after = applyPbxChanges(state, p.changes);
+  const write = p.steps.find((s) => s.kind === 'write-file');
+  if (write?.kind === 'write-file') after.varsXml = write.content;
   after.running = (after.running ?? []).map((r) => ({
     ...r,
     info: { ...r.info, 'ext-rtp-ip': publicIp, 'ext-sip-ip': publicIp },
@@ -69,22 +71,22 @@ describe('planPbx on a stock FS PBX', () => {
     expect(byName['sip-port']?.value).toBe('5080');
   });
 
-  it('lists the steps after the transaction in the reference’s order', () => {
+  it('lists the steps after the transaction in the order the sources require: vars.xml, reloadxml, cache, rescan', () => {
     const summary = p.steps.map((s) => (s.kind === 'fs-cli' ? `fs_cli ${s.command}` : `${s.kind} ${s.path}`));
     expect(summary).toEqual([
       'write-file /etc/freeswitch/vars.xml',
       'fs_cli reloadxml',
       'delete-cache-file /var/cache/fusionpbx/configuration.sofia.conf.pbx',
-      'fs_cli xml_locate configuration configuration name sofia.conf',
-      'fs_cli sofia profile internal restart',
-      'fs_cli sofia profile external restart',
+      'fs_cli sofia profile internal rescan',
+      'fs_cli sofia profile external rescan',
       'delete-cache-file /var/cache/fusionpbx/directory.1002@pbx.example.com',
       'delete-cache-file /var/cache/fusionpbx/directory.2002@pbx.example.com',
       'delete-cache-file /var/cache/fusionpbx/directory.1004@pbx.example.com',
     ]);
-    const restart = p.steps.find((s) => s.kind === 'fs-cli' && s.command.endsWith('restart'));
-    expect(restart).toMatchObject({ retry: { whileOutputIncludes: 'must be up for at least 10 seconds' } });
-    expect(p.profileActions).toEqual({ internal: 'restart', external: 'restart' });
+    // mod_sofia re-parses ext-rtp-ip / ext-sip-ip on rescan (sofia.c:5144-5173): no call is dropped.
+    expect(p.profileActions).toEqual({ internal: 'rescan', external: 'rescan' });
+    // No step prints the generated sofia.conf (it carries trunk passwords).
+    expect(p.steps.some((s) => s.kind === 'fs-cli' && s.command.startsWith('xml_locate'))).toBe(false);
   });
 
   it('writes vars.xml as FS PBX does, with the new values in place', () => {
@@ -109,11 +111,27 @@ describe('planPbx on a stock FS PBX', () => {
     expect(again.settled.length).toBeGreaterThan(p.settled.length);
   });
 
-  it('restarts profiles whose running values are stale even when the database is already right', () => {
+  it('reloads profiles whose running values are stale even when the database is already right: reloadxml before the cache goes', () => {
     const after = applyPbxChanges(state, p.changes);
+    const write = p.steps.find((s) => s.kind === 'write-file');
+    if (write?.kind === 'write-file') after.varsXml = write.content;
     const again = plan(after);
     expect(again.changes).toEqual([]);
-    expect(again.profileActions).toEqual({ internal: 'restart', external: 'restart' });
+    expect(again.profileActions).toEqual({ internal: 'rescan', external: 'rescan' });
+    const order = again.steps.map((s) => (s.kind === 'fs-cli' ? s.command : s.kind));
+    expect(order.slice(0, 2)).toEqual(['reloadxml', 'delete-cache-file']);
+  });
+
+  it('rewrites vars.xml when it does not say what v_vars says, even with the rows right', () => {
+    const after = applyPbxChanges(state, p.changes);
+    after.running = appliedAndRestarted(state, p).running;
+    const again = plan(after);
+    expect(again.changes).toEqual([]);
+    expect(again.steps.map((s) => (s.kind === 'fs-cli' ? s.command : s.kind)).slice(0, 3)).toEqual([
+      'write-file',
+      'reloadxml',
+      'delete-cache-file',
+    ]);
   });
 
   it('has no warnings on a stock host apart from the hostile extension', () => {
@@ -137,7 +155,8 @@ describe('planPbx internal settings on a non-stock profile', () => {
     const p = plan(s);
     const add = p.changes.find((c) => c.path === 'v_sip_profile_settings')!;
     expect(add).toMatchObject({ action: 'add', after: { sip_profile_setting_value: 'nat.auto' } });
-    expect(p.profileActions.internal).toBe('restart');
+    // A new ACL entry is appended by a rescan (sofia.c:5708-5719).
+    expect(p.profileActions.internal).toBe('rescan');
   });
 
   it('enables a disabled apply-nat-acl row instead of adding a second one', () => {
@@ -157,6 +176,8 @@ describe('planPbx internal settings on a non-stock profile', () => {
     );
     const p = plan(s);
     expect(p.changes.filter((c) => c.path === 'v_sip_profile_settings').map((c) => c.action)).toEqual(['set']);
+    // A rescan only appends ACL entries: the old rfc1918.auto would stay, so the profile restarts.
+    expect(p.profileActions.internal).toBe('restart');
     expect(enabledRows(applyPbxChanges(s, p.changes), PROFILE.internal, 'apply-nat-acl')).toHaveLength(1);
   });
 

@@ -10,6 +10,7 @@ import { planPbx, type MediaMode } from '../../../electron/pbx/plan';
 import { planPbxRestore } from '../../../electron/pbx/restore';
 import { renderSql } from '../../../electron/pbx/sql';
 import type { PbxState, SettingRow } from '../../../electron/pbx/state';
+import type { PbxStep } from '../../../electron/pbx/steps';
 import { randomHostile } from './hostile';
 import { PROFILE, stockPbx } from './fixtures/stock';
 
@@ -53,8 +54,15 @@ function mutate(next: () => number, hostile: string[]): PbxState {
   return s;
 }
 
-function afterApply(state: PbxState, publicIp: string, changes: Parameters<typeof applyPbxChanges>[1]): PbxState {
+function afterApply(
+  state: PbxState,
+  publicIp: string,
+  changes: Parameters<typeof applyPbxChanges>[1],
+  steps: readonly PbxStep[] = [],
+): PbxState {
   const after = applyPbxChanges(state, changes);
+  const write = steps.find((s) => s.kind === 'write-file');
+  if (write?.kind === 'write-file') after.varsXml = write.content;
   after.running = (after.running ?? []).map((r) => ({
     ...r,
     info: { ...r.info, 'ext-rtp-ip': publicIp, 'ext-sip-ip': publicIp },
@@ -79,7 +87,7 @@ describe('PBX planner properties', () => {
       const mediaMode = (['proxy', 'default', 'leave'] as MediaMode[])[i % 3]!;
       const result = planPbx(state, { publicIp: '203.0.113.2', mediaMode, extensions: [] });
       if (!result.ok) throw new Error(result.errors[0]!.message);
-      const applied = afterApply(state, '203.0.113.2', result.plan.changes);
+      const applied = afterApply(state, '203.0.113.2', result.plan.changes, result.plan.steps);
       expect(enabledAcl(applied)).toBe(Math.max(1, enabledAcl(state)));
       const again = planPbx(applied, { publicIp: '203.0.113.2', mediaMode, extensions: [] });
       expect(again.ok && again.plan.changes).toEqual([]);

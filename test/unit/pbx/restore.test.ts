@@ -40,14 +40,14 @@ describe('planPbxRestore', () => {
     expect(planPbxRestore(snapshot, back).changes).toEqual([]);
   });
 
-  it('writes the snapshot’s vars.xml back byte for byte and restarts the profiles that use it', () => {
+  it('writes the snapshot’s vars.xml back byte for byte and rescans the profiles that use it', () => {
     const snapshot = stockPbx();
     snapshot.varsXml = `${snapshot.varsXml}<!-- edited by hand, kept as is -->\n`;
     const current = applied(snapshot, plan(snapshot));
     const restore = planPbxRestore(snapshot, current);
     const write = restore.steps.find((s) => s.kind === 'write-file');
     expect(write?.kind === 'write-file' && write.content).toBe(snapshot.varsXml);
-    expect(restore.profileActions).toEqual({ internal: 'restart', external: 'restart' });
+    expect(restore.profileActions).toEqual({ internal: 'rescan', external: 'rescan' });
   });
 
   it('deletes a row the wizard inserted and restarts, since a rescan keeps the running value', () => {
@@ -68,21 +68,29 @@ describe('planPbxRestore', () => {
     ]);
     expect(restore.profileActions).toEqual({ internal: 'restart' });
     const commands = restore.steps.map((s) => (s.kind === 'fs-cli' ? s.command : s.kind));
-    expect(commands).toEqual([
-      'delete-cache-file',
-      'xml_locate configuration configuration name sofia.conf',
-      'sofia profile internal restart',
-    ]);
+    expect(commands).toEqual(['reloadxml', 'delete-cache-file', 'sofia profile internal restart']);
   });
 
   it('rescans when restoring a value that a rescan re-applies', () => {
+    const snapshot = stockPbx();
+    const current = structuredClone(snapshot);
+    const row = current.settings.find(
+      (r) => r.sip_profile_uuid === PROFILE.internal && r.sip_profile_setting_name === 'aggressive-nat-detection',
+    )!;
+    row.sip_profile_setting_value = 'false';
+    const restore = planPbxRestore(snapshot, current);
+    expect(restore.changes).toHaveLength(1);
+    expect(restore.profileActions).toEqual({ internal: 'rescan' });
+  });
+
+  it('restarts when restoring an ACL entry, since a rescan would keep the other one too', () => {
     const snapshot = stockPbx();
     const current = structuredClone(snapshot);
     const acl = current.settings.find((r) => r.sip_profile_setting_name === 'apply-nat-acl')!;
     acl.sip_profile_setting_value = 'rfc1918.auto';
     const restore = planPbxRestore(snapshot, current);
     expect(restore.changes).toHaveLength(1);
-    expect(restore.profileActions).toEqual({ internal: 'rescan' });
+    expect(Object.values(restore.profileActions)).toEqual(['restart']);
   });
 
   it('re-inserts a row deleted since the snapshot with its original uuid and values', () => {
@@ -120,7 +128,7 @@ describe('planPbxRestore', () => {
     );
     const restore = planPbxRestore(snapshot, current);
     expect(restore.changes).toEqual([]);
-    expect(restore.profileActions).toEqual({ external: 'restart' });
+    expect(restore.profileActions).toEqual({ external: 'rescan' });
   });
 
   it('rewrites vars.xml left half-written by an interrupted run', () => {

@@ -1,0 +1,88 @@
+/**
+ * The SIP profile settings the wizard knows, as one table: whether a setting
+ * holds one value or adds up row by row, what a rescan does with it, what the
+ * wizard wants on the internal profile and why. The profile planner, the
+ * review and the rescan-or-restart rule all read it. Sources:
+ * signalwire/freeswitch @ cc93a683 src/mod/endpoints/mod_sofia/sofia.c
+ * (line numbers below); a rescan re-parses every param into the running
+ * profile (:4713) but resets nothing (:4695-4706 run only on start).
+ */
+
+/**
+ * - reparsed: a rescan applies a new value (a removed or disabled row keeps the old one running);
+ * - bound: used when the profile's sockets are created, so only a restart changes it (:3218-3239);
+ * - appends: each parse adds to a list that only a restart empties (old entries stay after a rescan).
+ */
+export type RescanEffect = 'reparsed' | 'bound' | 'appends';
+
+export interface ProfileSettingRule {
+  /** single: the last enabled row wins; cumulative: every enabled row adds an entry. */
+  kind: 'single' | 'cumulative';
+  rescan: RescanEffect;
+  /** What the wizard wants on every enabled internal profile, and why (shown in the review). */
+  wanted?: { value: string; why: string };
+  /** Shown in the external profile's NAT review. */
+  reviewed: boolean;
+  /** The FreeSWITCH source line that says how it behaves. */
+  source: string;
+}
+
+export const PROFILE_SETTINGS: Readonly<Record<string, ProfileSettingRule>> = {
+  'sip-ip': { kind: 'single', rescan: 'bound', reviewed: true, source: 'sofia.c:5211, :4266-4270, :3218-3239' },
+  'sip-port': { kind: 'single', rescan: 'bound', reviewed: true, source: 'sofia.c:5127, :3218-3239' },
+  'rtp-ip': { kind: 'cumulative', rescan: 'appends', reviewed: true, source: 'sofia.c:5174-5206' },
+  'ext-sip-ip': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:5236-5268' },
+  'ext-rtp-ip': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:5144-5173' },
+  'aggressive-nat-detection': {
+    kind: 'single',
+    rescan: 'reparsed',
+    reviewed: true,
+    wanted: {
+      value: 'true',
+      why: 'Makes the internal profile look for NAT in every request, so remote phones behind NAT keep working.',
+    },
+    source: 'sofia.c:5101-5106',
+  },
+  'apply-nat-acl': {
+    kind: 'cumulative',
+    rescan: 'appends',
+    reviewed: true,
+    wanted: {
+      value: 'nat.auto',
+      why: 'Lets FreeSWITCH recognise phones behind NAT (private addresses) and answer them at their public address.',
+    },
+    source: 'sofia.c:5708-5719',
+  },
+  'local-network-acl': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:5269' },
+  'apply-inbound-acl': { kind: 'cumulative', rescan: 'appends', reviewed: true, source: 'sofia.c:5720' },
+  'apply-register-acl': { kind: 'cumulative', rescan: 'appends', reviewed: false, source: 'sofia.c:5754' },
+  'apply-proxy-acl': { kind: 'cumulative', rescan: 'appends', reviewed: false, source: 'sofia.c:5746' },
+  'NDLB-force-rport': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:4991' },
+  'ws-binding': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5806, :3218-3239' },
+  'wss-binding': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5819, :3218-3239' },
+  tls: { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5835, :3218-3239' },
+  'tls-sip-port': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5862, :3218-3239' },
+  'bind-params': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5281, :4266-4270' },
+};
+
+/** The rule for a setting name; names the table does not list behave like reparsed single values. */
+export function ruleFor(name: string | null): ProfileSettingRule {
+  return (
+    (name === null ? undefined : PROFILE_SETTINGS[name]) ?? {
+      kind: 'single',
+      rescan: 'reparsed',
+      reviewed: false,
+      source: 'sofia.c:4713',
+    }
+  );
+}
+
+/** Settings the wizard wants on the internal profile, in the table's order. */
+export const WANTED_ON_INTERNAL = Object.entries(PROFILE_SETTINGS).flatMap(([name, rule]) =>
+  rule.wanted ? [{ name, kind: rule.kind, ...rule.wanted }] : [],
+);
+
+/** Settings shown in the external profile's review, in the table's order. */
+export const REVIEWED_SETTINGS = Object.entries(PROFILE_SETTINGS)
+  .filter(([, rule]) => rule.reviewed)
+  .map(([name]) => name);
