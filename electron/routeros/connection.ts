@@ -19,6 +19,8 @@ export interface RouterConnection {
   fingerprint?: string;
   /** True when the password crossed the LAN in clear (plain API on 8728). */
   insecure: boolean;
+  /** How long connect and /login took: the router's (and the link's) pace, which command limits follow. */
+  loginMs: number;
   /** Runs one API command: path plus `=name=value` / `?query` / `.proplist` words. */
   command(path: string, words?: readonly string[], timeoutMs?: number): Promise<Row[]>;
   close(): Promise<void>;
@@ -26,7 +28,23 @@ export interface RouterConnection {
 
 export interface ConnectOptions {
   connectTimeoutMs?: number;
+  /** A fixed limit per command; by default it follows the login's pace (commandTimeoutFor). */
   commandTimeoutMs?: number;
+}
+
+/** Limits for one API command: never under 15 s, more for a router that was slow to log in to, at most 2 min. */
+export const COMMAND_TIMEOUT = { minMs: 15_000, perLoginMs: 40, maxMs: 120_000 } as const;
+
+/**
+ * Connect and /login are two or three round trips plus TLS's work on both ends: a router or
+ * link slow at that is slow at every print, so its commands wait proportionally longer before
+ * we call them lost. A slow router is then a slow run, not a timeout.
+ */
+export function commandTimeoutFor(loginMs: number): number {
+  return Math.min(
+    COMMAND_TIMEOUT.maxMs,
+    Math.max(COMMAND_TIMEOUT.minMs, Math.round(loginMs * COMMAND_TIMEOUT.perLoginMs)),
+  );
 }
 
 export const API_PORT = 8728;
@@ -161,6 +179,7 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
   let seen: string | undefined;
   const expected = target.fingerprint === undefined ? undefined : normaliseFingerprint(target.fingerprint);
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const loginStarted = Date.now();
   const opening = ApiClient.open({
     host: target.host,
     port,
@@ -202,9 +221,12 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
     throw connectFailure(target, port, caught, seen);
   }
 
+  const loginMs = Date.now() - loginStarted;
+  const commandTimeoutMs = options.commandTimeoutMs ?? commandTimeoutFor(loginMs);
   const connection: RouterConnection = {
     insecure: !target.tls,
-    async command(path, words = [], timeoutMs = options.commandTimeoutMs ?? 15_000) {
+    loginMs,
+    async command(path, words = [], timeoutMs = commandTimeoutMs) {
       if (client.closed) throw lostFailure(client.closed);
       let sent: { tag: string; answer: Promise<Row[]> };
       try {

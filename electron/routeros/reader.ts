@@ -43,10 +43,16 @@ export function policyAllowsWrite(policy: string | undefined): boolean {
   return (policy ?? '').split(',').some((p) => p.trim() === 'write');
 }
 
+/**
+ * One round trip: the user and every group are asked for together (a router has a handful of
+ * groups), rather than the user first and then its group.
+ */
 export async function canWrite(conn: RouterConnection, username: string): Promise<boolean> {
-  const users = await conn.command('/user/print', [`?name=${username}`]);
+  const [users, groups] = await Promise.all([
+    conn.command('/user/print', [`?name=${username}`]),
+    conn.command('/user/group/print'),
+  ]);
   const group = users[0]?.group;
   if (!group) return false;
-  const groups = await conn.command('/user/group/print', [`?name=${group}`]);
-  return policyAllowsWrite(groups[0]?.policy);
+  return policyAllowsWrite(groups.find((g) => g.name === group)?.policy);
 }
