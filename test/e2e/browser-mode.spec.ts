@@ -149,7 +149,7 @@ test('history lists runs, exports a bundle and refuses to import the same run tw
     siteId: site.siteId,
     kind: 'apply',
     inputs: {},
-    plan: { changes: [], warnings: [], facts: {} },
+    plan: { changes: [], warnings: [], facts: { 'pbx.publicIp': '203.0.113.7' } },
   });
   store.close();
 
@@ -157,6 +157,9 @@ test('history lists runs, exports a bundle and refuses to import the same run tw
   await page.getByRole('button', { name: 'History' }).click();
   const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row');
   await expect(rows).toHaveCount(2);
+  // Which customer: the site's name and the public IP the run used.
+  await expect(rows.nth(1)).toContainText('HQ');
+  await expect(rows.nth(1)).toContainText('public IP 203.0.113.7');
   await rows.nth(1).getByRole('button', { name: 'Export' }).click();
   await expect(page.getByRole('status')).toContainText(`${run.runId}.zip`);
   await page.getByLabel('Bundle file path').fill(join(dataDir, 'bundles', `${run.runId}.zip`));

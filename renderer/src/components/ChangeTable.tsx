@@ -1,10 +1,21 @@
 import type { Change } from '../../../contract/types';
 
+/**
+ * Statistics the router keeps on an entry: they describe traffic, not
+ * configuration, so a review (or a rollback's "before") never shows them.
+ */
+const COUNTERS: ReadonlySet<string> = new Set(['bytes', 'packets']);
+
+/** The configuration fields of one side of a change, counters left out. */
+export function configOf(v: Change['before']): [string, string | null][] {
+  return v ? Object.entries(v).filter(([k]) => !COUNTERS.has(k)) : [];
+}
+
 function values(v: Change['before']) {
   if (!v) return <span className="muted">—</span>;
   return (
     <span className="mono">
-      {Object.entries(v).map(([k, val]) => (
+      {configOf(v).map(([k, val]) => (
         <span key={k} className="kv">
           {k}={val === null ? <i>NULL</i> : val}{' '}
         </span>
@@ -13,8 +24,21 @@ function values(v: Change['before']) {
   );
 }
 
-/** One box's changes: where, before → after, and why. */
-export function ChangeTable({ title, changes, level = 2 }: { title: string; changes: Change[]; level?: 2 | 3 }) {
+/**
+ * One box's changes: where, before → after, and why. `focused` is the entry a
+ * failed check pointed at: highlighted, and the step puts focus on it.
+ */
+export function ChangeTable({
+  title,
+  changes,
+  level = 2,
+  focused,
+}: {
+  title: string;
+  changes: Change[];
+  level?: 2 | 3;
+  focused?: string | undefined;
+}) {
   const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <div className="plan-side">
@@ -33,17 +57,27 @@ export function ChangeTable({ title, changes, level = 2 }: { title: string; chan
             </tr>
           </thead>
           <tbody>
-            {changes.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <span className={`action action-${c.action}`}>{c.action}</span> <code className="mono">{c.path}</code>
-                </td>
-                <td>
-                  {values(c.before)} → {values(c.after)}
-                </td>
-                <td>{c.reason}</td>
-              </tr>
-            ))}
+            {changes.map((c) => {
+              const here = c.id === focused;
+              return (
+                <tr
+                  key={c.id}
+                  id={`change-${c.id}`}
+                  className={here ? 'focused' : undefined}
+                  {...(here ? { 'data-autofocus': true, tabIndex: -1, 'aria-current': 'true' as const } : {})}
+                >
+                  <td>
+                    {here && <span className="focus-tag">Fix for the failed check: </span>}
+                    <span className={`action action-${c.action}`}>{c.action}</span>{' '}
+                    <code className="mono">{c.path}</code>
+                  </td>
+                  <td>
+                    {values(c.before)} → {values(c.after)}
+                  </td>
+                  <td>{c.reason}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

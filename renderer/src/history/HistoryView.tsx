@@ -36,6 +36,7 @@ export function HistoryView() {
           <thead>
             <tr>
               <th scope="col">Started</th>
+              <th scope="col">Site</th>
               <th scope="col">Kind</th>
               <th scope="col">Status</th>
               <th scope="col">Changes</th>
@@ -47,6 +48,10 @@ export function HistoryView() {
             {runs.value.map((r) => (
               <tr key={r.runId} className={UNFINISHED.has(r.status) ? 'likely' : undefined}>
                 <td>{new Date(r.startedAt).toLocaleString()}</td>
+                <td>
+                  {r.siteName ?? <span className="muted">unnamed</span>}
+                  <div className="muted small">{r.publicIp ? `public IP ${r.publicIp}` : 'public IP not recorded'}</div>
+                </td>
                 <td>{r.kind}</td>
                 <td>
                   {r.status}

@@ -6,12 +6,22 @@ import { StepPanel } from '../components/StepPanel';
 export function ReviewStep() {
   const planned = useWizard((s) => s.planned);
   const makePlan = useWizard((s) => s.makePlan);
+  const focused = useWizard((s) => s.focusedChange);
+  const goTo = useWizard((s) => s.goTo);
   return (
     <StepPanel id="review">
       <p className="lead">
         Every change on both boxes, before and after, with the reason. Nothing has been touched yet: the wizard reads,
         plans and waits for you.
       </p>
+      {focused && (
+        <div className="note" role="note">
+          The highlighted entry is the one a failed check found missing or changed on the box.{' '}
+          <button type="button" onClick={() => goTo('verify')}>
+            Back to the checks
+          </button>
+        </div>
+      )}
       <div className="actions">
         <button
           type="button"
@@ -41,8 +51,16 @@ export function ReviewStep() {
             </div>
           )}
           <div className="plan-sides">
-            <ChangeTable title="Router" changes={planned.value.plan.changes.filter((c) => c.target === 'router')} />
-            <ChangeTable title="PBX" changes={planned.value.plan.changes.filter((c) => c.target === 'pbx')} />
+            <ChangeTable
+              title="Router"
+              focused={focused}
+              changes={planned.value.plan.changes.filter((c) => c.target === 'router')}
+            />
+            <ChangeTable
+              title="PBX"
+              focused={focused}
+              changes={planned.value.plan.changes.filter((c) => c.target === 'pbx')}
+            />
           </div>
         </>
       )}

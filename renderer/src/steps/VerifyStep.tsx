@@ -3,6 +3,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
 import { stepRef } from './steps';
+import { Checklist } from '../verify/Checklist';
 
 function useCountdown(until: string | undefined): string | undefined {
   const [now, setNow] = useState(() => Date.now());
@@ -22,6 +23,8 @@ export function VerifyStep() {
   const confirmation = useWizard((s) => s.confirmation);
   const verifyRun = useWizard((s) => s.verifyRun);
   const confirmRun = useWizard((s) => s.confirmRun);
+  const plan = useWizard((s) => s.planned);
+  const planned = new Set(plan.status === 'done' ? plan.value.plan.changes.map((c) => c.id) : []);
   const countdown = useCountdown(confirmation.status === 'done' ? undefined : applying.result?.revertAt);
   return (
     <StepPanel id="verify">
@@ -36,7 +39,7 @@ export function VerifyStep() {
           )}
           <div className="actions">
             <button type="button" disabled={verification.status === 'loading'} onClick={() => void verifyRun()}>
-              Run the checks
+              {verification.status === 'loading' ? 'Checking both boxes…' : 'Run the checks'}
             </button>
             <button
               type="button"
@@ -48,16 +51,7 @@ export function VerifyStep() {
             </button>
           </div>
           {verification.status === 'error' && <ErrorNote error={verification.error} />}
-          {verification.status === 'done' && (
-            <ul className="checks" aria-label="Checks">
-              {verification.value.checks.map((c) => (
-                <li key={c.id} className={c.status}>
-                  <strong>{c.title}</strong>: {c.summary}
-                  {c.fix && <div className="muted small">{c.fix}</div>}
-                </li>
-              ))}
-            </ul>
-          )}
+          {verification.status === 'done' && <Checklist result={verification.value} planned={planned} />}
           {confirmation.status === 'error' && <ErrorNote error={confirmation.error} />}
           {confirmation.status === 'done' && (
             <p className="note" role="status">
