@@ -20,8 +20,13 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 180_000,
+          // Hang guards, far above anything the product promises (a site phase in seconds, a PBX
+          // command's own limit 30 s–3 min): a test that ends here hung, it was not merely slow
+          // on a loaded machine. A lab's start-up (PostgreSQL initdb, sshd, the simulator) may take
+          // minutes under a CPU hog.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // Lab files build namespaces and servers: one at a time keeps them from starving each other.
           fileParallelism: false,
         },
       },
