@@ -91,6 +91,18 @@ function restoreFields(
   return Object.keys(after).length === 0 ? undefined : { before, after };
 }
 
+/**
+ * The items a restore may touch: the router makes and drops dynamic ones by
+ * itself (address-list entries with a timeout, UPnP mappings, the fasttrack
+ * counter rule) and built-in ones cannot be added or removed, so both are
+ * ignored, as community.routeros' api_modify does ("The module ignores
+ * dynamic and builtin entries", plugins/modules/api_modify.py:22, 974-980).
+ * Fixed menus (service ports) are built-in by nature and only ever set.
+ */
+export function staticItems(menu: MenuKey, items: readonly RosItem[]): RosItem[] {
+  return items.filter((item) => item.dynamic !== 'true' && (FIXED_MENUS.has(menu) || item.builtin !== 'true'));
+}
+
 function label(item: RosItem): string {
   return item.comment ? `"${item.comment}"` : item.name ? `"${item.name}"` : item['.id'];
 }
@@ -107,13 +119,13 @@ export function planRouterRestore(
 
   for (const menu of RESTORED_MENUS) {
     const path = menuPath(menu);
-    const snap = snapshot[menu];
-    const now = current[menu];
+    const snap = staticItems(menu, snapshot[menu]);
+    const now = staticItems(menu, current[menu]);
     const pairs = pairItems(snap, now);
     const paired = new Set(pairs.values());
 
     for (const item of now) {
-      if (paired.has(item) || item.dynamic === 'true') continue;
+      if (paired.has(item)) continue;
       if (FIXED_MENUS.has(menu)) continue;
       if (!isOwned(item) && !options.exact) {
         warnings.push({
@@ -155,7 +167,6 @@ export function planRouterRestore(
         }
         return;
       }
-      if (item.dynamic === 'true') return;
       if (FIXED_MENUS.has(menu)) {
         warnings.push({
           code: 'fixed-item-missing',

@@ -15,7 +15,7 @@ import { routerScripts } from '../../electron/routeros/export';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
-import { ORDERED_MENUS, type MenuKey, type RouterState } from '../../electron/routeros/state';
+import { menuKeyOf, ORDERED_MENUS, type MenuKey, type RouterState } from '../../electron/routeros/state';
 import { startRouterSim, type RouterSim } from '../lab/routeros';
 import { comparableState, tookEffect } from './router-engine-helpers';
 
@@ -143,6 +143,37 @@ describe('router engine when the link dies halfway (simulator on loopback)', () 
     expect(now.addressLists.length).toBe(snapshot.addressLists.length);
     await withRouter((c) => restoreRouter(c, snapshot));
     expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(snapshot));
+  });
+});
+
+describe('dynamic entries the router makes by itself', () => {
+  it('apply and restore leave them alone: address-list timeouts, a UPnP mapping, the fasttrack counter rule', async () => {
+    const blocked = await withRouter((c) =>
+      c.command('/ip/firewall/address-list/add', ['=list=blocked', '=address=198.51.100.66', '=timeout=1h']),
+    );
+    const upnp = sim.upnpMapping({ protocol: 'udp', port: 40000, toAddress: '192.168.88.77' });
+    const snapshot = await withRouter(readRouterState);
+    // `.id`s are unique per menu only.
+    const dynamicIds = new Set(
+      (['filter', 'nat', 'addressLists'] as const).flatMap((menu) =>
+        snapshot[menu].filter((i) => i.dynamic === 'true').map((i) => `${menu} ${i['.id']}`),
+      ),
+    );
+    expect(dynamicIds).toEqual(
+      new Set([`filter ${snapshot.filter[0]!['.id']}`, `nat ${upnp}`, `addressLists ${blocked[0]!.ret}`]),
+    );
+    const applied = await withRouter((c) => applyRouterPlan(c, snapshot, planOf(snapshot), { revertMinutes: false }));
+    expect(applied.ok && applied.record.complete).toBe(true);
+    // The timeout counts down meanwhile: the entry prints differently than in the snapshot.
+    await new Promise((r) => setTimeout(r, 1100));
+    const restored = await withRouter((c) => restoreRouter(c, snapshot, { exact: true }));
+    expect(restored.record.complete).toBe(true);
+    expect(restored.plan.changes.filter((c) => dynamicIds.has(`${menuKeyOf(c.path)} ${c.itemId}`))).toEqual([]);
+    expect((await withRouter((c) => restoreRouter(c, snapshot, { exact: true }))).plan.changes).toEqual([]);
+    await withRouter(async (c) => {
+      await c.command('/ip/firewall/address-list/remove', [`=.id=${blocked[0]!.ret}`]);
+      await c.command('/ip/firewall/nat/remove', [`=.id=${upnp}`]);
+    });
   });
 });
 

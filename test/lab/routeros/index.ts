@@ -49,6 +49,13 @@ export interface RouterSim {
   state: RouterModel;
   /** Replaces the fault settings for replies sent from now on. */
   setFaults(faults: Faults): void;
+  /**
+   * What RouterOS's UPnP service does when a LAN client asks for a mapping: a
+   * dynamic dst-nat rule from the WAN interface (UPnP "will still create nat
+   * rules with bridge1 as the in-interface":
+   * https://gist.github.com/fragtion/ffeebfbaa99ba1ba11c77eb190731352). Returns its `.id`.
+   */
+  upnpMapping(m: { protocol: 'udp' | 'tcp'; port: number; toAddress: string }): string;
   /** Waits until the firewall in the namespace reflects every change made so far. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -110,6 +117,16 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     apiSslPort: requestedSsl || 8729,
   });
   const model = new RouterModel(defs, initial);
+  // RouterOS 7 shows a dynamic "dummy" rule first in forward when fasttrack is on
+  // (https://manual.mikrotik.com/docs/firewall-and-quality-of-service/firewall/common-firewall-matchers-and-actions.md:
+  // "0 D ;;; special dummy rule to show fasttrack counters  forward passthrough").
+  if (model.items('/ip/firewall/filter').some((i) => i.fields.action === 'fasttrack-connection')) {
+    model.addDynamic('/ip/firewall/filter', {
+      chain: 'forward',
+      action: 'passthrough',
+      comment: 'special dummy rule to show fasttrack counters',
+    });
+  }
 
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
   model.setDeriver(createDeriver({ model, version, startedAt, wan, lan, counters: enforcer }));
@@ -185,6 +202,20 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     setFaults: (f) => {
       faults = { ...f };
     },
+    upnpMapping: (m) =>
+      model.addDynamic('/ip/firewall/nat', {
+        chain: 'dstnat',
+        action: 'dst-nat',
+        protocol: m.protocol,
+        'in-interface': wan.interface,
+        'dst-port': String(m.port),
+        'to-addresses': m.toAddress,
+        'to-ports': String(m.port),
+        comment: `upnp ${m.toAddress}: mapping`,
+        log: 'false',
+        'log-prefix': '',
+        disabled: 'false',
+      }),
     settled: async () => {
       await enforcer?.settled();
     },

@@ -106,9 +106,15 @@ export function createDeriver(o: RuntimeOptions): Deriver {
       case '/ip/firewall/filter':
       case '/ip/firewall/nat': {
         const c = item ? o.counters?.counterFor(path, item.id) : undefined;
-        return { bytes: String(c?.bytes ?? 0), packets: String(c?.packets ?? 0), invalid: 'false', dynamic: 'false' };
+        return {
+          bytes: String(c?.bytes ?? 0),
+          packets: String(c?.packets ?? 0),
+          invalid: 'false',
+          dynamic: f.dynamic ?? 'false',
+        };
       }
       case '/ip/firewall/address-list':
+        return { dynamic: f.dynamic ?? 'false' };
       case '/interface/list/member':
       case '/ip/service':
       case '/ip/firewall/service-port':

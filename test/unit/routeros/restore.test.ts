@@ -104,4 +104,58 @@ describe('planRouterRestore', () => {
     const restored = apply(half, planRouterRestore(snapshot, half).changes);
     expect(content(restored)).toEqual(content(snapshot));
   });
+
+  it('ignores dynamic entries: address-list timeouts counting down, UPnP mappings, the fasttrack counter rule', () => {
+    // What a router shows between snapshot and restore without anyone touching its configuration
+    // (https://manual.mikrotik.com/docs/firewall-and-quality-of-service/firewall/address-lists.md;
+    // community.routeros api_modify.py:22 "The module ignores dynamic and builtin entries").
+    const dummy = { chain: 'forward', action: 'passthrough', comment: 'special dummy rule to show fasttrack counters' };
+    const snapshot = defconfRouter();
+    snapshot.filter = [{ '.id': '*99', ...dummy, dynamic: 'true', packets: '10' }, ...snapshot.filter];
+    snapshot.addressLists = [
+      {
+        '.id': '*50',
+        list: 'blocked',
+        address: '198.51.100.66',
+        timeout: '59m58s',
+        dynamic: 'true',
+        disabled: 'false',
+      },
+    ];
+    const current = structuredClone(snapshot);
+    current.filter[0] = { ...current.filter[0]!, packets: '9000' };
+    current.addressLists = [
+      { '.id': '*50', list: 'blocked', address: '198.51.100.66', timeout: '41m3s', dynamic: 'true', disabled: 'false' },
+      { '.id': '*51', list: 'blocked', address: '198.51.100.67', timeout: '1h', dynamic: 'true', disabled: 'false' },
+    ];
+    current.nat = [
+      {
+        '.id': '*60',
+        chain: 'dstnat',
+        action: 'dst-nat',
+        protocol: 'udp',
+        'in-interface': 'ether1',
+        'dst-port': '5060',
+        'to-addresses': '192.168.88.77',
+        'to-ports': '5060',
+        comment: 'upnp 192.168.88.77: mapping',
+        dynamic: 'true',
+      },
+      ...current.nat,
+    ];
+    expect(planRouterRestore(snapshot, current, { exact: true }).changes).toEqual([]);
+    // And the other way round: dynamic entries gone since the snapshot are not re-created.
+    expect(planRouterRestore(current, snapshot, { exact: true }).changes).toEqual([]);
+  });
+
+  it('never anchors a re-added rule on a dynamic one (RouterOS: "cannot move builtin")', () => {
+    const snapshot = defconfRouter();
+    const [first, ...rest] = snapshot.filter;
+    const dynamic = { '.id': '*99', chain: 'forward', action: 'passthrough', comment: 'dummy', dynamic: 'true' };
+    snapshot.filter = [first!, dynamic, ...rest];
+    const current = structuredClone(snapshot);
+    current.filter = current.filter.filter((i) => i['.id'] !== first!['.id']);
+    const readd = planRouterRestore(snapshot, current).changes.filter((c) => c.action === 'add');
+    expect(readd.map((c) => c.placeBefore)).toEqual([rest[0]!['.id']]);
+  });
 });

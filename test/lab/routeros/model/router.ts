@@ -4,7 +4,7 @@
  * return RouterOS's own trap texts as values.
  */
 import type { MenuDef } from './menus';
-import type { CheckContext } from './values';
+import { formatDuration, parseDurationMs, type CheckContext } from './values';
 
 export interface Trap {
   message: string;
@@ -19,6 +19,12 @@ const trap = <T = never>(message: string, category?: number): Op<T> => ({
 });
 
 export const NOT_ENOUGH_PERMISSIONS = 'not enough permissions (9)';
+/**
+ * Moving a rule above a dynamic one fails with this text (public project code
+ * quoted in /work/notes/routeros-facts.md §3, code index id 62489682198).
+ */
+export const CANNOT_MOVE_BUILTIN = 'cannot move builtin';
+const ADDRESS_LIST = '/ip/firewall/address-list';
 export const NO_SUCH_ITEM = 'no such item';
 
 export interface StoredItem {
@@ -59,6 +65,13 @@ export class RouterModel {
   readonly menus = new Map<string, MenuState>();
   private readonly listeners: ChangeListener[] = [];
   private deriver: Deriver = () => ({});
+  /**
+   * Address-list entries added with `timeout` are dynamic (flag D) and vanish
+   * when it runs out; print shows the time left
+   * (https://manual.mikrotik.com/docs/firewall-and-quality-of-service/firewall/address-lists.md,
+   * "Static and dynamic entries").
+   */
+  private readonly expiries = new Map<StoredItem, number>();
 
   constructor(
     readonly defs: ReadonlyMap<string, MenuDef>,
@@ -114,15 +127,44 @@ export class RouterModel {
     return u ? { name: userName, policies: this.policiesOfGroup(u.fields.group ?? '') } : undefined;
   }
 
+  /** Drops the address-list entries whose timeout ran out, as the router does. */
+  private expire(now = Date.now()): void {
+    const menu = this.menus.get(ADDRESS_LIST);
+    if (!menu) return;
+    const gone = menu.items.filter((i) => (this.expiries.get(i) ?? Infinity) <= now);
+    if (gone.length === 0) return;
+    menu.items = menu.items.filter((i) => !gone.includes(i));
+    for (const item of gone) this.expiries.delete(item);
+    this.changed(ADDRESS_LIST);
+  }
+
+  /**
+   * An entry the router makes by itself (UPnP mappings, the fasttrack
+   * counter rule): dynamic, unchecked, listed before the static rules.
+   */
+  addDynamic(path: string, fields: Record<string, string>): string {
+    const menu = this.menus.get(path);
+    if (!menu) throw new Error(`no menu ${path}`);
+    const item: StoredItem = { id: menu.nextId++, fields: { ...fields, dynamic: 'true' } };
+    const firstStatic = menu.items.findIndex((i) => i.fields.dynamic !== 'true');
+    menu.items.splice(firstStatic < 0 ? menu.items.length : firstStatic, 0, item);
+    this.changed(path);
+    return formatId(item.id);
+  }
+
   print(path: string): PrintedItem[] {
     const def = this.defs.get(path);
     if (!def) return [];
+    if (path === ADDRESS_LIST) this.expire();
     if (def.kind === 'readonly') return [this.deriver(path, undefined)];
     const hidden = new Set(def.hidden);
     return this.items(path).map((item) => {
       const out: PrintedItem = {};
       if (def.kind !== 'single') out['.id'] = formatId(item.id);
       const fields = { ...item.fields, ...this.deriver(path, item) };
+      const expiry = this.expiries.get(item);
+      if (expiry !== undefined)
+        fields.timeout = formatDuration(Math.max(0, Math.floor((expiry - Date.now()) / 1000) * 1000));
       for (const key of def.printOrder) if (key in fields && !hidden.has(key)) out[key] = fields[key]!;
       for (const [k, val] of Object.entries(fields)) if (!(k in out) && !hidden.has(k)) out[k] = val;
       return out;
@@ -217,13 +259,21 @@ export class RouterModel {
       fields['start-date'] ??= now.slice(0, 10);
       fields['start-time'] ??= now.slice(11, 19);
     }
+    if (path === ADDRESS_LIST) this.expire();
     const clash = this.violatesUnique(def, fields, undefined);
     if (clash) return trap(clash);
+    const timeoutMs = path === ADDRESS_LIST && fields.timeout ? parseDurationMs(fields.timeout) : undefined;
+    if (timeoutMs !== undefined) {
+      fields.dynamic = 'true';
+      delete fields.timeout;
+    }
     const menu = this.menus.get(path)!;
     const item: StoredItem = { id: menu.nextId++, fields };
+    if (timeoutMs !== undefined) this.expiries.set(item, Date.now() + timeoutMs);
     if (placeBefore !== undefined && placeBefore !== '') {
       const target = this.resolve(path, placeBefore);
       if (!target.ok) return target;
+      if (target.value[0]!.fields.dynamic === 'true') return trap(CANNOT_MOVE_BUILTIN);
       menu.items.splice(menu.items.indexOf(target.value[0]!), 0, item);
     } else {
       menu.items.push(item);
@@ -293,6 +343,9 @@ export class RouterModel {
       dest = d.value[0];
     }
     const menu = this.menus.get(path)!;
+    if (dest?.fields.dynamic === 'true' || r.value.some((i) => i.fields.dynamic === 'true')) {
+      return trap(CANNOT_MOVE_BUILTIN);
+    }
     const moving = menu.items.filter((i) => r.value.includes(i));
     const rest = menu.items.filter((i) => !r.value.includes(i));
     const at = dest && !moving.includes(dest) ? rest.indexOf(dest) : rest.length;
