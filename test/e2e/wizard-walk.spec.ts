@@ -463,11 +463,37 @@ for (const mode of ['netns', 'loopback'] as const) {
       await test.step('8 · Verify and confirm, with the revert countdown', async () => {
         await expect(page.getByRole('heading', { name: '8 · Verify and confirm' })).toBeFocused();
         await expect(page.getByRole('timer')).toContainText(/\d+:\d\d/);
+        // Someone turns the SIP helper back on behind the wizard's back: the checklist says so first,
+        // and its fix is one click from the plan entry that turned it off.
+        const sipHelper = (disabled: 'yes' | 'no') =>
+          onRouter(here, async (api) => {
+            const sip = ((await api.write('/ip/firewall/service-port/print')) as Row[]).find((r) => r.name === 'sip');
+            await api.write('/ip/firewall/service-port/set', [`=.id=${sip!['.id']}`, `=disabled=${disabled}`]);
+          });
+        await sipHelper('no');
         await page.getByRole('button', { name: 'Run the checks' }).click();
-        const checks = page.getByRole('list', { name: 'Checks' });
+        const checks = page.getByRole('group', { name: 'Checks' });
         await expect(checks).toBeVisible({ timeout: 120_000 });
+        const failing = checks.locator('li.fail').filter({ hasText: 'SIP helper' });
+        await expect(failing).toHaveCount(1);
+        await expect(failing).toContainText('Fail');
+        await expect(checks.getByRole('heading').first()).toHaveText(/^Router/);
+        await expect(checks.locator('li').first()).toHaveClass('fail');
+        await accessible(page, 'Verify (a failed check)');
+        await shoot(page, 'walk-08-verify-failed');
+        await failing.getByRole('button', { name: /^Show the plan entry/ }).click();
+        await expect(page.getByRole('heading', { name: '6 · Review' })).toBeVisible();
+        const entry = page.locator('tr.focused');
+        await expect(entry).toBeFocused();
+        await expect(entry).toContainText('/ip/firewall/service-port');
+        await accessible(page, 'Review (the plan entry of a failed check)');
+        await page.getByRole('button', { name: 'Back to the checks' }).click();
+        await expect(page.getByRole('heading', { name: '8 · Verify and confirm' })).toBeFocused();
+        await sipHelper('yes');
+        await page.getByRole('button', { name: 'Run the checks' }).click();
         // Loopback mode forwards nothing, so only what reads back from the boxes is asserted here.
-        await expect(checks.locator('li.pass').filter({ hasText: 'SIP helper' })).toHaveCount(1);
+        await expect(checks.locator('li.pass').filter({ hasText: 'SIP helper' })).toHaveCount(1, { timeout: 120_000 });
+        await expect(checks.locator('li.pass').filter({ hasText: 'SIP helper' })).toContainText('Pass');
         await accessible(page, 'Verify');
         await page.getByRole('button', { name: 'Confirm: keep the changes' }).click();
         await expect(page.getByRole('status').filter({ hasText: 'Confirmed.' })).toBeVisible({ timeout: 60_000 });
@@ -497,6 +523,9 @@ for (const mode of ['netns', 'loopback'] as const) {
         await applyRow.getByRole('button', { name: 'Roll back' }).click();
         await expect(page.getByRole('table', { name: 'Router changes' })).toBeVisible({ timeout: 60_000 });
         await expect(page.getByRole('table', { name: 'PBX changes' })).toBeVisible();
+        // Configuration only: the counters the router keeps on its entries are not a change.
+        await expect(page.locator('section.rollback')).not.toContainText(/(\bbytes|\bpackets|\.id)=/);
+        await expect(page.getByRole('table', { name: 'Runs' })).toContainText(SITE.router.wan);
         await accessible(page, 'History (rollback review)');
         await shoot(page, 'walk-10-history-rollback');
         await page.getByRole('button', { name: /^Apply the rollback/ }).click();

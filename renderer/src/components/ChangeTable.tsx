@@ -1,14 +1,15 @@
 import type { Change } from '../../../contract/types';
 
 /**
- * Statistics the router keeps on an entry: they describe traffic, not
- * configuration, so a review (or a rollback's "before") never shows them.
+ * What the router reports about an entry rather than how it is configured:
+ * its traffic counters and state flags, and the API's own `.`-prefixed keys
+ * (.id, .nextid). A review, or a rollback's "before", shows configuration only.
  */
-const COUNTERS: ReadonlySet<string> = new Set(['bytes', 'packets']);
+const REPORTED: ReadonlySet<string> = new Set(['bytes', 'packets', 'dynamic', 'invalid']);
 
-/** The configuration fields of one side of a change, counters left out. */
+/** The configuration fields of one side of a change. */
 export function configOf(v: Change['before']): [string, string | null][] {
-  return v ? Object.entries(v).filter(([k]) => !COUNTERS.has(k)) : [];
+  return v ? Object.entries(v).filter(([k]) => !REPORTED.has(k) && !k.startsWith('.')) : [];
 }
 
 function values(v: Change['before']) {

@@ -18,8 +18,18 @@ describe('the STEPS table', () => {
 });
 
 describe('change tables', () => {
-  it('show configuration, not the counters the router keeps on an entry', () => {
-    expect(configOf({ chain: 'dstnat', 'dst-port': '5060', bytes: '0', packets: '0', comment: 'fspbx-nat' })).toEqual([
+  it('show configuration, not the counters, flags and ids the router reports on an entry', () => {
+    const removed = {
+      '.id': '*2',
+      chain: 'dstnat',
+      'dst-port': '5060',
+      bytes: '0',
+      packets: '0',
+      invalid: 'false',
+      dynamic: 'false',
+      comment: 'fspbx-nat',
+    };
+    expect(configOf(removed)).toEqual([
       ['chain', 'dstnat'],
       ['dst-port', '5060'],
       ['comment', 'fspbx-nat'],
