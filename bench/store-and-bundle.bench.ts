@@ -12,6 +12,8 @@ import { exportBundle, bundleContent } from '../electron/bundle';
 import { toFiles } from '../electron/bundle/files';
 import type { Plan } from '../contract/types';
 import { openStore } from '../electron/store';
+import { stockPbx } from '../test/unit/pbx/fixtures/stock';
+import { defconfRouter } from '../test/unit/routeros/fixtures/defconf';
 
 export interface BenchResult {
   name: string;
@@ -93,9 +95,17 @@ export async function benchStoreAndBundle(): Promise<BenchResult[]> {
     const run = store.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(400, 'big') });
     store.saveSnapshot(run.runId, site.siteId, {
       router: {
+        ...defconfRouter(),
         nat: Array.from({ length: 2000 }, (_, i) => ({ '.id': `*${i.toString(16)}`, comment: `entry ${i}`.repeat(8) })),
       },
-      pbx: { settings: Array.from({ length: 2000 }, (_, i) => ({ uuid: `u${i}`, value: `v${i}`.repeat(10) })) },
+      pbx: {
+        ...stockPbx(),
+        settings: Array.from({ length: 2000 }, (_, i) => ({
+          ...stockPbx().settings[0]!,
+          sip_profile_setting_uuid: `u${i}`,
+          sip_profile_setting_value: `v${i}`.repeat(10),
+        })),
+      },
       routerExport: '/ip firewall nat add chain=dstnat action=dst-nat\n'.repeat(5000),
     });
     const out = join(dir, 'bundle.zip');

@@ -133,6 +133,11 @@ export const contract = {
   }),
   'rollback.apply': op<ApplyResult, ApplyProgress>()({
     input: runRef,
+        /**
+         * The technician's word that the snapshot may go onto a router or PBX other than the one it was
+         * taken of (a replaced box). Without it such a plan is refused.
+         */
+        acceptOtherBox: z.boolean().default(false),
     summary: 'Apply a reviewed rollback plan.',
     changesSites: true,
   }),

@@ -158,6 +158,18 @@ export interface RunSummary {
   siteName?: string;
   /** The public IP the run's plan used (for a rollback: that of the run it undid). */
   publicIp?: string;
+  /** Read from a bundle: history to read, never applied. */
+  imported?: ImportedFrom;
+}
+
+/**
+ * Who signed an imported bundle. A signature proves which installation made
+ * the file and that it is unchanged since; it does not prove its contents true.
+ */
+export interface ImportedFrom {
+  signature: 'this-installation' | 'other-installation' | 'unsigned';
+  /** The signing key's fingerprint (SHA256:…), when signed. */
+  key?: string;
 }
 
 export interface PlannedRun {

@@ -24,6 +24,8 @@ export interface BundleContent {
   verification?: VerifyResult;
   scripts: Partial<Record<ScriptFile, string>>;
   diagram?: DiagramInput;
+  /** The fingerprint of the key that signs this bundle (this installation's). */
+  signedBy?: string;
 }
 
 export const BUNDLE_FORMAT = 'fspbx-nat-bundle/1';

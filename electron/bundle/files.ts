@@ -1,8 +1,10 @@
-/** A run's content as the bundle's files, and back. Pure. */
-import type { JournalEntry, RunRecord, SiteRecord, SnapshotRecord } from '../store';
-import { redactSecrets } from '../store/redact';
-import type { VerifyResult } from '../../contract/types';
+/** A run's content as the bundle's files, and back through schemas: nothing from a bundle is cast. Pure. */
+import { z } from 'zod';
 import { fail } from '../../contract/errors';
+import type { VerifyResult } from '../../contract/types';
+import type { BundledSnapshot, JournalEntry, RunRecord, SiteRecord } from '../store';
+import { redactSecrets } from '../store/redact';
+import { boxIdentitySchema, planSchema, runKind, runStatus } from '../store/schemas';
 import { SCRIPT_FILES, type BundleContent } from './content';
 import { renderReport } from './report';
 
@@ -25,32 +27,120 @@ export function toFiles(content: BundleContent, createdAt: string): Record<strin
   return files;
 }
 
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const when = z.string().max(64);
+const text = (max: number) => z.string().max(max);
+
+const runFile = z.object({
+  runId: id,
+  siteId: id,
+  kind: runKind,
+  status: runStatus,
+  inputs: z.unknown(),
+  result: z.unknown().optional(),
+  snapshotId: id.optional(),
+  rollbackOf: id.optional(),
+  startedAt: when,
+  updatedAt: when,
+  finishedAt: when.optional(),
+});
+
+const siteFile = z.object({
+  siteId: id,
+  name: text(256),
+  routerHost: text(256),
+  routerIdentity: text(256).optional(),
+  routerTlsFingerprint: text(256).optional(),
+  pbxHost: text(256),
+  pbxHostKey: text(256).optional(),
+  createdAt: when,
+  updatedAt: when,
+});
+
+const journalFile = z
+  .array(
+    z.object({
+      runId: id,
+      seq: z.number().int().min(1).max(10_000_000),
+      changeId: text(200),
+      target: z.enum(['router', 'pbx']),
+      status: z.enum(['sending', 'done', 'failed']),
+      detail: text(64 * 1024).optional(),
+      at: when,
+    }),
+  )
+  .max(100_000);
+
+const snapshotFile = z.object({
+  snapshotId: id,
+  takenAt: when,
+  router: z.unknown().optional(),
+  pbx: z.unknown().optional(),
+  routerExport: text(16 * 1024 * 1024).optional(),
+  pbxReference: text(16 * 1024 * 1024).optional(),
+  box: boxIdentitySchema.optional(),
+});
+
+const verificationFile = z.object({
+  runId: id,
+  status: z.enum(['pass', 'warn', 'fail']),
+  checks: z
+    .array(
+      z.object({
+        id: text(200),
+        title: text(1024),
+        status: z.enum(['pass', 'warn', 'fail']),
+        group: z.enum(['router', 'pbx', 'traffic']).optional(),
+        summary: text(64 * 1024),
+        fix: text(64 * 1024).optional(),
+        changeId: text(200).optional(),
+      }),
+    )
+    .max(10_000),
+}) satisfies z.ZodType<VerifyResult>;
+
 export interface ImportedRun {
   site: SiteRecord;
   run: RunRecord;
   journal: JournalEntry[];
-  snapshot?: SnapshotRecord;
+  snapshot?: BundledSnapshot;
   verification?: VerifyResult;
 }
 
-export function fromFiles(files: Record<string, string>): ImportedRun {
-  const parse = <T>(name: string): T => {
-    const text = files[name];
-    if (text === undefined) return fail('invalid_input', `This bundle lacks ${name}; it was not imported.`);
+/** Drops keys whose value is undefined: zod reports absent optionals that way, records leave them out. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function fromFiles(files: ReadonlyMap<string, string>): ImportedRun {
+  const parse = <S extends z.ZodType>(name: string, schema: S): z.output<S> => {
+    const raw = files.get(name);
+    if (raw === undefined) return fail('invalid_input', `This bundle lacks ${name}; it was not imported.`);
+    let value: unknown;
     try {
-      return JSON.parse(text) as T;
+      value = JSON.parse(raw);
     } catch {
-      return fail('invalid_input', `This bundle's ${name} is not readable; it was not imported.`);
+      return fail('invalid_input', `This bundle's ${name} is not readable JSON; it was not imported.`);
     }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(
+        'invalid_input',
+        `This bundle's ${name} is not in the form the wizard writes; it was not imported.`,
+        `${name}: ${issue ? `${issue.path.join('.') || '(top)'}: ${issue.message}` : 'invalid'}`,
+      );
+    }
+    return parsed.data;
   };
-  const run = { ...parse<Omit<RunRecord, 'plan'>>('run.json'), plan: parse<RunRecord['plan']>('plan.json') };
-  const imported: ImportedRun = {
-    site: parse<SiteRecord>('site.json'),
-    run,
-    journal: parse<JournalEntry[]>('journal.json'),
-  };
-  if (files['snapshots/snapshot.json'] !== undefined)
-    imported.snapshot = parse<SnapshotRecord>('snapshots/snapshot.json');
-  if (files['verification.json'] !== undefined) imported.verification = parse<VerifyResult>('verification.json');
+  const runPart = parse('run.json', runFile);
+  const run: RunRecord = defined({ ...runPart, plan: parse('plan.json', planSchema) });
+  const site: SiteRecord = defined(parse('site.json', siteFile));
+  if (site.siteId !== run.siteId) fail('invalid_input', "This bundle's run and site do not belong together.");
+  const journal: JournalEntry[] = parse('journal.json', journalFile).map((j) => defined(j));
+  if (journal.some((j) => j.runId !== run.runId)) fail('invalid_input', "This bundle's journal is of another run.");
+  const imported: ImportedRun = { site, run, journal };
+  if (files.has('snapshots/snapshot.json')) imported.snapshot = defined(parse('snapshots/snapshot.json', snapshotFile));
+  if (files.has('verification.json')) imported.verification = parse('verification.json', verificationFile);
   return imported;
 }

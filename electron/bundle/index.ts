@@ -11,14 +11,18 @@ import type { BundleContent, ScriptFile } from './content';
 import type { DiagramInput } from './diagram';
 import { fromFiles, toFiles } from './files';
 import { LIMITS, pack, sha256, unpack } from './pack';
+import type { Signer } from './signing';
 
 export type { BundleContent, Manifest, ScriptFile } from './content';
+export { installationSigner, keyFingerprint, type Signer } from './signing';
 
 export interface ExportOptions {
   app: { name: string; version: string };
   scripts?: Partial<Record<ScriptFile, string>>;
   diagram?: DiagramInput;
   now?: () => Date;
+  /** This installation's key: the bundle is signed with it and the report names it. */
+  signer?: Signer;
 }
 
 function verificationOf(result: unknown): VerifyResult | undefined {
@@ -39,6 +43,7 @@ export function bundleContent(store: Store, runId: string, options: ExportOption
   const verification = verificationOf(run.result);
   if (verification) content.verification = verification;
   if (options.diagram) content.diagram = options.diagram;
+  if (options.signer) content.signedBy = options.signer.fingerprint;
   return content;
 }
 
@@ -51,12 +56,16 @@ export async function exportBundle(
   if (!path.toLowerCase().endsWith('.zip')) fail('invalid_input', 'Give the bundle a file name ending in .zip.');
   const content = bundleContent(store, runId, options);
   const createdAt = (options.now ?? (() => new Date()))().toISOString();
-  const { zip } = pack(toFiles(content, createdAt), {
-    app: options.app,
-    createdAt,
-    runId: content.run.runId,
-    siteId: content.site.siteId,
-  });
+  const { zip } = pack(
+    toFiles(content, createdAt),
+    {
+      app: options.app,
+      createdAt,
+      runId: content.run.runId,
+      siteId: content.site.siteId,
+    },
+    options.signer,
+  );
   // Written beside the target and renamed: a reader never sees half a bundle.
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
@@ -77,13 +86,20 @@ export async function exportBundle(
   return { path, sha256: sha256(zip), bytes: zip.length };
 }
 
-export async function importBundle(store: Store, path: string): Promise<RunSummary> {
+/**
+ * Reads a bundle into history, for reading: the run goes in marked as
+ * imported (with who signed it) and no path ever applies it.
+ */
+export async function importBundle(store: Store, path: string, signer?: Signer): Promise<RunSummary> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return fail('invalid_input', `There is no bundle at ${path}.`);
   if (info.size > LIMITS.bytes) return fail('invalid_input', 'That file is too large to be a config bundle.');
-  const { files } = unpack(new Uint8Array(await readFile(path)));
+  const bytes = await readFile(path).catch((caught: unknown) =>
+    fail('io_failed', `Cannot read ${path}. Check the file and its permissions.`, String(caught)),
+  );
+  const { files, from } = await unpack(new Uint8Array(bytes), signer?.publicKey);
   const imported = fromFiles(files);
-  store.importRun(imported);
+  store.importRun(imported, from);
   const summary = store
     .listRuns({ siteId: store.getRun(imported.run.runId).siteId })
     .find((r) => r.runId === imported.run.runId);

@@ -15,6 +15,17 @@ function changeRow(c: Change, status: string | undefined): string {
   return `<tr><td>${e(c.target)}</td><td><code>${e(c.path)}</code></td><td>${e(c.action)}</td><td>${values(c.before)}</td><td>${values(c.after)}</td><td>${e(c.reason)}</td><td>${e(status ?? 'not sent')}</td></tr>`;
 }
 
+function signature(content: BundleContent): string {
+  const imported = content.run.imported;
+  const origin = imported
+    ? `<p><b>Imported from a bundle</b> (${imported.signature === 'unsigned' ? 'unsigned' : `signed by ${imported.signature === 'this-installation' ? 'this installation' : 'another installation'}, key ${e(imported.key ?? '?')}`}): history to read; nothing in it is ever applied.</p>`
+    : '';
+  const signed = content.signedBy
+    ? `<p class="muted">This bundle is signed with the wizard installation key <code>${e(content.signedBy)}</code>. The signature proves which installation made the file and that it is unchanged since; it does not prove that what it says is true.</p>`
+    : '';
+  return origin + signed;
+}
+
 export function renderReport(content: BundleContent, createdAt: string): string {
   const { site, run, journal } = content;
   const lastStatus = new Map(journal.map((j) => [j.changeId, j.status]));
@@ -45,6 +56,7 @@ tr.fail td{background:#fdecea}tr.warn td{background:#fff6e0}h1{font-size:22px}h2
 </head><body>
 <h1>${e(content.app.name)} — ${e(site.name)}</h1>
 <p class="muted">Run ${e(run.runId)} (${e(run.kind)}), status <b>${e(run.status)}</b>, started ${e(run.startedAt)}${run.finishedAt ? `, finished ${e(run.finishedAt)}` : ''}. Report written ${e(createdAt)} by version ${e(content.app.version)}.</p>
+${signature(content)}
 <h2>Site</h2>
 <table><tr><th>Router</th><td>${e(site.routerHost)} ${e(site.routerIdentity ?? '')}</td></tr>
 <tr><th>PBX</th><td>${e(site.pbxHost)}</td></tr>${facts}</table>

@@ -19,7 +19,7 @@ import { planRouter, type RouterPlan } from '../routeros/plan';
 import { planRouterRestore } from '../routeros/restore';
 import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
-import type { Store } from '../store';
+import { boxDifferences, boxOf, type Store } from '../store';
 import { combinePlans, type SitePlan } from './combine';
 import type { ApplyHooks, PbxSide, RouterSide } from './sides';
 
@@ -260,24 +260,61 @@ export async function confirmSite(deps: SiteDeps, runId: string, access: Access)
   return deps.store.listRuns({ siteId: run.siteId }).find((r) => r.runId === runId)!;
 }
 
+/** Which sides a rollback covers and whether the technician accepted other boxes: kept in its plan's facts, shown on review. */
+const SIDES_FACT = 'rollback.sides';
+const OTHER_BOX_FACT = 'rollback.otherBox';
+
+/**
+ * A rollback plan from a snapshot and the boxes as they are now. Refused when
+ * the boxes reached are not those the snapshot was taken of, unless the
+ * technician accepted that (acceptOtherBox).
+ */
+async function restorePlan(
+  deps: SiteDeps,
+  snapshotId: string,
+  sides: readonly ('router' | 'pbx')[],
+  access: Access,
+  acceptOtherBox: boolean,
+  open: { router: RouterSide; pbx: PbxSide },
+): Promise<SitePlan> {
+  const snapshot = deps.store.getSnapshot(snapshotId);
+  const [routerNow, pbxNow] = await Promise.all([open.router.read(), open.pbx.read()]);
+  const hostKey = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey;
+  const differences = boxDifferences(snapshot.box, boxOf(routerNow, pbxNow, hostKey));
+  if (differences.length > 0 && !acceptOtherBox) {
+    return fail(
+      'invalid_input',
+      `${differences.join(' ')} Rolling this snapshot back here would put another site's settings on it. Check the addresses; if the box was replaced, accept the other box (CLI: --other-box).`,
+    );
+  }
+  const missing = sides.find((side) => snapshot[side] === undefined);
+  if (missing)
+    return fail('invalid_input', `This snapshot holds nothing of the ${missing === 'router' ? 'router' : 'PBX'}.`);
+  const router: RouterPlan | undefined =
+    sides.includes('router') && snapshot.router ? planRouterRestore(snapshot.router, routerNow) : undefined;
+  const pbx: PbxPlan | undefined =
+    sides.includes('pbx') && snapshot.pbx ? planPbxRestore(snapshot.pbx, pbxNow) : undefined;
+  const plan = combinePlans(router, pbx);
+  plan.facts[SIDES_FACT] = sides.join(',');
+  if (differences.length > 0) {
+    plan.facts[OTHER_BOX_FACT] = 'accepted by the technician';
+    plan.warnings.unshift({ code: 'other-box', message: `Accepted by the technician: ${differences.join(' ')}` });
+  }
+  return plan;
+}
+
 export async function planRollback(
   deps: SiteDeps,
   snapshotId: string,
   sides: ('router' | 'pbx')[],
   access: Access,
+  acceptOtherBox = false,
 ): Promise<PlannedRun> {
   const snapshot = deps.store.getSnapshot(snapshotId);
   const source = deps.store.getRun(snapshot.runId);
   const open = await openBoth(deps, access);
   try {
-    const [routerNow, pbxNow] = await Promise.all([open.router.read(), open.pbx.read()]);
-    const router: RouterPlan | undefined = sides.includes('router')
-      ? planRouterRestore(snapshot.router as RouterState, routerNow)
-      : undefined;
-    const pbx: PbxPlan | undefined = sides.includes('pbx')
-      ? planPbxRestore(snapshot.pbx as PbxState, pbxNow)
-      : undefined;
-    const plan = combinePlans(router, pbx);
+    const plan = await restorePlan(deps, snapshotId, sides, access, acceptOtherBox, open);
     const run = deps.store.createRun({
       siteId: source.siteId,
       kind: 'rollback',
@@ -291,6 +328,11 @@ export async function planRollback(
   }
 }
 
+/**
+ * Sends a reviewed rollback: planned again from its snapshot against the boxes
+ * as they are now, and sent only if that is the plan that was reviewed. The
+ * stored plan is never what goes out, and an imported run never goes out.
+ */
 export async function applyRollback(
   deps: SiteDeps,
   runId: string,
@@ -298,25 +340,42 @@ export async function applyRollback(
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
   const run = deps.store.getRun(runId);
-  if (run.kind !== 'rollback' || run.status !== 'planned') {
+  if (run.imported) {
+    return fail(
+      'invalid_input',
+      'This rollback was imported from a bundle: it is history to read and is never applied. Plan a rollback from the snapshot on this laptop.',
+    );
+  }
+  if (run.kind !== 'rollback' || run.status !== 'planned' || !run.rollbackOf) {
     return fail('invalid_input', 'Only a planned rollback can be applied; plan the rollback again.');
   }
-  const sides = await openBoth(deps, access);
-  const tally = newTally(run.plan as SitePlan);
+  const sides = (run.plan.facts[SIDES_FACT] ?? 'router,pbx')
+    .split(',')
+    .filter((side): side is 'router' | 'pbx' => side === 'router' || side === 'pbx');
+  const open = await openBoth(deps, access);
+  let tally: Tally | undefined;
   try {
+    const plan = await restorePlan(deps, run.rollbackOf, sides, access, OTHER_BOX_FACT in run.plan.facts, open);
+    if (!sameChanges(plan, run.plan)) {
+      return fail(
+        'invalid_input',
+        'The router or the PBX changed since this rollback was planned. Plan the rollback again and review it.',
+      );
+    }
+    tally = newTally(plan);
     deps.store.setRunStatus(runId, 'applying');
     // A rollback is itself the safe state: no revert job guards it.
-    await sendPlan(deps, runId, sides, undefined, run.plan as SitePlan, false, progress, tally);
+    await sendPlan(deps, runId, open, undefined, plan, false, progress, tally);
     const result: ApplyResult = { runId, status: 'confirmed', applied: tally.applied };
     deps.store.setRunStatus(runId, 'confirmed', { result });
-    const original = run.rollbackOf ? deps.store.getSnapshot(run.rollbackOf).runId : undefined;
-    if (original) {
-      // Later runs of that snapshot's site are now undone; the run the snapshot belongs to is marked.
-      const before = deps.store.getRun(original);
-      if (before.status !== 'rolled-back') deps.store.setRunStatus(original, 'rolled-back');
+    const original = deps.store.getRun(deps.store.getSnapshot(run.rollbackOf).runId);
+    // The run the snapshot belongs to is marked undone, unless it is an imported one (history, never changed).
+    if (!original.imported && original.status !== 'rolled-back') {
+      deps.store.setRunStatus(original.runId, 'rolled-back');
     }
     return result;
   } catch (caught) {
+    if (tally === undefined || deps.store.getRun(runId).status === 'planned') throw caught;
     deps.store.setRunStatus(runId, 'failed', {
       result: {
         runId,
@@ -327,6 +386,6 @@ export async function applyRollback(
     });
     throw caught;
   } finally {
-    await closeBoth(sides);
+    await closeBoth(open);
   }
 }

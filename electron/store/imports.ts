@@ -1,22 +1,53 @@
 /**
  * Puts a run read from a bundle back into history under its own ids, in one
- * transaction: all of it or nothing.
+ * transaction: all of it or nothing. It goes in marked as imported, with who
+ * signed it: history to read. No path applies an imported run, and its
+ * snapshot is kept only in the narrowed form a restore may use.
  */
+import type { ImportedFrom } from '../../contract/types';
 import { fail } from '../../contract/errors';
 import type { Db } from './db';
+import { parseSnapshotParts, SchemaError } from './schemas';
 import { snapshotDigest } from './snapshots';
-import type { JournalEntry, RunRecord, SiteRecord, SnapshotRecord } from './types';
+import type { BoxIdentity, JournalEntry, RunRecord, SiteRecord } from './types';
+
+/** A snapshot as a bundle carries it: its router and PBX parts are checked here, field by field. */
+export interface BundledSnapshot {
+  snapshotId: string;
+  takenAt: string;
+  router?: unknown;
+  pbx?: unknown;
+  routerExport?: string;
+  pbxReference?: string;
+  box?: BoxIdentity;
+}
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 export function importRun(
   db: Db,
-  data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: SnapshotRecord },
+  data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: BundledSnapshot },
+  signature: ImportedFrom,
   now: string,
 ): void {
   const { site, run, journal, snapshot } = data;
   if (db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(run.runId)) {
     fail('invalid_input', 'This run is already in the history; nothing was imported.', `run ${run.runId}`);
+  }
+  if (snapshot && db.prepare('SELECT 1 FROM snapshots WHERE snapshot_id = ?').get(snapshot.snapshotId)) {
+    fail('invalid_input', "This bundle's snapshot is already in the history; nothing was imported.");
+  }
+  let narrowed: ReturnType<typeof parseSnapshotParts> = {};
+  if (snapshot) {
+    try {
+      narrowed = parseSnapshotParts(snapshot, 'imported');
+    } catch (caught) {
+      return fail(
+        'invalid_input',
+        "This bundle's snapshot holds things the wizard never restores; nothing was imported.",
+        caught instanceof SchemaError ? caught.message : String(caught),
+      );
+    }
   }
   db.transaction(() => {
     const existing = db
@@ -44,8 +75,8 @@ export function importRun(
     }
     db.prepare(
       `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, result_json, snapshot_id,
-         rollback_of, started_at, updated_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+         rollback_of, started_at, updated_at, finished_at, origin, signer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 'imported', ?)`,
     ).run(
       run.runId,
       siteId,
@@ -59,20 +90,21 @@ export function importRun(
       run.startedAt,
       now,
       run.finishedAt ?? null,
+      JSON.stringify(signature),
     );
     if (snapshot) {
+      // The bundle's own bytes are vouched for by its manifest and seal; the digest here guards the stored copy.
       const row = {
-        router_json: json(snapshot.router),
-        pbx_json: json(snapshot.pbx),
+        router_json: json(narrowed.router),
+        pbx_json: json(narrowed.pbx),
         router_export: snapshot.routerExport ?? null,
         pbx_reference: snapshot.pbxReference ?? null,
+        box_json: json(snapshot.box),
       };
-      if (snapshotDigest(row) !== snapshot.sha256) {
-        fail('invalid_input', "The bundle's snapshot does not match its checksum; nothing was imported.");
-      }
       db.prepare(
-        `INSERT INTO snapshots (snapshot_id, run_id, site_id, taken_at, router_json, pbx_json, router_export, pbx_reference, sha256)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO snapshots (snapshot_id, run_id, site_id, taken_at, router_json, pbx_json, router_export, pbx_reference,
+           box_json, origin, sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?)`,
       ).run(
         snapshot.snapshotId,
         run.runId,
@@ -82,7 +114,8 @@ export function importRun(
         row.pbx_json,
         row.router_export,
         row.pbx_reference,
-        snapshot.sha256,
+        row.box_json,
+        snapshotDigest(row),
       );
       db.prepare('UPDATE runs SET snapshot_id = ? WHERE run_id = ?').run(snapshot.snapshotId, run.runId);
     }

@@ -3,13 +3,13 @@
  * credentials, in one SQLite file. One object, bound to a clock, so callers
  * never pass timestamps and tests can fix time.
  */
-import type { RunStatus, Target } from '../../contract/types';
+import type { ImportedFrom, RunStatus, Target } from '../../contract/types';
 import { openDb, type Db } from './db';
 import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';
 import { createRun, findUnfinished, getRun, listRuns, setRunStatus, type NewRun } from './runs';
 import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from './sites';
-import { importRun } from './imports';
+import { importRun, type BundledSnapshot } from './imports';
 import { acceptFingerprint, knownFingerprint, type KnownHostKind } from './known-hosts';
 import { getSnapshot, listSnapshots, saveSnapshot } from './snapshots';
 import {
@@ -19,12 +19,13 @@ import {
   type SecretBox,
   type SiteRecord,
   type SnapshotContent,
-  type SnapshotRecord,
 } from './types';
 
 export type * from './types';
 export { redactSecrets, REDACTED } from './redact';
 export { STORE_FILE } from './db';
+export { boxDifferences, boxOf } from './box';
+export type { BundledSnapshot } from './imports';
 export type { KnownHostKind } from './known-hosts';
 
 export interface StoreOptions {
@@ -68,13 +69,17 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
     recallSecret: (siteId: string, target: Target) => recallSecret(db, box, siteId, target),
     forgetSecrets: (siteId: string) => forgetSecrets(db, siteId),
 
-    importRun: (data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: SnapshotRecord }) =>
-      importRun(db, data, now()),
+    importRun: (
+      data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: BundledSnapshot },
+      signature: ImportedFrom,
+    ) => importRun(db, data, signature, now()),
 
     knownFingerprint: (kind: KnownHostKind, host: string, port: number) => knownFingerprint(db, kind, host, port),
     acceptFingerprint: (kind: KnownHostKind, host: string, port: number, fingerprint: string) =>
       acceptFingerprint(db, kind, host, port, fingerprint, now()),
 
+    /** The folder the history lives in (the bundle signing key is kept beside it). */
+    dataDir,
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Target } from '../../contract/types';
 import type { Db } from './db';
+import { refuseImported } from './runs';
 import type { JournalEntry, JournalStatus } from './types';
 
 interface JournalRow {
@@ -18,6 +19,7 @@ interface JournalRow {
  * happened, what surely did not, and what may have (still 'sending').
  */
 export function journalSend(db: Db, runId: string, changeId: string, target: Target, now: string): number {
+  refuseImported(db, runId);
   const next = db
     .prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM journal WHERE run_id = ?')
     .get(runId)!.seq;

@@ -82,6 +82,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, host, port)
   );
   `,
+  // 3: where a run or snapshot came from (imported ones are history to read, never applied), who signed its
+  //    bundle, and what identifies the router and PBX a snapshot was taken of
+  `
+  ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'imported'));
+  ALTER TABLE runs ADD COLUMN signer TEXT;
+  ALTER TABLE snapshots ADD COLUMN origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'imported'));
+  ALTER TABLE snapshots ADD COLUMN box_json TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../contract/errors';
-import type { Plan, RunStatus, RunSummary } from '../../contract/types';
+import type { ImportedFrom, Plan, RunStatus, RunSummary } from '../../contract/types';
+import { z } from 'zod';
 import type { Db } from './db';
 import { redactSecrets } from './redact';
+import { parseJsonColumn, planSchema, runKind, runStatus, SchemaError } from './schemas';
 import type { RunRecord } from './types';
 
 interface RunRow {
@@ -19,24 +21,49 @@ interface RunRow {
   started_at: string;
   updated_at: string;
   finished_at: string | null;
+  origin: 'local' | 'imported';
+  signer: string | null;
 }
+
+export const importedFromSchema = z.strictObject({
+  signature: z.enum(['this-installation', 'other-installation', 'unsigned']),
+  key: z.string().max(128).optional(),
+});
 
 /** Runs in these states were interrupted if the app is starting: nothing can still be working on them. */
 export const UNFINISHED: readonly RunStatus[] = ['applying', 'applied', 'verified'];
 const FINAL: readonly RunStatus[] = ['confirmed', 'failed', 'rolled-back', 'interrupted'];
 
+function importedOf(row: { origin: string; signer: string | null }): ImportedFrom | undefined {
+  if (row.origin !== 'imported') return undefined;
+  return row.signer === null
+    ? { signature: 'unsigned' }
+    : parseJsonColumn(importedFromSchema, row.signer, 'run signer');
+}
+
 function fromRow(row: RunRow): RunRecord {
-  const run: RunRecord = {
-    runId: row.run_id,
-    siteId: row.site_id,
-    kind: row.kind,
-    status: row.status,
-    inputs: JSON.parse(row.inputs_json) as unknown,
-    plan: JSON.parse(row.plan_json) as Plan,
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.result_json !== null) run.result = JSON.parse(row.result_json) as unknown;
+  let run: RunRecord;
+  try {
+    run = {
+      runId: row.run_id,
+      siteId: row.site_id,
+      kind: runKind.parse(row.kind),
+      status: runStatus.parse(row.status),
+      inputs: parseJsonColumn(z.unknown(), row.inputs_json, 'run inputs'),
+      plan: parseJsonColumn(planSchema, row.plan_json, 'run plan') as Plan,
+      startedAt: row.started_at,
+      updatedAt: row.updated_at,
+    };
+    const imported = importedOf(row);
+    if (imported) run.imported = imported;
+    if (row.result_json !== null) run.result = parseJsonColumn(z.unknown(), row.result_json, 'run result');
+  } catch (caught) {
+    return fail(
+      'io_failed',
+      'This run is damaged in the history and cannot be read. Other runs are not affected.',
+      `run ${row.run_id}: ${caught instanceof SchemaError ? caught.message : String(caught)}`,
+    );
+  }
   if (row.snapshot_id !== null) run.snapshotId = row.snapshot_id;
   if (row.rollback_of !== null) run.rollbackOf = row.rollback_of;
   if (row.finished_at !== null) run.finishedAt = row.finished_at;
@@ -70,6 +97,22 @@ export function createRun(db: Db, run: NewRun, now: string): RunRecord {
   return getRun(db, runId);
 }
 
+/**
+ * A run read from a bundle is history: nothing may move it on or journal a
+ * change under it, whatever path asks. Every caller that would send
+ * something passes through here first.
+ */
+export function refuseImported(db: Db, runId: string): void {
+  const row = db.prepare<[string], { origin: string }>('SELECT origin FROM runs WHERE run_id = ?').get(runId);
+  if (row?.origin === 'imported') {
+    fail(
+      'invalid_input',
+      'This run was imported from a bundle: it is history to read, and nothing in it is ever applied. Plan again on this laptop.',
+      `imported run ${runId}`,
+    );
+  }
+}
+
 export function getRun(db: Db, runId: string): RunRecord {
   const row = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE run_id = ?').get(runId);
   if (!row) return fail('invalid_input', 'That run is not in this history.', `run ${runId}`);
@@ -83,6 +126,7 @@ export function setRunStatus(
   now: string,
   extra: { result?: unknown; snapshotId?: string } = {},
 ): RunRecord {
+  refuseImported(db, runId);
   const info = db
     .prepare(
       `UPDATE runs SET status = ?, updated_at = ?,
@@ -112,6 +156,8 @@ interface SummaryRow {
   finished_at: string | null;
   change_count: number;
   snapshot_id: string | null;
+  origin: 'local' | 'imported';
+  signer: string | null;
 }
 
 function summary(row: SummaryRow): RunSummary {
@@ -125,10 +171,24 @@ function summary(row: SummaryRow): RunSummary {
   };
   if (row.finished_at !== null) s.finishedAt = row.finished_at;
   if (row.snapshot_id !== null) s.snapshotId = row.snapshot_id;
+  if (row.origin === 'imported') {
+    // A damaged signer note must not hide the run from the list: it then reads as unsigned.
+    const parsed = row.signer === null ? undefined : importedFromSchema.safeParse(safeJson(row.signer));
+    s.imported = parsed?.success ? parsed.data : { signature: 'unsigned' };
+  }
   return s;
 }
 
-const SUMMARY_COLUMNS = 'run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id';
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const SUMMARY_COLUMNS =
+  'run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id, origin, signer';
 
 /** Newest first; reads no plan or inputs, so long histories stay fast. */
 export function listRuns(db: Db, options: { siteId?: string; limit?: number } = {}): RunSummary[] {

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { fail } from '../../contract/errors';
+import { boxOf } from './box';
 import type { Db } from './db';
+import { boxIdentitySchema, parseJsonColumn, parseSnapshotParts, SchemaError, type BoxIdentity } from './schemas';
 import type { SnapshotContent, SnapshotRecord } from './types';
 
 interface SnapshotRow {
@@ -13,19 +15,35 @@ interface SnapshotRow {
   router_export: string | null;
   pbx_reference: string | null;
   sha256: string;
+  origin: 'local' | 'imported';
+  box_json: string | null;
 }
 
 const toJson = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /** Over exactly the stored text, so a changed byte anywhere is caught when the snapshot is read back. */
 export function snapshotDigest(
-  row: Pick<SnapshotRow, 'router_json' | 'pbx_json' | 'router_export' | 'pbx_reference'>,
+  row: Pick<SnapshotRow, 'router_json' | 'pbx_json' | 'router_export' | 'pbx_reference'> & {
+    box_json?: string | null;
+  },
 ): string {
   const hash = createHash('sha256');
   for (const part of [row.router_json, row.pbx_json, row.router_export, row.pbx_reference]) {
     hash.update(part === null ? '\u0000null' : `\u0001${part.length}:${part}`);
   }
+  // Snapshots saved before boxes were recorded keep their digest.
+  if (row.box_json !== undefined && row.box_json !== null) hash.update(`\u0002${row.box_json.length}:${row.box_json}`);
   return hash.digest('hex');
+}
+
+/** The SSH host key last accepted for this site's PBX address, if any. */
+function pbxHostKeyOf(db: Db, siteId: string): string | undefined {
+  return db
+    .prepare<[string], { fingerprint: string }>(
+      `SELECT k.fingerprint FROM known_hosts k JOIN sites s ON s.pbx_host = k.host
+       WHERE s.site_id = ? AND k.kind = 'ssh' ORDER BY k.accepted_at DESC LIMIT 1`,
+    )
+    .get(siteId)?.fingerprint;
 }
 
 /**
@@ -44,12 +62,14 @@ export function saveSnapshot(
     pbx_json: toJson(content.pbx),
     router_export: content.routerExport ?? null,
     pbx_reference: content.pbxReference ?? null,
+    box_json: JSON.stringify(boxOf(content.router, content.pbx, pbxHostKeyOf(db, siteId))),
   };
   const snapshotId = randomUUID();
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO snapshots (snapshot_id, run_id, site_id, taken_at, router_json, pbx_json, router_export, pbx_reference, sha256)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO snapshots (snapshot_id, run_id, site_id, taken_at, router_json, pbx_json, router_export, pbx_reference,
+         box_json, sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       snapshotId,
       runId,
@@ -59,6 +79,7 @@ export function saveSnapshot(
       row.pbx_json,
       row.router_export,
       row.pbx_reference,
+      row.box_json,
       snapshotDigest(row),
     );
     db.prepare('UPDATE runs SET snapshot_id = ?, updated_at = ? WHERE run_id = ?').run(snapshotId, now, runId);
@@ -76,15 +97,34 @@ export function getSnapshot(db: Db, snapshotId: string): SnapshotRecord {
       `snapshot ${snapshotId}: checksum mismatch`,
     );
   }
+  let parts: ReturnType<typeof parseSnapshotParts>;
+  let box: BoxIdentity | undefined;
+  try {
+    parts = parseSnapshotParts(
+      {
+        ...(row.router_json === null ? {} : { router: JSON.parse(row.router_json) as unknown }),
+        ...(row.pbx_json === null ? {} : { pbx: JSON.parse(row.pbx_json) as unknown }),
+      },
+      row.origin,
+    );
+    if (row.box_json !== null) box = parseJsonColumn(boxIdentitySchema, row.box_json, 'snapshot box');
+  } catch (caught) {
+    return fail(
+      'io_failed',
+      'This snapshot is not in a form this version of the wizard can restore from. Use another snapshot or a bundle.',
+      `snapshot ${snapshotId}: ${caught instanceof SchemaError ? caught.message : String(caught)}`,
+    );
+  }
   const record: SnapshotRecord = {
     snapshotId: row.snapshot_id,
     runId: row.run_id,
     siteId: row.site_id,
     takenAt: row.taken_at,
     sha256: row.sha256,
+    origin: row.origin,
+    ...parts,
   };
-  if (row.router_json !== null) record.router = JSON.parse(row.router_json) as unknown;
-  if (row.pbx_json !== null) record.pbx = JSON.parse(row.pbx_json) as unknown;
+  if (box) record.box = box;
   if (row.router_export !== null) record.routerExport = row.router_export;
   if (row.pbx_reference !== null) record.pbxReference = row.pbx_reference;
   return record;

@@ -1,4 +1,9 @@
-import type { Plan, RunStatus, Target } from '../../contract/types';
+import type { ImportedFrom, Plan, RunStatus, Target } from '../../contract/types';
+import type { PbxState } from '../pbx/state';
+import type { RouterState } from '../routeros/state';
+import type { BoxIdentity, SnapshotOrigin } from './schemas';
+
+export type { BoxIdentity, SnapshotOrigin } from './schemas';
 
 export interface SiteRecord {
   siteId: string;
@@ -29,12 +34,14 @@ export interface RunRecord {
   startedAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /** Read from a bundle: history to read, never a plan to apply. */
+  imported?: ImportedFrom;
 }
 
 export interface SnapshotContent {
   /** Exact before-state of every item the plan touches, as the engines read it. */
-  router?: unknown;
-  pbx?: unknown;
+  router?: RouterState;
+  pbx?: PbxState;
   /** The router's `/export` text: a human-readable reference, never restored from. */
   routerExport?: string;
   /** The PBX rows as text (reference copy). */
@@ -47,6 +54,10 @@ export interface SnapshotRecord extends SnapshotContent {
   siteId: string;
   takenAt: string;
   sha256: string;
+  /** 'imported': from a bundle, already narrowed to what a restore may bring back. */
+  origin: SnapshotOrigin;
+  /** The router and PBX this snapshot was taken of; a rollback onto another box needs the technician's word. */
+  box?: BoxIdentity;
 }
 
 export type JournalStatus = 'sending' | 'done' | 'failed';

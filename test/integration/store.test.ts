@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../contract/types';
 import { openStore, STORE_FILE, type SecretBox, type Store } from '../../electron/store';
 import { SCHEMA_VERSION } from '../../electron/store/migrations';
+import { stockPbx } from '../unit/pbx/fixtures/stock';
+import { defconfRouter } from '../unit/routeros/fixtures/defconf';
 
 let dir: string;
 let store: Store | undefined;
@@ -130,12 +132,16 @@ describe('snapshots', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
     const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const ext = (extension: string, media: string | null, more = {}) => ({
+      ...stockPbx().extensions[0]!,
+      extension_uuid: `u-${extension}`,
+      extension,
+      sip_bypass_media: media,
+      ...more,
+    });
     const pbx = {
-      extensions: [
-        { extension: '101', sip_bypass_media: null },
-        { extension: '102', sip_bypass_media: '' },
-        { extension: hostile, sip_bypass_media: 'bypass-media', description: hostile },
-      ],
+      ...stockPbx(),
+      extensions: [ext('101', null), ext('102', ''), ext(hostile, 'bypass-media', { description: hostile })],
     };
     const saved = s.saveSnapshot(run.runId, site.siteId, { pbx, routerExport: `# ${hostile}` });
     const back = s.getSnapshot(saved.snapshotId);
@@ -150,8 +156,8 @@ describe('snapshots', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
     const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
-    const saved = s.saveSnapshot(run.runId, site.siteId, { router: { sip: { disabled: 'no' } } });
-    s.db.prepare("UPDATE snapshots SET router_json = replace(router_json, 'no', 'yes')").run();
+    const saved = s.saveSnapshot(run.runId, site.siteId, { router: defconfRouter() });
+    s.db.prepare("UPDATE snapshots SET router_json = replace(router_json, 'false', 'true')").run();
     expect(() => s.getSnapshot(saved.snapshotId)).toThrow(/damaged/);
   });
 });

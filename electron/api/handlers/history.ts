@@ -1,6 +1,6 @@
 /** History and config bundles: the store, opened on first use and kept for the process. */
 import { isAbsolute, resolve } from 'node:path';
-import { exportBundle, importBundle } from '../../bundle';
+import { exportBundle, importBundle, installationSigner, type Signer } from '../../bundle';
 import { runScripts } from '../../site/scripts';
 import { openStore, type Store } from '../../store';
 import type { RunSummary } from '../../../contract/types';
@@ -13,6 +13,12 @@ export function lazyStore(env: HandlerEnv): () => Store {
 }
 
 const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
+
+/** This installation's bundle signing key, made on first use. */
+export function lazySigner(env: HandlerEnv): () => Signer {
+  let signer: Signer | undefined;
+  return () => (signer ??= installationSigner(env.dataDir, env.secretBox));
+}
 
 /** The public IP a plan used: what the PBX was told, else what the router reported. */
 function publicIpOf(facts: Record<string, string>): string | undefined {
@@ -42,6 +48,7 @@ function withSiteFacts(store: Store, runs: RunSummary[]): RunSummary[] {
 export function historyHandlers(
   env: HandlerEnv,
   store: () => Store,
+  signer: () => Signer = lazySigner(env),
 ): {
   'history.list': Handler<'history.list'>;
   'bundle.export': Handler<'bundle.export'>;
@@ -57,8 +64,9 @@ export function historyHandlers(
       return exportBundle(store(), input.runId, absolute(input.path), {
         app: { name: env.appName, version: env.version },
         scripts: runScripts(run, snapshot, `${site.name} (run ${run.runId})`),
+        signer: signer(),
       });
     },
-    'bundle.import': async (input) => importBundle(store(), absolute(input.path)),
+    'bundle.import': async (input) => importBundle(store(), absolute(input.path), signer()),
   };
 }

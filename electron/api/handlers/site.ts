@@ -48,6 +48,16 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
       )
     );
   };
+  /** Imported runs are history: refused here before any login, and again by the store whatever path asks. */
+  const local = (runId: string): string => {
+    if (store().getRun(runId).imported) {
+      fail(
+        'invalid_input',
+        'This run was imported from a bundle: it is history to read, and nothing in it is ever applied. Plan again on this laptop.',
+      );
+    }
+    return runId;
+  };
   const remember = (runId: string, access: Access) => {
     logins.set(runId, { router: access.router, pbx: access.pbx });
   };
@@ -59,22 +69,22 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
       return planned;
     },
     'site.apply': async (input, { progress }) => {
-      const access = accessFor(input.runId, input.access);
+      const access = accessFor(local(input.runId), input.access);
       remember(input.runId, access);
       const minutes = (store().getRun(input.runId).inputs as Partial<SiteInputs>).options?.revertMinutes ?? 5;
       return applySite(deps(), input.runId, access, minutes, progress);
     },
     'site.verify': async (input) =>
-      verifySite(deps(), input.runId, accessFor(input.runId, input.access), input.watchSeconds),
-    'site.confirm': async (input) => confirmSite(deps(), input.runId, accessFor(input.runId, input.access)),
+      verifySite(deps(), input.runId, accessFor(local(input.runId), input.access), input.watchSeconds),
+    'site.confirm': async (input) => confirmSite(deps(), input.runId, accessFor(local(input.runId), input.access)),
     'rollback.plan': async (input) => {
       const snapshot = store().getSnapshot(input.snapshotId);
       const access = accessFor(snapshot.runId, input.access);
-      const planned = await planRollback(deps(), input.snapshotId, input.sides, access);
+      const planned = await planRollback(deps(), input.snapshotId, input.sides, access, input.acceptOtherBox);
       remember(planned.runId, access);
       return planned;
     },
     'rollback.apply': async (input, { progress }) =>
-      applyRollback(deps(), input.runId, accessFor(input.runId, input.access), progress),
+      applyRollback(deps(), input.runId, accessFor(local(input.runId), input.access), progress),
   };
 }

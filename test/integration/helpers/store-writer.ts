@@ -3,6 +3,8 @@
  * journals changes one by one, printing each step, until it is killed.
  */
 import { openStore } from '../../../electron/store';
+import { stockPbx } from '../../unit/pbx/fixtures/stock';
+import { defconfRouter } from '../../unit/routeros/fixtures/defconf';
 
 const dataDir = process.argv[2]!;
 const store = openStore(dataDir);
@@ -23,8 +25,11 @@ const run = store.createRun({
   plan: { changes, warnings: [], facts: {} },
 });
 const snapshot = store.saveSnapshot(run.runId, site.siteId, {
-  router: { nat: Array.from({ length: 200 }, (_, i) => ({ '.id': `*${i}`, comment: 'x'.repeat(100) })) },
-  pbx: { vars: [{ var_name: 'external_rtp_ip', var_value: '$${local_ip_v4}' }] },
+  router: {
+    ...defconfRouter(),
+    nat: Array.from({ length: 200 }, (_, i) => ({ '.id': `*${i}`, comment: 'x'.repeat(100) })),
+  },
+  pbx: stockPbx(),
   routerExport: '/ip firewall nat\nadd chain=srcnat action=masquerade\n'.repeat(100),
 });
 store.setRunStatus(run.runId, 'applying');

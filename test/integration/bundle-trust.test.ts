@@ -1,0 +1,302 @@
+/**
+ * A bundle is history to read: a forged or re-sealed one imports, marked as
+ * such, and no path sends anything it carries. Signatures say which
+ * installation made a bundle. Imported snapshots are narrowed to what a
+ * restore may bring back. Real store, real files, real dispatcher; the boxes
+ * are counting stand-ins that fail the test if anything is sent.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportBundle, importBundle, installationSigner, type Manifest } from '../../electron/bundle';
+import { KEY_FILE } from '../../electron/bundle/signing';
+import { seal, sealSigned, sha256 } from '../../electron/bundle/pack';
+import { createDispatcher } from '../../electron/api/dispatcher';
+import { createHandlers } from '../../electron/api/handlers';
+import { nodeEnv } from '../../electron/api/handlers/node-env';
+import { applyRollback, planRollback, type SiteDeps } from '../../electron/site/run';
+import { openStore, type Store } from '../../electron/store';
+import { Failure } from '../../contract/errors';
+import { stockPbx } from '../unit/pbx/fixtures/stock';
+import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+
+const app = { name: 'FS PBX NAT Wizard', version: '0.1.0-test' };
+const access = {
+  router: { host: '127.0.0.1', port: 1, tls: false, username: 'admin', password: 'x' },
+  pbx: { host: '127.0.0.1', port: 1, username: 'root', auth: { kind: 'password' as const, password: 'x' } },
+};
+
+let dir: string;
+let source: Store;
+let target: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fspbx-trust-'));
+  source = openStore(join(dir, 'source'));
+  target = openStore(join(dir, 'target'));
+});
+
+afterEach(() => {
+  source.close();
+  target.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function router() {
+  const state = defconfRouter();
+  state.interfaces = state.interfaces.map((i, n) => ({ ...i, 'mac-address': `48:A9:8A:00:00:0${n}` }));
+  return state;
+}
+
+function seed(store: Store): { runId: string; snapshotId: string } {
+  const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'HQ' });
+  const run = store.createRun({
+    siteId: site.siteId,
+    kind: 'apply',
+    inputs: { trunks: [] },
+    plan: { changes: [], warnings: [], facts: {} },
+  });
+  const snapshot = store.saveSnapshot(run.runId, site.siteId, { router: router(), pbx: stockPbx() });
+  store.setRunStatus(run.runId, 'confirmed');
+  return { runId: run.runId, snapshotId: snapshot.snapshotId };
+}
+
+/** What the attacker in the issue sent: a WAN forward, a script and a scheduler that makes a router user. */
+const EVIL = [
+  ['/ip/firewall/nat', { chain: 'dstnat', action: 'dst-nat', 'dst-port': '22', 'to-addresses': '192.168.88.66' }],
+  ['/system/script', { name: 'fspbx-nat-x', source: '/user add name=evil group=full password=evil' }],
+  ['/system/scheduler', { name: 'fspbx-nat-x', 'on-event': 'fspbx-nat-x', interval: '1m' }],
+] as const;
+
+/** Rewrites a bundle's files, fixes its manifest, and seals it again the way a forger can. */
+function forge(
+  zip: Uint8Array,
+  edit: (files: Record<string, unknown>) => void,
+  sealWith: (z: Uint8Array) => Uint8Array = seal,
+): Uint8Array {
+  const entries = unzipSync(zip);
+  const files: Record<string, unknown> = {};
+  for (const [name, bytes] of Object.entries(entries))
+    if (name.endsWith('.json')) files[name] = JSON.parse(strFromU8(bytes));
+  edit(files);
+  const manifest = files['manifest.json'] as Manifest;
+  for (const [name, value] of Object.entries(files)) {
+    if (name === 'manifest.json') continue;
+    entries[name] = strToU8(JSON.stringify(value));
+    const entry = manifest.files.find((f) => f.path === name)!;
+    entry.sha256 = sha256(entries[name]!);
+    entry.bytes = entries[name]!.length;
+  }
+  entries['manifest.json'] = strToU8(JSON.stringify(manifest));
+  return sealWith(zipSync(entries));
+}
+
+function evilRollback(files: Record<string, unknown>) {
+  const run = files['run.json'] as Record<string, unknown>;
+  run.kind = 'rollback';
+  run.status = 'planned';
+  run.rollbackOf = run.snapshotId;
+  files['plan.json'] = {
+    changes: EVIL.map(([path, after], i) => ({
+      id: `r${i}`,
+      target: 'router',
+      path,
+      action: 'add',
+      before: null,
+      after,
+      reason: 'restore',
+    })),
+    warnings: [],
+    facts: {},
+    router: { changes: [], warnings: [], facts: {} },
+  };
+  const snapshot = files['snapshots/snapshot.json'] as { router: ReturnType<typeof router> };
+  snapshot.router.scripts = [{ '.id': '*1', name: 'fspbx-nat-x', source: '/user add name=evil group=full' }];
+  snapshot.router.schedulers = [{ '.id': '*1', name: 'fspbx-nat-x', 'on-event': 'fspbx-nat-x' }];
+}
+
+/** Stand-in boxes: reads return the given states; any apply fails the test. */
+function boxes(store: Store, routerNow = router()) {
+  const sent: string[] = [];
+  const opened: string[] = [];
+  const deps: SiteDeps = {
+    store,
+    openRouter: async () => {
+      opened.push('router');
+      return {
+        read: async () => routerNow,
+        exportText: async () => '',
+        apply: async (_before, plan) => {
+          sent.push(...plan.changes.map((c) => `${c.path} ${JSON.stringify(c.after)}`));
+          return {};
+        },
+        confirm: async () => true,
+        close: async () => undefined,
+      };
+    },
+    openPbx: async () => {
+      opened.push('pbx');
+      return {
+        read: async () => stockPbx(),
+        apply: async (plan) => {
+          sent.push(...plan.changes.map((c) => c.path));
+        },
+        close: async () => undefined,
+      };
+    },
+  };
+  return { deps, sent, opened };
+}
+
+async function exported(store: Store, runId: string, signed = true): Promise<Uint8Array> {
+  const path = join(dir, `${runId}.zip`);
+  await exportBundle(store, runId, path, {
+    app,
+    ...(signed ? { signer: installationSigner(join(dir, 'source')) } : {}),
+  });
+  return new Uint8Array(readFileSync(path));
+}
+
+describe('a forged bundle', () => {
+  it('imports for reading, and no path applies what it carries', async () => {
+    const { runId } = seed(source);
+    const forged = forge(await exported(source, runId), evilRollback);
+    const file = join(dir, 'forged.zip');
+    writeFileSync(file, forged);
+
+    const summary = await importBundle(target, file, installationSigner(join(dir, 'target')));
+    expect(summary).toMatchObject({ runId, kind: 'rollback', status: 'planned', imported: { signature: 'unsigned' } });
+
+    // The site's own operations refuse it before any login.
+    const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', join(dir, 'target'))));
+    for (const op of ['rollback.apply', 'site.apply', 'site.confirm', 'site.verify'] as const) {
+      const result = await dispatcher.call(
+        op,
+        { runId, access },
+        { signal: new AbortController().signal, progress: () => {} },
+      );
+      expect(result, op).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input', message: expect.stringMatching(/imported/) },
+      });
+    }
+
+    // Called directly, the run logic refuses it too, before opening either box.
+    const { deps, sent, opened } = boxes(target);
+    await expect(applyRollback(deps, runId, access, () => {})).rejects.toThrow(/imported from a bundle/);
+    expect(opened).toEqual([]);
+    expect(sent).toEqual([]);
+
+    // And the store will not journal a change or move the run on, whoever asks.
+    expect(() => target.journalSend(runId, 'r0', 'router')).toThrow(/imported from a bundle/);
+    expect(() => target.setRunStatus(runId, 'applying')).toThrow(/imported from a bundle/);
+    expect(target.readJournal(runId)).toEqual(target.readJournal(runId).filter((j) => j.status !== 'sending'));
+  });
+
+  it("plans a rollback from its snapshot afresh, without the snapshot's scripts and schedulers", async () => {
+    const { runId, snapshotId } = seed(source);
+    const file = join(dir, 'forged.zip');
+    writeFileSync(file, forge(await exported(source, runId), evilRollback));
+    await importBundle(target, file);
+    const snapshot = target.getSnapshot(snapshotId);
+    expect(snapshot.origin).toBe('imported');
+    expect(snapshot.router?.scripts).toEqual([]);
+    expect(snapshot.router?.schedulers).toEqual([]);
+    expect(snapshot.pbx?.varsXml).toBeNull();
+
+    const { deps, sent } = boxes(target);
+    const planned = await planRollback(deps, snapshotId, ['router', 'pbx'], access);
+    expect(planned.plan.changes.map((c) => c.path)).not.toContain('/system/script');
+    expect(planned.plan.changes.map((c) => c.path)).not.toContain('/system/scheduler');
+    // Planned on this laptop, applied only after being re-planned against the boxes as they are now.
+    await applyRollback(deps, planned.runId, access, () => {});
+    expect(sent.join('\n')).not.toMatch(/evil|fspbx-nat-x/);
+  });
+
+  it('refuses a snapshot that carries exec-set variables, unknown columns or prototype keys', async () => {
+    const { runId } = seed(source);
+    const bundle = await exported(source, runId);
+    const cases: [string, (s: { pbx: ReturnType<typeof stockPbx> }) => void][] = [
+      ['exec-set', (s) => void (s.pbx.vars[0]!.var_command = 'exec-set')],
+      ['column', (s) => void (s.pbx.settings[0]!.sip_profile_setting_secret = 'x')],
+      ['__proto__', (s) => void Object.defineProperty(s.pbx.vars[0]!, '__proto__', { value: 'x', enumerable: true })],
+    ];
+    for (const [name, edit] of cases) {
+      const file = join(dir, `${name}.zip`);
+      writeFileSync(
+        file,
+        forge(bundle, (files) => edit(files['snapshots/snapshot.json'] as { pbx: ReturnType<typeof stockPbx> })),
+      );
+      const refused = await importBundle(target, file).catch((e: unknown) => e);
+      expect(refused, name).toBeInstanceOf(Failure);
+      expect((refused as Failure).error.message, name).toMatch(/never restores/);
+    }
+    expect(target.listRuns()).toEqual([]);
+  });
+});
+
+describe('bundle signatures', () => {
+  it('are made with a per-installation Ed25519 key kept owner-only', async () => {
+    const signer = installationSigner(join(dir, 'source'));
+    expect(signer.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(statSync(join(dir, 'source', KEY_FILE)).mode & 0o777).toBe(0o600);
+    // The same installation keeps its key.
+    expect(installationSigner(join(dir, 'source')).publicKey).toBe(signer.publicKey);
+    expect(installationSigner(join(dir, 'target')).publicKey).not.toBe(signer.publicKey);
+  });
+
+  it('say which installation made a bundle; a re-signed one says another', async () => {
+    const { runId } = seed(source);
+    const bundle = await exported(source, runId);
+    const file = join(dir, 'visit.zip');
+    writeFileSync(file, bundle);
+    const ours = installationSigner(join(dir, 'source'));
+
+    const mine = openStore(join(dir, 'mine'));
+    try {
+      expect((await importBundle(mine, file, ours)).imported).toEqual({
+        signature: 'this-installation',
+        key: ours.fingerprint,
+      });
+    } finally {
+      mine.close();
+    }
+    const other = await importBundle(target, file, installationSigner(join(dir, 'target')));
+    expect(other.imported).toEqual({ signature: 'other-installation', key: ours.fingerprint });
+
+    // A forger who signs with their own key is named by that key, and the run is still only history.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+    const forgerSigner = {
+      publicKey: raw,
+      fingerprint: '',
+      protection: '',
+      sign: (d: Uint8Array) => sign(null, d, privateKey).toString('base64'),
+    };
+    const forged = forge(bundle, evilRollback, (z) => sealSigned(z, forgerSigner));
+    const third = openStore(join(dir, 'third'));
+    try {
+      writeFileSync(file, forged);
+      const summary = await importBundle(third, file, ours);
+      expect(summary.imported?.signature).toBe('other-installation');
+      expect(summary.imported?.key).not.toBe(ours.fingerprint);
+      const { deps, sent } = boxes(third);
+      await expect(applyRollback(deps, runId, access, () => {})).rejects.toThrow(/imported/);
+      expect(sent).toEqual([]);
+    } finally {
+      third.close();
+    }
+  });
+
+  it('refuses a signed bundle with a changed byte', async () => {
+    const { runId } = seed(source);
+    const bundle = Buffer.from(await exported(source, runId));
+    bundle[100] = bundle[100]! ^ 1;
+    const file = join(dir, 'bad.zip');
+    writeFileSync(file, bundle);
+    await expect(importBundle(target, file)).rejects.toThrow(/changed or damaged/);
+  });
+});
