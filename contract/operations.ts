@@ -16,6 +16,7 @@ import type {
   DoctorReport,
   LanFacts,
   PbxSummary,
+  PeersProposal,
   PlannedRun,
   RouterSummary,
   RunSummary,
@@ -96,6 +97,11 @@ export const contract = {
   'pbx.read': op<PbxSummary>()({
     input: s.pbxTarget,
     summary: 'Log in to the PBX over SSH and tell FS PBX, FusionPBX or not a PBX.',
+  }),
+  'pbx.peers': op<PeersProposal>()({
+    input: s.peersInput,
+    summary:
+      "Propose trunks (from the PBX's gateways, resolved by the PBX) and remote phones (from its registrations); nothing is changed.",
   }),
   'site.plan': op<PlannedRun>()({
     input: s.siteInputs,

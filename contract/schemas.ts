@@ -93,6 +93,17 @@ export const pbxTarget = z
 
 export const peer = z.object({ name: label, address: ipv4OrCidr }).strict();
 
+/** pbx.peers: the PBX login, and what the wizard knows of the site so far (both optional). */
+export const peersInput = z
+  .object({
+    pbx: pbxTarget,
+    /** The customer LAN: registrations from inside it are local phones, not remote ones. */
+    lan: ipv4OrCidr.optional(),
+    /** Sources already allowed (step 4's trunks and phones): a registered trunk outside them is warned about. */
+    allowed: z.array(ipv4OrCidr).max(1280).optional(),
+  })
+  .strict();
+
 export const siteOptions = z
   .object({
     webGui: z.boolean().default(false),
@@ -123,3 +134,4 @@ export type PbxTarget = z.infer<typeof pbxTarget>;
 export type SiteInputs = z.infer<typeof siteInputs>;
 export type SiteOptions = z.infer<typeof siteOptions>;
 export type Peer = z.infer<typeof peer>;
+export type PeersInput = z.infer<typeof peersInput>;

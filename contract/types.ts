@@ -218,3 +218,70 @@ export interface BundleRef {
   sha256: string;
   bytes: number;
 }
+
+/** How an address was found: typed as an IP in FS PBX, or which DNS record (as the PBX resolved it) gave it. */
+export type AddressRecord = 'IP' | 'A' | 'SRV' | 'NAPTR';
+
+/** One gateway setting that led to a proposed trunk address. */
+export interface TrunkSource {
+  /** The gateway's name in FS PBX (v_gateways.gateway). */
+  gateway: string;
+  /** Its name in FreeSWITCH (`sofia status gateway`): lower-case gateway_uuid. */
+  gatewayId: string;
+  /** Which setting: proxy (or realm when proxy is empty), register-proxy or outbound-proxy. */
+  role: 'proxy' | 'register-proxy' | 'outbound-proxy';
+  /** The setting's value as FS PBX stores it. */
+  configured: string;
+  transport: 'udp' | 'tcp' | 'tls';
+  record: AddressRecord;
+  /** The lookup chain in words, e.g. "NAPTR sip.carrier.example → SRV _sip._udp.… → edge1…:5060 → A". */
+  lookup: string;
+  /** FreeSWITCH's state for the gateway now (REGED, NOREG, TRYING, …); null when it does not run it. */
+  state: string | null;
+}
+
+/** A trunk for step 4, read from the PBX: editable; selected unless something says otherwise. */
+export interface ProposedTrunk {
+  /** Stable within one proposal, for the UI's keys. */
+  id: string;
+  name: string;
+  address: string;
+  selected: boolean;
+  sources: TrunkSource[];
+  /** Why it is proposed (and why not ticked, when it is not). */
+  why: string;
+}
+
+/** One registration that led to a proposed remote phone. */
+export interface RegistrationSource {
+  /** user@domain as registered. */
+  user: string;
+  /** The phone's User-Agent. */
+  agent: string;
+  /** The source port the REGISTER came from. */
+  port: number | null;
+}
+
+/** A remote phone for step 4, read from the PBX's registrations: never selected until the technician ticks it. */
+export interface ProposedPhone {
+  id: string;
+  name: string;
+  /** The address the PBX received the registration from. */
+  address: string;
+  selected: false;
+  sources: RegistrationSource[];
+  why: string;
+}
+
+/** What the PBX knows about its trunks and remote phones, as proposals for step 4. */
+export interface PeersProposal {
+  trunks: ProposedTrunk[];
+  phones: ProposedPhone[];
+  warnings: Warning[];
+  /** Gateways, names and registrations that gave no proposal, and why. */
+  notProposed: { what: string; why: string }[];
+  /** How names were resolved on the PBX, and what that tool could see. */
+  resolver: { tool: 'dig' | 'host' | 'getent' | 'none'; records: AddressRecord[]; note: string };
+  /** Counts of what was read (null: FreeSWITCH did not answer). */
+  read: { gateways: number; runningGateways: number | null; registrations: number | null };
+}

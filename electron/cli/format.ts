@@ -9,6 +9,7 @@ import type {
   DoctorCheck,
   LanFacts,
   PbxSummary,
+  PeersProposal,
   PlannedRun,
   RouterSummary,
   RunSummary,
@@ -118,6 +119,33 @@ export function formatPbx(p: PbxSummary): string {
       : []),
     `host key:    ${p.hostKey}`,
   ].join('\n');
+}
+
+/** pbx peers: what step 4 would be pre-filled with; [x] = selected, [ ] = waits for the technician's tick. */
+export function formatPeers(p: PeersProposal): string {
+  const box = (selected: boolean) => (selected ? '[x]' : '[ ]');
+  const lines = [`Trunks from the PBX's gateways (${p.resolver.note}):`];
+  for (const t of p.trunks) {
+    lines.push(`  ${box(t.selected)} ${t.address.padEnd(18)} ${t.name}`);
+    for (const s of t.sources)
+      lines.push(`        ${s.role} ${s.record}: ${s.lookup} — state ${s.state ?? 'not running'}`);
+  }
+  if (p.trunks.length === 0) lines.push('  (none)');
+  lines.push('', 'Remote phones from registrations (not allowed until you tick them):');
+  for (const ph of p.phones) {
+    const who = ph.sources.map((s) => `${s.user}${s.agent ? ` (${s.agent})` : ''}`).join(', ');
+    lines.push(`  ${box(ph.selected)} ${ph.address.padEnd(18)} ${who}`);
+  }
+  if (p.phones.length === 0) lines.push('  (none)');
+  if (p.notProposed.length > 0) {
+    lines.push('', 'Not proposed:');
+    for (const n of p.notProposed) lines.push(`  ${n.what}: ${n.why}`);
+  }
+  if (p.warnings.length > 0) {
+    lines.push('', 'Warnings:');
+    for (const w of p.warnings) lines.push(`  warn ${w.message}`);
+  }
+  return lines.join('\n');
 }
 
 export function formatPlan(p: PlannedRun): string {

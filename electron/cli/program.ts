@@ -17,6 +17,7 @@ import {
   formatInfo,
   formatLan,
   formatPbx,
+  formatPeers,
   formatPlan,
   formatApply,
   formatRouter,
@@ -235,6 +236,60 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
           ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
         },
         formatPbx,
+      );
+    },
+  );
+
+  secretOptions(
+    pbx
+      .command('peers')
+      .description(contract['pbx.peers'].summary)
+      .requiredOption('--host <address>', "the PBX's LAN address")
+      .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
+      .option('--port <port>', 'SSH port', Number, 22)
+      .option('--key <file>', 'private key file instead of a password')
+      .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier')
+      .option('--lan <cidr>', 'the customer LAN, e.g. 192.168.88.0/24: phones registered from inside it are not remote')
+      .option(
+        '--allowed <list>',
+        'addresses or ranges already allowed, comma-separated (warns about a registered trunk outside them)',
+      ),
+  ).action(
+    async (opts: {
+      host: string;
+      user: string;
+      port: number;
+      key?: string;
+      hostKey?: string;
+      lan?: string;
+      allowed?: string;
+      passwordEnv?: string;
+      passwordStdin?: boolean;
+    }) => {
+      const auth = opts.key
+        ? { kind: 'key' as const, privateKey: await readFile(opts.key, 'utf8') }
+        : { kind: 'password' as const, password: await password(opts) };
+      await run(
+        'pbx.peers',
+        {
+          pbx: {
+            host: opts.host,
+            port: opts.port,
+            username: opts.user,
+            auth,
+            ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
+          },
+          ...(opts.lan === undefined ? {} : { lan: opts.lan }),
+          ...(opts.allowed === undefined
+            ? {}
+            : {
+                allowed: opts.allowed
+                  .split(',')
+                  .map((a) => a.trim())
+                  .filter(Boolean),
+              }),
+        },
+        formatPeers,
       );
     },
   );

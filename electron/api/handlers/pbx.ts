@@ -1,10 +1,15 @@
 /** The PBX step: log in over SSH (host key first) and tell FS PBX, FusionPBX or not a PBX. */
 import { fingerprintPbx } from '../../pbx/fingerprint';
+import { readPeers } from '../../pbx/peers';
 import { openSsh } from '../../pbx/ssh';
+import { proposePeers } from '../../site/proposals';
 import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';
 
-export function pbxHandlers(store: () => Store): { 'pbx.read': Handler<'pbx.read'> } {
+export function pbxHandlers(store: () => Store): {
+  'pbx.read': Handler<'pbx.read'>;
+  'pbx.peers': Handler<'pbx.peers'>;
+} {
   return {
     'pbx.read': async (input) => {
       // A host key accepted on an earlier visit is checked unless the technician accepts a new one now.
@@ -13,6 +18,20 @@ export function pbxHandlers(store: () => Store): { 'pbx.read': Handler<'pbx.read
       try {
         if (input.hostKey) store().acceptFingerprint('ssh', input.host, input.port, ssh.hostKey);
         return await fingerprintPbx(ssh);
+      } finally {
+        ssh.close();
+      }
+    },
+    // Step 4 pre-filled: gateways, their addresses as the PBX resolves them, registrations. Read-only.
+    'pbx.peers': async ({ pbx, lan, allowed }) => {
+      const accepted = pbx.hostKey ?? store().knownFingerprint('ssh', pbx.host, pbx.port);
+      const ssh = await openSsh(accepted === undefined ? pbx : { ...pbx, hostKey: accepted });
+      try {
+        if (pbx.hostKey) store().acceptFingerprint('ssh', pbx.host, pbx.port, ssh.hostKey);
+        return proposePeers(await readPeers(ssh), {
+          ...(lan === undefined ? {} : { lan }),
+          ...(allowed === undefined ? {} : { allowed }),
+        });
       } finally {
         ssh.close();
       }
