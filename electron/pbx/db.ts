@@ -55,12 +55,8 @@ function psqlError(result: CommandResult): AppError | undefined {
   return undefined;
 }
 
-/**
- * Runs one SELECT that returns a single json value and parses it. The query is
- * constant text written by this module's callers; values never enter it.
- */
-export async function queryJson(ssh: SshSession, sql: string, timeoutMs = 30_000): Promise<unknown> {
-  const result = await ssh.run(PSQL, { asUser: 'postgres', input: `${sql}\n`, timeoutMs });
+/** psql's answer to one SELECT returning a single json value, parsed; a clear Failure otherwise. */
+export function jsonFromPsql(result: CommandResult): unknown {
   const refused = psqlError(result);
   if (refused) throw new Failure(refused);
   if (result.code !== 0) {
@@ -76,10 +72,23 @@ export async function queryJson(ssh: SshSession, sql: string, timeoutMs = 30_000
     throw new Failure({
       code: 'io_failed',
       message: 'The FS PBX database answered with something that is not JSON.',
-      detail: result.stdout.slice(0, 500),
+      detail: result.stdout.slice(0, 200),
     });
   }
 }
+
+/**
+ * Runs one SELECT that returns a single json value and parses it. The query is
+ * constant text written by this module's callers; values never enter it.
+ */
+export async function queryJson(ssh: SshSession, sql: string, timeoutMs = 30_000): Promise<unknown> {
+  return jsonFromPsql(await ssh.run(PSQL, { asUser: 'postgres', input: `${sql}\n`, timeoutMs }));
+}
+
+/** psql as the postgres user inside a root script (runuser, else sudo), reading SQL from standard input. */
+export const PSQL_AS_POSTGRES_SH =
+  `if command -v runuser >/dev/null 2>&1; then runuser -u postgres -- ${PSQL.join(' ')}; ` +
+  `else sudo -n -u postgres -- ${PSQL.join(' ')}; fi`;
 
 /** What is known about a transaction afterwards. */
 export type TransactionOutcome =

@@ -1,5 +1,5 @@
 /**
- * Reads the FS PBX state over one SSH session: the database rows the planner
+ * Reads the FS PBX state in one SSH exec (batch.ts): the database rows the planner
  * works on (one JSON query, every value as PostgreSQL's text, NULL apart from
  * ''), the files (vars.xml byte for byte, switch.conf.xml, config.conf), the
  * host firewall and what FreeSWITCH runs now. Read-only.
@@ -8,7 +8,9 @@ import { Failure } from '../../contract/errors';
 import { parseConfigConf } from './fingerprint';
 import { parseIptablesS, parseSofiaXmlStatus, rtpRangeFrom } from './parse';
 import type { SshSession } from './ssh';
-import { queryJson } from './db';
+import { type BatchAnswers, fsCliText, runBatch } from './batch';
+import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from './db';
+import { scrubSecrets } from './scrub';
 import {
   VARS_XML_PATH,
   type DomainRow,
@@ -96,7 +98,7 @@ function checkDbState(value: unknown): DbState {
   return { ...(v as unknown as DbState), cache };
 }
 
-/** Profile names in `sofia xmlstatus` (profiles only, not aliases or gateways). */
+/** Profile names in `sofia xmlstatus` (profiles only, not aliases or gateways; WS/WSS rows repeat a name). */
 export function parseSofiaProfileList(xml: string): string[] {
   const names: string[] = [];
   for (const m of xml.matchAll(/<profile>([\s\S]*?)<\/profile>/g)) {
@@ -107,65 +109,99 @@ export function parseSofiaProfileList(xml: string): string[] {
   return names;
 }
 
-/** `fs_cli -x …` output, or undefined when FreeSWITCH did not answer. */
+/** `fs_cli -x …` output in an exec of its own, or undefined when FreeSWITCH did not answer. */
 export async function fsCli(ssh: SshSession, command: string, timeoutMs = 15_000): Promise<string | undefined> {
   const result = await ssh.run(['fs_cli', '-x', command], { asRoot: true, timeoutMs }).catch((e: unknown) => {
     if (e instanceof Failure && e.error.code === 'permission_denied') throw e;
     return undefined;
   });
-  if (!result || result.code !== 0) return undefined;
-  if (/^\s*(-ERR|\[ERROR\])/.test(result.stdout)) return undefined;
-  return result.stdout;
+  return fsCliText(result);
 }
 
-async function readRunning(ssh: SshSession): Promise<RunningProfile[] | null> {
-  const list = await fsCli(ssh, 'sofia xmlstatus');
+/** The read script after the batch prelude: every part of the state, one exec. Constant text. */
+export const READ_SCRIPT = `run hostname hostname
+run switchname fs switchname
+run config-conf cat -- ${PBX_FILES.configConf}
+run switch-conf cat -- ${PBX_FILES.switchConf}
+run post-load cat -- ${PBX_FILES.postLoad}
+run vars-xml cat -- ${PBX_FILES.varsXml}
+run iptables iptables -S
+${PSQL_AS_POSTGRES_SH} >"$t" 2>"$e" <<'FSPBX_NAT_SQL'
+${STATE_QUERY}
+FSPBX_NAT_SQL
+emit db $?
+fs 'sofia xmlstatus' >"$t" 2>"$e"; emit xmlstatus $?
+names=$(awk '/<name>/ { n = $0; sub(/.*<name>/, "", n); sub(/<\\/name>.*/, "", n) } /<type>profile<\\/type>/ { print n }' "$t" | sort -u)
+for p in $names; do
+  case "$p" in *[!A-Za-z0-9._-]*) continue ;; esac
+  fs "sofia xmlstatus profile $p" >"$t" 2>"$e"; emit "profile:$p" $?
+done
+`;
+
+/** Generous: one exec carries the whole read, and a real PBX may have a slow login shell. */
+const READ_TIMEOUT_MS = 90_000;
+
+function readRunning(answers: BatchAnswers): RunningProfile[] | null {
+  const list = fsCliText(answers.get('xmlstatus'));
   if (list === undefined) return null;
   const running: RunningProfile[] = [];
   for (const name of parseSofiaProfileList(list).filter((n) => SAFE_NAME.test(n))) {
-    const xml = await fsCli(ssh, `sofia xmlstatus profile ${name}`);
+    const xml = fsCliText(answers.get(`profile:${name}`));
     if (xml === undefined) return null;
     running.push({ name, info: parseSofiaXmlStatus(xml) });
   }
   return running;
 }
 
-async function readFileOrNull(ssh: SshSession, path: string): Promise<string | null> {
-  const result = await ssh.run(['cat', '--', path], { asRoot: true });
-  return result.code === 0 ? result.stdout : null;
+const fileText = (answers: BatchAnswers, name: string): string | null => {
+  const r = answers.get(name);
+  return r && r.code === 0 ? r.stdout : null;
+};
+
+/**
+ * The cache FS PBX's Lua handler uses: config.conf's cache.method, whose
+ * absence means memcache in the Lua code (fspbx resources/functions/cache.lua:22);
+ * without config.conf, v_default_settings (what FS PBX's PHP reads), else file.
+ */
+export function cacheOf(
+  configText: string | null,
+  db: Record<string, string | null>,
+): { method: 'file' | 'memcache'; location: string } {
+  const conf = configText === null ? undefined : parseConfigConf(configText);
+  const method = conf ? (conf['cache.method'] ?? 'memcache') : (db.method ?? DEFAULT_CACHE.method);
+  const location = conf?.['cache.location'] ?? db.location ?? DEFAULT_CACHE.location;
+  return { method: method === 'memcache' ? 'memcache' : 'file', location: location || DEFAULT_CACHE.location };
 }
 
-/** The whole PbxState. Fails with a clear AppError when the database cannot be read. */
+/** The whole PbxState, in one SSH exec. Fails with a clear AppError when the database cannot be read. */
 export async function readPbxState(ssh: SshSession): Promise<PbxState> {
-  const [db, hostname, configText, switchConf, postLoad, varsXml, iptables, switchname, running] = await Promise.all([
-    queryJson(ssh, STATE_QUERY).then(checkDbState),
-    ssh.run(['hostname']),
-    readFileOrNull(ssh, PBX_FILES.configConf),
-    readFileOrNull(ssh, PBX_FILES.switchConf),
-    readFileOrNull(ssh, PBX_FILES.postLoad),
-    readFileOrNull(ssh, PBX_FILES.varsXml),
-    ssh.run(['iptables', '-S'], { asRoot: true }).catch(() => undefined),
-    fsCli(ssh, 'switchname'),
-    readRunning(ssh),
-  ]);
-  const host = hostname.stdout.trim();
-  // config.conf is what FS PBX's PHP and Lua caches read; the default settings are the older place.
-  const conf = configText === null ? {} : parseConfigConf(configText);
-  const method = conf['cache.method'] ?? db.cache.method ?? DEFAULT_CACHE.method;
-  const location = conf['cache.location'] ?? db.cache.location ?? DEFAULT_CACHE.location;
+  const { answers, raw } = await runBatch(ssh, READ_SCRIPT, READ_TIMEOUT_MS);
+  const dbResult = answers.get('db');
+  if (!dbResult) {
+    throw new Failure({
+      code: 'io_failed',
+      message:
+        'The PBX did not run the wizard’s read (no answer from its database part). Check the login can run sh as root.',
+      detail: scrubSecrets(`exit ${raw.code}: ${raw.stderr}`).slice(0, 500),
+    });
+  }
+  const db = checkDbState(jsonFromPsql(dbResult));
+  const host = answers.get('hostname')?.stdout.trim() ?? '';
+  const switchname = fsCliText(answers.get('switchname'))?.trim();
+  const iptables = answers.get('iptables');
   return {
     hostname: host,
-    // FreeSWITCH's switchname defaults to the host name.
-    switchname: switchname?.trim() || host,
+    // FreeSWITCH's switchname defaults to the host name (switch_core.c:360-364).
+    switchname: switchname || host,
     profiles: db.profiles,
     settings: db.settings,
     vars: db.vars,
     extensions: db.extensions,
     domains: db.domains,
-    cache: { method: method === 'memcache' ? 'memcache' : 'file', location: location || DEFAULT_CACHE.location },
-    rtp: rtpRangeFrom({ switchConf, postLoad }),
-    varsXml,
+    cache: cacheOf(fileText(answers, 'config-conf'), db.cache),
+    rtp: rtpRangeFrom({ switchConf: fileText(answers, 'switch-conf'), postLoad: fileText(answers, 'post-load') }),
+    varsXml: fileText(answers, 'vars-xml'),
     firewall: iptables?.code === 0 ? parseIptablesS(iptables.stdout) : null,
-    running,
+    running: readRunning(answers),
   };
 }

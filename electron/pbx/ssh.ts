@@ -52,6 +52,8 @@ export interface SshSession {
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** Like run, but standard input is left open for the caller (options.input is written first). */
   start(argv: readonly string[], options?: RunOptions): Promise<RemoteProcess>;
+  /** Commands run on this connection so far (each is one SSH exec: a channel and a round trip). */
+  readonly execCount: number;
   close(): void;
 }
 
@@ -260,10 +262,14 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
   let sudoMode: Promise<SudoMode> | undefined;
   const needsSudo = (o: RunOptions) => username !== 'root' && (o.asRoot === true || o.asUser !== undefined);
 
+  let execs = 0;
   const session: SshSession = {
     hostKey: seenKey!,
     loginMs,
     username,
+    get execCount() {
+      return execs;
+    },
     close: () => client.end(),
     async run(argv, runOptions = {}) {
       const started = await session.start(argv, runOptions);
@@ -312,6 +318,7 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
     {
       const command = shellWords([...prefix, ...argv]);
       if (!command.ok) return Promise.reject(new Failure(command.error));
+      execs += 1;
       const timeoutMs = runOptions.timeoutMs ?? commandTimeoutMs;
       return new Promise<RemoteProcess>((started, notStarted) => {
         if (closed) {

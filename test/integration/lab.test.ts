@@ -129,7 +129,27 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(tcp.stdout.trim()).toBe('fusionpbx|t');
   });
 
-  it('answers fs_cli from the database, with the cache and rescan/restart semantics of FreeSWITCH', async () => {
+  /** A restart is refused for 10 s after a start (mod_sofia.c:3760-3763): retry, bounded. */
+  async function restart(profile: string): Promise<string> {
+    let out = await fsCli(`sofia profile ${profile} restart`);
+    for (let i = 0; i < 15 && /must be up for at least 10 seconds/.test(out); i += 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+      out = await fsCli(`sofia profile ${profile} restart`);
+    }
+    return out;
+  }
+
+  /** profile-info field of a running profile; polls (bounded) while a restart is respawning it. */
+  async function runningField(profile: string, name: string): Promise<string | undefined> {
+    for (let i = 0; i < 40; i += 1) {
+      const xml = await fsCli(`sofia xmlstatus profile ${profile}`);
+      if (xml.includes('<profile-info>')) return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return undefined;
+  }
+
+  it('answers fs_cli from the database as FS PBX on FreeSWITCH does: four profiles, WS/WSS rows, cache, rescan and async restart', async () => {
     expect(await fsCli('switchname')).toBe('pbx');
     expect(await fsCli('version')).toMatch(/^FreeSWITCH Version 1\.10\./);
     expect(await fsCli('global_getvar external_rtp_ip')).toBe(SITE.pbx);
@@ -137,31 +157,30 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(await fsCli(`user_data 1001@${lab.pbx.domain} var bypass_media`)).toBe('');
     const status = await fsCli('sofia status');
     expect(status).toMatch(/internal\tprofile\t\s+sip:mod_sofia@192\.168\.88\.10:5060\tRUNNING/);
-    expect(status).not.toMatch(/ipv6/);
-    const field = async (name: string) =>
-      new RegExp(`<${name}>([^<]*)</${name}>`).exec(await fsCli('sofia xmlstatus profile internal'))?.[1];
-    expect(await field('ext-rtp-ip')).toBe(SITE.pbx);
-    expect(await field('aggressive-nat')).toBe('true');
+    for (const name of ['internal', 'external', 'internal-ipv6', 'external-ipv6'])
+      expect(status).toContain(`${name}\tprofile`);
+    const list = await fsCli('sofia xmlstatus');
+    expect(list).toContain('<state>RUNNING (0) (WS)</state>');
+    expect(list).toContain('<data>sips:mod_sofia@192.168.88.10:7443;transport=wss</data>');
+    expect(list).toMatch(/<gateway>\n<name>[0-9a-f-]{36}<\/name>\n<type>gateway<\/type>/);
+    expect(await runningField('internal', 'ext-rtp-ip')).toBe(SITE.pbx);
+    expect(await runningField('internal', 'aggressive-nat')).toBe('true');
 
     await sql(
       "update v_sip_profile_settings set sip_profile_setting_value = 'autonat:203.0.113.2' where sip_profile_setting_name = 'ext-rtp-ip' and sip_profile_uuid = (select sip_profile_uuid from v_sip_profiles where sip_profile_name = 'internal'); update v_sip_profile_settings set sip_profile_setting_enabled = 'false' where sip_profile_setting_name = 'aggressive-nat-detection'",
     );
     // The generated config is cached: a rescan alone still sees the old rows.
-    expect(await fsCli('sofia profile internal rescan')).toBe('+OK scan complete\n');
-    expect(await field('ext-rtp-ip')).toBe(SITE.pbx);
+    expect(await fsCli('sofia profile internal rescan')).toBe('Reload XML [Success]\n+OK scan complete\n');
+    expect(await runningField('internal', 'ext-rtp-ip')).toBe(SITE.pbx);
     await lab.exec('pbx', ['rm', '-f', '/var/cache/fusionpbx/configuration.sofia.conf.pbx']);
-    expect(await fsCli('xml_locate configuration configuration name sofia.conf')).toContain('autonat:203.0.113.2');
     await fsCli('sofia profile internal rescan');
-    expect(await field('ext-rtp-ip')).toBe('203.0.113.2');
-    // A disabled row keeps its running value on rescan: only a restart drops it.
-    expect(await field('aggressive-nat')).toBe('true');
-    let restart = await fsCli('sofia profile internal restart');
-    for (let i = 0; i < 15 && /must be up for at least 10 seconds/.test(restart); i += 1) {
-      await new Promise((r) => setTimeout(r, 1000));
-      restart = await fsCli('sofia profile internal restart');
-    }
-    expect(restart).toBe('restarting: internal');
-    expect(await field('aggressive-nat')).toBe('false');
+    expect(await runningField('internal', 'ext-rtp-ip')).toBe('203.0.113.2');
+    // A row gone from the config keeps its running value on rescan: only a restart drops it.
+    expect(await runningField('internal', 'aggressive-nat')).toBe('true');
+    expect(await restart('internal')).toBe('Reload XML [Success]\nrestarting: internal');
+    // Asynchronous: right after the answer the profile is not running yet.
+    expect(await fsCli('sofia xmlstatus profile internal')).toBe('<error>Invalid Profile!</error>\n');
+    expect(await runningField('internal', 'aggressive-nat')).toBe('false');
     expect(await fsCli('sofia profile internal restart')).toMatch(
       /^Profile internal must be up for at least 10 seconds to stop\/restart\.\nPlease wait \d+ seconds?\n$/,
     );
@@ -174,33 +193,59 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(logged).toEqual(
       expect.arrayContaining(['sofia profile internal rescan', 'sofia profile internal restart', 'no_such_api']),
     );
-  }, 60_000);
+  }, 90_000);
 
-  it('resolves a changed FreeSWITCH variable into a profile only when the profile restarts', async () => {
-    const field = async (name: string) =>
-      new RegExp(`<${name}>([^<]*)</${name}>`).exec(await fsCli('sofia xmlstatus profile external'))?.[1];
-    const edit = await lab.exec('pbx', [
-      'sed',
-      '-i',
-      's|data="external_rtp_ip=[^"]*"|data="external_rtp_ip=autonat:203.0.113.2"|',
-      '/etc/freeswitch/vars.xml',
-    ]);
-    expect(edit.code).toBe(0);
+  it('copies a variable into the profile when FS PBX generates sofia.conf, so a stale cache outlives reloadxml and restart', async () => {
+    const setVar = async (value: string) => {
+      const edit = await lab.exec('pbx', [
+        'sed',
+        '-i',
+        `s|data="external_rtp_ip=[^"]*"|data="external_rtp_ip=${value}"|`,
+        '/etc/freeswitch/vars.xml',
+      ]);
+      expect(edit.code).toBe(0);
+    };
+    const cache = '/var/cache/fusionpbx/configuration.sofia.conf.pbx';
+    await setVar('autonat:203.0.113.2');
     expect(await fsCli('global_getvar external_rtp_ip')).toBe(SITE.pbx); // vars.xml is read on reloadxml only
     expect(await fsCli('reloadxml')).toBe('+OK [Success]\n');
     expect(await fsCli('global_getvar external_rtp_ip')).toBe('autonat:203.0.113.2');
-    await lab.exec('pbx', ['rm', '-f', '/var/cache/fusionpbx/configuration.sofia.conf.pbx']);
-    expect(await fsCli('sofia profile external rescan')).toBe('+OK scan complete\n');
-    expect(await field('ext-rtp-ip')).toBe(SITE.pbx);
-    let restart = await fsCli('sofia profile external restart');
-    for (let i = 0; i < 15 && /must be up for at least 10 seconds/.test(restart); i += 1) {
-      await new Promise((r) => setTimeout(r, 1000));
-      restart = await fsCli('sofia profile external restart');
-    }
-    expect(restart).toBe('restarting: external');
-    expect(await field('ext-rtp-ip')).toBe('203.0.113.2');
-    expect(await field('ext-sip-ip')).toBe(SITE.pbx);
-  }, 60_000);
+    // The cached sofia.conf holds the old address as literal text.
+    expect(await fsCli('sofia profile external rescan')).toBe('Reload XML [Success]\n+OK scan complete\n');
+    expect(await runningField('external', 'ext-rtp-ip')).toBe(SITE.pbx);
+    await lab.exec('pbx', ['rm', '-f', cache]);
+    expect(await fsCli('sofia profile external rescan')).toBe('Reload XML [Success]\n+OK scan complete\n');
+    expect(await runningField('external', 'ext-rtp-ip')).toBe('203.0.113.2');
+    expect(await runningField('external', 'ext-sip-ip')).toBe(SITE.pbx);
+    // The trap: cache deleted and regenerated BEFORE reloadxml keeps the old globals, even through a restart.
+    await setVar('autonat:203.0.113.9');
+    await lab.exec('pbx', ['rm', '-f', cache]);
+    await fsCli('xml_locate configuration configuration name sofia.conf');
+    expect(await restart('external')).toBe('Reload XML [Success]\nrestarting: external');
+    expect(await fsCli('global_getvar external_rtp_ip')).toBe('autonat:203.0.113.9');
+    expect(await runningField('external', 'ext-rtp-ip')).toBe('203.0.113.2');
+    // A vars.xml that does not parse: reloadxml still says +OK, with the error in brackets.
+    const broken = await lab.exec('pbx', [
+      'sh',
+      '-c',
+      'printf "<include>\\n<unclosed>\\n" >> /etc/freeswitch/vars.xml',
+    ]);
+    expect(broken.code).toBe(0);
+    expect(await fsCli('reloadxml')).toMatch(/^\+OK \[\[error near line \d+\]: .+\]\n$/);
+    expect(await fsCli('sofia profile external rescan')).toMatch(
+      /^Reload XML \[\[error near line \d+\]: .+\]\n\+OK scan complete\n$/,
+    );
+    await setVar('$${local_ip_v4}');
+    await lab.exec('pbx', ['sed', '-i', '/<unclosed>/d;$d', '/etc/freeswitch/vars.xml']);
+  }, 90_000);
+
+  it('lists the trunk gateway, whose password is in the sofia.conf FS PBX generates', async () => {
+    const gateways = await fsCli('sofia status gateway');
+    expect(gateways).toMatch(/^\s+Profile::Gateway-Name\t/);
+    expect(gateways).toMatch(/external::[0-9a-f-]{36}\tsip:198\.51\.100\.10\tNOREG\t/);
+    expect(gateways).toMatch(/1 gateway: Inbound\(Failed\/Total\): 0\/0,Outbound\(Failed\/Total\):0\/0\n$/);
+    expect(await fsCli('xml_locate configuration configuration name sofia.conf')).toContain(lab.pbx.trunkPassword);
+  });
 
   it('serves an extension from the directory cache until FS PBX deletes its cache entry', async () => {
     const user = `1003@${lab.pbx.domain}`;
@@ -219,12 +264,12 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
       await new Promise((r) => setTimeout(r, 1000));
       stop = await fsCli('sofia profile external stop');
     }
-    expect(stop).toBe('stopping: external');
+    expect(stop).toBe('Reload XML [Success]\nstopping: external');
     expect(await fsCli('sofia status')).not.toMatch(/external\tprofile/);
     expect(await fsCli('sofia profile external rescan')).toBe('Invalid Profile [external]');
-    expect(await fsCli('sofia profile external start')).toBe('external started successfully\n');
-    expect(await fsCli('sofia profile external start')).toBe('Failure starting external\n');
-    expect(await fsCli('sofia profile internal-ipv6 start')).toBe('Failure starting internal-ipv6\n'); // disabled in the DB
+    expect(await fsCli('sofia profile external start')).toBe('Reload XML [Success]\nexternal started successfully\n');
+    expect(await fsCli('sofia profile external start')).toBe('Reload XML [Success]\nexternal started successfully\n');
+    expect(await fsCli('sofia profile nosuch start')).toBe('Reload XML [Success]\nFailure starting nosuch\n');
     const hostile = `user_data x'; drop table v_extensions; --@${lab.pbx.domain} var bypass_media`;
     expect(await fsCli(hostile)).toBe('');
     expect(await sql('select count(*) from v_extensions')).toBe('20');

@@ -123,20 +123,34 @@ def read_vars_xml():
         with open(os.path.join(CONFIG.get("conf_dir", "/etc/freeswitch"), "vars.xml"), encoding="utf-8") as f:
             text = f.read()
     except OSError:
-        return pairs, None
+        text = ""
     scan = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     for match in re.finditer(r'<X-PRE-PROCESS\s+cmd="set"\s+data="([^"]*)"', scan):
         data = match.group(1)
         if "=" in data:
             name, value = data.split("=", 1)
             pairs.append((name.strip(), value.strip()))
-    error = None
-    try:
-        ET.fromstring("<include>%s</include>" % re.sub(r"</?include>", "", text))
-    except ET.ParseError as e:
-        # FS src/switch_xml.c:591 "[error near line %d]: %s"
-        error = "[error near line %d]: %s" % (e.position[0], str(e).split(":")[0])
+    # The whole tree is parsed after preprocessing: freeswitch.xml includes vars.xml and
+    # autoload_configs/*.xml (FS conf/vanilla/freeswitch.xml:39, :42).
+    error = xml_error(re.sub(r"</?include>", "", text))
+    conf_dir = os.path.join(CONFIG.get("conf_dir", "/etc/freeswitch"), "autoload_configs")
+    for name in sorted(os.listdir(conf_dir)) if os.path.isdir(conf_dir) else []:
+        if error is None and name.endswith(".xml"):
+            try:
+                with open(os.path.join(conf_dir, name), encoding="utf-8") as f:
+                    error = xml_error(f.read())
+            except OSError:
+                pass
     return pairs, error
+
+
+def xml_error(text):
+    """FS src/switch_xml.c:591 "[error near line %d]: %s", or None when the text parses."""
+    try:
+        ET.fromstring("<include>%s</include>" % re.sub(r"<\?xml[^>]*\?>", "", text))
+    except ET.ParseError as e:
+        return "[error near line %d]: %s" % (e.position[0], str(e).split(":")[0])
+    return None
 
 
 def expand_file_vars(value, variables):
