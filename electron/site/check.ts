@@ -5,7 +5,7 @@
  */
 import type { SiteInputs } from '../../contract/schemas';
 import type { VerifyResult } from '../../contract/types';
-import { fsCli } from '../pbx/reader';
+import { askFsCli } from '../pbx/batch';
 import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';
 import { pickWanAddress } from '../routeros/desired';
@@ -27,8 +27,6 @@ import {
   wanCheck,
   type MediaAnswer,
 } from './verify';
-
-const FS_CLI_MS = 10_000;
 
 /**
  * The read-only fs_cli session the extra checks use. The PBX side of the
@@ -96,8 +94,9 @@ export async function verifySite(
   try {
     const pbx = await deps.openPbx(access.pbx);
     const shell = await openShell(deps, access);
-    const ask = (command: string) =>
-      shell ? fsCli(shell, command, FS_CLI_MS).catch(() => undefined) : Promise.resolve(undefined);
+    // Every fs_cli question of this verify is asked in one exec (batch.ts), password values blanked on the PBX.
+    let answers = new Map<string, string | undefined>();
+    const ask = (command: string) => Promise.resolve(answers.get(command));
     try {
       const [routerState, pbxState] = await Promise.all([router.read(), pbx.read()]);
       const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
@@ -105,6 +104,15 @@ export async function verifySite(
       const publicIp = inputs.options.publicIp ?? wan?.address;
       const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
       const forwards = forwardedPorts(plan, routerState.nat);
+      const questions = [
+        'sofia status profile internal',
+        'xml_locate configuration configuration name sofia.conf',
+        'sofia status gateway',
+        ...plannedMedia(plan, pbxState)
+          .filter((e) => askableUser(e.user))
+          .flatMap((e) => [`user_data ${e.user} var proxy_media`, `user_data ${e.user} var bypass_media`]),
+      ];
+      if (shell) answers = await askFsCli(shell, questions, { hideSecrets: true }).catch(() => answers);
       const [natAcl, sofiaConf, media, traffic] = await Promise.all([
         ask('sofia status profile internal'),
         ask('xml_locate configuration configuration name sofia.conf'),

@@ -197,7 +197,7 @@ export function pbxChecks(state: PbxState, publicIp: string, options: PbxCheckOp
         ...(ok
           ? {}
           : {
-              fix: `Set ${variable} to autonat:${publicIp} (Advanced › Variables), then restart the profile (sofia profile ${profile.name} restart) so it loads the new value.`,
+              fix: `Set ${variable} to autonat:${publicIp} (Advanced › Variables), then on the PBX run fs_cli -x reloadxml, clear the cached SIP profiles (FS PBX: Flush Cache) and run fs_cli -x "sofia profile ${profile.name} rescan": FS PBX copies the variable into the profile when it generates it, so the order matters.`,
               ...withChange(varChangeId(plan, state, variable)),
             }),
       });
@@ -226,7 +226,7 @@ export function pbxChecks(state: PbxState, publicIp: string, options: PbxCheckOp
       ...(on
         ? {}
         : {
-            fix: 'Enable aggressive-nat-detection on the internal SIP profile and restart it.',
+            fix: 'Enable aggressive-nat-detection on the internal SIP profile, then rescan it (sofia profile internal rescan).',
             ...withChange(
               changeIdOf(
                 plan,
