@@ -2,9 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { benchCliStart } from './cli-start.bench';
 import { benchDiscovery } from './discovery.bench';
 import { benchPbxEngine } from './pbx-engine.bench';
 import { benchRouterApply } from './router-apply.bench';
+import { benchSite } from './site.bench';
 import { benchStoreAndBundle, type BenchResult } from './store-and-bundle.bench';
 
 async function main(): Promise<void> {
@@ -13,6 +15,8 @@ async function main(): Promise<void> {
   const routerApply = await benchRouterApply();
   const pbxEngine =
     process.getuid?.() === 0 ? await benchPbxEngine() : { skipped: 'needs root for the lab namespaces' };
+  const site = await benchSite();
+  const cliStart = benchCliStart();
 
   const report = {
     date: new Date().toISOString(),
@@ -21,6 +25,8 @@ async function main(): Promise<void> {
     discovery,
     routerApply,
     pbxEngine,
+    site,
+    cliStart,
   };
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const r of results) {
@@ -32,6 +38,8 @@ async function main(): Promise<void> {
   console.log(`discovery (lab, tech host): ${JSON.stringify(discovery, null, 2)}`);
   console.log(`router apply vs Ansible api_modify: ${JSON.stringify(routerApply, null, 2)}`);
   console.log(`PBX engine: ${JSON.stringify(pbxEngine, null, 2)}`);
+  console.log(`site phases vs bare round trips: ${JSON.stringify(site, null, 2)}`);
+  console.log(`CLI cold start: ${JSON.stringify(cliStart, null, 2)}`);
   console.log('written: bench/results/latest.json');
 }
 
