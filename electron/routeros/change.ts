@@ -24,6 +24,40 @@ export interface RouterChange extends Change {
 /** The comment prefix that marks every item the wizard owns on the router. */
 export const OWNER_TAG = 'fspbx-nat:';
 
+/** Letters with no decomposition, spelled out as ASCII. */
+const SPELLED: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  ø: 'o',
+  Ø: 'O',
+  œ: 'oe',
+  Œ: 'OE',
+  đ: 'd',
+  Đ: 'D',
+  ł: 'l',
+  Ł: 'L',
+  þ: 'th',
+  Þ: 'TH',
+  ð: 'd',
+  ı: 'i',
+};
+
+/**
+ * A name as the wizard writes it on the router: printable ASCII only.
+ * RouterOS stores bytes and has no encoding (librouteros issue #30), WinBox,
+ * the console and the API each read them their own way, so anything else
+ * would come back different (routeros-facts.md §2). Accents are dropped
+ * ("Müller" → "Muller"); other letters become "?".
+ */
+export function asciiName(name: string): string {
+  return [...name.normalize('NFKD')]
+    .map((ch) => SPELLED[ch] ?? ch)
+    .join('')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
 export function tagComment(key: string): string {
   return `${OWNER_TAG} ${key}`;
 }

@@ -1,6 +1,6 @@
 /** The router entries the wizard wants, built from the inputs and the router's topology. Pure. */
 import { addressSpan, formatPorts, normalizeCidr, type PortRange, type Span } from './addr';
-import { tagComment } from './change';
+import { asciiName, tagComment } from './change';
 import { ADDRESS_LISTS, DEFAULT_SIP_PORTS, WEB_PORTS, type Role, type RouterPlanInputs } from './inputs';
 import type { RouterAddress, Topology } from './topology';
 
@@ -36,7 +36,7 @@ export function desiredListEntries(inputs: RouterPlanInputs): DesiredListEntry[]
       if (address === undefined || seen.has(address)) continue;
       seen.add(address);
       const list = ADDRESS_LISTS[role];
-      const comment = tagComment(`${ROLE_WORD[role]} ${peer.name}`);
+      const comment = tagComment(`${ROLE_WORD[role]} ${asciiName(peer.name)}`);
       out.push({
         list,
         address,
@@ -86,9 +86,13 @@ export function forwardsFor(inputs: RouterPlanInputs): Forward[] {
   return out;
 }
 
-/** How a forward recognises traffic from outside: the WAN list, the WAN address, or (hairpin) any local address. */
+/**
+ * How a forward recognises traffic from outside: the WAN list, or the WAN
+ * address. Never `dst-address-type=local` alone: it matches every address of
+ * the router, its LAN address too, so LAN clients talking to the router
+ * itself (its web page on 443) would be sent to the PBX (routeros-facts.md §5).
+ */
 export function wanMatch(inputs: RouterPlanInputs, topology: Topology): Record<string, string> {
-  if (inputs.hairpin) return { 'dst-address-type': 'local' };
   if (topology.hasWanList) return { 'in-interface-list': 'WAN' };
   const wan = pickWanAddress(inputs, topology);
   return wan ? { 'dst-address': wan.address } : {};
@@ -130,6 +134,45 @@ export function acceptEntry(forward: Forward, inputs: RouterPlanInputs, blocker:
     },
     reason: `The router's filter would drop the forwarded ${forward.what} (rule ${blocker}); this accept goes just before it.`,
   };
+}
+
+/**
+ * Hairpin NAT (https://manual.mikrotik.com/docs/firewall-and-quality-of-service/firewall/nat.md,
+ * "Hairpin NAT"): LAN devices that dial the public address. One dst-nat per
+ * forwarded port range, from the LAN subnet to the router's WAN address only
+ * (not to its other addresses), whatever the peer lists say: LAN callers are
+ * not peers.
+ */
+export function hairpinForwards(
+  forwards: readonly Forward[],
+  inputs: RouterPlanInputs,
+  lan: RouterAddress,
+  wan: RouterAddress,
+): DesiredEntry[] {
+  const subnet = normalizeCidr(`${lan.address}/${lan.prefix}`) ?? lan.cidr;
+  const seen = new Set<string>();
+  const out: DesiredEntry[] = [];
+  for (const forward of forwards) {
+    const ports = formatPorts(forward.ports);
+    const key = `${forward.protocol} ${ports}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      comment: tagComment(`hairpin ${key}`),
+      fields: {
+        chain: 'dstnat',
+        action: 'dst-nat',
+        protocol: forward.protocol,
+        'src-address': subnet,
+        'dst-address': wan.address,
+        'dst-port': ports,
+        'to-addresses': inputs.pbxAddress,
+        'to-ports': ports,
+      },
+      reason: `Hairpin NAT: LAN devices (${subnet}) that use the public address ${wan.address} reach the PBX on ${forward.protocol.toUpperCase()} ${ports}.`,
+    });
+  }
+  return out;
 }
 
 export function hairpinEntry(inputs: RouterPlanInputs, lan: RouterAddress): DesiredEntry {

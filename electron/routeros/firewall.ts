@@ -135,8 +135,15 @@ const TERMINAL_PASS = new Set(['accept', 'fasttrack-connection']);
 
 export type Verdict =
   | { kind: 'accepted'; by?: RosItem }
-  /** A rule that drops, or may drop, the packet; the accept must go before it. */
-  | { kind: 'blocked'; by: RosItem; certain: boolean };
+  /**
+   * `by` drops, or may drop, the packet. `at` is the rule of the chain that
+   * was walked through which the packet reached `by`: `by` itself, or the
+   * jump that led to it. An accept must go before `at`: a rule placed before
+   * a drop inside a jumped-to chain would sit after the jump, where it never
+   * matches (https://manual.mikrotik.com/docs/firewall-and-quality-of-service/firewall/filter.md;
+   * "jump"/"return" semantics in routeros-facts.md §4).
+   */
+  | { kind: 'blocked'; by: RosItem; at: RosItem; certain: boolean };
 
 /**
  * Walks `chain` of the filter in order. A maybe-match on an accept is not
@@ -156,14 +163,14 @@ export function evaluateChain(
     const match = matchItem(item, p, ctx);
     if (match === 'no') continue;
     const action = item.action ?? 'accept';
-    if (TERMINAL_DROP.has(action)) return { kind: 'blocked', by: item, certain: match === 'yes' };
+    if (TERMINAL_DROP.has(action)) return { kind: 'blocked', by: item, at: item, certain: match === 'yes' };
     if (TERMINAL_PASS.has(action) && match === 'yes') return { kind: 'accepted', by: item };
     if (action === 'return' && match === 'yes') return { kind: 'fell-through' };
     if (action === 'jump' && item['jump-target']) {
       const inner = evaluateChain(items, item['jump-target'], p, ctx, depth + 1);
       if (inner.kind !== 'fell-through') {
         if (inner.kind === 'accepted' && match !== 'yes') continue;
-        return inner;
+        return inner.kind === 'blocked' ? { ...inner, at: item } : inner;
       }
     }
   }

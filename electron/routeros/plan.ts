@@ -6,13 +6,14 @@
 import type { AppError } from '../../contract/errors';
 import type { Plan, Warning } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
-import { addressSpan, formatPorts, normalizeCidr, spanIn, type Span } from './addr';
+import { addressSpan, formatPorts, type Span } from './addr';
 import { isOwned, numberChanges, type RouterChange } from './change';
 import {
   acceptEntry,
   desiredListEntries,
   forwardsFor,
   hairpinEntry,
+  hairpinForwards,
   natEntry,
   peerSpans,
   pickWanAddress,
@@ -74,16 +75,24 @@ function forwardedPackets(
   return packets;
 }
 
-/** The first non-wizard filter rule that drops (or may drop) some of this forward's traffic. */
-function blockerOf(packets: Packet[], filter: readonly RosItem[], ctx: MatchContext): RosItem | undefined {
-  let first: { item: RosItem; index: number } | undefined;
+/**
+ * The first place in the forward chain where some of this forward's traffic
+ * is dropped by a non-wizard rule: `by` the dropping rule, `at` the forward
+ * rule the accept must precede (the drop itself, or the jump leading to it).
+ */
+function blockerOf(
+  packets: Packet[],
+  filter: readonly RosItem[],
+  ctx: MatchContext,
+): { by: RosItem; at: RosItem } | undefined {
+  let first: { by: RosItem; at: RosItem; index: number } | undefined;
   for (const packet of packets) {
     const verdict = evaluateForward(filter, packet, ctx);
     if (verdict.kind !== 'blocked') continue;
-    const index = filter.indexOf(verdict.by);
-    if (!first || index < first.index) first = { item: verdict.by, index };
+    const index = filter.indexOf(verdict.at);
+    if (!first || index < first.index) first = { by: verdict.by, at: verdict.at, index };
   }
-  return first?.item;
+  return first;
 }
 
 function describe(item: RosItem): string {
@@ -176,14 +185,23 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
   const forwards = forwardsFor(inputs);
 
   const natDesired: KeyedDesired[] = forwards.map((f) => ({ entry: natEntry(f, inputs, match) }));
-  if (inputs.hairpin) natDesired.push({ entry: hairpinEntry(inputs, lan) });
+  const wanAddress = pickWanAddress(inputs, topology);
+  if (inputs.hairpin && wanAddress) {
+    for (const entry of hairpinForwards(forwards, inputs, lan, wanAddress)) natDesired.push({ entry });
+    natDesired.push({ entry: hairpinEntry(inputs, lan) });
+  }
 
   const foreignFilter = state.filter.filter((item) => !isOwned(item));
   const filterDesired: KeyedDesired[] = [];
   for (const forward of forwards) {
     const blocker = blockerOf(forwardedPackets(forward, inputs, topology, lan), foreignFilter, ctx);
-    if (blocker)
-      filterDesired.push({ entry: acceptEntry(forward, inputs, describe(blocker)), placeBefore: blocker['.id'] });
+    if (blocker) {
+      const where =
+        blocker.at === blocker.by
+          ? describe(blocker.by)
+          : `${describe(blocker.by)}, reached by the jump ${describe(blocker.at)}`;
+      filterDesired.push({ entry: acceptEntry(forward, inputs, where), placeBefore: blocker.at['.id'] });
+    }
   }
 
   const lists = reconcileAddressLists(state.addressLists, desiredListEntries(inputs));
@@ -219,15 +237,13 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
     });
   }
   warnings.push(...natShadowWarnings(forwards, state, topology, inputs, ctx));
-  if (inputs.hairpin) {
-    const lanSpan = addressSpan(normalizeCidr(`${lan.address}/${lan.prefix}`) ?? lan.cidr)!;
-    if (spanIn(lanSpan, peerSpans(inputs, 'phones')) !== 'yes') {
-      warnings.push({
-        code: 'hairpin-lan-not-listed',
-        target: 'router',
-        message: `Hairpin NAT only helps LAN phones whose addresses are in ${ADDRESS_LISTS.phones}; add the LAN (${lan.cidr}) to the phones if they dial the public address.`,
-      });
-    }
+  if (inputs.hairpin && !wanAddress) {
+    warnings.push({
+      code: 'hairpin-no-wan-address',
+      target: 'router',
+      message:
+        'Hairpin NAT needs the public address on the router: it has none on its WAN, so LAN phones must use the PBX address directly.',
+    });
   }
 
   const ordered: PlannedChange[] = [

@@ -16,6 +16,15 @@ function ownedJob(item: RosItem): boolean {
   return item.name === REVERT_NAME || item.name?.startsWith('fspbx-nat') === true || isOwned(item);
 }
 
+/** Bytes from the router shown as text: UTF-8 when they are (the console's and SSH's way), else one char per byte. */
+export function displayText(raw: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(raw, 'latin1'));
+  } catch {
+    return raw;
+  }
+}
+
 export async function readRouterState(conn: RouterConnection): Promise<RouterState> {
   const keys = Object.keys(MENUS) as MenuKey[];
   const [identity, resource, cloud, ...menus] = await Promise.all([
@@ -26,7 +35,7 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
   ]);
   const byKey = Object.fromEntries(keys.map((key, i) => [key, items(menus[i] ?? [])])) as Record<MenuKey, RosItem[]>;
   const state: RouterState = {
-    identity: identity?.[0]?.name ?? '',
+    identity: displayText(identity?.[0]?.name ?? ''),
     version: resource?.[0]?.version ?? '',
     board: resource?.[0]?.['board-name'] ?? '',
     ...byKey,

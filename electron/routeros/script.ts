@@ -11,13 +11,29 @@ const FIELD = /^[a-z0-9][a-z0-9.-]*$/;
 const ITEM_ID = /^\*[0-9A-Fa-f]+$/;
 
 /**
+ * The bytes of a value: values read from the router are bytes already (one
+ * char per byte, api/wire.ts) and go back unchanged; the wizard's own text is
+ * ASCII. A char above U+00FF (never from the router) is written as UTF-8.
+ */
+function valueBytes(value: string): number[] {
+  const bytes: number[] = [];
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (code <= 0xff) bytes.push(code);
+    else bytes.push(...new TextEncoder().encode(ch));
+  }
+  return bytes;
+}
+
+/**
  * A RouterOS string literal. Inside "…" the console substitutes $variables and
  * treats \ as an escape, and a pasted ? asks for help: all are escaped, and
- * every byte outside printable ASCII is written as \HH (UTF-8 bytes).
+ * every byte outside printable ASCII is written as \HH, so the router gets
+ * back exactly the bytes it held.
  */
 export function rosString(value: string): string {
   let out = '"';
-  for (const byte of new TextEncoder().encode(value)) {
+  for (const byte of valueBytes(value)) {
     const ch = String.fromCharCode(byte);
     if (ch === '"' || ch === '\\' || ch === '$' || ch === '?') out += `\\${ch}`;
     else if (byte === 0x0a) out += '\\n';

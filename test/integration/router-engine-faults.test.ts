@@ -146,6 +146,53 @@ describe('router engine when the link dies halfway (simulator on loopback)', () 
   });
 });
 
+describe('names that are not ASCII (RouterOS stores bytes)', () => {
+  it('apply, the automatic revert, restore and a second plan all agree, byte for byte', async () => {
+    // A foreign entry whose comment was typed over SSH as UTF-8, and one in a Windows code page
+    // (librouteros issue #30; ha-mikrotik-extended #14): the router holds the bytes.
+    const utf8 = Buffer.from('Büro Ωmega', 'utf8').toString('latin1');
+    const cp1251 = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]).toString('latin1');
+    const foreign = await withRouter(async (c) => [
+      (await c.command('/ip/firewall/address-list/add', ['=list=office', '=address=10.9.9.8', `=comment=${utf8}`]))[0]!
+        .ret!,
+      (
+        await c.command('/ip/firewall/address-list/add', ['=list=office', '=address=10.9.9.9', `=comment=${cp1251}`])
+      )[0]!.ret!,
+    ]);
+    const inputs: RouterPlanInputs = {
+      ...INPUTS,
+      trunks: [{ name: 'Müller GmbH', address: '198.51.100.10' }],
+      phones: [{ name: 'Иван 王', address: '192.0.2.20' }],
+    };
+    const snapshot = await withRouter(readRouterState);
+    const planned = planRouter(snapshot, inputs);
+    if (!planned.ok) throw new Error(planned.errors.map((e) => e.message).join('; '));
+    const comments = planned.plan.changes.flatMap((c) => (c.after?.comment ? [c.after.comment] : []));
+    expect(comments.every((c) => /^[\x20-\x7e]*$/.test(c))).toBe(true);
+    expect(comments).toContain('fspbx-nat: trunk Muller GmbH');
+    await withRouter(async (c) => {
+      const result = await applyRouterPlan(c, snapshot, planned.plan, { revertMinutes: 5 });
+      if (!result.ok || !result.record.complete) throw new Error(JSON.stringify(result));
+      const after = await readRouterState(c);
+      const again = planRouter(after, inputs);
+      expect(again.ok && again.plan.changes).toEqual([]);
+      // What the scheduler would do when the timer runs out.
+      await c.command('/system/script/run', ['=number=fspbx-nat-revert'], 30_000);
+      expect(comparableState(await readRouterState(c))).toEqual(comparableState(snapshot));
+      // Apply again (no timer), then restore over the API.
+      const second = await applyRouterPlan(c, snapshot, planned.plan, { revertMinutes: false });
+      expect(second.ok && second.record.complete).toBe(true);
+      expect((await restoreRouter(c, snapshot)).record.complete).toBe(true);
+      const restored = await readRouterState(c);
+      expect(comparableState(restored)).toEqual(comparableState(snapshot));
+      expect(restored.addressLists.find((i) => i['.id'] === foreign[0])?.comment).toBe(utf8);
+      expect(restored.addressLists.find((i) => i['.id'] === foreign[1])?.comment).toBe(cp1251);
+      expect((await restoreRouter(c, snapshot)).plan.changes).toEqual([]);
+      for (const id of foreign) await c.command('/ip/firewall/address-list/remove', [`=.id=${id}`]);
+    });
+  });
+});
+
 describe('dynamic entries the router makes by itself', () => {
   it('apply and restore leave them alone: address-list timeouts, a UPnP mapping, the fasttrack counter rule', async () => {
     const blocked = await withRouter((c) =>

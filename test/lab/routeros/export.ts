@@ -30,7 +30,8 @@ const EXPORT_ORDER = [
 export function quoteValue(value: string): string {
   if (/^[A-Za-z0-9_.,:/*+@!-]+$/.test(value)) return value;
   let out = '"';
-  for (const byte of Buffer.from(value, 'utf8')) {
+  // Values are held as bytes (latin1 strings, see api/codec.ts); export writes each byte above ASCII as \HH.
+  for (const byte of Buffer.from(value, 'latin1')) {
     const ch = String.fromCharCode(byte);
     if (ch === '\\' || ch === '"' || ch === '$' || ch === '?') out += '\\' + ch;
     else if (ch === '\n') out += '\\n';

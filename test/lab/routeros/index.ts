@@ -97,7 +97,8 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startRouterSim(options: RouterSimOptions): Promise<RouterSim> {
   const version = options.version ?? '7.19.4';
-  const identity = options.identity ?? 'MikroTik';
+  // The identity as typed over SSH (UTF-8), held as bytes like every value (api/codec.ts).
+  const identity = Buffer.from(options.identity ?? 'MikroTik', 'utf8').toString('latin1');
   const wan = options.wan ?? { interface: 'ether1', address: '203.0.113.2/24', gateway: '203.0.113.1' };
   const lan = options.lan ?? { interface: 'bridge', address: '192.168.88.1/24', ports: ['ether2'] };
   const users = options.users ?? [{ name: 'admin', password: '', group: 'full' as const }];

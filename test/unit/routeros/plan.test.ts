@@ -223,11 +223,24 @@ describe('planRouter options', () => {
     ]);
   });
 
-  it('hairpin: forwards match any local address and a masquerade covers LAN to PBX', () => {
-    const p = plan(defconfRouter(), baseInputs({ hairpin: true }));
+  it("hairpin: LAN sources reach the PBX through the WAN address only, never through the router's own LAN address", () => {
+    const p = plan(defconfRouter(), baseInputs({ hairpin: true, webGui: true }));
     const nat = adds(p, NAT).map((c) => c.after!);
-    const forwards = nat.filter((f) => f.chain === 'dstnat');
-    expect(forwards.every((f) => f['dst-address-type'] === 'local' && f['in-interface-list'] === undefined)).toBe(true);
+    // No rule may match any local address: that takes the router's own LAN address (its web page on 443) too.
+    expect(nat.filter((f) => f['dst-address-type'] !== undefined)).toEqual([]);
+    const peers = nat.filter((f) => f.chain === 'dstnat' && f['src-address-list'] !== undefined);
+    expect(peers.every((f) => f['in-interface-list'] === 'WAN')).toBe(true);
+    const hairpin = nat.filter((f) => f.chain === 'dstnat' && f['src-address-list'] === undefined);
+    expect(hairpin.map((f) => `${f.protocol} ${f['dst-port']}`).sort()).toEqual(
+      ['tcp 443', 'tcp 5060', 'tcp 5080', 'tcp 80', 'udp 16384-32768', 'udp 5060', 'udp 5080'].sort(),
+    );
+    for (const f of hairpin) {
+      expect(f).toMatchObject({
+        'src-address': '192.168.88.0/24',
+        'dst-address': '203.0.113.2',
+        'to-addresses': '192.168.88.10',
+      });
+    }
     expect(nat.filter((f) => f.chain === 'srcnat')).toEqual([
       {
         chain: 'srcnat',
@@ -237,12 +250,7 @@ describe('planRouter options', () => {
         comment: 'fspbx-nat: hairpin masquerade',
       },
     ]);
-    expect(p.warnings.map((w) => w.code)).toContain('hairpin-lan-not-listed');
-    const listed = plan(
-      defconfRouter(),
-      baseInputs({ hairpin: true, phones: [{ name: 'LAN', address: '192.168.88.0/24' }] }),
-    );
-    expect(listed.warnings.map((w) => w.code)).not.toContain('hairpin-lan-not-listed');
+    expect(plan(apply(defconfRouter(), p.changes), baseInputs({ hairpin: true, webGui: true })).changes).toEqual([]);
   });
 
   it('warns of double NAT when the WAN address is private or CGNAT', () => {
@@ -330,3 +338,60 @@ describe('planRouter validation', () => {
     expect(adds(p, NAT)[0]!.after?.['dst-address']).toBe('198.51.100.2');
   });
 });
+
+describe('planRouter with a jump chain', () => {
+  /** A firewall that sends new WAN traffic to its own chain and drops it there. */
+  function jumpRouter(): RouterState {
+    const state = defconfRouter();
+    state.filter = [
+      ...state.filter.filter((r) => r['.id'] !== '*B'),
+      {
+        '.id': '*20',
+        chain: 'forward',
+        action: 'jump',
+        'jump-target': 'wan-in',
+        'in-interface-list': 'WAN',
+        comment: 'to wan-in',
+        disabled: 'false',
+      },
+      { '.id': '*21', chain: 'wan-in', action: 'drop', comment: 'wan-in: drop the rest', disabled: 'false' },
+    ];
+    return state;
+  }
+
+  it('places the accept in the chain that jumps, before the jump, and a second plan is empty', () => {
+    const state = jumpRouter();
+    const p = plan(state, baseInputs());
+    const accepts = adds(p, FILTER);
+    expect(accepts.length).toBeGreaterThan(0);
+    for (const accept of accepts) {
+      expect(accept.after?.chain).toBe('forward');
+      expect(accept.placeBefore).toBe('*20');
+    }
+    expect(accepts[0]!.reason).toMatch(/wan-in: drop the rest.*jump \*20/);
+    const after = apply(state, p.changes);
+    const jumpAt = after.filter.findIndex((r) => r['.id'] === '*20');
+    for (const rule of after.filter.filter(isOwned)) expect(after.filter.indexOf(rule)).toBeLessThan(jumpAt);
+    expect(plan(after, baseInputs()).changes).toEqual([]);
+  });
+
+  it('moves an accept left after the jump (where it never matches) in front of it', () => {
+    const state = jumpRouter();
+    const p = plan(state, baseInputs());
+    // As an earlier wizard placed them: before the drop inside wan-in, i.e. after the jump.
+    const wrong = apply(
+      state,
+      p.changes.map((c) => (c.placeBefore === '*20' ? { ...c, placeBefore: '*21' } : c)),
+    );
+    const again = plan(wrong, baseInputs());
+    expect(
+      again.changes.filter((c) => c.path === FILTER && c.action === 'add').every((c) => c.placeBefore === '*20'),
+    ).toBe(true);
+    expect(again.changes.filter((c) => c.path === FILTER && c.action === 'remove').length).toBe(accepts(p));
+    expect(plan(apply(wrong, again.changes), baseInputs()).changes).toEqual([]);
+  });
+});
+
+function accepts(p: { changes: readonly { path: string; action: string }[] }): number {
+  return p.changes.filter((c) => c.path === FILTER && c.action === 'add').length;
+}

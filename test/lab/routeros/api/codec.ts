@@ -1,7 +1,10 @@
 /**
  * RouterOS API framing: a sentence is a list of length-prefixed words ended by
  * an empty word. The length prefix has five sizes (1–4 bytes with marker bits,
- * or 0xF0 followed by a 4-byte length). Words are UTF-8 (RouterOS 7).
+ * or 0xF0 followed by a 4-byte length). Words are bytes: RouterOS has no text
+ * encoding and stores what it is sent ("MikroTik just stores bytes",
+ * https://github.com/luqasz/librouteros/issues/30), so the simulator keeps
+ * each word as a latin1 string, one char per byte, and sends it back as is.
  */
 
 /** A word longer than this is refused: a peer cannot make the simulator buffer gigabytes. */
@@ -32,7 +35,7 @@ export function encodeLength(length: number): Buffer {
 }
 
 export function encodeWord(word: string): Buffer {
-  const body = Buffer.from(word, 'utf8');
+  const body = Buffer.from(word, 'latin1');
   return Buffer.concat([encodeLength(body.length), body]);
 }
 
@@ -113,7 +116,7 @@ export class SentenceDecoder {
         events.push({ kind: 'sentence', words: this.words });
         this.words = [];
       } else {
-        this.words.push(this.buffer.toString('utf8', offset + read.size, end));
+        this.words.push(this.buffer.toString('latin1', offset + read.size, end));
       }
       offset = end;
     }

@@ -49,7 +49,7 @@ export function replyWords(reply: Reply, tag: string | undefined): string[] {
 export function legacyResponse(password: string, challengeHex: string): string {
   const md5 = createHash('md5');
   md5.update(Buffer.from([0]));
-  md5.update(Buffer.from(password, 'utf8'));
+  md5.update(Buffer.from(password, 'latin1')); // words are bytes (see codec.ts)
   md5.update(Buffer.from(challengeHex, 'hex'));
   return '00' + md5.digest('hex');
 }

@@ -52,7 +52,7 @@ export function announcement(a: Announcement): Buffer {
   return Buffer.concat([
     header,
     attribute(TYPE.mac, Buffer.from(a.mac.split(/[:-]/).map((h) => parseInt(h, 16)))),
-    attribute(TYPE.identity, Buffer.from(a.identity, 'utf8')),
+    attribute(TYPE.identity, Buffer.from(a.identity, 'latin1')),
     attribute(TYPE.version, Buffer.from(a.version, 'utf8')),
     attribute(TYPE.platform, Buffer.from(a.platform, 'utf8')),
     attribute(TYPE.uptime, uptime),

@@ -38,7 +38,8 @@ function readString(c: Cursor): string {
   let out = '';
   const bytes: number[] = [];
   const flush = () => {
-    if (bytes.length) out += Buffer.from(bytes).toString('utf8');
+    // \HH escapes are bytes, kept as bytes (latin1 chars), like every value the simulator holds.
+    if (bytes.length) out += Buffer.from(bytes).toString('latin1');
     bytes.length = 0;
   };
   for (;;) {
