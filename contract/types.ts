@@ -12,6 +12,8 @@ export interface AppInfo {
   /** Where sites, runs and snapshots are kept. */
   dataDir: string;
   runtime: { node: string; electron?: string; chrome?: string };
+  /** The fingerprint (SHA256:…) of the key this installation signs bundles with. */
+  bundleKey?: string;
 }
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';

@@ -26,6 +26,7 @@ export function formatInfo(info: AppInfo): string {
     `${info.name} ${info.version} (${info.frontEnd}, ${info.platform})`,
     `data folder: ${info.dataDir}`,
     `runtime:     ${runtime}`,
+    ...(info.bundleKey ? [`bundle key:  ${info.bundleKey} (signs the bundles this installation exports)`] : []),
   ].join('\n');
 }
 

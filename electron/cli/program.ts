@@ -107,6 +107,17 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     }
   }
 
+  /** One operation whose value a command needs, printed nowhere. */
+  async function quiet<K extends OpName>(op: K, input: InputArg<K>): Promise<Result<Output<K>>> {
+    const [{ createDispatcher }, { createHandlers }] = await Promise.all([
+      import('../api/dispatcher'),
+      import('../api/handlers'),
+    ]);
+    const dispatcher = createDispatcher(createHandlers(makeEnv(program.opts<GlobalOptions>().dataDir)));
+    const controller = new AbortController();
+    return (await dispatcher.call(op, input, { signal: controller.signal, progress: () => {} })) as Result<Output<K>>;
+  }
+
   async function run<K extends OpName>(
     op: K,
     input: InputArg<K>,
@@ -407,7 +418,13 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .command('history')
     .description(contract['history.list'].summary)
     .option('--site <id>', 'one site only')
-    .action((opts: { site?: string }) => run('history.list', opts.site ? { siteId: opts.site } : {}, formatRuns));
+    .action(async (opts: { site?: string }) => {
+      const listed = await call('history.list', opts.site ? { siteId: opts.site } : {}, formatRuns);
+      if (!listed.ok || program.opts<GlobalOptions>().json) return;
+      // The key others compare an imported bundle's signature with.
+      const info = await quiet('app.info', {});
+      if (info.ok && info.value.bundleKey) io.out(`Bundles exported here are signed with ${info.value.bundleKey}.`);
+    });
 
   program
     .command('export')

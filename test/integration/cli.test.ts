@@ -76,6 +76,14 @@ describe('fspbx-nat', () => {
     expect((await stat(fresh)).mode & 0o777).toBe(0o700);
   });
 
+  it('shows the bundle signing key in doctor, info and history, the same each time', async () => {
+    const doctor = await cli(['doctor']);
+    const key = /\[ok {2}\] Bundle signing key: .*signed with (SHA256:[A-Za-z0-9+/]{43})/.exec(doctor.stdout)?.[1];
+    expect(key, doctor.stdout).toBeDefined();
+    expect((await cli(['info'])).stdout).toContain(`bundle key:  ${key}`);
+    expect((await cli(['history'])).stdout).toContain(`Bundles exported here are signed with ${key}.`);
+  });
+
   it('fails with one line and exit code 2 on invalid input', async () => {
     const { code, stderr, stdout } = await cli(['router', 'read', '--host', '192.168.88.300', '--user', 'admin']);
     expect(code).toBe(2);

@@ -2,10 +2,12 @@ import { constants } from 'node:fs';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectLan } from '../../lan';
-import { fail } from '../../../contract/errors';
+import { fail, toAppError } from '../../../contract/errors';
+import type { Signer } from '../../bundle';
 import type { Handler } from '../dispatcher';
 import type { CheckStatus, DoctorCheck } from '../../../contract/types';
 import type { HandlerEnv } from './env';
+import { lazySigner } from './history';
 
 const MIN_NODE = [20, 19];
 
@@ -34,7 +36,32 @@ async function checkDataDir(dir: string): Promise<DoctorCheck> {
   }
 }
 
-export function appHandlers(env: HandlerEnv): {
+/** The key this installation signs bundles with: its fingerprint is what others compare. */
+function checkBundleKey(signer: () => Signer): DoctorCheck {
+  const title = 'Bundle signing key';
+  try {
+    const key = signer();
+    return {
+      id: 'bundle-key',
+      title,
+      status: 'pass',
+      summary: `Bundles from this installation are signed with ${key.fingerprint} (private key ${key.protection}).`,
+    };
+  } catch (caught) {
+    return {
+      id: 'bundle-key',
+      title,
+      status: 'warn',
+      summary: toAppError(caught).message,
+      fix: 'Bundles can still be exported, unsigned; check the data folder.',
+    };
+  }
+}
+
+export function appHandlers(
+  env: HandlerEnv,
+  signer: () => Signer = lazySigner(env),
+): {
   'app.info': Handler<'app.info'>;
   'app.doctor': Handler<'app.doctor'>;
   'app.chooseFile': Handler<'app.chooseFile'>;
@@ -54,6 +81,7 @@ export function appHandlers(env: HandlerEnv): {
       platform: `${process.platform}-${process.arch}`,
       dataDir: env.dataDir,
       runtime: env.runtime,
+      ...bundleKeyOf(signer),
     }),
 
     'app.doctor': async (_input, { progress, signal }) => {
@@ -78,6 +106,7 @@ export function appHandlers(env: HandlerEnv): {
 
       report(await checkDataDir(env.dataDir));
       if (signal.aborted) return { checks, status: worst(checks) };
+      report(checkBundleKey(signer));
 
       const lan = await detectLan();
       const likely = lan.interfaces.find((i) => i.likelyLan);
@@ -128,6 +157,14 @@ export function appHandlers(env: HandlerEnv): {
       return { checks, status: worst(checks) };
     },
   };
+}
+
+function bundleKeyOf(signer: () => Signer): { bundleKey?: string } {
+  try {
+    return { bundleKey: signer().fingerprint };
+  } catch {
+    return {};
+  }
 }
 
 function worst(checks: DoctorCheck[]): CheckStatus {

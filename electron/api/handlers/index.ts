@@ -4,7 +4,7 @@ import type { Handlers } from '../dispatcher';
 import { appHandlers } from './app';
 import { discoverHandlers } from './discover';
 import type { HandlerEnv } from './env';
-import { historyHandlers, lazyStore } from './history';
+import { historyHandlers, lazySigner, lazyStore } from './history';
 import { pbxHandlers } from './pbx';
 import { routerHandlers } from './router';
 import { siteHandlers } from './site';
@@ -13,9 +13,10 @@ export type { HandlerEnv } from './env';
 
 export function createHandlers(env: HandlerEnv): Handlers {
   const store = lazyStore(env);
+  const signer = lazySigner(env);
   return {
-    ...appHandlers(env),
-    ...historyHandlers(env, store),
+    ...appHandlers(env, signer),
+    ...historyHandlers(env, store, signer),
     ...routerHandlers(store),
     ...pbxHandlers(store),
     ...discoverHandlers(),
