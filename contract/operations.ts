@@ -133,17 +133,17 @@ export const contract = {
           .min(1)
           .default(['router', 'pbx']),
         access: access.optional(),
+        /**
+         * The technician's word that the snapshot may go onto a router or PBX other than the one it was
+         * taken of (a replaced box). Without it such a plan is refused.
+         */
+        acceptOtherBox: z.boolean().default(false),
       })
       .strict(),
     summary: 'Plan the return of router and PBX to a saved snapshot; nothing is touched.',
   }),
   'rollback.apply': op<ApplyResult, ApplyProgress>()({
     input: runRef,
-        /**
-         * The technician's word that the snapshot may go onto a router or PBX other than the one it was
-         * taken of (a replaced box). Without it such a plan is refused.
-         */
-        acceptOtherBox: z.boolean().default(false),
     summary: 'Apply a reviewed rollback plan.',
     changesSites: true,
   }),

@@ -401,17 +401,28 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       .description(contract['rollback.plan'].summary + ' Apply it with `rollback-apply`.')
       .requiredOption('--snapshot <id>', 'the snapshot to return to')
       .requiredOption('--site <site.json>', 'the site file (for the logins)')
-      .addOption(new Option('--only <side>', 'roll back one side only').choices(['router', 'pbx'])),
-  ).action(async (opts: { snapshot: string; site: string; only?: 'router' | 'pbx' } & SiteSecrets) => {
-    const site = await loadSite(opts.site, opts);
-    if (!site) return;
-    const access = { router: site.router, pbx: site.pbx } as InputArg<'rollback.plan'>['access'];
-    await run(
-      'rollback.plan',
-      { snapshotId: opts.snapshot, sides: opts.only ? [opts.only] : ['router', 'pbx'], access },
-      formatPlan,
-    );
-  });
+      .addOption(new Option('--only <side>', 'roll back one side only').choices(['router', 'pbx']))
+      .option(
+        '--other-box',
+        'the router or PBX is not the one the snapshot was taken of (a replaced box): plan the rollback onto it anyway',
+      ),
+  ).action(
+    async (opts: { snapshot: string; site: string; only?: 'router' | 'pbx'; otherBox?: boolean } & SiteSecrets) => {
+      const site = await loadSite(opts.site, opts);
+      if (!site) return;
+      const access = { router: site.router, pbx: site.pbx } as InputArg<'rollback.plan'>['access'];
+      await run(
+        'rollback.plan',
+        {
+          snapshotId: opts.snapshot,
+          sides: opts.only ? [opts.only] : ['router', 'pbx'],
+          access,
+          acceptOtherBox: opts.otherBox === true,
+        },
+        formatPlan,
+      );
+    },
+  );
   runCommand('rollback-apply', 'rollback.apply');
 
   program

@@ -1,0 +1,145 @@
+/**
+ * A rollback is tied to its site: a snapshot of one router or PBX is not
+ * planned onto another unless the technician accepts it, and the acceptance
+ * is shown in the plan. Real store; the boxes are stand-ins that return the
+ * states read and count what is sent.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PbxState } from '../../electron/pbx/state';
+import type { RouterState } from '../../electron/routeros/state';
+import { applyRollback, planRollback, type SiteDeps } from '../../electron/site/run';
+import { openStore, type Store } from '../../electron/store';
+import { stockPbx } from '../unit/pbx/fixtures/stock';
+import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+
+const access = {
+  router: { host: '192.168.88.1', tls: false, username: 'admin', password: 'x' },
+  pbx: { host: '192.168.88.10', port: 22, username: 'root', auth: { kind: 'password' as const, password: 'x' } },
+};
+
+let dir: string;
+let store: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fspbx-box-'));
+  store = openStore(dir);
+});
+
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function routerWithMacs(prefix: string, identity = 'MikroTik'): RouterState {
+  const state = defconfRouter();
+  state.identity = identity;
+  state.interfaces = state.interfaces.map((i, n) => ({ ...i, 'mac-address': `${prefix}:00:0${n}` }));
+  return state;
+}
+
+function snapshotOf(router: RouterState, pbx: PbxState): string {
+  store.acceptFingerprint('ssh', access.pbx.host, 22, 'SHA256:pbx-a');
+  const site = store.upsertSite({ routerHost: access.router.host, pbxHost: access.pbx.host });
+  const run = store.createRun({
+    siteId: site.siteId,
+    kind: 'apply',
+    inputs: {},
+    plan: { changes: [], warnings: [], facts: {} },
+  });
+  // The snapshot had a forward the boxes no longer have: a rollback would re-create it.
+  const withForward = {
+    ...router,
+    nat: [
+      ...router.nat,
+      { '.id': '*99', chain: 'dstnat', action: 'dst-nat', 'to-addresses': '192.168.88.10', comment: 'site A forward' },
+    ],
+  };
+  const snapshot = store.saveSnapshot(run.runId, site.siteId, { router: withForward, pbx });
+  store.setRunStatus(run.runId, 'confirmed');
+  return snapshot.snapshotId;
+}
+
+function boxes(router: RouterState, pbx: PbxState) {
+  const sent: string[] = [];
+  const deps: SiteDeps = {
+    store,
+    openRouter: async () => ({
+      read: async () => router,
+      exportText: async () => '',
+      apply: async (_before, plan) => {
+        sent.push(...plan.changes.map((c) => `${c.action} ${c.path}`));
+        return {};
+      },
+      confirm: async () => true,
+      close: async () => undefined,
+    }),
+    openPbx: async () => ({
+      read: async () => pbx,
+      apply: async (plan) => void sent.push(...plan.changes.map((c) => `${c.action} ${c.path}`)),
+      close: async () => undefined,
+    }),
+  };
+  return { deps, sent };
+}
+
+describe('rollback onto its own site only', () => {
+  it('is planned onto the same router and PBX without a word', async () => {
+    const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00'), stockPbx());
+    // Renamed since: still the same router (same MACs).
+    const { deps } = boxes(routerWithMacs('48:A9:8A:00', 'Renamed'), stockPbx());
+    const planned = await planRollback(deps, snapshotId, ['router', 'pbx'], access);
+    expect(planned.plan.warnings.map((w) => w.code)).not.toContain('other-box');
+    expect(planned.plan.changes.some((c) => c.action === 'add' && c.path === '/ip/firewall/nat')).toBe(true);
+  });
+
+  it("refuses router A's snapshot on router B, naming both, and sends nothing", async () => {
+    const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00', 'Site A'), stockPbx());
+    const { deps, sent } = boxes(routerWithMacs('DC:2C:6E:00', 'Site B'), stockPbx());
+    const refused = planRollback(deps, snapshotId, ['router', 'pbx'], access);
+    await expect(refused).rejects.toThrow(/router "Site A".*this router is "Site B".*--other-box/s);
+    expect(store.listRuns().filter((r) => r.kind === 'rollback')).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a PBX with another host key than the one the snapshot recorded', async () => {
+    const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00'), stockPbx());
+    store.acceptFingerprint('ssh', access.pbx.host, 22, 'SHA256:pbx-b');
+    const { deps } = boxes(routerWithMacs('48:A9:8A:00'), stockPbx());
+    await expect(planRollback(deps, snapshotId, ['pbx'], access)).rejects.toThrow(
+      /host key SHA256:pbx-a.*host key SHA256:pbx-b/,
+    );
+  });
+
+  it('plans and applies onto the other box when the technician accepts it, saying so in the plan', async () => {
+    const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00', 'Site A'), stockPbx());
+    const { deps, sent } = boxes(routerWithMacs('DC:2C:6E:00', 'Site B'), stockPbx());
+    const planned = await planRollback(deps, snapshotId, ['router', 'pbx'], access, true);
+    expect(planned.plan.warnings[0]).toMatchObject({ code: 'other-box', message: expect.stringMatching(/Site A/) });
+    expect(planned.plan.facts['rollback.otherBox']).toBe('accepted by the technician');
+    await applyRollback(deps, planned.runId, access, () => {});
+    expect(sent).toContain('add /ip/firewall/nat');
+  });
+
+  it('applies only the plan that was reviewed: a box changed since is refused', async () => {
+    const router = routerWithMacs('48:A9:8A:00');
+    const snapshotId = snapshotOf(router, stockPbx());
+    const first = boxes(router, stockPbx());
+    const planned = await planRollback(first.deps, snapshotId, ['router'], access);
+    const changed = {
+      ...router,
+      addressLists: [
+        ...router.addressLists,
+        { '.id': '*77', list: 'x', address: '10.0.0.1', comment: 'fspbx-nat: later' },
+      ],
+    };
+    const second = boxes(changed, stockPbx());
+    await expect(applyRollback(second.deps, planned.runId, access, () => {})).rejects.toThrow(
+      /changed since this rollback was planned/,
+    );
+    expect(second.sent).toEqual([]);
+    expect(store.getRun(planned.runId).status).toBe('planned');
+  });
+});
