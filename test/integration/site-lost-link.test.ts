@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
-import { waves } from '../../electron/routeros/apply';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter } from '../../electron/routeros/plan';
 import { planRouterRestore } from '../../electron/routeros/restore';
@@ -87,7 +86,6 @@ async function applyWithCut(cut: (changes: number) => number) {
 describe('a site apply when the router link drops halfway', () => {
   it('journals each change in flight as the router really holds it, read back on a new connection', async () => {
     const { plan, before, now, journal, sent, outcome } = await applyWithCut((n) => Math.floor(n / 2));
-    expect(waves(plan.changes).length).toBeGreaterThan(1);
     expect(sent).toEqual(plan.changes.map((c) => c.id));
     // Some answers were lost in the cut: those were read back, not guessed.
     const settled = [...journal.values()].filter((j) => j.detail?.includes('read back on a new connection'));
