@@ -254,6 +254,13 @@ function proposeTrunks(reading: PeersReading, site: SiteKnowledge, out: PeersPro
     }
   }
   out.trunks = [...byAddress.values()];
+  // A trunk several gateways point at is explained by one FreeSWITCH runs, when there is one.
+  for (const trunk of out.trunks) {
+    const live = trunk.sources.find((s) => s.state !== null);
+    if (trunk.selected && live) {
+      trunk.why = `FreeSWITCH sends gateway "${live.gateway}"'s SIP here (${live.role}; ${live.lookup}).`;
+    }
+  }
 }
 
 function proposePhones(reading: PeersReading, site: SiteKnowledge, out: PeersProposal): void {

@@ -7,12 +7,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startMactel, startNas } from './decoys';
-import { startProcess, stopDaemon, type Daemon } from './host/daemon';
+import { startProcess, stopDaemon, waitFor, type Daemon } from './host/daemon';
 import { makeCredentials, type SshCredentials } from './host/ssh';
-import { createLoopbackHost, destroyNetns, execIn, isAlive, mustExecIn, newRunName, type NsHost } from './netns';
+import {
+  createLoopbackHost,
+  destroyNetns,
+  execIn,
+  isAlive,
+  mustExecIn,
+  newRunName,
+  nsenterArgv,
+  type NsHost,
+} from './netns';
 import { planLoopback } from './loopback';
 import { buildNetwork } from './network';
-import { ROUTER_SIM_MAIN, startRouterSim, type RouterSimInfo } from './router';
+import { REPO_ROOT as LAB_REPO_ROOT, ROUTER_SIM_MAIN, startRouterSim, type RouterSimInfo } from './router';
 import { preparePbx, startPbx, type PbxHost } from './pbx/host';
 import { processStart, removeRecord, runDir, sweepStaleLabs, writeRecord, type RunRecord } from './registry';
 import { type RunOptions, type RunResult } from './run';
@@ -179,6 +188,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         domain: LAB_DOMAIN,
         creds,
         firewall: true,
+        // The ISP's resolver (test/lab/dns.ts, started below): the PBX resolves its gateways there.
+        nameserver: SITE.isp.trunk,
       };
     } else {
       const plan = await planLoopback(dir, LAB_DOMAIN, creds);
@@ -221,6 +232,19 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     ];
     if (mode === 'netns') {
       jobs.push(startMactel(hosts.mactel!, join(dir, 'mactel'), creds.adminPassword).then(remember));
+      // The carrier's names (NAPTR → SRV → A), answered by the ISP's DNS at 198.51.100.1.
+      jobs.push(
+        (async () => {
+          const log = join(dir, 'dns.log');
+          const argv = [process.execPath, '--import', 'tsx', join(__dirname, 'dns.ts'), '--bind', SITE.isp.trunk];
+          const dns = await startProcess('dns', nsenterArgv(hosts.isp!, argv, LAB_REPO_ROOT), log);
+          await remember([dns]);
+          await waitFor('lab DNS', async () => (await readFile(log, 'utf8').catch(() => '')).includes('READY'), {
+            daemon: dns,
+            timeoutMs: 30_000,
+          });
+        })(),
+      );
     }
     let router: RouterSimInfo | undefined;
     if (wantSim) {

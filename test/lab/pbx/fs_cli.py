@@ -562,6 +562,8 @@ def cmd_sofia_xmlstatus(state, args):
     p = state.data["profiles"].get(args[1])
     if not p:
         return "<error>Invalid Profile!</error>\n"
+    if len(args) >= 3 and args[2] == "reg":
+        return registrations_xml(p)
     fields = [("domain-name", "N/A"), ("auto-nat", "false"), ("db-name", "sofia_reg_%s" % p["name"]),
               ("pres-hosts", p["sip_ip"]), ("dialplan", p["dialplan"]), ("context", p["context"]),
               ("challenge-realm", "auto_from"), ("rtp-ip", p["rtp_ips"][0] if p["rtp_ips"] else ""),
@@ -581,6 +583,40 @@ def cmd_sofia_xmlstatus(state, args):
                ("failed-calls-in", "0"), ("calls-out", "0"), ("failed-calls-out", "0"), ("registrations", "0")]
     body = "".join("    <%s>%s</%s>\n" % (k, escape(v), k) for k, v in fields)
     return "<profile>\n  <profile-info>\n%s  </profile-info>\n  <registrations/>\n</profile>\n" % body
+
+
+REGISTRATIONS = "/var/lib/fslab/registrations.json"
+
+
+def registrations_xml(p):
+    """`sofia xmlstatus profile <p> reg`: FS mod_sofia.c:3294 (header), :3471-3477 (<registrations>),
+    rows as show_reg_callback_xml writes them (:2861-2901): contact and agent amp-encoded
+    (switch_amp_encode, src/switch_utils.c:937), user and network-ip raw. Rows come from the SIP
+    responder's REGISTERs (sip_responder.py); only the internal profile takes registrations here."""
+    try:
+        with open(REGISTRATIONS, encoding="utf-8") as f:
+            rows = json.load(f)
+    except (OSError, ValueError):
+        rows = []
+    now = time.time()
+    amp = lambda v: escape(v, {'"': "&quot;", "'": "&apos;"})
+    out = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<profile>\n  <registrations>\n'
+    for r in rows if p["name"] == "internal" else []:
+        if r["expires"] <= now:
+            continue
+        user, _, host = r["user"].partition("@")
+        exp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["expires"]))
+        out += ("    <registration>\n        <call-id>%s</call-id>\n        <user>%s@%s</user>\n"
+                "        <contact>%s</contact>\n        <agent>%s</agent>\n"
+                "        <status>Registered(%s-NAT)(unknown) exp(%s) expsecs(%d)</status>\n"
+                "        <ping-status>Reachable</ping-status>\n        <ping-time>0.00</ping-time>\n"
+                "        <host>%s</host>\n        <network-ip>%s</network-ip>\n"
+                "        <network-port>%s</network-port>\n        <sip-auth-user>%s</sip-auth-user>\n"
+                "        <sip-auth-realm>%s</sip-auth-realm>\n        <mwi-account>%s@%s</mwi-account>\n"
+                "    </registration>\n") % (
+            r["call_id"], user, host, amp(r["contact"]), amp(r["agent"]), r["transport"].upper(), exp,
+            int(r["expires"] - now), CONFIG["hostname"], r["network_ip"], r["network_port"], user, host, user, host)
+    return out + "  </registrations>\n</profile>\n"
 
 
 def cmd_sofia_profile(state, args):

@@ -31,6 +31,8 @@ export interface PbxOptions {
   creds: SshCredentials;
   /** Load the FS PBX host firewall (rules.v4) into the host's netfilter: only with its own netns. */
   firewall: boolean;
+  /** The resolver the host's /etc/resolv.conf names (the lab DNS, test/lab/dns.ts); unset: the machine's. */
+  nameserver?: string;
 }
 
 export interface PbxHost {
@@ -111,6 +113,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
     await chown(target, owner.uid, owner.gid);
   }
   await writeHostFile(sandbox, '/etc/hostname', 'pbx\n', 0o644);
+  if (o.nameserver) await writeHostFile(sandbox, '/etc/resolv.conf', `nameserver ${o.nameserver}\n`, 0o644);
   await writeHostFile(sandbox, '/etc/hosts', `127.0.0.1\tlocalhost\n${o.localIp}\tpbx\n`, 0o644);
   await writeHostFile(sandbox, `${PG_CONF}/postgresql.conf`, postgresqlConf(o), 0o644, pg);
   await writeHostFile(sandbox, `${PG_CONF}/pg_hba.conf`, PG_HBA, 0o640, pg);

@@ -37,8 +37,39 @@ def header(headers, *names):
     return [v for n, v in headers if n.lower() in wanted]
 
 
+REGISTRATIONS = "/var/lib/fslab/registrations.json"
+
+
+def remember_registration(headers, source, transport):
+    """A REGISTER kept as FreeSWITCH keeps it in sip_registrations: network_ip/port = the packet's
+    source (FS sofia_reg.c:1401, stored at :2009-2017), user@host from To, User-Agent, Contact.
+    The lab accepts without the digest challenge FreeSWITCH would send first (sofia_reg.c
+    sofia_reg_handle_register_token); fs_cli.py reads the file for `sofia xmlstatus profile internal reg`."""
+    to = (header(headers, "To", "t") or [""])[0]
+    user = to.split("sip:", 1)[-1].split(">", 1)[0].split(";", 1)[0]
+    contact = (header(headers, "Contact", "m") or [""])[0]
+    expires = (header(headers, "Expires") or ["3600"])[0].strip()
+    try:
+        with open(REGISTRATIONS, encoding="utf-8") as f:
+            rows = json.load(f)
+    except (OSError, ValueError):
+        rows = []
+    rows = [r for r in rows if not (r["user"] == user and r["contact"] == contact)]
+    if expires != "0":
+        rows.append({"call_id": (header(headers, "Call-ID", "i") or [""])[0], "user": user, "contact": contact,
+                     "agent": (header(headers, "User-Agent") or [""])[0], "network_ip": source[0],
+                     "network_port": str(source[1]), "transport": transport,
+                     "expires": time.time() + (int(expires) if expires.isdigit() else 3600)})
+    os.makedirs(os.path.dirname(REGISTRATIONS), exist_ok=True)
+    with open(REGISTRATIONS + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(rows, f)
+    os.replace(REGISTRATIONS + ".tmp", REGISTRATIONS)
+
+
 def reply(method, headers, source, transport):
-    code, reason = (200, "OK") if method == "OPTIONS" else (501, "Not Implemented")
+    code, reason = (200, "OK") if method in ("OPTIONS", "REGISTER") else (501, "Not Implemented")
+    if method == "REGISTER":
+        remember_registration(headers, source, transport)
     out = ["SIP/2.0 %d %s" % (code, reason)]
     vias = header(headers, "Via", "v")
     for i, via in enumerate(vias):
@@ -53,6 +84,10 @@ def reply(method, headers, source, transport):
             out.append("%s: %s" % (name, value))
     for value in header(headers, "To", "t"):
         out.append("To: %s" % (value if ";tag=" in value else value + ";tag=lab%d" % int(time.time() * 1000)))
+    if method == "REGISTER":
+        # RFC 3261 §10.3 step 8: the 200 lists the bindings (Contact) with their expiry.
+        out += ["Contact: %s" % c for c in header(headers, "Contact", "m")]
+        out.append("Expires: %s" % ((header(headers, "Expires") or ["3600"])[0].strip()))
     out += ["Server: %s" % SERVER, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, REGISTER, REFER, NOTIFY",
             "Supported: timer, path, replaces", "Accept: application/sdp", "Content-Length: 0", "", ""]
     return "\r\n".join(out).encode()
