@@ -83,6 +83,11 @@ export function formatRouter(r: RouterSummary): string {
   ];
   if (r.fingerprint) lines.push(`certificate: ${r.fingerprint}`);
   if (r.insecure) lines.push('warning:     plain API: the password crossed the LAN unencrypted. Prefer API-SSL.');
+  if (r.emptyPassword) {
+    lines.push(
+      'warning:     the router let this account in with an EMPTY password: anyone on the LAN can log in. Set a password (System › Users).',
+    );
+  }
   if (r.doubleNat)
     lines.push('warning:     the WAN address is private: another router is in front (double NAT / CGNAT).');
   return lines.join('\n');

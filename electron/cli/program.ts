@@ -47,6 +47,11 @@ type Formatter<K extends OpName> = (value: Output<K>) => string;
 
 const USAGE_CODES: ReadonlySet<AppError['code']> = new Set(['invalid_input', 'unknown_operation']);
 
+/** Wrong usage found by the command itself (before any operation runs): one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 export function exitCodeFor(error: AppError): number {
   if (error.code === 'cancelled') return EXIT.interrupted;
   return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
@@ -173,8 +178,22 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       .option('--password-env <VAR>', 'read the password from this environment variable')
       .option('--password-stdin', 'read the password from standard input');
 
+  /**
+   * A secret from a named environment variable. An unset variable is a
+   * mistake, not an empty password: the command stops before anything is sent.
+   */
+  function envSecret(name: string, flag: string): string {
+    const value = io.env[name];
+    if (value === undefined) {
+      throw new UsageError(
+        `The environment variable ${name} (${flag}) is not set, so nothing was sent. Set it first (export ${name}=…), or use --password-stdin.`,
+      );
+    }
+    return value;
+  }
+
   async function password(opts: { passwordEnv?: string; passwordStdin?: boolean }): Promise<string> {
-    if (opts.passwordEnv) return io.env[opts.passwordEnv] ?? '';
+    if (opts.passwordEnv) return envSecret(opts.passwordEnv, '--password-env');
     if (opts.passwordStdin) return (await io.readStdin()).replace(/\r?\n$/, '');
     return '';
   }
@@ -335,10 +354,12 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     }
     const router = { ...(site.router as Record<string, unknown> | undefined) };
     const pbx = { ...(site.pbx as Record<string, unknown> | undefined) };
-    if (secrets.routerPasswordEnv) router.password = io.env[secrets.routerPasswordEnv] ?? '';
+    if (secrets.routerPasswordEnv) router.password = envSecret(secrets.routerPasswordEnv, '--router-password-env');
     if (router.password === undefined) router.password = '';
-    if (secrets.pbxPasswordEnv) pbx.auth = { kind: 'password', password: io.env[secrets.pbxPasswordEnv] ?? '' };
-    if (secrets.sudoPasswordEnv) pbx.sudoPassword = io.env[secrets.sudoPasswordEnv] ?? '';
+    if (secrets.pbxPasswordEnv) {
+      pbx.auth = { kind: 'password', password: envSecret(secrets.pbxPasswordEnv, '--pbx-password-env') };
+    }
+    if (secrets.sudoPasswordEnv) pbx.sudoPassword = envSecret(secrets.sudoPasswordEnv, '--sudo-password-env');
     return { ...site, router, pbx };
   }
 
@@ -512,6 +533,10 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       try {
         await program.parseAsync(argv, { from: 'user' });
       } catch (caught) {
+        if (caught instanceof UsageError) {
+          io.err(formatError({ code: 'invalid_input', message: caught.message }));
+          return EXIT.usage;
+        }
         if (caught instanceof CommanderError) {
           if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version') return EXIT.ok;
           return EXIT.usage;

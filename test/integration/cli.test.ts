@@ -162,6 +162,69 @@ describe('fspbx-nat', () => {
     }
   });
 
+  it('stops with exit code 2 and sends nothing when a password variable is not set', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const site = join(dataDir, 'unset-site.json');
+    await writeFile(
+      site,
+      JSON.stringify({
+        router: { host: '127.0.0.1', port, tls: false, username: 'admin' },
+        pbx: { host: '127.0.0.1', port, username: 'root', auth: { kind: 'password', password: '' } },
+        trunks: [{ name: 'Carrier', address: '198.51.100.10' }],
+        phones: [],
+        options: {},
+      }),
+    );
+    try {
+      const attempts = [
+        [
+          'router',
+          'read',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--plain-api',
+          '--user',
+          'admin',
+          '--password-env',
+          'FSPBX_TEST_UNSET',
+        ],
+        [
+          'pbx',
+          'read',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--user',
+          'root',
+          '--password-env',
+          'FSPBX_TEST_UNSET',
+        ],
+        ['plan', site, '--router-password-env', 'FSPBX_TEST_UNSET'],
+        ['plan', site, '--pbx-password-env', 'FSPBX_TEST_UNSET'],
+        ['rollback', '--snapshot', 's1', '--site', site, '--sudo-password-env', 'FSPBX_TEST_UNSET'],
+      ];
+      for (const args of attempts) {
+        const { code, stderr, stdout } = await cli(args);
+        expect(code, args.join(' ')).toBe(2);
+        expect(stdout).toBe('');
+        expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(stderr).toMatch(/FSPBX_TEST_UNSET .*is not set, so nothing was sent/);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
   it('explains a plan file that cannot be read', async () => {
     const file = join(dataDir, 'broken.json');
     await writeFile(file, '{"router":');

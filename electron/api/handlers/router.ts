@@ -32,6 +32,8 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
           wanAddresses: topology.wanAddresses.map((a) => a.cidr),
           canWrite: writable,
           insecure: conn.insecure,
+          // It let us in with no password: a finding in itself, whatever the wizard does next.
+          ...(input.password === '' ? { emptyPassword: true } : {}),
           doubleNat: topology.wanAddresses.some((a) => isPrivate(a.address) || isCgnat(a.address)),
           ...(conn.fingerprint === undefined ? {} : { fingerprint: conn.fingerprint }),
           ...(state.cloudPublicAddress === undefined ? {} : { publicAddress: state.cloudPublicAddress }),
