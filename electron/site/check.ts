@@ -4,7 +4,7 @@
  * trunk registrations). The result goes into the run record.
  */
 import type { SiteInputs } from '../../contract/schemas';
-import type { VerifyResult } from '../../contract/types';
+import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
 import { askFsCli } from '../pbx/batch';
 import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';
@@ -125,12 +125,16 @@ export async function verifySite(
           watchMs: watchSeconds * 1000,
         }),
       ]);
+      // Grouped where they are made, so the checklist never guesses from an id.
+      const inGroup = (group: CheckGroup, list: VerifyCheck[]) => list.map((c) => ({ ...c, group }));
       const checks = [
-        ...routerChecks(plan, routerState),
-        ...(publicIp ? [wanCheck(publicIp), ...pbxChecks(pbxState, publicIp, { plan, rtp, forwards })] : []),
-        ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),
-        ...mediaChecks(media),
-        ...traffic,
+        ...inGroup('router', [...routerChecks(plan, routerState), ...(publicIp ? [wanCheck(publicIp)] : [])]),
+        ...inGroup('pbx', [
+          ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards }) : []),
+          ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),
+          ...mediaChecks(media),
+        ]),
+        ...inGroup('traffic', traffic),
       ];
       const result: VerifyResult = { runId, checks, status: overall(checks) };
       const previous = (run.result ?? {}) as Record<string, unknown>;
