@@ -16,6 +16,18 @@ module.exports = {
   // better-sqlite3 is a native module: Node cannot load it from inside an asar archive.
   asarUnpack: ['**/node_modules/better-sqlite3/**'],
   npmRebuild: true,
+  // Electron fuses, flipped in the binary at packaging time: a shipped app cannot be turned into a plain
+  // Node (ELECTRON_RUN_AS_NODE), steered by NODE_OPTIONS or --inspect, or made to load code from outside
+  // its checked app.asar. (The bundle inflater uses a worker thread, not a child process, so it needs none.)
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
   extraMetadata: { main: 'dist/electron/main.js' },
   linux: {
     target: ['AppImage', 'deb'],

@@ -40,6 +40,26 @@ describe('electron-builder config', () => {
     expect(config.asarUnpack).toContain('**/node_modules/better-sqlite3/**');
   });
 
+  it('sets the Electron fuses: no run-as-node, NODE_OPTIONS or --inspect; cookies encrypted; app code only from a checked asar', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('would reject a misspelt fuse (the validator checks them too)', async () => {
+    const broken = {
+      ...config,
+      electronFuses: { ...config.electronFuses, runAsNod: false },
+    } as unknown as Configuration;
+    await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
+  });
+
   it('pins the Electron version it packages to the one the app is developed with', () => {
     expect(config.electronVersion).toBe((require('electron/package.json') as { version: string }).version);
   });
