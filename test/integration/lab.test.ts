@@ -71,7 +71,7 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
       await sql(
         "select string_agg(sip_profile_name || '=' || sip_profile_enabled, ',' order by sip_profile_name) from v_sip_profiles",
       ),
-    ).toBe('external=true,external-ipv6=false,internal=true,internal-ipv6=false');
+    ).toBe('external=true,external-ipv6=true,internal=true,internal-ipv6=true');
     const setting = (profile: string, name: string) =>
       sql(
         `select coalesce(string_agg(s.sip_profile_setting_value || '/' || s.sip_profile_setting_enabled, ','), 'no row') from v_sip_profile_settings s join v_sip_profiles p using (sip_profile_uuid) where p.sip_profile_name = '${profile}' and s.sip_profile_setting_name = '${name}'`,
@@ -244,7 +244,11 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(gateways).toMatch(/^\s+Profile::Gateway-Name\t/);
     expect(gateways).toMatch(/external::[0-9a-f-]{36}\t\s*sip:198\.51\.100\.10\tNOREG\t/);
     expect(gateways).toMatch(/1 gateway: Inbound\(Failed\/Total\): 0\/0,Outbound\(Failed\/Total\):0\/0\n$/);
-    expect(await fsCli('xml_locate configuration configuration name sofia.conf')).toContain(lab.pbx.trunkPassword);
+    const password = await sql('select password from v_gateways');
+    expect(password).toMatch(/^trunkpw-[0-9a-f]{18}$/);
+    expect(await fsCli('xml_locate configuration configuration name sofia.conf')).toContain(
+      `<param name="password" value="${password}"/>`,
+    );
   });
 
   it('serves an extension from the directory cache until FS PBX deletes its cache entry', async () => {

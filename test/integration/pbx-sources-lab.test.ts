@@ -18,6 +18,8 @@ import { installVariant } from '../lab/pbx/variants';
 import { SITE } from '../lab/topology';
 
 const PUBLIC_IP = '203.0.113.2';
+/** Planted in v_gateways by every reset: nothing the wizard keeps may contain it. */
+const TRUNK_PASSWORD = `trunkpw-sources-${process.pid}-${Date.now()}`;
 const isRoot = process.getuid?.() === 0;
 let lab: Lab;
 let target: PbxTarget;
@@ -84,7 +86,7 @@ async function stock(): Promise<void> {
   await exec(['rm', '-f', '/etc/freeswitch/autoload_configs/lab_broken.conf.xml']);
   await installVariant((argv, options) => lab.exec('pbx', argv, options ?? {}), {
     name: 'stock',
-    sql: seedSql({ domain: lab.pbx.domain, trunkPassword: lab.pbx.trunkPassword }),
+    sql: seedSql({ domain: lab.pbx.domain, trunkPassword: TRUNK_PASSWORD }),
     varsXml: varsXml(lab.pbx.domain),
     secrets: [],
     traits: [],
@@ -159,7 +161,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
   it('keeps no trunk password: not in the apply record, not in the fs_cli answers verify asks for (one exec)', async () => {
     const { record } = await applyPbx(target, plan(await readPbx(target)));
     expect(record.error).toBeUndefined();
-    expect(JSON.stringify(record)).not.toContain(lab.pbx.trunkPassword);
+    expect(JSON.stringify(record)).not.toContain(TRUNK_PASSWORD);
     const { answers, execs } = await withPbxSession(target, async (ssh) => {
       const got = await askFsCli(
         ssh,
@@ -176,7 +178,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     const conf = answers.get('xml_locate configuration configuration name sofia.conf') ?? '';
     expect(conf).toContain('<param name="password" value="[hidden]"/>');
     expect(conf).toContain('name="apply-nat-acl" value="nat.auto"');
-    expect([...answers.values()].join('\n')).not.toContain(lab.pbx.trunkPassword);
+    expect([...answers.values()].join('\n')).not.toContain(TRUNK_PASSWORD);
     expect(answers.get('sofia status gateway')).toMatch(/external::\S+\t\s*sip:198\.51\.100\.10\tNOREG/);
   }, 120_000);
 

@@ -116,7 +116,8 @@ describe.skipIf(!isRoot)('visits on generated non-stock FS PBX databases (needs 
       // The search can find plain text: the variant's domain name is in both.
       expect(stored).toContain(lab.pbx.domain);
       expect(bundle).toContain('fs_cli');
-      for (const secret of [...variant.secrets, lab.pbx.trunkPassword]) {
+      expect(variant.secrets.length).toBeGreaterThan(0);
+      for (const secret of variant.secrets) {
         expect(stored.includes(secret), `store holds ${secret}`).toBe(false);
         expect(bundle.includes(secret), `bundle holds ${secret}`).toBe(false);
       }
