@@ -28,7 +28,8 @@ export function toFiles(content: BundleContent, createdAt: string): Record<strin
 }
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const when = z.string().max(64);
+/** Timestamps as the store writes them (ISO 8601): nothing else, so nothing to print raw. */
+const when = z.string().regex(/^\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})$/);
 const text = (max: number) => z.string().max(max);
 
 const runFile = z.object({

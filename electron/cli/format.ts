@@ -15,6 +15,24 @@ import type {
   RunSummary,
   VerifyResult,
 } from '../../contract/types';
+import { cleanText } from '../../contract/text';
+
+/**
+ * What reaches the terminal: every line without control, bidi or invisible
+ * characters, so a name from a router or a bundle cannot move the cursor,
+ * clear the screen or pass for another.
+ */
+export function terminalSafe(text: string): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .split('\t')
+        .map((part) => cleanText(part, Number.MAX_SAFE_INTEGER))
+        .join('\t'),
+    )
+    .join('\n');
+}
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' };
 

@@ -15,6 +15,7 @@ import {
   formatDiscover,
   formatError,
   formatInfo,
+  terminalSafe,
   formatLan,
   formatPbx,
   formatPeers,
@@ -25,6 +26,9 @@ import {
   formatRuns,
   formatVerify,
 } from './format';
+import { parsePort, parsePortRange, parseSiteText, readKeyFile, redactSecretOptions, UsageError } from './inputs';
+
+export { UsageError } from './inputs';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -47,11 +51,6 @@ type Formatter<K extends OpName> = (value: Output<K>) => string;
 
 const USAGE_CODES: ReadonlySet<AppError['code']> = new Set(['invalid_input', 'unknown_operation']);
 
-/** Wrong usage found by the command itself (before any operation runs): one line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export function exitCodeFor(error: AppError): number {
   if (error.code === 'cancelled') return EXIT.interrupted;
   return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
@@ -70,7 +69,11 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .option('--json', 'print the result as JSON (for scripts)')
     .option('--data-dir <folder>', 'where sites, runs and snapshots are kept', defaultDataDir)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (t) => io.out(t.replace(/\n$/, '')), writeErr: (t) => io.err(t.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (t) => io.out(t.replace(/\n$/, '')),
+      // Commander repeats what it did not understand: a secret typed as --password=… is not shown again.
+      writeErr: (t) => io.err(redactSecretOptions(t.replace(/\n$/, ''))),
+    })
     .exitOverride();
 
   /** Runs one operation, prints it, sets the exit code for an error; the result for callers that judge its value. */
@@ -101,9 +104,9 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       })) as Result<Output<K>>;
       if (globals.json) io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
       if (result.ok) {
-        if (!globals.json) io.out(format(result.value));
+        if (!globals.json) io.out(terminalSafe(format(result.value)));
       } else {
-        io.err(formatError(result.error));
+        io.err(terminalSafe(formatError(result.error)));
         exitCode = exitCodeFor(result.error);
       }
       return result;
@@ -254,7 +257,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       passwordStdin?: boolean;
     }) => {
       const auth = opts.key
-        ? { kind: 'key' as const, privateKey: await readFile(opts.key, 'utf8') }
+        ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
         : { kind: 'password' as const, password: await password(opts) };
       await run(
         'pbx.read',
@@ -297,7 +300,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       passwordStdin?: boolean;
     }) => {
       const auth = opts.key
-        ? { kind: 'key' as const, privateKey: await readFile(opts.key, 'utf8') }
+        ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
         : { kind: 'password' as const, password: await password(opts) };
       await run(
         'pbx.peers',
@@ -339,19 +342,13 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
 
   /** The site file with the passwords from the environment; undefined (and exit 2) when unreadable. */
   async function loadSite(file: string, secrets: SiteSecrets): Promise<Record<string, unknown> | undefined> {
-    let site: Record<string, unknown>;
+    let text: string;
     try {
-      const text = await readFile(file, 'utf8');
-      site = (/\.ya?ml$/i.test(file) ? (await import('yaml')).parse(text) : JSON.parse(text)) as Record<
-        string,
-        unknown
-      >;
-      if (typeof site !== 'object' || site === null || Array.isArray(site)) throw new Error('not a site object');
+      text = await readFile(file, 'utf8');
     } catch (caught) {
-      io.err(formatError({ code: 'invalid_input', message: `Cannot read ${file}: ${(caught as Error).message}` }));
-      exitCode = EXIT.usage;
-      return undefined;
+      throw new UsageError(`Cannot read ${file}: ${(caught as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
     }
+    const site = await parseSiteText(file, text);
     const router = { ...(site.router as Record<string, unknown> | undefined) };
     const pbx = { ...(site.pbx as Record<string, unknown> | undefined) };
     if (secrets.routerPasswordEnv) router.password = envSecret(secrets.routerPasswordEnv, '--router-password-env');
@@ -483,16 +480,10 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     .option('--rtp-range <start-end>', "the PBX's RTP range", '16384-32768')
     .option('--timeout <seconds>', 'how long to wait for each SIP answer', '2')
     .action(async (opts: { fromOutside: string; sipPorts: string; rtpRange: string; timeout: string }) => {
-      const [start, end] = opts.rtpRange.split('-').map(Number);
-      const sipPorts = opts.sipPorts.split(',').map(Number);
+      const { start, end } = parsePortRange(opts.rtpRange, '--rtp-range');
+      const sipPorts = opts.sipPorts.split(',').map((p) => parsePort(p, '--sip-ports'));
       const seconds = Number(opts.timeout);
-      if (
-        !isIPv4(opts.fromOutside) ||
-        !sipPorts.every((p) => Number.isInteger(p) && p > 0 && p < 65536) ||
-        !Number.isInteger(start) ||
-        !Number.isInteger(end) ||
-        !(seconds > 0 && seconds <= 30)
-      ) {
+      if (!isIPv4(opts.fromOutside) || !(seconds > 0 && seconds <= 30)) {
         io.err(
           'fspbx-nat: give an IPv4 address, ports 1-65535, an RTP range like 16384-32768 and a timeout of 1-30 s.',
         );
@@ -502,7 +493,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       const { probeFromOutside, sampleRtpPorts } = await import('../probe/outside');
       const reports = await probeFromOutside(opts.fromOutside, {
         sipPorts,
-        rtpPorts: sampleRtpPorts(start!, end!),
+        rtpPorts: sampleRtpPorts(start, end),
         timeoutMs: seconds * 1000,
       });
       if (program.opts<GlobalOptions>().json) io.out(JSON.stringify(reports, null, 2));
@@ -516,7 +507,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
   program
     .command('browser')
     .description('Run the wizard in a web browser on this machine (no Electron needed); prints the address to open.')
-    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', Number, 0)
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', (v) => parsePort(v, '--port', true), 0)
     .action(async (opts: { port: number }) => {
       if (!io.browser) {
         io.err('fspbx-nat: browser mode is not available in this build.');

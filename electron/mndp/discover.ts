@@ -8,6 +8,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { LanInterface, MndpNeighbour } from '../../contract/types';
 import { decodeMndp } from './codec';
 import { MNDP_PORT, type MndpPacket } from './types';
+import { cleanText as clean } from '../../contract/text';
 
 export interface DiscoverMndpOptions {
   interfaces: Pick<LanInterface, 'name' | 'address' | 'broadcast'>[];
@@ -33,13 +34,9 @@ export interface DiscoverMndpResult {
 
 const REQUEST = new Uint8Array(4);
 const RESEND_MS = 500;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Identities are set by whoever runs the device: no control or bidi characters reach a screen or a log. */
+/** Identities are set by whoever runs the device: no control, bidi or invisible characters reach a screen or a log. */
 export function cleanText(text: string | undefined, max = 128): string | undefined {
-  if (text === undefined) return undefined;
-  return text.replace(CONTROL, '').slice(0, max);
+  return text === undefined ? undefined : clean(text, max);
 }
 
 export function toNeighbour(packet: MndpPacket, from: RemoteInfo, seenOn: string): MndpNeighbour {

@@ -7,6 +7,7 @@
 import { Socket } from 'node:net';
 import type { SshCandidate } from '../../contract/types';
 import { fromInt, maskOf, toInt } from '../lan/ipv4';
+import { cleanText } from '../../contract/text';
 
 export interface SweepOptions {
   ports: number[];
@@ -36,12 +37,9 @@ export function hostsOf(cidr: string): string[] {
   return Array.from({ length: size - 2 }, (_, i) => fromInt(base + i + 1));
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 export function cleanBanner(raw: Buffer): string {
   const line = raw.toString('latin1').split(/\r?\n/)[0] ?? '';
-  return line.replace(CONTROL, '').slice(0, 120);
+  return cleanText(line, 120);
 }
 
 function probe(

@@ -238,6 +238,37 @@ describe('a forged bundle', () => {
   });
 });
 
+describe('a malformed bundle', () => {
+  it.each([
+    ['a numeric run id', (f: Record<string, unknown>) => void ((f['run.json'] as { runId: unknown }).runId = 123)],
+    [
+      'an unknown status',
+      (f: Record<string, unknown>) => void ((f['run.json'] as { status: unknown }).status = 'done'),
+    ],
+    [
+      'an escape in a timestamp',
+      (f: Record<string, unknown>) => void ((f['run.json'] as { startedAt: unknown }).startedAt = '\u001b[2J'),
+    ],
+    ['a plan that is not a plan', (f: Record<string, unknown>) => void (f['plan.json'] = { changes: 'all' })],
+    [
+      'a journal of another run',
+      (f: Record<string, unknown>) =>
+        void (f['journal.json'] = [
+          { runId: 'other', seq: 1, changeId: 'c', target: 'router', status: 'done', at: '2026-01-01T00:00:00Z' },
+        ]),
+    ],
+  ])('with %s is refused in one sentence and nothing is committed', async (_what, edit) => {
+    const { runId } = seed(source);
+    const file = join(dir, 'bad.zip');
+    writeFileSync(file, forge(await exported(source, runId), edit));
+    const refused = await importBundle(target, file).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Failure);
+    expect((refused as Failure).error.code).toBe('invalid_input');
+    expect((refused as Failure).error.message).toMatch(/not imported|do not belong|another run|is of another run/);
+    expect(target.listRuns()).toEqual([]);
+  });
+});
+
 describe('bundle signatures', () => {
   it('are made with a per-installation Ed25519 key kept owner-only', async () => {
     const signer = installationSigner(join(dir, 'source'));

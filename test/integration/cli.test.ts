@@ -225,6 +225,50 @@ describe('fspbx-nat', () => {
     }
   });
 
+  it('refuses wrong inputs with one line and exit code 2, before any login and without a stack trace', async () => {
+    const yamlBroken = join(dataDir, 'broken.yaml');
+    await writeFile(yamlBroken, 'router:\n  host: [192.168.88.1\n  user: admin\n');
+    const yamlTag = join(dataDir, 'tagged.yaml');
+    await writeFile(yamlTag, 'router: !!js/function "function () { return 1 }"\n');
+    const cases: [string[], RegExp][] = [
+      [
+        ['pbx', 'read', '--host', '127.0.0.1', '--user', 'root', '--key', '/proc/self/status'],
+        /not a private key file/,
+      ],
+      [['pbx', 'read', '--host', '127.0.0.1', '--user', 'root', '--key', dataDir], /Cannot read the key file/],
+      [['plan', yamlBroken], /Cannot read .*broken\.yaml/],
+      [['plan', yamlTag], /Cannot read .*tagged\.yaml: .*tag/i],
+      [
+        ['probe', '--from-outside', '203.0.113.2', '--rtp-range', '0-70000'],
+        /--rtp-range takes a range of ports from 1 to 65535/,
+      ],
+      [['probe', '--from-outside', '203.0.113.2', '--rtp-range', '32768-16384'], /runs backwards.*16384-32768/],
+      [['browser', '--port', '99999'], /--port takes a port from 0 to 65535/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(stderr, args.join(' ')).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at |Warning|unexpected failure/);
+    }
+  });
+
+  it('never repeats a password typed as --password=VALUE', async () => {
+    const { code, stderr } = await cli([
+      'router',
+      'read',
+      '--host',
+      '127.0.0.1',
+      '--user',
+      'admin',
+      '--password=hunter2',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).not.toContain('hunter2');
+    expect(stderr).toMatch(/--password=…/);
+  });
+
   it('explains a plan file that cannot be read', async () => {
     const file = join(dataDir, 'broken.json');
     await writeFile(file, '{"router":');

@@ -1,6 +1,6 @@
 /** What `router read` prints about the account it logged in with. Pure. */
 import { describe, expect, it } from 'vitest';
-import { formatRouter } from '../../../electron/cli/format';
+import { formatRouter, terminalSafe } from '../../../electron/cli/format';
 
 const summary = {
   identity: 'HQ',
@@ -19,5 +19,12 @@ describe('router read output', () => {
 
   it('says nothing of the kind when the account has a password', () => {
     expect(formatRouter(summary)).not.toMatch(/EMPTY/);
+  });
+});
+
+describe('terminal output', () => {
+  it('carries no escape sequence or invisible character from a bundle or a router', () => {
+    const shown = terminalSafe('run \u001b[2J\u001b]0;owned\u0007 HQ\u202e\ufeff\n\tnext line');
+    expect(shown).toBe('run [2J]0;owned HQ\n\tnext line');
   });
 });
