@@ -1,5 +1,6 @@
 import { stepRef } from '../steps/steps';
 import { useWizard } from '../store/context';
+import { allowedRows } from '../store/site';
 
 const W = 200;
 
@@ -17,8 +18,9 @@ export function NetworkPicture() {
   const router = useWizard((s) => s.router);
   const pbx = useWizard((s) => s.pbx);
   const pbxHost = useWizard((s) => s.pbxForm.host);
-  const trunks = useWizard((s) => s.trunks);
-  const phones = useWizard((s) => s.phones);
+  // Only what will be let in: proposals from the PBX count once ticked.
+  const trunks = allowedRows(useWizard((s) => s.trunks));
+  const phones = allowedRows(useWizard((s) => s.phones));
   const applying = useWizard((s) => s.applying);
   const confirmation = useWizard((s) => s.confirmation);
 

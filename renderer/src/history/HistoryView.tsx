@@ -4,6 +4,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { stepsRef } from '../steps/steps';
 import { UNFINISHED } from '../store/history';
+import { otherBoxRefusal } from '../store/rollback';
 
 export function HistoryView() {
   const runs = useWizard((s) => s.runs);
@@ -17,6 +18,9 @@ export function HistoryView() {
   const rollbackResult = useWizard((s) => s.rollbackResult);
   const planRollback = useWizard((s) => s.planRollback);
   const applyRollback = useWizard((s) => s.applyRollback);
+  const planRollbackOnOtherBox = useWizard((s) => s.planRollbackOnOtherBox);
+  const onOtherBox = useWizard((s) => s.rollbackOtherBox);
+  const refusal = otherBoxRefusal(rollbackPlan);
   const [importPath, setImportPath] = useState('');
   const folder = info.status === 'done' ? info.value.dataDir : '';
   // The desktop app asks with the system's dialogs; browser mode writes beside the history.
@@ -98,9 +102,45 @@ export function HistoryView() {
             ones typed in {stepsRef('router', 'pbx')}.
           </p>
           {rollbackPlan.status === 'loading' && <p aria-live="polite">Reading both boxes…</p>}
-          {rollbackPlan.status === 'error' && <ErrorNote error={rollbackPlan.error} />}
+          {rollbackPlan.status === 'error' && !refusal && <ErrorNote error={rollbackPlan.error} />}
+          {refusal && (
+            <div className="note note-error" role="alert" aria-label="Another box">
+              <p>
+                <strong>{refusal.message}</strong>
+              </p>
+              <p>
+                Only if the {refusal.boxes} was replaced (the same site, new hardware): plan the rollback onto it
+                anyway, review it, then apply.
+              </p>
+              <div className="actions">
+                <button type="button" className="danger" onClick={() => void planRollbackOnOtherBox()}>
+                  {`Roll back onto this ${refusal.boxes} anyway: ${
+                    refusal.boxes === 'router and PBX' ? 'they are not the ones' : 'it is not the one'
+                  } the snapshot was taken of`}
+                </button>
+              </div>
+            </div>
+          )}
           {rollbackPlan.status === 'done' && (
             <>
+              {rollbackPlan.value.plan.warnings.length > 0 && (
+                <div
+                  className={onOtherBox ? 'note note-error' : 'note'}
+                  role={onOtherBox ? 'alert' : 'status'}
+                  aria-label="Rollback warnings"
+                >
+                  <p>
+                    <strong>{rollbackPlan.value.plan.warnings[0]!.message}</strong>
+                  </p>
+                  {rollbackPlan.value.plan.warnings.length > 1 && (
+                    <ul>
+                      {rollbackPlan.value.plan.warnings.slice(1).map((w, i) => (
+                        <li key={`${w.code}-${i}`}>{w.message}</li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
+              )}
               <div className="plan-sides">
                 <ChangeTable
                   level={3}

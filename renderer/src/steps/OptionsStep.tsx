@@ -1,5 +1,5 @@
 import { useWizard } from '../store/context';
-import type { MediaMode } from '../store/site';
+import { allowedRows, type MediaMode } from '../store/site';
 import { opensToAnyone } from '../../../contract/ipv4';
 import { StepPanel } from '../components/StepPanel';
 
@@ -28,7 +28,7 @@ export function OptionsStep() {
   const trunks = useWizard((s) => s.trunks);
   const phones = useWizard((s) => s.phones);
   // Judged on the lists together: 0.0.0.0/1 + 128.0.0.0/1 is anyone too.
-  const anywhere = opensToAnyone([...trunks, ...phones].map((p) => p.address.trim()));
+  const anywhere = opensToAnyone([...allowedRows(trunks), ...allowedRows(phones)].map((p) => p.address.trim()));
   const minutes = Number(options.revertMinutes);
   const minutesProblem = Number.isInteger(minutes) && minutes >= 1 && minutes <= 60 ? '' : 'Between 1 and 60 minutes.';
   return (

@@ -100,7 +100,7 @@ export const credentialsSlice =
       const before = get().pbxForm;
       const next = { ...before, ...patch };
       if (patch.host !== undefined && patch.host !== before.host) delete next.hostKey;
-      set({ pbxForm: next, pbx: idle });
+      set({ pbxForm: next, pbx: idle, peerProposal: idle });
     },
 
     readRouter: async () => {
@@ -114,7 +114,10 @@ export const credentialsSlice =
 
     readPbx: async () => {
       set({ pbx: loading });
-      set({ pbx: settled(await client.call('pbx.read', pbxTargetOf(get().pbxForm))) });
+      const result = await client.call('pbx.read', pbxTargetOf(get().pbxForm));
+      set({ pbx: settled(result) });
+      // Logged in to a PBX: step 4 is pre-filled from its gateways and registrations while the technician moves on.
+      if (result.ok && result.value.kind !== 'not-a-pbx') await get().readPeers();
     },
     acceptPbxHostKey: async (fingerprint) => {
       set({ pbxForm: { ...get().pbxForm, hostKey: fingerprint } });

@@ -3,6 +3,7 @@
  * let the technician review it, then apply. The logins are the ones typed in
  * the Router and PBX steps (passwords are never stored).
  */
+import type { AppError } from '../../../contract/errors';
 import type { ApplyResult, PlannedRun } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf } from './credentials';
@@ -14,8 +15,36 @@ export interface RollbackSlice {
   rollbackSnapshot?: string;
   rollbackPlan: Load<PlannedRun>;
   rollbackResult: Load<ApplyResult>;
+  /** The technician accepted that the boxes reached are not those the snapshot was taken of. */
+  rollbackOtherBox: boolean;
   planRollback(snapshotId: string): Promise<void>;
+  /** Plans the same rollback again, accepting that it goes onto another router or PBX. */
+  planRollbackOnOtherBox(): Promise<void>;
   applyRollback(): Promise<void>;
+}
+
+/** A refusal to roll a snapshot onto another box: the sentence naming both, and which box differs. */
+export interface OtherBoxRefusal {
+  message: string;
+  boxes: 'router' | 'PBX' | 'router and PBX';
+}
+
+/**
+ * The refusal rollback.plan gives when the router or PBX reached is not the
+ * one the snapshot was taken of (electron/site/run.ts restorePlan). It marks
+ * it field "acceptOtherBox" when it does; until then it is told by the
+ * sentences boxDifferences writes ("The snapshot is of router …").
+ */
+export function otherBoxRefusal(load: Load<unknown>): OtherBoxRefusal | undefined {
+  if (load.status !== 'error') return undefined;
+  const error: AppError = load.error;
+  if (error.code !== 'invalid_input') return undefined;
+  const router = /The snapshot is of router /.test(error.message);
+  const pbx = /The snapshot is of PBX /.test(error.message);
+  if (error.field !== 'acceptOtherBox' && !router && !pbx) return undefined;
+  const boxes = router && pbx ? 'router and PBX' : pbx ? 'PBX' : 'router';
+  // The CLI's way to accept is no help here: the button below the sentence is.
+  return { message: error.message.replace(/ ?\(CLI: --other-box\)/, ''), boxes };
 }
 
 export const rollbackSlice =
@@ -26,11 +55,20 @@ export const rollbackSlice =
     return {
       rollbackPlan: idle,
       rollbackResult: idle,
+      rollbackOtherBox: false,
 
       planRollback: async (snapshotId) => {
-        set({ rollbackSnapshot: snapshotId, rollbackPlan: loading, rollbackResult: idle });
+        set({ rollbackSnapshot: snapshotId, rollbackPlan: loading, rollbackResult: idle, rollbackOtherBox: false });
         const input = haveLogins() ? { snapshotId, access: access() } : { snapshotId };
         set({ rollbackPlan: settled(await client.call('rollback.plan', input)) });
+      },
+
+      planRollbackOnOtherBox: async () => {
+        const snapshotId = get().rollbackSnapshot;
+        if (!snapshotId || !otherBoxRefusal(get().rollbackPlan)) return;
+        set({ rollbackPlan: loading, rollbackResult: idle, rollbackOtherBox: true });
+        const base = haveLogins() ? { snapshotId, access: access() } : { snapshotId };
+        set({ rollbackPlan: settled(await client.call('rollback.plan', { ...base, acceptOtherBox: true })) });
       },
 
       applyRollback: async () => {

@@ -9,7 +9,7 @@ import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
-import type { SiteSlice } from './site';
+import { allowedRows, type SiteSlice } from './site';
 
 export type ChangeStatus = 'sending' | 'done' | 'failed';
 
@@ -33,10 +33,10 @@ export interface RunSlice {
   confirmRun(): Promise<void>;
 }
 
-/** Site inputs from the forms; empty peer rows are left out. */
+/** Site inputs from the forms; empty rows and proposals the technician did not tick are left out. */
 export function siteInputsOf(s: CredentialsSlice & SiteSlice): InputArg<'site.plan'> {
   const peers = (rows: SiteSlice['trunks']) =>
-    rows
+    allowedRows(rows)
       .filter((p) => p.address.trim() !== '')
       .map((p) => ({ name: p.name.trim() || p.address.trim(), address: p.address.trim() }));
   return {

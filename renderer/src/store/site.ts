@@ -3,13 +3,35 @@
  * Peers and Options steps. Kept as typed (strings) so nothing is lost while it
  * is half-done.
  */
+import type { RegistrationSource, TrunkSource } from '../../../contract/types';
 import type { WizardSlice } from './state';
+
+/** What on the PBX led to a proposed row: gateway settings, or registrations. */
+export type PeerOrigin = { kind: 'trunk'; sources: TrunkSource[] } | { kind: 'phone'; sources: RegistrationSource[] };
+
+/** A row the PBX proposed (pbx.peers): where it came from, and whether the technician lets it in. */
+export interface ProposedFrom {
+  /** The proposal's id, stable across reads of the same PBX. */
+  id: string;
+  /** The address the PBX gave, before any edit. */
+  address: string;
+  ticked: boolean;
+  why: string;
+  origin: PeerOrigin;
+}
 
 export interface PeerRow {
   /** Stable across edits and removals, for React's list keys and the field ids. */
   key: number;
   name: string;
   address: string;
+  /** Set on rows read from the PBX: such a row is allowed only while ticked. Typed rows always are. */
+  proposed?: ProposedFrom;
+}
+
+/** The rows that will be allowed: every typed row, and the proposed ones the technician ticked. */
+export function allowedRows(rows: readonly PeerRow[]): PeerRow[] {
+  return rows.filter((p) => !p.proposed || p.proposed.ticked);
 }
 
 export type PeerRole = 'trunks' | 'phones';
@@ -33,6 +55,8 @@ export interface SiteSlice {
   addPeer(role: PeerRole): void;
   updatePeer(role: PeerRole, key: number, patch: Partial<Omit<PeerRow, 'key'>>): void;
   removePeer(role: PeerRole, key: number): void;
+  /** Ticks or unticks a row the PBX proposed. */
+  tickPeer(role: PeerRole, key: number, ticked: boolean): void;
   setOptions(patch: Partial<SiteOptionsForm>): void;
 }
 
@@ -61,6 +85,13 @@ export const siteSlice: WizardSlice<SiteSlice> = (set, get) => ({
       rowsOf(
         role,
         get()[role].filter((p) => p.key !== key),
+      ),
+    ),
+  tickPeer: (role, key, ticked) =>
+    set(
+      rowsOf(
+        role,
+        get()[role].map((p) => (p.key === key && p.proposed ? { ...p, proposed: { ...p.proposed, ticked } } : p)),
       ),
     ),
   setOptions: (patch) => set({ options: { ...get().options, ...patch } }),

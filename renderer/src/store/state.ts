@@ -8,6 +8,7 @@ import type { CredentialsSlice } from './credentials';
 import type { DiscoverySlice } from './discovery';
 import type { HistorySlice } from './history';
 import type { NavSlice } from './nav';
+import type { PeersSlice } from './peers';
 import type { RollbackSlice } from './rollback';
 import type { RunSlice } from './run';
 import type { SiteSlice } from './site';
@@ -16,6 +17,7 @@ export type WizardState = NavSlice &
   DiscoverySlice &
   CredentialsSlice &
   SiteSlice &
+  PeersSlice &
   HistorySlice &
   RunSlice &
   RollbackSlice;

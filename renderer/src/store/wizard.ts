@@ -10,6 +10,7 @@ import { credentialsSlice } from './credentials';
 import { discoverySlice } from './discovery';
 import { historySlice } from './history';
 import { navSlice } from './nav';
+import { peersSlice } from './peers';
 import { rollbackSlice } from './rollback';
 import { runSlice } from './run';
 import { siteSlice } from './site';
@@ -27,6 +28,7 @@ export function createWizardStore(client: Client): WizardStore {
     ...discoverySlice(client)(...api),
     ...credentialsSlice(client)(...api),
     ...siteSlice(...api),
+    ...peersSlice(client)(...api),
     ...historySlice(client)(...api),
     ...runSlice(client)(...api),
     ...rollbackSlice(client)(...api),
