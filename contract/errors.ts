@@ -74,3 +74,31 @@ export function toAppError(caught: unknown): AppError {
     detail,
   };
 }
+
+/**
+ * Settles as soon as the caller gives up: an aborted signal rejects at once
+ * with a 'cancelled' error, while the work itself winds down on its own (its
+ * connection closes when it finishes or times out).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  const cancelled = () => new Failure({ code: 'cancelled', message: 'Stopped: nothing further was read or changed.' });
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(cancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(cancelled());
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', stop);
+        resolve(value);
+      },
+      (caught: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(caught);
+      },
+    );
+  });
+}

@@ -3,7 +3,7 @@
  * Node modules, so the same checks can run anywhere the contract is loaded.
  */
 import { z } from 'zod';
-import { isHostname, isIPv4, isIPv4Cidr } from './ipv4';
+import { coveredAddresses, isHostname, isIPv4, isIPv4Cidr, opensToAnyone } from './ipv4';
 
 export { isHostname, isIPv4, isIPv4Cidr } from './ipv4';
 
@@ -127,7 +127,23 @@ export const siteInputs = z
     phones: z.array(peer).max(1024),
     options: siteOptions,
   })
-  .strict();
+  .strict()
+  // Needs no box, so it is checked before any login: sources that together cover a large part of the
+  // Internet (0.0.0.0/0, or 0.0.0.0/1 + 128.0.0.0/1) need the technician's explicit acceptance.
+  .superRefine((site, ctx) => {
+    if (site.options.allowAnySource) return;
+    const peers = (['trunks', 'phones'] as const).flatMap((role) =>
+      site[role].map((peer, index) => ({ path: [role, index, 'address'], address: peer.address })),
+    );
+    const sources = peers.map((p) => p.address).filter(isIPv4Cidr);
+    if (!opensToAnyone(sources)) return;
+    const widest = [...peers].sort((a, b) => coveredAddresses([b.address]) - coveredAddresses([a.address]))[0];
+    ctx.addIssue({
+      code: 'custom',
+      path: widest?.path ?? ['trunks'],
+      message: `The allowed addresses cover ${coveredAddresses(sources).toLocaleString('en')} addresses, a large part of the Internet; list the provider's and phones' addresses, or accept the risk explicitly.`,
+    });
+  });
 
 export type RouterTarget = z.infer<typeof routerTarget>;
 export type PbxTarget = z.infer<typeof pbxTarget>;

@@ -3,7 +3,7 @@
  * (a snapshot must be on disk before the first change is sent), foreign
  * keys, and the migrations up to this build's version.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fail } from '../../contract/errors';
@@ -17,8 +17,22 @@ function ownerOnly(file: string): void {
   if (existsSync(file)) chmodSync(file, 0o600);
 }
 
-export function openDb(dataDir: string): Db {
+/**
+ * Makes the data folder owner-only, also when it already existed with looser
+ * rights (mkdir's mode applies only to a folder it creates). Returns the
+ * rights it had when they were tightened. Not on Windows, where modes mean little.
+ */
+export function ownerOnlyFolder(dataDir: string): number | undefined {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return undefined;
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  chmodSync(dataDir, mode & 0o700);
+  return mode;
+}
+
+export function openDb(dataDir: string): Db {
+  ownerOnlyFolder(dataDir);
   const file = join(dataDir, STORE_FILE);
   let db: Db;
   try {

@@ -23,7 +23,7 @@ import {
 
 export type * from './types';
 export { redactSecrets, REDACTED } from './redact';
-export { STORE_FILE } from './db';
+export { ownerOnlyFolder, STORE_FILE } from './db';
 export { boxDifferences, boxOf } from './box';
 export type { BundledSnapshot } from './imports';
 export type { KnownHostKind } from './known-hosts';

@@ -1,7 +1,7 @@
 /** The fspbx-nat command as a technician runs it: a real process, real exit codes, real output. */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,18 @@ describe('fspbx-nat', () => {
     expect(stdout).toMatch(/\[ok {2}\] Data folder/);
     expect(stdout).toMatch(/overall: (pass|warn)/);
     expect((await stat(fresh)).mode & 0o777).toBe(0o700);
+  });
+
+  it('tightens a data folder that others could read, and doctor says so', async () => {
+    const loose = join(dataDir, 'loose');
+    await mkdir(loose, { mode: 0o755 });
+    await chmod(loose, 0o755);
+    const { code, stdout } = await cli(['doctor'], '', loose);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Data folder: .*rights were 0755 .*now 0700/);
+    expect((await stat(loose)).mode & 0o777).toBe(0o700);
+    const again = await cli(['doctor'], '', loose);
+    expect(again.stdout).not.toMatch(/rights were/);
   });
 
   it('shows the bundle signing key in doctor, info and history, the same each time', async () => {

@@ -1,6 +1,6 @@
 /** The history store on a real SQLite file: schema, permissions, exactness, secrets and crash safety. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -61,6 +61,14 @@ describe('store file', () => {
     const files = readdirSync(data).filter((f) => f.startsWith(STORE_FILE));
     expect(files).toEqual(expect.arrayContaining([STORE_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`]));
     for (const f of files) expect(statSync(join(data, f)).mode & 0o777, f).toBe(0o600);
+  });
+
+  it('tightens a data folder that already existed with rights for others', () => {
+    const data = join(dir, 'data');
+    mkdirSync(data, { mode: 0o755 });
+    chmodSync(data, 0o755);
+    open();
+    expect(statSync(data).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a history written by a newer wizard instead of damaging it', () => {

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, rm, writeFile } from 'node:fs/promises';
+import { ownerOnlyFolder } from '../../store';
 import { join } from 'node:path';
 import { detectLan } from '../../lan';
 import { fail, toAppError } from '../../../contract/errors';
@@ -19,12 +20,16 @@ function nodeIsRecentEnough(version: string): boolean {
 async function checkDataDir(dir: string): Promise<DoctorCheck> {
   const title = 'Data folder';
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const was = ownerOnlyFolder(dir);
     await access(dir, constants.W_OK);
     const probe = join(dir, `.probe-${process.pid}`);
     await writeFile(probe, 'ok', { mode: 0o600 });
     await rm(probe);
-    return { id: 'data-dir', title, status: 'pass', summary: `Snapshots and history are kept in ${dir}.` };
+    const tightened =
+      was === undefined
+        ? ''
+        : ` Its rights were ${was.toString(8).padStart(4, '0')} (others could read it); now 0700, only you.`;
+    return { id: 'data-dir', title, status: 'pass', summary: `Snapshots and history are kept in ${dir}.${tightened}` };
   } catch (caught) {
     return {
       id: 'data-dir',

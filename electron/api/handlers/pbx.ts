@@ -5,23 +5,16 @@ import { openSsh } from '../../pbx/ssh';
 import { proposePeers } from '../../site/proposals';
 import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';
+import { untilAborted } from '../../../contract/errors';
+import type { Input, Output } from '../../../contract/operations';
 
 export function pbxHandlers(store: () => Store): {
   'pbx.read': Handler<'pbx.read'>;
   'pbx.peers': Handler<'pbx.peers'>;
 } {
   return {
-    'pbx.read': async (input) => {
-      // A host key accepted on an earlier visit is checked unless the technician accepts a new one now.
-      const accepted = input.hostKey ?? store().knownFingerprint('ssh', input.host, input.port);
-      const ssh = await openSsh(accepted === undefined ? input : { ...input, hostKey: accepted });
-      try {
-        if (input.hostKey) store().acceptFingerprint('ssh', input.host, input.port, ssh.hostKey);
-        return await fingerprintPbx(ssh);
-      } finally {
-        ssh.close();
-      }
-    },
+    // A read the technician cancels returns at once; the login winds down by itself.
+    'pbx.read': async (input, { signal }) => untilAborted(readPbx(input), signal),
     // Step 4 pre-filled: gateways, their addresses as the PBX resolves them, registrations. Read-only.
     'pbx.peers': async ({ pbx, lan, allowed }) => {
       const accepted = pbx.hostKey ?? store().knownFingerprint('ssh', pbx.host, pbx.port);
@@ -37,4 +30,16 @@ export function pbxHandlers(store: () => Store): {
       }
     },
   };
+
+  async function readPbx(input: Input<'pbx.read'>): Promise<Output<'pbx.read'>> {
+    // A host key accepted on an earlier visit is checked unless the technician accepts a new one now.
+    const accepted = input.hostKey ?? store().knownFingerprint('ssh', input.host, input.port);
+    const ssh = await openSsh(accepted === undefined ? input : { ...input, hostKey: accepted });
+    try {
+      if (input.hostKey) store().acceptFingerprint('ssh', input.host, input.port, ssh.hostKey);
+      return await fingerprintPbx(ssh);
+    } finally {
+      ssh.close();
+    }
+  }
 }
