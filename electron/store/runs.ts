@@ -50,7 +50,7 @@ function fromRow(row: RunRow): RunRecord {
       kind: runKind.parse(row.kind),
       status: runStatus.parse(row.status),
       inputs: parseJsonColumn(z.unknown(), row.inputs_json, 'run inputs'),
-      plan: parseJsonColumn(planSchema, row.plan_json, 'run plan') as Plan,
+      plan: parseJsonColumn(planSchema, row.plan_json, 'run plan'),
       startedAt: row.started_at,
       updatedAt: row.updated_at,
     };

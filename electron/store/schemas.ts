@@ -146,12 +146,26 @@ const COLUMNS = {
 } as const;
 
 type Table = keyof typeof COLUMNS;
-const KEYS: Record<Table, string> = {
-  profiles: 'sip_profile_uuid',
-  settings: 'sip_profile_setting_uuid',
-  vars: 'var_uuid',
-  extensions: 'extension_uuid',
-  domains: 'domain_uuid',
+
+/** The columns each row type of the reader promises (pbx/state.ts): text where it says string, else text or NULL. */
+const PROMISED: Record<Table, { text: readonly string[]; present: readonly string[] }> = {
+  profiles: {
+    text: ['sip_profile_uuid', 'sip_profile_name'],
+    present: ['sip_profile_hostname', 'sip_profile_enabled'],
+  },
+  settings: {
+    text: ['sip_profile_setting_uuid', 'sip_profile_uuid'],
+    present: ['sip_profile_setting_name', 'sip_profile_setting_value', 'sip_profile_setting_enabled'],
+  },
+  vars: {
+    text: ['var_uuid'],
+    present: ['var_category', 'var_name', 'var_value', 'var_command', 'var_hostname', 'var_enabled', 'var_order'],
+  },
+  extensions: {
+    text: ['extension_uuid'],
+    present: ['domain_uuid', 'extension', 'number_alias', 'user_context', 'sip_bypass_media'],
+  },
+  domains: { text: ['domain_uuid'], present: ['domain_name'] },
 };
 
 function rows<T extends Table>(table: T, strict: boolean) {
@@ -161,8 +175,12 @@ function rows<T extends Table>(table: T, strict: boolean) {
     .max(100_000)
     .superRefine((list, ctx) => {
       list.forEach((row, index) => {
-        if (typeof row[KEYS[table]] !== 'string')
-          ctx.addIssue({ code: 'custom', path: [index], message: `no ${KEYS[table]}` });
+        for (const col of PROMISED[table].text) {
+          if (typeof row[col] !== 'string') ctx.addIssue({ code: 'custom', path: [index, col], message: `no ${col}` });
+        }
+        for (const col of PROMISED[table].present) {
+          if (!(col in row)) ctx.addIssue({ code: 'custom', path: [index, col], message: `no ${col} column` });
+        }
         if (!strict) return;
         for (const key of Object.keys(row)) {
           if (!allowed.has(key))
@@ -215,7 +233,7 @@ function pbxSchema(strict: boolean) {
 const localPbx = pbxSchema(false);
 const importedPbx = pbxSchema(true);
 
-/** Rows are checked column by column above; their typed shape is the reader's own. */
+/** Every row has its promised columns (checked above), so it has the reader's typed shape. */
 const asPbxState = (value: z.infer<typeof localPbx>): PbxState => value as unknown as PbxState;
 
 // ── box identity ─────────────────────────────────────────────────────────

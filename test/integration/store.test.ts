@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../contract/types';
 import { openStore, STORE_FILE, type SecretBox, type Store } from '../../electron/store';
 import { SCHEMA_VERSION } from '../../electron/store/migrations';
+import { snapshotDigest } from '../../electron/store/snapshots';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
 
@@ -271,5 +272,38 @@ describe('crash safety', () => {
     // Only the very last entry may have been caught between send and answer.
     expect(journal.slice(0, -1).every((e) => e.status === 'done')).toBe(true);
     expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
+  });
+});
+
+describe('rows read back through schemas', () => {
+  it('names a damaged plan row instead of handing it on, and the rest of the history still lists', () => {
+    const s = open();
+    const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
+    const good = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const bad = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    s.db.prepare(`UPDATE runs SET plan_json = '{"changes":"all of them"}' WHERE run_id = ?`).run(bad.runId);
+    expect(() => s.getRun(bad.runId)).toThrow(/damaged in the history/);
+    expect(s.getRun(good.runId).plan.changes).toHaveLength(1);
+    expect(
+      s
+        .listRuns()
+        .map((r) => r.runId)
+        .sort(),
+    ).toEqual([good.runId, bad.runId].sort());
+  });
+
+  it('refuses a snapshot whose rows lack what a restore relies on, even with a matching checksum', () => {
+    const s = open();
+    const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
+    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const pbx = stockPbx();
+    const saved = s.saveSnapshot(run.runId, site.siteId, { pbx });
+    // Rewritten as an older or foreign writer might have: the digest holds, the shape does not.
+    const broken = JSON.stringify({ ...pbx, vars: pbx.vars.map(({ var_uuid: _gone, ...rest }) => rest) });
+    const row = s.db.prepare('SELECT * FROM snapshots').get() as Parameters<typeof snapshotDigest>[0];
+    s.db
+      .prepare('UPDATE snapshots SET pbx_json = ?, sha256 = ?')
+      .run(broken, snapshotDigest({ ...row, pbx_json: broken }));
+    expect(() => s.getSnapshot(saved.snapshotId)).toThrow(/not in a form this version of the wizard can restore from/);
   });
 });
