@@ -4,6 +4,7 @@
  * and `print` reads the real counters back.
  */
 import { execFile, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { RouterModel } from '../model/router';
 import type { CounterSource } from '../runtime';
@@ -34,6 +35,23 @@ function nftApply(script: string): Promise<void> {
   });
 }
 
+/**
+ * RouterOS filters bridged frames with the IP firewall only when asked:
+ * `/interface bridge settings use-ip-firewall` "Force bridged traffic to also be processed by
+ * prerouting, forward and postrouting sections of IP routing", default no
+ * (https://help.mikrotik.com/docs/display/ROS/Bridging+and+Switching, "Bridge Settings";
+ * terraform-routeros docs/resources/interface_bridge_settings.md). Linux does the opposite once
+ * br_netfilter is loaded (bridge-nf-call-iptables=1, per namespace since 5.3): a hairpin packet
+ * dst-natted to a host on the same bridge is then bridged back out of the port it came in on,
+ * which a bridge never does, and vanishes. Turning it off in this namespace makes the LAN
+ * behave as RouterOS's default: only routed traffic meets the firewall.
+ */
+async function routedTrafficOnly(): Promise<void> {
+  for (const family of ['iptables', 'ip6tables', 'arptables']) {
+    await writeFile(`/proc/sys/net/bridge/bridge-nf-call-${family}`, '0').catch(() => undefined); // no br_netfilter: nothing to undo
+  }
+}
+
 export class FirewallEnforcer implements CounterSource {
   private counters = new Map<string, { packets: number; bytes: number }>();
   private chain: Promise<void> = Promise.resolve();
@@ -47,6 +65,7 @@ export class FirewallEnforcer implements CounterSource {
   }
 
   async start(): Promise<void> {
+    await routedTrafficOnly();
     this.schedule();
     await this.settled();
     if (this.lastError) throw new Error(this.lastError);
