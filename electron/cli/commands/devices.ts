@@ -1,0 +1,134 @@
+/** router read, pbx read, pbx peers: one box at a time, read only. */
+import { contract } from '../../../contract/operations';
+import type { CliContext } from '../context';
+import { formatPbx, formatPeers, formatRouter } from '../format';
+import { readKeyFile } from '../inputs';
+import { password, secretOptions } from '../secrets';
+
+export function registerDeviceCommands(ctx: CliContext): void {
+  const router = ctx.program.command('router').description('Work with the MikroTik router.');
+  secretOptions(
+    router
+      .command('read')
+      .description(contract['router.read'].summary)
+      .requiredOption('--host <address>', "the router's LAN address")
+      .requiredOption('--user <name>', 'RouterOS user')
+      .option('--plain-api', 'use the unencrypted API on 8728 (the password crosses the LAN in clear)')
+      .option('--port <port>', 'API port', Number)
+      .option('--fingerprint <sha256>', 'the API-SSL certificate fingerprint accepted earlier'),
+  ).action(
+    async (opts: {
+      host: string;
+      user: string;
+      plainApi?: boolean;
+      port?: number;
+      fingerprint?: string;
+      passwordEnv?: string;
+      passwordStdin?: boolean;
+    }) => {
+      await ctx.run(
+        'router.read',
+        {
+          host: opts.host,
+          username: opts.user,
+          password: await password(ctx, opts),
+          tls: !opts.plainApi,
+          ...(opts.port === undefined ? {} : { port: opts.port }),
+          ...(opts.fingerprint === undefined ? {} : { fingerprint: opts.fingerprint }),
+        },
+        formatRouter,
+      );
+    },
+  );
+
+  const pbx = ctx.program.command('pbx').description('Work with the FS PBX server.');
+  secretOptions(
+    pbx
+      .command('read')
+      .description(contract['pbx.read'].summary)
+      .requiredOption('--host <address>', "the PBX's LAN address")
+      .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
+      .option('--port <port>', 'SSH port', Number, 22)
+      .option('--key <file>', 'private key file instead of a password')
+      .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier'),
+  ).action(
+    async (opts: {
+      host: string;
+      user: string;
+      port: number;
+      key?: string;
+      hostKey?: string;
+      passwordEnv?: string;
+      passwordStdin?: boolean;
+    }) => {
+      const auth = opts.key
+        ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
+        : { kind: 'password' as const, password: await password(ctx, opts) };
+      await ctx.run(
+        'pbx.read',
+        {
+          host: opts.host,
+          port: opts.port,
+          username: opts.user,
+          auth,
+          ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
+        },
+        formatPbx,
+      );
+    },
+  );
+
+  secretOptions(
+    pbx
+      .command('peers')
+      .description(contract['pbx.peers'].summary)
+      .requiredOption('--host <address>', "the PBX's LAN address")
+      .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
+      .option('--port <port>', 'SSH port', Number, 22)
+      .option('--key <file>', 'private key file instead of a password')
+      .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier')
+      .option('--lan <cidr>', 'the customer LAN, e.g. 192.168.88.0/24: phones registered from inside it are not remote')
+      .option(
+        '--allowed <list>',
+        'addresses or ranges already allowed, comma-separated (warns about a registered trunk outside them)',
+      ),
+  ).action(
+    async (opts: {
+      host: string;
+      user: string;
+      port: number;
+      key?: string;
+      hostKey?: string;
+      lan?: string;
+      allowed?: string;
+      passwordEnv?: string;
+      passwordStdin?: boolean;
+    }) => {
+      const auth = opts.key
+        ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
+        : { kind: 'password' as const, password: await password(ctx, opts) };
+      await ctx.run(
+        'pbx.peers',
+        {
+          pbx: {
+            host: opts.host,
+            port: opts.port,
+            username: opts.user,
+            auth,
+            ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
+          },
+          ...(opts.lan === undefined ? {} : { lan: opts.lan }),
+          ...(opts.allowed === undefined
+            ? {}
+            : {
+                allowed: opts.allowed
+                  .split(',')
+                  .map((a) => a.trim())
+                  .filter(Boolean),
+              }),
+        },
+        formatPeers,
+      );
+    },
+  );
+}

@@ -1,0 +1,33 @@
+/** history, export, import: runs on this laptop and config bundles. */
+import { contract } from '../../../contract/operations';
+import type { CliContext } from '../context';
+import { formatBundle, formatRun, formatRuns } from '../format';
+
+export function registerHistoryCommands(ctx: CliContext): void {
+  ctx.program
+    .command('history')
+    .description(contract['history.list'].summary)
+    .option('--site <id>', 'one site only')
+    .action(async (opts: { site?: string }) => {
+      const listed = await ctx.call('history.list', opts.site ? { siteId: opts.site } : {}, formatRuns);
+      if (!listed.ok || ctx.globals().json) return;
+      // The key others compare an imported bundle's signature with.
+      const info = await ctx.quiet('app.info', {});
+      if (info.ok && info.value.bundleKey) ctx.io.out(`Bundles exported here are signed with ${info.value.bundleKey}.`);
+    });
+
+  ctx.program
+    .command('export')
+    .description(contract['bundle.export'].summary)
+    .requiredOption('--run <id>', 'the run to export')
+    .requiredOption('--out <file.zip>', 'where to write the bundle')
+    .action((opts: { run: string; out: string }) =>
+      ctx.run('bundle.export', { runId: opts.run, path: opts.out }, formatBundle),
+    );
+
+  ctx.program
+    .command('import')
+    .description(contract['bundle.import'].summary)
+    .argument('<bundle.zip>')
+    .action((file: string) => ctx.run('bundle.import', { path: file }, formatRun));
+}

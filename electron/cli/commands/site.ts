@@ -1,0 +1,90 @@
+/** plan, apply, verify, confirm, rollback, rollback-apply: a whole visit from a site file. */
+import { Option } from 'commander';
+import { contract, type InputArg } from '../../../contract/operations';
+import { EXIT, type CliContext } from '../context';
+import { formatApply, formatPlan, formatRun, formatVerify } from '../format';
+import { loadSite, siteOptions, type SiteSecrets } from '../secrets';
+
+export function registerSiteCommands(ctx: CliContext): void {
+  siteOptions(
+    ctx.program
+      .command('plan')
+      .description(contract['site.plan'].summary)
+      .argument('<site.json|site.yaml>', 'site inputs: router, pbx, trunks, phones, options (see README)'),
+  ).action(async (file: string, opts: SiteSecrets) => {
+    const site = await loadSite(ctx, file, opts);
+    await ctx.run('site.plan', site as InputArg<'site.plan'>, formatPlan);
+  });
+
+  const runCommand = (name: string, op: 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.apply') =>
+    siteOptions(
+      ctx.program
+        .command(name)
+        .description(contract[op].summary)
+        .requiredOption('--run <id>', 'the run id printed by plan')
+        .requiredOption('--site <site.json>', 'the same site file as for plan (for the logins)')
+        .option('--yes', 'do it without asking (required: this changes the router or the PBX)')
+        .option('--watch <seconds>', 'verify only: keep counting forwarded packets while you probe from outside'),
+    ).action(async (opts: { run: string; site: string; yes?: boolean; watch?: string } & SiteSecrets) => {
+      if (contract[op].changesSites && !opts.yes) {
+        ctx.io.err(`fspbx-nat: ${name} changes the customer's router or PBX; review the plan, then add --yes.`);
+        ctx.exit(EXIT.usage);
+        return;
+      }
+      const site = await loadSite(ctx, opts.site, opts);
+      const access = { router: site.router, pbx: site.pbx } as InputArg<'site.apply'>['access'];
+      if (op === 'site.verify') {
+        const watchSeconds = Number(opts.watch ?? 0);
+        if (watchSeconds > 0) {
+          ctx.io.err(
+            `Counting the router's forwards for ${watchSeconds} s: run \`fspbx-nat probe --from-outside <public IP>\` from outside the site now.`,
+          );
+        }
+        const result = await ctx.call(op, { runId: opts.run, access, watchSeconds }, formatVerify);
+        // A failed check is a failed command: scripts can rely on the exit code.
+        if (result.ok && result.value.status === 'fail') ctx.exit(EXIT.failed);
+      } else if (op === 'site.confirm') {
+        await ctx.run(op, { runId: opts.run, access }, formatRun);
+      } else {
+        const result = await ctx.call(op, { runId: opts.run, access }, formatApply, (event) => {
+          if (event.kind === 'log') ctx.io.err(event.message);
+          else if (event.status !== 'sending')
+            ctx.io.err(`${event.status === 'done' ? 'ok  ' : 'FAIL'} ${event.changeId}`);
+        });
+        // An apply that stopped part-way is reported as a value (with what was applied) and fails the command.
+        if (result.ok && result.value.status === 'failed') ctx.exit(EXIT.failed);
+      }
+    });
+  runCommand('apply', 'site.apply');
+  runCommand('verify', 'site.verify');
+  runCommand('confirm', 'site.confirm');
+
+  siteOptions(
+    ctx.program
+      .command('rollback')
+      .description(contract['rollback.plan'].summary + ' Apply it with `rollback-apply`.')
+      .requiredOption('--snapshot <id>', 'the snapshot to return to')
+      .requiredOption('--site <site.json>', 'the site file (for the logins)')
+      .addOption(new Option('--only <side>', 'roll back one side only').choices(['router', 'pbx']))
+      .option(
+        '--other-box',
+        'the router or PBX is not the one the snapshot was taken of (a replaced box): plan the rollback onto it anyway',
+      ),
+  ).action(
+    async (opts: { snapshot: string; site: string; only?: 'router' | 'pbx'; otherBox?: boolean } & SiteSecrets) => {
+      const site = await loadSite(ctx, opts.site, opts);
+      const access = { router: site.router, pbx: site.pbx } as InputArg<'rollback.plan'>['access'];
+      await ctx.run(
+        'rollback.plan',
+        {
+          snapshotId: opts.snapshot,
+          sides: opts.only ? [opts.only] : ['router', 'pbx'],
+          access,
+          acceptOtherBox: opts.otherBox === true,
+        },
+        formatPlan,
+      );
+    },
+  );
+  runCommand('rollback-apply', 'rollback.apply');
+}
