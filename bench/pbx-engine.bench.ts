@@ -9,7 +9,9 @@
  */
 import { Failure } from '../contract/errors';
 import { pbxTarget, type PbxTarget } from '../contract/schemas';
-import { applyPbx, planPbxWithIds, readPbx, restorePbx } from '../electron/pbx/engine';
+import { applyPbx, readPbx, restorePbx } from '../electron/pbx/engine';
+import { planPbx } from '../electron/pbx/plan';
+import { mintRowIds } from '../electron/site/run';
 import { openSsh } from '../electron/pbx/ssh';
 import { startLab } from '../test/lab/lab';
 
@@ -68,7 +70,12 @@ export async function benchPbxEngine(runs = 2): Promise<PbxEngineBench & { media
       await sleep(PROFILE_SETTLE_MS);
       const t0 = Date.now();
       const snapshot = await readPbx(target);
-      const planned = planPbxWithIds(snapshot, { publicIp: '203.0.113.2', mediaMode: 'proxy', extensions: [] });
+      const planned = planPbx(snapshot, {
+        newIds: mintRowIds(),
+        publicIp: '203.0.113.2',
+        mediaMode: 'proxy',
+        extensions: [],
+      });
       if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
       const t1 = Date.now();
       const { record } = await applyPbx(target, planned.plan);

@@ -1,12 +1,12 @@
 /**
- * The PBX engine's operations, one SSH connection each: read the state, plan
- * on it (with fresh ids for inserted rows so the rollback can name them),
- * apply a plan, restore a snapshot. The lead's handlers call these.
+ * The PBX engine: the one way a plan reaches the PBX, on an open session, with
+ * the read-back that settles a COMMIT whose answer was lost with the link. The
+ * site run (site/open-sides.ts) and the engine's tests both go through
+ * `applyPbxOn`; `applyPbx` and `restorePbx` only open the session around it.
  */
-import { randomUUID } from 'node:crypto';
 import type { PbxTarget } from '../../contract/schemas';
 import { applyPbxPlan, transactionLanded, type PbxApplyOptions, type PbxApplyRecord } from './apply';
-import { planPbx, type PbxPlan, type PbxPlanInputs, type PbxPlanResult } from './plan';
+import type { PbxPlan } from './plan';
 import { readPbxState } from './reader';
 import { planPbxRestore, type PbxRestoreOptions } from './restore';
 import { openSsh, type OpenOptions, type SshSession } from './ssh';
@@ -29,44 +29,63 @@ export function readPbx(target: PbxTarget, options: OpenOptions = {}): Promise<P
   return withPbxSession(target, readPbxState, options);
 }
 
-/** planPbx with fresh uuids for every row it might insert (at most one per internal profile setting and var). */
-export function planPbxWithIds(state: PbxState, inputs: PbxPlanInputs): PbxPlanResult {
-  const newIds = inputs.newIds ?? Array.from({ length: 2 * state.profiles.length + 2 }, () => randomUUID());
-  return planPbx(state, { ...inputs, newIds });
+/**
+ * When the link died after the COMMIT was sent, one fresh connection reads the
+ * rows back to tell whether the transaction landed; unclear stays unknown.
+ */
+async function settleCommit(
+  target: PbxTarget,
+  plan: PbxPlan,
+  record: PbxApplyRecord,
+  open: OpenOptions,
+): Promise<PbxApplyRecord> {
+  if (record.database !== 'unknown') return record;
+  const landed = await readPbx(target, open).then(
+    (state) => transactionLanded(state, plan.changes),
+    () => 'unclear' as const,
+  );
+  if (landed === 'unclear') return record;
+  const [database, ...rest] = record.steps;
+  return {
+    ...record,
+    database: landed === 'yes' ? 'committed' : 'not-committed',
+    steps: database ? [{ ...database, status: landed === 'yes' ? 'done' : 'failed' }, ...rest] : record.steps,
+  };
+}
+
+/**
+ * Applies a reviewed plan on an open session. The plan's UPDATEs check their
+ * rows still hold the reviewed values; a COMMIT lost with the link is settled
+ * from a fresh read.
+ */
+export async function applyPbxOn(
+  ssh: SshSession,
+  target: PbxTarget,
+  plan: PbxPlan,
+  options: PbxApplyOptions & { open?: OpenOptions } = {},
+): Promise<PbxApplyRecord> {
+  return settleCommit(target, plan, await applyPbxPlan(ssh, plan, options), options.open ?? {});
+}
+
+/** applyPbxOn on a session of its own. */
+export async function applyPbx(
+  target: PbxTarget,
+  plan: PbxPlan,
+  options: PbxApplyOptions & { open?: OpenOptions } = {},
+): Promise<{ record: PbxApplyRecord }> {
+  return { record: await withPbxSession(target, (ssh) => applyPbxOn(ssh, target, plan, options), options.open) };
 }
 
 export interface PbxRunResult {
-  /** The state just before the run, read on the same connection (the rollback's snapshot for an apply). */
+  /** The state just before the run, read on the same connection. */
   before: PbxState;
   plan: PbxPlan;
   record: PbxApplyRecord;
 }
 
 /**
- * Applies a reviewed plan. The plan's UPDATEs check their rows still hold the
- * reviewed values. When the link died after the COMMIT was sent, one fresh
- * connection reads the rows back to tell whether the transaction landed.
- */
-export async function applyPbx(
-  target: PbxTarget,
-  plan: PbxPlan,
-  options: PbxApplyOptions & { open?: OpenOptions } = {},
-): Promise<{ record: PbxApplyRecord }> {
-  const record = await withPbxSession(target, (ssh) => applyPbxPlan(ssh, plan, options), options.open);
-  if (record.database !== 'unknown') return { record };
-  const landed = await readPbx(target, options.open).then(
-    (state) => transactionLanded(state, plan.changes),
-    () => 'unclear' as const,
-  );
-  if (landed === 'unclear') return { record };
-  const db = record.steps[0]!;
-  db.status = landed === 'yes' ? 'done' : 'failed';
-  return { record: { ...record, database: landed === 'yes' ? 'committed' : 'not-committed' } };
-}
-
-/**
- * Puts the PBX back as it was in `snapshot`: reads the state now, plans the
- * restore (exact rows, vars.xml, rescan or restart) and applies it. Running it
+ * Puts the PBX back as it was in `snapshot`, as a site rollback does: reads the
+ * state now, plans the restore and sends it through applyPbxOn. Running it
  * again plans and changes nothing.
  */
 export function restorePbx(
@@ -79,7 +98,7 @@ export function restorePbx(
     async (ssh) => {
       const before = await readPbxState(ssh);
       const plan = planPbxRestore(snapshot, before, options.restore);
-      const record = await applyPbxPlan(ssh, plan, options);
+      const record = await applyPbxOn(ssh, target, plan, options);
       return { before, plan, record };
     },
     options.open,

@@ -6,8 +6,7 @@
  */
 import { Failure } from '../../contract/errors';
 import type { PbxTarget, RouterTarget } from '../../contract/schemas';
-import { applyPbxPlan, transactionLanded, type PbxApplyRecord } from '../pbx/apply';
-import type { PbxPlan } from '../pbx/plan';
+import { applyPbxOn } from '../pbx/engine';
 import { readPbxState } from '../pbx/reader';
 import { openSsh } from '../pbx/ssh';
 import type { ApplyRecord } from '../routeros/apply';
@@ -96,31 +95,6 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
   };
 }
 
-/**
- * When the link died after the COMMIT was sent, one fresh connection reads the
- * rows back to tell whether the transaction landed.
- */
-async function settlePbx(target: PbxTarget, plan: PbxPlan, record: PbxApplyRecord): Promise<PbxApplyRecord> {
-  if (record.database !== 'unknown') return record;
-  const landed = await openSsh(target).then(
-    async (again) => {
-      try {
-        return transactionLanded(await readPbxState(again), plan.changes);
-      } finally {
-        again.close();
-      }
-    },
-    () => 'unclear' as const,
-  );
-  if (landed === 'unclear') return record;
-  const [database, ...rest] = record.steps;
-  return {
-    ...record,
-    database: landed === 'yes' ? 'committed' : 'not-committed',
-    steps: database ? [{ ...database, status: landed === 'yes' ? 'done' : 'failed' }, ...rest] : record.steps,
-  };
-}
-
 export async function openPbxSide(target: PbxTarget): Promise<PbxSide> {
   const ssh = await openSsh(target);
   return {
@@ -128,7 +102,7 @@ export async function openPbxSide(target: PbxTarget): Promise<PbxSide> {
     async apply(plan, hooks: ApplyHooks) {
       const stepId = (index: number) => `pbx-step-${index}`;
       hooks.before([...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => stepId(i + 1))]);
-      const record = await settlePbx(target, plan, await applyPbxPlan(ssh, plan));
+      const record = await applyPbxOn(ssh, target, plan);
       const database = record.steps[0];
       const committed = database?.status === 'done';
       for (const change of plan.changes) hooks.after(change.id, committed, committed ? undefined : record.database);

@@ -10,8 +10,9 @@ import { Failure } from '../../contract/errors';
 import { pbxTarget, type PbxTarget } from '../../contract/schemas';
 import { applyPbxPlan, transactionLanded, type PbxApplyProgress } from '../../electron/pbx/apply';
 import { runTransaction } from '../../electron/pbx/db';
-import { applyPbx, planPbxWithIds, readPbx, restorePbx, withPbxSession } from '../../electron/pbx/engine';
-import type { PbxPlan } from '../../electron/pbx/plan';
+import { applyPbx, readPbx, restorePbx, withPbxSession } from '../../electron/pbx/engine';
+import { mintRowIds } from '../../electron/site/run';
+import { planPbx, type PbxPlan } from '../../electron/pbx/plan';
 import { sqlLiteral } from '../../electron/pbx/quote';
 import { readPbxState } from '../../electron/pbx/reader';
 import { openSsh, type SshSession } from '../../electron/pbx/ssh';
@@ -132,7 +133,7 @@ async function restartProfile(name: string): Promise<void> {
 }
 
 function plan(state: PbxState): PbxPlan {
-  const result = planPbxWithIds(state, { publicIp: PUBLIC_IP, mediaMode: 'proxy', extensions: [] });
+  const result = planPbx(state, { newIds: mintRowIds(), publicIp: PUBLIC_IP, mediaMode: 'proxy', extensions: [] });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.plan;
 }

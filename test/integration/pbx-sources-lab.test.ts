@@ -7,8 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Failure } from '../../contract/errors';
 import { pbxTarget, type PbxTarget } from '../../contract/schemas';
 import { askFsCli } from '../../electron/pbx/batch';
-import { applyPbx, planPbxWithIds, readPbx, withPbxSession } from '../../electron/pbx/engine';
-import type { PbxPlan } from '../../electron/pbx/plan';
+import { applyPbx, readPbx, withPbxSession } from '../../electron/pbx/engine';
+import { mintRowIds } from '../../electron/site/run';
+import { planPbx, type PbxPlan } from '../../electron/pbx/plan';
 import { openSsh } from '../../electron/pbx/ssh';
 import type { PbxState } from '../../electron/pbx/state';
 import { startLab, type Lab } from '../lab/lab';
@@ -75,7 +76,7 @@ async function fsCliLog(): Promise<string[]> {
 }
 
 function plan(state: PbxState, mediaMode: 'proxy' | 'leave' = 'proxy'): PbxPlan {
-  const result = planPbxWithIds(state, { publicIp: PUBLIC_IP, mediaMode, extensions: [] });
+  const result = planPbx(state, { newIds: mintRowIds(), publicIp: PUBLIC_IP, mediaMode, extensions: [] });
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.plan;
 }
