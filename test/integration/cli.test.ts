@@ -18,7 +18,7 @@ beforeAll(async () => {
   await run(process.execPath, [join(root, 'build', 'build.mjs'), '--quiet'], { cwd: root });
   expect(existsSync(join(root, 'dist', 'electron', 'cli.js'))).toBe(true);
   dataDir = await mkdtemp(join(tmpdir(), 'fspbx-cli-'));
-}, 120_000);
+});
 
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });

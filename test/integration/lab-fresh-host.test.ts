@@ -19,7 +19,7 @@ const TEST_MACHINE = /pyenv|\.cargo|rustup|VIRTUAL_ENV|NODE_OPTIONS|VITEST|FSPBX
 beforeAll(async () => {
   if (!isRoot) return;
   lab = await startLab({ mode: 'loopback', routerSim: false });
-}, 180_000);
+});
 
 afterAll(async () => {
   await lab?.stop();

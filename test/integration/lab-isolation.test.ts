@@ -75,5 +75,5 @@ describe.skipIf(!isRoot)('site lab isolation (needs root for namespaces)', () =>
       await next.stop();
     }
     expect((await listNetns()).filter((n) => n.includes(`-${next.runId}-`))).toEqual([]);
-  }, 120_000);
+  });
 });

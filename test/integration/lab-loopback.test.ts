@@ -14,7 +14,7 @@ beforeAll(async () => {
   if (!isRoot) return;
   lab = await startLab({ mode: 'loopback' });
   console.log(`loopback lab start-up: ${lab.startupMs} ms`);
-}, 120_000);
+});
 
 afterAll(async () => {
   await lab?.stop();

@@ -17,7 +17,7 @@ beforeAll(async () => {
   if (!isRoot) return;
   lab = await startLab();
   console.log(`lab start-up: ${lab.startupMs} ms (router simulator: ${lab.router ? 'yes' : 'no'})`);
-}, 120_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
@@ -193,7 +193,7 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(logged).toEqual(
       expect.arrayContaining(['sofia profile internal rescan', 'sofia profile internal restart', 'no_such_api']),
     );
-  }, 90_000);
+  });
 
   it('copies a variable into the profile when FS PBX generates sofia.conf, so a stale cache outlives reloadxml and restart', async () => {
     const setVar = async (value: string) => {
@@ -237,7 +237,7 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     );
     await setVar('$${local_ip_v4}');
     await lab.exec('pbx', ['sed', '-i', '/<unclosed>/d;$d', '/etc/freeswitch/vars.xml']);
-  }, 90_000);
+  });
 
   it('lists the trunk gateway, whose password is in the sofia.conf FS PBX generates', async () => {
     const gateways = await fsCli('sofia status gateway');
@@ -278,7 +278,7 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(await fsCli(hostile)).toBe('');
     expect(await sql('select count(*) from v_extensions')).toBe('20');
     expect(await fsCli('memcache delete configuration:sofia.conf:pbx')).toBe('-ERR NOT FOUND\n'); // file cache here
-  }, 60_000);
+  });
 
   it('runs the host firewall FS PBX installs (iptables, INPUT policy DROP)', async () => {
     const rules = await lab.exec('pbx', ['iptables', '-S', 'INPUT']);

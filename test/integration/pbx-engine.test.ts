@@ -38,11 +38,11 @@ beforeAll(async () => {
   const first = await openSsh(pbxTarget.parse(login)).catch((e: unknown) => e);
   expect(first).toBeInstanceOf(Failure);
   target = pbxTarget.parse({ ...login, hostKey: (first as Failure).error.fingerprint });
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 // --- helpers that look at the pbx host directly, not through the engine ---------------
 
@@ -181,7 +181,7 @@ describe('PBX engine on the stock lab host', () => {
     expect(snapshot.running?.find((r) => r.name === 'internal')?.info['ext-rtp-ip']).toBe(
       field(runningBefore.internal, 'ext-rtp-ip'),
     );
-  }, 60_000);
+  });
 
   it('plans the variables and the bypass extensions; the two internal settings are already set', () => {
     const p = plan(snapshot);
@@ -244,13 +244,13 @@ describe('PBX engine on the stock lab host', () => {
       expect(field(now[profile], 'ext-rtp-ip')).toBe(PUBLIC_IP);
       expect(field(now[profile], 'ext-sip-ip')).toBe(PUBLIC_IP);
     }
-  }, 120_000);
+  });
 
   it('plans nothing on a second run', async () => {
     const again = plan(await readPbx(target));
     expect(again.changes).toEqual([]);
     expect(again.steps).toEqual([]);
-  }, 60_000);
+  });
 
   it('restores the database to identical content and the running profiles to the original; twice is safe', async () => {
     const first = await restorePbx(target, snapshot);
@@ -265,7 +265,7 @@ describe('PBX engine on the stock lab host', () => {
     expect(second.plan.steps).toEqual([]);
     expect(second.record.database).toBe('no-changes');
     expect(await dataDump()).toBe(dumpBefore);
-  }, 180_000);
+  });
 });
 
 describe('a link lost in the middle of the transaction', () => {
@@ -321,7 +321,7 @@ describe('a link lost in the middle of the transaction', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await dataDump()).toBe(dump);
-  }, 60_000);
+  });
 
   it('rolls back a statement that is still running when the link dies', async () => {
     const dump = await dataDump();
@@ -360,7 +360,7 @@ describe('a link lost in the middle of the transaction', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(await psql("select var_value from v_vars where var_name = 'external_rtp_ip'")).toBe('$${local_ip_v4}\n');
-  }, 60_000);
+  });
 
   it('(why the COMMIT is held back) psql --single-transaction commits a script cut short at end of input', async () => {
     // A link that dies between two statements looks to psql like the end of the script.
@@ -386,7 +386,7 @@ describe('a link lost in the middle of the transaction', () => {
     expect(r.code).toBe(0);
     expect(await psql("select var_value from v_vars where var_name = 'external_rtp_ip'")).toBe('half a plan\n');
     await psql("UPDATE v_vars SET var_value = '$${local_ip_v4}' WHERE var_name = 'external_rtp_ip';");
-  }, 30_000);
+  });
 });
 
 describe('interrupted runs', () => {
@@ -402,7 +402,7 @@ describe('interrupted runs', () => {
     expect(await dataDump()).toBe(dump);
     const back = await restorePbx(target, state);
     expect(back.record.error).toBeUndefined();
-  }, 60_000);
+  });
 
   it('records which steps ran when the link dies after the transaction, and a restore then puts everything back', async () => {
     const snapshot = await readPbx(target);
@@ -441,7 +441,7 @@ describe('interrupted runs', () => {
     expect(await dataDump()).toBe(dump);
     expect(await running()).toEqual(before);
     expect((await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout).toBe(snapshot.varsXml);
-  }, 180_000);
+  });
 });
 
 describe('hostile names and values, and a setting whose row did not exist', () => {
@@ -477,7 +477,7 @@ describe('hostile names and values, and a setting whose row did not exist', () =
     expect(snapshot.settings.find((s) => s.sip_profile_setting_value === hostile.natAcl)).toBeDefined();
     expect(snapshot.vars.find((v) => v.var_name === 'external_sip_ip')?.var_value).toBe(hostile.sipVar);
     expect(snapshot.extensions.map((e) => e.extension)).toEqual(expect.arrayContaining(hostile.extensions));
-  }, 60_000);
+  });
 
   it('applies: inserts the missing row, fixes the ACL in place, moves the hostile extensions to Proxy Media', async () => {
     const p = plan(snapshot);
@@ -499,7 +499,7 @@ describe('hostile names and values, and a setting whose row did not exist', () =
     expect(field((await running()).internal, 'aggressive-nat')).toBe('true');
     expect(await exists(`/var/cache/fusionpbx/directory.9'01@${lab.pbx.domain}`)).toBe(false);
     expect(await psql('select count(*) from v_vars')).toBe(`${snapshot.vars.length}\n`);
-  }, 120_000);
+  });
 
   it('restores the hostile values byte for byte, deletes the inserted row and restarts back to no aggressive NAT', async () => {
     const restored = await restorePbx(target, snapshot);
@@ -517,7 +517,7 @@ describe('hostile names and values, and a setting whose row did not exist', () =
     const twice = await restorePbx(target, snapshot);
     expect(twice.plan.changes).toEqual([]);
     expect(twice.plan.steps).toEqual([]);
-  }, 180_000);
+  });
 });
 
 describe('memcache mode, as a sudo user whose sudo asks for a password', () => {
@@ -571,7 +571,7 @@ describe('memcache mode, as a sudo user whose sudo asks for a password', () => {
     expect(restored.record.error).toBeUndefined();
     expect(await dataDump()).toBe(dump);
     expect(await running()).toEqual(before);
-  }, 180_000);
+  });
 });
 
 describe('host facts', () => {
@@ -587,7 +587,7 @@ describe('host facts', () => {
     } finally {
       await lab.exec('pbx', ['rm', '-f', file]);
     }
-  }, 60_000);
+  });
 });
 
 describe('clear errors', () => {
@@ -604,7 +604,7 @@ describe('clear errors', () => {
       }
     });
     expect(error).toMatchObject({ code: 'io_failed', message: expect.stringMatching(/database .* cannot be reached/) });
-  }, 60_000);
+  });
 
   it('says so when psql is not installed', async () => {
     // Hidden in the pbx host's own mount namespace only; the running server keeps its binaries open.
@@ -619,5 +619,5 @@ describe('clear errors', () => {
     } finally {
       await lab.exec('pbx', ['umount', '/usr/lib/postgresql/15/bin']);
     }
-  }, 60_000);
+  });
 });

@@ -31,11 +31,11 @@ beforeAll(async () => {
     },
   ).catch((e: Failure) => e);
   pbxKey = (first as Failure).error.fingerprint!;
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 const root = (patch: Partial<PbxTarget> = {}): PbxTarget =>
   pbxTarget.parse({

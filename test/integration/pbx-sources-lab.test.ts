@@ -37,11 +37,11 @@ beforeAll(async () => {
   };
   const first = await openSsh(pbxTarget.parse(login)).catch((e: unknown) => e);
   target = pbxTarget.parse({ ...login, hostKey: (first as Failure).error.fingerprint });
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 async function exec(argv: string[], input?: string): Promise<string> {
   const r = await lab.exec('pbx', argv, input === undefined ? {} : { input });
@@ -97,7 +97,7 @@ async function stock(): Promise<void> {
 describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
   beforeEach(async () => {
     await stock();
-  }, 60_000);
+  });
 
   it('brings back a profile left with the old address by a stale cache: reloadxml before the cache goes, then rescan (no restart)', async () => {
     // Database and vars.xml already right, FreeSWITCH never reloaded: running profiles and the cache are stale.
@@ -116,7 +116,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     }
     const commands = (await fsCliLog()).slice(from);
     expect(commands.filter((c) => /restart|xml_locate/.test(c))).toEqual([]);
-  }, 120_000);
+  });
 
   it('stops at a reloadxml that printed +OK with a parse error, before any cache is deleted', async () => {
     await exec(
@@ -130,7 +130,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     expect(reload.status).toBe('failed');
     expect(record.steps.filter((s) => s.index > reload.index).every((s) => s.status === 'not-run')).toBe(true);
     expect(await exec(['ls', '/var/cache/fusionpbx'])).toContain('configuration.sofia.conf.pbx');
-  }, 120_000);
+  });
 
   it('reads "Reload XML [Success]" followed by "-ERR" from a rescan as the failure it is', async () => {
     // Loaded fine at start; the row is emptied afterwards, so the next generation has ext-sip-ip="" (sofia.c:5264-5266).
@@ -140,7 +140,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     const { record } = await applyPbx(target, plan(await readPbx(target)));
     expect(record.complete).toBe(false);
     expect(record.error?.message).toMatch(/sofia profile internal rescan.*cannot find config/);
-  }, 120_000);
+  });
 
   it('clears the directory cache under the domain name FS PBX keys it by, and under user_context', async () => {
     await psql("update v_extensions set user_context = 'legacy.example.com' where extension = '1003';");
@@ -157,7 +157,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     const { record } = await applyPbx(target, p);
     expect(record.error).toBeUndefined();
     expect(await fsCli(`user_data 1003@${lab.pbx.domain} var proxy_media`)).toBe('true\n');
-  }, 120_000);
+  });
 
   it('keeps no trunk password: not in the apply record, not in the fs_cli answers verify asks for (one exec)', async () => {
     const { record } = await applyPbx(target, plan(await readPbx(target)));
@@ -181,7 +181,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     expect(conf).toContain('name="apply-nat-acl" value="nat.auto"');
     expect([...answers.values()].join('\n')).not.toContain(TRUNK_PASSWORD);
     expect(answers.get('sofia status gateway')).toMatch(/external::\S+\t\s*sip:198\.51\.100\.10\tNOREG/);
-  }, 120_000);
+  });
 
   it('matches hostname columns with the switchname (an HA node named in switch.conf), not the host name', async () => {
     await exec([
@@ -229,5 +229,5 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
         '/etc/fusionpbx/config.conf',
       ]);
     }
-  }, 120_000);
+  });
 });

@@ -90,7 +90,7 @@ describe.skipIf(!isRoot)('pbx.peers in the site lab (needs root for namespaces)'
 
   afterAll(async () => {
     await lab?.stop();
-  }, 120_000);
+  });
 
   let proposal: PeersProposal;
   let json: string;
@@ -116,7 +116,7 @@ describe.skipIf(!isRoot)('pbx.peers in the site lab (needs root for namespaces)'
       what: 'Gateway "Old carrier"',
       why: 'FreeSWITCH does not load it: it is disabled in FS PBX.',
     });
-  }, 240_000);
+  });
 
   it.skipIf(!isRoot)('proposes the remote phone from its registration, not ticked (needs the router simulator)', () => {
     if (!lab.router) return;

@@ -36,11 +36,11 @@ beforeAll(async () => {
     'to',
     `${SITE.pbx}:5060`,
   );
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 describe('outside probe', () => {
   it('from the trunk: 5060 answered by the PBX, 5080 not forwarded, RTP sent for the counters', async () => {

@@ -12,7 +12,7 @@ describe('electronegativity gate', () => {
   it('finds no high-severity issue in electron/', async () => {
     const { stdout } = await run(process.execPath, [script], { cwd: root, timeout: 120_000 });
     expect(stdout).toMatch(/0 high severity, 0 files not parsed/);
-  }, 150_000);
+  });
 
   it('fails on a window with Node integration and no isolation', async () => {
     const failed = await run(
@@ -28,5 +28,5 @@ describe('electronegativity gate', () => {
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toMatch(/NODE_INTEGRATION|CONTEXT_ISOLATION/);
-  }, 150_000);
+  });
 });

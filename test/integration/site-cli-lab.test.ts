@@ -99,11 +99,11 @@ beforeAll(async () => {
       options: { revertMinutes: 5 },
     }),
   );
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 const secrets = ['--router-password-env', 'ROUTER_PW', '--pbx-password-env', 'PBX_PW'];
 

@@ -23,11 +23,11 @@ const wizard = (calls: { op: string; input: unknown }[]) => wizardInLab(lab, cal
 beforeAll(async () => {
   lab = await startLab();
   ({ access, site } = labSite(lab));
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 describe('a whole site run in the lab', () => {
   let runId: string;

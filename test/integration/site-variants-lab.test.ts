@@ -25,11 +25,11 @@ beforeAll(async () => {
   if (!isRoot) return;
   lab = await startLab();
   ({ access, site } = labSite(lab));
-}, 240_000);
+});
 
 afterAll(async () => {
   await lab?.stop();
-}, 120_000);
+});
 
 /** pg_dump --data-only with each table's rows sorted: physical row order changes with every UPDATE. */
 async function dataDump(): Promise<string> {
