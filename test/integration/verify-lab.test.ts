@@ -109,7 +109,7 @@ beforeAll(async () => {
   api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router!.apiSslPort });
   ({ access, site } = labSite(lab));
   // A whole visit as issue 18 asks: hairpin NAT and the web GUI forward on, so the hairpin checks run too.
-  site = { ...site, options: { ...site.options, hairpin: true, webGui: true } };
+  site = { ...site, options: { ...(site.options as object), hairpin: true, webGui: true } };
   const [planned] = await wizard([{ op: 'site.plan', input: site }]);
   ({ runId, plan } = value<PlannedRun>(planned));
   const [apply] = await wizard([{ op: 'site.apply', input: { runId, access } }]);
