@@ -24,6 +24,7 @@ import {
   pbxChecks,
   plannedMedia,
   routerChecks,
+  routerAccountCheck,
   wanCheck,
   type MediaAnswer,
 } from './verify';
@@ -128,7 +129,11 @@ export async function verifySite(
       // Grouped where they are made, so the checklist never guesses from an id.
       const inGroup = (group: CheckGroup, list: VerifyCheck[]) => list.map((c) => ({ ...c, group }));
       const checks = [
-        ...inGroup('router', [...routerChecks(plan, routerState), ...(publicIp ? [wanCheck(publicIp)] : [])]),
+        ...inGroup('router', [
+          ...routerChecks(plan, routerState),
+          ...(publicIp ? [wanCheck(publicIp)] : []),
+          ...[routerAccountCheck(access.router.username, access.router.password)].filter((c) => c !== undefined),
+        ]),
         ...inGroup('pbx', [
           ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards }) : []),
           ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),

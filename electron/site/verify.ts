@@ -424,3 +424,18 @@ export function wanCheck(publicIp: string): Check {
 export function overall(checks: VerifyCheck[]): CheckStatus {
   return checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
 }
+
+/**
+ * A router account that logs in with no password is a finding of its own: anyone on the
+ * LAN (or on the WAN, if the API is open there) can change what the wizard just set.
+ */
+export function routerAccountCheck(username: string, password: string): VerifyCheck | undefined {
+  if (password !== '') return undefined;
+  return {
+    id: 'router-empty-password',
+    title: 'Router account password',
+    status: 'warn',
+    summary: `The router account "${username}" has no password.`,
+    fix: 'Give it one (WinBox › System › Users, or /user set <name> password=…), then use it here.',
+  };
+}

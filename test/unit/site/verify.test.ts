@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import { applyToState } from '../../../electron/routeros/apply-state';
-import { overall, pbxChecks, routerChecks, wanCheck } from '../../../electron/site/verify';
+import { overall, pbxChecks, routerAccountCheck, routerChecks, wanCheck } from '../../../electron/site/verify';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
@@ -72,5 +72,15 @@ describe('verification read-back', () => {
     });
     expect(wanCheck('100.64.3.4').status).toBe('fail');
     expect(wanCheck('203.0.113.2').status).toBe('pass');
+  });
+});
+
+describe('the router account', () => {
+  it('warns when it logs in with no password, and says how to set one', () => {
+    const check = routerAccountCheck('admin', '');
+    expect(check).toMatchObject({ id: 'router-empty-password', status: 'warn' });
+    expect(check?.summary).toContain('"admin" has no password');
+    expect(check?.fix).toMatch(/System › Users/);
+    expect(routerAccountCheck('admin', 's3cret')).toBeUndefined();
   });
 });
