@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'auth_failed',
   'host_key_changed',
   'host_key_unknown',
+  /** API-SSL without a certificate on the router: only anonymous encryption is on offer. */
+  'no_certificate',
   'permission_denied',
   'io_failed',
   'internal',

@@ -61,6 +61,13 @@ export const routerTarget = z
     password: secret,
     /** The certificate fingerprint the technician accepted earlier, if any. */
     fingerprint: sha256Fingerprint.optional(),
+    /**
+     * The technician's answer when api-ssl has no certificate (a stock router offers anonymous
+     * Diffie-Hellman only): 'anonymous' = connect anyway, encrypted but the router's identity not
+     * verifiable; 'make-certificate' = over that connection create a self-signed certificate on the
+     * router, assign it to api-ssl, reconnect and pin it. Absent = refuse and explain.
+     */
+    noCertificate: z.enum(['anonymous', 'make-certificate']).optional(),
   })
   .strict();
 

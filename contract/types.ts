@@ -131,6 +131,8 @@ export interface RouterSummary {
   fingerprint?: string;
   /** The password crossed the LAN in clear (plain API). */
   insecure: boolean;
+  /** API-SSL without a certificate, on the technician's word: encrypted, the router's identity not verifiable. */
+  unverified?: boolean;
   /** This account logged in with an empty password: anyone on the LAN can do the same. */
   emptyPassword?: boolean;
   canWrite: boolean;

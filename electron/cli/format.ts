@@ -101,6 +101,10 @@ export function formatRouter(r: RouterSummary): string {
   ];
   if (r.fingerprint) lines.push(`certificate: ${r.fingerprint}`);
   if (r.insecure) lines.push('warning:     plain API: the password crossed the LAN unencrypted. Prefer API-SSL.');
+  if (r.unverified)
+    lines.push(
+      "warning:     API-SSL without a certificate: encrypted, but the router's identity was not verified. --make-certificate fixes that.",
+    );
   if (r.emptyPassword) {
     lines.push(
       'warning:     the router let this account in with an EMPTY password: anyone on the LAN can log in. Set a password (System › Users).',

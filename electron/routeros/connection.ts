@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { Failure, type AppError } from '../../contract/errors';
 import type { RouterTarget } from '../../contract/schemas';
 import { ApiClient, LinkLost, Trap } from './api/client';
+import { giveApiSslACertificate } from './certificate';
 import { UnsendableWord } from './api/wire';
 
 export type Row = Record<string, string>;
@@ -19,6 +20,8 @@ export interface RouterConnection {
   fingerprint?: string;
   /** True when the password crossed the LAN in clear (plain API on 8728). */
   insecure: boolean;
+  /** API-SSL without a certificate, accepted by the technician: encrypted, the router's identity not verifiable. */
+  unverified?: boolean;
   /** How long connect and /login took: the router's (and the link's) pace, which command limits follow. */
   loginMs: number;
   /** Runs one API command: path plus `=name=value` / `?query` / `.proplist` words. */
@@ -65,6 +68,17 @@ class PinMismatch extends Error {
     super('certificate pin mismatch');
   }
 }
+
+/**
+ * What a technician's consent to an unverified API-SSL allows: the usual suites (a router with a
+ * certificate still gets pinned) plus anonymous DH, which a stock router (certificate=none) offers
+ * alone (api.md "API over TLS"). OpenSSL 3 refuses aNULL suites above security level 0
+ * (community.routeros plugins/module_utils/api.py:71-73 uses "ADH:@SECLEVEL=0" for the same reason).
+ */
+const WITH_ANONYMOUS_DH = 'HIGH:ADH:!eNULL:!MD5:!RC4:@SECLEVEL=0';
+
+/** OpenSSL's words for "we share no cipher suite": what a stock api-ssl answers a default client. */
+const NO_SHARED_SUITE = /HANDSHAKE_FAILURE|NO_SHARED_CIPHER|NO_CIPHERS|alert handshake failure/i;
 
 /** SHA-256 over the certificate's DER bytes, lower-case hex without colons. */
 export function certificateFingerprint(socket: TLSSocket): string | undefined {
@@ -118,6 +132,21 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND') {
     return failure({ code: 'host_unreachable', message: `${where} cannot be reached from this laptop.`, detail });
+  }
+  if (
+    target.tls &&
+    target.noCertificate === undefined &&
+    (NO_SHARED_SUITE.test(code) || NO_SHARED_SUITE.test(error.message ?? ''))
+  ) {
+    return failure({
+      code: 'no_certificate',
+      message:
+        "The router's API-SSL has no certificate, so it offers only anonymous encryption. Choose one: connect anyway " +
+        "(encrypted, but the router's identity cannot be verified), let the wizard give api-ssl a certificate over that " +
+        'connection and pin it for every later visit, or use the plain API (the password crosses the LAN in clear). ' +
+        'No password was sent.',
+      detail,
+    });
   }
   if (code === 'ECONNRESET' && target.tls) {
     return failure({
@@ -175,6 +204,20 @@ function unsendable(path: string): Failure {
 }
 
 export async function connectRouter(target: RouterTarget, options: ConnectOptions = {}): Promise<RouterConnection> {
+  const conn = await openRouter(target, options);
+  if (target.noCertificate !== 'make-certificate' || !conn.unverified) return conn;
+  // Over the session the technician accepted as unverified: give api-ssl a certificate, then come
+  // back through it with the fingerprint the router reported pinned; anything else is refused.
+  let pinned: string;
+  try {
+    pinned = await giveApiSslACertificate(conn, target.host);
+  } finally {
+    await conn.close();
+  }
+  return openRouter({ ...target, noCertificate: undefined, fingerprint: pinned }, options);
+}
+
+async function openRouter(target: RouterTarget, options: ConnectOptions): Promise<RouterConnection> {
   const port = target.port ?? (target.tls ? API_SSL_PORT : API_PORT);
   let seen: string | undefined;
   const expected = target.fingerprint === undefined ? undefined : normaliseFingerprint(target.fingerprint);
@@ -186,10 +229,15 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
     ...(target.tls
       ? {
           // Self-signed certificates are the norm on routers: trust comes from the pin, not a CA.
-          tls: { rejectUnauthorized: false },
+          tls: {
+            rejectUnauthorized: false,
+            ...(target.noCertificate === undefined ? {} : { ciphers: WITH_ANONYMOUS_DH }),
+          },
           // Checked before /login is sent, so a password never reaches an impostor.
           checkPeer: (socket: TLSSocket) => {
             seen = certificateFingerprint(socket);
+            // No certificate at all is acceptable only on the technician's word; one that is shown is pinned.
+            if (seen === undefined && target.noCertificate !== undefined) return;
             if (seen === undefined || seen !== expected) throw new PinMismatch(seen);
           },
         }
@@ -225,6 +273,7 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
   const commandTimeoutMs = options.commandTimeoutMs ?? commandTimeoutFor(loginMs);
   const connection: RouterConnection = {
     insecure: !target.tls,
+    ...(target.tls && seen === undefined ? { unverified: true } : {}),
     loginMs,
     async command(path, words = [], timeoutMs = commandTimeoutMs) {
       if (client.closed) throw lostFailure(client.closed);

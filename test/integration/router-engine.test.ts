@@ -20,10 +20,12 @@ import {
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
+import { API_SSL_CERTIFICATE } from '../../electron/routeros/certificate';
 import { REVERT_NAME } from '../../electron/routeros/revert';
 import { menuKeyOf, type RouterState } from '../../electron/routeros/state';
 import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
+import { LAB_CERTIFICATE } from '../lab/routeros';
 import { SITE } from '../lab/topology';
 import { comparableExport, comparableState, cuttableLink, tookEffect } from './router-engine-helpers';
 
@@ -314,5 +316,32 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
       expect((await restoreRouter(conn, snapshot)).record.complete).toBe(true);
       expect(comparableState(await readRouterState(conn))).toEqual(comparableState(snapshot));
     });
+  });
+  it('a stock api-ssl (no certificate) from the laptop: the cause named, then a certificate made over the unverified session and pinned', async () => {
+    await withRouter((conn) => conn.command('/ip/service/set', ['=numbers=api-ssl', '=certificate=none']));
+    try {
+      const refused = await connectRouter({ ...target, fingerprint: undefined }).then(
+        () => undefined,
+        (e: unknown) => e as { error?: { code?: string } },
+      );
+      expect(refused?.error?.code).toBe('no_certificate');
+      const made = await connectRouter({ ...target, fingerprint: undefined, noCertificate: 'make-certificate' });
+      try {
+        expect(made.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+        expect(made.fingerprint).not.toBe(lab.router!.fingerprint);
+        expect((await made.command('/ip/service/print', ['?name=api-ssl']))[0]?.certificate).toBe(API_SSL_CERTIFICATE);
+      } finally {
+        await made.close();
+      }
+    } finally {
+      // Later tests pin the lab's own certificate: give it back, through the plain API if need be.
+      const api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router!.apiPort });
+      const plain = await connectRouter({ ...target, tls: false, host: api.host, port: api.port });
+      try {
+        await plain.command('/ip/service/set', ['=numbers=api-ssl', `=certificate=${LAB_CERTIFICATE}`]);
+      } finally {
+        await plain.close();
+      }
+    }
   });
 });

@@ -27,7 +27,8 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
         conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0']).catch(() => []),
       ]);
       const defaultRoute = routes.find((r) => r.disabled !== 'true' && r.gateway)?.gateway;
-      if (conn.fingerprint && input.fingerprint) {
+      // Pinned when the technician accepted it, or when the wizard just made it on the router at their word.
+      if (conn.fingerprint && (input.fingerprint || input.noCertificate === 'make-certificate')) {
         store().acceptFingerprint('api-ssl', input.host, port, normaliseFingerprint(conn.fingerprint));
       }
       const topology = readTopology(state, '0.0.0.0');
@@ -38,6 +39,7 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
         wanAddresses: topology.wanAddresses.map((a) => a.cidr),
         canWrite: writable,
         insecure: conn.insecure,
+        ...(conn.unverified ? { unverified: true } : {}),
         // It let us in with no password: a finding in itself, whatever the wizard does next.
         ...(input.password === '' ? { emptyPassword: true } : {}),
         doubleNat: topology.wanAddresses.some((a) => isPrivate(a.address) || isCgnat(a.address)),

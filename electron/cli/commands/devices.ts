@@ -15,12 +15,22 @@ export function registerDeviceCommands(ctx: CliContext): void {
       .requiredOption('--user <name>', 'RouterOS user')
       .option('--plain-api', 'use the unencrypted API on 8728 (the password crosses the LAN in clear)')
       .option('--port <port>', 'API port', Number)
-      .option('--fingerprint <sha256>', 'the API-SSL certificate fingerprint accepted earlier'),
+      .option('--fingerprint <sha256>', 'the API-SSL certificate fingerprint accepted earlier')
+      .option(
+        '--anonymous-tls',
+        "API-SSL has no certificate: connect anyway, encrypted but the router's identity not verifiable",
+      )
+      .option(
+        '--make-certificate',
+        'API-SSL has no certificate: over that unverified connection give api-ssl a certificate, then pin it',
+      ),
   ).action(
     async (opts: {
       host: string;
       user: string;
       plainApi?: boolean;
+      anonymousTls?: boolean;
+      makeCertificate?: boolean;
       port?: number;
       fingerprint?: string;
       passwordEnv?: string;
@@ -35,6 +45,11 @@ export function registerDeviceCommands(ctx: CliContext): void {
           tls: !opts.plainApi,
           ...(opts.port === undefined ? {} : { port: opts.port }),
           ...(opts.fingerprint === undefined ? {} : { fingerprint: opts.fingerprint }),
+          ...(opts.makeCertificate
+            ? { noCertificate: 'make-certificate' }
+            : opts.anonymousTls
+              ? { noCertificate: 'anonymous' }
+              : {}),
         },
         formatRouter,
       );

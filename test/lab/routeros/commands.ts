@@ -20,6 +20,8 @@ export interface CommandServices {
   runScript(ref: string, actor: Actor): Promise<Op<void>>;
   /** Brings firewall counters up to date before a print shows them. */
   refreshCounters(path: string): Promise<void>;
+  /** `/certificate/sign`: makes the key pair and the self-signed certificate of a template. */
+  signCertificate(ref: string, actor: Actor): Promise<Op<void>>;
 }
 
 export interface Command {
@@ -143,6 +145,15 @@ export async function executeCommand(s: CommandServices, cmd: Command, actor: Ac
     }
     case 'export':
       return exportReply(s, cmd.menu, actor);
+    case 'sign': {
+      // https://help.mikrotik.com/docs/display/ROS/Certificates: `sign <name>` (CLI positional = number).
+      if (cmd.menu !== '/certificate') return trapReply('no such command', 0);
+      const ref = takeParam(params, '.id', 'number', 'numbers');
+      if (ref === undefined) return trapReply('missing =.id=');
+      for (const [name] of params)
+        if (name !== 'ca' && name !== 'ca-crl-host') return trapReply(`unknown parameter ${name}`);
+      return fromOp(await s.signCertificate(ref, actor));
+    }
     case 'run': {
       if (cmd.menu !== '/system/script') return trapReply('no such command', 0);
       const ref = takeParam(params, '.id', 'number', 'numbers');

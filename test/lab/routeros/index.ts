@@ -6,13 +6,13 @@
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createTlsServer } from 'node:tls';
-import { ensureCertificate } from './cert';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { ensureCertificate, signSelf } from './cert';
 import { type CommandServices, executeCommand, splitCommandWord } from './commands';
 import { exportConfig } from './export';
 import { buildMenuDefs } from './model/menus';
 import { defconf, type SimUserSpec } from './model/defconf';
-import { type Actor, type Op, RouterModel } from './model/router';
+import { type Actor, NOT_ENOUGH_PERMISSIONS, type Op, RouterModel } from './model/router';
 import { loadAnsibleSchema } from './schema/ansible';
 import { formatIpv4, networkOf, parsePrefix } from './model/values';
 import { ApiSession, type Faults } from './api/session';
@@ -38,6 +38,11 @@ export interface RouterSimOptions {
   wan?: { interface: string; address: string; gateway: string };
   lan?: { interface: string; address: string; ports: string[] };
   faults?: Faults;
+  /**
+   * What api-ssl presents. 'lab' (default): a certificate made for the lab, assigned as a technician
+   * would have done. 'none': a stock router (`certificate=none`), which offers anonymous DH only.
+   */
+  apiSslCertificate?: 'lab' | 'none';
 }
 
 export interface RouterSim {
@@ -95,6 +100,9 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** The name the lab's own API-SSL certificate has in /certificate. */
+export const LAB_CERTIFICATE = 'lab-api-ssl';
+
 export async function startRouterSim(options: RouterSimOptions): Promise<RouterSim> {
   const version = options.version ?? '7.19.4';
   // The identity as typed over SSH (UTF-8), held as bytes like every value (api/codec.ts).
@@ -138,6 +146,29 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     exportText: (path) =>
       exportConfig(model, initial, { version, model: 'RB5009UG+S+', serial: 'HE2SIM00001', now: new Date() }, path),
     runScript: (ref: string, actor: Actor): Promise<Op<void>> => scripts.runByRef(ref, actor),
+    signCertificate: async (ref: string, actor: Actor): Promise<Op<void>> => {
+      if (!actor.policies.has('write')) return { ok: false, trap: { message: NOT_ENOUGH_PERMISSIONS } };
+      const found = model.resolve('/certificate', ref);
+      if (!found.ok) return found;
+      for (const item of found.value) {
+        if (item.fields['private-key'] === 'true') continue; // already signed: nothing to make
+        const made = await signSelf(join(options.stateDir, 'certificates'), {
+          commonName: item.fields['common-name'] ?? '',
+          days: Number(item.fields['days-valid'] ?? 365),
+          keySize: Number(item.fields['key-size'] ?? 2048),
+        });
+        keyPairs.set(item.fields.name ?? '', made);
+        model.touch('/certificate', item.id, {
+          fingerprint: made.fingerprint,
+          'private-key': 'true',
+          trusted: 'true',
+          'invalid-before': made.notBefore,
+          'invalid-after': made.notAfter,
+          'serial-number': made.serial,
+        });
+      }
+      return { ok: true, value: undefined };
+    },
     refreshCounters: async (path) => {
       if (enforcer && (path === '/ip/firewall/filter' || path === '/ip/firewall/nat')) await enforcer.readCounters();
     },
@@ -149,6 +180,49 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   scheduler.start();
 
   const cert = await ensureCertificate(options.stateDir, identity);
+  /** Key pairs of signed certificates, by certificate name (RouterOS keeps them in its store). */
+  const keyPairs = new Map<string, { key: Buffer; cert: Buffer }>();
+  if ((options.apiSslCertificate ?? 'lab') === 'lab') {
+    const system: Actor = { name: 'system', policies: new Set(['read', 'write', 'sensitive', 'policy']) };
+    const added = model.add(
+      '/certificate',
+      [
+        ['name', LAB_CERTIFICATE],
+        ['common-name', identity],
+      ],
+      system,
+    );
+    if (!added.ok) throw new Error(added.trap.message);
+    keyPairs.set(LAB_CERTIFICATE, cert);
+    model.touch('/certificate', parseInt(added.value.slice(1), 16), {
+      fingerprint: cert.fingerprint,
+      'private-key': 'true',
+      trusted: 'true',
+    });
+    const assigned = model.set('/ip/service', 'api-ssl', [['certificate', LAB_CERTIFICATE]], system);
+    if (!assigned.ok) throw new Error(assigned.trap.message);
+  }
+  /**
+   * The context for a new API-SSL connection, from /ip/service api-ssl as it is now. With
+   * `certificate=none` RouterOS offers only anonymous Diffie-Hellman suites (api.md "API over TLS":
+   * "Without a certificate provided in the /ip service settings, the client must use an anonymous
+   * Diffie-Hellman cipher"; community.routeros plugins/module_utils/api.py:71-73 `ADH:@SECLEVEL=0`).
+   * ADH exists only up to TLS 1.2.
+   */
+  const contexts = new Map<string, SecureContext>();
+  const apiSslContext = (): SecureContext => {
+    const name = model.items('/ip/service').find((i) => i.fields.name === 'api-ssl')?.fields.certificate ?? 'none';
+    const pair = keyPairs.get(name);
+    const key = pair ? `cert:${name}:${pair.cert.length}` : 'anonymous';
+    let context = contexts.get(key);
+    if (!context) {
+      context = pair
+        ? createSecureContext({ key: pair.key, cert: pair.cert })
+        : createSecureContext({ ciphers: 'ADH:@SECLEVEL=0', maxVersion: 'TLSv1.2', dhparam: 'auto' });
+      contexts.set(key, context);
+    }
+    return context;
+  };
   const sockets = new Set<Socket>();
   const onConnection = (socket: Socket) => {
     sockets.add(socket);
@@ -170,7 +244,11 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     });
   };
   const tcp = createTcpServer(onConnection);
-  const tls = createTlsServer({ key: cert.key, cert: cert.cert }, onConnection);
+  const tls = createTcpServer((raw) => {
+    const socket = new TLSSocket(raw, { isServer: true, secureContext: apiSslContext() });
+    socket.on('error', () => socket.destroy()); // a refused handshake ends this connection only
+    onConnection(socket);
+  });
   const apiPort = await listen(tcp, requestedApi, options.bind);
   const apiSslPort = await listen(tls, requestedSsl, options.bind);
 
@@ -198,7 +276,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   return {
     apiPort,
     apiSslPort,
-    fingerprint: cert.fingerprint,
+    fingerprint: (options.apiSslCertificate ?? 'lab') === 'lab' ? cert.fingerprint : '',
     state: model,
     setFaults: (f) => {
       faults = { ...f };

@@ -235,6 +235,40 @@ export const MENU_SPECS: readonly MenuSpec[] = [
     nameField: 'name',
   },
   {
+    // https://help.mikrotik.com/docs/display/ROS/Certificates: templates are added, then `sign`ed
+    // (self-signed without ca=); days-valid defaults to 365, key-size to 2048, key-usage includes
+    // tls-server. fingerprint, private-key and the validity dates are the router's, never set.
+    path: '/certificate',
+    kind: 'list',
+    source: 'simulator',
+    ownFields: [
+      'name',
+      'common-name',
+      'subject-alt-name',
+      'country',
+      'state',
+      'locality',
+      'organization',
+      'unit',
+      'days-valid',
+      'key-size',
+      'key-usage',
+      'trusted',
+    ],
+    checks: { name: v.itemName, 'days-valid': v.integer(1, 36500), trusted: v.bool },
+    defaults: {
+      'days-valid': '365',
+      'key-size': '2048',
+      'key-usage': 'digital-signature,key-encipherment,data-encipherment,key-cert-sign,crl-sign,tls-server,tls-client',
+      trusted: 'false',
+    },
+    required: ['name', 'common-name'],
+    readOnly: ['fingerprint', 'private-key', 'invalid-before', 'invalid-after', 'serial-number', 'issuer'],
+    unique: [{ fields: ['name'], message: 'failure: certificate with the same name already exists' }],
+    nameField: 'name',
+    printOrder: ['.id', 'name', 'common-name'],
+  },
+  {
     ...firewallCommon,
     path: '/ip/firewall/filter',
     checks: { ...firewallChecks, action: v.oneOf(FILTER_ACTIONS) },

@@ -68,6 +68,7 @@ def script():
 
 step('/system/script', script)
 step('/system/scheduler', lambda: add_remove('/system/scheduler', name='py', interval='1h', **{'on-event': 'py'}))
+step('/certificate', lambda: add_remove('/certificate', name='py', **{'common-name': 'py'}))
 step('/user/group', lambda: add_remove('/user/group', name='ops', policy='read,api'))
 step('/user', lambda: add_remove('/user', name='tech', group='read', password='pw'))
 print(json.dumps({'counts': counts, 'writes': writes}))
