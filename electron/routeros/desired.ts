@@ -23,6 +23,8 @@ export interface Forward {
   protocol: 'udp' | 'tcp';
   ports: PortRange;
   what: string;
+  /** Which PBX setting asked for it, when one did (TLS, WSS). */
+  why?: string;
 }
 
 const ROLE_WORD: Record<Role, string> = { trunks: 'trunk', phones: 'phone' };
@@ -72,6 +74,17 @@ export function forwardsFor(inputs: RouterPlanInputs): Forward[] {
     }
     out.push({ key: `rtp ${role} udp`, role, protocol: 'udp', ports: rtp, what: `RTP audio from the ${role}` });
   }
+  for (const secure of inputs.secureSip ?? []) {
+    if (inputs[secure.role].length === 0) continue;
+    out.push({
+      key: `${secure.kind} ${secure.role} tcp`,
+      role: secure.role,
+      protocol: 'tcp',
+      ports: { start: secure.port, end: secure.port },
+      what: `${secure.kind === 'tls' ? 'SIP over TLS' : 'WebRTC SIP over secure WebSocket (WSS)'} on TCP ${secure.port} from the ${secure.role}`,
+      why: secure.setting,
+    });
+  }
   if (inputs.webGui && inputs.phones.length > 0) {
     for (const port of WEB_PORTS) {
       out.push({
@@ -116,7 +129,9 @@ export function natEntry(forward: Forward, inputs: RouterPlanInputs, match: Reco
       'to-addresses': inputs.pbxAddress,
       'to-ports': ports,
     },
-    reason: `Forwards ${forward.what} to the PBX at ${inputs.pbxAddress}, only from addresses in ${ADDRESS_LISTS[forward.role]}.`,
+    reason:
+      `Forwards ${forward.what} to the PBX at ${inputs.pbxAddress}, only from addresses in ${ADDRESS_LISTS[forward.role]}.` +
+      (forward.why ? ` The PBX asks for it: ${forward.why}.` : ''),
   };
 }
 

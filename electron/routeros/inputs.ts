@@ -18,6 +18,18 @@ export interface RouterPlanInputs {
   allowAnySource?: boolean;
   /** The WAN address as the technician gave it (options.publicIp); used when there is no WAN list. */
   wanAddress?: string;
+  /** SIP over TLS and WebRTC (WSS) listeners the PBX's profiles open: forwarded like SIP, TCP only. */
+  secureSip?: SecureSipForward[];
+}
+
+/** One secure SIP listener to forward, from the PBX's settings (electron/pbx/secure-sip.ts). */
+export interface SecureSipForward {
+  kind: 'tls' | 'wss';
+  /** Phones reach the internal profile, trunks the external one. */
+  role: Role;
+  port: number;
+  /** The PBX setting that asks for it, e.g. "internal profile: tls=true, tls-sip-port=5061". */
+  setting: string;
 }
 
 export const DEFAULT_SIP_PORTS = { internal: 5060, external: 5080 } as const;
