@@ -1,16 +1,21 @@
 /**
  * A technician's whole visit, in Debian's Chromium through browser mode, against the site lab:
- * scan (netns lab only), log in to both boxes accepting their keys, type the trunk and phone
- * (wrong first), choose the options, review, apply, verify, confirm, export the bundle, then roll
- * back from History. Both boxes are read directly before, after the apply and after the rollback.
+ * scan (netns lab only), log in to both boxes accepting their keys, find step 4 pre-filled from the
+ * PBX (the carrier from its gateway, ticked; the remote phone from its registration, ticked by hand),
+ * mistype addresses and fix them, choose the options, review, apply, verify, confirm, export the
+ * bundle, then roll back from History. Both boxes are read directly before, after the apply and
+ * after the rollback.
  *
  * Two sites:
  * - netns: the wizard's host runs inside the lab's `tech` laptop (its own 127.0.0.1), reached from
  *   Chromium through the lab's relay plus a same-port forwarder, so Host/Origin stay 127.0.0.1:P.
  *   Scan runs there (it only sees the lab), and SIP OPTIONS from the lab's trunk prove the forward.
+ *   The PBX has a carrier gateway by DNS name and a registration the phone host sent
+ *   (helpers/peers-seed.ts).
  * - loopback: router simulator and PBX on 127.N.88.x, the host on this machine with
  *   FSPBX_NAT_NO_SCAN=1 (Scan is not pressed: it would reach this machine's real network). Nothing
- *   is forwarded there, so only reading the boxes proves the change.
+ *   is forwarded there, so only reading the boxes proves the change. No lab DNS and no phone host:
+ *   step 4 proposes only the seeded gateway (by IP), and the phone is typed.
  * Screenshots come from the netns walk.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +30,13 @@ import { optionsAnswered } from '../lab/clients';
 import { startLab, type Endpoint, type Lab } from '../lab/lab';
 import { nsenterArgv } from '../lab/netns';
 import { SITE } from '../lab/topology';
+import {
+  CARRIER_GATEWAY,
+  PHONE_AGENT,
+  PHONE_USER,
+  addCarrierGateway,
+  registerRemotePhone,
+} from '../integration/helpers/peers-seed';
 
 const root = join(__dirname, '..', '..');
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -283,6 +295,12 @@ for (const mode of ['netns', 'loopback'] as const) {
       if (site.lab.router) {
         // The customer's router was named by someone hostile.
         await onRouter(site, (api) => api.write('/system/identity/set', [`=name=${HOSTILE}`]));
+        if (mode === 'netns') {
+          // What step 4 is pre-filled from: the carrier's gateway by its DNS name, and the remote
+          // phone's registration (through an old open forward that is gone again before the walk).
+          await addCarrierGateway(site.lab);
+          await registerRemotePhone(site.lab, site.routerApi);
+        }
       }
     });
 
@@ -392,25 +410,65 @@ for (const mode of ['netns', 'loopback'] as const) {
         await page.getByRole('button', { name: 'Next' }).click();
       });
 
-      await test.step('4 · Who may reach the PBX: wrong addresses first, then the right ones', async () => {
+      await test.step('4 · Who may reach the PBX: pre-filled from the PBX, wrong addresses explained', async () => {
         await expect(page.getByRole('heading', { name: '4 · Who may reach the PBX' })).toBeFocused();
-        await page.getByLabel('SIP trunk providers 1 name').fill('Carrier');
+        const fromPbx = page.getByRole('status', { name: 'From the PBX' });
+        await expect(fromPbx).toContainText('Read from the PBX:', { timeout: 60_000 });
+        // The carrier from its gateway: by name through the lab's DNS (netns), by IP otherwise.
+        const trunkRow = page.getByTestId('trunks-row').first();
         const trunk = page.getByLabel('SIP trunk providers 1 address');
+        await expect(trunk).toHaveValue(SITE.trunk);
+        await expect(page.getByRole('checkbox', { name: 'Allow SIP trunk providers 1' })).toBeChecked();
+        if (netns) {
+          await expect(trunkRow).toContainText(`Gateway "${CARRIER_GATEWAY.name}", proxy`);
+          await expect(trunkRow).toContainText(/DNS (NAPTR|SRV|A) record/);
+        } else {
+          await expect(trunkRow).toContainText('Gateway "Lab Trunk", proxy');
+          await expect(trunkRow).toContainText('typed as an IP address in FS PBX');
+        }
+        await expect(trunkRow).toContainText('running, does not register (NOREG)');
+        let typedPhone = 1;
+        if (netns) {
+          // The remote phone from its registration: listed, not allowed until the technician ticks it.
+          const phoneRow = page.getByTestId('phones-row').first();
+          await expect(page.getByLabel('Remote phones 1 address')).toHaveValue(SITE.phone);
+          await expect(phoneRow).toContainText(`Registered as ${PHONE_USER}@`);
+          await expect(phoneRow).toContainText(PHONE_AGENT);
+          await expect(phoneRow).toContainText(`from ${SITE.phone}`);
+          const tick = page.getByRole('checkbox', { name: 'Allow Remote phones 1' });
+          await expect(tick).not.toBeChecked();
+          await expect(page.getByRole('img', { name: /Internet \(1 allowed sources\)/ })).toBeVisible();
+          await tick.check();
+          await expect(tick).toBeChecked();
+          await expect(page.getByRole('img', { name: /Internet \(2 allowed sources\)/ })).toBeVisible();
+          typedPhone = 2;
+        }
+        await accessible(page, 'Who may reach the PBX (proposed by the PBX)');
+        // What was read and what to check, then the proposals below it.
+        await fromPbx.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+        await shoot(page, 'walk-04-peers-proposed');
+        // A proposal is editable, and checked like anything typed.
         await trunk.fill('198.51.100.300');
         await expect(trunk).toHaveAttribute('aria-invalid', 'true');
         await expect(page.getByText('Use an IPv4 address such as 198.51.100.10')).toBeVisible();
         await page.getByRole('button', { name: 'Add a phone' }).click();
-        await page.getByLabel('Remote phones 1 name').fill('Home office');
-        const phone = page.getByLabel('Remote phones 1 address');
+        await page.getByLabel(`Remote phones ${typedPhone} name`).fill('Home office');
+        const phone = page.getByLabel(`Remote phones ${typedPhone} address`);
         await phone.fill(`${SITE.phone}/33`);
         await expect(phone).toHaveAttribute('aria-invalid', 'true');
         await expect(page.getByText('A range ends in /0 to /32.')).toBeVisible();
         await accessible(page, 'Who may reach the PBX (with errors)');
         await shoot(page, 'walk-04-peers-errors');
         await trunk.fill(SITE.trunk);
-        await phone.fill(SITE.phone);
         await expect(trunk).not.toHaveAttribute('aria-invalid', 'true');
-        await expect(phone).not.toHaveAttribute('aria-invalid', 'true');
+        if (netns) {
+          // The ticked registration already lets the phone in.
+          await page.getByRole('button', { name: `Remove Remote phones ${typedPhone}` }).click();
+          await expect(phone).toHaveCount(0);
+        } else {
+          await phone.fill(SITE.phone);
+          await expect(phone).not.toHaveAttribute('aria-invalid', 'true');
+        }
         await expect(page.getByText(/Public IP of this site: \d/)).toBeVisible();
         await accessible(page, 'Who may reach the PBX');
         await shoot(page, 'walk-04-peers');

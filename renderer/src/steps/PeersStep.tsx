@@ -140,8 +140,8 @@ function PeerList({ role, title, hint, rows }: { role: PeerRole; title: string; 
             )}
             {p.proposed && (
               <div id={originId} className="origin muted small">
-                <span>{allowed ? 'From the PBX, allowed:' : 'From the PBX, not allowed until ticked:'}</span>{' '}
-                {p.proposed.why}
+                {/* Why it is proposed as it is matters while it is not allowed; once ticked, the sources say it. */}
+                {allowed ? 'From the PBX:' : `From the PBX, not allowed until ticked: ${p.proposed.why}`}
                 <ul>
                   {originLines(p.proposed.origin, p.proposed.address).map((line, n) => (
                     <li key={n}>{line}</li>
