@@ -1,17 +1,21 @@
 /**
  * `fspbx-nat probe --from-outside <public IP>`: run on any machine outside the
- * site. Sends SIP OPTIONS to the SIP ports and UDP to sampled RTP ports, and
- * says per port what happened. RTP gets no answer by design: the wizard,
+ * site. Sends SIP OPTIONS to the SIP ports, UDP to sampled RTP ports and a
+ * TLS handshake to the TLS/WSS ports asked for, and says per port what happened. RTP gets no answer by design: the wizard,
  * inside, watches the router's counters for those.
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { optionsRequest, parseResponse, rewrittenHeaders } from './sip';
+import { tlsHandshakes, type TlsVerdict } from './tls';
 
-export type PortVerdict = 'answered' | 'no-answer' | 'rewritten' | 'sent';
+export type PortVerdict = 'answered' | 'no-answer' | 'rewritten' | 'sent' | TlsVerdict;
+
+/** What got through: an answer, a TLS handshake, or (RTP) sent for the router's counters. */
+export const GOT_THROUGH: readonly PortVerdict[] = ['answered', 'sent', 'handshake'];
 
 export interface PortReport {
-  protocol: 'udp';
+  protocol: 'udp' | 'tcp';
   port: number;
   what: string;
   verdict: PortVerdict;
@@ -23,7 +27,17 @@ export interface PortReport {
 export interface ProbeOptions {
   sipPorts: number[];
   rtpPorts: number[];
+  /** SIP over TLS and WSS ports: a TLS handshake each, nothing sent after it. */
+  tlsPorts?: number[];
   timeoutMs: number;
+}
+
+/** What a TLS port is on a stock FS PBX (internal.xml.noload, external.xml.noload). */
+export function tlsPortWhat(port: number): string {
+  if (port === 5061) return 'SIP over TLS (internal profile: phones)';
+  if (port === 5081) return 'SIP over TLS (external profile: trunks)';
+  if (port === 7443) return 'WebRTC WSS (internal profile: phones)';
+  return 'TLS';
 }
 
 /** A handful of RTP ports across the range: both ends and a few in between. */
@@ -123,5 +137,10 @@ function sendRtp(target: string, port: number): Promise<PortReport> {
 export async function probeFromOutside(target: string, options: ProbeOptions): Promise<PortReport[]> {
   const sip = await Promise.all(options.sipPorts.map((p) => probeSip(target, p, options.timeoutMs)));
   const rtp = await Promise.all(options.rtpPorts.map((p) => sendRtp(target, p)));
-  return [...sip, ...rtp];
+  const tls = await tlsHandshakes(
+    target,
+    (options.tlsPorts ?? []).map((port) => ({ port, what: tlsPortWhat(port) })),
+    options.timeoutMs,
+  );
+  return [...sip, ...rtp, ...tls];
 }

@@ -8,6 +8,7 @@ import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types
 import { askFsCli } from '../pbx/batch';
 import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';
+import { tlsHandshakes } from '../probe/tls';
 import { pickWanAddress } from '../routeros/desired';
 import { routerInputsFrom } from '../routeros/inputs';
 import { readTopology } from '../routeros/topology';
@@ -15,6 +16,7 @@ import type { SitePlan } from './combine';
 import type { Access, SiteDeps } from './run';
 import type { RouterSide } from './sides';
 import { runTraffic, sipPortsOf, type TrafficIo } from './traffic';
+import { secureListenerChecks, secureProbes, secureRouterChecks, secureSipForwards } from './secure-forwards';
 import {
   askableUser,
   forwardedPorts,
@@ -79,6 +81,7 @@ function trafficIo(router: RouterSide, ask: (command: string) => Promise<string 
     natCounters: async () => (await router.read()).nat,
     sipOptions: (target, ports, timeoutMs) => probeFromOutside(target, { sipPorts: ports, rtpPorts: [], timeoutMs }),
     fsCli: ask,
+    tlsHandshakes,
   };
 }
 
@@ -105,6 +108,8 @@ export async function verifySite(
       const publicIp = inputs.options.publicIp ?? wan?.address;
       const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
       const forwards = forwardedPorts(plan, routerState.nat);
+      // TLS/WSS the PBX asks for, where the site has peers of that role (as the planner forwards them).
+      const secure = secureSipForwards(pbxState).filter((f) => inputs[f.role].length > 0);
       const questions = [
         'sofia status profile internal',
         'xml_locate configuration configuration name sofia.conf',
@@ -123,6 +128,7 @@ export async function verifySite(
           ...(publicIp ? { publicIp } : {}),
           hairpin: inputs.options.hairpin,
           sipPorts: sipPortsOf(plan),
+          tlsPorts: secureProbes(secure),
           watchMs: watchSeconds * 1000,
         }),
       ]);
@@ -131,12 +137,14 @@ export async function verifySite(
       const checks = [
         ...inGroup('router', [
           ...routerChecks(plan, routerState),
+          ...secureRouterChecks(secure, plan, routerState, inputs.pbx.host),
           ...(publicIp ? [wanCheck(publicIp)] : []),
           ...[routerAccountCheck(access.router.username, access.router.password)].filter((c) => c !== undefined),
         ]),
         ...inGroup('pbx', [
           ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards }) : []),
           ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),
+          ...secureListenerChecks(pbxState, secure),
           ...mediaChecks(media),
         ]),
         ...inGroup('traffic', traffic),

@@ -21,6 +21,7 @@ import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
 import { boxDifferences, boxOf, type Store } from '../store';
 import { combinePlans, type SitePlan } from './combine';
+import { secureSipForwards } from './secure-forwards';
 import type { ApplyHooks, PbxSide, RouterSide } from './sides';
 
 export interface SiteDeps {
@@ -67,7 +68,10 @@ export function planFromStates(
   pbxState: PbxState,
   rowIds: readonly string[],
 ): SitePlan {
-  const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
+  const routerInputs = {
+    ...routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp }),
+    secureSip: secureSipForwards(pbxState),
+  };
   const router = planRouter(routerState, routerInputs);
   if (!router.ok) firstError(router.errors);
   const topology = readTopology(routerState, inputs.pbx.host, inputs.options.publicIp);

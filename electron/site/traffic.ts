@@ -1,13 +1,15 @@
 /**
  * Traffic checks: what really crosses the site, not only what is configured.
  * SIP OPTIONS from the laptop to the PBX (and to the public address when
- * hairpin NAT is on), the router's per-rule packet counters before and after,
+ * hairpin NAT is on), a TLS handshake to each forwarded TLS/WSS listener the
+ * same two ways, the router's per-rule packet counters before and after,
  * and the trunks' registration state. The pure part turns readings into
  * checks; runTraffic drives the I/O through a small interface, every step
  * bounded in time, every error a check result.
  */
 import type { CheckStatus, VerifyCheck } from '../../contract/types';
 import type { PortReport } from '../probe/outside';
+import type { TlsProbe, TlsReport } from '../probe/tls';
 import { isOwned } from '../routeros/change';
 import { isDisabled, type RosItem } from '../routeros/state';
 import type { SitePlan } from './combine';
@@ -22,6 +24,8 @@ export interface TrafficIo {
   sipOptions(target: string, ports: number[], timeoutMs: number): Promise<PortReport[]>;
   /** `fs_cli -x <command>` on the PBX; undefined when FreeSWITCH did not answer. */
   fsCli(command: string): Promise<string | undefined>;
+  /** A TLS handshake from this laptop to `target` on each port (nothing sent after it). */
+  tlsHandshakes?(target: string, probes: TlsProbe[], timeoutMs: number): Promise<TlsReport[]>;
 }
 
 export interface TrafficTargets {
@@ -30,6 +34,8 @@ export interface TrafficTargets {
   publicIp?: string;
   hairpin: boolean;
   sipPorts: number[];
+  /** The TLS and WSS listeners the plan forwards: a handshake each, to the PBX (and the public address with hairpin). */
+  tlsPorts?: TlsProbe[];
   /**
    * Extra time to keep counting between the two counter reads, while the
    * technician runs `fspbx-nat probe --from-outside` from outside the site.
@@ -40,7 +46,7 @@ export interface TrafficTargets {
 }
 
 /** Bounds of every step; a site that does not answer costs at most these. */
-export const TRAFFIC_LIMITS = { sipTimeoutMs: 2_000, stepMs: 15_000 } as const;
+export const TRAFFIC_LIMITS = { sipTimeoutMs: 2_000, tlsTimeoutMs: 3_000, stepMs: 15_000 } as const;
 
 function withinTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -95,6 +101,27 @@ export function sipProbeChecks(reports: PortReport[], where: 'lan' | 'hairpin', 
         where === 'lan'
           ? `Check \`fs_cli -x "sofia status"\` on the PBX and that iptables lets UDP ${r.port} in.`
           : 'Apply the plan again with hairpin NAT on, and check the masquerade rule for the LAN.',
+    };
+  });
+}
+
+/** A TLS handshake to a forwarded TLS/WSS listener: from the LAN to the PBX, or to the public address (hairpin). */
+export function tlsProbeChecks(reports: TlsReport[], where: 'lan' | 'hairpin', host: string): Check[] {
+  return reports.map((r) => {
+    const to = where === 'lan' ? `the PBX (${host})` : `the public address ${host} (hairpin NAT)`;
+    const base = {
+      id: `tls-${where}-${r.port}`,
+      title: `TLS handshake from this laptop to ${to.split(' (')[0]}, port ${r.port}`,
+    };
+    if (r.verdict === 'handshake') return { ...base, status: 'pass' as const, summary: `${r.what}: ${r.detail}` };
+    return {
+      ...base,
+      status: 'fail' as const,
+      summary: `${r.what} on ${to}: ${r.detail}`,
+      fix:
+        where === 'lan'
+          ? `On the PBX: check the profile was restarted after TLS/WSS was turned on (fs_cli -x "sofia status" lists a (TLS) or (WSS) row), its certificate files in the TLS folder, and that iptables lets TCP ${r.port} in.`
+          : `Apply the plan again with hairpin NAT on; the hairpin rule for TCP ${r.port} and the LAN masquerade must both be there.`,
     };
   });
 }
@@ -213,7 +240,7 @@ export function sipPortsOf(plan: SitePlan | undefined): number[] {
 
 /** Counters, then the probes, then counters again; gateways alongside. Never throws. */
 export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promise<Check[]> {
-  const { stepMs, sipTimeoutMs } = TRAFFIC_LIMITS;
+  const { stepMs, sipTimeoutMs, tlsTimeoutMs } = TRAFFIC_LIMITS;
   const read = () => withinTime(io.natCounters(), stepMs, 'Reading the router counters');
   let before: RosItem[] | undefined;
   let problem: string | undefined;
@@ -230,9 +257,21 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
       return [{ id: `sip-${where}`, title: `SIP OPTIONS to ${host}`, status: 'warn', summary: message(caught) }];
     }
   };
-  const [lan, hairpin, gateways] = await Promise.all([
+  const tlsProbe = async (where: 'lan' | 'hairpin', host: string): Promise<Check[]> => {
+    const probes = targets.tlsPorts ?? [];
+    if (probes.length === 0 || !io.tlsHandshakes) return [];
+    try {
+      const reports = await withinTime(io.tlsHandshakes(host, probes, tlsTimeoutMs), stepMs, 'The TLS probe');
+      return tlsProbeChecks(reports, where, host);
+    } catch (caught) {
+      return [{ id: `tls-${where}`, title: `TLS handshake to ${host}`, status: 'warn', summary: message(caught) }];
+    }
+  };
+  const [lan, hairpin, tlsLan, tlsHairpin, gateways] = await Promise.all([
     probe('lan', targets.pbx),
     targets.hairpin && targets.publicIp ? probe('hairpin', targets.publicIp) : Promise.resolve([]),
+    tlsProbe('lan', targets.pbx),
+    targets.hairpin && targets.publicIp ? tlsProbe('hairpin', targets.publicIp) : Promise.resolve([]),
     withinTime(io.fsCli('sofia status gateway'), stepMs, 'sofia status gateway').then(
       (text) => (text === undefined ? [] : gatewayChecks(parseGateways(text))),
       (caught: unknown) => [
@@ -249,5 +288,5 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
   } catch (caught) {
     problem ??= message(caught);
   }
-  return [...lan, ...hairpin, counterCheck(before, after, problem), ...gateways];
+  return [...lan, ...hairpin, ...tlsLan, ...tlsHairpin, counterCheck(before, after, problem), ...gateways];
 }
