@@ -286,10 +286,12 @@ async function restorePlan(
   const hostKey = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey;
   const differences = boxDifferences(snapshot.box, boxOf(routerNow, pbxNow, hostKey));
   if (differences.length > 0 && !acceptOtherBox) {
-    return fail(
-      'invalid_input',
-      `${differences.join(' ')} Rolling this snapshot back here would put another site's settings on it. Check the addresses; if the box was replaced, accept the other box (CLI: --other-box).`,
-    );
+    // The field lets every front end offer the acceptance beside the sentence (UI checkbox, CLI --other-box).
+    throw new Failure({
+      code: 'invalid_input',
+      field: 'acceptOtherBox',
+      message: `${differences.join(' ')} Rolling this snapshot back here would put another site's settings on it. Check the addresses; if the box was replaced, accept the other box (CLI: --other-box).`,
+    });
   }
   const missing = sides.find((side) => snapshot[side] === undefined);
   if (missing)

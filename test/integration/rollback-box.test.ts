@@ -100,6 +100,8 @@ describe('rollback onto its own site only', () => {
     const { deps, sent } = boxes(routerWithMacs('DC:2C:6E:00', 'Site B'), stockPbx());
     const refused = planRollback(deps, snapshotId, ['router', 'pbx'], access);
     await expect(refused).rejects.toThrow(/router "Site A".*this router is "Site B".*--other-box/s);
+    // The field names the acceptance, so the UI can offer it beside the sentence.
+    await expect(refused).rejects.toMatchObject({ error: { code: 'invalid_input', field: 'acceptOtherBox' } });
     expect(store.listRuns().filter((r) => r.kind === 'rollback')).toEqual([]);
     expect(sent).toEqual([]);
   });

@@ -31,9 +31,9 @@ export interface OtherBoxRefusal {
 
 /**
  * The refusal rollback.plan gives when the router or PBX reached is not the
- * one the snapshot was taken of (electron/site/run.ts restorePlan). It marks
- * it field "acceptOtherBox" when it does; until then it is told by the
- * sentences boxDifferences writes ("The snapshot is of router …").
+ * one the snapshot was taken of (electron/site/run.ts restorePlan): an
+ * invalid_input on the field "acceptOtherBox". Which box differs is read from
+ * the sentences it names them with, only for the wording of the button.
  */
 export function otherBoxRefusal(load: Load<unknown>): OtherBoxRefusal | undefined {
   if (load.status !== 'error') return undefined;
@@ -41,7 +41,7 @@ export function otherBoxRefusal(load: Load<unknown>): OtherBoxRefusal | undefine
   if (error.code !== 'invalid_input') return undefined;
   const router = /The snapshot is of router /.test(error.message);
   const pbx = /The snapshot is of PBX /.test(error.message);
-  if (error.field !== 'acceptOtherBox' && !router && !pbx) return undefined;
+  if (error.field !== 'acceptOtherBox') return undefined;
   const boxes = router && pbx ? 'router and PBX' : pbx ? 'PBX' : 'router';
   // The CLI's way to accept is no help here: the button below the sentence is.
   return { message: error.message.replace(/ ?\(CLI: --other-box\)/, ''), boxes };

@@ -13,6 +13,7 @@ const ADVICE =
   "Rolling this snapshot back here would put another site's settings on it. Check the addresses; if the box was replaced, accept the other box (CLI: --other-box).";
 const refusal = (...differences: string[]): AppError => ({
   code: 'invalid_input',
+  field: 'acceptOtherBox',
   message: `${differences.join(' ')} ${ADVICE}`,
 });
 
@@ -44,7 +45,8 @@ describe('rollback onto another box', () => {
     });
     expect(otherBoxRefusal(error(refusal(PBX_DIFFERS)))?.boxes).toBe('PBX');
     expect(otherBoxRefusal(error(refusal(ROUTER_DIFFERS, PBX_DIFFERS)))?.boxes).toBe('router and PBX');
-    // Marked by its field, as the contract's invalid_input errors are.
+    // Told by its field, never by its wording alone.
+    expect(otherBoxRefusal(error({ code: 'invalid_input', message: `${ROUTER_DIFFERS} ${ADVICE}` }))).toBeUndefined();
     expect(otherBoxRefusal(error({ code: 'invalid_input', message: 'Another box.', field: 'acceptOtherBox' }))).toEqual(
       { message: 'Another box.', boxes: 'router' },
     );
