@@ -101,6 +101,7 @@ describe('History: a rollback onto another box', () => {
           })
         : failed({
             code: 'invalid_input',
+            field: 'acceptOtherBox',
             message: `${differs} Rolling this snapshot back here would put another site's settings on it. Check the addresses; if the box was replaced, accept the other box (CLI: --other-box).`,
           }),
     );
