@@ -315,110 +315,108 @@ export async function openSsh(target: PbxTarget, options: OpenOptions = {}): Pro
     prefix: string[],
     feedPassword: boolean,
   ): Promise<RemoteProcess> {
-    {
-      const command = shellWords([...prefix, ...argv]);
-      if (!command.ok) return Promise.reject(new Failure(command.error));
-      execs += 1;
-      const timeoutMs = runOptions.timeoutMs ?? commandTimeoutMs;
-      return new Promise<RemoteProcess>((started, notStarted) => {
-        if (closed) {
-          notStarted(failure({ code: 'transport_closed', message: 'The SSH connection to the PBX was lost.' }));
+    const command = shellWords([...prefix, ...argv]);
+    if (!command.ok) return Promise.reject(new Failure(command.error));
+    execs += 1;
+    const timeoutMs = runOptions.timeoutMs ?? commandTimeoutMs;
+    return new Promise<RemoteProcess>((started, notStarted) => {
+      if (closed) {
+        notStarted(failure({ code: 'transport_closed', message: 'The SSH connection to the PBX was lost.' }));
+        return;
+      }
+      client.exec(command.value, (execError, stream) => {
+        if (execError) {
+          notStarted(
+            failure({
+              code: 'transport_closed',
+              message: 'The PBX would not run a command over SSH.',
+              detail: execError.message,
+            }),
+          );
           return;
         }
-        client.exec(command.value, (execError, stream) => {
-          if (execError) {
-            notStarted(
+        let resolve!: (result: CommandResult) => void;
+        let reject!: (error: Failure) => void;
+        const done = new Promise<CommandResult>((yes, no) => {
+          resolve = yes;
+          reject = no;
+        });
+        // A caller that only awaits later must not see an unhandled rejection in between.
+        done.catch(() => undefined);
+        const listeners: ((stream: 'stdout' | 'stderr', text: string) => void)[] = [];
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let size = 0;
+        let finished = false;
+        const timer = setTimeout(() => {
+          if (finished) return;
+          finished = true;
+          stream.close();
+          reject(
+            failure({
+              code: 'timeout',
+              message: `A command on the PBX did not finish within ${Math.round(timeoutMs / 1000)} s.`,
+              detail: argv.join(' ').slice(0, 200),
+            }),
+          );
+        }, timeoutMs);
+        const collect = (into: Buffer[], name: 'stdout' | 'stderr') => (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_OUTPUT) {
+            stream.close();
+            return;
+          }
+          into.push(chunk);
+          for (const listener of listeners) listener(name, chunk.toString('utf8'));
+        };
+        stream.on('data', collect(out, 'stdout'));
+        stream.stderr.on('data', collect(errOut, 'stderr'));
+        stream.on('close', (code?: number | null, signal?: string) => {
+          clearTimeout(timer);
+          if (finished) return;
+          finished = true;
+          if ((code ?? null) === null && !signal && size <= MAX_OUTPUT) {
+            // No exit status: the link went down under the command.
+            reject(
               failure({
                 code: 'transport_closed',
-                message: 'The PBX would not run a command over SSH.',
-                detail: execError.message,
+                message: 'The SSH connection to the PBX was lost while a command ran.',
+                detail: argv.join(' ').slice(0, 200),
               }),
             );
             return;
           }
-          let resolve!: (result: CommandResult) => void;
-          let reject!: (error: Failure) => void;
-          const done = new Promise<CommandResult>((yes, no) => {
-            resolve = yes;
-            reject = no;
-          });
-          // A caller that only awaits later must not see an unhandled rejection in between.
-          done.catch(() => undefined);
-          const listeners: ((stream: 'stdout' | 'stderr', text: string) => void)[] = [];
-          const out: Buffer[] = [];
-          const errOut: Buffer[] = [];
-          let size = 0;
-          let finished = false;
-          const timer = setTimeout(() => {
-            if (finished) return;
-            finished = true;
-            stream.close();
+          const result = {
+            code: code ?? (signal ? 128 : -1),
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errOut).toString('utf8'),
+          };
+          const refused = prefix.length > 0 && result.code !== 0 ? sudoRefusal(username, result.stderr) : undefined;
+          if (refused) reject(refused);
+          else if (size > MAX_OUTPUT)
             reject(
               failure({
-                code: 'timeout',
-                message: `A command on the PBX did not finish within ${Math.round(timeoutMs / 1000)} s.`,
-                detail: argv.join(' ').slice(0, 200),
+                code: 'io_failed',
+                message: 'A command on the PBX printed far more than expected; it was stopped.',
               }),
             );
-          }, timeoutMs);
-          const collect = (into: Buffer[], name: 'stdout' | 'stderr') => (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_OUTPUT) {
-              stream.close();
-              return;
-            }
-            into.push(chunk);
-            for (const listener of listeners) listener(name, chunk.toString('utf8'));
-          };
-          stream.on('data', collect(out, 'stdout'));
-          stream.stderr.on('data', collect(errOut, 'stderr'));
-          stream.on('close', (code?: number | null, signal?: string) => {
-            clearTimeout(timer);
-            if (finished) return;
-            finished = true;
-            if ((code ?? null) === null && !signal && size <= MAX_OUTPUT) {
-              // No exit status: the link went down under the command.
-              reject(
-                failure({
-                  code: 'transport_closed',
-                  message: 'The SSH connection to the PBX was lost while a command ran.',
-                  detail: argv.join(' ').slice(0, 200),
-                }),
-              );
-              return;
-            }
-            const result = {
-              code: code ?? (signal ? 128 : -1),
-              stdout: Buffer.concat(out).toString('utf8'),
-              stderr: Buffer.concat(errOut).toString('utf8'),
-            };
-            const refused = prefix.length > 0 && result.code !== 0 ? sudoRefusal(username, result.stderr) : undefined;
-            if (refused) reject(refused);
-            else if (size > MAX_OUTPUT)
-              reject(
-                failure({
-                  code: 'io_failed',
-                  message: 'A command on the PBX printed far more than expected; it was stopped.',
-                }),
-              );
-            else resolve(result);
-          });
-          if (feedPassword) stream.write(`${target.sudoPassword}\n`);
-          if (runOptions.input !== undefined) stream.write(runOptions.input);
-          started({
-            write: (text) => {
-              if (finished || closed) return false;
-              stream.write(text);
-              return true;
-            },
-            end: () => {
-              if (!finished) stream.end();
-            },
-            onOutput: (listener) => listeners.push(listener),
-            done,
-          });
+          else resolve(result);
+        });
+        if (feedPassword) stream.write(`${target.sudoPassword}\n`);
+        if (runOptions.input !== undefined) stream.write(runOptions.input);
+        started({
+          write: (text) => {
+            if (finished || closed) return false;
+            stream.write(text);
+            return true;
+          },
+          end: () => {
+            if (!finished) stream.end();
+          },
+          onOutput: (listener) => listeners.push(listener),
+          done,
         });
       });
-    }
+    });
   }
 }
