@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connect } from './api/connect';
+import { holdPageWhileChanging, trackSiteChanges } from './api/site-changes';
 import { WizardProvider } from './store/context';
 import { createWizardStore } from './store/wizard';
 import './styles.css';
@@ -18,7 +19,9 @@ if ('error' in connection) {
     </main>,
   );
 } else {
-  const store = createWizardStore(connection.client);
+  const changes = trackSiteChanges(connection.client);
+  holdPageWhileChanging(changes, window);
+  const store = createWizardStore(changes.client);
   root.render(
     <StrictMode>
       <WizardProvider store={store}>
