@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useWizard } from '../store/context';
-import { UNFINISHED } from '../store/history';
+import { isUnfinished } from '../store/history';
 
 /**
  * After a crash or a killed app, the run that was under way is still in the
@@ -14,7 +14,7 @@ export function UnfinishedBanner() {
     if (runs.status === 'idle') void loadRuns();
   }, [runs.status, loadRuns]);
   if (runs.status !== 'done') return null;
-  const unfinished = runs.value.filter((r) => UNFINISHED.has(r.status));
+  const unfinished = runs.value.filter(isUnfinished);
   if (unfinished.length === 0) return null;
   const run = unfinished[0]!;
   return (

@@ -1,9 +1,10 @@
 import { useState } from 'react';
+import { BundleKeyNote } from '../components/BundleKeyNote';
 import { ChangeTable } from '../components/ChangeTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { stepsRef } from '../steps/steps';
-import { UNFINISHED } from '../store/history';
+import { importedBadge, isUnfinished, signedBy } from '../store/history';
 import { otherBoxRefusal } from '../store/rollback';
 
 export function HistoryView() {
@@ -21,6 +22,10 @@ export function HistoryView() {
   const planRollbackOnOtherBox = useWizard((s) => s.planRollbackOnOtherBox);
   const onOtherBox = useWizard((s) => s.rollbackOtherBox);
   const refusal = otherBoxRefusal(rollbackPlan);
+  // The run whose snapshot is being rolled back to: an imported one is said so above the plan.
+  const snapshotRun =
+    rollbackSnapshot && runs.status === 'done' ? runs.value.find((r) => r.snapshotId === rollbackSnapshot) : undefined;
+  const anyImported = runs.status === 'done' && runs.value.some((r) => r.imported);
   const [importPath, setImportPath] = useState('');
   const folder = info.status === 'done' ? info.value.dataDir : '';
   // The desktop app asks with the system's dialogs; browser mode writes beside the history.
@@ -35,6 +40,12 @@ export function HistoryView() {
       {runs.status === 'loading' && <p aria-live="polite">Reading the history…</p>}
       {runs.status === 'error' && <ErrorNote error={runs.error} />}
       {runs.status === 'done' && runs.value.length === 0 && <p className="muted">No runs yet.</p>}
+      {anyImported && (
+        <p className="muted">
+          Imported runs are history to read: nothing in them is ever applied, confirmed or verified. A rollback from
+          their snapshot is planned afresh against the boxes as they are now, shown, and applied only when you confirm.
+        </p>
+      )}
       {runs.status === 'done' && runs.value.length > 0 && (
         <table className="facts" aria-label="Runs">
           <thead>
@@ -50,7 +61,7 @@ export function HistoryView() {
           </thead>
           <tbody>
             {runs.value.map((r) => (
-              <tr key={r.runId} className={UNFINISHED.has(r.status) ? 'likely' : undefined}>
+              <tr key={r.runId} className={isUnfinished(r) ? 'likely' : undefined}>
                 <td>{new Date(r.startedAt).toLocaleString()}</td>
                 <td>
                   {r.siteName ?? <span className="muted">unnamed</span>}
@@ -59,7 +70,13 @@ export function HistoryView() {
                 <td>{r.kind}</td>
                 <td>
                   {r.status}
-                  {UNFINISHED.has(r.status) && <span className="badge">unfinished</span>}
+                  {isUnfinished(r) && <span className="badge">unfinished</span>}
+                  {r.imported && (
+                    <>
+                      <span className="badge badge-read-only">read-only</span>
+                      <div className="muted small fingerprint">{importedBadge(r.imported)}</div>
+                    </>
+                  )}
                 </td>
                 <td>{r.changeCount}</td>
                 <td>
@@ -101,6 +118,12 @@ export function HistoryView() {
             Both boxes return to how they were before that run. Review the changes, then apply them. The logins are the
             ones typed in {stepsRef('router', 'pbx')}.
           </p>
+          {snapshotRun?.imported && (
+            <p className="note" role="note" aria-label="Imported snapshot">
+              This snapshot came from an imported bundle ({signedBy(snapshotRun.imported)}). Nothing the bundle planned
+              is sent: the rollback is planned afresh against the router and PBX as they are now.
+            </p>
+          )}
           {rollbackPlan.status === 'loading' && <p aria-live="polite">Reading both boxes…</p>}
           {rollbackPlan.status === 'error' && !refusal && <ErrorNote error={rollbackPlan.error} />}
           {refusal && (
@@ -186,6 +209,7 @@ export function HistoryView() {
         </section>
       )}
       <h2>Import a bundle</h2>
+      <BundleKeyNote />
       <form
         className="actions"
         onSubmit={(e) => {
@@ -210,7 +234,9 @@ export function HistoryView() {
       </form>
       {imported.status === 'done' && (
         <p role="status" className="note">
-          Imported run {imported.value.runId}.
+          Imported run {imported.value.runId}
+          {imported.value.imported ? `, ${signedBy(imported.value.imported)}` : ''}. It is history to read, never
+          applied.
         </p>
       )}
       {imported.status === 'error' && <ErrorNote error={imported.error} />}

@@ -1,3 +1,4 @@
+import { BundleKeyNote } from '../components/BundleKeyNote';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
@@ -38,9 +39,12 @@ export function DoneStep() {
             </button>
           </div>
           {exported.status === 'done' && (
-            <p role="status" className="note">
-              Bundle written to <code className="mono">{exported.value.path}</code> ({exported.value.bytes} bytes).
-            </p>
+            <>
+              <p role="status" className="note">
+                Bundle written to <code className="mono">{exported.value.path}</code> ({exported.value.bytes} bytes).
+              </p>
+              <BundleKeyNote />
+            </>
           )}
           {exported.status === 'error' && <ErrorNote error={exported.error} />}
           <p className="muted">Every run stays in the History, where it can be exported again or rolled back.</p>

@@ -64,6 +64,12 @@ function RouterDetails({ value }: { value: RouterSummary }) {
       <p>WAN {value.wanAddresses.join(', ') || 'not found'}</p>
       {!value.canWrite && <p className="field-error">This account is read-only: log in with a user that can write.</p>}
       {value.insecure && <p className="warn">Plain API: the password crossed the LAN unencrypted.</p>}
+      {value.emptyPassword && (
+        <p className="warn">
+          This router account has no password: anyone on the LAN can change the router. Set one in WinBox › System ›
+          Users.
+        </p>
+      )}
       {value.doubleNat && <p className="warn">The WAN address is private: another router is in front (double NAT).</p>}
     </div>
   );

@@ -1,5 +1,5 @@
 /** Sites' runs, bundle export and import. */
-import type { BundleRef, RunSummary } from '../../../contract/types';
+import type { BundleRef, ImportedFrom, RunSummary } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
@@ -18,6 +18,27 @@ export interface HistorySlice {
 
 /** A run the app was in the middle of when it stopped: the technician decides what happens to it. */
 export const UNFINISHED = new Set(['applying', 'applied', 'verified']);
+
+/**
+ * Unfinished on this laptop. An imported run was never under way here, whatever
+ * status its bundle gives it: nothing is left for the technician to finish.
+ */
+export const isUnfinished = (run: RunSummary): boolean => !run.imported && UNFINISHED.has(run.status);
+
+/** Who signed an imported run's bundle, as History says it ("signed by this installation"). */
+export function signedBy(from: ImportedFrom): string {
+  switch (from.signature) {
+    case 'this-installation':
+      return 'signed by this installation';
+    case 'other-installation':
+      return `signed by another installation (key ${from.key ?? 'not recorded'})`;
+    case 'unsigned':
+      return 'unsigned: origin unknown';
+  }
+}
+
+/** The read-only badge of an imported run: "Imported · signed by this installation". */
+export const importedBadge = (from: ImportedFrom): string => `Imported · ${signedBy(from)}`;
 
 export const historySlice =
   (client: Client): WizardSlice<HistorySlice> =>

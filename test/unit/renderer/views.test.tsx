@@ -1,14 +1,18 @@
 /**
- * What step 4 and History say, rendered to static markup from a store in a
+ * What the Router step, step 4, Done and History say, rendered to static markup from a store in a
  * given state: the texts a technician reads, with no browser.
  */
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
-import type { PeersProposal } from '../../../contract/types';
+import type { AppInfo, Change, PeersProposal, RouterSummary, RunSummary } from '../../../contract/types';
+import { SIGNATURE_MEANS } from '../../../renderer/src/components/BundleKeyNote';
+import { UnfinishedBanner } from '../../../renderer/src/components/UnfinishedBanner';
 import { HistoryView } from '../../../renderer/src/history/HistoryView';
+import { DoneStep } from '../../../renderer/src/steps/DoneStep';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
+import { RouterStep } from '../../../renderer/src/steps/RouterStep';
 import { WizardProvider } from '../../../renderer/src/store/context';
 import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient, failed, ok } from './fake-client';
@@ -27,7 +31,9 @@ const text = (store: WizardStore, view: ReactElement) =>
     .replace(/<[^>]+>/g, ' ')
     .replace(/&quot;/g, '"')
     .replace(/&#x27;/g, "'")
-    .replace(/\s+/g, ' ');
+    .replace(/\s+/g, ' ')
+    // A closing tag before a full stop is not a space the technician sees.
+    .replace(/ ([.,;:])/g, '$1');
 
 const empty: PeersProposal = {
   trunks: [],
@@ -115,5 +121,199 @@ describe('History: a rollback onto another box', () => {
     const accepted = text(store, <HistoryView />);
     expect(accepted).toContain(`Accepted by the technician: ${differs}`);
     expect(accepted).not.toContain('Roll back onto this router anyway');
+  });
+});
+
+const KEY = 'SHA256:3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const OTHER_KEY = 'SHA256:b3RoZXIgaW5zdGFsbGF0aW9uJ3Mga2V5AAAAAAAAAAA';
+
+const appInfo = (bundleKey?: string): AppInfo => ({
+  name: 'fspbx-nat',
+  version: '1.0.0',
+  frontEnd: 'browser',
+  platform: 'linux',
+  dataDir: '/data',
+  runtime: { node: '22' },
+  ...(bundleKey ? { bundleKey } : {}),
+});
+
+const runOf = (patch: Partial<RunSummary>): RunSummary => ({
+  runId: 'run-1',
+  siteId: 'site-1',
+  kind: 'apply',
+  status: 'confirmed',
+  startedAt: '2025-01-01T10:00:00.000Z',
+  changeCount: 3,
+  siteName: 'HQ',
+  ...patch,
+});
+
+/** A store whose History and app facts were read from the given answers. */
+async function historyWith(runs: RunSummary[], client = new FakeClient(), bundleKey: string | null = KEY) {
+  client.on('history.list', () => ok(runs)).on('app.info', () => ok(appInfo(bundleKey ?? undefined)));
+  const store = createWizardStore(client);
+  await store.getState().loadInfo();
+  await store.getState().loadRuns();
+  return store;
+}
+
+const change: Change = {
+  id: 'c1',
+  target: 'router',
+  path: '/ip/firewall/nat',
+  action: 'remove',
+  before: { chain: 'dstnat', 'dst-port': '5060' },
+  after: null,
+  reason: 'Not in the snapshot.',
+};
+
+describe('History: imported runs are history to read', () => {
+  const imported = [
+    runOf({ runId: 'mine', snapshotId: 'snap-mine', imported: { signature: 'this-installation', key: KEY } }),
+    runOf({
+      runId: 'theirs',
+      status: 'applied',
+      snapshotId: 'snap-theirs',
+      imported: { signature: 'other-installation', key: OTHER_KEY },
+    }),
+    runOf({ runId: 'nobody', kind: 'rollback', status: 'verified', imported: { signature: 'unsigned' } }),
+  ];
+
+  it('badges each imported run read-only with who signed it, and never calls it unfinished', async () => {
+    const store = await historyWith(imported);
+    const shown = text(store, <HistoryView />);
+    expect(shown).toContain('Imported · signed by this installation');
+    expect(shown).toContain(`Imported · signed by another installation (key ${OTHER_KEY})`);
+    expect(shown).toContain('Imported · unsigned: origin unknown');
+    expect(shown.match(/read-only/g)).toHaveLength(3);
+    expect(shown).toContain(
+      'Imported runs are history to read: nothing in them is ever applied, confirmed or verified.',
+    );
+    // 'applied' and 'verified' would be unfinished runs of this laptop; imported, they are not.
+    expect(shown).not.toContain('unfinished');
+    expect(markup(store, <HistoryView />)).not.toContain('class="likely"');
+    expect(text(store, <UnfinishedBanner />)).toBe('');
+  });
+
+  it('offers no apply, confirm or verify for them; a rollback from their snapshot may be planned', async () => {
+    const store = await historyWith(imported);
+    const html = markup(store, <HistoryView />);
+    expect(html).not.toMatch(/>(Apply|Confirm|Verify|Run the checks)[^<]*</);
+    // Two imported runs have a snapshot: each may be rolled back to, planned afresh.
+    expect(html.match(/>Roll back</g)).toHaveLength(2);
+  });
+
+  it('a local run left applying is still unfinished, beside an imported one in the same status', async () => {
+    const store = await historyWith([
+      runOf({ runId: 'local', status: 'applying' }),
+      runOf({ runId: 'theirs', status: 'applying', imported: { signature: 'unsigned' } }),
+    ]);
+    expect(text(store, <HistoryView />).match(/unfinished/g)).toHaveLength(1);
+    expect(markup(store, <HistoryView />).match(/class="likely"/g)).toHaveLength(1);
+    expect(text(store, <UnfinishedBanner />)).toContain('A run did not finish (applying,');
+  });
+
+  it("plans a rollback from an imported run's snapshot afresh, and applies only the new plan", async () => {
+    const client = new FakeClient()
+      .on('rollback.plan', () => ok({ runId: 'fresh', plan: { changes: [change], warnings: [], facts: {} } }))
+      .on('rollback.apply', (input) => ok({ runId: input.runId, status: 'rolled-back' as const, applied: ['c1'] }));
+    const store = await historyWith(imported, client);
+    await store.getState().planRollback('snap-theirs');
+    const shown = text(store, <HistoryView />);
+    expect(shown).toContain(
+      `This snapshot came from an imported bundle (signed by another installation (key ${OTHER_KEY})). Nothing the bundle planned is sent: the rollback is planned afresh against the router and PBX as they are now.`,
+    );
+    expect(shown).toContain('Apply the rollback (1 changes)');
+    await store.getState().applyRollback();
+    expect(client.inputsOf('rollback.plan')).toEqual([{ snapshotId: 'snap-theirs' }]);
+    expect(client.inputsOf('rollback.apply')).toEqual([{ runId: 'fresh' }]);
+  });
+
+  it('a local snapshot gets no imported note', async () => {
+    const client = new FakeClient().on('rollback.plan', () =>
+      ok({ runId: 'fresh', plan: { changes: [], warnings: [], facts: {} } }),
+    );
+    const store = await historyWith([runOf({ runId: 'local', snapshotId: 'snap-local' })], client);
+    await store.getState().planRollback('snap-local');
+    expect(text(store, <HistoryView />)).not.toContain('imported bundle');
+  });
+
+  it('an import says who signed the bundle and that it is only read', async () => {
+    const client = new FakeClient().on('bundle.import', () => ok(imported[1]!));
+    const store = await historyWith([], client);
+    await store.getState().importBundle('/tmp/theirs.zip');
+    expect(text(store, <HistoryView />)).toContain(
+      `Imported run theirs, signed by another installation (key ${OTHER_KEY}). It is history to read, never applied.`,
+    );
+  });
+});
+
+describe("the installation's bundle signing key", () => {
+  it('History shows it beside Import, with what a signature proves and what it does not', async () => {
+    const shown = text(await historyWith([]), <HistoryView />);
+    expect(shown).toContain(`This installation signs bundles with key ${KEY}.`);
+    expect(shown).toContain(SIGNATURE_MEANS);
+    expect(SIGNATURE_MEANS).toBe(
+      'A signature proves that a bundle was made by the installation holding that key and has not changed since; it does not prove that what the bundle says is true.',
+    );
+    expect(shown.indexOf('Import a bundle')).toBeLessThan(shown.indexOf('This installation signs bundles'));
+  });
+
+  it('History says so when the key cannot be read, rather than show none', async () => {
+    const shown = text(await historyWith([], new FakeClient(), null), <HistoryView />);
+    expect(shown).toContain(
+      "This installation's bundle signing key could not be read, so bundles cannot be exported: fspbx-nat doctor says why.",
+    );
+    expect(shown).not.toContain('signs bundles with key');
+  });
+
+  it('Done shows it once the bundle is exported, not before', async () => {
+    const client = new FakeClient().on('bundle.export', (input) => ok({ path: input.path, sha256: 'x', bytes: 4321 }));
+    const store = await historyWith([], client);
+    store.setState({
+      planned: { status: 'done', value: { runId: 'run-1', plan: { changes: [], warnings: [], facts: {} } } },
+      applying: { status: 'done', changes: {}, log: [], result: { runId: 'run-1', status: 'applied', applied: [] } },
+    });
+    expect(text(store, <DoneStep />)).not.toContain(KEY);
+    await store.getState().exportBundle('run-1', '/data/bundles/run-1.zip');
+    const shown = text(store, <DoneStep />);
+    expect(shown).toContain('Bundle written to /data/bundles/run-1.zip (4321 bytes).');
+    expect(shown).toContain(`This installation signs bundles with key ${KEY}. ${SIGNATURE_MEANS}`);
+  });
+});
+
+describe('Router login: an account with no password', () => {
+  const summary = (emptyPassword: boolean): RouterSummary => ({
+    identity: 'HQ',
+    version: '7.16',
+    board: 'hEX',
+    wanAddresses: ['203.0.113.7/24'],
+    doubleNat: false,
+    insecure: false,
+    canWrite: true,
+    ...(emptyPassword ? { emptyPassword } : {}),
+  });
+
+  async function readRouter(emptyPassword: boolean) {
+    const store = createWizardStore(new FakeClient().on('router.read', () => ok(summary(emptyPassword))));
+    store.getState().setRouterForm({ host: '192.168.88.1', username: 'admin', password: '' });
+    await store.getState().readRouter();
+    return store;
+  }
+
+  const WARNING =
+    'This router account has no password: anyone on the LAN can change the router. Set one in WinBox › System › Users.';
+
+  it('warns, without blocking: the details are shown and nothing is marked as an error', async () => {
+    const store = await readRouter(true);
+    const html = markup(store, <RouterStep />);
+    expect(text(store, <RouterStep />)).toContain(WARNING);
+    expect(html).toContain('aria-label="Router details"');
+    expect(html).not.toContain('role="alert"');
+    expect(store.getState().router.status).toBe('done');
+  });
+
+  it('says nothing of it when the account has a password', async () => {
+    expect(text(await readRouter(false), <RouterStep />)).not.toContain('no password');
   });
 });
