@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, dialog } from 'electron';
 import { APP_NAME } from '../app/version';
 import { APP_ORIGIN } from './protocol';
 
@@ -31,6 +31,21 @@ export function createMainWindow(preloadPath: string, iconPath: string): Browser
     },
   });
   window.once('ready-to-show', () => window.show());
+  // The page holds its unload while a router or PBX change is under way (renderer/src/api/site-changes.ts);
+  // Electron shows nothing by itself, so the technician is asked here.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Keep the wizard open', 'Close anyway'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'Changes under way',
+      message: 'The wizard is changing the router or the PBX.',
+      detail:
+        'Closing now leaves the run unfinished: the router undoes its part by itself unless confirmed, and History offers to roll the PBX back.',
+    });
+    if (choice === 1) event.preventDefault();
+  });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
 }
