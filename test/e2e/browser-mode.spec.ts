@@ -2,7 +2,7 @@
  * The wizard's first step in Debian's Chromium, served by `fspbx-nat browser`
  * exactly as a technician starts it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,5 +191,54 @@ test('after a crash, the unfinished run is announced on start', async ({ page })
     const cleanup = openStore(dataDir);
     cleanup.setRunStatus(run.runId, 'failed');
     cleanup.close();
+  }
+});
+
+test("a bundle from another installation is imported to read: who signed it, and this installation's own key", async ({
+  page,
+}) => {
+  // Another laptop: its own data folder, so its own signing key, with a run it left 'applied'. Its site is
+  // at other addresses than this laptop's runs: the import files it under a site of its own.
+  const otherDir = mkdtempSync(join(tmpdir(), 'fspbx-e2e-other-'));
+  try {
+    const other = openStore(otherDir);
+    const site = other.upsertSite({ routerHost: '10.20.0.1', pbxHost: '10.20.0.10', routerIdentity: 'Branch' });
+    const run = other.createRun({
+      siteId: site.siteId,
+      kind: 'apply',
+      inputs: {},
+      plan: { changes: [], warnings: [], facts: {} },
+    });
+    other.setRunStatus(run.runId, 'applied');
+    other.close();
+    const cli = (dir: string, ...args: string[]) =>
+      execFileSync(process.execPath, [join(root, 'bin', 'fspbx-nat.js'), '--data-dir', dir, '--json', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+    const keyOf = (dir: string) => (JSON.parse(cli(dir, 'info')) as { bundleKey: string }).bundleKey;
+    const bundle = join(otherDir, 'branch.zip');
+    cli(otherDir, 'export', '--run', run.runId, '--out', bundle);
+    const [theirs, ours] = [keyOf(otherDir), keyOf(dataDir)];
+    expect(theirs).not.toBe(ours);
+
+    await page.goto(url);
+    await page.getByRole('button', { name: 'History' }).click();
+    await expect(page.getByRole('note', { name: 'Bundle signing key' })).toContainText(
+      `This installation signs bundles with key ${ours}.`,
+    );
+    await page.getByLabel('Bundle file path').fill(bundle);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByRole('status')).toContainText(
+      `Imported run ${run.runId}, signed by another installation (key ${theirs}). It is history to read, never applied.`,
+    );
+    const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'Branch' });
+    await expect(row).toContainText('read-only');
+    await expect(row).toContainText(`Imported · signed by another installation (key ${theirs})`);
+    // 'applied' on the other laptop is not a run this one left unfinished.
+    await expect(row).not.toContainText('unfinished');
+    await expect(page.getByText('A run did not finish')).toHaveCount(0);
+  } finally {
+    rmSync(otherDir, { recursive: true, force: true });
   }
 });
