@@ -45,11 +45,18 @@ export function tlsHandshake(target: string, probe: TlsProbe, timeoutMs: number)
       // Reachability only: no trust decision is made from this connection.
       rejectUnauthorized: false,
     });
-    const done = (report: TlsReport) => {
+    const done = (report: TlsReport, polite = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
+      if (polite) {
+        // end(), not destroy(): our last handshake message (TLS 1.3 Finished) still has to go out,
+        // then close_notify; the server closes its side and nothing is left open.
+        socket.end();
+        setTimeout(() => socket.destroy(), 2_000).unref();
+      } else {
+        socket.destroy();
+      }
       resolve(report);
     };
     const timer = setTimeout(
@@ -69,13 +76,16 @@ export function tlsHandshake(target: string, probe: TlsProbe, timeoutMs: number)
     socket.once('secureConnect', () => {
       const certificate = subjectOf(socket);
       const tlsVersion = socket.getProtocol() ?? undefined;
-      done({
-        ...base,
-        verdict: 'handshake',
-        detail: `TLS handshake completed${tlsVersion ? ` (${tlsVersion})` : ''}${certificate ? `, certificate ${certificate}` : ''}.`,
-        ...(tlsVersion ? { tlsVersion } : {}),
-        ...(certificate ? { certificate } : {}),
-      });
+      done(
+        {
+          ...base,
+          verdict: 'handshake',
+          detail: `TLS handshake completed${tlsVersion ? ` (${tlsVersion})` : ''}${certificate ? `, certificate ${certificate}` : ''}.`,
+          ...(tlsVersion ? { tlsVersion } : {}),
+          ...(certificate ? { certificate } : {}),
+        },
+        true,
+      );
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') {

@@ -335,7 +335,7 @@ def new_profile(name, now):
     return {"name": name, "started": now, "sip_ip": "", "sip_port": "5060", "rtp_ips": [],
             "ext_sip_ip": "", "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [],
             "local_network_acl": "", "context": "public", "dialplan": "XML", "inbound_acl": "",
-            "ws_binding": "", "wss_binding": "", "gateways": []}
+            "ws_binding": "", "wss_binding": "", "tls": False, "tls_sip_port": "", "gateways": []}
 
 
 def apply_params(running, conf, local_ip, full):
@@ -348,6 +348,13 @@ def apply_params(running, conf, local_ip, full):
             # these but the bound sockets change only on start/restart.
             if full:
                 running[name.replace("-", "_")] = value
+        elif name in ("tls", "tls-sip-port"):
+            # FS sofia.c:5835-5848 (tls = switch_true) and :5862-5868 (atoi); the TLS socket is bound
+            # with the NUA on start only (:3218-3239), so a rescan leaves the running listener alone.
+            if full and name == "tls":
+                running["tls"] = switch_true(value)
+            elif full:
+                running["tls_sip_port"] = value
         elif name == "rtp-ip":
             # FS sofia.c:5205-5206: each parse APPENDS to profile->rtpip[]; reset only on start.
             running["rtp_ips"].append(value or local_ip)
@@ -468,6 +475,41 @@ def profile_url(p):
     return "sip:mod_sofia@%s:%s" % (p["sip_ip"], p["sip_port"])
 
 
+def switch_true(value):
+    """FS src/include/switch_utils.h:518-528."""
+    v = value.strip().lower()
+    if v in ("yes", "on", "true", "t", "enabled", "active", "allow"):
+        return True
+    try:
+        return int(v) != 0
+    except ValueError:
+        return False
+
+
+def tls_port(p):
+    """FS sofia.c:5866-5867 atoi(tls-sip-port); 0 or absent means SOFIA_DEFAULT_TLS_PORT 5061
+    (sofia.c:4322-4325, mod_sofia.h:128). The lab's TLS listener (tls_listener.py) reads it too."""
+    digits = ""
+    for ch in (p.get("tls_sip_port") or "").strip():
+        if not ch.isdigit():
+            break
+        digits += ch
+    return int(digits) if digits and int(digits) > 0 else 5061
+
+
+def tls_url(p):
+    """FS sofia.c:4335-4356: on ext-sip-ip when there is one, else on sip-ip; no transport param."""
+    return "sip:mod_sofia@%s:%d" % (p["ext_sip_ip"] or p["sip_ip"], tls_port(p))
+
+
+def tls_bind_url(p):
+    """FS sofia.c:4341-4360: sips:, maddr=sip-ip with an ext-sip-ip, then tls-bind-params
+    (transport=tls, the stock value and what `tls` adds when absent, :5837-5844)."""
+    if p["ext_sip_ip"]:
+        return "sips:mod_sofia@%s:%d;maddr=%s;transport=tls" % (p["ext_sip_ip"], tls_port(p), p["sip_ip"])
+    return "sips:mod_sofia@%s:%d;transport=tls" % (p["sip_ip"], tls_port(p))
+
+
 def bind_url(binding, ip, transport):
     # FS sofia.c config_sofia_profile_urls: ws(s)-binding ':port' binds on sip-ip.
     port = binding.rsplit(":", 1)[-1]
@@ -488,6 +530,9 @@ def cmd_sofia_status(state, args):
                 ("RTP-IP", p["rtp_ips"][0] if p["rtp_ips"] else ""), ("Ext-RTP-IP", p["ext_rtp_ip"]),
                 ("SIP-IP", p["sip_ip"]), ("Ext-SIP-IP", p["ext_sip_ip"]), ("URL", profile_url(p)),
                 ("BIND-URL", "%s;maddr=%s" % (profile_url(p), p["sip_ip"]))]
+        if p.get("tls"):
+            # FS mod_sofia.c:3070-3073: TLS-URL and TLS-BIND-URL when TLS is on.
+            rows += [("TLS-URL", tls_url(p)), ("TLS-BIND-URL", tls_bind_url(p))]
         if p["ws_binding"]:
             rows.append(("WS-BIND-URL", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
         if p["wss_binding"]:
@@ -503,6 +548,9 @@ def cmd_sofia_status(state, args):
     for name in sorted(profiles, reverse=True):
         p = profiles[name]
         out += "%25s\t%s\t  %32s\t%s (%u)\n" % (name, "profile", profile_url(p), "RUNNING", 0)
+        if p.get("tls"):
+            # FS mod_sofia.c:3206-3208: a second row with the TLS URL.
+            out += "%25s\t%s\t  %32s\t%s (%u) (TLS)\n" % (name, "profile", tls_url(p), "RUNNING", 0)
     n = len(profiles)
     out += LINE + "\n" + "%d profile%s %d alias%s\n" % (n, "" if n == 1 else "s", 0, "es")
     return out
@@ -548,6 +596,9 @@ def cmd_sofia_xmlstatus(state, args):
         row = "<profile>\n<name>%s</name>\n<type>%s</type>\n<data>%s</data>\n<state>%s</state>\n</profile>\n"
         for n, p in sorted(state.data["profiles"].items()):
             out += row % (n, "profile", profile_url(p), "RUNNING (0)")
+            if p.get("tls"):
+                # FS mod_sofia.c:3512-3515: the TLS row.
+                out += row % (n, "profile", tls_url(p), "RUNNING (0) (TLS)")
             if p["ws_binding"]:
                 out += row % (n, "profile", bind_url(p["ws_binding"], p["sip_ip"], "ws"), "RUNNING (0) (WS)")
             if p["wss_binding"]:
@@ -570,6 +621,9 @@ def cmd_sofia_xmlstatus(state, args):
               ("ext-rtp-ip", p["ext_rtp_ip"]),
               ("sip-ip", p["sip_ip"]), ("ext-sip-ip", p["ext_sip_ip"]), ("url", profile_url(p)),
               ("bind-url", "%s;maddr=%s" % (profile_url(p), p["sip_ip"]))]
+    if p.get("tls"):
+        # FS mod_sofia.c:3370-3373: tls-url and tls-bind-url only with TLS on.
+        fields += [("tls-url", tls_url(p)), ("tls-bind-url", tls_bind_url(p))]
     if p["ws_binding"]:
         fields.append(("ws-bind-url", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
     if p["wss_binding"]:

@@ -1,6 +1,7 @@
 /**
  * The FS PBX host: private overlay with the FS PBX files, real PostgreSQL 15 holding the stock
- * FS PBX rows, real sshd, the fs_cli stand-in at /usr/bin/fs_cli and the SIP OPTIONS responder.
+ * FS PBX rows, real sshd, the fs_cli stand-in at /usr/bin/fs_cli, the SIP OPTIONS responder and
+ * the TLS/WSS listener that follows the running profiles.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -45,6 +46,8 @@ export interface PbxHost {
   /** fs_cli's log of every command, readable from the test machine. */
   fsCliLog: string;
   sipLog: string;
+  /** The TLS/WSS listener's log: one JSON line per handshake, with its source. */
+  tlsLog: string;
   /** SHA256:… fingerprint of the pbx's SSH host key, as the wizard shows it. */
   hostKey: string;
 }
@@ -121,6 +124,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
   await writeHostFile(sandbox, '/usr/bin/fs_cli', await readFile(join(__dirname, 'fs_cli.py'), 'utf8'), 0o755);
   await mkdir(sandbox.upper('/usr/lib/fslab'), { recursive: true });
   await copyFile(join(__dirname, 'sip_responder.py'), sandbox.upper('/usr/lib/fslab/sip_responder.py'));
+  await copyFile(join(__dirname, 'tls_listener.py'), sandbox.upper('/usr/lib/fslab/tls_listener.py'));
   return {
     sandbox,
     daemons: [],
@@ -129,6 +133,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
     domain: o.domain,
     fsCliLog: sandbox.upper('/var/log/fslab/fs_cli.log'),
     sipLog: sandbox.upper('/var/log/fslab/sip.log'),
+    tlsLog: sandbox.upper('/var/log/fslab/tls.log'),
     hostKey,
   };
 }
@@ -214,5 +219,33 @@ export async function startPbx(host: NsHost, o: PbxOptions, pbx: PbxHost): Promi
   pbx.daemons.push(sip);
   await waitFor('SIP responder', async () => (await readFile(sip.log, 'utf8').catch(() => '')).includes('READY'), {
     daemon: sip,
+  });
+  // FreeSWITCH's TLS certificate, self-made as FreeSWITCH does when there is none (sofia.c:6240-6250),
+  // in FS PBX's folder; the listener opens the TLS/WSS ports the running profiles have (tls_listener.py).
+  await mustExecIn(host, [
+    'sh',
+    '-c',
+    'd=/etc/freeswitch/tls && mkdir -p "$d" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 ' +
+      '-nodes -days 30 -subj /CN=pbx -keyout "$d/agent.key" -out "$d/agent.crt" 2>/dev/null && ' +
+      'cat "$d/agent.crt" "$d/agent.key" > "$d/agent.pem" && ln -sf agent.pem "$d/wss.pem" && rm "$d/agent.key" "$d/agent.crt"',
+  ]);
+  const tls = await startDaemon(
+    host,
+    'tls',
+    [
+      '/usr/bin/python3',
+      '/usr/lib/fslab/tls_listener.py',
+      '--bind',
+      o.bind,
+      '--cert',
+      '/etc/freeswitch/tls/agent.pem',
+      '--log',
+      '/var/log/fslab/tls.log',
+    ],
+    join(o.dir, 'tls.log'),
+  );
+  pbx.daemons.push(tls);
+  await waitFor('TLS listener', async () => (await readFile(tls.log, 'utf8').catch(() => '')).includes('READY'), {
+    daemon: tls,
   });
 }

@@ -38,6 +38,20 @@ const off = (name: string, value: string, description = ''): SettingRow => ({
   description,
 });
 
+/**
+ * TLS as FS PBX seeds it: `tls` follows the profile's ssl variable (false in stock vars.xml), with
+ * its port beside it (nemerald-voip/fusionpbx @ 4e18d071 app/switch/resources/conf/sip_profiles/
+ * internal.xml.noload:190-196, external.xml.noload:78-84; vars.xml:131-136).
+ */
+function tlsSettings(side: 'internal' | 'external'): SettingRow[] {
+  return [
+    on('tls', `$\${${side}_ssl_enable}`),
+    on('tls-only', 'false'),
+    on('tls-sip-port', side === 'internal' ? '5061' : '5081'),
+    on('tls-cert-dir', `$\${${side}_ssl_dir}`),
+  ];
+}
+
 function commonSettings(port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}', context: string): SettingRow[] {
   return [
     on('sip-port', port),
@@ -57,7 +71,6 @@ function commonSettings(port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}',
     on('inbound-zrtp-passthru', 'true'),
     on('nonce-ttl', '60'),
     on('auth-calls', 'true'),
-    on('tls', 'false'),
     on('local-network-acl', 'localnet.auto'),
     on('apply-inbound-acl', 'providers'),
     on('debug', '0'),
@@ -73,6 +86,7 @@ function commonSettings(port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}',
 export function stockProfiles(): ProfileSeed[] {
   const internal = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
     ...commonSettings(port, ip, 'public'),
+    ...tlsSettings('internal'),
     on('ext-sip-ip', '$${external_sip_ip}'),
     on('ext-rtp-ip', '$${external_rtp_ip}'),
     on('aggressive-nat-detection', 'true'),
@@ -88,6 +102,7 @@ export function stockProfiles(): ProfileSeed[] {
   ];
   const external = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
     ...commonSettings(port, ip, 'public'),
+    ...tlsSettings('external'),
     on('ext-sip-ip', '$${external_sip_ip}'),
     on('ext-rtp-ip', '$${external_rtp_ip}'),
     on('apply-nat-acl', 'nat.auto'),
@@ -139,6 +154,10 @@ export function stockVars(domain: string): VarRow[] {
     v('Domain', 'domain', domain),
     v('Domain', 'domain_name', '$${domain}'),
     v('SIP', 'sip_tls_version', 'tlsv1,tlsv1.1,tlsv1.2'),
+    v('SIP Profile: External', 'external_ssl_enable', 'false'),
+    v('SIP Profile: External', 'external_ssl_dir', '$${conf_dir}/tls'),
+    v('SIP Profile: Internal', 'internal_ssl_enable', 'false'),
+    v('SIP Profile: Internal', 'internal_ssl_dir', '$${conf_dir}/tls'),
     v('SIP', 'sip_tls_ciphers', 'ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH'),
     v('Codecs', 'global_codec_prefs', 'G7221@32000h,G7221@16000h,G722,PCMU,PCMA'),
     v('Codecs', 'outbound_codec_prefs', 'PCMU,PCMA'),

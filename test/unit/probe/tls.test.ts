@@ -19,6 +19,7 @@ let tlsPort = 0;
 let silentPort = 0;
 let closedPort = 0;
 const received: Buffer[] = [];
+let handshakes = 0;
 
 const listen = (server: Server) =>
   new Promise<number>((resolve) => {
@@ -48,7 +49,10 @@ beforeAll(async () => {
   );
   const tls = createTlsServer(
     { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-    (socket: TLSSocket) => socket.on('data', (d: Buffer) => received.push(d)),
+    (socket: TLSSocket) => {
+      handshakes += 1;
+      socket.on('data', (d: Buffer) => received.push(d));
+    },
   );
   tlsPort = await listen(tls);
   const silent = createTcpServer(() => undefined);
@@ -69,6 +73,8 @@ describe('TLS handshake probe', () => {
     expect(r).toMatchObject({ protocol: 'tcp', port: tlsPort, verdict: 'handshake', certificate: 'FreeSWITCH' });
     expect(r.tlsVersion).toMatch(/^TLSv1\.[23]$/);
     await new Promise((res) => setTimeout(res, 100));
+    // The server saw the handshake complete too (the client's Finished was flushed, not dropped).
+    expect(handshakes).toBe(1);
     expect(Buffer.concat(received).length).toBe(0);
   });
 
