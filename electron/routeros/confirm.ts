@@ -32,7 +32,14 @@ export function clockAt(reading: ClockReading, now = performance.now()): RouterC
 
 async function routerClockNow(conn: RouterConnection): Promise<RouterClock> {
   const row = (await conn.command('/system/clock/print'))[0];
-  if (row?.date && row.time) return { date: row.date, time: row.time };
+  if (row?.date && row.time) {
+    return {
+      date: row.date,
+      time: row.time,
+      ...(row['time-zone-name'] ? { zone: row['time-zone-name'] } : {}),
+      ...(row['gmt-offset'] ? { gmtOffset: row['gmt-offset'] } : {}),
+    };
+  }
   throw new Failure({
     code: 'io_failed',
     message: 'The router did not tell its clock, so the automatic revert cannot be timed.',

@@ -15,30 +15,107 @@ import type { RouterState } from './state';
 export const REVERT_NAME = 'fspbx-nat-revert';
 const POLICY = 'read,write,policy,test';
 
-/** /system/clock as printed: date 2026-11-25 (RouterOS ≥ 7.10) or nov/25/2026 (older), time 08:40:00. */
+/**
+ * /system/clock as printed: date 2026-11-25 (RouterOS ≥ 7.10) or nov/25/2026 (older), time 08:40:00,
+ * both the router's local time; its zone (`time-zone-name`, an IANA name or `manual`) and its
+ * offset now (`gmt-offset`, printed `+03:00`; scripts get seconds) when it says them
+ * (https://manual.mikrotik.com/docs/cli-reference/system/clock.md).
+ */
 export interface RouterClock {
   date: string;
   time: string;
+  zone?: string;
+  gmtOffset?: string;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
+/** Minutes east of UTC from `+03:00`, `-05:30` or seconds (`10800`); 0 when absent. */
+function offsetOf(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return 0;
+  const hm = /^([+-])(\d{1,2}):(\d{2})$/.exec(text);
+  if (hm) return (hm[1] === '-' ? -1 : 1) * (Number(hm[2]) * 60 + Number(hm[3]));
+  if (/^-?\d+$/.test(text)) return Math.round(Number(text) / 60);
+  return undefined;
+}
+
+function formatOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** A formatter for an IANA zone the router named, or undefined (`manual`, unknown to this machine). */
+function zoneFormat(zone: string | undefined): Intl.DateTimeFormat | undefined {
+  if (!zone || zone === 'manual') return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The wall time at instant `ms` in the zone, as if it were UTC (ms), to read with getUTC*. */
+function wallAt(format: Intl.DateTimeFormat, ms: number): number {
+  const part = (type: string): number => Number(format.formatToParts(new Date(ms)).find((p) => p.type === type)?.value);
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+}
+
+/**
+ * The router's clock `minutes` later, in its own zone and date format. A DST change in between
+ * moves the wall time as the router's will move. A wall time that comes twice (the hour repeated
+ * when DST ends) is not one the scheduler can be trusted with: no public source says which of
+ * the two RouterOS takes, and taking the first would revert early; such a time is moved past the
+ * repeated hour (later, never earlier). A `manual` zone keeps its offset.
+ */
 export function addMinutes(clock: RouterClock, minutes: number): Result<RouterClock> {
   const time = /^(\d{2}):(\d{2}):(\d{2})$/.exec(clock.time);
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(clock.date);
   const old = /^([a-z]{3})\/(\d{2})\/(\d{4})$/.exec(clock.date);
-  if (!time || (!iso && !old) || (old && !MONTHS.includes(old[1]!))) {
+  const offset = offsetOf(clock.gmtOffset);
+  if (!time || (!iso && !old) || (old && !MONTHS.includes(old[1]!)) || offset === undefined) {
     return err({ code: 'invalid_input', message: 'The router reported a clock the wizard cannot read.' });
   }
   const [year, month, day] = iso
     ? [Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])]
     : [Number(old![3]), MONTHS.indexOf(old![1]!), Number(old![2])];
-  const at = new Date(Date.UTC(year, month, day, Number(time[1]), Number(time[2]), Number(time[3])) + minutes * 60_000);
+  const wallNow = Date.UTC(year, month, day, Number(time[1]), Number(time[2]), Number(time[3]));
+  let target = Math.floor((wallNow - offset * 60_000 + minutes * 60_000) / 1000) * 1000;
+  const format = zoneFormat(clock.zone);
+  let wall = target + offset * 60_000;
+  let newOffset = offset;
+  if (format) {
+    wall = wallAt(format, target);
+    const [before, after] = [
+      wallAt(format, target - 86_400_000) - (target - 86_400_000),
+      wallAt(format, target + 86_400_000) - (target + 86_400_000),
+    ];
+    // The same wall time an instant ago by the larger offset: then `target` is its second coming.
+    if (before > after && wall - before < target && wallAt(format, wall - before) === wall) {
+      target += before - after;
+      wall = wallAt(format, target);
+    }
+    newOffset = Math.round((wall - target) / 60_000);
+  }
+  const at = new Date(wall);
   const pad = (n: number): string => String(n).padStart(2, '0');
   const date = iso
     ? `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`
     : `${MONTHS[at.getUTCMonth()]}/${pad(at.getUTCDate())}/${at.getUTCFullYear()}`;
-  return ok({ date, time: `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}` });
+  return ok({
+    date,
+    time: `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`,
+    ...(clock.zone === undefined ? {} : { zone: clock.zone }),
+    ...(clock.gmtOffset === undefined ? {} : { gmtOffset: formatOffset(newOffset) }),
+  });
 }
 
 /**

@@ -36,6 +36,8 @@ export async function startRouterSim(
     stateDir: join(dir, 'state'),
     identity: 'MikroTik',
     version: '7.16.2',
+    // A router abroad, not on UTC: the automatic revert is timed on its wall clock (model/clock.ts).
+    timeZone: 'America/New_York',
     users: [{ name: 'admin', password, group: 'full' }],
     mndp: withNetwork ? {} : false,
     nft: withNetwork,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { ensureCertificate, signSelf } from './cert';
+import { localDateTime, type SimClock } from './model/clock';
 import { type CommandServices, executeCommand, splitCommandWord } from './commands';
 import { exportConfig } from './export';
 import { buildMenuDefs } from './model/menus';
@@ -43,6 +44,10 @@ export interface RouterSimOptions {
    * would have done. 'none': a stock router (`certificate=none`), which offers anonymous DH only.
    */
   apiSslCertificate?: 'lab' | 'none';
+  /** The router's time zone (IANA name, /system/clock time-zone-name); default UTC. */
+  timeZone?: string;
+  /** The router's clock is this far from this machine's (to put it just before midnight, a DST change...). */
+  clockSkewMs?: number;
 }
 
 export interface RouterSim {
@@ -112,6 +117,11 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   const users = options.users ?? [{ name: 'admin', password: '', group: 'full' as const }];
   let faults: Faults = { ...(options.faults ?? {}) };
   const startedAt = Date.now();
+  const clock: SimClock = {
+    now: () => Date.now() + (options.clockSkewMs ?? 0),
+    zone: options.timeZone ?? 'UTC',
+    oldDates: !versionAtLeast(version, '7.10'),
+  };
 
   const schema = await loadAnsibleSchema(join(tmpdir(), 'routeros-sim-schema'));
   const defs = buildMenuDefs(schema);
@@ -138,7 +148,11 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   }
 
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
-  model.setDeriver(createDeriver({ model, version, startedAt, wan, lan, counters: enforcer }));
+  model.setDeriver(createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock }));
+  model.localNow = () => {
+    const local = localDateTime({ ...clock, oldDates: false }, clock.now());
+    return { date: local.date, time: local.time };
+  };
 
   const services: CommandServices = {
     model,
@@ -174,7 +188,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     },
   };
   const scripts = new ScriptRunner(services);
-  const scheduler = new Scheduler(model, scripts, startedAt);
+  const scheduler = new Scheduler(model, scripts, startedAt + (options.clockSkewMs ?? 0), clock);
 
   if (enforcer) await enforcer.start();
   scheduler.start();

@@ -1,8 +1,9 @@
 /** Properties a real router computes at print time: status menus, counters, link state, scheduler times. */
 import { readFileSync } from 'node:fs';
 import type { Deriver, RouterModel } from './model/router';
-import { formatDuration, formatIpv4, networkOf, parsePrefix } from './model/values';
+import { formatDuration, formatIpv4, networkOf, parseDate, parsePrefix } from './model/values';
 import { nextRunText } from './script/scheduler';
+import { clockPrint, formatDate, isoParts, type SimClock } from './model/clock';
 
 export interface CounterSource {
   counterFor(path: string, id: number): { bytes: number; packets: number } | undefined;
@@ -15,6 +16,7 @@ export interface RuntimeOptions {
   wan: { interface: string; address: string };
   lan: { interface: string; ports: string[] };
   counters: CounterSource | undefined;
+  clock: SimClock;
 }
 
 export const BOARD = 'RB5009UG+S+';
@@ -60,10 +62,8 @@ export function createDeriver(o: RuntimeOptions): Deriver {
           'board-name': BOARD,
           platform: 'MikroTik',
         };
-      case '/system/clock': {
-        const now = new Date().toISOString();
-        return { time: now.slice(11, 19), date: now.slice(0, 10), 'gmt-offset': '+00:00', 'dst-active': 'false' };
-      }
+      case '/system/clock':
+        return clockPrint(o.clock);
       case '/system/routerboard':
         return {
           routerboard: 'true',
@@ -126,8 +126,14 @@ export function createDeriver(o: RuntimeOptions): Deriver {
       case '/system/script':
         return { 'run-count': f['run-count'] ?? '0', invalid: 'false' };
       case '/system/scheduler': {
-        const next = nextRunText(f, new Date(), o.startedAt);
-        return { 'run-count': f['run-count'] ?? '0', ...(next ? { 'next-run': next } : {}) };
+        const next = nextRunText(f, o.clock, o.startedAt + (o.clock.now() - Date.now()));
+        const start = f['start-date'] ? parseDate(f['start-date']) : undefined;
+        return {
+          'run-count': f['run-count'] ?? '0',
+          ...(next ? { 'next-run': next } : {}),
+          // Stored as ISO; printed as the claimed version prints dates (model/clock.ts).
+          ...(start ? { 'start-date': formatDate(isoParts(start), o.clock.oldDates) } : {}),
+        };
       }
       default:
         return {};

@@ -87,6 +87,12 @@ export class RouterModel {
     this.deriver = deriver;
   }
 
+  /** The router's local date (ISO, as stored) and time now; UTC until the runtime sets its clock. */
+  localNow: () => { date: string; time: string } = () => {
+    const now = new Date().toISOString();
+    return { date: now.slice(0, 10), time: now.slice(11, 19) };
+  };
+
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
   }
@@ -254,10 +260,11 @@ export class RouterModel {
       fields.name ??= `${path === '/system/script' ? 'script' : 'schedule'}${this.menus.get(path)!.nextId}`;
     }
     if (path === '/system/scheduler') {
-      // RouterOS stamps a new scheduler with the current date and time (the simulator's clock is UTC).
-      const now = new Date().toISOString();
-      fields['start-date'] ??= now.slice(0, 10);
-      fields['start-time'] ??= now.slice(11, 19);
+      // RouterOS stamps a new scheduler with the current local date and time (scheduler.md:
+      // "When start-date is not given, the entry starts on the day it is added").
+      const now = this.localNow();
+      fields['start-date'] ??= now.date;
+      fields['start-time'] ??= now.time;
     }
     if (path === ADDRESS_LIST) this.expire();
     const clash = this.violatesUnique(def, fields, undefined);

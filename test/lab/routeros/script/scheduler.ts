@@ -1,23 +1,28 @@
 /**
  * /system/scheduler: fires `on-event` (a script name, or script source) at
- * start-date + start-time and then every `interval`. The simulator's clock is
- * UTC. Occurrences already in the past when an entry is first seen (or
- * changed) are not fired, as on RouterOS.
+ * start-date + start-time and then every `interval`. Start and next-run are
+ * the router's local time (model/clock.ts). Occurrences already in the past
+ * when an entry is first seen (or changed) are not fired, as on RouterOS.
  */
 import type { Actor, RouterModel, StoredItem } from '../model/router';
+import { localDateTime, localToEpoch, type SimClock } from '../model/clock';
 import { parseDate, parseDurationMs } from '../model/values';
 import type { ScriptRunner } from './runner';
 
 const TICK_MS = 250;
 
 /** Start of the schedule in ms since the epoch, or undefined for `startup`/unparsable entries. */
-export function scheduleStart(fields: Readonly<Record<string, string>>, startupAt: number): number | undefined {
+export function scheduleStart(
+  fields: Readonly<Record<string, string>>,
+  startupAt: number,
+  zone = 'UTC',
+): number | undefined {
   const time = fields['start-time'];
   if (time === undefined || time === 'startup') return startupAt;
   const date = parseDate(fields['start-date'] ?? '');
   const m = /^(\d{2}):(\d{2}):(\d{2})$/.exec(time);
   if (!date || !m) return undefined;
-  return Date.parse(`${date}T${m[1]}:${m[2]}:${m[3]}Z`);
+  return localToEpoch(date, time, zone);
 }
 
 /** Latest occurrence at or before `now`, if any. */
@@ -33,20 +38,22 @@ export function nextOccurrence(start: number, intervalMs: number, now: number): 
   return start + (Math.floor((now - start) / intervalMs) + 1) * intervalMs;
 }
 
-export function formatClock(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+export function formatClock(ms: number, clock?: SimClock): string {
+  if (!clock) return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  const local = localDateTime(clock, ms);
+  return `${local.date} ${local.time}`;
 }
 
 export function nextRunText(
   fields: Readonly<Record<string, string>>,
-  now: Date,
+  clock: SimClock,
   startupAt: number,
 ): string | undefined {
   if (fields.disabled === 'true') return undefined;
-  const start = scheduleStart(fields, startupAt);
+  const start = scheduleStart(fields, startupAt, clock.zone);
   if (start === undefined) return undefined;
-  const next = nextOccurrence(start, parseDurationMs(fields.interval ?? '0s') ?? 0, now.getTime());
-  return next === undefined ? undefined : formatClock(next);
+  const next = nextOccurrence(start, parseDurationMs(fields.interval ?? '0s') ?? 0, clock.now());
+  return next === undefined ? undefined : formatClock(next, clock);
 }
 
 interface Tracked {
@@ -61,10 +68,11 @@ export class Scheduler {
     private readonly model: RouterModel,
     private readonly scripts: ScriptRunner,
     private readonly startupAt: number,
+    private readonly clock: SimClock = { now: () => Date.now(), zone: 'UTC', oldDates: false },
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.tick(Date.now()), TICK_MS);
+    this.timer = setInterval(() => this.tick(this.clock.now()), TICK_MS);
     this.timer.unref();
   }
 
@@ -82,7 +90,7 @@ export class Scheduler {
       const f = item.fields;
       const interval = parseDurationMs(f.interval ?? '0s') ?? 0;
       const key = `${f['start-date']}|${f['start-time']}|${f.interval}|${f.disabled}`;
-      const start = scheduleStart(f, this.startupAt);
+      const start = scheduleStart(f, this.startupAt, this.clock.zone);
       const latest = start === undefined ? undefined : latestOccurrence(start, interval, now);
       const t = this.tracked.get(item.id);
       if (!t || t.key !== key) {
