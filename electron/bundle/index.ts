@@ -54,6 +54,13 @@ export async function exportBundle(
   options: ExportOptions,
 ): Promise<BundleRef> {
   if (!path.toLowerCase().endsWith('.zip')) fail('invalid_input', 'Give the bundle a file name ending in .zip.');
+  // Signing it here would make this installation vouch for a file it did not make.
+  if (store.getRun(runId).imported) {
+    fail(
+      'invalid_input',
+      "This run came from a bundle: share that bundle file as it is. Exported here, it would carry this installation's signature instead of its maker's.",
+    );
+  }
   const content = bundleContent(store, runId, options);
   const createdAt = (options.now ?? (() => new Date()))().toISOString();
   const { zip } = pack(

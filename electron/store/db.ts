@@ -63,8 +63,26 @@ export function openDb(dataDir: string): Db {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }
+    // A rebuilt table must leave every reference whole, or nothing of the migration stays.
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) throw new Error(`foreign keys broken by the migration: ${JSON.stringify(broken[0])}`);
   });
-  migrate();
+  if (version < SCHEMA_VERSION) {
+    // Foreign keys off while tables are rebuilt (the pragma is a no-op inside a transaction).
+    db.pragma('foreign_keys = OFF');
+    try {
+      migrate();
+    } catch (caught) {
+      db.close();
+      return fail(
+        'io_failed',
+        "The wizard's history could not be brought up to date; it was left as it was.",
+        String(caught),
+      );
+    } finally {
+      if (db.open) db.pragma('foreign_keys = ON');
+    }
+  }
 
   // The WAL and shared-memory files appear on first write; all three are owner-only.
   for (const suffix of ['', '-wal', '-shm']) ownerOnly(file + suffix);

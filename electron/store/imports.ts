@@ -4,6 +4,7 @@
  * signed it: history to read. No path applies an imported run, and its
  * snapshot is kept only in the narrowed form a restore may use.
  */
+import { randomUUID } from 'node:crypto';
 import type { ImportedFrom } from '../../contract/types';
 import { fail } from '../../contract/errors';
 import type { Db } from './db';
@@ -50,13 +51,18 @@ export function importRun(
     }
   }
   db.transaction(() => {
+    // Customers share MikroTik's default 192.168.88.x: the same addresses are the same site only
+    // when the router names itself the same too. A site already known here keeps its own pins:
+    // a bundle never replaces what was accepted on this laptop.
     const existing = db
-      .prepare<[string, string], { site_id: string }>(
-        'SELECT site_id FROM sites WHERE router_host = ? AND pbx_host = ?',
+      .prepare<[string, string, string | null], { site_id: string }>(
+        'SELECT site_id FROM sites WHERE router_host = ? AND pbx_host = ? AND router_identity IS ?',
       )
-      .get(site.routerHost, site.pbxHost);
-    // A site already known here keeps its own pins: a bundle never replaces what was accepted on this laptop.
-    const siteId = existing?.site_id ?? site.siteId;
+      .get(site.routerHost, site.pbxHost, site.routerIdentity ?? null);
+    const taken =
+      !existing &&
+      db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sites WHERE site_id = ?').get(site.siteId)!.n > 0;
+    const siteId = existing?.site_id ?? (taken ? randomUUID() : site.siteId);
     if (!existing) {
       db.prepare(
         `INSERT INTO sites (site_id, name, router_host, router_identity, router_tls_fingerprint, pbx_host, pbx_host_key, created_at, updated_at)

@@ -90,6 +90,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE snapshots ADD COLUMN origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'imported'));
   ALTER TABLE snapshots ADD COLUMN box_json TEXT;
   `,
+  // 4: customers share MikroTik's default addresses: a site is its two addresses AND the router's name.
+  //    SQLite cannot drop a constraint, so the table is rebuilt (sqlite.org/lang_altertable.html, "other
+  //    kinds of table schema changes"); the runner turns foreign keys off around it and checks them after.
+  `
+  CREATE TABLE sites_v4 (
+    site_id        TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    router_host    TEXT NOT NULL,
+    router_identity TEXT,
+    router_tls_fingerprint TEXT,
+    pbx_host       TEXT NOT NULL,
+    pbx_host_key   TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (router_host, pbx_host, router_identity)
+  );
+  INSERT INTO sites_v4 (site_id, name, router_host, router_identity, router_tls_fingerprint, pbx_host, pbx_host_key, created_at, updated_at)
+    SELECT site_id, name, router_host, router_identity, router_tls_fingerprint, pbx_host, pbx_host_key, created_at, updated_at FROM sites;
+  DROP TABLE sites;
+  ALTER TABLE sites_v4 RENAME TO sites;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -37,11 +37,23 @@ export interface SiteKey {
   routerIdentity?: string;
 }
 
-/** A site is one router and one PBX; the same pair is the same site on the next visit. */
+/** A site is one router and one PBX; the same pair, under the same router name, is the same site on the next visit. */
 export function upsertSite(db: Db, key: SiteKey, now: string): SiteRecord {
-  const existing = db
-    .prepare<[string, string], SiteRow>('SELECT * FROM sites WHERE router_host = ? AND pbx_host = ?')
-    .get(key.routerHost, key.pbxHost);
+  // Customers share MikroTik's default addresses: the same two addresses are this site only when the
+  // router names itself the same (or was never named here). Without a name, the latest site there.
+  const existing =
+    key.routerIdentity === undefined
+      ? db
+          .prepare<[string, string], SiteRow>(
+            'SELECT * FROM sites WHERE router_host = ? AND pbx_host = ? ORDER BY updated_at DESC LIMIT 1',
+          )
+          .get(key.routerHost, key.pbxHost)
+      : db
+          .prepare<[string, string, string], SiteRow>(
+            `SELECT * FROM sites WHERE router_host = ? AND pbx_host = ? AND (router_identity = ? OR router_identity IS NULL)
+             ORDER BY router_identity IS NULL, updated_at DESC LIMIT 1`,
+          )
+          .get(key.routerHost, key.pbxHost, key.routerIdentity);
   if (existing) {
     db.prepare(
       'UPDATE sites SET name = COALESCE(?, name), router_identity = COALESCE(?, router_identity), updated_at = ? WHERE site_id = ?',

@@ -238,6 +238,31 @@ describe('a forged bundle', () => {
   });
 });
 
+describe('an imported run', () => {
+  it("is filed under another customer's site when only the default addresses match", async () => {
+    const { runId } = seed(source);
+    const file = join(dir, 'hq.zip');
+    writeFileSync(file, await exported(source, runId));
+    // This laptop knows another customer on MikroTik's default addresses, with a router named otherwise.
+    const here = target.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'Branch' });
+    await importBundle(target, file, installationSigner(join(dir, 'target')));
+    const run = target.getRun(runId);
+    expect(run.siteId).not.toBe(here.siteId);
+    expect(target.getSite(run.siteId).routerIdentity).toBe('HQ');
+    expect(target.getSite(here.siteId).routerIdentity).toBe('Branch');
+  });
+
+  it('is not exported again: this installation would sign what it did not make', async () => {
+    const { runId } = seed(source);
+    const file = join(dir, 'again.zip');
+    writeFileSync(file, await exported(source, runId, true));
+    await importBundle(target, file, installationSigner(join(dir, 'target')));
+    await expect(
+      exportBundle(target, runId, join(dir, 're-export.zip'), { app, signer: installationSigner(join(dir, 'target')) }),
+    ).rejects.toThrow(/came from a bundle: share that bundle file as it is/);
+  });
+});
+
 describe('a malformed bundle', () => {
   it.each([
     ['a numeric run id', (f: Record<string, unknown>) => void ((f['run.json'] as { runId: unknown }).runId = 123)],

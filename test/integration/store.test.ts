@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../contract/types';
 import { openStore, STORE_FILE, type SecretBox, type Store } from '../../electron/store';
-import { SCHEMA_VERSION } from '../../electron/store/migrations';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/store/migrations';
 import { snapshotDigest } from '../../electron/store/snapshots';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
@@ -79,6 +79,39 @@ describe('store file', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     expect(() => open()).toThrow(/newer version of the wizard/);
+  });
+});
+
+describe('store migrations', () => {
+  it('bring a version-3 history up to date with its sites, runs and snapshots whole', () => {
+    mkdirSync(join(dir, 'data'), { mode: 0o700 });
+    const raw = new Database(join(dir, 'data', STORE_FILE));
+    raw.pragma('foreign_keys = ON');
+    for (const sql of MIGRATIONS.slice(0, 3)) raw.exec(sql);
+    raw.pragma('user_version = 3');
+    raw
+      .prepare(
+        `INSERT INTO sites (site_id, name, router_host, router_identity, pbx_host, created_at, updated_at)
+         VALUES ('s1', 'HQ', '192.168.88.1', 'HQ', '192.168.88.10', 't', 't')`,
+      )
+      .run();
+    raw
+      .prepare(
+        `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, started_at, updated_at)
+         VALUES ('r1', 's1', 'apply', 'confirmed', '{}', '{"changes":[],"warnings":[],"facts":{}}', 0, 't', 't')`,
+      )
+      .run();
+    raw.close();
+
+    const s = open();
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.getRun('r1').siteId).toBe('s1');
+    expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(s.db.pragma('foreign_key_check')).toEqual([]);
+    // The rebuilt table lets another customer on the same default addresses be a site of its own.
+    const other = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'Branch' });
+    expect(other.siteId).not.toBe('s1');
+    expect(s.getSite('s1').routerIdentity).toBe('HQ');
   });
 });
 
