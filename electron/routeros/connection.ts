@@ -110,7 +110,9 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
   if (caught instanceof Trap && /invalid user name or password|cannot log in/i.test(caught.message)) {
     return failure({
       code: 'auth_failed',
-      message: `The router refused user "${target.username}" with this password. Check them in WinBox (System › Users).`,
+      // RouterOS answers a missing "api" policy exactly as a wrong password (aluisiora/routeros-client
+      // issue #2; tomaae/homeassistant-mikrotik_router #281: "login failure ... via api").
+      message: `The router refused user "${target.username}": either the password is wrong, or the user's group lacks the "api" policy (WinBox › System › Users › Groups). RouterOS gives the same answer for both.`,
       detail,
     });
   }
@@ -180,7 +182,8 @@ function trapFailure(path: string, trap: Trap): Failure {
   if (/not enough permissions/i.test(message)) {
     return failure({
       code: 'permission_denied',
-      message: 'This router account cannot write (its group has no "write" policy). Log in with a full-rights user.',
+      message:
+        'This router account may not do this: its group needs the "read" and "write" policies (System › Users › Groups). Log in with a full-rights user.',
       detail: `${path}: ${message}`,
     });
   }

@@ -2,9 +2,10 @@
  * Reads what the planner needs from a live router, every menu in one
  * pipelined batch, and whether this account may write at all.
  */
+import { Failure } from '../../contract/errors';
 import { isOwned } from './change';
 import type { RouterConnection, Row } from './connection';
-import { REVERT_NAME } from './revert';
+import { REVERT_NAME, REVERT_POLICIES } from './revert';
 import { MENUS, type MenuKey, type RosItem, type RouterState } from './state';
 
 function items(rows: Row[]): RosItem[] {
@@ -47,9 +48,14 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
   return state;
 }
 
-/** RouterOS policies are a comma list; a `!` prefix means the right is withheld. */
-export function policyAllowsWrite(policy: string | undefined): boolean {
-  return (policy ?? '').split(',').some((p) => p.trim() === 'write');
+/**
+ * The policies of `needed` a group's policy list lacks. RouterOS policies are a comma list; a
+ * `!` prefix means the right is withheld; `write` does not include `read`
+ * (https://manual.mikrotik.com/docs/cli-reference/user/group.md).
+ */
+export function missingPolicies(policy: string | undefined, needed: readonly string[]): string[] {
+  const held = new Set((policy ?? '').split(',').map((p) => p.trim()));
+  return needed.filter((p) => !held.has(p));
 }
 
 /**
@@ -57,11 +63,18 @@ export function policyAllowsWrite(policy: string | undefined): boolean {
  * groups), rather than the user first and then its group.
  */
 export async function canWrite(conn: RouterConnection, username: string): Promise<boolean> {
-  const [users, groups] = await Promise.all([
+  const asked = await Promise.all([
     conn.command('/user/print', [`?name=${username}`]),
     conn.command('/user/group/print'),
-  ]);
+  ]).catch((caught: unknown) => {
+    // An account without "read" may not even see its own group: it cannot make the change either.
+    if (caught instanceof Failure && caught.error.code === 'permission_denied') return undefined;
+    throw caught;
+  });
+  if (!asked) return false;
+  const [users, groups] = asked;
   const group = users[0]?.group;
   if (!group) return false;
-  return policyAllowsWrite(groups.find((g) => g.name === group)?.policy);
+  // What the change and its automatic revert job need (revert.ts): the job carries these policies.
+  return missingPolicies(groups.find((g) => g.name === group)?.policy, REVERT_POLICIES).length === 0;
 }

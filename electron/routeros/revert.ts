@@ -13,7 +13,17 @@ import { renderRsc, rosString } from './script';
 import type { RouterState } from './state';
 
 export const REVERT_NAME = 'fspbx-nat-revert';
-const POLICY = 'read,write,policy,test';
+/**
+ * What the revert job really needs: it finds (read) and adds, sets, removes and moves firewall,
+ * NAT, address-list and service-port items and removes its own scheduler and script (write). Not
+ * `policy` (user management), not `test` (ping, fetch), not `sensitive`
+ * (https://manual.mikrotik.com/docs/cli-reference/user/group.md). A scheduler runs with the
+ * policies in its `policy`, and a script it calls by name must not need more
+ * (https://manual.mikrotik.com/docs/system-information-and-utilities/scheduler.md, "Permissions"),
+ * so script and scheduler carry the same two, which the installing user must hold.
+ */
+export const REVERT_POLICIES = ['read', 'write'] as const;
+const POLICY = REVERT_POLICIES.join(',');
 
 /**
  * /system/clock as printed: date 2026-11-25 (RouterOS ≥ 7.10) or nov/25/2026 (older), time 08:40:00,

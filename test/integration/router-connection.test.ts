@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf } from './helpers/failure';
 import { routerTarget, type RouterTarget } from '../../contract/schemas';
+import { confirmRevert, installRevert } from '../../electron/routeros/confirm';
 import { connectRouter } from '../../electron/routeros/connection';
+import { REVERT_NAME } from '../../electron/routeros/revert';
 import { canWrite, readRouterState } from '../../electron/routeros/reader';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
@@ -120,6 +122,51 @@ describe('RouterOS connection', () => {
     const trap = await failureOf(viewer.command('/ip/firewall/address-list/add', ['=list=x', '=address=198.51.100.1']));
     expect(trap.error.code).toBe('permission_denied');
     await viewer.close();
+  });
+
+  it('rights follow what the change and its revert job need: read and write; no api policy is named at login', async () => {
+    const admin = await connectRouter(target({ fingerprint: sim.fingerprint }));
+    const made: [string, string][] = [];
+    try {
+      for (const [group, policy] of [
+        ['no-api', 'read,write,test'],
+        ['write-only', 'write,api'],
+        ['changer', 'read,write,api'],
+      ] as const) {
+        await admin.command('/user/group/add', [`=name=${group}`, `=policy=${policy}`]);
+        await admin.command('/user/add', [`=name=${group}`, `=group=${group}`, '=password=pw']);
+        made.push(['/user', group], ['/user/group', group]);
+      }
+      const noApi = await failureOf(
+        connectRouter(target({ fingerprint: sim.fingerprint, username: 'no-api', password: 'pw' })),
+      );
+      expect(noApi.error.code).toBe('auth_failed');
+      expect(noApi.error.message).toMatch(/"api" policy/);
+      // "write" does not include "read" (user/group.md): such an account cannot read what it would change.
+      const writeOnly = await connectRouter(
+        target({ fingerprint: sim.fingerprint, username: 'write-only', password: 'pw' }),
+      );
+      expect(await canWrite(writeOnly, 'write-only')).toBe(false);
+      await writeOnly.close();
+      // Neither "policy" nor "test": the revert job carries read,write only, and such an account installs and fires it.
+      const changer = await connectRouter(
+        target({ fingerprint: sim.fingerprint, username: 'changer', password: 'pw' }),
+      );
+      try {
+        expect(await canWrite(changer, 'changer')).toBe(true);
+        const installed = await installRevert(changer, [], 1);
+        if (!installed.ok) throw new Error(installed.error.message);
+        const [job] = await changer.command('/system/scheduler/print', [`?name=${REVERT_NAME}`]);
+        expect(job?.policy).toBe('read,write');
+        expect((await confirmRevert(changer)).confirmed).toBe(true);
+      } finally {
+        await changer.close();
+      }
+    } finally {
+      for (const [path, name] of made)
+        await admin.command(`${path}/remove`, [`=numbers=${name}`]).catch(() => undefined);
+      await admin.close();
+    }
   });
 
   it('reads the whole state in one pipelined batch, empty menus included (RouterOS 7.18+ !empty)', async () => {
