@@ -1,9 +1,44 @@
 /** router read, pbx read, pbx peers: one box at a time, read only. */
+import type { Command } from 'commander';
 import { contract } from '../../../contract/operations';
 import type { CliContext } from '../context';
 import { formatPbx, formatPeers, formatRouter } from '../format';
 import { readKeyFile } from '../inputs';
 import { password, secretOptions } from '../secrets';
+
+/** The SSH login options every PBX command takes. */
+function pbxLoginOptions(command: Command): Command {
+  return command
+    .requiredOption('--host <address>', "the PBX's LAN address")
+    .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
+    .option('--port <port>', 'SSH port', Number, 22)
+    .option('--key <file>', 'private key file instead of a password')
+    .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier');
+}
+
+interface PbxLoginOpts {
+  host: string;
+  user: string;
+  port: number;
+  key?: string;
+  hostKey?: string;
+  passwordEnv?: string;
+  passwordStdin?: boolean;
+}
+
+/** The PBX target those options describe; the password comes from the environment or stdin, never argv. */
+async function pbxTarget(ctx: CliContext, opts: PbxLoginOpts) {
+  const auth = opts.key
+    ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
+    : { kind: 'password' as const, password: await password(ctx, opts) };
+  return {
+    host: opts.host,
+    port: opts.port,
+    username: opts.user,
+    auth,
+    ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
+  };
+}
 
 export function registerDeviceCommands(ctx: CliContext): void {
   const router = ctx.program.command('router').description('Work with the MikroTik router.');
@@ -57,93 +92,35 @@ export function registerDeviceCommands(ctx: CliContext): void {
   );
 
   const pbx = ctx.program.command('pbx').description('Work with the FS PBX server.');
-  secretOptions(
-    pbx
-      .command('read')
-      .description(contract['pbx.read'].summary)
-      .requiredOption('--host <address>', "the PBX's LAN address")
-      .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
-      .option('--port <port>', 'SSH port', Number, 22)
-      .option('--key <file>', 'private key file instead of a password')
-      .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier'),
-  ).action(
-    async (opts: {
-      host: string;
-      user: string;
-      port: number;
-      key?: string;
-      hostKey?: string;
-      passwordEnv?: string;
-      passwordStdin?: boolean;
-    }) => {
-      const auth = opts.key
-        ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
-        : { kind: 'password' as const, password: await password(ctx, opts) };
-      await ctx.run(
-        'pbx.read',
-        {
-          host: opts.host,
-          port: opts.port,
-          username: opts.user,
-          auth,
-          ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
-        },
-        formatPbx,
-      );
+  secretOptions(pbxLoginOptions(pbx.command('read').description(contract['pbx.read'].summary))).action(
+    async (opts: PbxLoginOpts) => {
+      await ctx.run('pbx.read', await pbxTarget(ctx, opts), formatPbx);
     },
   );
 
   secretOptions(
-    pbx
-      .command('peers')
-      .description(contract['pbx.peers'].summary)
-      .requiredOption('--host <address>', "the PBX's LAN address")
-      .requiredOption('--user <name>', 'SSH user (root or a sudo user)')
-      .option('--port <port>', 'SSH port', Number, 22)
-      .option('--key <file>', 'private key file instead of a password')
-      .option('--host-key <sha256>', 'the SSH host key fingerprint accepted earlier')
+    pbxLoginOptions(pbx.command('peers').description(contract['pbx.peers'].summary))
       .option('--lan <cidr>', 'the customer LAN, e.g. 192.168.88.0/24: phones registered from inside it are not remote')
       .option(
         '--allowed <list>',
         'addresses or ranges already allowed, comma-separated (warns about a registered trunk outside them)',
       ),
-  ).action(
-    async (opts: {
-      host: string;
-      user: string;
-      port: number;
-      key?: string;
-      hostKey?: string;
-      lan?: string;
-      allowed?: string;
-      passwordEnv?: string;
-      passwordStdin?: boolean;
-    }) => {
-      const auth = opts.key
-        ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
-        : { kind: 'password' as const, password: await password(ctx, opts) };
-      await ctx.run(
-        'pbx.peers',
-        {
-          pbx: {
-            host: opts.host,
-            port: opts.port,
-            username: opts.user,
-            auth,
-            ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
-          },
-          ...(opts.lan === undefined ? {} : { lan: opts.lan }),
-          ...(opts.allowed === undefined
-            ? {}
-            : {
-                allowed: opts.allowed
-                  .split(',')
-                  .map((a) => a.trim())
-                  .filter(Boolean),
-              }),
-        },
-        formatPeers,
-      );
-    },
-  );
+  ).action(async (opts: PbxLoginOpts & { lan?: string; allowed?: string }) => {
+    await ctx.run(
+      'pbx.peers',
+      {
+        pbx: await pbxTarget(ctx, opts),
+        ...(opts.lan === undefined ? {} : { lan: opts.lan }),
+        ...(opts.allowed === undefined
+          ? {}
+          : {
+              allowed: opts.allowed
+                .split(',')
+                .map((a) => a.trim())
+                .filter(Boolean),
+            }),
+      },
+      formatPeers,
+    );
+  });
 }
