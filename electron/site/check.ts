@@ -16,7 +16,13 @@ import type { SitePlan } from './combine';
 import type { Access, SiteDeps } from './run';
 import type { RouterSide } from './sides';
 import { runTraffic, sipPortsOf, type TrafficIo } from './traffic';
-import { secureListenerChecks, secureProbes, secureRouterChecks, secureSipForwards } from './secure-forwards';
+import {
+  forwardedSecure,
+  secureListenerChecks,
+  secureProbes,
+  secureRouterChecks,
+  secureSipForwards,
+} from './secure-forwards';
 import {
   askableUser,
   forwardedPorts,
@@ -128,7 +134,7 @@ export async function verifySite(
           ...(publicIp ? { publicIp } : {}),
           hairpin: inputs.options.hairpin,
           sipPorts: sipPortsOf(plan),
-          tlsPorts: secureProbes(secure),
+          tlsPorts: secureProbes(forwardedSecure(secure, plan, routerState)),
           watchMs: watchSeconds * 1000,
         }),
       ]);

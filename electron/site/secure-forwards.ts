@@ -121,3 +121,16 @@ export function secureProbes(forwards: SecureSipForward[]): { port: number; what
     what: `${NAME[f.kind]} (${f.role === 'phones' ? 'internal profile: phones' : 'external profile: trunks'})`,
   }));
 }
+
+/** The ones the router forwards: in this run's plan, or the wizard's rule already there. */
+export function forwardedSecure(
+  forwards: SecureSipForward[],
+  plan: SitePlan | undefined,
+  router: RouterState,
+): SecureSipForward[] {
+  const comments = new Set([
+    ...(plan?.router?.changes ?? []).filter((c) => c.action !== 'remove').map((c) => c.after?.comment),
+    ...router.nat.filter(isOwned).map((i) => i.comment),
+  ]);
+  return forwards.filter((f) => comments.has(secureForwardComment(f)));
+}

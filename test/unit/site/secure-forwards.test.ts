@@ -10,6 +10,7 @@ import type { TlsReport } from '../../../electron/probe/tls';
 import type { RosItem, RouterState } from '../../../electron/routeros/state';
 import type { SitePlan } from '../../../electron/site/combine';
 import {
+  forwardedSecure,
   secureListenerChecks,
   secureProbes,
   secureRouterChecks,
@@ -114,6 +115,15 @@ describe('secure forwards from the PBX', () => {
       '192.168.88.10',
     );
     expect(moved.map((c) => c.status)).toEqual(['fail']);
+  });
+
+  it('only forwarded ones are probed: planned now, or the rule from an earlier run', () => {
+    const forwards = secureSipForwards(ALL_ON);
+    const plan = {
+      router: { changes: [{ id: 'r-1', action: 'add', after: { comment: 'fspbx-nat: forward tls phones tcp' } }] },
+    } as unknown as SitePlan;
+    const picked = forwardedSecure(forwards, plan, router([nat('fspbx-nat: forward tls trunks tcp', '5081')]));
+    expect(picked.map((f) => `${f.kind} ${f.role}`)).toEqual(['tls phones', 'tls trunks']);
   });
 
   it('PBX: running where set passes; set but not restarted warns with the restart; unknown says nothing', () => {
