@@ -63,6 +63,8 @@ export interface MndpNeighbour {
   interfaceName?: string;
   /** Platform says MikroTik: a RouterOS device, not another MNDP speaker. */
   isMikrotik: boolean;
+  /** The IPv4 the packet announced when it is not the address it came from (`ipv4`); shown, never used. */
+  announcedIpv4?: string;
   /** The laptop interface the reply arrived on. */
   seenOn: string;
 }
@@ -79,6 +81,8 @@ export interface DiscoverResult {
   sshHosts: SshCandidate[];
   /** Packets that were not valid MNDP and were skipped. */
   skippedPackets: number;
+  /** Another program (WinBox, The Dude) holds UDP 5678: routers that answer by broadcast were not heard. */
+  mndpPortBusy?: boolean;
 }
 
 export type DiscoverProgress =

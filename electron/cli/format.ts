@@ -129,6 +129,11 @@ export function formatDiscover(d: DiscoverResult): string {
     `SSH hosts (${d.sshHosts.length}):`,
     ...(ssh.length ? ssh : ['  none found']),
     ...(d.skippedPackets > 0 ? [`(${d.skippedPackets} datagrams were not valid MNDP and were skipped)`] : []),
+    ...(d.mndpPortBusy
+      ? [
+          'note: another program (WinBox? The Dude?) holds UDP port 5678, so routers that answer by broadcast were not heard. Close it and scan again.',
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -13,9 +13,13 @@ const HEADER = 4;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const encoder = new TextEncoder();
 
-/** A discovery request is a 4-byte all-zero datagram. */
+/**
+ * A discovery request: the bare 4-byte header, all zero (MAC-Telnet src/mndp.c sends an
+ * `unsigned int` 0), or the same padded with an empty TLV to 8 bytes as other askers send it
+ * (Wireshark packet-mndp.c `test_mndp` accepts 8 bytes as the least MNDP). Never a neighbour.
+ */
 export function isDiscoveryRequest(bytes: Uint8Array): boolean {
-  return bytes.length === 4 && bytes.every((b) => b === 0);
+  return (bytes.length === 4 || bytes.length === 8) && bytes.every((b) => b === 0);
 }
 
 function hex2(b: number): string {
@@ -72,8 +76,11 @@ export function decodeMndp(bytes: Uint8Array): MndpDecodeResult {
     }
     const value = bytes.subarray(start, end);
     const fixed = FIXED_LENGTH[type];
+    offset = end;
     if (fixed !== undefined && length !== fixed) {
-      return { ok: false, reason: 'bad_tlv_length', detail: `TLV type ${type} has ${length} bytes, expected ${fixed}` };
+      // The TLV framing still holds: only this field is unusable.
+      (packet.badFields ??= []).push(type);
+      continue;
     }
     switch (type) {
       case MNDP_TLV.mac:
@@ -112,7 +119,6 @@ export function decodeMndp(bytes: Uint8Array): MndpDecodeResult {
       default:
         packet.unknownTypes.push(type);
     }
-    offset = end;
   }
   return { ok: true, packet };
 }

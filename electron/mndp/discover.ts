@@ -3,10 +3,15 @@
  * replies for a bounded time, streaming each new neighbour as it arrives.
  * Everything a neighbour says came from the network: text is cleaned before
  * it is shown, and datagrams that are not MNDP are counted, never thrown.
+ *
+ * Requests go out from an ephemeral port per interface, which gets unicast
+ * answers; answers broadcast to 5678 (and periodic announcements, MAC-Telnet
+ * src/mndp.c binds 5678 for exactly that) arrive only on 5678 itself, which
+ * WinBox or The Dude may hold: then the result says the port was busy.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { LanInterface, MndpNeighbour } from '../../contract/types';
-import { decodeMndp } from './codec';
+import { decodeMndp, isDiscoveryRequest } from './codec';
 import { MNDP_PORT, type MndpPacket } from './types';
 import { cleanText as clean } from '../../contract/text';
 
@@ -28,9 +33,14 @@ export interface DiscoverMndpOptions {
 
 export interface DiscoverMndpResult {
   neighbours: MndpNeighbour[];
-  /** Datagrams that were not valid MNDP (too short, truncated, oversized…). */
+  /** Datagrams that were not valid MNDP (too short, truncated, oversized, no MAC), or past the bound. */
   skipped: number;
+  /** Another program holds UDP 5678: answers broadcast to it and announcements were not heard. */
+  portBusy: boolean;
 }
+
+/** A LAN has a handful of MikroTiks; a flood of forged announcements must not grow the list without end. */
+export const MAX_NEIGHBOURS = 256;
 
 const REQUEST = new Uint8Array(4);
 const RESEND_MS = 500;
@@ -39,14 +49,17 @@ export function cleanText(text: string | undefined, max = 128): string | undefin
   return text === undefined ? undefined : clean(text, max);
 }
 
-export function toNeighbour(packet: MndpPacket, from: RemoteInfo, seenOn: string): MndpNeighbour {
+export function toNeighbour(packet: MndpPacket & { mac: string }, from: RemoteInfo, seenOn: string): MndpNeighbour {
+  // The address the datagram came from is the one the router answers on; an IPv4 field that
+  // names another address is kept apart, for the technician to see, never used to connect.
   const neighbour: MndpNeighbour = {
-    mac: packet.mac ?? `unknown:${from.address}`,
+    mac: packet.mac,
     identity: cleanText(packet.identity) ?? '',
     isMikrotik: packet.platform === 'MikroTik',
-    ipv4: packet.ipv4 ?? from.address,
+    ipv4: from.address,
     seenOn,
   };
+  if (packet.ipv4 !== undefined && packet.ipv4 !== from.address) neighbour.announcedIpv4 = packet.ipv4;
   const optional = {
     version: cleanText(packet.version, 64),
     platform: cleanText(packet.platform, 64),
@@ -76,17 +89,24 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
   const found = new Map<string, MndpNeighbour>();
   let skipped = 0;
   const sockets: Socket[] = [];
+  let portBusy = false;
 
   const receive = (seenOn: string) => (message: Buffer, from: RemoteInfo) => {
-    // Our own request (4 zero bytes) looping back is not a neighbour.
-    if (message.length === 4 && message.every((b) => b === 0)) return;
+    // A request (ours looping back, or another asker's) is not a neighbour.
+    if (isDiscoveryRequest(message)) return;
     const decoded = decodeMndp(message);
-    if (!decoded.ok) {
+    // An answer names its MAC first (Wireshark packet-mndp.c, MAC-Telnet protocol.c): without one it is none.
+    const mac = decoded.ok ? decoded.packet.mac : undefined;
+    if (!decoded.ok || mac === undefined) {
       skipped += 1;
       return;
     }
-    const neighbour = toNeighbour(decoded.packet, from, seenOn);
+    const neighbour = toNeighbour({ ...decoded.packet, mac }, from, seenOn);
     if (found.has(neighbour.mac)) return;
+    if (found.size >= MAX_NEIGHBOURS) {
+      skipped += 1;
+      return;
+    }
     found.set(neighbour.mac, neighbour);
     options.onNeighbour?.(neighbour);
   };
@@ -112,7 +132,10 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
     listener.on('message', receive('announcement'));
     // WinBox or another tool may hold the port: announcements are a bonus, replies still arrive.
     if (await bind(listener, port, '0.0.0.0')) sockets.push(listener);
-    else listener.close();
+    else {
+      portBusy = true;
+      listener.close();
+    }
   }
 
   try {
@@ -132,5 +155,5 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
   } finally {
     for (const socket of sockets) socket.close();
   }
-  return { neighbours: [...found.values()], skipped };
+  return { neighbours: [...found.values()], skipped, portBusy };
 }

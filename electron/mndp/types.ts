@@ -35,15 +35,17 @@ export interface MndpPacket {
   ipv4?: string;
   /** TLV types present but not understood (skipped, kept for diagnostics). */
   unknownTypes: number[];
+  /** Known TLV types whose length was wrong: the field was dropped, the rest of the packet kept. */
+  badFields?: number[];
 }
 
-export type MndpDecodeFailure = 'too_short' | 'too_long' | 'truncated_tlv' | 'bad_tlv_length';
+export type MndpDecodeFailure = 'too_short' | 'too_long' | 'truncated_tlv';
 
 export type MndpDecodeResult =
   { ok: true; packet: MndpPacket } | { ok: false; reason: MndpDecodeFailure; detail: string };
 
 /** What an encoder needs; every field but the header/sequence is optional. */
-export type MndpPacketInput = Omit<MndpPacket, 'unknownTypes' | 'header' | 'sequence' | 'ipv6'> & {
+export type MndpPacketInput = Omit<MndpPacket, 'unknownTypes' | 'badFields' | 'header' | 'sequence' | 'ipv6'> & {
   header?: number;
   sequence?: number;
 };

@@ -44,7 +44,13 @@ export function discoverHandlers(): { discover: Handler<'discover'> } {
           onProgress: (scanned, total) => progress({ kind: 'sweep', scanned, total }),
         }),
       ]);
-      return { lan, routers: mndp.neighbours, sshHosts, skippedPackets: mndp.skipped };
+      return {
+        lan,
+        routers: mndp.neighbours,
+        sshHosts,
+        skippedPackets: mndp.skipped,
+        ...(mndp.portBusy ? { mndpPortBusy: true } : {}),
+      };
     },
   };
 }

@@ -35,12 +35,17 @@ describe('MNDP decode', () => {
     expect(r.ok && r.packet.unknownTypes).toEqual([0x63]);
   });
 
-  it('rejects without throwing: short, truncated, wrong fixed length, oversized', () => {
+  it('rejects without throwing: short, truncated, oversized', () => {
     expect(decodeMndp(bytes('0000'))).toMatchObject({ ok: false, reason: 'too_short' });
     expect(decodeMndp(bytes('00000000' + '0005'))).toMatchObject({ ok: false, reason: 'truncated_tlv' });
     expect(decodeMndp(bytes('00000000' + '00050009' + '6869'))).toMatchObject({ ok: false, reason: 'truncated_tlv' });
-    expect(decodeMndp(bytes('00000000' + '00010002' + 'aabb'))).toMatchObject({ ok: false, reason: 'bad_tlv_length' });
     expect(decodeMndp(new Uint8Array(MAX_MNDP_PACKET + 1))).toMatchObject({ ok: false, reason: 'too_long' });
+  });
+
+  it('drops a field of the wrong length and keeps the rest of the packet', () => {
+    const decoded = decodeMndp(bytes('00000000' + '00010002' + 'aabb' + '00050002' + '6869'));
+    expect(decoded).toMatchObject({ ok: true, packet: { identity: 'hi', badFields: [1] } });
+    expect(decoded.ok && decoded.packet.mac).toBeUndefined();
   });
 
   it('never throws on random input', () => {
@@ -52,8 +57,9 @@ describe('MNDP decode', () => {
     }
   });
 
-  it('recognises the 4-byte zero discovery request', () => {
+  it('recognises the zero discovery request, bare (4 bytes) or padded to 8', () => {
     expect(isDiscoveryRequest(new Uint8Array(4))).toBe(true);
+    expect(isDiscoveryRequest(new Uint8Array(8))).toBe(true);
     expect(isDiscoveryRequest(Uint8Array.of(0, 0, 0, 1))).toBe(false);
     expect(isDiscoveryRequest(new Uint8Array(5))).toBe(false);
   });

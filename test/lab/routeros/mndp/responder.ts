@@ -1,7 +1,10 @@
 /**
  * The router's MNDP speaker: answers a discovery request (4 zero bytes) at
- * once, unicast to the asker, and announces itself every interval to a
- * broadcast address (only ever inside the lab's namespaces).
+ * once, and announces itself every interval to a broadcast address (only
+ * ever inside the lab's namespaces). Whether a given RouterOS answers by
+ * unicast to the asker's port or by broadcast to 5678 is not stated in any
+ * public source (MAC-Telnet's mndp listens on 5678 for both, src/mndp.c:84-100),
+ * so the simulator can do either.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { announcement, isRequest } from './packet';
@@ -25,6 +28,10 @@ export interface MndpResponderOptions {
   intervalMs: number;
   lanInterface: string;
   info: () => MndpInfo;
+  /** 'unicast' (default): to the asker's address and port; 'broadcast': to `broadcastTo`:`port`. */
+  answerBy?: 'unicast' | 'broadcast';
+  /** Where broadcast answers go; default the announcement target, else 255.255.255.255. */
+  broadcastTo?: string;
 }
 
 export interface MndpResponder {
@@ -59,7 +66,8 @@ export function startMndpResponder(o: MndpResponderOptions): Promise<MndpRespond
       uptimeSeconds: i.uptimeSeconds,
       softwareId: 'SIM0-0001',
       board: i.board,
-      unpack: 0,
+      // Wireshark packet-mndp.c names only 1 ("None"): what RouterOS sends.
+      unpack: 1,
       interfaceName: i.interfaceName,
       ipv4: i.ipv4,
     });
@@ -70,7 +78,9 @@ export function startMndpResponder(o: MndpResponderOptions): Promise<MndpRespond
     });
   };
   socket.on('message', (msg, rinfo) => {
-    if (isRequest(msg)) send(rinfo.address, rinfo.port);
+    if (!isRequest(msg)) return;
+    if (o.answerBy === 'broadcast') send(o.broadcastTo ?? o.announceTo ?? '255.255.255.255', o.port);
+    else send(rinfo.address, rinfo.port);
   });
   socket.on('error', () => undefined);
   return new Promise((resolve, reject) => {
