@@ -90,7 +90,20 @@ async function psql(sql: string): Promise<void> {
   if (r.code !== 0) throw new Error(r.stderr);
 }
 
-/** external_rtp_ip as FS PBX would write it: the row, vars.xml, reloadxml, then the profile restart. */
+/** Until `sofia status profile <name>` lists it again: a restart finishes in the background (FS mod_sofia.c:3779-3783). */
+async function runningAgain(name: string): Promise<void> {
+  for (let i = 0; i < 30; i += 1) {
+    if (/^Ext-RTP-IP/m.test(await fsCli(`sofia status profile ${name}`))) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${name} did not come back after its restart`);
+}
+
+/**
+ * external_rtp_ip as FS PBX would write it: the row, vars.xml, reloadxml, the generated sofia config's
+ * cache entry cleared (it holds the value substituted when it was made and never expires), then the
+ * profile restarted and back.
+ */
 async function setExternalRtpIp(from: string, to: string): Promise<void> {
   await psql(`update v_vars set var_value = '${to}' where var_name = 'external_rtp_ip'`);
   const sed = await lab.exec('pbx', [
@@ -101,7 +114,13 @@ async function setExternalRtpIp(from: string, to: string): Promise<void> {
   ]);
   if (sed.code !== 0) throw new Error(sed.stderr);
   await fsCli('reloadxml');
+  await lab.exec('pbx', [
+    'rm',
+    '-f',
+    `/var/cache/fusionpbx/configuration.sofia.conf.${(await fsCli('switchname')).trim()}`,
+  ]);
   await restartProfile('internal');
+  await runningAgain('internal');
 }
 
 beforeAll(async () => {
@@ -239,7 +258,7 @@ describe('each fault, one at a time, is found and explained', () => {
       await setExternalRtpIp(SITE.pbx, applied);
     }
     expect(failed(await verify())).toEqual([]);
-  }, 120_000);
+  });
 
   it("the router's WAN given a private address: double NAT", async () => {
     const [wan] = await withRouter((c) => c.command('/ip/address/print', ['?interface=ether1']));
