@@ -3,6 +3,7 @@
  * to run one, the item's `.id` (set/remove) and, in ordered menus, the item an
  * addition goes in front of. Extra fields keep it assignable to Change.
  */
+import { menuOf } from './menus';
 import type { Change } from '../../contract/types';
 import type { MenuPath } from './state';
 
@@ -73,13 +74,9 @@ export function ownedMatch(
   item: { readonly [field: string]: string | undefined },
 ): Record<string, string> {
   const match: Record<string, string> = {};
-  const keys = path === '/ip/firewall/address-list' ? ['list', 'address', 'comment'] : ['comment'];
-  for (const key of keys) {
+  for (const key of [...(menuOf(path)?.identity ?? []), 'comment']) {
     const value = item[key];
     if (value !== undefined) match[key] = value;
-  }
-  if (path === '/system/script' || path === '/system/scheduler') {
-    if (item.name !== undefined) match.name = item.name;
   }
   return match;
 }

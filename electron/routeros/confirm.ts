@@ -3,6 +3,7 @@
  * revert script and its scheduler before anything else, and remove both when
  * the technician confirms. The timing itself is pure (revert.ts).
  */
+import { MENUS } from './menus';
 import { Failure, type Result } from '../../contract/errors';
 import { applyChanges, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
@@ -54,7 +55,7 @@ export interface PendingRevert {
 
 /** A revert job already on the router means an earlier apply is still waiting for its confirmation. */
 export async function pendingRevert(conn: RouterConnection): Promise<PendingRevert | undefined> {
-  const rows = await conn.command('/system/scheduler/print', [`?name=${REVERT_NAME}`]);
+  const rows = await conn.command(`${MENUS.schedulers}/print`, [`?name=${REVERT_NAME}`]);
   const row = rows.find((r) => r['.id']);
   if (!row) return undefined;
   return row['next-run'] ? { nextRun: row['next-run'] } : {};
@@ -128,6 +129,6 @@ export async function confirmRevert(conn: RouterConnection): Promise<Confirmatio
     return id === undefined ? [] : [{ ...change, itemId: id }];
   });
   const record = await applyChanges(conn, found);
-  const timerRemoved = found.some((c) => c.path === '/system/scheduler') && record.complete;
+  const timerRemoved = found.some((c) => c.path === MENUS.schedulers) && record.complete;
   return { confirmed: timerRemoved, record };
 }

@@ -5,6 +5,7 @@
  * the planner errs towards adding an explicit accept. Pure.
  */
 import { addressSpan, portSpans, spanIn, type Span, type Tri } from './addr';
+import { NON_MATCH_FIELDS } from './menus';
 import { isDisabled, READ_ONLY_FIELDS, type RosItem } from './state';
 
 export interface Packet {
@@ -27,23 +28,6 @@ export interface MatchContext {
   /** Address list name → its entries, including the wizard's planned entries. */
   addressLists: ReadonlyMap<string, readonly Span[]>;
 }
-
-const IGNORED = new Set([
-  'chain',
-  'action',
-  'comment',
-  'disabled',
-  'log',
-  'log-prefix',
-  'hw-offload',
-  'jump-target',
-  'to-addresses',
-  'to-ports',
-  'address-list',
-  'address-list-timeout',
-  'reject-with',
-  'place-before',
-]);
 
 function negated(value: string): [boolean, string] {
   return value.startsWith('!') ? [true, value.slice(1)] : [false, value];
@@ -123,7 +107,7 @@ function matchField(field: string, raw: string, p: Packet, ctx: MatchContext): T
 export function matchItem(item: RosItem, p: Packet, ctx: MatchContext): Tri {
   let result: Tri = 'yes';
   for (const [field, value] of Object.entries(item)) {
-    if (IGNORED.has(field) || READ_ONLY_FIELDS.has(field)) continue;
+    if (NON_MATCH_FIELDS.has(field) || READ_ONLY_FIELDS.has(field)) continue;
     result = both(result, matchField(field, value, p, ctx));
     if (result === 'no') return 'no';
   }

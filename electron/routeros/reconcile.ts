@@ -4,17 +4,20 @@
  */
 import { isOwned, ownedMatch, type RouterChange } from './change';
 import type { DesiredEntry, DesiredListEntry } from './desired';
+import { ROUTER_MENUS } from './menus';
 import { menuPath, READ_ONLY_FIELDS, sameValue, type RosItem } from './state';
 
 export type PlannedChange = Omit<RouterChange, 'id'>;
 
-/** Printed fields that carry their default; absent from a desired entry they need no unset. */
-const DEFAULTS: Record<string, string> = { disabled: 'false', log: 'false', 'log-prefix': '', comment: '' };
+type Owned = 'nat' | 'filter' | 'addressLists';
 
 function fieldDiff(
+  menu: Owned,
   item: RosItem,
   want: Record<string, string>,
 ): { before: Record<string, string | null>; after: Record<string, string | null> } | undefined {
+  // Printed fields that carry their default; absent from a desired entry they need no unset.
+  const defaults: Readonly<Record<string, string>> = ROUTER_MENUS[menu].defaults;
   const before: Record<string, string | null> = {};
   const after: Record<string, string | null> = {};
   for (const [field, value] of Object.entries(want)) {
@@ -25,16 +28,16 @@ function fieldDiff(
   }
   for (const [field, value] of Object.entries(item)) {
     if (field in want || READ_ONLY_FIELDS.has(field)) continue;
-    const normal = DEFAULTS[field];
+    const normal = defaults[field];
     if (normal !== undefined ? sameValue(value, normal) : value === '') continue;
     if (field === 'comment') continue;
     before[field] = value;
-    after[field] = field in DEFAULTS ? DEFAULTS[field]! : null;
+    after[field] = field in defaults ? defaults[field]! : null;
   }
   return Object.keys(after).length === 0 ? undefined : { before, after };
 }
 
-function addChange(menu: 'nat' | 'filter' | 'addressLists', entry: DesiredEntry, placeBefore?: string): PlannedChange {
+function addChange(menu: Owned, entry: DesiredEntry, placeBefore?: string): PlannedChange {
   return {
     target: 'router',
     path: menuPath(menu),
@@ -47,12 +50,7 @@ function addChange(menu: 'nat' | 'filter' | 'addressLists', entry: DesiredEntry,
 }
 
 /** A duplicate shares its match with the copy that stays, so it is removed by `.id` only. */
-function removeChange(
-  menu: 'nat' | 'filter' | 'addressLists',
-  item: RosItem,
-  reason: string,
-  duplicate = false,
-): PlannedChange {
+function removeChange(menu: Owned, item: RosItem, reason: string, duplicate = false): PlannedChange {
   return {
     target: 'router',
     path: menuPath(menu),
@@ -66,7 +64,7 @@ function removeChange(
 }
 
 function setChange(
-  menu: 'nat' | 'filter' | 'addressLists',
+  menu: Owned,
   item: RosItem,
   diff: { before: Record<string, string | null>; after: Record<string, string | null> },
   reason: string,
@@ -127,7 +125,7 @@ export function reconcileByComment(
       diff.adds.push(addChange(menu, entry, placeBefore));
       continue;
     }
-    const fields = fieldDiff(first, entry.fields);
+    const fields = fieldDiff(menu, first, entry.fields);
     if (fields) diff.sets.push(setChange(menu, first, fields, entry.reason));
   }
   for (const item of owned) {
@@ -163,7 +161,7 @@ export function reconcileAddressLists(items: readonly RosItem[], desired: readon
       continue;
     }
     used.add(first['.id']);
-    const fields = fieldDiff(first, { ...entry.fields, comment: entry.comment });
+    const fields = fieldDiff('addressLists', first, { ...entry.fields, comment: entry.comment });
     if (fields) diff.sets.push(setChange('addressLists', first, fields, entry.reason));
   }
   for (const item of items) {

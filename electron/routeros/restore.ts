@@ -9,6 +9,7 @@ import type { Warning } from '../../contract/types';
 import { isOwned, numberChanges, ownedMatch } from './change';
 import type { RouterPlan } from './plan';
 import type { PlannedChange } from './reconcile';
+import { FIXED_MENUS, READD_ORDER, RESTORED_MENUS } from './menus';
 import {
   menuPath,
   ORDERED_MENUS,
@@ -20,18 +21,7 @@ import {
   type RouterState,
 } from './state';
 
-/** The menus a restore puts back, in the order their removals are safe. */
-export const RESTORED_MENUS: readonly MenuKey[] = [
-  'nat',
-  'filter',
-  'addressLists',
-  'servicePorts',
-  'schedulers',
-  'scripts',
-];
-
-/** Menus with built-in items that can be changed but never added or removed. */
-const FIXED_MENUS: ReadonlySet<MenuKey> = new Set(['servicePorts']);
+export { RESTORED_MENUS } from './menus';
 
 export interface RestoreOptions {
   /** Also remove items someone else added after the snapshot (default: leave them and warn). */
@@ -198,8 +188,7 @@ export function planRouterRestore(
   }
 
   // Lists before the rules that use them, so re-added rules never point at a missing list.
-  const readdOrder: readonly string[] = ['/ip/firewall/address-list', '/ip/firewall/filter', '/ip/firewall/nat'];
-  readds.sort((a, b) => rank(readdOrder, a.path) - rank(readdOrder, b.path));
+  readds.sort((a, b) => rank(READD_ORDER, a.path) - rank(READD_ORDER, b.path));
   return {
     changes: numberChanges([...removes, ...sets, ...readds], 'restore'),
     warnings,

@@ -4,6 +4,7 @@
  * confirms (confirm = remove both). The router's own clock decides when, so
  * the caller passes the time the router reported. Pure.
  */
+import { MENUS } from './menus';
 import { err, ok, type Result } from '../../contract/errors';
 import { applyToState } from './apply-state';
 import { tagComment, type RouterChange } from './change';
@@ -182,7 +183,7 @@ export function revertInstall(
     {
       id: 'revert-script',
       target: 'router',
-      path: '/system/script',
+      path: MENUS.scripts,
       action: 'add',
       before: null,
       after: {
@@ -197,7 +198,7 @@ export function revertInstall(
     {
       id: 'revert-scheduler',
       target: 'router',
-      path: '/system/scheduler',
+      path: MENUS.schedulers,
       action: 'add',
       before: null,
       after: {
@@ -217,7 +218,7 @@ export function revertInstall(
 
 /** "Confirm": remove the timer first, then the script. */
 export function revertConfirm(): RouterChange[] {
-  return (['/system/scheduler', '/system/script'] as const).map((path, index) => ({
+  return ([MENUS.schedulers, MENUS.scripts] as const).map((path, index) => ({
     id: `confirm-${index + 1}`,
     target: 'router',
     path,
@@ -226,7 +227,7 @@ export function revertConfirm(): RouterChange[] {
     before: { name: REVERT_NAME },
     after: null,
     reason:
-      path === '/system/scheduler'
+      path === MENUS.schedulers
         ? 'The technician confirmed: the automatic revert is called off.'
         : 'The revert script is no longer needed.',
   }));

@@ -49,7 +49,7 @@ export function rosValue(value: string): string {
   return BARE.test(value) ? value : rosString(value);
 }
 
-/** '/ip/firewall/nat' → '/ip firewall nat'. */
+/** /ip/firewall/nat → /ip firewall nat (the console's spelling). */
 export function cliMenu(path: string): string {
   const [first, ...rest] = path.split('/').filter(Boolean);
   return `/${first ?? ''}${rest.length ? ' ' + rest.join(' ') : ''}`;

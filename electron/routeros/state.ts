@@ -2,6 +2,7 @@
  * What the router state reader returns: RouterOS items exactly as the API
  * prints them (field names and values as strings), in the router's order.
  */
+import { MENUS, READ_ONLY_FIELDS, type MenuKey, type MenuPath } from './menus';
 
 /** One printed item: `.id` plus RouterOS field names, values as the API returns them ('true'/'false' for flags). */
 export interface RosItem {
@@ -9,22 +10,7 @@ export interface RosItem {
   readonly [field: string]: string;
 }
 
-/** The menus the planner and restore work on, keyed by how the state names them. */
-export const MENUS = {
-  interfaces: '/interface',
-  interfaceLists: '/interface/list',
-  interfaceListMembers: '/interface/list/member',
-  addresses: '/ip/address',
-  filter: '/ip/firewall/filter',
-  nat: '/ip/firewall/nat',
-  addressLists: '/ip/firewall/address-list',
-  servicePorts: '/ip/firewall/service-port',
-  scripts: '/system/script',
-  schedulers: '/system/scheduler',
-} as const;
-
-export type MenuKey = keyof typeof MENUS;
-export type MenuPath = (typeof MENUS)[MenuKey];
+export { MENUS, menuKeyOf, ORDERED_MENUS, READ_ONLY_FIELDS, type MenuKey, type MenuPath } from './menus';
 
 export interface RouterState {
   identity: string;
@@ -45,39 +31,8 @@ export interface RouterState {
   cloudPublicAddress?: string;
 }
 
-/** Menus whose item order changes behaviour: additions there carry a position. */
-export const ORDERED_MENUS: ReadonlySet<MenuKey> = new Set(['filter', 'nat']);
-
-/** Fields the router computes; they are never written and never compared. */
-export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
-  '.id',
-  '.nextid',
-  '.dead',
-  '.about',
-  'bytes',
-  'packets',
-  'dynamic',
-  'invalid',
-  'running',
-  'creation-time',
-  'last-started',
-  'run-count',
-  'next-run',
-  'owner',
-  'actual-interface',
-  'network',
-  'builtin',
-  'default',
-  'slave',
-  'inactive',
-]);
-
 export function menuPath(key: MenuKey): MenuPath {
   return MENUS[key];
-}
-
-export function menuKeyOf(path: string): MenuKey | undefined {
-  return (Object.keys(MENUS) as MenuKey[]).find((key) => MENUS[key] === path);
 }
 
 /** RouterOS prints flags as true/false and accepts yes/no too: compare them as one. */

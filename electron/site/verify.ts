@@ -10,7 +10,8 @@ import { droppedPorts } from '../pbx/host-firewall';
 import type { PbxState } from '../pbx/state';
 import type { RouterChange } from '../routeros/change';
 import { isOwned } from '../routeros/change';
-import { isDisabled, sameValue, type RosItem, type RouterState } from '../routeros/state';
+import { MENUS, menuOf } from '../routeros/menus';
+import { isDisabled, menuKeyOf, sameValue, type RosItem, type RouterState } from '../routeros/state';
 import type { PortRange } from '../pbx/state';
 import type { SitePlan } from './combine';
 
@@ -28,18 +29,11 @@ function withChange(changeId: string | undefined): { changeId?: string } {
   return changeId === undefined ? {} : { changeId };
 }
 
-const STATE_KEY: Record<string, keyof RouterState> = {
-  '/ip/firewall/address-list': 'addressLists',
-  '/ip/firewall/nat': 'nat',
-  '/ip/firewall/filter': 'filter',
-  '/ip/firewall/service-port': 'servicePorts',
-};
-
 /** Is the change's wanted entry on the router now, enabled? */
 function present(state: RouterState, change: RouterChange): boolean {
-  const key = STATE_KEY[change.path];
+  const key = menuKeyOf(change.path);
   if (!key || !change.after) return true;
-  const items = state[key] as RouterState['nat'];
+  const items = state[key];
   const wanted = Object.entries(change.after).filter(([k]) => k !== 'place-before' && k !== '.id');
   return items.some(
     (item) =>
@@ -51,17 +45,18 @@ function present(state: RouterState, change: RouterChange): boolean {
 export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
   const checks: Check[] = [];
   for (const change of plan.router?.changes ?? []) {
-    if (change.action === 'remove' || change.path === '/system/script' || change.path === '/system/scheduler') continue;
-    if (change.path === '/ip/firewall/service-port') continue;
+    // The menu table says which additions verify looks for, and how it speaks of them.
+    const speak = menuOf(change.path)?.verify;
+    if (change.action === 'remove' || !speak) continue;
     const ok = present(state, change);
-    const what = describeEntry(change.path, change.after ?? {});
+    const what = speak.describe(change.after ?? {});
     checks.push({
       id: `router-${change.id}`,
       title: `${change.path} ${change.after?.comment ?? change.after?.list ?? ''}`.trim(),
       status: ok ? 'pass' : 'fail',
       summary: ok
         ? `${what}: present and enabled on the router.`
-        : `${what}: missing or disabled on the router, so ${consequence(change.path, change.after ?? {})}.`,
+        : `${what}: missing or disabled on the router, so ${speak.consequence(change.after ?? {})}.`,
       ...(ok
         ? {}
         : {
@@ -83,29 +78,10 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
       ? {}
       : {
           fix: 'Disable IP › Firewall › Service Ports › sip (or apply this plan entry again).',
-          ...withChange(changeIdOf(plan, (c) => c.path === '/ip/firewall/service-port')),
+          ...withChange(changeIdOf(plan, (c) => c.path === MENUS.servicePorts)),
         }),
   });
   return checks;
-}
-
-function describeEntry(path: string, after: Record<string, string | null | undefined>): string {
-  if (path === '/ip/firewall/nat' && after.action === 'dst-nat')
-    return `Forward ${after.protocol?.toUpperCase() ?? ''} ${after['dst-port'] ?? ''} from ${after['src-address-list'] ?? 'anyone'}`;
-  if (path === '/ip/firewall/nat') return 'Hairpin NAT rule';
-  if (path === '/ip/firewall/address-list') return `Address-list entry ${after.list ?? ''} ${after.address ?? ''}`;
-  if (path === '/ip/firewall/filter')
-    return `Accept rule ${after.protocol?.toUpperCase() ?? ''} ${after['dst-port'] ?? ''}`;
-  return path;
-}
-
-function consequence(path: string, after: Record<string, string | null | undefined>): string {
-  if (path === '/ip/firewall/nat' && after.action === 'dst-nat')
-    return `${after.protocol?.toUpperCase() ?? ''} ${after['dst-port'] ?? ''} from outside never reaches the PBX`;
-  if (path === '/ip/firewall/address-list') return `${after.address ?? 'that peer'} is not let through any forward`;
-  if (path === '/ip/firewall/filter') return "the router's filter drops the forwarded traffic";
-  if (path === '/ip/firewall/nat') return 'LAN phones dialling the public address get no answer';
-  return 'the site does not match the plan';
 }
 
 /** A forwarded port range as the router sends it on to the PBX. */
@@ -141,7 +117,7 @@ export function forwardedPorts(plan: SitePlan | undefined, nat: readonly RosItem
     else out.push({ protocol, range, ...withChange(changeId) });
   };
   for (const change of plan?.router?.changes ?? []) {
-    if (change.path === '/ip/firewall/nat' && change.action !== 'remove' && change.after) add(change.after, change.id);
+    if (change.path === MENUS.nat && change.action !== 'remove' && change.after) add(change.after, change.id);
   }
   for (const item of nat) if (isOwned(item) && !isDisabled(item)) add(item);
   return out;
