@@ -3,7 +3,7 @@
  * plan behind an automatic revert, confirm it, restore a snapshot, and settle
  * the record after a lost link. Planning stays pure (plan.ts, restore.ts).
  */
-import type { AppError } from '../../contract/errors';
+import { Failure, type AppError } from '../../contract/errors';
 import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import { confirmRevert, installRevert, readRouterClock, type ClockReading, type Confirmation } from './confirm';
@@ -87,7 +87,11 @@ export interface RouterRestoreResult {
   record: ApplyRecord;
 }
 
-/** Puts the router back to `snapshot` from whatever it holds now; running it again plans nothing. */
+/**
+ * Puts the router back to `snapshot` from whatever it holds now, as a site rollback does: the
+ * restore is planned from a fresh read and sent through applyRouterPlan with no revert job (a
+ * rollback is itself the safe state). Running it again plans nothing.
+ */
 export async function restoreRouter(
   conn: RouterConnection,
   snapshot: RouterState,
@@ -95,11 +99,13 @@ export async function restoreRouter(
 ): Promise<RouterRestoreResult> {
   const current = await readRouterState(conn);
   const plan = planRouterRestore(snapshot, current, options);
-  const record = await applyChanges(conn, plan.changes, {
+  const result = await applyRouterPlan(conn, current, plan, {
+    revertMinutes: false,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
   });
-  return { plan, record };
+  if (!result.ok) throw new Failure(result.error);
+  return { plan, record: result.record };
 }
 
 /**
