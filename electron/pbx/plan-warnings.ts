@@ -1,5 +1,5 @@
 /** Warnings about the PBX host around the plan: its firewall, profiles on loopback, FreeSWITCH not answering. Pure. */
-import { isIPv4 } from '../../contract/schemas';
+import { isIPv4 } from '../../contract/ipv4';
 import type { Warning } from '../../contract/types';
 import { droppedPorts, ipv4Span } from './host-firewall';
 import { enabled, loadedProfiles } from './profile-rows';

@@ -6,7 +6,7 @@
  * internal profile), plan-vars, plan-extensions, plan-warnings, stale, steps.
  */
 import type { AppError } from '../../contract/errors';
-import { isIPv4, type SiteInputs } from '../../contract/schemas';
+import { isIPv4 } from '../../contract/ipv4';
 import type { Plan } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { applyPbxChanges } from './apply-rows';
@@ -143,24 +143,4 @@ export function planPbx(state: PbxState, inputs: PbxPlanInputs): PbxPlanResult {
       profileActions: stepPlan.profileActions,
     },
   };
-}
-
-/**
- * The PBX planner's inputs from the site inputs: the public address is the one
- * the technician entered, else the router's WAN address.
- */
-export function pbxInputsFrom(
-  site: Pick<SiteInputs, 'options'>,
-  router: { wanAddress?: string; rtp?: PortRange; lanAddress?: string },
-): PbxPlanInputs | undefined {
-  const publicIp = site.options.publicIp ?? router.wanAddress;
-  if (publicIp === undefined) return undefined;
-  const inputs: PbxPlanInputs = {
-    publicIp,
-    mediaMode: site.options.mediaMode,
-    extensions: site.options.extensions,
-  };
-  if (router.rtp) inputs.routerRtp = router.rtp;
-  if (router.lanAddress) inputs.routerLanAddress = router.lanAddress;
-  return inputs;
 }

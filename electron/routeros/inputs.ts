@@ -1,6 +1,11 @@
-/** What the router planner needs from the site inputs and from the PBX. */
-import type { Peer, SiteInputs } from '../../contract/schemas';
+/** What the router planner needs: domain inputs only (site/inputs.ts maps the contract's site inputs onto them). */
 import type { PortRange } from './addr';
+
+/** Someone allowed to reach the PBX: a name for the comment, an IPv4 address or range. */
+export interface Peer {
+  name: string;
+  address: string;
+}
 
 export interface RouterPlanInputs {
   /** The PBX's LAN address (where the forwards go). */
@@ -37,21 +42,3 @@ export const WEB_PORTS = [443, 80] as const;
 
 export const ADDRESS_LISTS = { trunks: 'fspbx-trunks', phones: 'fspbx-phones' } as const;
 export type Role = keyof typeof ADDRESS_LISTS;
-
-/** The router planner's inputs from the site inputs and what was read from the PBX. */
-export function routerInputsFrom(
-  site: Pick<SiteInputs, 'trunks' | 'phones' | 'options'>,
-  pbx: { address: string; rtp: PortRange },
-): RouterPlanInputs {
-  const inputs: RouterPlanInputs = {
-    pbxAddress: pbx.address,
-    trunks: site.trunks,
-    phones: site.phones,
-    pbxRtp: { start: pbx.rtp.start, end: pbx.rtp.end },
-    webGui: site.options.webGui,
-    hairpin: site.options.hairpin,
-    allowAnySource: site.options.allowAnySource,
-  };
-  if (site.options.publicIp !== undefined) inputs.wanAddress = site.options.publicIp;
-  return inputs;
-}

@@ -10,7 +10,7 @@ import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';
 import { tlsHandshakes } from '../probe/tls';
 import { pickWanAddress } from '../routeros/desired';
-import { routerInputsFrom } from '../routeros/inputs';
+import { routerInputsFrom } from './inputs';
 import { readTopology } from '../routeros/topology';
 import type { SitePlan } from './combine';
 import type { Access, SiteDeps } from './run';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { siteOptions } from '../../../contract/schemas';
-import { pbxInputsFrom } from '../../../electron/pbx/plan';
-import { routerInputsFrom } from '../../../electron/routeros/inputs';
+import { pbxInputsFrom, routerInputsFrom } from '../../../electron/site/inputs';
 
 describe('planner inputs from the site inputs', () => {
   const options = siteOptions.parse({ hairpin: true, extensions: ['1002'] });
