@@ -31,6 +31,10 @@ export interface LoginBox<F extends { host: string }, S> {
   accept(state: WizardState): (fingerprint: string) => Promise<void>;
   Fields: ComponentType<{ form: F; setForm: (patch: Partial<F>) => void; fieldError: AppError | undefined }>;
   Details: ComponentType<{ value: S }>;
+  /** An error the technician answers with a choice (shown instead of the plain error note). */
+  Recover?: { handles(error: AppError): boolean; View: ComponentType<{ error: AppError }> };
+  /** Shown under the form whatever the state: what the technician chose that weakens the login. */
+  Notice?: ComponentType<{ form: F; load: Load<S> }>;
 }
 
 /** One login step, for the router or the PBX: scan picks, the form, the key prompt, what was read. */
@@ -72,7 +76,11 @@ export function LoginStep<F extends { host: string }, S>({ box }: { box: LoginBo
         </div>
       </form>
       {prompt && <KeyPromptNote prompt={prompt} what={box.keyName} onAccept={() => void accept(prompt.fingerprint)} />}
-      {load.status === 'error' && !prompt && !shownInline && <ErrorNote error={load.error} />}
+      {box.Notice && <box.Notice form={form} load={load} />}
+      {load.status === 'error' &&
+        !prompt &&
+        !shownInline &&
+        (box.Recover?.handles(load.error) ? <box.Recover.View error={load.error} /> : <ErrorNote error={load.error} />)}
       {load.status === 'done' && <box.Details value={load.value} />}
     </StepPanel>
   );

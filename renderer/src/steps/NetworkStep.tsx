@@ -75,11 +75,18 @@ export function NetworkStep() {
         )}
       </div>
       {scan.status === 'error' && scan.error && <ErrorNote error={scan.error} />}
+      {scan.mndpPortBusy && (
+        <p className="warn" role="note">
+          Another program on this laptop holds UDP 5678 (WinBox?); routers that answer by broadcast may be missed —
+          close it and scan again.
+        </p>
+      )}
       {(scan.routers.length > 0 || scan.sshHosts.length > 0) && (
         <ul className="found" aria-live="polite">
           {scan.routers.map((r) => (
             <li key={r.mac}>
               {r.isMikrotik ? 'MikroTik' : 'MNDP device'} <strong>{r.identity}</strong> {r.ipv4 ?? ''}{' '}
+              {r.announcedIpv4 && <span className="muted">(announces {r.announcedIpv4})</span>}{' '}
               <span className="muted">{[r.board, r.version].filter(Boolean).join(' · ')}</span>
             </li>
           ))}

@@ -1,7 +1,9 @@
 import type { AppError } from '../../../contract/errors';
 import type { RouterSummary } from '../../../contract/types';
 import { Field } from '../components/Field';
-import type { RouterForm } from '../store/credentials';
+import { useWizard } from '../store/context';
+import type { NoCertificateChoice, RouterForm } from '../store/credentials';
+import type { Load } from '../store/load';
 import { LoginStep, type LoginBox } from './LoginStep';
 
 function RouterFields({
@@ -75,6 +77,58 @@ function RouterDetails({ value }: { value: RouterSummary }) {
   );
 }
 
+/** The ways on from a stock API-SSL, in the technician's words; none is chosen for them. */
+export const NO_CERTIFICATE_CHOICES: readonly { choice: NoCertificateChoice; label: string }[] = [
+  {
+    choice: 'make-certificate',
+    label: "Give the router a certificate, then pin it (recommended; changes the router's certificate list)",
+  },
+  {
+    choice: 'anonymous',
+    label: "Connect without verifying this time (encrypted; the router's identity cannot be checked)",
+  },
+  { choice: 'plain-api', label: 'Use the plain API on 8728 (the password crosses the LAN unencrypted)' },
+];
+
+/** `no_certificate`: the router's sentence, then the three ways on, each reading the router again that way. */
+function NoCertificateChoices({ error }: { error: AppError }) {
+  const choose = useWizard((s) => s.chooseNoCertificate);
+  return (
+    <div className="note note-error" role="alert">
+      <p>
+        <strong>{error.message}</strong>
+        <span className="code">({error.code})</span>
+      </p>
+      <div className="choices" role="group" aria-label="How to connect to this router">
+        {NO_CERTIFICATE_CHOICES.map((c) => (
+          <button key={c.choice} type="button" onClick={() => void choose(c.choice)}>
+            {c.label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Stays on the step while the login is unverified: the technician chose it, and should not forget it. */
+function UnverifiedNotice({ form, load }: { form: RouterForm; load: Load<RouterSummary> }) {
+  const choose = useWizard((s) => s.chooseNoCertificate);
+  const chosen = form.tls && form.noCertificate === 'anonymous';
+  if (!chosen && !(load.status === 'done' && load.value.unverified)) return null;
+  return (
+    <div className="note" role="note" aria-label="Unverified router">
+      <p className="warn">
+        <strong>Not verified:</strong> the connection to this router is encrypted, but its identity cannot be checked
+        (API-SSL has no certificate), so another device could be answering in its place. Every later step connects the
+        same way.
+      </p>
+      <button type="button" onClick={() => void choose('make-certificate')} disabled={load.status === 'loading'}>
+        Give the router a certificate now, then pin it
+      </button>
+    </div>
+  );
+}
+
 export const ROUTER_LOGIN: LoginBox<RouterForm, RouterSummary> = {
   step: 'router',
   lead: 'Log in to the MikroTik. The wizard reads it first; nothing changes until you review the plan.',
@@ -92,6 +146,8 @@ export const ROUTER_LOGIN: LoginBox<RouterForm, RouterSummary> = {
   accept: (s) => s.acceptRouterCertificate,
   Fields: RouterFields,
   Details: RouterDetails,
+  Recover: { handles: (error) => error.code === 'no_certificate', View: NoCertificateChoices },
+  Notice: UnverifiedNotice,
 };
 
 export function RouterStep() {

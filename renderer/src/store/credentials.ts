@@ -15,7 +15,14 @@ export interface RouterForm {
   username: string;
   password: string;
   fingerprint?: string;
+  /** The technician's answer to a router whose API-SSL has no certificate; carried into every later call. */
+  noCertificate?: NoCertificateAnswer;
 }
+
+export type NoCertificateAnswer = NonNullable<InputArg<'router.read'>['noCertificate']>;
+
+/** The three ways on from `no_certificate`: two API-SSL answers, or the plain API. */
+export type NoCertificateChoice = NoCertificateAnswer | 'plain-api';
 
 export interface PbxForm {
   host: string;
@@ -38,6 +45,8 @@ export interface CredentialsSlice {
   setPbxForm(patch: Partial<PbxForm>): void;
   readRouter(): Promise<void>;
   acceptRouterCertificate(fingerprint: string): Promise<void>;
+  /** Answers `no_certificate` and reads the router again that way. */
+  chooseNoCertificate(choice: NoCertificateChoice): Promise<void>;
   readPbx(): Promise<void>;
   acceptPbxHostKey(fingerprint: string): Promise<void>;
 }
@@ -53,6 +62,7 @@ export function routerTargetOf(f: RouterForm): InputArg<'router.read'> {
     password: f.password,
     ...optionalPort(f.port),
     ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+    ...(f.tls && f.noCertificate ? { noCertificate: f.noCertificate } : {}),
   };
 }
 
@@ -91,9 +101,13 @@ export const credentialsSlice =
 
     setRouterForm: (patch) => {
       const before = get().routerForm;
-      // Another router means another certificate: forget the one accepted for the old address.
+      // Another router means another certificate: forget the one accepted for the old address, and the answer given
+      // for its lack of one.
       const next = { ...before, ...patch };
-      if (patch.host !== undefined && patch.host !== before.host) delete next.fingerprint;
+      if (patch.host !== undefined && patch.host !== before.host) {
+        delete next.fingerprint;
+        delete next.noCertificate;
+      }
       set({ routerForm: next, router: idle });
     },
     setPbxForm: (patch) => {
@@ -105,10 +119,28 @@ export const credentialsSlice =
 
     readRouter: async () => {
       set({ router: loading });
-      set({ router: settled(await client.call('router.read', routerTargetOf(get().routerForm))) });
+      const form = get().routerForm;
+      const result = await client.call('router.read', routerTargetOf(form));
+      if (result.ok && form.noCertificate === 'make-certificate' && result.value.fingerprint) {
+        // The router has its certificate now: later calls pin it and never again accept a session without one.
+        const { noCertificate: _made, ...pinned } = form;
+        set({ routerForm: { ...pinned, fingerprint: result.value.fingerprint } });
+      }
+      set({ router: settled(result) });
     },
     acceptRouterCertificate: async (fingerprint) => {
-      set({ routerForm: { ...get().routerForm, fingerprint } });
+      // A router that shows a certificate has one: the pin alone decides from now on, no session without one.
+      const { noCertificate: _notNeeded, ...form } = get().routerForm;
+      set({ routerForm: { ...form, fingerprint } });
+      await get().readRouter();
+    },
+    chooseNoCertificate: async (choice) => {
+      const { noCertificate: _earlier, ...form } = get().routerForm;
+      // The plain API is offered on its standard port: a port typed for API-SSL would not answer it.
+      set({
+        routerForm:
+          choice === 'plain-api' ? { ...form, tls: false, port: '' } : { ...form, tls: true, noCertificate: choice },
+      });
       await get().readRouter();
     },
 

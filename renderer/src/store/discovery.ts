@@ -10,6 +10,8 @@ export interface ScanState {
   routers: MndpNeighbour[];
   sshHosts: SshCandidate[];
   sweep?: { scanned: number; total: number };
+  /** Another program holds UDP 5678: routers that answer by broadcast may be missing from `routers`. */
+  mndpPortBusy?: boolean;
   error?: AppError;
 }
 
@@ -73,7 +75,12 @@ export const discoverySlice =
         scanAbort = undefined;
         if (result.ok) {
           set({
-            scan: { status: 'done', routers: result.value.routers, sshHosts: result.value.sshHosts },
+            scan: {
+              status: 'done',
+              routers: result.value.routers,
+              sshHosts: result.value.sshHosts,
+              ...(result.value.mndpPortBusy ? { mndpPortBusy: true } : {}),
+            },
             lan: { status: 'done', value: result.value.lan },
           });
         } else {

@@ -6,13 +6,22 @@ import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
-import type { AppInfo, Change, PeersProposal, RouterSummary, RunSummary } from '../../../contract/types';
+import type {
+  AppInfo,
+  Change,
+  DiscoverResult,
+  MndpNeighbour,
+  PeersProposal,
+  RouterSummary,
+  RunSummary,
+} from '../../../contract/types';
 import { SIGNATURE_MEANS } from '../../../renderer/src/components/BundleKeyNote';
 import { UnfinishedBanner } from '../../../renderer/src/components/UnfinishedBanner';
 import { HistoryView } from '../../../renderer/src/history/HistoryView';
 import { DoneStep } from '../../../renderer/src/steps/DoneStep';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
-import { RouterStep } from '../../../renderer/src/steps/RouterStep';
+import { NetworkStep } from '../../../renderer/src/steps/NetworkStep';
+import { NO_CERTIFICATE_CHOICES, RouterStep } from '../../../renderer/src/steps/RouterStep';
 import { WizardProvider } from '../../../renderer/src/store/context';
 import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient, failed, ok } from './fake-client';
@@ -315,5 +324,113 @@ describe('Router login: an account with no password', () => {
 
   it('says nothing of it when the account has a password', async () => {
     expect(text(await readRouter(false), <RouterStep />)).not.toContain('no password');
+  });
+});
+
+describe('Router login: a stock router whose API-SSL has no certificate', () => {
+  const SENTENCE = "The router's API-SSL has no certificate, so it offers only anonymous encryption.";
+  const LABELS = [
+    "Give the router a certificate, then pin it (recommended; changes the router's certificate list)",
+    "Connect without verifying this time (encrypted; the router's identity cannot be checked)",
+    'Use the plain API on 8728 (the password crosses the LAN unencrypted)',
+  ];
+  const UNVERIFIED = 'the connection to this router is encrypted, but its identity cannot be checked';
+
+  async function refusedThenAnswered(unverified: boolean) {
+    const store = createWizardStore(
+      new FakeClient().on('router.read', (input) =>
+        input.noCertificate === undefined
+          ? failed({ code: 'no_certificate', message: SENTENCE })
+          : ok({
+              identity: 'HQ',
+              version: '7.16',
+              board: 'hEX',
+              wanAddresses: [],
+              doubleNat: false,
+              insecure: false,
+              canWrite: true,
+              ...(unverified ? { unverified: true } : { fingerprint: 'ab'.repeat(32) }),
+            }),
+      ),
+    );
+    store.getState().setRouterForm({ host: '192.168.88.1', password: 'rpw' });
+    await store.getState().readRouter();
+    return store;
+  }
+
+  it('says why, and offers the three ways on as buttons, none chosen', async () => {
+    const store = await refusedThenAnswered(true);
+    const shown = text(store, <RouterStep />);
+    expect(shown).toContain(SENTENCE);
+    expect(NO_CERTIFICATE_CHOICES.map((c) => c.label)).toEqual(LABELS);
+    const html = markup(store, <RouterStep />);
+    for (const label of LABELS) expect(html).toContain(`type="button">${label.replace(/'/g, '&#x27;')}</button>`);
+    expect(html).toContain('aria-label="How to connect to this router"');
+    // Nothing is chosen for the technician: three plain buttons, none primary, focused or pre-selected.
+    const group = /aria-label="How to connect to this router">(.*?)<\/div>/.exec(html)![1]!;
+    expect(group.match(/<[a-z]+[^>]*>/g)).toEqual(LABELS.map(() => '<button type="button">'));
+    expect(shown).not.toContain(UNVERIFIED);
+  });
+
+  it('once connected unverified, a warning stays on the step beside the details', async () => {
+    const store = await refusedThenAnswered(true);
+    await store.getState().chooseNoCertificate('anonymous');
+    const shown = text(store, <RouterStep />);
+    expect(shown).toContain(UNVERIFIED);
+    expect(shown).toContain('Give the router a certificate now, then pin it');
+    expect(markup(store, <RouterStep />)).toContain('aria-label="Router details"');
+    expect(shown).not.toContain(SENTENCE);
+    // Still there while the technician edits the form and before the next read.
+    store.getState().setRouterForm({ password: 'rpw2' });
+    expect(text(store, <RouterStep />)).toContain(UNVERIFIED);
+  });
+
+  it('a certificate made and pinned leaves no warning', async () => {
+    const store = await refusedThenAnswered(false);
+    await store.getState().chooseNoCertificate('make-certificate');
+    const shown = text(store, <RouterStep />);
+    expect(shown).not.toContain(UNVERIFIED);
+    expect(shown).not.toContain(SENTENCE);
+  });
+});
+
+describe('Network step: what the MNDP scan could not hear, and what routers announce', () => {
+  const router: MndpNeighbour = {
+    mac: 'aa:bb:cc:00:00:01',
+    identity: 'HQ',
+    ipv4: '192.168.88.1',
+    isMikrotik: true,
+    seenOn: 'eth0',
+  };
+  async function scanned(result: Partial<DiscoverResult>) {
+    const client = new FakeClient().on('discover', () =>
+      ok({ lan: { interfaces: [], reasoning: 'none' }, routers: [], sshHosts: [], skippedPackets: 0, ...result }),
+    );
+    const store = createWizardStore(client);
+    await store.getState().startScan();
+    return store;
+  }
+  const BUSY =
+    'Another program on this laptop holds UDP 5678 (WinBox?); routers that answer by broadcast may be missed — close it and scan again.';
+
+  it('says once that another program holds UDP 5678', async () => {
+    const shown = text(await scanned({ mndpPortBusy: true, routers: [router] }), <NetworkStep />);
+    expect(shown.split(BUSY)).toHaveLength(2);
+  });
+
+  it('says nothing of the port when the scan held it', async () => {
+    expect(text(await scanned({ routers: [router] }), <NetworkStep />)).not.toContain('UDP 5678');
+  });
+
+  it('shows an announced address beside the one the router sent from', async () => {
+    const store = await scanned({
+      routers: [
+        router,
+        { ...router, mac: 'aa:bb:cc:00:00:02', identity: 'Branch', ipv4: '192.168.88.2', announcedIpv4: '10.0.0.1' },
+      ],
+    });
+    const shown = text(store, <NetworkStep />);
+    expect(shown).toContain('Branch 192.168.88.2 (announces 10.0.0.1)');
+    expect(shown.match(/announces/g)).toHaveLength(1);
   });
 });
