@@ -1,417 +1,170 @@
 /**
- * Read-back checks after an apply (or on demand): what the plan wanted is
- * what both boxes now have and run. Pure: from the plan and the states read
- * now to checks a technician can act on, each pointing at the plan entry
- * that would fix it.
+ * Verify a run: read both boxes now, run the read-back checks, then the
+ * traffic checks (SIP probes from this laptop, router counters around them,
+ * trunk registrations). The result goes into the run record.
  */
-import type { CheckStatus, VerifyCheck } from '../../contract/types';
-import { isCgnat, isPrivate } from '../lan/ipv4';
-import { droppedPorts } from '../pbx/host-firewall';
-import type { PbxState } from '../pbx/state';
-import type { RouterChange } from '../routeros/change';
-import { isOwned } from '../routeros/change';
-import { MENUS, menuOf } from '../routeros/menus';
-import { isDisabled, menuKeyOf, sameValue, type RosItem, type RouterState } from '../routeros/state';
-import type { PortRange } from '../pbx/state';
+import type { SiteInputs } from '../../contract/schemas';
+import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
+import { askFsCli } from '../pbx/batch';
+import { openSsh, type SshSession } from '../pbx/ssh';
+import { probeFromOutside } from '../probe/outside';
+import { tlsHandshakes } from '../probe/tls';
+import { pickWanAddress } from '../routeros/desired';
+import { routerInputsFrom } from './inputs';
+import { readTopology } from '../routeros/topology';
 import type { SitePlan } from './combine';
+import type { Access, SiteDeps } from './run';
+import type { RouterSide } from './sides';
+import { runTraffic, sipPortsOf, type TrafficIo } from './traffic';
+import {
+  forwardedSecure,
+  secureListenerChecks,
+  secureProbes,
+  secureRouterChecks,
+  secureSipForwards,
+} from './secure-forwards';
+import {
+  askableUser,
+  forwardedPorts,
+  mediaChecks,
+  natAclCheck,
+  overall,
+  pbxChecks,
+  plannedMedia,
+  routerChecks,
+  routerAccountCheck,
+  wanCheck,
+  type MediaAnswer,
+} from './checks';
 
-type Check = Omit<VerifyCheck, 'status'> & { status: CheckStatus };
-
-/** The id of the first plan entry `match` picks: where a failed check points the technician. */
-function changeIdOf(
-  plan: SitePlan | undefined,
-  match: (change: SitePlan['changes'][number]) => boolean,
-): string | undefined {
-  return plan?.changes.find(match)?.id;
-}
-
-function withChange(changeId: string | undefined): { changeId?: string } {
-  return changeId === undefined ? {} : { changeId };
-}
-
-/** Is the change's wanted entry on the router now, enabled? */
-function present(state: RouterState, change: RouterChange): boolean {
-  const key = menuKeyOf(change.path);
-  if (!key || !change.after) return true;
-  const items = state[key];
-  const wanted = Object.entries(change.after).filter(([k]) => k !== 'place-before' && k !== '.id');
-  return items.some(
-    (item) =>
-      wanted.every(([k, v]) => sameValue(item[k], v ?? undefined)) &&
-      (change.after!.disabled !== undefined || !isDisabled(item)),
-  );
-}
-
-export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
-  const checks: Check[] = [];
-  for (const change of plan.router?.changes ?? []) {
-    // The menu table says which additions verify looks for, and how it speaks of them.
-    const speak = menuOf(change.path)?.verify;
-    if (change.action === 'remove' || !speak) continue;
-    const ok = present(state, change);
-    const what = speak.describe(change.after ?? {});
-    checks.push({
-      id: `router-${change.id}`,
-      title: `${change.path} ${change.after?.comment ?? change.after?.list ?? ''}`.trim(),
-      status: ok ? 'pass' : 'fail',
-      summary: ok
-        ? `${what}: present and enabled on the router.`
-        : `${what}: missing or disabled on the router, so ${speak.consequence(change.after ?? {})}.`,
-      ...(ok
-        ? {}
-        : {
-            fix: 'Someone removed or disabled it (WinBox, another script, or the revert timer ran out). Apply this plan entry again.',
-            changeId: change.id,
-          }),
-    });
-  }
-  const sip = state.servicePorts.find((p) => p.name === 'sip');
-  const helperOff = sip === undefined || isDisabled(sip);
-  checks.push({
-    id: 'sip-helper',
-    title: 'SIP helper (SIP ALG)',
-    status: helperOff ? 'pass' : 'fail',
-    summary: helperOff
-      ? 'Off.'
-      : 'SIP helper still on: it rewrites SIP and causes one-way audio and lost registrations.',
-    ...(helperOff
-      ? {}
-      : {
-          fix: 'Disable IP › Firewall › Service Ports › sip (or apply this plan entry again).',
-          ...withChange(changeIdOf(plan, (c) => c.path === MENUS.servicePorts)),
-        }),
-  });
-  return checks;
-}
-
-/** A forwarded port range as the router sends it on to the PBX. */
-export interface ForwardedPorts {
-  protocol: 'udp' | 'tcp';
-  range: PortRange;
-  /** The plan entry that makes this forward. */
-  changeId?: string;
-}
-
-function parseRange(text: string | null | undefined): PortRange | undefined {
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec((text ?? '').trim());
-  if (!m) return undefined;
-  const start = Number(m[1]);
-  const end = m[2] === undefined ? start : Number(m[2]);
-  return start <= end && end <= 65535 ? { start, end } : undefined;
+/**
+ * The read-only fs_cli session the extra checks use. The PBX side of the
+ * run offers only its state reader, so this opens its own SSH session with
+ * the same pinned host key (given, or accepted earlier in this store).
+ */
+async function openShell(deps: SiteDeps, access: Access): Promise<SshSession | undefined> {
+  const known = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port);
+  const target = access.pbx.hostKey === undefined && known ? { ...access.pbx, hostKey: known } : access.pbx;
+  return openSsh(target).catch(() => undefined);
 }
 
 /**
- * The ports the router forwards to the PBX: the plan's dst-nat entries, and
- * the wizard's own dst-nat rules on the router now (a run that planned
- * nothing new still has them). Kept apart per protocol and range.
+ * Two extensions at a time, two questions each: with the other checks' fs_cli
+ * calls that stays under OpenSSH's 10 channels per connection (MaxSessions).
  */
-export function forwardedPorts(plan: SitePlan | undefined, nat: readonly RosItem[]): ForwardedPorts[] {
-  const out: ForwardedPorts[] = [];
-  const add = (fields: Record<string, string | null | undefined>, changeId?: string) => {
-    if (fields.action !== 'dst-nat') return;
-    const protocol = fields.protocol === 'tcp' ? 'tcp' : fields.protocol === 'udp' ? 'udp' : undefined;
-    const range = parseRange(fields['to-ports'] ?? fields['dst-port']);
-    if (!protocol || !range) return;
-    const same = out.find((f) => f.protocol === protocol && f.range.start === range.start && f.range.end === range.end);
-    if (same) same.changeId ??= changeId;
-    else out.push({ protocol, range, ...withChange(changeId) });
-  };
-  for (const change of plan?.router?.changes ?? []) {
-    if (change.path === MENUS.nat && change.action !== 'remove' && change.after) add(change.after, change.id);
-  }
-  for (const item of nat) if (isOwned(item) && !isDisabled(item)) add(item);
-  return out;
-}
+const MEDIA_AT_ONCE = 2;
 
-export interface PbxCheckOptions {
-  /** The run's plan: failed checks point at the entry that fixes them. */
-  plan?: SitePlan;
-  /** The router's RTP forward, compared with the PBX's range. */
-  rtp?: PortRange;
-  /** Every port the router forwards to the PBX: the host firewall must let each in. */
-  forwards?: ForwardedPorts[];
-}
-
-/** The plan entry that sets a FreeSWITCH variable (v_vars rows are keyed by uuid; the name is on the row). */
-function varChangeId(plan: SitePlan | undefined, state: PbxState, name: string): string | undefined {
-  const uuids = new Set(state.vars.filter((v) => v.var_name === name).map((v) => v.var_uuid));
-  return changeIdOf(
-    plan,
-    (c) =>
-      c.target === 'pbx' &&
-      c.path === 'v_vars' &&
-      ((c as { key?: string }).key !== undefined
-        ? uuids.has((c as { key?: string }).key!)
-        : c.after?.var_name === name),
-  );
-}
-
-function formatRanges(ranges: PortRange[]): string {
-  return ranges.map((d) => (d.start === d.end ? String(d.start) : `${d.start}-${d.end}`)).join(', ');
-}
-
-export function pbxChecks(state: PbxState, publicIp: string, options: PbxCheckOptions = {}): Check[] {
-  const { plan, rtp: forwardedRtp, forwards } = options;
-  const checks: Check[] = [];
-  const wanted = [`autonat:${publicIp}`, publicIp];
-  for (const profile of state.running ?? []) {
-    if (profile.name.includes('ipv6')) continue;
-    for (const field of ['ext-rtp-ip', 'ext-sip-ip']) {
-      const value = profile.info[field] ?? '';
-      const ok = wanted.includes(value);
-      const variable = field === 'ext-rtp-ip' ? 'external_rtp_ip' : 'external_sip_ip';
-      const lanLike = value === '' || isPrivate(value.replace(/^autonat:/, ''));
-      checks.push({
-        id: `${profile.name}-${field}`,
-        title: `${profile.name} profile ${field}`,
-        status: ok ? 'pass' : 'fail',
-        summary: ok
-          ? `Running with ${value}.`
-          : lanLike
-            ? `${variable} is still the LAN address (${value || 'nothing'}): FreeSWITCH tells outside callers to send ${field === 'ext-rtp-ip' ? 'audio' : 'SIP'} to an address they cannot reach (one-way or no audio).`
-            : `Running with "${value}" instead of the public IP ${publicIp}: outside callers are sent to the wrong address.`,
-        ...(ok
-          ? {}
-          : {
-              fix: `Set ${variable} to autonat:${publicIp} (Advanced › Variables), then on the PBX run fs_cli -x reloadxml, clear the cached SIP profiles (FS PBX: Flush Cache) and run fs_cli -x "sofia profile ${profile.name} rescan": FS PBX copies the variable into the profile when it generates it, so the order matters.`,
-              ...withChange(varChangeId(plan, state, variable)),
-            }),
-      });
-    }
-    const bound = profile.info['sip-ip'] ?? '';
-    if (bound.startsWith('127.')) {
-      checks.push({
-        id: `${profile.name}-loopback`,
-        title: `${profile.name} profile address`,
-        status: 'fail',
-        summary: `Bound to ${bound}: nothing outside the PBX can reach it.`,
-        fix: 'Set sip-ip and rtp-ip back to $${local_ip_v4} and restart the profile.',
-      });
-    }
-  }
-  const internal = state.running?.find((p) => p.name === 'internal');
-  if (internal) {
-    const on = internal.info['aggressive-nat'] === 'true';
-    checks.push({
-      id: 'internal-aggressive-nat',
-      title: 'internal profile NAT detection',
-      status: on ? 'pass' : 'warn',
-      summary: on
-        ? 'aggressive-nat-detection is active.'
-        : 'aggressive-nat-detection is not active on the running profile: phones behind NAT may register with addresses the PBX cannot reach.',
-      ...(on
-        ? {}
-        : {
-            fix: 'Enable aggressive-nat-detection on the internal SIP profile, then rescan it (sofia profile internal rescan).',
-            ...withChange(
-              changeIdOf(
-                plan,
-                (c) =>
-                  c.path === 'v_sip_profile_settings' &&
-                  c.after?.sip_profile_setting_name === 'aggressive-nat-detection',
-              ),
-            ),
-          }),
-    });
-  }
-  if (state.running === null) {
-    checks.push({
-      id: 'freeswitch',
-      title: 'FreeSWITCH',
-      status: 'fail',
-      summary: 'fs_cli did not answer: FreeSWITCH may be down.',
-      fix: 'Check `systemctl status freeswitch` on the PBX.',
-    });
-  }
-  if (state.firewall && forwards) {
-    for (const forward of forwards) {
-      const { protocol, range } = forward;
-      const what = `${protocol.toUpperCase()} ${formatRanges([range])}`;
-      const dropped = droppedPorts(state.firewall, protocol, range);
-      checks.push({
-        id: `host-firewall-${protocol}-${range.start}-${range.end}`,
-        title: `PBX host firewall, ${what}`,
-        status: dropped.length === 0 ? 'pass' : 'fail',
-        summary:
-          dropped.length === 0
-            ? `Lets the forwarded ${what} in.`
-            : `Host firewall drops ${protocol.toUpperCase()} ${formatRanges(dropped)}: the router forwards it, the PBX throws it away.`,
-        ...(dropped.length === 0
-          ? {}
-          : {
-              fix: `Allow ${protocol.toUpperCase()} ${formatRanges(dropped)} in the PBX's iptables (iptables -S shows the rule; FS PBX keeps them in /etc/iptables/rules.v4) and reload it.`,
-            }),
-      });
-    }
-  }
-  if (forwardedRtp) {
-    const covers = forwardedRtp.start <= state.rtp.start && forwardedRtp.end >= state.rtp.end;
-    checks.push({
-      id: 'rtp-range',
-      title: 'RTP range',
-      status: covers ? 'pass' : 'fail',
-      summary: covers
-        ? `The router forwards ${forwardedRtp.start}-${forwardedRtp.end}, the PBX uses ${state.rtp.start}-${state.rtp.end}.`
-        : `The router forwards ${forwardedRtp.start}-${forwardedRtp.end} but the PBX uses ${state.rtp.start}-${state.rtp.end}: calls will have no audio.`,
-      ...(covers ? {} : { fix: 'Plan again: the forward follows the PBX range.' }),
-    });
-  }
-  return checks;
-}
-
-/**
- * NAT ACL rows in `sofia status profile <name>` (text). Stock FreeSWITCH
- * (mod_sofia.c) prints no such row, and xmlstatus leaves ACLs out too; the
- * lab's fs_cli stand-in prints APPLY-NAT-ACL rows. Read them where present.
- */
-export function natAclsOf(statusText: string): string[] {
-  const acls: string[] = [];
-  for (const line of statusText.split('\n')) {
-    const m = /^\s*(?:APPLY-)?NAT-ACL\s+(\S+)\s*$/.exec(line);
-    if (m) acls.push(m[1]!);
-  }
-  return acls;
-}
-
-/**
- * The apply-nat-acl params of one profile in the sofia.conf FreeSWITCH loads
- * (`xml_locate configuration configuration name sofia.conf`). A rescan
- * re-applies them in full, so on real FreeSWITCH this is the closest view
- * of the running NAT ACL there is.
- */
-export function natAclsInConfig(xml: string, profile: string): string[] {
-  const acls: string[] = [];
-  for (const block of xml.matchAll(/<profile\s+name="([^"]*)"[^>]*>([\s\S]*?)<\/profile>/g)) {
-    if (block[1] !== profile) continue;
-    for (const param of block[2]!.matchAll(/<param\s+name="apply-nat-acl"\s+value="([^"]*)"\s*\/>/g)) {
-      if (param[1]) acls.push(param[1]);
-    }
-  }
-  return acls;
-}
-
-export function natAclCheck(statusText: string | undefined, sofiaConf: string | undefined, plan?: SitePlan): Check {
-  const running = statusText === undefined ? [] : natAclsOf(statusText);
-  const loaded = sofiaConf === undefined ? [] : natAclsInConfig(sofiaConf, 'internal');
-  const acls = running.length > 0 ? running : loaded;
-  const known = statusText !== undefined || sofiaConf !== undefined;
-  const ok = acls.length > 0;
+async function mediaAnswer(
+  ask: (command: string) => Promise<string | undefined>,
+  entry: ReturnType<typeof plannedMedia>[number],
+): Promise<MediaAnswer> {
+  if (!askableUser(entry.user)) return entry;
+  const [proxyMedia, bypassMedia] = await Promise.all([
+    ask(`user_data ${entry.user} var proxy_media`),
+    ask(`user_data ${entry.user} var bypass_media`),
+  ]);
   return {
-    id: 'internal-nat-acl',
-    title: 'internal profile NAT ACL',
-    status: ok ? 'pass' : known ? 'fail' : 'warn',
-    summary: ok
-      ? `apply-nat-acl ${running.length > 0 ? 'active on the running profile' : 'in the sofia.conf the profile loads'}: ${acls.join(', ')}.`
-      : known
-        ? 'No NAT ACL on the internal profile: phones behind NAT are not recognised as such and get one-way or no audio.'
-        : 'Could not read the internal profile from fs_cli.',
-    ...(ok
-      ? {}
-      : {
-          fix: 'Enable apply-nat-acl = nat.auto on the internal SIP profile (one row only), then rescan the profile.',
-          ...withChange(
-            changeIdOf(
-              plan,
-              (c) => c.path === 'v_sip_profile_settings' && c.after?.sip_profile_setting_name === 'apply-nat-acl',
-            ),
-          ),
-        }),
+    ...entry,
+    ...(proxyMedia === undefined ? {} : { proxyMedia: proxyMedia.trim() }),
+    ...(bypassMedia === undefined ? {} : { bypassMedia: bypassMedia.trim() }),
   };
 }
 
-/** One extension the plan changed, as `user_data` reports it now. */
-export interface MediaAnswer {
-  /** `ext@domain` */
-  user: string;
-  changeId: string;
-  wanted: 'proxy-media' | 'default';
-  /** `user_data … var proxy_media` / `var bypass_media`; undefined when fs_cli did not answer. */
-  proxyMedia?: string;
-  bypassMedia?: string;
-}
-
-/** The extensions a plan moves to another media mode, with the domain FreeSWITCH knows them by. */
-export function plannedMedia(plan: SitePlan, state: PbxState): Omit<MediaAnswer, 'proxyMedia' | 'bypassMedia'>[] {
-  const domains = new Map(state.domains.map((d) => [d.domain_uuid, d.domain_name]));
-  const out: Omit<MediaAnswer, 'proxyMedia' | 'bypassMedia'>[] = [];
-  for (const change of plan.pbx?.changes ?? []) {
-    if (change.path !== 'v_extensions' || change.action !== 'set' || !change.after) continue;
-    const ext = state.extensions.find((e) => e.extension_uuid === change.key);
-    const domain = ext ? (domains.get(ext.domain_uuid ?? '') ?? ext.user_context) : undefined;
-    if (!ext?.extension || !domain) continue;
-    out.push({
-      user: `${ext.extension}@${domain}`,
-      changeId: change.id,
-      wanted: change.after.sip_bypass_media === 'proxy-media' ? 'proxy-media' : 'default',
-    });
+async function mediaAnswers(
+  ask: (command: string) => Promise<string | undefined>,
+  planned: ReturnType<typeof plannedMedia>,
+): Promise<MediaAnswer[]> {
+  const out: MediaAnswer[] = [];
+  for (let i = 0; i < planned.length; i += MEDIA_AT_ONCE) {
+    out.push(...(await Promise.all(planned.slice(i, i + MEDIA_AT_ONCE).map((e) => mediaAnswer(ask, e)))));
   }
   return out;
 }
 
-/** fs_cli splits its command on spaces: only plain user@domain words are asked about. */
-export function askableUser(user: string): boolean {
-  return /^[A-Za-z0-9_.+-]{1,64}@[A-Za-z0-9_.-]{1,253}$/.test(user);
-}
-
-export function mediaChecks(answers: MediaAnswer[]): Check[] {
-  return answers.map((a) => {
-    const read = a.proxyMedia !== undefined && a.bypassMedia !== undefined;
-    const bypass = a.bypassMedia === 'true';
-    const proxy = a.proxyMedia === 'true';
-    const ok = read && !bypass && (a.wanted === 'proxy-media' ? proxy : !proxy);
-    const now = !read ? 'unknown' : bypass ? 'Bypass Media' : proxy ? 'Proxy Media' : 'the default media handling';
-    const want = a.wanted === 'proxy-media' ? 'Proxy Media' : 'the default media handling';
-    return {
-      id: `media-${a.user}`,
-      title: `Extension ${a.user} media mode`,
-      status: ok ? 'pass' : read ? 'fail' : 'warn',
-      summary: ok
-        ? `FreeSWITCH uses ${want} for ${a.user}.`
-        : read
-          ? `FreeSWITCH still uses ${now} for ${a.user}${bypass ? ': audio goes phone to phone and breaks behind NAT' : ''}.`
-          : askableUser(a.user)
-            ? `fs_cli did not answer user_data for ${a.user}.`
-            : `Not asked: ${JSON.stringify(a.user)} has characters fs_cli cannot take in a command.`,
-      ...(ok
-        ? {}
-        : {
-            fix: `Set the extension's media to ${want} (Extensions › ${a.user.split('@')[0]} › Advanced), then clear the directory cache so FreeSWITCH rereads it.`,
-            changeId: a.changeId,
-          }),
-    };
-  });
-}
-
-export function wanCheck(publicIp: string): Check {
-  const hidden = isPrivate(publicIp) || isCgnat(publicIp);
+function trafficIo(router: RouterSide, ask: (command: string) => Promise<string | undefined>): TrafficIo {
   return {
-    id: 'wan-address',
-    title: 'WAN address',
-    status: hidden ? 'fail' : 'pass',
-    summary: hidden
-      ? `${publicIp} is private: another router (or the ISP's CGNAT) is in front, so forwards on this router alone do not reach the PBX.`
-      : `${publicIp} is public.`,
-    ...(hidden
-      ? { fix: 'Forward the same ports on the router in front, or ask the ISP for a public address (bridge mode).' }
-      : {}),
+    // The state reader prints /ip/firewall/nat, whose items carry the packets counter.
+    natCounters: async () => (await router.read()).nat,
+    sipOptions: (target, ports, timeoutMs) => probeFromOutside(target, { sipPorts: ports, rtpPorts: [], timeoutMs }),
+    fsCli: ask,
+    tlsHandshakes,
   };
 }
 
-export function overall(checks: VerifyCheck[]): CheckStatus {
-  return checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
-}
-
-/**
- * A router account that logs in with no password is a finding of its own: anyone on the
- * LAN (or on the WAN, if the API is open there) can change what the wizard just set.
- */
-export function routerAccountCheck(username: string, password: string): VerifyCheck | undefined {
-  if (password !== '') return undefined;
-  return {
-    id: 'router-empty-password',
-    title: 'Router account password',
-    status: 'warn',
-    summary: `The router account "${username}" has no password.`,
-    fix: 'Give it one (WinBox › System › Users, or /user set <name> password=…), then use it here.',
-  };
+export async function verifySite(
+  deps: SiteDeps,
+  runId: string,
+  access: Access,
+  watchSeconds = 0,
+): Promise<VerifyResult> {
+  const run = deps.store.getRun(runId);
+  const plan = run.plan as SitePlan;
+  const inputs = { ...(run.inputs as SiteInputs), ...access };
+  const router = await deps.openRouter(access.router);
+  try {
+    const pbx = await deps.openPbx(access.pbx);
+    const shell = await openShell(deps, access);
+    // Every fs_cli question of this verify is asked in one exec (batch.ts), password values blanked on the PBX.
+    let answers = new Map<string, string | undefined>();
+    const ask = (command: string) => Promise.resolve(answers.get(command));
+    try {
+      const [routerState, pbxState] = await Promise.all([router.read(), pbx.read()]);
+      const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
+      const wan = pickWanAddress(routerInputs, readTopology(routerState, inputs.pbx.host, inputs.options.publicIp));
+      const publicIp = inputs.options.publicIp ?? wan?.address;
+      const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
+      const forwards = forwardedPorts(plan, routerState.nat);
+      // TLS/WSS the PBX asks for, where the site has peers of that role (as the planner forwards them).
+      const secure = secureSipForwards(pbxState).filter((f) => inputs[f.role].length > 0);
+      const questions = [
+        'sofia status profile internal',
+        'xml_locate configuration configuration name sofia.conf',
+        'sofia status gateway',
+        ...plannedMedia(plan, pbxState)
+          .filter((e) => askableUser(e.user))
+          .flatMap((e) => [`user_data ${e.user} var proxy_media`, `user_data ${e.user} var bypass_media`]),
+      ];
+      if (shell) answers = await askFsCli(shell, questions, { hideSecrets: true }).catch(() => answers);
+      const [natAcl, sofiaConf, media, traffic] = await Promise.all([
+        ask('sofia status profile internal'),
+        ask('xml_locate configuration configuration name sofia.conf'),
+        mediaAnswers(ask, plannedMedia(plan, pbxState)),
+        runTraffic(trafficIo(router, ask), {
+          pbx: inputs.pbx.host,
+          ...(publicIp ? { publicIp } : {}),
+          hairpin: inputs.options.hairpin,
+          sipPorts: sipPortsOf(plan),
+          tlsPorts: secureProbes(forwardedSecure(secure, plan, routerState)),
+          watchMs: watchSeconds * 1000,
+        }),
+      ]);
+      // Grouped where they are made, so the checklist never guesses from an id.
+      const inGroup = (group: CheckGroup, list: VerifyCheck[]) => list.map((c) => ({ ...c, group }));
+      const checks = [
+        ...inGroup('router', [
+          ...routerChecks(plan, routerState),
+          ...secureRouterChecks(secure, plan, routerState, inputs.pbx.host),
+          ...(publicIp ? [wanCheck(publicIp)] : []),
+          ...[routerAccountCheck(access.router.username, access.router.password)].filter((c) => c !== undefined),
+        ]),
+        ...inGroup('pbx', [
+          ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards }) : []),
+          ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),
+          ...secureListenerChecks(pbxState, secure),
+          ...mediaChecks(media),
+        ]),
+        ...inGroup('traffic', traffic),
+      ];
+      const result: VerifyResult = { runId, checks, status: overall(checks) };
+      const previous = (run.result ?? {}) as Record<string, unknown>;
+      const status = run.status === 'applied' && result.status !== 'fail' ? 'verified' : run.status;
+      deps.store.setRunStatus(runId, status, { result: { ...previous, verification: result } });
+      return result;
+    } finally {
+      shell?.close();
+      await pbx.close();
+    }
+  } finally {
+    await router.close();
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { API_PORT, API_SSL_PORT } from '../../routeros/connection';
 import type { Store } from '../../store';
-import { verifySite } from '../../site/check';
+import { verifySite } from '../../site/verify';
 import {
   applyRollback,
   applySite,

@@ -13,7 +13,7 @@ const check = (id: string, status: VerifyCheck['status'], extra: Partial<VerifyC
 describe('verify checklist', () => {
   it('puts each check where it looked: the group it carries, else the one its id names', () => {
     expect(groupOf(check('anything', 'pass', { group: 'traffic' }))).toBe('traffic');
-    // The verifier's ids today (electron/site/verify.ts, traffic.ts).
+    // The verifier's ids today (electron/site/checks.ts, traffic.ts).
     expect(groupOf(check('router-r3', 'pass'))).toBe('router');
     expect(groupOf(check('sip-helper', 'pass'))).toBe('router');
     expect(groupOf(check('wan-address', 'pass'))).toBe('router');

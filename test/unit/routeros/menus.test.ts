@@ -17,7 +17,7 @@ import {
   ROUTER_MENUS,
   type MenuKey,
 } from '../../../electron/routeros/menus';
-import { routerChecks } from '../../../electron/site/verify';
+import { routerChecks } from '../../../electron/site/checks';
 import type { SitePlan } from '../../../electron/site/combine';
 import type { RouterState } from '../../../electron/routeros/state';
 

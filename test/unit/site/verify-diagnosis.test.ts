@@ -13,7 +13,7 @@ import {
   pbxChecks,
   plannedMedia,
   routerChecks,
-} from '../../../electron/site/verify';
+} from '../../../electron/site/checks';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
 

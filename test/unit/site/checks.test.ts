@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import { applyToState } from '../../../electron/routeros/apply-state';
-import { overall, pbxChecks, routerAccountCheck, routerChecks, wanCheck } from '../../../electron/site/verify';
+import { overall, pbxChecks, routerAccountCheck, routerChecks, wanCheck } from '../../../electron/site/checks';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
