@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fail } from '../../contract/errors';
 import type { VerifyResult } from '../../contract/types';
 import type { BundledSnapshot, JournalEntry, RunRecord, SiteRecord } from '../store';
+import { hideSecretValues, redactSecretVars, secretValues } from '../pbx/secret-vars';
 import { redactSecrets } from '../store/redact';
 import { boxIdentitySchema, planSchema, runKind, runStatus } from '../store/schemas';
 import { SCRIPT_FILES, type BundleContent } from './content';
@@ -19,12 +20,21 @@ export function toFiles(content: BundleContent, createdAt: string): Record<strin
     'journal.json': json(content.journal),
   };
   if (content.verification) files['verification.json'] = json(content.verification);
-  if (content.snapshot) files['snapshots/snapshot.json'] = json(content.snapshot);
+  // The PBX's secret variables (default_password…) stay on this laptop; a restore from the bundle leaves them be.
+  if (content.snapshot) {
+    const { pbx } = content.snapshot;
+    files['snapshots/snapshot.json'] = json(
+      pbx ? { ...content.snapshot, pbx: redactSecretVars(pbx) } : content.snapshot,
+    );
+  }
   for (const name of SCRIPT_FILES) {
     const text = content.scripts[name];
     if (text !== undefined) files[name] = text;
   }
-  return files;
+  // Plan steps and scripts carry vars.xml whole: its secret values go wherever they appear.
+  const secrets = content.snapshot?.pbx ? secretValues(content.snapshot.pbx) : [];
+  if (secrets.length === 0) return files;
+  return Object.fromEntries(Object.entries(files).map(([name, text]) => [name, hideSecretValues(text, secrets)]));
 }
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);

@@ -12,6 +12,7 @@ import type { ApplyProgress, ApplyResult, PlannedRun, RunSummary } from '../../c
 import { planPbx, type PbxPlan } from '../pbx/plan';
 import { insertedRowIds } from '../pbx/change';
 import { planPbxRestore } from '../pbx/restore';
+import { withSecretsFrom } from '../pbx/secret-vars';
 import type { PbxState } from '../pbx/state';
 import { pickWanAddress } from '../routeros/desired';
 import { pbxInputsFrom, routerInputsFrom } from './inputs';
@@ -299,7 +300,7 @@ async function restorePlan(
   const router: RouterPlan | undefined =
     sides.includes('router') && snapshot.router ? planRouterRestore(snapshot.router, routerNow) : undefined;
   const pbx: PbxPlan | undefined =
-    sides.includes('pbx') && snapshot.pbx ? planPbxRestore(snapshot.pbx, pbxNow) : undefined;
+    sides.includes('pbx') && snapshot.pbx ? planPbxRestore(withSecretsFrom(snapshot.pbx, pbxNow), pbxNow) : undefined;
   const plan = combinePlans(router, pbx);
   plan.facts[SIDES_FACT] = sides.join(',');
   if (differences.length > 0) {

@@ -13,6 +13,8 @@ import { defconfRouter } from '../unit/routeros/fixtures/defconf';
 
 const HOSTILE = `<script>alert("pwn")</script> '; DROP TABLE runs; -- $(reboot)`;
 const PASSWORD = 'S3cret-never-in-a-bundle';
+/** FS PBX's default_password switch variable: the snapshot holds it, no bundle may (with a & to escape). */
+const DEFAULT_PASSWORD = 'Vars&Never-Leave';
 const app = { name: 'FS PBX NAT Wizard', version: '0.1.0-test' };
 
 let dir: string;
@@ -53,7 +55,18 @@ function seed(store: Store): string {
       facts: { publicIp: '203.0.113.2', rtpRange: '16384-32768' },
     },
   });
-  store.saveSnapshot(run.runId, site.siteId, { router: defconfRouter(), pbx: stockPbx() });
+  const pbx = stockPbx();
+  pbx.vars = [
+    ...pbx.vars,
+    {
+      ...pbx.vars[0]!,
+      var_uuid: 'b0000000-0000-4000-8000-000000000099',
+      var_name: 'default_password',
+      var_value: DEFAULT_PASSWORD,
+    },
+  ];
+  pbx.varsXml = `${pbx.varsXml ?? ''}<X-PRE-PROCESS cmd="set" data="default_password=${DEFAULT_PASSWORD}" />\n`;
+  store.saveSnapshot(run.runId, site.siteId, { router: defconfRouter(), pbx });
   const seq = store.journalSend(run.runId, 'c1', 'router');
   store.journalResult(run.runId, seq, 'done');
   store.setRunStatus(run.runId, 'confirmed', {
@@ -108,6 +121,23 @@ describe('config bundle', () => {
     for (const f of manifest.files) expect(sha256(entries[f.path]!), f.path).toBe(f.sha256);
   });
 
+  it("keeps the PBX's secret switch variables out of every file, in every form", async () => {
+    const runId = seed(source);
+    const path = join(dir, 'vars.zip');
+    await exportBundle(source, runId, path, {
+      app,
+      scripts: {
+        'pbx/apply.sh': `cat > /etc/freeswitch/vars.xml <<'EOF'\ndefault_password=${DEFAULT_PASSWORD}\nEOF\n`,
+      },
+    });
+    const entries = unzipSync(readFileSync(path));
+    for (const [name, bytes] of Object.entries(entries)) {
+      const text = strFromU8(bytes);
+      for (const form of [DEFAULT_PASSWORD, 'Vars&amp;Never-Leave']) expect(text, name).not.toContain(form);
+    }
+    expect(strFromU8(entries['snapshots/snapshot.json']!)).toContain('default_password');
+  });
+
   it('keeps secrets out and escapes hostile text in the report', async () => {
     const runId = seed(source);
     const path = join(dir, 'visit.zip');
@@ -136,13 +166,17 @@ describe('config bundle', () => {
     expect(copy.inputs).toEqual(original.inputs);
     expect(target.readJournal(runId)).toEqual(source.readJournal(runId));
     const { origin: _was, ...snapshot } = source.getSnapshot(original.snapshotId!);
-    // Kept narrowed: what a restore may bring back, no vars.xml text, no host firewall, no scripts.
+    // Kept narrowed: what a restore may bring back, no vars.xml text, no host firewall, no scripts,
+    // and the PBX's secret switch variables redacted (a restore leaves them as the PBX holds them).
+    const vars = snapshot.pbx!.vars.map((v) =>
+      v.var_name === 'default_password' ? { ...v, var_value: '[redacted]' } : v,
+    );
     expect(target.getSnapshot(copy.snapshotId!)).toMatchObject({
       ...snapshot,
       sha256: expect.any(String),
       origin: 'imported',
       router: { ...snapshot.router, scripts: [], schedulers: [] },
-      pbx: { ...snapshot.pbx, varsXml: null, firewall: null },
+      pbx: { ...snapshot.pbx, vars, varsXml: null, firewall: null },
     });
     expect(copy.imported).toEqual({ signature: 'unsigned' });
   });
