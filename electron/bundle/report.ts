@@ -1,4 +1,5 @@
 /** report.html: one page a technician or a customer can read without the app. Pure. */
+import { checklist, STATUS_LOOK, tallyText } from '../../contract/checklist';
 import type { Change } from '../../contract/types';
 import type { BundleContent } from './content';
 import { networkDiagram } from './diagram';
@@ -36,13 +37,19 @@ export function renderReport(content: BundleContent, createdAt: string): string 
   const facts = Object.entries(run.plan.facts)
     .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`)
     .join('');
+  // Grouped and ordered as the app's checklist (contract/checklist.ts): failures first, mark and word.
   const checks = content.verification
-    ? `<table><tr><th>Check</th><th>Result</th><th>Details</th></tr>${content.verification.checks
+    ? checklist(content.verification.checks)
         .map(
-          (c) =>
-            `<tr class="${e(c.status)}"><td>${e(c.title)}</td><td>${e(c.status)}</td><td>${e(c.summary)}${c.fix ? ` — ${e(c.fix)}` : ''}</td></tr>`,
+          (g) =>
+            `<h3>${e(g.title)} <span class="muted">(${e(tallyText(g.counts))})</span></h3><table><tr><th>Check</th><th>Result</th><th>Details</th></tr>${g.checks
+              .map(
+                (c) =>
+                  `<tr class="${e(c.status)}"><td>${e(c.title)}</td><td>${e(STATUS_LOOK[c.status].mark)} ${e(STATUS_LOOK[c.status].label)}</td><td>${e(c.summary)}${c.fix ? ` — ${e(c.fix)}` : ''}</td></tr>`,
+              )
+              .join('')}</table>`,
         )
-        .join('')}</table>`
+        .join('\n')
     : '<p class="muted">No verification recorded.</p>';
 
   return `<!doctype html>
@@ -52,7 +59,7 @@ export function renderReport(content: BundleContent, createdAt: string): string 
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#1b2027;max-width:1100px}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border-bottom:1px solid #d8dde4;padding:4px 8px;text-align:left;vertical-align:top}
 code{font-size:12px;background:#f1f3f5;padding:0 3px;border-radius:3px;word-break:break-all}.muted{color:#5b6674}
-tr.fail td{background:#fdecea}tr.warn td{background:#fff6e0}h1{font-size:22px}h2{font-size:17px;margin-top:28px}</style>
+tr.fail td{background:#fdecea}tr.warn td{background:#fff6e0}h1{font-size:22px}h2{font-size:17px;margin-top:28px}h3{font-size:15px;margin:16px 0 4px}</style>
 </head><body>
 <h1>${e(content.app.name)} — ${e(site.name)}</h1>
 <p class="muted">Run ${e(run.runId)} (${e(run.kind)}), status <b>${e(run.status)}</b>, started ${e(run.startedAt)}${run.finishedAt ? `, finished ${e(run.finishedAt)}` : ''}. Report written ${e(createdAt)} by version ${e(content.app.version)}.</p>

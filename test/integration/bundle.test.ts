@@ -127,7 +127,7 @@ describe('config bundle', () => {
     await exportBundle(source, runId, path, {
       app,
       scripts: {
-        'pbx/apply.sh': `cat > /etc/freeswitch/vars.xml <<'EOF'\ndefault_password=${DEFAULT_PASSWORD}\nEOF\n`,
+        'pbx/apply-steps.sh': `cat > /etc/freeswitch/vars.xml <<'EOF'\ndefault_password=${DEFAULT_PASSWORD}\nEOF\n`,
       },
     });
     const entries = unzipSync(readFileSync(path));
@@ -152,6 +152,9 @@ describe('config bundle', () => {
     expect(report).toContain('&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt;');
     expect(report).toContain('<i>NULL</i>');
     expect(report).toContain('proxy-media');
+    // Verification reads as the app's checklist: grouped, each result as a mark and a word.
+    expect(report).toMatch(/<h3>Router <span class="muted">\(1 passed\)<\/span><\/h3>/);
+    expect(report).toContain('<td>✓ Pass</td>');
   });
 
   it('imports a bundle into another history exactly', async () => {

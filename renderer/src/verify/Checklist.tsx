@@ -1,6 +1,6 @@
 import type { CheckStatus, VerifyResult } from '../../../contract/types';
 import { useWizard } from '../store/context';
-import { STATUS_LOOK, checklist, tally, tallyText } from './checklist';
+import { STATUS_LOOK, checklist, tally, tallyText } from '../../../contract/checklist';
 
 /** The status as a mark and a word, coloured: readable without the colour. */
 export function StatusBadge({ status }: { status: CheckStatus }) {

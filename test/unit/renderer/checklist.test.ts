@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VerifyCheck } from '../../../contract/types';
-import { checklist, groupOf, tally, tallyText, worst } from '../../../renderer/src/verify/checklist';
+import { checklist, groupOf, tally, tallyText, worst } from '../../../contract/checklist';
 
 const check = (id: string, status: VerifyCheck['status'], extra: Partial<VerifyCheck> = {}): VerifyCheck => ({
   id,

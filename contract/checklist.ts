@@ -1,8 +1,9 @@
 /**
  * The verify result as a checklist: grouped by where the check looked (router,
- * PBX, traffic), failures first. Pure: checks in, groups out.
+ * PBX, traffic), failures first. Pure: checks in, groups out. Shared by the
+ * app's Verify step and the bundle's report.html, so both read alike.
  */
-import type { CheckGroup, CheckStatus, VerifyCheck } from '../../../contract/types';
+import type { CheckGroup, CheckStatus, VerifyCheck } from './types';
 
 export const GROUP_TITLES: Readonly<Record<CheckGroup, string>> = {
   router: 'Router',
