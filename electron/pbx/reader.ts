@@ -45,7 +45,7 @@ export const STATE_QUERY = `select json_build_object(
   'settings', ${rowsAsText('v_sip_profile_settings', 't.sip_profile_uuid, t.sip_profile_setting_name, t.sip_profile_setting_uuid')},
   'vars', ${rowsAsText('v_vars', 't.var_category, t.var_order, t.var_uuid')},
   'extensions', ${rowsAsText(
-    '(select extension_uuid, domain_uuid, extension, number_alias, user_context, sip_bypass_media from v_extensions)',
+    '(select extension_uuid, domain_uuid, extension, number_alias, user_context, sip_bypass_media, enabled from v_extensions)',
     't.user_context, t.extension, t.extension_uuid',
   )},
   'domains', ${rowsAsText('(select domain_uuid, domain_name from v_domains)', 't.domain_name, t.domain_uuid')},

@@ -41,6 +41,11 @@ export interface ExtensionRow extends Row {
   user_context: string | null;
   /** 'bypass-media', 'bypass-media-after-bridge', 'proxy-media', '' or NULL (both mean the default). */
   sip_bypass_media: string | null;
+  /**
+   * FreeSWITCH serves the extension only when this is exactly 'true' (FS PBX directory.lua:287-292
+   * selects `e.enabled = 'true'`). Snapshots stored before it was read lack it: treated as served.
+   */
+  enabled: string | null;
 }
 
 export interface DomainRow extends Row {

@@ -339,6 +339,9 @@ export function plannedMedia(plan: SitePlan, state: PbxState): Omit<MediaAnswer,
     const ext = state.extensions.find((e) => e.extension_uuid === change.key);
     const domain = ext ? (domains.get(ext.domain_uuid ?? '') ?? ext.user_context) : undefined;
     if (!ext?.extension || !domain) continue;
+    // A disabled extension is not in FreeSWITCH's directory (directory.lua:287-292): its row is set
+    // for the day it is enabled, but there is nothing running to ask about.
+    if (ext.enabled !== undefined && ext.enabled !== 'true') continue;
     out.push({
       user: `${ext.extension}@${domain}`,
       changeId: change.id,

@@ -122,4 +122,15 @@ describe('diagnosis of a failed read-back', () => {
     ]);
     expect(mediaChecks([{ ...first! }])[0]!.status).toBe('warn');
   });
+
+  it('does not ask about a disabled extension: FreeSWITCH does not serve it, its row is still set', () => {
+    const user = plannedMedia(plan, pbx)[0]!.user;
+    const extension = user.split('@')[0];
+    const disabled = {
+      ...pbx,
+      extensions: pbx.extensions.map((e) => (e.extension === extension ? { ...e, enabled: 'false' } : e)),
+    };
+    expect(plannedMedia(plan, disabled).map((p) => p.user)).not.toContain(user);
+    expect(plan.pbx!.changes.some((c) => c.path === 'v_extensions')).toBe(true);
+  });
 });
