@@ -3,6 +3,7 @@ import { fail } from '../../contract/errors';
 import type { ImportedFrom, Plan, RunStatus, RunSummary } from '../../contract/types';
 import { z } from 'zod';
 import type { Db } from './db';
+import { isIPv4 } from '../../contract/ipv4';
 import { redactSecrets } from './redact';
 import { parseJsonColumn, planSchema, runKind, runStatus, SchemaError } from './schemas';
 import type { RunRecord } from './types';
@@ -158,6 +159,8 @@ interface SummaryRow {
   snapshot_id: string | null;
   origin: 'local' | 'imported';
   signer: string | null;
+  public_ip: unknown;
+  rollback_of: string | null;
 }
 
 function summary(row: SummaryRow): RunSummary {
@@ -171,6 +174,7 @@ function summary(row: SummaryRow): RunSummary {
   };
   if (row.finished_at !== null) s.finishedAt = row.finished_at;
   if (row.snapshot_id !== null) s.snapshotId = row.snapshot_id;
+  if (typeof row.public_ip === 'string' && isIPv4(row.public_ip)) s.publicIp = row.public_ip;
   if (row.origin === 'imported') {
     // A damaged signer note must not hide the run from the list: it then reads as unsigned.
     const parsed = row.signer === null ? undefined : importedFromSchema.safeParse(safeJson(row.signer));
@@ -187,8 +191,20 @@ function safeJson(text: string): unknown {
   }
 }
 
-const SUMMARY_COLUMNS =
-  'run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id, origin, signer';
+// The public IP is one fact of the plan, read by SQLite where it lies: listing a long history parses no plan.
+const PUBLIC_IP = ['pbx.publicIp', 'router.publicAddress', 'router.wanAddress']
+  .map((fact) => `json_extract(plan_json, '$.facts."${fact}"')`)
+  .join(', ');
+const SUMMARY_COLUMNS = `run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id, origin, signer,
+  rollback_of, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip`;
+
+/** A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to. */
+function withRollbackIps(rows: SummaryRow[]): RunSummary[] {
+  const bySnapshot = new Map(rows.flatMap((r) => (r.snapshot_id && r.public_ip ? [[r.snapshot_id, r.public_ip]] : [])));
+  return rows.map((r) =>
+    summary(r.public_ip || !r.rollback_of ? r : { ...r, public_ip: bySnapshot.get(r.rollback_of) ?? null }),
+  );
+}
 
 /** Newest first; reads no plan or inputs, so long histories stay fast. */
 export function listRuns(db: Db, options: { siteId?: string; limit?: number } = {}): RunSummary[] {
@@ -204,7 +220,7 @@ export function listRuns(db: Db, options: { siteId?: string; limit?: number } = 
           `SELECT ${SUMMARY_COLUMNS} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`,
         )
         .all(limit);
-  return rows.map(summary);
+  return withRollbackIps(rows);
 }
 
 /** Runs a previous process left half-way: the next start offers to roll them back or finish them. */

@@ -125,6 +125,33 @@ describe('sites and runs', () => {
     expect(s.listSites()).toHaveLength(1);
   });
 
+  it("lists each run's public IP from its plan, a rollback's from the run it returned to, without parsing plans", () => {
+    const s = open();
+    const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'HQ' });
+    const apply = s.createRun({
+      siteId: site.siteId,
+      kind: 'apply',
+      inputs: {},
+      plan: { ...plan(1), facts: { 'pbx.publicIp': '203.0.113.2' } },
+    });
+    const snapshot = s.saveSnapshot(apply.runId, site.siteId, { router: defconfRouter(), pbx: stockPbx() });
+    const rollback = s.createRun({
+      siteId: site.siteId,
+      kind: 'rollback',
+      inputs: {},
+      plan: { ...plan(0), facts: {} },
+      rollbackOf: snapshot.snapshotId,
+    });
+    const byId = new Map(s.listRuns().map((r) => [r.runId, r]));
+    expect(byId.get(apply.runId)?.publicIp).toBe('203.0.113.2');
+    expect(byId.get(rollback.runId)?.publicIp).toBe('203.0.113.2');
+    // A fact that is not an address is not shown as one.
+    s.db
+      .prepare(`UPDATE runs SET plan_json = json_set(plan_json, '$.facts."pbx.publicIp"', '<b>x</b>') WHERE run_id = ?`)
+      .run(apply.runId);
+    expect(s.listRuns().find((r) => r.runId === apply.runId)?.publicIp).toBeUndefined();
+  });
+
   it('pins fingerprints without losing the other one', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });

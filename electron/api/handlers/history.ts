@@ -21,27 +21,12 @@ export function lazySigner(env: HandlerEnv): () => Signer {
 }
 
 /** The public IP a plan used: what the PBX was told, else what the router reported. */
-function publicIpOf(facts: Record<string, string>): string | undefined {
-  return facts['pbx.publicIp'] ?? facts['router.publicAddress'] ?? facts['router.wanAddress'];
-}
-
-/**
- * Each run with its site's name and public IP, so a list of runs says which customer each was.
- * A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to.
- */
-function withSiteFacts(store: Store, runs: RunSummary[]): RunSummary[] {
+/** Each run with its site's name, so a list of runs says which customer each was (the store adds the public IP). */
+function withSiteNames(store: Store, runs: RunSummary[]): RunSummary[] {
   const names = new Map(store.listSites().map((s) => [s.siteId, s.name]));
-  const records = new Map(runs.map((r) => [r.runId, store.getRun(r.runId)]));
-  const ipBySnapshot = new Map<string, string>();
-  for (const record of records.values()) {
-    const ip = publicIpOf(record.plan.facts);
-    if (record.snapshotId && ip) ipBySnapshot.set(record.snapshotId, ip);
-  }
   return runs.map((run) => {
-    const record = records.get(run.runId)!;
     const name = names.get(run.siteId);
-    const ip = publicIpOf(record.plan.facts) ?? (record.rollbackOf ? ipBySnapshot.get(record.rollbackOf) : undefined);
-    return { ...run, ...(name ? { siteName: name } : {}), ...(ip ? { publicIp: ip } : {}) };
+    return name ? { ...run, siteName: name } : run;
   });
 }
 
@@ -56,7 +41,7 @@ export function historyHandlers(
 } {
   return {
     'history.list': async (input) =>
-      withSiteFacts(store(), store().listRuns(input.siteId ? { siteId: input.siteId } : {})),
+      withSiteNames(store(), store().listRuns(input.siteId ? { siteId: input.siteId } : {})),
     'bundle.export': async (input) => {
       const run = store().getRun(input.runId);
       const snapshot = run.snapshotId ? store().getSnapshot(run.snapshotId) : undefined;
