@@ -134,7 +134,7 @@ describe('rollback onto its own site only', () => {
       ...router,
       addressLists: [
         ...router.addressLists,
-        { '.id': '*77', list: 'x', address: '10.0.0.1', comment: 'fspbx-nat: later' },
+        { '.id': '*77', list: 'x', address: '203.0.113.91', comment: 'fspbx-nat: later' },
       ],
     };
     const second = boxes(changed, stockPbx());

@@ -153,10 +153,15 @@ describe('names that are not ASCII (RouterOS stores bytes)', () => {
     const utf8 = Buffer.from('Büro Ωmega', 'utf8').toString('latin1');
     const cp1251 = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]).toString('latin1');
     const foreign = await withRouter(async (c) => [
-      (await c.command('/ip/firewall/address-list/add', ['=list=office', '=address=10.9.9.8', `=comment=${utf8}`]))[0]!
-        .ret!,
       (
-        await c.command('/ip/firewall/address-list/add', ['=list=office', '=address=10.9.9.9', `=comment=${cp1251}`])
+        await c.command('/ip/firewall/address-list/add', ['=list=office', '=address=203.0.113.98', `=comment=${utf8}`])
+      )[0]!.ret!,
+      (
+        await c.command('/ip/firewall/address-list/add', [
+          '=list=office',
+          '=address=203.0.113.99',
+          `=comment=${cp1251}`,
+        ])
       )[0]!.ret!,
     ]);
     const inputs: RouterPlanInputs = {

@@ -164,7 +164,7 @@ describe('/system/scheduler', () => {
       `=start-date=${at.date}`,
       `=start-time=${at.time}`,
       '=interval=1s',
-      '=on-event=:do { /ip firewall address-list add list=tick address=10.0.0.1 } on-error={ :log info "already" }',
+      '=on-event=:do { /ip firewall address-list add list=tick address=203.0.113.91 } on-error={ :log info "already" }',
     );
     const id = attrs(add[0]!).ret!;
     const runs = () => Number(sim.state.print('/system/scheduler').find((s) => s['.id'] === id)?.['run-count'] ?? 0);

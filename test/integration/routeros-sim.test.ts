@@ -186,7 +186,7 @@ describe('protocol', () => {
     expect(attrs(unknown[0]!).message).toBe('unknown parameter colour');
     const badAddress = await c.call('/ip/address/add', '=address=192.168.300.1/24', '=interface=ether1');
     expect(attrs(badAddress[0]!).message).toBe('invalid value for argument address');
-    const badIface = await c.call('/ip/address/add', '=address=10.0.0.1/24', '=interface=ether9');
+    const badIface = await c.call('/ip/address/add', '=address=203.0.113.91/24', '=interface=ether9');
     expect(attrs(badIface[0]!)).toEqual({ category: '1', message: 'input does not match any value of interface' });
     const badPorts = await c.call('/ip/firewall/nat/add', '=chain=dstnat', '=protocol=udp', '=dst-port=70000');
     expect(attrs(badPorts[0]!).message).toBe('invalid value for argument dst-port');

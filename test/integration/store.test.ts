@@ -180,7 +180,7 @@ describe('sites and runs', () => {
     let t = 0;
     const s = open({ now: () => new Date(Date.UTC(2026, 0, 1) + (t += 60_000)) });
     const a = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const b = s.upsertSite({ routerHost: '10.0.0.1', pbxHost: '10.0.0.10' });
+    const b = s.upsertSite({ routerHost: '203.0.113.1', pbxHost: '203.0.113.10' });
     const r1 = s.createRun({ siteId: a.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
     const r2 = s.createRun({ siteId: b.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
     const r3 = s.createRun({ siteId: a.siteId, kind: 'rollback', inputs: {}, plan: plan(0) });
