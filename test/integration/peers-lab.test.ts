@@ -5,15 +5,13 @@
  * through the customer's old open forward on the router). The wizard runs inside `tech`.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { RouterOSAPI } from 'node-routeros';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeersProposal } from '../../contract/types';
 import { LAB_CARRIER_NAME } from '../lab/dns';
 import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
 import { labSite, value, wizardInLab } from './helpers/lab-site';
+import { registerRemotePhone } from './helpers/peers-seed';
 
 const isRoot = process.getuid?.() === 0;
 const PLANTED = `gwpw-${randomBytes(8).toString('hex')}`;
@@ -39,52 +37,9 @@ describe.skipIf(!isRoot)('pbx.peers in the site lab (needs root for namespaces)'
     await lab.exec('pbx', ['rm', '-f', '/var/cache/fusionpbx/configuration.sofia.conf.pbx']);
     await lab.exec('pbx', ['fs_cli', '-x', 'sofia profile external rescan']);
     if (lab.router) {
-      // The customer's old forward, open to anyone: how the remote phone registers today.
+      // The customer's old forward, open to anyone: how the remote phone registers today (kept open).
       const api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router.apiPort });
-      const ros = new RouterOSAPI({ ...api, user: lab.router.user, password: lab.router.password, timeout: 10 });
-      await ros.connect();
-      try {
-        await ros.write('/ip/firewall/nat/add', [
-          '=chain=dstnat',
-          '=in-interface=ether1',
-          '=protocol=udp',
-          '=dst-port=5060',
-          '=action=dst-nat',
-          `=to-addresses=${SITE.pbx}`,
-          '=to-ports=5060',
-          '=comment=old open SIP forward',
-        ]);
-      } finally {
-        await ros.close();
-      }
-      const request = join(lab.dir, 'register.sip');
-      await writeFile(
-        request,
-        [
-          `REGISTER sip:${SITE.router.wan} SIP/2.0`,
-          `Via: SIP/2.0/UDP ${SITE.phone}:5060;branch=z9hG4bK-lab-1;rport`,
-          'Max-Forwards: 70',
-          `From: <sip:1001@${lab.pbx.domain}>;tag=lab1`,
-          `To: <sip:1001@${lab.pbx.domain}>`,
-          `Call-ID: lab-reg-1@${SITE.phone}`,
-          'CSeq: 1 REGISTER',
-          `Contact: <sip:1001@${SITE.phone}:5060>`,
-          'Expires: 3600',
-          'User-Agent: Yealink SIP-T46S 66.86.0.15',
-          'Content-Length: 0',
-          '',
-          '',
-        ].join('\r\n'),
-      );
-      let sent = -1;
-      for (let i = 0; i < 3 && sent !== 0; i += 1) {
-        sent = (
-          await lab.exec('phone', ['timeout', '5', 'sipsak', '-f', request, '-s', `sip:1001@${SITE.router.wan}:5060`], {
-            timeoutMs: 8000,
-          })
-        ).code;
-      }
-      expect(sent).toBe(0);
+      await registerRemotePhone(lab, api, { keepForward: true });
     }
   }, 300_000);
 
