@@ -3,9 +3,6 @@
  * be switched from the test: a link that dies halfway through an apply, and
  * the exported .rsc run by the router's own script runner.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
 import type { ApplyRecord } from '../../electron/routeros/apply';
@@ -16,38 +13,22 @@ import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
 import { menuKeyOf, ORDERED_MENUS, type MenuKey, type RouterState } from '../../electron/routeros/state';
-import { startRouterSim, type RouterSim } from '../lab/routeros';
-import { comparableState, tookEffect } from './router-engine-helpers';
+import type { RouterSim } from '../lab/routeros';
+import { comparableState, LOOPBACK_INPUTS, loopbackRouter, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.46';
-let dir: string;
+let router: Awaited<ReturnType<typeof loopbackRouter>> | undefined;
 let sim: RouterSim;
 
-const INPUTS: RouterPlanInputs = {
-  pbxAddress: '192.168.88.10',
-  trunks: [
-    { name: 'Carrier A', address: '198.51.100.10' },
-    { name: 'Carrier B', address: '198.51.100.0/28' },
-  ],
-  phones: [{ name: 'Home office', address: '192.0.2.20' }],
-  pbxRtp: { start: 16384, end: 32768 },
-  webGui: true,
-};
+const INPUTS = LOOPBACK_INPUTS;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'fspbx-rengine-'));
-  sim = await startRouterSim({
-    bind: HOST,
-    apiPort: 0,
-    apiSslPort: 0,
-    stateDir: dir,
-    users: [{ name: 'admin', password: 'secret', group: 'full' }],
-  });
+  router = await loopbackRouter(HOST);
+  sim = router.sim;
 });
 
 afterAll(async () => {
-  await sim?.close();
-  await rm(dir, { recursive: true, force: true });
+  await router?.close();
 });
 
 const connect = (): Promise<RouterConnection> =>

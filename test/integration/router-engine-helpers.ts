@@ -1,9 +1,14 @@
 /** Shared by the router engine tests: router state and export compared without counters or clock stamps. */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect as tcpConnect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RouterChange } from '../../electron/routeros/change';
 import type { RouterConnection } from '../../electron/routeros/connection';
+import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { menuKeyOf, sameValue, type RosItem, type RouterState } from '../../electron/routeros/state';
 import { encodeSentence, SentenceDecoder } from '../lab/routeros/api/codec';
+import { startRouterSim, type RouterSim } from '../lab/routeros';
 
 /** Fields that move on their own (traffic counters, scheduler bookkeeping): not part of "the same state". */
 const MOVING = new Set(['bytes', 'packets', 'run-count', 'next-run', 'last-started']);
@@ -184,4 +189,35 @@ export function watchedLink(target: { host: string; port: number }, pieceBytes =
       });
     });
   });
+}
+
+/** The site the loopback router tests plan for: two trunks, a remote phone, the web GUI forward. */
+export const LOOPBACK_INPUTS: RouterPlanInputs = {
+  pbxAddress: '192.168.88.10',
+  trunks: [
+    { name: 'Carrier A', address: '198.51.100.10' },
+    { name: 'Carrier B', address: '198.51.100.0/28' },
+  ],
+  phones: [{ name: 'Home office', address: '192.0.2.20' }],
+  pbxRtp: { start: 16384, end: 32768 },
+  webGui: true,
+};
+
+/** The simulator on a loopback address of its own, with admin/secret, its state in a folder that close() removes. */
+export async function loopbackRouter(host: string): Promise<{ sim: RouterSim; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'fspbx-router-'));
+  const sim = await startRouterSim({
+    bind: host,
+    apiPort: 0,
+    apiSslPort: 0,
+    stateDir: dir,
+    users: [{ name: 'admin', password: 'secret', group: 'full' }],
+  });
+  return {
+    sim,
+    close: async () => {
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,50 +3,30 @@
  * to the router drops halfway: what was in flight is settled from a fresh read
  * on a new connection and journalled as applied or not applied, never guessed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
-import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter } from '../../electron/routeros/plan';
 import { planRouterRestore } from '../../electron/routeros/restore';
 import { openRouterSide } from '../../electron/site/open-sides';
-import { startRouterSim, type RouterSim } from '../lab/routeros';
-import { cuttableLink, tookEffect, type CuttableLink } from './router-engine-helpers';
+import type { RouterSim } from '../lab/routeros';
+import { cuttableLink, type CuttableLink, LOOPBACK_INPUTS, loopbackRouter, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.47';
-let dir: string;
+let router: Awaited<ReturnType<typeof loopbackRouter>> | undefined;
 let sim: RouterSim;
 let link: CuttableLink;
 
-const INPUTS: RouterPlanInputs = {
-  pbxAddress: '192.168.88.10',
-  trunks: [
-    { name: 'Carrier A', address: '198.51.100.10' },
-    { name: 'Carrier B', address: '198.51.100.0/28' },
-  ],
-  phones: [{ name: 'Home office', address: '192.0.2.20' }],
-  pbxRtp: { start: 16384, end: 32768 },
-  webGui: true,
-};
+const INPUTS = LOOPBACK_INPUTS;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'fspbx-lostlink-'));
-  sim = await startRouterSim({
-    bind: HOST,
-    apiPort: 0,
-    apiSslPort: 0,
-    stateDir: dir,
-    users: [{ name: 'admin', password: 'secret', group: 'full' }],
-  });
+  router = await loopbackRouter(HOST);
+  sim = router.sim;
   link = await cuttableLink({ host: HOST, port: sim.apiPort });
 });
 
 afterAll(async () => {
   await link?.close();
-  await sim?.close();
-  await rm(dir, { recursive: true, force: true });
+  await router?.close();
 });
 
 const target = () =>
