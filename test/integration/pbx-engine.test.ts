@@ -19,6 +19,7 @@ import { openSsh, type SshSession } from '../../electron/pbx/ssh';
 import type { PbxState } from '../../electron/pbx/state';
 import { startLab, type Lab } from '../lab/lab';
 import { labUuid } from '../lab/pbx/seed';
+import { sortedDataDump } from './helpers/pbx-dump';
 
 const PUBLIC_IP = '203.0.113.2';
 const BYPASS_EXTENSIONS = ['1003', '1007', '1011', '1012'];
@@ -62,26 +63,7 @@ async function psql(statements: string): Promise<string> {
   return r.stdout;
 }
 
-/** pg_dump --data-only with each table's rows sorted: physical row order changes with every UPDATE. */
-async function dataDump(): Promise<string> {
-  const r = await lab.exec('pbx', ['sudo', '-u', 'postgres', 'pg_dump', '--data-only', '-d', 'fusionpbx']);
-  if (r.code !== 0) throw new Error(`pg_dump: ${r.stderr}`);
-  const out: string[] = [];
-  let rows: string[] | undefined;
-  for (const line of r.stdout.split('\n')) {
-    if (rows) {
-      if (line === '\\.') {
-        out.push(...rows.sort(), line);
-        rows = undefined;
-      } else rows.push(line);
-    } else if (!/^(--|SELECT pg_catalog\.set_config|\\restrict |\\unrestrict )/.test(line)) {
-      // Comments, the search path and pg_dump's per-run \restrict key are not content.
-      out.push(line);
-      if (line.startsWith('COPY ')) rows = [];
-    }
-  }
-  return out.join('\n');
-}
+const dataDump = () => sortedDataDump(lab);
 
 async function fsCli(command: string): Promise<string> {
   return (await lab.exec('pbx', ['fs_cli', '-x', command])).stdout;

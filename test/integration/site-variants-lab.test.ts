@@ -15,6 +15,7 @@ import type { ApplyResult, BundleRef, PlannedRun, VerifyResult } from '../../con
 import { startLab, type Lab } from '../lab/lab';
 import { installVariant, variantDatabase, type PbxVariant } from '../lab/pbx/variants';
 import { labSite, value, wizardInLab, type LabSite } from './helpers/lab-site';
+import { sortedDataDump } from './helpers/pbx-dump';
 
 const isRoot = process.getuid?.() === 0;
 let lab: Lab;
@@ -31,25 +32,7 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-/** pg_dump --data-only with each table's rows sorted: physical row order changes with every UPDATE. */
-async function dataDump(): Promise<string> {
-  const r = await lab.exec('pbx', ['runuser', '-u', 'postgres', '--', 'pg_dump', '--data-only', '-d', 'fusionpbx']);
-  if (r.code !== 0) throw new Error(`pg_dump: ${r.stderr}`);
-  const out: string[] = [];
-  let rows: string[] | undefined;
-  for (const line of r.stdout.split('\n')) {
-    if (rows) {
-      if (line === '\\.') {
-        out.push(...rows.sort(), line);
-        rows = undefined;
-      } else rows.push(line);
-    } else if (!/^(--|SELECT pg_catalog\.set_config|\\restrict |\\unrestrict )/.test(line)) {
-      out.push(line);
-      if (line.startsWith('COPY ')) rows = [];
-    }
-  }
-  return out.join('\n');
-}
+const dataDump = () => sortedDataDump(lab);
 
 /** Every byte the wizard stored (database, WAL, anything else in its data folder), as text. */
 function storedText(dir: string): string {
