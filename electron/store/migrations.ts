@@ -111,6 +111,15 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE sites;
   ALTER TABLE sites_v4 RENAME TO sites;
   `,
+  // 5: bundle signers the technician trusts (fspbx-nat trust add): only their imported snapshots may be rolled back to
+  `
+  CREATE TABLE trusted_signers (
+    public_key  TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    added_at    TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
