@@ -3,6 +3,7 @@
 //   contract ← domains ← site ← api (handlers) ← front ends (shell, cli, host, main)
 // The renderer and the preload see the contract only. The site lab is the other side
 // of the wire: it may not share beliefs (code) with the wizard.
+import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 
 /** Each layer: the folders (or files) it holds, relative to the project root, and what it may import. */
@@ -34,6 +35,78 @@ export const LAYERS = [
   { name: 'lab', holds: ['test/lab'], mayImport: [] },
 ];
 
+/**
+ * The order inside the domain layer: a domain folder may import only folders of a lower rank.
+ * Leaves know nothing of the others; the two boxes' domains do not know each other (a belief
+ * about RouterOS never leaks into the PBX side); the store keeps what both produce; a bundle
+ * packs the store.
+ */
+export const DOMAIN_RANKS = {
+  'electron/lan': 0,
+  'electron/mndp': 0,
+  'electron/probe': 0,
+  'electron/app': 0,
+  'electron/routeros': 1,
+  'electron/pbx': 1,
+  'electron/store': 2,
+  'electron/bundle': 3,
+};
+
+/**
+ * Pure modules (ARCHITECTURE.md "Pure core, thin edges"): functions of their arguments only.
+ * They may import the contract, zod and each other, nothing else: no node: module, no socket,
+ * no store, no adapter of their own folder. A planner that starts doing I/O fails the lint.
+ */
+export const PURE_MODULES = [
+  'electron/lan/ipv4.ts',
+  'electron/mndp/codec.ts',
+  'electron/mndp/types.ts',
+  'electron/routeros/addr.ts',
+  'electron/routeros/apply-state.ts',
+  'electron/routeros/change.ts',
+  'electron/routeros/desired.ts',
+  'electron/routeros/export.ts',
+  'electron/routeros/firewall.ts',
+  'electron/routeros/inputs.ts',
+  'electron/routeros/menus.ts',
+  'electron/routeros/plan.ts',
+  'electron/routeros/reconcile.ts',
+  'electron/routeros/restore.ts',
+  'electron/routeros/revert.ts',
+  'electron/routeros/script.ts',
+  'electron/routeros/state.ts',
+  'electron/routeros/topology.ts',
+  'electron/routeros/validate.ts',
+  'electron/pbx/apply-rows.ts',
+  'electron/pbx/change.ts',
+  'electron/pbx/fs-cli-output.ts',
+  'electron/pbx/gateways.ts',
+  'electron/pbx/host-firewall.ts',
+  'electron/pbx/parse.ts',
+  'electron/pbx/plan-extensions.ts',
+  'electron/pbx/plan-outcome.ts',
+  'electron/pbx/plan-profiles.ts',
+  'electron/pbx/plan-vars.ts',
+  'electron/pbx/plan-warnings.ts',
+  'electron/pbx/plan.ts',
+  'electron/pbx/profile-rows.ts',
+  'electron/pbx/profile-settings.ts',
+  'electron/pbx/quote.ts',
+  'electron/pbx/registrations.ts',
+  'electron/pbx/scrub.ts',
+  'electron/pbx/secret-vars.ts',
+  'electron/pbx/secure-sip.ts',
+  'electron/pbx/sql.ts',
+  'electron/pbx/stale.ts',
+  'electron/pbx/state.ts',
+  'electron/pbx/steps.ts',
+  'electron/pbx/vars-xml.ts',
+  'electron/site/checks.ts',
+  'electron/site/combine.ts',
+  'electron/site/inputs.ts',
+  'electron/site/secure-forwards.ts',
+];
+
 /** Packages each layer may load; undefined = any. The contract is pure: zod and nothing else. */
 export const PACKAGES = {
   contract: ['zod'],
@@ -49,6 +122,33 @@ export function layerOf(relPath) {
   return LAYERS.find((l) => l.holds.some((h) => path === h || path.startsWith(`${h}/`)));
 }
 
+/** The domain folder (`electron/<name>`) a path lies in, or undefined. */
+function domainOf(path) {
+  return Object.keys(DOMAIN_RANKS).find((d) => path === d || path.startsWith(`${d}/`));
+}
+
+/** The file an import specifier names, as the bundler would find it (`./x` → `x.ts`, `./dir` → `dir/index.ts`). */
+function moduleFile(root, target) {
+  for (const candidate of [target, `${target}.ts`, `${target}.tsx`, `${target}/index.ts`]) {
+    if (/\.(ts|tsx|mts|mjs|js)$/.test(candidate) && existsSync(resolve(root, candidate))) return candidate;
+  }
+  return `${target}.ts`;
+}
+
+function purityViolation(root, path, spec) {
+  if (!PURE_MODULES.includes(path)) return undefined;
+  if (!spec.startsWith('.')) {
+    return spec === 'zod'
+      ? undefined
+      : `${path} is a pure module and may not load "${spec}" (ARCHITECTURE.md: pure core, thin edges)`;
+  }
+  const target = posix(relative(root, resolve(root, dirname(path), spec)));
+  if (target === 'contract' || target.startsWith('contract/')) return undefined;
+  const file = moduleFile(root, target);
+  if (PURE_MODULES.includes(file)) return undefined;
+  return `${path} is a pure module and may not import ${file}, which is not (build/layers.mjs PURE_MODULES)`;
+}
+
 /**
  * Why an import breaks the direction, or undefined when it is allowed.
  * `fromFile` is relative to `root`; `spec` is the import specifier as written.
@@ -56,6 +156,10 @@ export function layerOf(relPath) {
 export function violation(root, fromFile, spec) {
   const from = layerOf(fromFile);
   if (!from) return undefined;
+  return directionViolation(root, from, fromFile, spec) ?? purityViolation(root, posix(fromFile), spec);
+}
+
+function directionViolation(root, from, fromFile, spec) {
   if (!spec.startsWith('.')) {
     const allowed = PACKAGES[from.name];
     if (!allowed) return undefined;
@@ -65,7 +169,12 @@ export function violation(root, fromFile, spec) {
   }
   const target = posix(relative(root, resolve(root, dirname(fromFile), spec)));
   const to = layerOf(target);
-  if (!to || to === from) return undefined;
+  if (!to) return undefined;
+  if (to === from) {
+    const [a, b] = [domainOf(posix(fromFile)), domainOf(target)];
+    if (from.name !== 'domain' || !a || !b || a === b || DOMAIN_RANKS[b] < DOMAIN_RANKS[a]) return undefined;
+    return `${a} may not import ${b} (${target}): inside the domains the order is bundle → store → routeros, pbx → lan, mndp, probe, app`;
+  }
   if (from.mayImport.includes(to.name)) return undefined;
   return `${from.name} (${posix(fromFile)}) may not import ${to.name} (${target}): the direction is contract ← domains ← site ← api ← front ends`;
 }

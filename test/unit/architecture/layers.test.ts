@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { LAYERS, layerOf, violation } from '../../../build/layers.mjs';
+import { LAYERS, PURE_MODULES, layerOf, violation } from '../../../build/layers.mjs';
 
 const root = join(__dirname, '../../..');
 
@@ -45,6 +45,53 @@ describe('the direction of dependency', () => {
     expect(violation(root, 'electron/site/run.ts', '../pbx/plan')).toBeUndefined();
     expect(violation(root, 'electron/cli/main.ts', '../host/server')).toBeUndefined();
     expect(layerOf('electron/main.ts')?.name).toBe('shell');
+  });
+});
+
+describe('every source file has a place', () => {
+  it('lies in a layer: a new folder under electron/, contract/ or renderer/src must be given one', () => {
+    const files = ['electron', 'contract', 'renderer/src', 'test/lab'].flatMap(sourceFiles);
+    expect(files.length).toBeGreaterThan(150);
+    expect(files.filter((f) => layerOf(f) === undefined)).toEqual([]);
+    // The check itself: a file in a folder no layer holds is found.
+    expect(layerOf('electron/sip/parse.ts')).toBeUndefined();
+  });
+
+  it('lists only pure modules that exist', () => {
+    const missing = PURE_MODULES.filter((f) => !sourceFiles(f.split('/').slice(0, 2).join('/')).includes(f));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('inside the domains', () => {
+  it('imports run bundle → store → routeros, pbx → lan, mndp, probe, app, never back', () => {
+    expect(violation(root, 'electron/bundle/pack.ts', '../store')).toBeUndefined();
+    expect(violation(root, 'electron/store/box.ts', '../routeros/state')).toBeUndefined();
+    expect(violation(root, 'electron/routeros/plan.ts', '../lan/ipv4')).toBeUndefined();
+    expect(violation(root, 'electron/store/runs.ts', '../bundle/pack')).toMatch(
+      /electron\/store may not import electron\/bundle/,
+    );
+    expect(violation(root, 'electron/routeros/plan.ts', '../pbx/plan')).toMatch(
+      /routeros may not import electron\/pbx/,
+    );
+    expect(violation(root, 'electron/pbx/plan.ts', '../routeros/plan')).toMatch(
+      /pbx may not import electron\/routeros/,
+    );
+    expect(violation(root, 'electron/lan/index.ts', '../mndp/codec')).toMatch(/lan may not import/);
+  });
+
+  it('keeps planners pure: a pure module may import the contract, zod and other pure modules only', () => {
+    expect(violation(root, 'electron/routeros/plan.ts', './desired')).toBeUndefined();
+    expect(violation(root, 'electron/routeros/plan.ts', '../../contract/errors')).toBeUndefined();
+    expect(violation(root, 'electron/pbx/plan.ts', 'zod')).toBeUndefined();
+    expect(violation(root, 'electron/routeros/plan.ts', 'node:fs')).toMatch(/pure module and may not load "node:fs"/);
+    expect(violation(root, 'electron/pbx/plan.ts', 'ssh2')).toMatch(/pure module/);
+    expect(violation(root, 'electron/routeros/plan.ts', './connection')).toMatch(
+      /may not import electron\/routeros\/connection.ts/,
+    );
+    expect(violation(root, 'electron/site/checks.ts', '../pbx/batch')).toMatch(/pure module/);
+    // An adapter may import a planner: purity binds the planner, not its callers.
+    expect(violation(root, 'electron/routeros/engine.ts', './plan')).toBeUndefined();
   });
 });
 
