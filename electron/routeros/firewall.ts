@@ -25,6 +25,8 @@ export interface Packet {
 
 export interface MatchContext {
   listMembers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Interfaces a HotSpot server runs on (`/ip/hotspot` interface); absent: the router has none. */
+  hotspotInterfaces?: ReadonlySet<string>;
   /** Address list name → its entries, including the wizard's planned entries. */
   addressLists: ReadonlyMap<string, readonly Span[]>;
 }
@@ -44,6 +46,48 @@ function both(a: Tri, b: Tri): Tri {
 }
 
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
+
+/**
+ * The `hotspot` matcher: a comma list of conditions, each negatable, all of which must hold.
+ * from-client: the packet comes from a HotSpot client (it entered on a HotSpot interface);
+ * auth: from an authenticated client; local-dst: to the router itself; http: a client's web
+ * request; to-client: sent to a HotSpot client (leaves on a HotSpot interface). Sources: the
+ * RouterOS v2.9 manual, firewall filter "hotspot (multiple choice: from-client | auth | local-dst
+ * | http) ... All values can be negated"; the dynamic rule `chain=forward action=jump
+ * jump-target=hs-unauth hotspot=from-client,!auth` read as "coming from the client and the client
+ * is not authenticated" (https://forum.mikrotik.com/t/a-little-question-about-firewall-rules-to-hotspot/34467).
+ * A packet from the WAN to the PBX is never a HotSpot client's: every client-side condition is
+ * "no" for it, `to-client` is "yes" only when it leaves on a HotSpot interface.
+ */
+function matchHotspot(value: string, p: Packet, ctx: MatchContext): Tri {
+  const hotspots = ctx.hotspotInterfaces ?? new Set<string>();
+  let result: Tri = 'yes';
+  for (const part of value.split(',')) {
+    const [neg, condition] = negated(part);
+    let hit: Tri;
+    switch (condition) {
+      case 'from-client':
+        hit = hotspots.has(p.inInterface) ? 'maybe' : 'no';
+        break;
+      case 'to-client':
+        hit = p.outInterface === undefined ? 'maybe' : hotspots.has(p.outInterface) ? 'maybe' : 'no';
+        break;
+      case 'auth':
+      case 'http':
+        // Both describe a HotSpot client's packet: one that did not come from a client is neither.
+        hit = hotspots.has(p.inInterface) ? 'maybe' : 'no';
+        break;
+      case 'local-dst':
+        hit = p.dstNatted ? 'no' : p.dstLocal ? 'yes' : 'no';
+        break;
+      default:
+        hit = 'maybe';
+    }
+    result = both(result, flip(hit, neg));
+    if (result === 'no') return 'no';
+  }
+  return result;
+}
 
 function matchField(field: string, raw: string, p: Packet, ctx: MatchContext): Tri {
   const [neg, value] = negated(raw);
@@ -87,6 +131,9 @@ function matchField(field: string, raw: string, p: Packet, ctx: MatchContext): T
       if (p.outInterface === undefined) return 'maybe';
       return flip(ctx.listMembers.get(value)?.has(p.outInterface) ? 'yes' : 'no', neg);
     }
+    case 'hotspot':
+      // Each condition carries its own `!` (hotspot=from-client,!auth): the raw value is read.
+      return matchHotspot(raw, p, ctx);
     case 'dst-address-type':
       if (value === 'local') return flip(p.dstLocal ? 'yes' : 'no', neg);
       return value === 'unicast' ? flip('yes', neg) : 'maybe';
@@ -154,7 +201,8 @@ export function evaluateChain(
       const inner = evaluateChain(items, item['jump-target'], p, ctx, depth + 1);
       if (inner.kind !== 'fell-through') {
         if (inner.kind === 'accepted' && match !== 'yes') continue;
-        return inner.kind === 'blocked' ? { ...inner, at: item } : inner;
+        // A drop behind a jump that only may match only may drop.
+        return inner.kind === 'blocked' ? { ...inner, at: item, certain: inner.certain && match === 'yes' } : inner;
       }
     }
   }

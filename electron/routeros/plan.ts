@@ -23,7 +23,7 @@ import {
 import { evaluateForward, firstNatCatch, type MatchContext, type Packet } from './firewall';
 import { ADDRESS_LISTS, type RouterPlanInputs } from './inputs';
 import { reconcileAddressLists, reconcileByComment, type KeyedDesired, type PlannedChange } from './reconcile';
-import { isDisabled, menuPath, type RosItem, type RouterState } from './state';
+import { isDisabled, isDynamic, menuPath, type RosItem, type RouterState } from './state';
 import { lanOf, readTopology, type RouterAddress, type Topology } from './topology';
 import { validateRouterInputs } from './validate';
 
@@ -46,7 +46,10 @@ function matchContext(state: RouterState, topology: Topology, inputs: RouterPlan
   for (const role of ['trunks', 'phones'] as const) {
     lists.set(ADDRESS_LISTS[role], [...(lists.get(ADDRESS_LISTS[role]) ?? []), ...peerSpans(inputs, role)]);
   }
-  return { listMembers: topology.listMembers, addressLists: lists };
+  const hotspotInterfaces = new Set(
+    (state.hotspots ?? []).filter((h) => !isDisabled(h) && h.interface !== undefined).map((h) => h.interface!),
+  );
+  return { listMembers: topology.listMembers, addressLists: lists, hotspotInterfaces };
 }
 
 function forwardedPackets(
@@ -75,24 +78,86 @@ function forwardedPackets(
   return packets;
 }
 
+/** A rule the router made itself that drops (or may drop) some of a forward's traffic. */
+export interface DynamicBlock {
+  by: RosItem;
+  at: RosItem;
+  certain: boolean;
+}
+
 /**
  * The first place in the forward chain where some of this forward's traffic
  * is dropped by a non-wizard rule: `by` the dropping rule, `at` the forward
  * rule the accept must precede (the drop itself, or the jump leading to it).
+ * `at` is never a dynamic rule: RouterOS refuses `place-before` a dynamic rule
+ * ("RouterOS rejects [destination=0] when dynamic rules occupy the top of the table",
+ * https://github.com/nasnet-community/nasnet-panel/pull/509). A dynamic rule that surely
+ * drops the traffic is reported in `dynamic` (no accept can help); one that only may is
+ * reported too and then looked past, to find the static rule an accept can precede.
  */
 function blockerOf(
   packets: Packet[],
   filter: readonly RosItem[],
   ctx: MatchContext,
-): { by: RosItem; at: RosItem } | undefined {
+): { anchor?: { by: RosItem; at: RosItem }; dynamic: DynamicBlock[] } {
   let first: { by: RosItem; at: RosItem; index: number } | undefined;
+  const dynamic: DynamicBlock[] = [];
   for (const packet of packets) {
-    const verdict = evaluateForward(filter, packet, ctx);
-    if (verdict.kind !== 'blocked') continue;
-    const index = filter.indexOf(verdict.at);
-    if (!first || index < first.index) first = { by: verdict.by, at: verdict.at, index };
+    let rules = filter;
+    // Each pass sets aside one dynamic rule: bounded by their number.
+    for (let pass = 0; pass <= filter.length; pass++) {
+      const verdict = evaluateForward(rules, packet, ctx);
+      if (verdict.kind !== 'blocked') break;
+      if (isDynamic(verdict.at)) {
+        if (!dynamic.some((d) => d.at === verdict.at && d.by === verdict.by && d.certain === verdict.certain))
+          dynamic.push({ by: verdict.by, at: verdict.at, certain: verdict.certain });
+        if (verdict.certain) break;
+        rules = rules.filter((r) => r !== verdict.at);
+        continue;
+      }
+      const index = filter.indexOf(verdict.at);
+      if (!first || index < first.index) first = { by: verdict.by, at: verdict.at, index };
+      break;
+    }
   }
-  return first;
+  return first ? { anchor: { by: first.by, at: first.at }, dynamic } : { dynamic };
+}
+
+/** Who makes a dynamic filter rule, as far as its fields tell. */
+function dynamicMaker(item: RosItem): string {
+  const hotspot =
+    item.hotspot !== undefined ||
+    item.chain?.startsWith('hs-') === true ||
+    item['jump-target']?.startsWith('hs-') === true;
+  if (hotspot) return "the router's HotSpot";
+  if (item.comment?.toLowerCase().startsWith('upnp')) return 'UPnP';
+  return 'the router itself';
+}
+
+function dynamicWarnings(blocks: readonly { forward: Forward; block: DynamicBlock }[]): Warning[] {
+  const warnings: Warning[] = [];
+  const seen = new Set<string>();
+  for (const { forward, block } of blocks) {
+    const key = `${block.at['.id']}/${block.by['.id']}/${block.certain}/${forward.key}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const where =
+      block.at === block.by ? describe(block.by) : `${describe(block.by)}, reached by the jump ${describe(block.at)}`;
+    warnings.push(
+      block.certain
+        ? {
+            code: 'dynamic-rule-blocks',
+            target: 'router',
+            message: `The dynamic rule ${where}, made by ${dynamicMaker(block.at)}, drops ${forward.what}. RouterOS places nothing above a dynamic rule, so no accept rule can help: change the setting that makes it, then plan again.`,
+          }
+        : {
+            code: 'dynamic-rule-may-block',
+            target: 'router',
+            message: `The dynamic rule ${where}, made by ${dynamicMaker(block.at)}, may drop ${forward.what}. RouterOS places nothing above a dynamic rule: if verify finds this traffic blocked, change the setting that makes it.`,
+          },
+    );
+  }
+  return warnings;
 }
 
 function describe(item: RosItem): string {
@@ -193,8 +258,11 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
 
   const foreignFilter = state.filter.filter((item) => !isOwned(item));
   const filterDesired: KeyedDesired[] = [];
+  const dynamicBlocks: { forward: Forward; block: DynamicBlock }[] = [];
   for (const forward of forwards) {
-    const blocker = blockerOf(forwardedPackets(forward, inputs, topology, lan), foreignFilter, ctx);
+    const found = blockerOf(forwardedPackets(forward, inputs, topology, lan), foreignFilter, ctx);
+    for (const block of found.dynamic) dynamicBlocks.push({ forward, block });
+    const blocker = found.anchor;
     if (blocker) {
       const where =
         blocker.at === blocker.by
@@ -236,6 +304,7 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
       message: 'No trunk providers or remote phones were given: nothing will be forwarded to the PBX.',
     });
   }
+  warnings.push(...dynamicWarnings(dynamicBlocks));
   warnings.push(...natShadowWarnings(forwards, state, topology, inputs, ctx));
   if (inputs.hairpin && !wanAddress) {
     warnings.push({

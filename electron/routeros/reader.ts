@@ -28,10 +28,13 @@ export function displayText(raw: string): string {
 
 export async function readRouterState(conn: RouterConnection): Promise<RouterState> {
   const keys = Object.keys(MENUS) as MenuKey[];
-  const [identity, resource, cloud, ...menus] = await Promise.all([
+  const [identity, resource, cloud, routerboard, license, ...menus] = await Promise.all([
     conn.command('/system/identity/print'),
     conn.command('/system/resource/print'),
     conn.command('/ip/cloud/print').catch(() => [] as Row[]),
+    // What binds a snapshot to this router (store/box.ts); an account that may not read them leaves them out.
+    conn.command('/system/routerboard/print').catch(() => [] as Row[]),
+    conn.command('/system/license/print').catch(() => [] as Row[]),
     ...keys.map((key) => conn.command(`${MENUS[key]}/print`)),
   ]);
   const byKey = Object.fromEntries(keys.map((key, i) => [key, items(menus[i] ?? [])])) as Record<MenuKey, RosItem[]>;
@@ -43,8 +46,17 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
     scripts: byKey.scripts.filter(ownedJob),
     schedulers: byKey.schedulers.filter(ownedJob),
   };
+  const servers = items(hotspots ?? []);
+  if (servers.length > 0) state.hotspots = servers;
   const publicAddress = cloud?.[0]?.['public-address'];
   if (publicAddress) state.cloudPublicAddress = publicAddress;
+  const board = routerboard?.[0];
+  // A CHR or x86 prints routerboard=false and no serial (help.mikrotik.com "RouterBOARD").
+  const serial = board && board.routerboard !== 'false' && board.routerboard !== 'no' ? board['serial-number'] : '';
+  if (serial) state.serial = serial;
+  // RouterBOARD and x86 print software-id; a CHR prints system-id (help.mikrotik.com "Licenses").
+  const softwareId = license?.[0]?.['software-id'] || license?.[0]?.['system-id'];
+  if (softwareId) state.softwareId = softwareId;
   return state;
 }
 

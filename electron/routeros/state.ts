@@ -27,8 +27,17 @@ export interface RouterState {
   /** Only the wizard's own scripts and schedulers are read. */
   scripts: RosItem[];
   schedulers: RosItem[];
+  /**
+   * `/ip/hotspot` servers (their `interface` decides the `hotspot=` matchers); absent when not
+   * read (older snapshots) or the router has no HotSpot menu.
+   */
+  hotspots?: RosItem[];
   /** `/ip/cloud` public-address, when the router knows it. */
   cloudPublicAddress?: string;
+  /** `/system/routerboard` serial-number: a RouterBOARD's own, not broadcast (MNDP sends name, board, MACs). */
+  serial?: string;
+  /** `/system/license` software-id (RouterBOARD, x86) or system-id (CHR): what tells a CHR from another. */
+  softwareId?: string;
 }
 
 export function menuPath(key: MenuKey): MenuPath {
@@ -43,6 +52,14 @@ export function sameValue(a: string | undefined, b: string | undefined): boolean
 
 export function isDisabled(item: RosItem): boolean {
   return item.disabled === 'true' || item.disabled === 'yes';
+}
+
+/**
+ * Made by the router itself (HotSpot, UPnP, the fasttrack counter, a DHCP or PPPoE client):
+ * nothing can be placed or moved above a dynamic rule, and it cannot be changed.
+ */
+export function isDynamic(item: RosItem): boolean {
+  return item.dynamic === 'true' || item.dynamic === 'yes';
 }
 
 /** The writable fields of an item, for comparing and re-creating it. */
