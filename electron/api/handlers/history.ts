@@ -1,6 +1,7 @@
 /** History and config bundles: the store, opened on first use and kept for the process. */
 import { isAbsolute, resolve } from 'node:path';
 import { exportBundle, importBundle, installationSigner, type Signer } from '../../bundle';
+import { siteDiagram } from '../../site/diagram';
 import { runScripts } from '../../site/scripts';
 import { openStore, type Store } from '../../store';
 import type { RunSummary } from '../../../contract/types';
@@ -38,6 +39,9 @@ export function historyHandlers(
   'history.list': Handler<'history.list'>;
   'bundle.export': Handler<'bundle.export'>;
   'bundle.import': Handler<'bundle.import'>;
+  'trust.list': Handler<'trust.list'>;
+  'trust.add': Handler<'trust.add'>;
+  'trust.remove': Handler<'trust.remove'>;
 } {
   return {
     'history.list': async (input) =>
@@ -46,12 +50,17 @@ export function historyHandlers(
       const run = store().getRun(input.runId);
       const snapshot = run.snapshotId ? store().getSnapshot(run.snapshotId) : undefined;
       const site = store().getSite(run.siteId);
+      const diagram = siteDiagram(run, site);
       return exportBundle(store(), input.runId, absolute(input.path), {
         app: { name: env.appName, version: env.version },
         scripts: runScripts(run, snapshot, `${site.name} (run ${run.runId})`),
         signer: signer(),
+        ...(diagram ? { diagram } : {}),
       });
     },
     'bundle.import': async (input) => importBundle(store(), absolute(input.path), signer()),
+    'trust.list': async () => store().listTrusted(),
+    'trust.add': async (input) => store().trustSigner(input),
+    'trust.remove': async (input) => ({ removed: store().untrustSigner(input.key) }),
   };
 }

@@ -1,0 +1,59 @@
+/**
+ * What report.html's network picture shows, taken from a run as it was stored: the trunks and
+ * phones the technician allowed, the router's WAN and LAN, the PBX, and one arrow per forward the
+ * plan adds. Pure. A run whose stored inputs no longer read (an old or damaged record) gets no
+ * picture rather than a wrong one.
+ */
+import { z } from 'zod';
+import { peer } from '../../contract/schemas';
+import type { Plan } from '../../contract/types';
+import type { DiagramInput } from '../bundle/diagram';
+import { ADDRESS_LISTS } from '../routeros/inputs';
+
+/** Only the parts of the stored inputs the picture needs; secrets were redacted before storing. */
+const storedInputs = z.object({
+  trunks: z.array(peer),
+  phones: z.array(peer),
+  pbx: z.object({ host: z.string() }),
+});
+
+const FROM_LIST: Record<string, 'trunks' | 'phones'> = {
+  [ADDRESS_LISTS.trunks]: 'trunks',
+  [ADDRESS_LISTS.phones]: 'phones',
+};
+
+function forwardsOf(plan: Plan): DiagramInput['forwards'] {
+  const seen = new Set<string>();
+  const out: DiagramInput['forwards'] = [];
+  for (const change of plan.changes) {
+    const after = change.after;
+    if (change.path !== '/ip/firewall/nat' || change.action !== 'add' || after?.action !== 'dst-nat') continue;
+    const label = `${after.protocol ?? 'any'} ${after['dst-port'] ?? ''}`.trim();
+    const from = FROM_LIST[after['src-address-list'] ?? ''] ?? 'any';
+    const key = `${label}|${from}`;
+    if (seen.has(key)) continue; // a hairpin twin forwards the same port from inside
+    seen.add(key);
+    out.push({ label, from });
+  }
+  return out;
+}
+
+export function siteDiagram(
+  run: { inputs: unknown; plan: Plan },
+  site: { name: string; routerIdentity?: string },
+): DiagramInput | undefined {
+  const inputs = storedInputs.safeParse(run.inputs);
+  if (!inputs.success) return undefined;
+  const facts = run.plan.facts;
+  const router: DiagramInput['router'] = { label: site.routerIdentity ?? site.name };
+  const wan = facts['router.wanAddress'] ?? facts['router.publicAddress'];
+  if (wan) router.wan = wan;
+  if (facts['router.lan']) router.lan = facts['router.lan'];
+  return {
+    trunks: inputs.data.trunks,
+    phones: inputs.data.phones,
+    router,
+    pbx: { label: 'FS PBX', address: facts['pbx.address'] ?? inputs.data.pbx.host },
+    forwards: forwardsOf(run.plan),
+  };
+}
