@@ -109,7 +109,10 @@ export async function executeCommand(s: CommandServices, cmd: Command, actor: Ac
         if (ref === undefined) return trapReply('missing =.id=');
         const r = model.resolve(cmd.menu, ref);
         if (!r.ok) return trapReply(r.trap.message);
-        item = model.print(cmd.menu).find((i) => i['.id'] === `*${r.value[0]!.id.toString(16).toUpperCase()}`);
+        // An empty `[find …]`: RouterOS says "no such item" (community.routeros plugins/terminal/routeros.py).
+        const first = r.value[0];
+        if (!first) return trapReply('no such item');
+        item = model.print(cmd.menu).find((i) => i['.id'] === `*${first.id.toString(16).toUpperCase()}`);
       }
       if (valueName === undefined) return trapReply('missing value-name');
       const value = item?.[valueName];

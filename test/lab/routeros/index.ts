@@ -22,9 +22,11 @@ import { ScriptRunner } from './script/runner';
 import { Scheduler } from './script/scheduler';
 import { FirewallEnforcer } from './nft/enforcer';
 import { startMndpResponder, type MndpResponder } from './mndp/responder';
+import { type RouterSsh, startRouterSsh } from './ssh';
 
 export type { Faults } from './api/session';
 export type { RouterModel } from './model/router';
+export type { SshFaults } from './ssh';
 
 export interface RouterSimOptions {
   bind: string;
@@ -44,10 +46,17 @@ export interface RouterSimOptions {
    * would have done. 'none': a stock router (`certificate=none`), which offers anonymous DH only.
    */
   apiSslCertificate?: 'lab' | 'none';
+  /**
+   * The SSH service (ssh.ts), off unless asked for. `disabled`: `/ip service ssh disabled=yes`,
+   * so nothing listens (the port reported is one that was free a moment ago).
+   */
+  ssh?: { port?: number; disabled?: boolean };
   /** The router's time zone (IANA name, /system/clock time-zone-name); default UTC. */
   timeZone?: string;
   /** The router's clock is this far from this machine's (to put it just before midnight, a DST change...). */
   clockSkewMs?: number;
+  /** A RouterBOARD (default: serial number, licence software id) or a CHR (neither; a licence system id). */
+  hardware?: 'routerboard' | 'chr';
 }
 
 export interface RouterSim {
@@ -59,6 +68,8 @@ export interface RouterSim {
   state: RouterModel;
   /** Replaces the fault settings for replies sent from now on. */
   setFaults(faults: Faults): void;
+  /** The SSH service, when `ssh` was asked for: its port, host key fingerprint and the command lines it ran. */
+  ssh?: Pick<RouterSsh, 'port' | 'hostKey' | 'commands' | 'setFaults'>;
   /**
    * What RouterOS's UPnP service does when a LAN client asks for a mapping: a
    * dynamic dst-nat rule from the WAN interface (UPnP "will still create nat
@@ -148,7 +159,9 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   }
 
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
-  model.setDeriver(createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock }));
+  model.setDeriver(
+    createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock, hardware: options.hardware }),
+  );
   model.localNow = () => {
     const local = localDateTime({ ...clock, oldDates: false }, clock.now());
     return { date: local.date, time: local.time };
@@ -265,6 +278,22 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   });
   const apiPort = await listen(tcp, requestedApi, options.bind);
   const apiSslPort = await listen(tls, requestedSsl, options.bind);
+  let ssh: RouterSsh | undefined;
+  let sshShown: RouterSim['ssh'];
+  if (options.ssh) {
+    const system: Actor = { name: 'system', policies: new Set(['read', 'write', 'policy']) };
+    if (options.ssh.disabled) {
+      const off = model.set('/ip/service', 'ssh', [['disabled', 'true']], system);
+      if (!off.ok) throw new Error(off.trap.message);
+      const probe = createTcpServer();
+      const free = await listen(probe, options.ssh.port ?? 0, options.bind);
+      await closeServer(probe);
+      sshShown = { port: free, hostKey: '', commands: [], setFaults: () => undefined };
+    } else {
+      ssh = await startRouterSsh({ bind: options.bind, port: options.ssh.port ?? 22, model, scripts });
+      sshShown = ssh;
+    }
+  }
 
   let mndp: MndpResponder | undefined;
   if (options.mndp) {
@@ -295,6 +324,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     setFaults: (f) => {
       faults = { ...f };
     },
+    ...(sshShown ? { ssh: sshShown } : {}),
     upnpMapping: (m) =>
       model.addDynamic('/ip/firewall/nat', {
         chain: 'dstnat',
@@ -317,7 +347,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
         scheduler.stop();
         await mndp?.close();
         for (const s of sockets) s.destroy();
-        await Promise.all([closeServer(tcp), closeServer(tls)]);
+        await Promise.all([closeServer(tcp), closeServer(tls), ssh?.close()]);
         await enforcer?.stop();
       })();
       return closing;

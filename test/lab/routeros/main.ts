@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdout.write(
-    `READY ${JSON.stringify({ apiPort: sim.apiPort, apiSslPort: sim.apiSslPort, fingerprint: sim.fingerprint })}\n`,
+    `READY ${JSON.stringify({
+      apiPort: sim.apiPort,
+      apiSslPort: sim.apiSslPort,
+      fingerprint: sim.fingerprint,
+      ...(sim.ssh ? { sshPort: sim.ssh.port, sshHostKey: sim.ssh.hostKey } : {}),
+    })}\n`,
   );
 }
 

@@ -8,6 +8,7 @@
 import type { AnsibleSchema } from '../schema/ansible';
 import * as v from './values';
 import { type Check } from './values';
+import { SITE_MENU_SPECS } from './site-menus';
 
 export type MenuKind = 'list' | 'fixed' | 'single' | 'readonly';
 
@@ -388,7 +389,10 @@ export const MENU_SPECS: readonly MenuSpec[] = [
 ];
 
 /** Binds the specs to the Ansible tables; a menu missing from them is a set-up error, not a silent gap. */
-export function buildMenuDefs(schema: AnsibleSchema, specs: readonly MenuSpec[] = MENU_SPECS): Map<string, MenuDef> {
+export function buildMenuDefs(
+  schema: AnsibleSchema,
+  specs: readonly MenuSpec[] = [...MENU_SPECS, ...SITE_MENU_SPECS],
+): Map<string, MenuDef> {
   const defs = new Map<string, MenuDef>();
   for (const spec of specs) {
     let names: string[];

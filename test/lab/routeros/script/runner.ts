@@ -23,6 +23,8 @@ const VERBS = new Set([
   'get',
   'run',
   'export',
+  // https://help.mikrotik.com/docs/display/ROS/Certificates: `/certificate sign <name>` in the CLI.
+  'sign',
 ]);
 
 class ScriptError extends Error {}
@@ -32,6 +34,8 @@ interface RunContext {
   path: string[];
   budget: { statements: number };
   signal: { stopped: boolean };
+  /** Where `:put` prints: the terminal of an SSH command; scheduler scripts print nowhere. */
+  print?: (line: string) => void;
 }
 
 type Arg = { key?: string; value: Token };
@@ -86,13 +90,19 @@ export class ScriptRunner {
     return this.runSource(script.fields.source ?? '', runAs);
   }
 
-  async runSource(source: string, actor: Actor): Promise<Op<void>> {
+  async runSource(source: string, actor: Actor, print?: (line: string) => void): Promise<Op<void>> {
     const parsed = parseScript(source);
     if (!parsed.ok) return { ok: false, trap: { message: parsed.message } };
     const signal = { stopped: false };
     this.running.add(signal);
     try {
-      await this.block(parsed.statements, { actor, path: [], budget: { statements: 0 }, signal });
+      await this.block(parsed.statements, {
+        actor,
+        path: [],
+        budget: { statements: 0 },
+        signal,
+        ...(print ? { print } : {}),
+      });
       return { ok: true, value: undefined };
     } catch (e) {
       if (e instanceof ScriptError) return { ok: false, trap: { message: e.message } };
@@ -117,7 +127,7 @@ export class ScriptRunner {
     return this.command(tokens, ctx);
   }
 
-  private async builtin(name: string, rest: readonly Token[], ctx: RunContext): Promise<undefined> {
+  private async builtin(name: string, rest: readonly Token[], ctx: RunContext): Promise<string | undefined> {
     switch (name) {
       case ':delay': {
         const text = rest[0] ? await this.value(rest[0], ctx) : '1s';
@@ -130,8 +140,18 @@ export class ScriptRunner {
         }
         return undefined;
       }
+      case ':put': {
+        // https://help.mikrotik.com/docs/display/ROS/Scripting "put - Put supplied argument into console".
+        const text = rest[0] ? await this.value(rest[0], ctx) : '';
+        ctx.print?.(text);
+        return undefined;
+      }
+      case ':len': {
+        // Scripting "len - Return number of elements in array": a `find` result is the list of ids it matched.
+        const text = rest[0] ? await this.value(rest[0], ctx) : '';
+        return String(text === '' ? 0 : text.split(',').length);
+      }
       case ':log':
-      case ':put':
       case ':local':
       case ':global':
         return undefined;
