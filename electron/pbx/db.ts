@@ -77,14 +77,6 @@ export function jsonFromPsql(result: CommandResult): unknown {
   }
 }
 
-/**
- * Runs one SELECT that returns a single json value and parses it. The query is
- * constant text written by this module's callers; values never enter it.
- */
-export async function queryJson(ssh: SshSession, sql: string, timeoutMs = 30_000): Promise<unknown> {
-  return jsonFromPsql(await ssh.run(PSQL, { asUser: 'postgres', input: `${sql}\n`, timeoutMs }));
-}
-
 /** psql as the postgres user inside a root script (runuser, else sudo), reading SQL from standard input. */
 export const PSQL_AS_POSTGRES_SH =
   `if command -v runuser >/dev/null 2>&1; then runuser -u postgres -- ${PSQL.join(' ')}; ` +

@@ -21,9 +21,6 @@ export interface SweepOptions {
   onProgress?: (scanned: number, total: number) => void;
 }
 
-/** A /22 is the largest LAN swept whole: bigger ones are narrowed by the caller. */
-export const MAX_SWEEP_HOSTS = 1022;
-
 export function hostsOf(cidr: string): string[] {
   const [net, bits] = cidr.split('/');
   const prefix = Number(bits);

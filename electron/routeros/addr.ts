@@ -66,7 +66,3 @@ export function formatPorts(range: PortRange): string {
 export function rangesOverlap(a: PortRange, b: PortRange): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
-
-export function addressOf(cidr: string): string {
-  return cidr.split('/')[0]!;
-}

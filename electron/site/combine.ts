@@ -19,8 +19,3 @@ export function combinePlans(router: RouterPlan | undefined, pbx: PbxPlan | unde
   if (pbx) plan.pbx = pbx;
   return plan;
 }
-
-/** A plan with nothing to send: the second run of the same inputs. */
-export function isEmptyPlan(plan: SitePlan): boolean {
-  return plan.changes.length === 0 && (plan.pbx?.steps.length ?? 0) === 0;
-}

@@ -21,6 +21,8 @@ import { createDeriver } from './runtime';
 import { ScriptRunner } from './script/runner';
 import { Scheduler } from './script/scheduler';
 import { FirewallEnforcer } from './nft/enforcer';
+import { followBridges } from './model/bridges';
+import { followHotspots } from './model/hotspot';
 import { startMndpResponder, type MndpResponder } from './mndp/responder';
 import { type RouterSsh, startRouterSsh } from './ssh';
 
@@ -158,6 +160,8 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     });
   }
 
+  followBridges(model);
+  followHotspots(model);
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
   model.setDeriver(
     createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock, hardware: options.hardware }),
