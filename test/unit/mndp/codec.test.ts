@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MNDP_PACKET, decodeMndp, encodeMndp, isDiscoveryRequest } from '../../../electron/mndp/codec';
+import type { MndpPacket } from '../../../electron/mndp/types';
+
+type MndpPacketFields = Omit<MndpPacket, 'unknownTypes' | 'badFields'>;
 
 /** A reply captured from mactelnetd (docs/reference/routeros.md), as tshark decodes it. */
 const MACTELNETD_REPLY =
@@ -107,5 +110,165 @@ describe('MNDP encode', () => {
     expect(() => encodeMndp({ mac: '48:8f:5a' })).toThrow(RangeError);
     expect(() => encodeMndp({ ipv4: '300.1.1.1' })).toThrow(RangeError);
     expect(() => encodeMndp({ identity: 'x'.repeat(MAX_MNDP_PACKET) })).toThrow(RangeError);
+  });
+});
+
+/** A datagram from its header and TLVs given as [type, hex value]. */
+function datagram(tlvs: [number, string][], head = '00000000'): Uint8Array {
+  const body = tlvs.map(([type, hex]) => {
+    const t = Buffer.alloc(4);
+    t.writeUInt16BE(type, 0);
+    t.writeUInt16BE(hex.length / 2, 2);
+    return t.toString('hex') + hex;
+  });
+  return bytes(head + body.join(''));
+}
+
+describe('MNDP decode: fixed-length fields a hostile neighbour makes too long or too short', () => {
+  const IDENTITY: [number, string] = [5, Buffer.from('r1').toString('hex')];
+  const cases: [string, number, string, keyof MndpPacketFields][] = [
+    ['a 7-byte MAC', 1, 'aabbccddeeff00', 'mac'],
+    ['a 5-byte IPv4', 17, 'c0a8580100', 'ipv4'],
+    ['a 3-byte IPv4', 17, 'c0a858', 'ipv4'],
+    ['a 17-byte IPv6', 15, '20010db8000000000000000000000001ff', 'ipv6'],
+    ['a 5-byte uptime', 10, '0100000000', 'uptimeSeconds'],
+    ['a 2-byte unpack', 14, '0000', 'unpack'],
+    ['an empty unpack', 14, '', 'unpack'],
+  ];
+
+  it.each(cases)('drops %s and keeps the fields around it', (_what, type, hex, field) => {
+    const decoded = decodeMndp(datagram([IDENTITY, [type, hex], [8, Buffer.from('MikroTik').toString('hex')]]));
+    if (!decoded.ok) throw new Error(decoded.detail);
+    expect(decoded.packet[field]).toBeUndefined();
+    expect(decoded.packet.badFields).toEqual([type]);
+    expect(decoded.packet.identity).toBe('r1');
+    expect(decoded.packet.platform).toBe('MikroTik');
+    expect(decoded.packet.unknownTypes).toEqual([]);
+  });
+
+  it('reads each fixed-length field at its exact length', () => {
+    const decoded = decodeMndp(
+      datagram([
+        [1, '488f5a010203'],
+        [17, 'c0a85801'],
+        [15, '20010db8000000000000000000000001'],
+        [10, '80510100'],
+        [14, '01'],
+      ]),
+    );
+    expect(decoded).toEqual({
+      ok: true,
+      packet: {
+        header: 0,
+        sequence: 0,
+        mac: '48:8f:5a:01:02:03',
+        ipv4: '192.168.88.1',
+        ipv6: '2001:db8::1',
+        uptimeSeconds: 86_400,
+        unpack: 1,
+        unknownTypes: [],
+      },
+    });
+  });
+
+  it('keeps every bad field, in order, when several are wrong', () => {
+    const decoded = decodeMndp(datagram([[1, 'aa'], [17, 'c0a858010203'], IDENTITY]));
+    expect(decoded.ok && decoded.packet.badFields).toEqual([1, 17]);
+  });
+});
+
+describe('MNDP decode: sizes at the limits', () => {
+  it('takes a datagram of exactly MAX_MNDP_PACKET bytes and refuses one byte more, saying how long', () => {
+    const filler = 'aa'.repeat(MAX_MNDP_PACKET - 4 - 4);
+    const largest = datagram([[0x63, filler]]);
+    expect(largest.length).toBe(MAX_MNDP_PACKET);
+    expect(decodeMndp(largest)).toMatchObject({ ok: true, packet: { unknownTypes: [0x63] } });
+    expect(decodeMndp(new Uint8Array(MAX_MNDP_PACKET + 1))).toEqual({
+      ok: false,
+      reason: 'too_long',
+      detail: `${MAX_MNDP_PACKET + 1} bytes`,
+    });
+  });
+
+  it('reads a bare 4-byte header as a packet with no fields; 3 bytes is too short', () => {
+    expect(decodeMndp(bytes('0001002a'))).toEqual({ ok: true, packet: { header: 1, sequence: 42, unknownTypes: [] } });
+    expect(decodeMndp(bytes('000100'))).toEqual({ ok: false, reason: 'too_short', detail: '3 bytes' });
+  });
+
+  it('says where a TLV is cut short: a header with 1–3 bytes left, a value longer than the rest', () => {
+    for (const rest of ['00', '0005', '000500']) {
+      expect(decodeMndp(bytes('00000000' + rest))).toEqual({
+        ok: false,
+        reason: 'truncated_tlv',
+        detail: 'TLV header at 4 cut short',
+      });
+    }
+    expect(decodeMndp(bytes('00000000' + '00050003' + '6869'))).toEqual({
+      ok: false,
+      reason: 'truncated_tlv',
+      detail: 'TLV type 5 wants 3 bytes at 8',
+    });
+    // A value that ends exactly at the end of the datagram is whole.
+    expect(decodeMndp(bytes('00000000' + '00050002' + '6869'))).toMatchObject({ ok: true, packet: { identity: 'hi' } });
+  });
+
+  it('decodes a datagram that is a view into a larger buffer (as a socket hands it over)', () => {
+    const inner = datagram([
+      [1, '488f5a010203'],
+      [10, '3c000000'],
+    ]);
+    const outer = new Uint8Array(inner.length + 10);
+    outer.set(inner, 6);
+    const decoded = decodeMndp(outer.subarray(6, 6 + inner.length));
+    expect(decoded).toMatchObject({ ok: true, packet: { mac: '48:8f:5a:01:02:03', uptimeSeconds: 60 } });
+  });
+});
+
+describe('MNDP decode: text and addresses', () => {
+  it('reads every text field as UTF-8, with a replacement character for bytes that are not', () => {
+    const text = (s: string) => Buffer.from(s).toString('hex');
+    const decoded = decodeMndp(
+      datagram([
+        [5, text('Büro')],
+        [7, text('7.19.4 (stable)')],
+        [8, text('MikroTik')],
+        [11, text('ABCD-1234')],
+        [12, text('RB5009UG+S+')],
+        [16, 'ff' + text('ether1')],
+      ]),
+    );
+    expect(decoded).toMatchObject({
+      ok: true,
+      packet: {
+        identity: 'Büro',
+        version: '7.19.4 (stable)',
+        platform: 'MikroTik',
+        softwareId: 'ABCD-1234',
+        board: 'RB5009UG+S+',
+        interfaceName: '\ufffdether1',
+      },
+    });
+  });
+
+  it('writes IPv6 addresses as RFC 5952 does: the longest zero run compressed (the first of two equal ones), a single zero group not', () => {
+    const ipv6 = (hex: string) => {
+      const decoded = decodeMndp(datagram([[15, hex]]));
+      return decoded.ok ? decoded.packet.ipv6 : decoded.detail;
+    };
+    expect(ipv6('fe80000000000000488f5afffe010203')).toBe('fe80::488f:5aff:fe01:203');
+    expect(ipv6('00000000000000000000000000000001')).toBe('::1');
+    expect(ipv6('00000000000000000000000000000000')).toBe('::');
+    expect(ipv6('20010db8000000010000000000000001')).toBe('2001:db8:0:1::1');
+    expect(ipv6('20010db8000000000001000000000000')).toBe('2001:db8:0:0:1::');
+    // Two runs of equal length: the first is compressed (RFC 5952 4.2.3).
+    expect(ipv6('20010000000000010000000000010001')).toBe('2001::1:0:0:1:1');
+    expect(ipv6('20010db8000100000001000100010001')).toBe('2001:db8:1:0:1:1:1:1');
+    expect(ipv6('20010db8aaaabbbbccccddddeeeeffff')).toBe('2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff');
+    expect(ipv6('20010000000000010000000000000000')).toBe('2001:0:0:1::');
+  });
+
+  it('reads the uptime little-endian, as RouterOS sends it', () => {
+    const decoded = decodeMndp(datagram([[10, '01020304']]));
+    expect(decoded.ok && decoded.packet.uptimeSeconds).toBe(0x04030201);
   });
 });
