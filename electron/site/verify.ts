@@ -26,6 +26,7 @@ import {
 import {
   askableUser,
   forwardedPorts,
+  gatewayContactChecks,
   mediaChecks,
   natAclCheck,
   overall,
@@ -48,12 +49,6 @@ async function openShell(deps: SiteDeps, access: Access): Promise<SshSession | u
   return openSsh(target).catch(() => undefined);
 }
 
-/**
- * Two extensions at a time, two questions each: with the other checks' fs_cli
- * calls that stays under OpenSSH's 10 channels per connection (MaxSessions).
- */
-const MEDIA_AT_ONCE = 2;
-
 async function mediaAnswer(
   ask: (command: string) => Promise<string | undefined>,
   entry: ReturnType<typeof plannedMedia>[number],
@@ -70,15 +65,12 @@ async function mediaAnswer(
   };
 }
 
-async function mediaAnswers(
+/** The answers come from the one fs_cli batch already asked: no channel is opened per question. */
+function mediaAnswers(
   ask: (command: string) => Promise<string | undefined>,
   planned: ReturnType<typeof plannedMedia>,
 ): Promise<MediaAnswer[]> {
-  const out: MediaAnswer[] = [];
-  for (let i = 0; i < planned.length; i += MEDIA_AT_ONCE) {
-    out.push(...(await Promise.all(planned.slice(i, i + MEDIA_AT_ONCE).map((e) => mediaAnswer(ask, e)))));
-  }
-  return out;
+  return Promise.all(planned.map((e) => mediaAnswer(ask, e)));
 }
 
 function trafficIo(router: RouterSide, ask: (command: string) => Promise<string | undefined>): TrafficIo {
@@ -116,7 +108,11 @@ export async function verifySite(
       const forwards = forwardedPorts(plan, routerState.nat);
       // TLS/WSS the PBX asks for, where the site has peers of that role (as the planner forwards them).
       const secure = secureSipForwards(pbxState).filter((f) => inputs[f.role].length > 0);
+      const registering = (pbxState.running ?? []).flatMap((p) =>
+        (p.gateways ?? []).filter((g) => g.state !== 'NOREG').map((g) => g.name),
+      );
       const questions = [
+        ...registering.map((name) => `sofia status gateway ${name}`),
         'sofia status profile internal',
         'xml_locate configuration configuration name sofia.conf',
         'sofia status gateway',
@@ -148,7 +144,14 @@ export async function verifySite(
           ...[routerAccountCheck(access.router.username, access.router.password)].filter((c) => c !== undefined),
         ]),
         ...inGroup('pbx', [
-          ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards }) : []),
+          ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards, pbxAddress: inputs.pbx.host }) : []),
+          ...(publicIp
+            ? gatewayContactChecks(
+                pbxState,
+                new Map(registering.map((name) => [name, answers.get(`sofia status gateway ${name}`)])),
+                publicIp,
+              )
+            : []),
           ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),
           ...secureListenerChecks(pbxState, secure),
           ...mediaChecks(media),
