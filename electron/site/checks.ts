@@ -131,6 +131,11 @@ export interface PbxCheckOptions {
   /** Every port the router forwards to the PBX: the host firewall must let each in. */
   forwards?: ForwardedPorts[];
 }
+  /**
+   * The PBX address the router forwards to. A profile bound to exactly that address is reached
+   * through the router even when it is a 127.x one (the loopback demo site's LAN).
+   */
+  pbxAddress?: string;
 
 /** The plan entry that sets a FreeSWITCH variable (v_vars rows are keyed by uuid; the name is on the row). */
 function varChangeId(plan: SitePlan | undefined, state: PbxState, name: string): string | undefined {
@@ -179,7 +184,7 @@ export function pbxChecks(state: PbxState, publicIp: string, options: PbxCheckOp
       });
     }
     const bound = profile.info['sip-ip'] ?? '';
-    if (bound.startsWith('127.')) {
+    if (bound.startsWith('127.') && bound !== options.pbxAddress) {
       checks.push({
         id: `${profile.name}-loopback`,
         title: `${profile.name} profile address`,
