@@ -130,12 +130,12 @@ export interface PbxCheckOptions {
   rtp?: PortRange;
   /** Every port the router forwards to the PBX: the host firewall must let each in. */
   forwards?: ForwardedPorts[];
-}
   /**
    * The PBX address the router forwards to. A profile bound to exactly that address is reached
    * through the router even when it is a 127.x one (the loopback demo site's LAN).
    */
   pbxAddress?: string;
+}
 
 /** The plan entry that sets a FreeSWITCH variable (v_vars rows are keyed by uuid; the name is on the row). */
 function varChangeId(plan: SitePlan | undefined, state: PbxState, name: string): string | undefined {
