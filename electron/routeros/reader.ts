@@ -28,13 +28,15 @@ export function displayText(raw: string): string {
 
 export async function readRouterState(conn: RouterConnection): Promise<RouterState> {
   const keys = Object.keys(MENUS) as MenuKey[];
-  const [identity, resource, cloud, routerboard, license, ...menus] = await Promise.all([
+  const [identity, resource, cloud, routerboard, license, hotspots, ...menus] = await Promise.all([
     conn.command('/system/identity/print'),
     conn.command('/system/resource/print'),
     conn.command('/ip/cloud/print').catch(() => [] as Row[]),
     // What binds a snapshot to this router (store/box.ts); an account that may not read them leaves them out.
     conn.command('/system/routerboard/print').catch(() => [] as Row[]),
     conn.command('/system/license/print').catch(() => [] as Row[]),
+    // A router without the HotSpot menu (a trap) simply has no HotSpot.
+    conn.command('/ip/hotspot/print').catch(() => [] as Row[]),
     ...keys.map((key) => conn.command(`${MENUS[key]}/print`)),
   ]);
   const byKey = Object.fromEntries(keys.map((key, i) => [key, items(menus[i] ?? [])])) as Record<MenuKey, RosItem[]>;

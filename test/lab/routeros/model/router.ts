@@ -158,6 +158,34 @@ export class RouterModel {
     return formatId(item.id);
   }
 
+  /** Removes the dynamic entries `which` picks, as the router does when the feature that made them goes. */
+  removeDynamic(path: string, which: (fields: Readonly<Record<string, string>>) => boolean): void {
+    const menu = this.menus.get(path);
+    if (!menu) return;
+    const kept = menu.items.filter((i) => i.fields.dynamic !== 'true' || !which(i.fields));
+    if (kept.length === menu.items.length) return;
+    menu.items = kept;
+    this.changed(path);
+  }
+
+  /** A row the router adds to a fixed menu by itself (the interface of a new bridge). */
+  addFixedRow(path: string, fields: Record<string, string>): void {
+    const menu = this.menus.get(path);
+    if (!menu) throw new Error(`no menu ${path}`);
+    menu.items.push({ id: menu.nextId++, fields: { ...fields } });
+    this.changed(path);
+  }
+
+  /** Drops rows of a fixed menu the router made (a removed bridge's interface). */
+  removeFixedRows(path: string, which: (fields: Readonly<Record<string, string>>) => boolean): void {
+    const menu = this.menus.get(path);
+    if (!menu) return;
+    const kept = menu.items.filter((i) => !which(i.fields));
+    if (kept.length === menu.items.length) return;
+    menu.items = kept;
+    this.changed(path);
+  }
+
   print(path: string): PrintedItem[] {
     const def = this.defs.get(path);
     if (!def) return [];

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { RouterModel } from '../model/router';
 import type { CounterSource } from '../runtime';
+import { hotspotInterfaces } from '../model/hotspot';
 import { TABLE, counterKey, renderRuleset } from './render';
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ const WATCHED = new Set([
   '/ip/firewall/address-list',
   '/interface/list',
   '/interface/list/member',
+  '/ip/hotspot',
 ]);
 
 interface NftRule {
@@ -103,6 +105,7 @@ export class FirewallEnforcer implements CounterSource {
       addressLists: m.items('/ip/firewall/address-list'),
       interfaceLists: m.items('/interface/list').map((l) => l.fields.name ?? ''),
       listMembers: members,
+      hotspotInterfaces: hotspotInterfaces(m),
       counters: this.counters,
     });
     await nftApply(script);

@@ -15,6 +15,8 @@ export interface RenderInput {
   interfaceLists: readonly string[];
   /** Interface list name → member interface names (enabled members only). */
   listMembers: ReadonlyMap<string, readonly string[]>;
+  /** Interfaces an enabled HotSpot server runs on (model/hotspot.ts); none when absent. */
+  hotspotInterfaces?: readonly string[];
   counters: ReadonlyMap<string, { packets: number; bytes: number }>;
 }
 
@@ -38,6 +40,7 @@ const MATCH_FIELDS = new Set([
   'src-address-type',
   'dst-address-type',
   'ipsec-policy',
+  'hotspot',
 ]);
 const NON_MATCH_FIELDS = new Set([
   'chain',
@@ -156,6 +159,32 @@ function matches(f: Readonly<Record<string, string>>, names: Names): string[] | 
     out.push(`fib ${dir} type ${not ? '!= ' : ''}${set(v.split(','))}`);
   }
   if (f['ipsec-policy'] !== undefined && f['ipsec-policy'].endsWith(',ipsec')) return undefined; // no IPsec in the lab
+  if (f.hotspot !== undefined) {
+    const hotspot = hotspotMatches(f.hotspot);
+    if (hotspot === undefined) return undefined;
+    out.push(...hotspot);
+  }
+  return out;
+}
+
+/**
+ * The `hotspot=` conditions (model/hotspot.ts has the sources), each negatable: from-client /
+ * to-client are the packet entering / leaving on a HotSpot interface (set `hs_if`); no client
+ * ever logs in in the lab, so `auth` never holds and `!auth` always does; local-dst is a
+ * destination of the router's own; `http` (a client's proxied web request) is not modelled.
+ */
+function hotspotMatches(value: string): string[] | undefined {
+  const out: string[] = [];
+  for (const part of value.split(',')) {
+    const { not, v } = neg(part);
+    const op = not ? '!= ' : '';
+    if (v === 'from-client') out.push(`iifname ${op}@hs_if`);
+    else if (v === 'to-client') out.push(`oifname ${op}@hs_if`);
+    else if (v === 'local-dst') out.push(`fib daddr type ${op}local`);
+    else if (v === 'auth') {
+      if (!not) return undefined;
+    } else return undefined;
+  }
   return out;
 }
 
@@ -260,6 +289,10 @@ export function renderRuleset(input: RenderInput): string {
     if (elements.length) lines.push(`    elements = { ${elements.join(', ')} }`);
     lines.push('  }');
   });
+  const hotspots = input.hotspotInterfaces ?? [];
+  lines.push('  set hs_if {', '    type ifname;');
+  if (hotspots.length) lines.push(`    elements = { ${hotspots.map(nftString).join(', ')} }`);
+  lines.push('  }');
   ifaceLists.forEach((list, i) => {
     const members = input.listMembers.get(list) ?? [];
     lines.push(`  set il_${i} {`, '    type ifname;');

@@ -1,0 +1,55 @@
+/**
+ * Menus of the features a technician meets on customers' routers beyond defconf: bridges made
+ * by hand and HotSpot servers. Kept apart from menus.ts, which describes the stock router.
+ */
+import type { MenuSpec } from './menus';
+import * as v from './values';
+
+export const SITE_MENU_SPECS: readonly MenuSpec[] = [
+  {
+    // Names from community.routeros _api_data.py `interface bridge` (primary key `name`), the
+    // few a guest bridge needs, so that the unit tests' stand-in tables need not know them;
+    // adding one also adds its row to /interface, type bridge (model/bridges.ts).
+    path: '/interface/bridge',
+    kind: 'list',
+    source: 'simulator',
+    ownFields: ['name', 'comment', 'disabled', 'mtu', 'protocol-mode', 'vlan-filtering'],
+    checks: { name: v.itemName, disabled: v.bool },
+    defaults: { disabled: 'false', 'protocol-mode': 'rstp', mtu: 'auto' },
+    required: ['name'],
+    readOnly: ['running', 'actual-mtu', 'l2mtu', 'mac-address', 'dynamic'],
+    unique: [{ fields: ['name'], message: 'failure: already have interface with such name' }],
+    nameField: 'name',
+    printOrder: ['.id', 'name'],
+  },
+  {
+    // https://help.mikrotik.com/docs/spaces/ROS/pages/56459266/Hotspot, "HotSpot Server Setup":
+    // a server runs on one interface with an address pool and a profile (default `default`).
+    // Ansible's tables do not describe /ip/hotspot. Enabling one makes its dynamic firewall
+    // rules (model/hotspot.ts).
+    path: '/ip/hotspot',
+    kind: 'list',
+    source: 'simulator',
+    ownFields: [
+      'name',
+      'interface',
+      'address-pool',
+      'profile',
+      'addresses-per-mac',
+      'idle-timeout',
+      'keepalive-timeout',
+      'login-timeout',
+      'disabled',
+    ],
+    checks: { name: v.itemName, interface: v.interfaceName, disabled: v.bool },
+    defaults: { profile: 'default', 'address-pool': 'none', 'idle-timeout': '5m', disabled: 'false' },
+    required: ['interface'],
+    readOnly: ['invalid', 'HTTPS'],
+    unique: [
+      { fields: ['name'], message: 'failure: server with such name already exists' },
+      { fields: ['interface'], message: 'failure: server on such interface already exists' },
+    ],
+    nameField: 'name',
+    printOrder: ['.id', 'name', 'interface'],
+  },
+];
