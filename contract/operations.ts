@@ -20,6 +20,7 @@ import type {
   PlannedRun,
   RouterSummary,
   RunSummary,
+  TrustedSigner,
   VerifyCheck,
   VerifyResult,
 } from './types';
@@ -158,6 +159,24 @@ export const contract = {
   'bundle.import': op<RunSummary>()({
     input: z.object({ path: z.string().min(1).max(4096) }).strict(),
     summary: 'Read a config bundle back into history (checksums verified).',
+  }),
+  'trust.list': op<TrustedSigner[]>()({
+    input: none,
+    summary: 'List the bundle signers you trust: rollbacks may be planned from snapshots in bundles they signed.',
+  }),
+  'trust.add': op<TrustedSigner>()({
+    input: z
+      .object({
+        /** A raw Ed25519 public key (base64), or the SHA256:… fingerprint of a signer of a bundle already imported. */
+        key: z.string().min(1).max(4096),
+        name: z.string().trim().min(1).max(128),
+      })
+      .strict(),
+    summary: "Trust a colleague's installation: its signed bundles' snapshots may then be rolled back to.",
+  }),
+  'trust.remove': op<{ removed: boolean }>()({
+    input: z.object({ key: z.string().min(1).max(4096) }).strict(),
+    summary: 'Stop trusting a bundle signer: its bundles become history to read again.',
   }),
 } as const;
 

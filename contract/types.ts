@@ -12,6 +12,11 @@ export interface AppInfo {
   /** Where sites, runs and snapshots are kept. */
   dataDir: string;
   runtime: { node: string; electron?: string; chrome?: string };
+  /**
+   * This runtime's TLS can make anonymous-DH connections (OpenSSL: browser mode, CLI). Electron's
+   * BoringSSL cannot: a stock router is then reached by giving it a certificate over SSH.
+   */
+  anonymousTls?: boolean;
   /** The fingerprint (SHA256:…) of the key this installation signs bundles with. */
   bundleKey?: string;
 }
@@ -117,6 +122,27 @@ export interface Plan {
   warnings: Warning[];
   /** Facts the plan relies on (public IP, RTP range…), shown on the review screen. */
   facts: Record<string, string>;
+  /** A rollback's findings that matter, shown before anything else on its review. */
+  flags?: RollbackFlag[];
+}
+
+/**
+ * What a rollback's snapshot holds that differs from the box now and matters (firewall rules,
+ * `disabled`, forwards, auth and registration settings, commands): restored only when the
+ * wizard manages it, otherwise shown for reading and never sent.
+ */
+export interface RollbackFlag {
+  target: Target;
+  /** The item, e.g. `/ip/firewall/filter "defconf: drop all not coming from LAN"`. */
+  subject: string;
+  /** What the snapshot holds there, e.g. `disabled=true`. */
+  change: string;
+  /** What it would do on the box, in words. */
+  consequence: string;
+  /** false: not restored, the wizard does not manage it (context only). */
+  restored: boolean;
+  /** It could open the box (firewall, forwards, auth, users, commands): listed first. */
+  serious: boolean;
 }
 
 export interface RouterSummary {
@@ -137,6 +163,8 @@ export interface RouterSummary {
   insecure: boolean;
   /** API-SSL without a certificate, on the technician's word: encrypted, the router's identity not verifiable. */
   unverified?: boolean;
+  /** The certificate the wizard gave api-ssl over SSH on this read (it stays on the router). */
+  apiSslCertificate?: { name: string; made: boolean };
   /** This account logged in with an empty password: anyone on the LAN can do the same. */
   emptyPassword?: boolean;
   canWrite: boolean;
@@ -170,6 +198,33 @@ export interface RunSummary {
   publicIp?: string;
   /** Read from a bundle: history to read, never applied. */
   imported?: ImportedFrom;
+  /** What this run left on each box, kept true by later confirms, revert reads and rollbacks. */
+  boxes?: RunBoxes;
+  /** The router's own name (System › Identity), shown beside the name the technician gave the site. */
+  routerIdentity?: string;
+  /** The technician's ticket or reference for the site, if given. */
+  siteTicket?: string;
+}
+
+/**
+ * What a run's changes are on one box now: applied (the router's revert may still be armed),
+ * reverted by the router's own timer, rolled back by a later run, or confirmed (kept).
+ */
+export type BoxState = 'applied' | 'reverted-by-router' | 'rolled-back' | 'confirmed';
+
+export interface BoxStatus {
+  state: BoxState;
+  /** When the wizard learnt it (for a revert: when the router ran it, router clock, if it said). */
+  at: string;
+  /** How many of the run's changes went to this box. */
+  changes: number;
+  /** The rollback run that undid it. */
+  byRun?: string;
+}
+
+export interface RunBoxes {
+  router?: BoxStatus;
+  pbx?: BoxStatus;
 }
 
 /**
@@ -180,6 +235,25 @@ export interface ImportedFrom {
   signature: 'this-installation' | 'other-installation' | 'unsigned';
   /** The signing key's fingerprint (SHA256:…), when signed. */
   key?: string;
+  /** The signing key itself (raw Ed25519, base64), when signed: what `trust add` records. */
+  publicKey?: string;
+  /**
+   * Whether the technician trusts the signer (a key on the trusted-signers list, or this installation's own):
+   * only then may a rollback be planned from the run's snapshot. Worked out when read, never taken from a bundle.
+   */
+  trusted?: boolean;
+  /** The name the technician gave a trusted signer. */
+  signerName?: string;
+}
+
+/** A bundle signer the technician trusts: rollbacks may be planned from snapshots in bundles it signed. */
+export interface TrustedSigner {
+  /** Raw Ed25519 public key, base64 (44 characters). */
+  publicKey: string;
+  /** SHA256:… of the raw key, as History and `app.info` show keys. */
+  fingerprint: string;
+  name: string;
+  addedAt: string;
 }
 
 export interface PlannedRun {

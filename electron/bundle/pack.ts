@@ -111,7 +111,8 @@ function readSeal(zip: Uint8Array, ourKey: string | undefined): { end: number; f
     const m = /^fspbx-nat-seal\/2:ed25519:([A-Za-z0-9+/]{43}=):([A-Za-z0-9+/]{86}==)$/.exec(comment);
     if (length === V2_LENGTH && m && verifySignature(m[1]!, body, m[2]!)) {
       const key = keyFingerprint(m[1]!);
-      return { end: eocd, from: { signature: m[1] === ourKey ? 'this-installation' : 'other-installation', key } };
+      const signature = m[1] === ourKey ? 'this-installation' : 'other-installation';
+      return { end: eocd, from: { signature, key, publicKey: m[1]! } };
     }
     return undefined;
   }

@@ -4,20 +4,15 @@
  * when there is one. A signature proves which installation made a bundle and
  * that it is unchanged since; it never proves that what the bundle says is true.
  */
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  verify,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fail } from '../../contract/errors';
+import { keyFingerprint } from '../store/trust';
 import type { SecretBox } from '../store/types';
+
+export { keyFingerprint };
 
 export const KEY_FILE = 'bundle-signing-key.json';
 
@@ -54,10 +49,6 @@ export function publicKeyFromRaw(raw: string): KeyObject {
 
 function rawOf(key: KeyObject): string {
   return key.export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519_PREFIX.length).toString('base64');
-}
-
-export function keyFingerprint(rawBase64: string): string {
-  return `SHA256:${createHash('sha256').update(Buffer.from(rawBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
 }
 
 export function verifySignature(rawPublicKey: string, data: Uint8Array, signature: string): boolean {

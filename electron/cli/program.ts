@@ -12,6 +12,7 @@ import { registerDeviceCommands } from './commands/devices';
 import { registerHistoryCommands } from './commands/history';
 import { registerProbeCommand } from './commands/probe';
 import { registerSiteCommands } from './commands/site';
+import { registerTrustCommands } from './commands/trust';
 import { EXIT, exitCodeFor, type CliContext, type CliIo, type Formatter, type GlobalOptions } from './context';
 import { formatError, terminalSafe } from './format';
 import { redactSecretOptions, UsageError } from './inputs';
@@ -114,6 +115,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
   registerDeviceCommands(ctx);
   registerSiteCommands(ctx);
   registerHistoryCommands(ctx);
+  registerTrustCommands(ctx);
   registerProbeCommand(ctx);
   registerBrowserCommand(ctx);
 

@@ -20,7 +20,7 @@ import { planRouter, type RouterPlan } from '../routeros/plan';
 import { planRouterRestore } from '../routeros/restore';
 import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
-import { boxDifferences, boxOf, type Store } from '../store';
+import { boxDifferences, boxNotes, boxOf, type Store } from '../store';
 import { combinePlans, type SitePlan } from './combine';
 import { secureSipForwards } from './secure-forwards';
 import type { ApplyHooks, PbxSide, RouterSide } from './sides';
@@ -282,10 +282,12 @@ async function restorePlan(
   acceptOtherBox: boolean,
   open: { router: RouterSide; pbx: PbxSide },
 ): Promise<SitePlan> {
-  const snapshot = deps.store.getSnapshot(snapshotId);
+  // Refused here, one sentence: an imported snapshot whose signer is not trusted, or one that names no boxes.
+  const snapshot = deps.store.snapshotForRollback(snapshotId);
   const [routerNow, pbxNow] = await Promise.all([open.router.read(), open.pbx.read()]);
   const hostKey = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey;
-  const differences = boxDifferences(snapshot.box, boxOf(routerNow, pbxNow, hostKey));
+  const boxNow = boxOf(routerNow, pbxNow, hostKey);
+  const differences = boxDifferences(snapshot.box, boxNow);
   if (differences.length > 0 && !acceptOtherBox) {
     // The field lets every front end offer the acceptance beside the sentence (UI checkbox, CLI --other-box).
     throw new Failure({
@@ -303,6 +305,8 @@ async function restorePlan(
     sides.includes('pbx') && snapshot.pbx ? planPbxRestore(withSecretsFrom(snapshot.pbx, pbxNow), pbxNow) : undefined;
   const plan = combinePlans(router, pbx);
   plan.facts[SIDES_FACT] = sides.join(',');
+  for (const note of snapshot.box ? boxNotes(snapshot.box, boxNow) : [])
+    plan.warnings.push({ code: 'box-match', message: note });
   if (differences.length > 0) {
     plan.facts[OTHER_BOX_FACT] = 'accepted by the technician';
     plan.warnings.unshift({ code: 'other-box', message: `Accepted by the technician: ${differences.join(' ')}` });
@@ -317,7 +321,8 @@ export async function planRollback(
   access: Access,
   acceptOtherBox = false,
 ): Promise<PlannedRun> {
-  const snapshot = deps.store.getSnapshot(snapshotId);
+  // Checked before any login: an untrusted or unbound snapshot never reaches a box.
+  const snapshot = deps.store.snapshotForRollback(snapshotId);
   const source = deps.store.getRun(snapshot.runId);
   const open = await openBoth(deps, access);
   try {

@@ -4,7 +4,7 @@
  * never pass timestamps and tests can fix time.
  */
 import type { ImportedFrom, RunStatus, Target } from '../../contract/types';
-import { openDb, type Db } from './db';
+import { openDb, type Db, type SqliteDriver } from './db';
 import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';
 import { createRun, findUnfinished, getRun, listRuns, setRunStatus, type NewRun } from './runs';
@@ -12,6 +12,8 @@ import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from '.
 import { importRun, type BundledSnapshot } from './imports';
 import { acceptFingerprint, knownFingerprint, type KnownHostKind } from './known-hosts';
 import { getSnapshot, listSnapshots, saveSnapshot } from './snapshots';
+import { snapshotForRollback } from './restorable';
+import { listTrusted, trustSigner, untrustSigner } from './trust';
 import {
   NO_SECRET_BOX,
   type JournalEntry,
@@ -24,17 +26,20 @@ import {
 export type * from './types';
 export { redactSecrets, REDACTED } from './redact';
 export { ownerOnlyFolder, STORE_FILE } from './db';
-export { boxDifferences, boxOf } from './box';
+export { boxDifferences, boxNotes, boxOf } from './box';
+export { isRawPublicKey, keyFingerprint } from './trust';
 export type { BundledSnapshot } from './imports';
 export type { KnownHostKind } from './known-hosts';
 
 export interface StoreOptions {
   secretBox?: SecretBox;
   now?: () => Date;
+  /** Which SQLite binding opens the file; by default node:sqlite in Electron, better-sqlite3 elsewhere. */
+  driver?: SqliteDriver;
 }
 
 export function openStore(dataDir: string, options: StoreOptions = {}) {
-  const db: Db = openDb(dataDir);
+  const db: Db = openDb(dataDir, options.driver);
   const box = options.secretBox ?? NO_SECRET_BOX;
   const clock = options.now ?? (() => new Date());
   const now = () => clock().toISOString();
@@ -58,6 +63,12 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
       saveSnapshot(db, runId, siteId, content, now()),
     getSnapshot: (snapshotId: string) => getSnapshot(db, snapshotId),
     listSnapshots: (siteId: string) => listSnapshots(db, siteId),
+    /** A snapshot a rollback may be planned from (it names its boxes; an imported one is trusted), else a refusal. */
+    snapshotForRollback: (snapshotId: string) => snapshotForRollback(db, snapshotId),
+
+    listTrusted: () => listTrusted(db),
+    trustSigner: (given: { key: string; name: string }) => trustSigner(db, given, now()),
+    untrustSigner: (key: string) => untrustSigner(db, key),
 
     journalSend: (runId: string, changeId: string, target: Target) => journalSend(db, runId, changeId, target, now()),
     journalResult: (runId: string, seq: number, status: 'done' | 'failed', detail?: string) =>

@@ -6,6 +6,7 @@ import type { Db } from './db';
 import { isIPv4 } from '../../contract/ipv4';
 import { redactSecrets } from './redact';
 import { parseJsonColumn, planSchema, runKind, runStatus, SchemaError } from './schemas';
+import { withTrust } from './trust';
 import type { RunRecord } from './types';
 
 interface RunRow {
@@ -29,6 +30,10 @@ interface RunRow {
 export const importedFromSchema = z.strictObject({
   signature: z.enum(['this-installation', 'other-installation', 'unsigned']),
   key: z.string().max(128).optional(),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/)
+    .optional(),
 });
 
 /** Runs in these states were interrupted if the app is starting: nothing can still be working on them. */
@@ -42,7 +47,7 @@ function importedOf(row: { origin: string; signer: string | null }): ImportedFro
     : parseJsonColumn(importedFromSchema, row.signer, 'run signer');
 }
 
-function fromRow(row: RunRow): RunRecord {
+function fromRow(db: Db, row: RunRow): RunRecord {
   let run: RunRecord;
   try {
     run = {
@@ -56,7 +61,7 @@ function fromRow(row: RunRow): RunRecord {
       updatedAt: row.updated_at,
     };
     const imported = importedOf(row);
-    if (imported) run.imported = imported;
+    if (imported) run.imported = withTrust(db, imported);
     if (row.result_json !== null) run.result = parseJsonColumn(z.unknown(), row.result_json, 'run result');
   } catch (caught) {
     return fail(
@@ -117,7 +122,7 @@ export function refuseImported(db: Db, runId: string): void {
 export function getRun(db: Db, runId: string): RunRecord {
   const row = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE run_id = ?').get(runId);
   if (!row) return fail('invalid_input', 'That run is not in this history.', `run ${runId}`);
-  return fromRow(row);
+  return fromRow(db, row);
 }
 
 export function setRunStatus(
@@ -163,7 +168,7 @@ interface SummaryRow {
   rollback_of: string | null;
 }
 
-function summary(row: SummaryRow): RunSummary {
+function summary(db: Db, row: SummaryRow): RunSummary {
   const s: RunSummary = {
     runId: row.run_id,
     siteId: row.site_id,
@@ -178,7 +183,7 @@ function summary(row: SummaryRow): RunSummary {
   if (row.origin === 'imported') {
     // A damaged signer note must not hide the run from the list: it then reads as unsigned.
     const parsed = row.signer === null ? undefined : importedFromSchema.safeParse(safeJson(row.signer));
-    s.imported = parsed?.success ? parsed.data : { signature: 'unsigned' };
+    s.imported = withTrust(db, parsed?.success ? parsed.data : { signature: 'unsigned' });
   }
   return s;
 }
@@ -199,10 +204,10 @@ const SUMMARY_COLUMNS = `run_id, site_id, kind, status, started_at, finished_at,
   rollback_of, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip`;
 
 /** A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to. */
-function withRollbackIps(rows: SummaryRow[]): RunSummary[] {
+function withRollbackIps(db: Db, rows: SummaryRow[]): RunSummary[] {
   const bySnapshot = new Map(rows.flatMap((r) => (r.snapshot_id && r.public_ip ? [[r.snapshot_id, r.public_ip]] : [])));
   return rows.map((r) =>
-    summary(r.public_ip || !r.rollback_of ? r : { ...r, public_ip: bySnapshot.get(r.rollback_of) ?? null }),
+    summary(db, r.public_ip || !r.rollback_of ? r : { ...r, public_ip: bySnapshot.get(r.rollback_of) ?? null }),
   );
 }
 
@@ -220,7 +225,7 @@ export function listRuns(db: Db, options: { siteId?: string; limit?: number } = 
           `SELECT ${SUMMARY_COLUMNS} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`,
         )
         .all(limit);
-  return withRollbackIps(rows);
+  return withRollbackIps(db, rows);
 }
 
 /** Runs a previous process left half-way: the next start offers to roll them back or finish them. */
@@ -229,5 +234,5 @@ export function findUnfinished(db: Db): RunSummary[] {
   return db
     .prepare<string[], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM runs WHERE status IN (${marks}) ORDER BY started_at`)
     .all(...UNFINISHED)
-    .map(summary);
+    .map((row) => summary(db, row));
 }

@@ -92,6 +92,8 @@ export const routerStateSchema = z.strictObject({
   scripts: rosItems,
   schedulers: rosItems,
   cloudPublicAddress: text(255).optional(),
+  serial: text(255).optional(),
+  softwareId: text(255).optional(),
 }) satisfies z.ZodType<RouterState>;
 
 // ── PBX state ────────────────────────────────────────────────────────────
@@ -256,6 +258,10 @@ export const boxIdentitySchema = z.strictObject({
     .optional(),
 });
 
+      /** The RouterBOARD's serial number; absent on CHR/x86 and in snapshots saved before it was recorded. */
+      serial: text(255).optional(),
+      /** The licence's software-id (or a CHR's system-id); absent in snapshots saved before it was recorded. */
+      softwareId: text(255).optional(),
 export type BoxIdentity = z.infer<typeof boxIdentitySchema>;
 
 export type SnapshotOrigin = 'local' | 'imported';

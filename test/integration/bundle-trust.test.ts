@@ -196,11 +196,29 @@ describe('a forged bundle', () => {
     expect(target.readJournal(runId)).toEqual(target.readJournal(runId).filter((j) => j.status !== 'sending'));
   });
 
-  it("plans a rollback from its snapshot afresh, without the snapshot's scripts and schedulers", async () => {
+  it('unsigned, is never rolled back to: the refusal comes before any login, in one sentence', async () => {
     const { runId, snapshotId } = seed(source);
     const file = join(dir, 'forged.zip');
     writeFileSync(file, forge(await exported(source, runId), evilRollback));
     await importBundle(target, file);
+    const { deps, sent, opened } = boxes(target);
+    await expect(planRollback(deps, snapshotId, ['router', 'pbx'], access)).rejects.toThrow(
+      /^This bundle is unsigned, so nobody vouches for where it came from: it can be read, not rolled back to\.$/,
+    );
+    expect(opened).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it("signed by a trusted key, plans a rollback from its snapshot afresh, without the snapshot's scripts and schedulers", async () => {
+    const { runId, snapshotId } = seed(source);
+    const file = join(dir, 'forged.zip');
+    const colleague = installationSigner(join(dir, 'source'));
+    writeFileSync(
+      file,
+      forge(await exported(source, runId), evilRollback, (z) => sealSigned(z, colleague)),
+    );
+    await importBundle(target, file);
+    target.trustSigner({ key: colleague.publicKey, name: 'Colleague' });
     const snapshot = target.getSnapshot(snapshotId);
     expect(snapshot.origin).toBe('imported');
     expect(snapshot.router?.scripts).toEqual([]);
@@ -316,12 +334,19 @@ describe('bundle signatures', () => {
       expect((await importBundle(mine, file, ours)).imported).toEqual({
         signature: 'this-installation',
         key: ours.fingerprint,
+        publicKey: ours.publicKey,
+        trusted: true,
       });
     } finally {
       mine.close();
     }
     const other = await importBundle(target, file, installationSigner(join(dir, 'target')));
-    expect(other.imported).toEqual({ signature: 'other-installation', key: ours.fingerprint });
+    expect(other.imported).toEqual({
+      signature: 'other-installation',
+      key: ours.fingerprint,
+      publicKey: ours.publicKey,
+      trusted: false,
+    });
 
     // A forger who signs with their own key is named by that key, and the run is still only history.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -1,7 +1,21 @@
 /** history, export, import: runs on this laptop and config bundles. */
 import { contract } from '../../../contract/operations';
+import { importTrustSentence } from '../../../contract/trust';
+import type { RunSummary } from '../../../contract/types';
 import type { CliContext } from '../context';
 import { formatBundle, formatRun, formatRuns } from '../format';
+
+/** The runs, then one sentence per imported run: whether it can be rolled back to, and how to allow it. */
+export function formatHistory(runs: RunSummary[]): string {
+  const notes = runs.flatMap((r) =>
+    r.imported ? [`imported run ${r.runId}: ${importTrustSentence(r.imported)}`] : [],
+  );
+  return [formatRuns(runs), ...notes].join('\n');
+}
+
+export function formatImported(run: RunSummary): string {
+  return run.imported ? `${formatRun(run)}\n${importTrustSentence(run.imported)}` : formatRun(run);
+}
 
 export function registerHistoryCommands(ctx: CliContext): void {
   ctx.program
@@ -9,7 +23,7 @@ export function registerHistoryCommands(ctx: CliContext): void {
     .description(contract['history.list'].summary)
     .option('--site <id>', 'one site only')
     .action(async (opts: { site?: string }) => {
-      const listed = await ctx.call('history.list', opts.site ? { siteId: opts.site } : {}, formatRuns);
+      const listed = await ctx.call('history.list', opts.site ? { siteId: opts.site } : {}, formatHistory);
       if (!listed.ok || ctx.globals().json) return;
       // The key others compare an imported bundle's signature with.
       const info = await ctx.quiet('app.info', {});
@@ -29,5 +43,5 @@ export function registerHistoryCommands(ctx: CliContext): void {
     .command('import')
     .description(contract['bundle.import'].summary)
     .argument('<bundle.zip>')
-    .action((file: string) => ctx.run('bundle.import', { path: file }, formatRun));
+    .action((file: string) => ctx.run('bundle.import', { path: file }, formatImported));
 }

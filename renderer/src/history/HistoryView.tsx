@@ -4,7 +4,8 @@ import { ChangeTable } from '../components/ChangeTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { stepsRef } from '../steps/steps';
-import { importedBadge, isUnfinished, signedBy } from '../store/history';
+import { canTrust, canUntrust, importedBadge, importTrustSentence, isUnfinished, signedBy } from '../store/history';
+import { TrustSigner } from './TrustSigner';
 import { otherBoxRefusal } from '../store/rollback';
 
 export function HistoryView() {
@@ -21,6 +22,9 @@ export function HistoryView() {
   const applyRollback = useWizard((s) => s.applyRollback);
   const planRollbackOnOtherBox = useWizard((s) => s.planRollbackOnOtherBox);
   const onOtherBox = useWizard((s) => s.rollbackOtherBox);
+  const trusted = useWizard((s) => s.trusted);
+  const trustChange = useWizard((s) => s.trustChange);
+  const untrustSigner = useWizard((s) => s.untrustSigner);
   const refusal = otherBoxRefusal(rollbackPlan);
   // The run whose snapshot is being rolled back to: an imported one is said so above the plan.
   const snapshotRun =
@@ -42,8 +46,9 @@ export function HistoryView() {
       {runs.status === 'done' && runs.value.length === 0 && <p className="muted">No runs yet.</p>}
       {anyImported && (
         <p className="muted">
-          Imported runs are history to read: nothing in them is ever applied, confirmed or verified. A rollback from
-          their snapshot is planned afresh against the boxes as they are now, shown, and applied only when you confirm.
+          Imported runs are history to read: nothing in them is ever applied, confirmed or verified. Only a bundle
+          signed by an installation you trust can be rolled back to: the rollback is planned afresh against the boxes as
+          they are now, under the same checks as your own snapshots, shown, and applied only when you confirm.
         </p>
       )}
       {runs.status === 'done' && runs.value.length > 0 && (
@@ -75,6 +80,19 @@ export function HistoryView() {
                     <>
                       <span className="badge badge-read-only">read-only</span>
                       <div className="muted small fingerprint">{importedBadge(r.imported)}</div>
+                      <p className="small" aria-label="Import trust">
+                        {importTrustSentence(r.imported)}
+                      </p>
+                      {canTrust(r.imported) && <TrustSigner from={r.imported} />}
+                      {canUntrust(r.imported) && (
+                        <button
+                          type="button"
+                          disabled={trustChange.status === 'loading'}
+                          onClick={() => void untrustSigner(r.imported!)}
+                        >
+                          Stop trusting {r.imported.key}
+                        </button>
+                      )}
                     </>
                   )}
                 </td>
@@ -88,7 +106,11 @@ export function HistoryView() {
                   </button>
                 </td>
                 <td>
-                  {r.snapshotId ? (
+                  {r.snapshotId && r.imported && !r.imported.trusted ? (
+                    <span className="muted" title={importTrustSentence(r.imported)}>
+                      read only
+                    </span>
+                  ) : r.snapshotId ? (
                     <button
                       type="button"
                       disabled={rollbackPlan.status === 'loading' || rollbackResult.status === 'loading'}
@@ -111,6 +133,33 @@ export function HistoryView() {
         </p>
       )}
       {exported.status === 'error' && <ErrorNote error={exported.error} />}
+      {trustChange.status === 'error' && <ErrorNote error={trustChange.error} />}
+      {trusted.status === 'done' && trusted.value.length > 0 && (
+        <>
+          <h2>Trusted bundle signers</h2>
+          <p className="muted">
+            Snapshots in bundles these installations signed can be rolled back to. A key says which installation made a
+            bundle, not that what it holds is right: trust only colleagues whose fingerprint you compared with them.
+          </p>
+          <ul aria-label="Trusted signers">
+            {trusted.value.map((t) => (
+              <li key={t.publicKey}>
+                <strong>{t.name}</strong> <code className="mono fingerprint">{t.fingerprint}</code>{' '}
+                <span className="muted small">added {new Date(t.addedAt).toLocaleString()}</span>{' '}
+                <button
+                  type="button"
+                  disabled={trustChange.status === 'loading'}
+                  onClick={() =>
+                    void untrustSigner({ signature: 'other-installation', key: t.fingerprint, publicKey: t.publicKey })
+                  }
+                >
+                  Stop trusting
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {rollbackSnapshot && (
         <section aria-labelledby="rollback-title" className="rollback">
           <h2 id="rollback-title">Roll back to the snapshot</h2>
@@ -235,8 +284,8 @@ export function HistoryView() {
       {imported.status === 'done' && (
         <p role="status" className="note">
           Imported run {imported.value.runId}
-          {imported.value.imported ? `, ${signedBy(imported.value.imported)}` : ''}. It is history to read, never
-          applied.
+          {imported.value.imported ? `, ${signedBy(imported.value.imported)}` : ''}. Nothing in it is ever applied.{' '}
+          {imported.value.imported && importTrustSentence(imported.value.imported)}
         </p>
       )}
       {imported.status === 'error' && <ErrorNote error={imported.error} />}

@@ -1,5 +1,6 @@
 /** Sites' runs, bundle export and import. */
-import type { BundleRef, ImportedFrom, RunSummary } from '../../../contract/types';
+import { importTrustSentence } from '../../../contract/trust';
+import type { BundleRef, ImportedFrom, RunSummary, TrustedSigner } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
@@ -9,11 +10,18 @@ export interface HistorySlice {
   runs: Load<RunSummary[]>;
   exported: Load<BundleRef>;
   imported: Load<RunSummary>;
+  /** The signers whose bundles' snapshots may be rolled back to; the last trust or untrust, for its error. */
+  trusted: Load<TrustedSigner[]>;
+  trustChange: Load<string>;
   showView(view: 'wizard' | 'history'): void;
   loadRuns(): Promise<void>;
   /** Exports to `path`, or asks with the system dialog when none is given (desktop app). */
   exportBundle(runId: string, path?: string): Promise<void>;
   importBundle(path?: string): Promise<void>;
+  loadTrusted(): Promise<void>;
+  /** Trusts an imported run's signer under a name the technician gives; then History is read again. */
+  trustSigner(from: ImportedFrom, name: string): Promise<void>;
+  untrustSigner(from: ImportedFrom): Promise<void>;
 }
 
 /** A run the app was in the middle of when it stopped: the technician decides what happens to it. */
@@ -31,7 +39,9 @@ export function signedBy(from: ImportedFrom): string {
     case 'this-installation':
       return 'signed by this installation';
     case 'other-installation':
-      return `signed by another installation (key ${from.key ?? 'not recorded'})`;
+      return from.trusted
+        ? `signed by ${from.signerName ?? 'an installation you trust'} (trusted key ${from.key ?? 'not recorded'})`
+        : `signed by another installation you have not trusted (key ${from.key ?? 'not recorded'})`;
     case 'unsigned':
       return 'unsigned: origin unknown';
   }
@@ -39,6 +49,15 @@ export function signedBy(from: ImportedFrom): string {
 
 /** The read-only badge of an imported run: "Imported · signed by this installation". */
 export const importedBadge = (from: ImportedFrom): string => `Imported · ${signedBy(from)}`;
+
+/** Whether History offers to trust (or stop trusting) this signer: only a key of another installation. */
+export const canTrust = (from: ImportedFrom): boolean =>
+  from.signature === 'other-installation' && Boolean(from.publicKey) && !from.trusted;
+export const canUntrust = (from: ImportedFrom): boolean =>
+  from.signature === 'other-installation' && Boolean(from.key) && from.trusted === true;
+
+/** What the app says of an imported run, the same sentence the CLI prints. */
+export { importTrustSentence };
 
 export const historySlice =
   (client: Client): WizardSlice<HistorySlice> =>
@@ -56,9 +75,33 @@ export const historySlice =
       runs: idle,
       exported: idle,
       imported: idle,
+      trusted: idle,
+      trustChange: idle,
       showView: (view) => {
         set({ view });
-        if (view === 'history') void get().loadRuns();
+        if (view === 'history') {
+          void get().loadRuns();
+          void get().loadTrusted();
+        }
+      },
+      loadTrusted: async () => {
+        set({ trusted: loading });
+        set({ trusted: settled(await client.call('trust.list', {})) });
+      },
+      trustSigner: async (from, name) => {
+        if (!from.publicKey) return;
+        set({ trustChange: loading });
+        const result = await client.call('trust.add', { key: from.publicKey, name });
+        set({ trustChange: settled(result.ok ? { ok: true, value: result.value.fingerprint } : result) });
+        if (result.ok) await Promise.all([get().loadRuns(), get().loadTrusted()]);
+      },
+      untrustSigner: async (from) => {
+        const key = from.publicKey ?? from.key;
+        if (!key) return;
+        set({ trustChange: loading });
+        const result = await client.call('trust.remove', { key });
+        set({ trustChange: settled(result.ok ? { ok: true, value: key } : result) });
+        if (result.ok) await Promise.all([get().loadRuns(), get().loadTrusted()]);
       },
       loadRuns: async () => {
         set({ runs: loading });

@@ -17,9 +17,15 @@ export interface RuntimeOptions {
   lan: { interface: string; ports: string[] };
   counters: CounterSource | undefined;
   clock: SimClock;
+  /** A RouterBOARD (default) or a Cloud Hosted Router (x86 VM: no routerboard, no serial number). */
+  hardware?: 'routerboard' | 'chr';
 }
 
 export const BOARD = 'RB5009UG+S+';
+/** The simulated RouterBOARD's serial number and licence software id; the CHR's system id. */
+export const SERIAL = 'HE2SIM00001';
+export const SOFTWARE_ID = 'SIM0-0001';
+export const CHR_SYSTEM_ID = 'sImChR0001x';
 
 /** The netdev's real MAC inside the namespace, or a stable locally administered one. */
 export function macOf(name: string): string {
@@ -43,6 +49,7 @@ export function createDeriver(o: RuntimeOptions): Deriver {
   };
   return (path, item): Record<string, string> => {
     const f = item?.fields ?? {};
+    const chr = o.hardware === 'chr';
     switch (path) {
       case '/system/resource':
         return {
@@ -58,18 +65,27 @@ export function createDeriver(o: RuntimeOptions): Deriver {
           'cpu-load': '1',
           'free-hdd-space': '906674176',
           'total-hdd-space': '1073741824',
-          'architecture-name': 'arm64',
-          'board-name': BOARD,
+          'architecture-name': chr ? 'x86_64' : 'arm64',
+          // A CHR names itself so (help.mikrotik.com "Cloud Hosted Router, CHR": board-name: CHR).
+          'board-name': chr ? 'CHR' : BOARD,
           platform: 'MikroTik',
         };
       case '/system/clock':
         return clockPrint(o.clock);
+      case '/system/license':
+        // help.mikrotik.com/docs/spaces/ROS/pages/328149/RouterOS+license+keys ("Licenses").
+        return chr
+          ? { 'system-id': CHR_SYSTEM_ID, level: 'free', 'next-renewal-at': '', 'deadline-at': '' }
+          : { 'software-id': SOFTWARE_ID, nlevel: '6', features: '' };
       case '/system/routerboard':
+        // help.mikrotik.com/docs/spaces/ROS/pages/40992794/RouterBOARD ("RouterBOARD"): routerboard, model,
+        // serial-number and the firmware versions; on a CHR or x86 there is no RouterBOARD: routerboard: no.
+        if (chr) return { routerboard: 'false' };
         return {
           routerboard: 'true',
           'board-name': BOARD,
           model: BOARD,
-          'serial-number': 'HE2SIM00001',
+          'serial-number': SERIAL,
           'firmware-type': 'qcom',
           'factory-firmware': '7.0.5',
           'current-firmware': o.version,

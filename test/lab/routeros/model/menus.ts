@@ -161,6 +161,14 @@ export const MENU_SPECS: readonly MenuSpec[] = [
     ],
   },
   {
+    // help.mikrotik.com/docs/spaces/ROS/pages/328149/RouterOS+license+keys ("Licenses"): a RouterBOARD or x86
+    // install prints its software-id and level; a CHR prints system-id, level and its renewal times.
+    path: '/system/license',
+    kind: 'readonly',
+    source: 'simulator',
+    readOnly: ['software-id', 'nlevel', 'features', 'system-id', 'level', 'next-renewal-at', 'deadline-at'],
+  },
+  {
     path: '/interface',
     kind: 'fixed',
     source: 'simulator',
