@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import { applyToState } from '../../../electron/routeros/apply-state';
-import { overall, pbxChecks, routerAccountCheck, routerChecks, wanCheck } from '../../../electron/site/checks';
+import { MENUS } from '../../../electron/routeros/menus';
+import type { RosItem, RouterState } from '../../../electron/routeros/state';
+import {
+  forwardedPorts,
+  overall,
+  pbxChecks,
+  routerAccountCheck,
+  routerChecks,
+  wanCheck,
+} from '../../../electron/site/checks';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
@@ -82,5 +91,132 @@ describe('the router account', () => {
     expect(check?.summary).toContain('"admin" has no password');
     expect(check?.fix).toMatch(/System › Users/);
     expect(routerAccountCheck('admin', 's3cret')).toBeUndefined();
+  });
+});
+
+describe('verify after someone touched a wizard rule', () => {
+  const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+  const applied = (() => {
+    const result = applyToState(defconfRouter(), plan.router!.changes);
+    if (!result.ok) throw new Error(result.message);
+    return result.state;
+  })();
+  const forwardChange = plan.router!.changes.find((c) => c.path === MENUS.nat && c.after?.action === 'dst-nat')!;
+  const isTheForward = (item: RosItem) => item.comment === forwardChange.after!.comment;
+
+  it('says "missing or disabled" for a wizard forward disabled on the router, and points at its plan entry', () => {
+    const state: RouterState = {
+      ...applied,
+      nat: applied.nat.map((item) => (isTheForward(item) ? { ...item, disabled: 'true' } : item)),
+    };
+    const check = routerChecks(plan, state).find((c) => c.id === `router-${forwardChange.id}`)!;
+    expect(check.status).toBe('fail');
+    expect(check.summary).toMatch(/: missing or disabled on the router, so /);
+    expect(check.changeId).toBe(forwardChange.id);
+    expect(check.fix).toMatch(/removed or disabled it/);
+    // RouterOS prints yes/no in some versions: "yes" is disabled too.
+    const yes = { ...applied, nat: applied.nat.map((i) => (isTheForward(i) ? { ...i, disabled: 'yes' } : i)) };
+    expect(routerChecks(plan, yes).find((c) => c.id === check.id)?.status).toBe('fail');
+  });
+
+  it('says the same for a wizard forward removed, and names what its absence costs', () => {
+    const state: RouterState = { ...applied, nat: applied.nat.filter((item) => !isTheForward(item)) };
+    const check = routerChecks(plan, state).find((c) => c.id === `router-${forwardChange.id}`)!;
+    expect(check).toMatchObject({ status: 'fail', changeId: forwardChange.id });
+    expect(check.title).toBe(`${MENUS.nat} ${forwardChange.after!.comment}`);
+  });
+
+  it('passes a forward whose fields all match and says "present and enabled"', () => {
+    const check = routerChecks(plan, applied).find((c) => c.id === `router-${forwardChange.id}`)!;
+    expect(check.status).toBe('pass');
+    expect(check.summary).toMatch(/: present and enabled on the router\.$/);
+    expect(check).not.toHaveProperty('changeId');
+    expect(check).not.toHaveProperty('fix');
+  });
+
+  it('fails a forward that is there but points somewhere else (one field differs)', () => {
+    const state: RouterState = {
+      ...applied,
+      nat: applied.nat.map((item) => (isTheForward(item) ? { ...item, 'to-addresses': '192.168.88.99' } : item)),
+    };
+    expect(routerChecks(plan, state).find((c) => c.id === `router-${forwardChange.id}`)?.status).toBe('fail');
+  });
+
+  it('does not check removals, and fails the SIP helper only while it is on', () => {
+    const ids = routerChecks(plan, applied).map((c) => c.id);
+    for (const c of plan.router!.changes.filter((c) => c.action === 'remove'))
+      expect(ids).not.toContain(`router-${c.id}`);
+    const helperOn: RouterState = {
+      ...applied,
+      servicePorts: applied.servicePorts.map((p) => (p.name === 'sip' ? { ...p, disabled: 'false' } : p)),
+    };
+    const helper = routerChecks(plan, helperOn).find((c) => c.id === 'sip-helper')!;
+    expect(helper.status).toBe('fail');
+    expect(helper.changeId).toBe(plan.changes.find((c) => c.path === MENUS.servicePorts)?.id);
+    const noHelper: RouterState = { ...applied, servicePorts: [] };
+    expect(routerChecks(plan, noHelper).find((c) => c.id === 'sip-helper')).toMatchObject({
+      status: 'pass',
+      summary: 'Off.',
+    });
+  });
+});
+
+describe('the RTP forward against the PBX range', () => {
+  const rtpCheck = (rtp: { start: number; end: number }) =>
+    pbxChecks(stockPbx(), '203.0.113.2', { rtp }).find((c) => c.id === 'rtp-range')!;
+
+  it('fails a forward cut short at the bottom, and one cut short at the top', () => {
+    expect(rtpCheck({ start: 16385, end: 32768 })).toMatchObject({
+      status: 'fail',
+      summary: 'The router forwards 16385-32768 but the PBX uses 16384-32768: calls will have no audio.',
+      fix: 'Plan again: the forward follows the PBX range.',
+    });
+    expect(rtpCheck({ start: 16384, end: 32767 }).status).toBe('fail');
+  });
+
+  it('passes a forward that covers the range exactly or more widely', () => {
+    expect(rtpCheck({ start: 16384, end: 32768 })).toMatchObject({
+      status: 'pass',
+      summary: 'The router forwards 16384-32768, the PBX uses 16384-32768.',
+    });
+    expect(rtpCheck({ start: 10000, end: 40000 }).status).toBe('pass');
+    expect(rtpCheck({ start: 10000, end: 40000 })).not.toHaveProperty('fix');
+  });
+
+  it('has no RTP check when no forward is known', () => {
+    expect(pbxChecks(stockPbx(), '203.0.113.2').map((c) => c.id)).not.toContain('rtp-range');
+  });
+});
+
+describe('the ports the router forwards to the PBX', () => {
+  const owned = (fields: Record<string, string>): RosItem => ({ '.id': '*9', comment: 'fspbx-nat: test', ...fields });
+
+  it("counts the wizard's enabled dst-nat rules and leaves out disabled ones and others' rules", () => {
+    const nat: RosItem[] = [
+      owned({ action: 'dst-nat', protocol: 'udp', 'dst-port': '5060', disabled: 'false' }),
+      owned({ action: 'dst-nat', protocol: 'udp', 'dst-port': '16384-32768', disabled: 'true' }),
+      owned({ action: 'dst-nat', protocol: 'tcp', 'dst-port': '5061', 'to-ports': '5063' }),
+      { '.id': '*a', action: 'dst-nat', protocol: 'udp', 'dst-port': '10000-20000', comment: 'someone else' },
+      owned({ action: 'masquerade', protocol: 'udp', 'dst-port': '5060' }),
+      owned({ action: 'dst-nat', protocol: 'icmp', 'dst-port': '1' }),
+      owned({ action: 'dst-nat', protocol: 'udp', 'dst-port': '20000-10000' }),
+      owned({ action: 'dst-nat', protocol: 'udp', 'dst-port': '70000' }),
+      owned({ action: 'dst-nat', protocol: 'udp', 'dst-port': 'sip' }),
+    ];
+    expect(forwardedPorts(undefined, nat)).toEqual([
+      { protocol: 'udp', range: { start: 5060, end: 5060 } },
+      { protocol: 'tcp', range: { start: 5063, end: 5063 } },
+    ]);
+  });
+
+  it("takes the plan's forwards with their plan entry, and an equal rule on the router adds nothing", () => {
+    const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+    const planned = plan.router!.changes.filter((c) => c.path === MENUS.nat && c.after?.action === 'dst-nat');
+    const fromPlan = forwardedPorts(plan, []);
+    expect(fromPlan.length).toBeGreaterThan(0);
+    expect(fromPlan.every((f) => planned.some((c) => c.id === f.changeId))).toBe(true);
+    const applied = applyToState(defconfRouter(), plan.router!.changes);
+    if (!applied.ok) throw new Error(applied.message);
+    expect(forwardedPorts(plan, applied.state.nat)).toEqual(fromPlan);
   });
 });
