@@ -47,6 +47,12 @@ export function fsCliVerdict(command: string, output: string): FsCliVerdict {
       ? OK
       : { ok: false, why: `memcache answered "${all.join(' ').slice(0, 300)}"` };
   }
+  if (/^sofia profile \S+ killgw \S+$/.test(command)) {
+    // mod_sofia.c:3584-3603: a gateway already gone is what we wanted.
+    return all.some((l) => l === '+OK gateway marked for deletion.' || l === '-ERR no such gateway.')
+      ? OK
+      : { ok: false, why: `killgw answered "${all.join(' ').slice(0, 300)}"` };
+  }
   const profile = /^sofia profile (\S+) (rescan|restart|start|stop)$/.exec(command);
   if (profile) {
     const [, name, action] = profile;

@@ -220,3 +220,41 @@ export function parseGatewayStatus(text: string): RunningGateway[] {
   }
   return out;
 }
+
+export interface GatewayDetail {
+  name: string;
+  profile: string;
+  /** The Contact the gateway registers with, built once when it was loaded (sofia.c:4133-4197). */
+  contact: string;
+  /** The Contact's host, lower case, without IPv6 brackets; '' when the Contact has none. */
+  contactHost: string;
+  /** register_proxy, e.g. `sip:198.51.100.10`. */
+  proxy: string;
+  state: string;
+}
+
+/**
+ * `sofia status gateway <name>` (mod_sofia.c:2995-3025): a '=' line, then `Label\tvalue`
+ * rows (labels padded with spaces: `Contact \t<sip:gw+name@host:port;transport=udp;gw=name>`),
+ * another '=' line; `Invalid Gateway!` when there is no such gateway (then undefined).
+ */
+export function parseGatewayDetail(text: string): GatewayDetail | undefined {
+  const rows = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    rows.set(line.slice(0, tab).trim(), line.slice(tab + 1).trim());
+  }
+  const name = rows.get('Name');
+  const contact = rows.get('Contact');
+  if (name === undefined || contact === undefined) return undefined;
+  const host = /^<?sips?:(?:[^@>]*@)?(\[[^\]]*\]|[^:;>]*)/i.exec(contact)?.[1] ?? '';
+  return {
+    name,
+    profile: rows.get('Profile') ?? '',
+    contact,
+    contactHost: host.replace(/^\[|\]$/g, '').toLowerCase(),
+    proxy: rows.get('Proxy') ?? '',
+    state: rows.get('State') ?? '',
+  };
+}

@@ -17,6 +17,7 @@ import {
   type ExtensionRow,
   type PbxState,
   type Row,
+  type RunningGatewayEntry,
   type RunningProfile,
   type SettingRow,
   type SipProfileRow,
@@ -109,6 +110,27 @@ export function parseSofiaProfileList(xml: string): string[] {
   return names;
 }
 
+/**
+ * The gateways `sofia xmlstatus` lists after each profile's rows (mod_sofia.c:3528-3531:
+ * `<gateway><name>…</name><type>gateway</type><data>register_to</data><state>STATE</state></gateway>`),
+ * keyed by the profile they follow. Names that are not safe in an fs_cli command are left out.
+ */
+export function parseSofiaGateways(xml: string): Map<string, RunningGatewayEntry[]> {
+  const out = new Map<string, RunningGatewayEntry[]>();
+  let profile: string | undefined;
+  for (const m of xml.matchAll(/<(profile|gateway)>([\s\S]*?)<\/\1>/g)) {
+    const name = /<name>([^<]*)<\/name>/.exec(m[2]!)?.[1]?.trim();
+    if (m[1] === 'profile') {
+      if (/<type>profile<\/type>/.test(m[2]!)) profile = name;
+      continue;
+    }
+    const state = /<state>([^<]*)<\/state>/.exec(m[2]!)?.[1]?.trim();
+    if (!profile || !name || !state || !SAFE_NAME.test(name)) continue;
+    out.set(profile, [...(out.get(profile) ?? []), { name, state }]);
+  }
+  return out;
+}
+
 /** `fs_cli -x …` output in an exec of its own, or undefined when FreeSWITCH did not answer. */
 export async function fsCli(ssh: SshSession, command: string, timeoutMs = 15_000): Promise<string | undefined> {
   const result = await ssh.run(['fs_cli', '-x', command], { asRoot: true, timeoutMs }).catch((e: unknown) => {
@@ -145,10 +167,11 @@ function readRunning(answers: BatchAnswers): RunningProfile[] | null {
   const list = fsCliText(answers.get('xmlstatus'));
   if (list === undefined) return null;
   const running: RunningProfile[] = [];
+  const gateways = parseSofiaGateways(list);
   for (const name of parseSofiaProfileList(list).filter((n) => SAFE_NAME.test(n))) {
     const xml = fsCliText(answers.get(`profile:${name}`));
     if (xml === undefined) return null;
-    running.push({ name, info: parseSofiaXmlStatus(xml) });
+    running.push({ name, info: parseSofiaXmlStatus(xml), gateways: gateways.get(name) ?? [] });
   }
   return running;
 }

@@ -77,10 +77,18 @@ export interface HostFirewall {
   rules: IptablesRule[];
 }
 
+/** One gateway row of `sofia xmlstatus` (mod_sofia.c:3528-3531): its name and registration state. */
+export interface RunningGatewayEntry {
+  name: string;
+  state: string;
+}
+
 /** One profile as `sofia xmlstatus profile <name>` shows it (profile-info leaves). */
 export interface RunningProfile {
   name: string;
   info: Record<string, string>;
+  /** The gateways `sofia xmlstatus` lists after the profile; absent in states read before they were. */
+  gateways?: RunningGatewayEntry[];
 }
 
 export interface PbxState {

@@ -81,6 +81,22 @@ export function restartReason(
   return undefined;
 }
 
+/** Does the profile's enabled ext-sip-ip row take its value from a variable (vars.xml)? */
+function extSipIpUsesVars(state: PbxState, profileUuid: string): boolean {
+  return enabledValues(state.settings, profileUuid, 'ext-sip-ip').some((v) => (v ?? '').includes('$${'));
+}
+
+/**
+ * The loaded gateways of a running profile that register (every state but NOREG,
+ * mod_sofia.c:2783-2796): their Contact was built once from the profile's
+ * ext-sip-ip when they were loaded (sofia.c:4133-4197) and a rescan skips them
+ * as duplicates (sofia.c:3783-3789), so they keep registering with the old address.
+ */
+export function registeringGateways(state: PbxState, profile: string): string[] {
+  const running = state.running?.find((r) => r.name === profile);
+  return (running?.gateways ?? []).filter((g) => g.state !== 'NOREG' && SAFE_NAME.test(g.name)).map((g) => g.name);
+}
+
 export interface StepInputs {
   before: PbxState;
   after: PbxState;
@@ -141,6 +157,8 @@ export function stepsFor(input: StepInputs): StepPlan {
   for (const row of [...before.settings, ...after.settings]) settingRows.set(row.sip_profile_setting_uuid, row);
   const touched = new Set<string>();
   const restartWhy = new Map<string, string>();
+  /** Profiles whose ext-sip-ip may change with this plan: their gateways' Contact must be rebuilt. */
+  const extSipIpMoves = new Set<string>();
   for (const change of changes) {
     if (change.path !== 'v_sip_profile_settings') continue;
     const row = change.key ? settingRows.get(change.key) : undefined;
@@ -148,6 +166,7 @@ export function stepsFor(input: StepInputs): StepPlan {
     const name = row?.sip_profile_setting_name ?? change.after?.sip_profile_setting_name ?? null;
     if (!profileUuid) continue;
     touched.add(profileUuid);
+    if (name === 'ext-sip-ip') extSipIpMoves.add(profileUuid);
     if (name === null) continue;
     const why = restartReason(
       name,
@@ -161,11 +180,18 @@ export function stepsFor(input: StepInputs): StepPlan {
       if (usesExternalVars(after, profile.sip_profile_uuid) || usesExternalVars(before, profile.sip_profile_uuid)) {
         touched.add(profile.sip_profile_uuid);
       }
+      if (extSipIpUsesVars(after, profile.sip_profile_uuid) || extSipIpUsesVars(before, profile.sip_profile_uuid)) {
+        extSipIpMoves.add(profile.sip_profile_uuid);
+      }
     }
   }
   for (const name of input.staleProfiles ?? []) {
     const profile = after.profiles.find((p) => p.sip_profile_name === name);
-    if (profile) touched.add(profile.sip_profile_uuid);
+    if (profile) {
+      touched.add(profile.sip_profile_uuid);
+      // Its running ext-sip-ip is not what the configuration says: neither is its gateways' Contact.
+      extSipIpMoves.add(profile.sip_profile_uuid);
+    }
   }
 
   const needsSofia = touched.size > 0;
@@ -213,6 +239,17 @@ export function stepsFor(input: StepInputs): StepPlan {
       });
     } else {
       profileActions[name] = 'rescan';
+      if (extSipIpMoves.has(profile.sip_profile_uuid)) {
+        for (const gateway of registeringGateways(before, name)) {
+          steps.push({
+            kind: 'fs-cli',
+            command: `sofia profile ${name} killgw ${gateway}`,
+            why:
+              'A rescan keeps a loaded gateway with the Contact it built from the old ext-sip-ip (FreeSWITCH sofia.c:3783-3789, :4133-4197); ' +
+              'removing it lets the rescan load it again with the new address, without dropping calls, as FS PBX does (GatewayService.php:104-109, :148).',
+          });
+        }
+      }
       steps.push({
         kind: 'fs-cli',
         command: `sofia profile ${name} rescan`,

@@ -213,7 +213,18 @@ const firewall = z.strictObject({
   rules: z.array(z.strictObject({ chain: text(64), words: z.array(text(1024)).max(256) })).max(10_000),
 });
 
-const running = z.array(z.strictObject({ name: text(255), info: z.record(text(128), text(4096)) })).max(64);
+const running = z
+  .array(
+    z.strictObject({
+      name: text(255),
+      info: z.record(text(128), text(4096)),
+      gateways: z
+        .array(z.strictObject({ name: text(255), state: text(64) }))
+        .max(1000)
+        .optional(),
+    }),
+  )
+  .max(64);
 
 function pbxSchema(strict: boolean) {
   return z.strictObject({
