@@ -7,7 +7,8 @@ import type { ImportedFrom, RunStatus, Target } from '../../contract/types';
 import { openDb, type Db, type SqliteDriver } from './db';
 import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';
-import { createRun, findUnfinished, getRun, listRuns, setRunStatus, type NewRun } from './runs';
+import { createRun, findUnfinished, getRun, listRuns, setRunBoxes, setRunStatus, type NewRun } from './runs';
+import { withLocks } from './locks';
 import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from './sites';
 import { importRun, type BundledSnapshot } from './imports';
 import { acceptFingerprint, knownFingerprint, type KnownHostKind } from './known-hosts';
@@ -54,8 +55,15 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
 
     createRun: (run: NewRun) => createRun(db, run, now()),
     getRun: (runId: string) => getRun(db, runId),
-    setRunStatus: (runId: string, status: RunStatus, extra?: { result?: unknown; snapshotId?: string }) =>
-      setRunStatus(db, runId, status, now(), extra),
+    setRunStatus: (
+      runId: string,
+      status: RunStatus,
+      extra?: { result?: unknown; snapshotId?: string; expect?: RunStatus | readonly RunStatus[] },
+    ) => setRunStatus(db, runId, status, now(), extra),
+    setRunBoxes: (runId: string, boxes: Parameters<typeof setRunBoxes>[2]) => setRunBoxes(db, runId, boxes, now()),
+    /** Runs `work` holding these locks (run:…, site:…) against every other process on this history. */
+    withLocks: <T>(keys: readonly string[], purpose: string, work: () => Promise<T>) =>
+      withLocks(db, keys, purpose, clock(), work),
     listRuns: (options?: { siteId?: string; limit?: number }) => listRuns(db, options),
     findUnfinished: () => findUnfinished(db),
 

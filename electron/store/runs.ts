@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../contract/errors';
-import type { ImportedFrom, Plan, RunStatus, RunSummary } from '../../contract/types';
+import type { BoxState, ImportedFrom, Plan, RunBoxes, RunStatus, RunSummary } from '../../contract/types';
 import { z } from 'zod';
 import type { Db } from './db';
 import { isIPv4 } from '../../contract/ipv4';
@@ -25,6 +25,28 @@ interface RunRow {
   finished_at: string | null;
   origin: 'local' | 'imported';
   signer: string | null;
+  boxes_json: string | null;
+}
+
+const boxStatusSchema = z.strictObject({
+  state: z.enum(['applied', 'reverted-by-router', 'rolled-back', 'confirmed']),
+  at: z.string().max(64),
+  changes: z.number().int().min(0),
+  byRun: z.string().max(64).optional(),
+});
+const boxesSchema = z.strictObject({ router: boxStatusSchema.optional(), pbx: boxStatusSchema.optional() });
+
+/** A damaged note must not hide the run: it then reads as nothing known per box. */
+function boxesOf(text: string | null): RunBoxes | undefined {
+  if (text === null) return undefined;
+  const parsed = boxesSchema.safeParse(safeJson(text));
+  if (!parsed.success) return undefined;
+  const boxes: RunBoxes = {};
+  for (const side of ['router', 'pbx'] as const) {
+    const box = parsed.data[side];
+    if (box) boxes[side] = { state: box.state, at: box.at, changes: box.changes, ...(box.byRun ? { byRun: box.byRun } : {}) };
+  }
+  return boxes;
 }
 
 export const importedFromSchema = z.strictObject({
@@ -73,6 +95,8 @@ function fromRow(db: Db, row: RunRow): RunRecord {
   if (row.snapshot_id !== null) run.snapshotId = row.snapshot_id;
   if (row.rollback_of !== null) run.rollbackOf = row.rollback_of;
   if (row.finished_at !== null) run.finishedAt = row.finished_at;
+  const boxes = boxesOf(row.boxes_json);
+  if (boxes) run.boxes = boxes;
   return run;
 }
 
@@ -130,15 +154,18 @@ export function setRunStatus(
   runId: string,
   status: RunStatus,
   now: string,
-  extra: { result?: unknown; snapshotId?: string } = {},
+  extra: { result?: unknown; snapshotId?: string; expect?: RunStatus | readonly RunStatus[] } = {},
 ): RunRecord {
   refuseImported(db, runId);
+  // Compare-and-set: with `expect`, the row moves only from one of those statuses, in one statement.
+  const expected = extra.expect === undefined ? [] : typeof extra.expect === 'string' ? [extra.expect] : extra.expect;
+  const guard = expected.length === 0 ? '' : ` AND status IN (${expected.map(() => '?').join(', ')})`;
   const info = db
     .prepare(
       `UPDATE runs SET status = ?, updated_at = ?,
          result_json = COALESCE(?, result_json), snapshot_id = COALESCE(?, snapshot_id),
          finished_at = CASE WHEN ? THEN ? ELSE finished_at END
-       WHERE run_id = ?`,
+       WHERE run_id = ?${guard}`,
     )
     .run(
       status,
@@ -148,8 +175,39 @@ export function setRunStatus(
       FINAL.includes(status) ? 1 : 0,
       now,
       runId,
+      ...expected,
     );
-  if (info.changes === 0) return fail('invalid_input', 'That run is not in this history.', `run ${runId}`);
+  if (info.changes === 0) {
+    const current = getRun(db, runId).status;
+    return fail(
+      'invalid_input',
+      `This run is ${current} now: something else moved it on meanwhile. Look at History before going on.`,
+      `run ${runId}: ${expected.join('|')} -> ${status} refused, it is ${current}`,
+    );
+  }
+  return getRun(db, runId);
+}
+
+/**
+ * Records what the run's changes now are on each box given (the others keep what they had).
+ * `changes` defaults to what was recorded before, else the plan's count for that box.
+ */
+export function setRunBoxes(
+  db: Db,
+  runId: string,
+  boxes: Partial<Record<'router' | 'pbx', { state: BoxState; byRun?: string; at?: string }>>,
+  now: string,
+): RunRecord {
+  refuseImported(db, runId);
+  const run = getRun(db, runId);
+  const next: RunBoxes = { ...run.boxes };
+  for (const side of ['router', 'pbx'] as const) {
+    const given = boxes[side];
+    if (!given) continue;
+    const changes = run.boxes?.[side]?.changes ?? run.plan.changes.filter((c) => c.target === side).length;
+    next[side] = { state: given.state, at: given.at ?? now, changes, ...(given.byRun ? { byRun: given.byRun } : {}) };
+  }
+  db.prepare('UPDATE runs SET boxes_json = ?, updated_at = ? WHERE run_id = ?').run(JSON.stringify(next), now, runId);
   return getRun(db, runId);
 }
 
@@ -166,6 +224,7 @@ interface SummaryRow {
   signer: string | null;
   public_ip: unknown;
   rollback_of: string | null;
+  boxes_json: string | null;
 }
 
 function summary(db: Db, row: SummaryRow): RunSummary {
@@ -180,6 +239,8 @@ function summary(db: Db, row: SummaryRow): RunSummary {
   if (row.finished_at !== null) s.finishedAt = row.finished_at;
   if (row.snapshot_id !== null) s.snapshotId = row.snapshot_id;
   if (typeof row.public_ip === 'string' && isIPv4(row.public_ip)) s.publicIp = row.public_ip;
+  const boxes = boxesOf(row.boxes_json);
+  if (boxes) s.boxes = boxes;
   if (row.origin === 'imported') {
     // A damaged signer note must not hide the run from the list: it then reads as unsigned.
     const parsed = row.signer === null ? undefined : importedFromSchema.safeParse(safeJson(row.signer));
@@ -201,7 +262,7 @@ const PUBLIC_IP = ['pbx.publicIp', 'router.publicAddress', 'router.wanAddress']
   .map((fact) => `json_extract(plan_json, '$.facts."${fact}"')`)
   .join(', ');
 const SUMMARY_COLUMNS = `run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id, origin, signer,
-  rollback_of, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip`;
+  rollback_of, boxes_json, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip`;
 
 /** A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to. */
 function withRollbackIps(db: Db, rows: SummaryRow[]): RunSummary[] {

@@ -1,4 +1,4 @@
-import type { ImportedFrom, Plan, RunStatus, Target } from '../../contract/types';
+import type { ImportedFrom, Plan, RunBoxes, RunStatus, Target } from '../../contract/types';
 import type { PbxState } from '../pbx/state';
 import type { RouterState } from '../routeros/state';
 import type { BoxIdentity, SnapshotOrigin } from './schemas';
@@ -36,6 +36,8 @@ export interface RunRecord {
   finishedAt?: string;
   /** Read from a bundle: history to read, never a plan to apply. */
   imported?: ImportedFrom;
+  /** What the run's changes are now on each box. */
+  boxes?: RunBoxes;
 }
 
 export interface SnapshotContent {

@@ -1,0 +1,132 @@
+/**
+ * Routers as technicians meet them, in the site lab: the MikroTik simulator in the router
+ * namespace with its firewall in nftables, changed over the API the way a customer's router
+ * was set up before the visit (a HotSpot on a guest bridge, a custom forward drop, …). Each
+ * test puts the router back as it found it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routerTarget, type RouterTarget } from '../../contract/schemas';
+import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
+import { applyRouterPlan, restoreRouter } from '../../electron/routeros/engine';
+import type { RouterPlanInputs } from '../../electron/routeros/inputs';
+import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
+import { readRouterState } from '../../electron/routeros/reader';
+import type { RouterState } from '../../electron/routeros/state';
+import { optionsAnswered } from '../lab/clients';
+import { startLab, type Lab } from '../lab/lab';
+import { SITE } from '../lab/topology';
+
+const isRoot = process.getuid?.() === 0;
+let lab: Lab;
+let target: RouterTarget;
+
+const INPUTS: RouterPlanInputs = {
+  pbxAddress: SITE.pbx,
+  trunks: [{ name: 'Carrier', address: SITE.trunk }],
+  phones: [{ name: 'Home office', address: SITE.phone }],
+  pbxRtp: { start: 16384, end: 32768 },
+};
+
+beforeAll(async () => {
+  if (!isRoot) return;
+  lab = await startLab();
+  if (!lab.router) throw new Error('the site lab started without the MikroTik simulator');
+  const api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router.apiSslPort });
+  target = routerTarget.parse({
+    host: api.host,
+    port: api.port,
+    username: lab.router.user,
+    password: lab.router.password,
+    fingerprint: lab.router.fingerprint,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+async function withRouter<T>(fn: (conn: RouterConnection) => Promise<T>): Promise<T> {
+  const conn = await connectRouter(target);
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+function planOf(state: RouterState, inputs = INPUTS): RouterPlan {
+  const result = planRouter(state, inputs);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.plan;
+}
+
+/** The firewall in the router namespace follows the API asynchronously: ask a few times. */
+async function reaches(from: 'trunk' | 'phone' | 'stranger', port: number, want: boolean): Promise<boolean> {
+  let answered = !want;
+  for (let i = 0; i < 5 && answered !== want; i += 1)
+    answered = await optionsAnswered(lab, from, SITE.router.wan, port);
+  return answered;
+}
+
+async function add(conn: RouterConnection, menu: string, words: string[]): Promise<string> {
+  const ret = (await conn.command(`${menu}/add`, words))[0]?.ret;
+  if (!ret) throw new Error(`${menu}/add returned no id`);
+  return ret;
+}
+
+describe.skipIf(!isRoot)('routers as technicians meet them (needs root for namespaces)', () => {
+  it('a HotSpot on a guest bridge plus a custom forward drop: the accept goes before the drop, apply completes, the trunk reaches the PBX', async () => {
+    // The guest bridge is a real interface of the router namespace, as ether1 and the LAN bridge are.
+    expect((await lab.exec('router', ['ip', 'link', 'add', 'guest', 'type', 'bridge'])).code).toBe(0);
+    const made: { menu: string; id: string }[] = [];
+    let before: RouterState | undefined;
+    try {
+      before = await withRouter(async (conn) => {
+        const start = await readRouterState(conn);
+        made.push({ menu: '/interface/bridge', id: await add(conn, '/interface/bridge', ['=name=guest']) });
+        made.push({ menu: '/ip/hotspot', id: await add(conn, '/ip/hotspot', ['=name=hotspot1', '=interface=guest']) });
+        const drop = await add(conn, '/ip/firewall/filter', [
+          '=chain=forward',
+          '=action=drop',
+          '=connection-state=new',
+          '=in-interface-list=WAN',
+          '=comment=custom: drop everything new from WAN',
+        ]);
+        made.push({ menu: '/ip/firewall/filter', id: drop });
+        expect(start.filter.some((r) => r['jump-target'] === 'hs-unauth')).toBe(false);
+        return readRouterState(conn);
+      });
+      const state = before;
+      const hsJump = state.filter.find((r) => r['jump-target'] === 'hs-unauth');
+      expect(hsJump?.dynamic).toBe('true');
+      expect(state.hotspots?.map((h) => h.interface)).toEqual(['guest']);
+      // The custom drop really holds the trunk back before the plan.
+      expect(await reaches('trunk', 5080, false)).toBe(false);
+
+      const plan = planOf(state);
+      const accepts = plan.changes.filter((c) => c.path === '/ip/firewall/filter' && c.action === 'add');
+      expect(accepts.length).toBeGreaterThan(0);
+      const dropId = made.find((m) => m.menu === '/ip/firewall/filter')!.id;
+      expect(new Set(accepts.map((c) => c.placeBefore))).toEqual(new Set([dropId]));
+      expect(plan.warnings.filter((w) => w.code.startsWith('dynamic'))).toEqual([]);
+      await withRouter(async (conn) => {
+        const result = await applyRouterPlan(conn, state, plan, { revertMinutes: false });
+        if (!result.ok) throw new Error(result.error.message);
+        expect(result.record.complete).toBe(true);
+        expect(planOf(await readRouterState(conn)).changes).toEqual([]);
+      });
+      expect(await reaches('trunk', 5080, true)).toBe(true);
+      expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
+      await withRouter(async (conn) => {
+        expect((await restoreRouter(conn, state)).record.complete).toBe(true);
+      });
+    } finally {
+      await withRouter(async (conn) => {
+        for (const { menu, id } of made.reverse()) await conn.command(`${menu}/remove`, [`=.id=${id}`]);
+        const after = await readRouterState(conn);
+        expect(after.filter.some((r) => r['jump-target'] === 'hs-unauth')).toBe(false);
+      });
+      await lab.exec('router', ['ip', 'link', 'del', 'guest']);
+    }
+  });
+});
