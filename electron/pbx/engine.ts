@@ -8,7 +8,7 @@ import type { PbxTarget } from '../../contract/schemas';
 import { applyPbxPlan, transactionLanded, type PbxApplyOptions, type PbxApplyRecord } from './apply';
 import type { PbxPlan } from './plan';
 import { readPbxState } from './reader';
-import { planPbxRestore, type PbxRestoreOptions } from './restore';
+import { planPbxRestore } from './restore';
 import { openSsh, type OpenOptions, type SshSession } from './ssh';
 import type { PbxState } from './state';
 
@@ -91,13 +91,13 @@ export interface PbxRunResult {
 export function restorePbx(
   target: PbxTarget,
   snapshot: PbxState,
-  options: PbxApplyOptions & { open?: OpenOptions; restore?: PbxRestoreOptions } = {},
+  options: PbxApplyOptions & { open?: OpenOptions } = {},
 ): Promise<PbxRunResult> {
   return withPbxSession(
     target,
     async (ssh) => {
       const before = await readPbxState(ssh);
-      const plan = planPbxRestore(snapshot, before, options.restore);
+      const plan = planPbxRestore(snapshot, before);
       const record = await applyPbxOn(ssh, target, plan, options);
       return { before, plan, record };
     },

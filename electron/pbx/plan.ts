@@ -11,6 +11,7 @@ import type { Plan } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { applyPbxChanges } from './apply-rows';
 import { keyColumn, numberPbxChanges, type PbxChange } from './change';
+import { outsideManaged } from './managed';
 import { planExtensions, type MediaMode } from './plan-extensions';
 import { newOutcome, type Settled } from './plan-outcome';
 import { planInternalProfile, reviewProfile, type ReviewedSetting } from './plan-profiles';
@@ -111,8 +112,26 @@ export function planPbx(state: PbxState, inputs: PbxPlanInputs): PbxPlanResult {
     draft.after = { [keyColumn(draft.path)]: id, ...draft.after };
   }
   const changes = numberPbxChanges(out.changes, 'pbx');
+  // The planner stays inside what the wizard manages (managed.ts), which is all a rollback restores.
+  const outside = changes.map((c) => outsideManaged(c, state)).find((why) => why !== undefined);
+  if (outside !== undefined) {
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'invalid_input',
+          field: 'pbx',
+          message:
+            'A row the plan would change is not one the wizard manages (a NAT variable asking for a command other than set, or an unusual value): correct it in FS PBX and plan again.',
+          detail: outside,
+        },
+      ],
+    };
+  }
   const after = applyPbxChanges(state, changes);
-  const varsXml = renderVarsXml(after.vars, state.switchname);
+  const rendered = renderVarsXml(after.vars, state.switchname, state.varsXml);
+  if (!rendered.ok) return { ok: false, errors: [rendered.error] };
+  const varsXml = rendered.value.xml;
   const stepPlan = stepsFor({
     before: state,
     after,
@@ -130,7 +149,7 @@ export function planPbx(state: PbxState, inputs: PbxPlanInputs): PbxPlanResult {
     ok: true,
     plan: {
       changes,
-      warnings: [...out.warnings, ...stepPlan.warnings],
+      warnings: [...out.warnings, ...rendered.value.warnings, ...stepPlan.warnings],
       facts: {
         'pbx.publicIp': inputs.publicIp,
         'pbx.rtp': `${state.rtp.start}-${state.rtp.end} (${state.rtp.source})`,

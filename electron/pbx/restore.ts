@@ -1,37 +1,32 @@
 /**
- * The PBX restore planner: from a snapshot and the state read now, the exact
- * previous rows (every column, NULL apart from ''), rows the wizard inserted
- * deleted, vars.xml written back byte for byte, and rescan or restart chosen
- * by the rollback-trap rules so the running state matches again. Pure; a
- * second run plans nothing.
+ * The PBX restore planner: from a snapshot and the state read now, what the
+ * wizard manages (managed.ts) put back: managed rows it inserted deleted,
+ * managed columns set back to the snapshot's values, managed rows deleted since
+ * re-inserted with their original id; vars.xml written back as restore-vars-xml.ts
+ * allows; rescan or restart chosen by the rollback-trap rules so the running
+ * state matches again. Everything else the snapshot holds that differs from
+ * the PBX is listed as flags, never sent: a snapshot can come from a bundle,
+ * and it is the PBX's word that counts outside what the wizard itself changes.
+ * Pure; a second run plans nothing.
  */
-import type { Warning } from '../../contract/types';
+import { Failure } from '../../contract/errors';
+import type { RollbackFlag, Warning } from '../../contract/types';
 import { applyPbxChanges } from './apply-rows';
 import { keyColumn, numberPbxChanges, type PbxChange, type PbxTable } from './change';
+import { isManagedRow, MANAGED_PBX, mayInsertRow, maySetColumns } from './managed';
 import type { PbxPlan } from './plan';
+import { restoreFlag } from './restore-flags';
+import { restoredVarsXml } from './restore-vars-xml';
 import type { PbxState, Row } from './state';
 import { stepsFor } from './steps';
-import { renderVarsXml } from './vars-xml';
 
 type Draft = Omit<PbxChange, 'id'>;
 
-const TABLES: readonly { table: PbxTable; field: 'settings' | 'vars' | 'extensions'; insertable: boolean }[] = [
-  { table: 'v_sip_profile_settings', field: 'settings', insertable: true },
-  { table: 'v_vars', field: 'vars', insertable: true },
-  // The reader holds only some v_extensions columns: an extension deleted since cannot be re-created from them.
-  { table: 'v_extensions', field: 'extensions', insertable: false },
+const TABLES: readonly { table: PbxTable; field: 'settings' | 'vars' | 'extensions' }[] = [
+  { table: 'v_sip_profile_settings', field: 'settings' },
+  { table: 'v_vars', field: 'vars' },
+  { table: 'v_extensions', field: 'extensions' },
 ];
-
-/** Rows the wizard itself may insert; other rows added since the snapshot are someone else's. */
-function wizardMayInsert(table: PbxTable, row: Row): boolean {
-  if (table === 'v_sip_profile_settings') {
-    return (
-      row.sip_profile_setting_name === 'aggressive-nat-detection' || row.sip_profile_setting_name === 'apply-nat-acl'
-    );
-  }
-  if (table === 'v_vars') return row.var_name === 'external_rtp_ip' || row.var_name === 'external_sip_ip';
-  return false;
-}
 
 function describe(table: PbxTable, row: Row): string {
   const name = row.sip_profile_setting_name ?? row.var_name ?? row.extension ?? '?';
@@ -40,15 +35,11 @@ function describe(table: PbxTable, row: Row): string {
 
 const RUNNING_KEYS = ['ext-rtp-ip', 'ext-sip-ip', 'aggressive-nat'];
 
-export interface PbxRestoreOptions {
-  /** Also delete rows someone else inserted after the snapshot (default: keep them and warn). */
-  exact?: boolean;
-}
-
-export function planPbxRestore(snapshot: PbxState, current: PbxState, options: PbxRestoreOptions = {}): PbxPlan {
+export function planPbxRestore(snapshot: PbxState, current: PbxState): PbxPlan {
   const drafts: Draft[] = [];
   const warnings: Warning[] = [];
-  for (const { table, field, insertable } of TABLES) {
+  const flags: RollbackFlag[] = [];
+  for (const { table, field } of TABLES) {
     const column = keyColumn(table);
     const before = snapshot[field] as Row[];
     const now = current[field] as Row[];
@@ -57,12 +48,15 @@ export function planPbxRestore(snapshot: PbxState, current: PbxState, options: P
     for (const row of now) {
       if (snapKeys.has(row[column])) continue;
       if (table === 'v_extensions') continue;
-      if (!wizardMayInsert(table, row) && !options.exact) {
+      if (!isManagedRow(table, row, current)) {
+        // Not the wizard's to delete, whatever it is: said, and flagged when it matters.
         warnings.push({
           code: 'foreign-row-kept',
           target: 'pbx',
-          message: `${describe(table, row)} was added after the snapshot by someone else; it is left in place.`,
+          message: `${describe(table, row)} was added after the snapshot; the wizard does not manage it, so it is left in place.`,
         });
+        const flag = restoreFlag(table, row, row, 'added after the snapshot; left in place', false);
+        if (flag.serious) flags.push(flag);
         continue;
       }
       drafts.push({
@@ -78,32 +72,34 @@ export function planPbxRestore(snapshot: PbxState, current: PbxState, options: P
     for (const row of before) {
       const live = nowByKey.get(row[column]);
       if (!live) {
-        if (!insertable) {
-          warnings.push({
-            code: 'row-gone',
+        if (mayInsertRow(table, row, current)) {
+          drafts.push({
             target: 'pbx',
-            message: `${describe(table, row)} was deleted since the snapshot and is not re-created.`,
+            path: table,
+            action: 'add',
+            before: null,
+            after: { ...row },
+            reason: 'Puts back a row that was removed since the snapshot, with its original id and values.',
           });
-          continue;
+        } else {
+          flags.push(restoreFlag(table, row, row, 'a row the PBX does not have now', false));
         }
-        drafts.push({
-          target: 'pbx',
-          path: table,
-          action: 'add',
-          before: null,
-          after: { ...row },
-          reason: 'Puts back a row that was removed since the snapshot, with its original id and values.',
-        });
         continue;
       }
       const was: Record<string, string | null> = {};
       const back: Record<string, string | null> = {};
+      const other: Record<string, string | null> = {};
       for (const [key, value] of Object.entries(row)) {
         if (key === column || live[key] === value) continue;
-        was[key] = live[key] ?? null;
-        back[key] = value;
+        if (MANAGED_PBX[table].columns.includes(key)) {
+          was[key] = live[key] ?? null;
+          back[key] = value;
+        } else other[key] = value;
       }
-      if (Object.keys(back).length === 0) continue;
+      const managed = Object.keys(back).length > 0 && maySetColumns(table, live, back, current);
+      if (!managed) Object.assign(other, back);
+      if (Object.keys(other).length > 0) flags.push(restoreFlag(table, row, other, undefined, false));
+      if (!managed) continue;
       drafts.push({
         target: 'pbx',
         path: table,
@@ -111,14 +107,16 @@ export function planPbxRestore(snapshot: PbxState, current: PbxState, options: P
         key: row[column]!,
         before: was,
         after: back,
-        reason: `Puts ${describe(table, row)} back exactly as it was in the snapshot.`,
+        reason: `Puts ${describe(table, row)} back as it was in the snapshot.`,
       });
     }
   }
 
   const changes = numberPbxChanges(drafts, 'pbx-restore');
   const after = applyPbxChanges(current, changes);
-  const varsXml = snapshot.varsXml ?? renderVarsXml(snapshot.vars, snapshot.switchname);
+  const vars = restoredVarsXml(snapshot, current, after);
+  if (!vars.ok) throw new Failure(vars.error);
+  const varsXml = vars.value.xml;
   const stale = (current.running ?? [])
     .filter((live) => {
       const then = snapshot.running?.find((r) => r.name === live.name);
@@ -133,13 +131,15 @@ export function planPbxRestore(snapshot: PbxState, current: PbxState, options: P
     staleProfiles: stale,
     rewriteVars: current.varsXml !== null && current.varsXml !== varsXml,
   });
+  const allFlags = [...flags, ...vars.value.flags];
   return {
     changes,
-    warnings: [...warnings, ...stepPlan.warnings],
+    warnings: [...warnings, ...vars.value.warnings, ...stepPlan.warnings],
     facts: { 'pbx.switchname': current.switchname },
     settled: [],
     review: [],
     steps: stepPlan.steps,
     profileActions: stepPlan.profileActions,
+    ...(allFlags.length > 0 ? { flags: allFlags } : {}),
   };
 }

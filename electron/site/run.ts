@@ -20,7 +20,7 @@ import { planRouter, type RouterPlan } from '../routeros/plan';
 import { planRouterRestore } from '../routeros/restore';
 import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
-import { boxDifferences, boxNotes, boxOf, type Store } from '../store';
+import { boxDifferences, boxNotes, boxOf, runLockKey, siteLockKey, type Store } from '../store';
 import { combinePlans, type SitePlan } from './combine';
 import { secureSipForwards } from './secure-forwards';
 import type { ApplyHooks, PbxSide, RouterSide } from './sides';
@@ -180,7 +180,32 @@ async function sendPlan(
   return revertAt ? { revertAt } : {};
 }
 
-export async function applySite(
+/** The locks an apply, confirm or rollback holds: its run and its site, against every other process. */
+function lockKeys(deps: SiteDeps, runId: string): string[] {
+  return [runLockKey(runId), siteLockKey(deps.store.getRun(runId).siteId)];
+}
+
+/** How many of a plan's changes go to each box: what the History says each holds. */
+function boxCounts(plan: SitePlan): { router: number; pbx: number } {
+  return {
+    router: plan.router?.changes.length ?? 0,
+    pbx: (plan.pbx?.changes.length ?? 0) + (plan.pbx?.steps.length ?? 0),
+  };
+}
+
+export function applySite(
+  deps: SiteDeps,
+  runId: string,
+  access: Access,
+  revertMinutes: number,
+  progress: (event: ApplyProgress) => void,
+): Promise<ApplyResult> {
+  return deps.store.withLocks(lockKeys(deps, runId), 'apply', () =>
+    applySiteHeld(deps, runId, access, revertMinutes, progress),
+  );
+}
+
+async function applySiteHeld(
   deps: SiteDeps,
   runId: string,
   access: Access,
@@ -194,6 +219,7 @@ export async function applySite(
   const stored = run.plan as SitePlan;
   const sides = await openBoth(deps, access);
   const tally = newTally(stored);
+  let sending = false;
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
     const inputs = { ...(run.inputs as SiteInputs), ...access };
@@ -213,7 +239,8 @@ export async function applySite(
       ),
     });
     progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
-    deps.store.setRunStatus(runId, 'applying');
+    deps.store.setRunStatus(runId, 'applying', { expect: 'planned' });
+    sending = true;
     const { revertAt } = await sendPlan(deps, runId, sides, routerState, stored, revertMinutes, progress, tally);
     const result: ApplyResult = {
       runId,
@@ -222,7 +249,12 @@ export async function applySite(
       applied: tally.applied,
       ...(revertAt ? { revertAt } : {}),
     };
-    deps.store.setRunStatus(runId, 'applied', { result });
+    deps.store.setRunStatus(runId, 'applied', { result, expect: 'applying' });
+    const counts = boxCounts(stored);
+    deps.store.setRunBoxes(runId, {
+      ...(counts.router > 0 ? { router: { state: 'applied' as const } } : {}),
+      ...(counts.pbx > 0 ? { pbx: { state: 'applied' as const } } : {}),
+    });
     return result;
   } catch (caught) {
     const error = toAppError(caught);
@@ -232,17 +264,21 @@ export async function applySite(
       applied: tally.applied,
       failed: { changeId: tally.failed?.changeId ?? '', message: error.message },
     };
-    // Nothing was sent yet: the plan is still good to retry, and the error says why it stopped.
-    if (deps.store.getRun(runId).status === 'planned') throw caught;
+    // Nothing was sent yet (or another process holds the run): the plan is still good to retry, and the error says why it stopped.
+    if (!sending) throw caught;
     // Something may have been sent: the run is failed, and the exact record goes back as a value with rollback open.
-    deps.store.setRunStatus(runId, 'failed', { result });
+    deps.store.setRunStatus(runId, 'failed', { result, expect: 'applying' });
     return result;
   } finally {
     await closeBoth(sides);
   }
 }
 
-export async function confirmSite(deps: SiteDeps, runId: string, access: Access): Promise<RunSummary> {
+export function confirmSite(deps: SiteDeps, runId: string, access: Access): Promise<RunSummary> {
+  return deps.store.withLocks(lockKeys(deps, runId), 'confirm', () => confirmSiteHeld(deps, runId, access));
+}
+
+async function confirmSiteHeld(deps: SiteDeps, runId: string, access: Access): Promise<RunSummary> {
   const run = deps.store.getRun(runId);
   if (run.status !== 'applied' && run.status !== 'verified') {
     return fail('invalid_input', `Only an applied run can be confirmed; this one is ${run.status}.`);
@@ -254,14 +290,25 @@ export async function confirmSite(deps: SiteDeps, runId: string, access: Access)
   } finally {
     await router.close();
   }
+  const counts = boxCounts(run.plan as SitePlan);
   if (!kept) {
-    deps.store.setRunStatus(runId, 'rolled-back', { result: { note: 'The router had already undone the changes.' } });
-    return fail(
-      'timeout',
-      'Too late: the router had already undone the changes by itself. The PBX still has its changes: roll it back or apply again.',
-    );
+    // Only the router's half is undone: the run did not finish, and each box says what it holds.
+    deps.store.setRunStatus(runId, 'interrupted', {
+      expect: ['applied', 'verified'],
+      result: { ...(run.result as object), note: 'The router had already undone its changes by its own timer.' },
+    });
+    deps.store.setRunBoxes(runId, { router: { state: 'reverted-by-router' } });
+    const pbxHalf =
+      counts.pbx > 0
+        ? ` The PBX still has its ${counts.pbx} changes: undo the PBX half (History › Undo the PBX half; CLI: rollback --snapshot ${run.snapshotId ?? '<id>'} --only pbx), or plan and apply again.`
+        : ' Plan and apply again to make the changes.';
+    return fail('timeout', `Too late: the router had already undone its ${counts.router} changes by itself.${pbxHalf}`);
   }
-  deps.store.setRunStatus(runId, 'confirmed');
+  deps.store.setRunStatus(runId, 'confirmed', { expect: ['applied', 'verified'] });
+  deps.store.setRunBoxes(runId, {
+    ...(counts.router > 0 ? { router: { state: 'confirmed' as const } } : {}),
+    ...(counts.pbx > 0 ? { pbx: { state: 'confirmed' as const } } : {}),
+  });
   return deps.store.listRuns({ siteId: run.siteId }).find((r) => r.runId === runId)!;
 }
 
@@ -345,7 +392,41 @@ export async function planRollback(
  * as they are now, and sent only if that is the plan that was reviewed. The
  * stored plan is never what goes out, and an imported run never goes out.
  */
-export async function applyRollback(
+export function applyRollback(
+  deps: SiteDeps,
+  runId: string,
+  access: Access,
+  progress: (event: ApplyProgress) => void,
+): Promise<ApplyResult> {
+  return deps.store.withLocks(lockKeys(deps, runId), 'rollback', () => applyRollbackHeld(deps, runId, access, progress));
+}
+
+/**
+ * A rollback to a snapshot undoes, on the sides it covers, the run the snapshot was taken for and
+ * every later apply of the site: each box it covers now reads "rolled back by" this run.
+ */
+function markUndone(deps: SiteDeps, rollbackRunId: string, snapshotId: string, sides: readonly ('router' | 'pbx')[]): void {
+  const original = deps.store.getRun(deps.store.getSnapshot(snapshotId).runId);
+  if (original.imported) return;
+  const later = deps.store
+    .listRuns({ siteId: original.siteId })
+    .filter((r) => r.kind === 'apply' && !r.imported && r.startedAt >= original.startedAt);
+  for (const summary of later) {
+    const undone = sides.filter((side) => {
+      const state = summary.boxes?.[side]?.state;
+      return state === 'applied' || state === 'confirmed';
+    });
+    if (undone.length === 0) continue;
+    const marks = Object.fromEntries(undone.map((side) => [side, { state: 'rolled-back' as const, byRun: rollbackRunId }]));
+    const after = deps.store.setRunBoxes(summary.runId, marks);
+    const stillChanged = Object.values(after.boxes ?? {}).some((b) => b.state === 'applied' || b.state === 'confirmed');
+    if (!stillChanged && after.status !== 'rolled-back') deps.store.setRunStatus(summary.runId, 'rolled-back');
+  }
+  // A run from before per-box records: marked undone as a whole, as before.
+  if (!original.boxes && original.status !== 'rolled-back') deps.store.setRunStatus(original.runId, 'rolled-back');
+}
+
+async function applyRollbackHeld(
   deps: SiteDeps,
   runId: string,
   access: Access,
@@ -375,16 +456,18 @@ export async function applyRollback(
       );
     }
     tally = newTally(plan);
-    deps.store.setRunStatus(runId, 'applying');
+    deps.store.setRunStatus(runId, 'applying', { expect: 'planned' });
     // A rollback is itself the safe state: no revert job guards it.
     await sendPlan(deps, runId, open, undefined, plan, false, progress, tally);
     const result: ApplyResult = { runId, status: 'confirmed', applied: tally.applied };
-    deps.store.setRunStatus(runId, 'confirmed', { result });
-    const original = deps.store.getRun(deps.store.getSnapshot(run.rollbackOf).runId);
-    // The run the snapshot belongs to is marked undone, unless it is an imported one (history, never changed).
-    if (!original.imported && original.status !== 'rolled-back') {
-      deps.store.setRunStatus(original.runId, 'rolled-back');
-    }
+    deps.store.setRunStatus(runId, 'confirmed', { result, expect: 'applying' });
+    const counts = boxCounts(plan);
+    deps.store.setRunBoxes(runId, {
+      ...(counts.router > 0 ? { router: { state: 'confirmed' as const } } : {}),
+      ...(counts.pbx > 0 ? { pbx: { state: 'confirmed' as const } } : {}),
+    });
+    // Imported runs are history and never changed.
+    markUndone(deps, runId, run.rollbackOf, sides);
     return result;
   } catch (caught) {
     if (tally === undefined || deps.store.getRun(runId).status === 'planned') throw caught;

@@ -27,6 +27,7 @@ import {
 export type * from './types';
 export { redactSecrets, REDACTED } from './redact';
 export { ownerOnlyFolder, STORE_FILE } from './db';
+export { runLockKey, siteLockKey } from './locks';
 export { boxDifferences, boxNotes, boxOf } from './box';
 export { isRawPublicKey, keyFingerprint } from './trust';
 export type { BundledSnapshot } from './imports';

@@ -93,10 +93,13 @@ describe('planPbxRestore', () => {
     expect(Object.values(restore.profileActions)).toEqual(['restart']);
   });
 
-  it('re-inserts a row deleted since the snapshot with its original uuid and values', () => {
+  it('re-inserts a managed row deleted since the snapshot with its original uuid and values', () => {
     const snapshot = stockPbx();
     const current = structuredClone(snapshot);
-    const gone = current.settings.splice(3, 1)[0]!;
+    const index = current.settings.findIndex(
+      (r) => r.sip_profile_uuid === PROFILE.internal && r.sip_profile_setting_name === 'apply-nat-acl',
+    );
+    const gone = current.settings.splice(index, 1)[0]!;
     const restore = planPbxRestore(snapshot, current);
     expect(restore.changes).toEqual([expect.objectContaining({ action: 'add', after: gone })]);
     expect(data(applyPbxChanges(current, restore.changes)).settings).toEqual(expect.arrayContaining(snapshot.settings));
@@ -111,13 +114,12 @@ describe('planPbxRestore', () => {
     expect(restore.changes.map((c) => c.after)).toEqual([{ sip_bypass_media: null }, { sip_bypass_media: '' }]);
   });
 
-  it('keeps rows someone else added, with a warning, unless asked for an exact restore', () => {
+  it('keeps rows someone else added, with a warning: they are not the wizard’s to delete', () => {
     const snapshot = stockPbx();
     const current = structuredClone(snapshot);
     current.vars.push({ ...current.vars[0]!, var_uuid: 'c0000000-0000-4000-8000-000000000001', var_name: 'their_var' });
     expect(planPbxRestore(snapshot, current).changes).toEqual([]);
     expect(planPbxRestore(snapshot, current).warnings.map((w) => w.code)).toEqual(['foreign-row-kept']);
-    expect(planPbxRestore(snapshot, current, { exact: true }).changes.map((c) => c.action)).toEqual(['remove']);
   });
 
   it('restarts a profile whose running values still differ after the database is back', () => {

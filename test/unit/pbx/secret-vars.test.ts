@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planPbxRestore } from '../../../electron/pbx/restore';
 import { isSecretVar, REDACTED_VALUE, redactSecretVars, withSecretsFrom } from '../../../electron/pbx/secret-vars';
 import type { PbxState } from '../../../electron/pbx/state';
-import { renderVarsXml } from '../../../electron/pbx/vars-xml';
-import { stockPbx } from './fixtures/stock';
+import { renderedVarsXml, stockPbx } from './fixtures/stock';
 
 const SECRET = 'Tr0ub4dor&3';
 
@@ -11,11 +10,12 @@ const SECRET = 'Tr0ub4dor&3';
 function withDefaultPassword(value = SECRET): PbxState {
   const state = stockPbx();
   const template = state.vars[0]!;
+  // Written by hand: the wizard itself refuses to write a value holding `&` (vars-xml.ts).
+  state.varsXml = `${renderedVarsXml(state.vars, state.switchname)}<X-PRE-PROCESS cmd="set" data="default_password=${value}" />\n`;
   state.vars = [
     ...state.vars,
     { ...template, var_uuid: 'b0000000-0000-4000-8000-000000000099', var_name: 'default_password', var_value: value },
   ];
-  state.varsXml = renderVarsXml(state.vars, state.switchname);
   return state;
 }
 
