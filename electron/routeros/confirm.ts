@@ -8,7 +8,7 @@ import { Failure, type Result } from '../../contract/errors';
 import { applyChanges, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import type { RouterConnection } from './connection';
-import { addMinutes, REVERT_NAME, revertConfirm, revertInstall, type RouterClock } from './revert';
+import { addMinutes, REVERT_NAME, revertConfirm, revertInstall, revertUninstall, type RouterClock } from './revert';
 
 /**
  * The router's own date and time (/system/clock): the scheduler runs on it,
@@ -99,7 +99,7 @@ export async function installRevert(
   if (!install.ok) return install;
   const record = await applyChanges(conn, install.value.changes);
   if (!record.complete) {
-    await applyChanges(conn, revertConfirm()).catch(() => undefined);
+    await applyChanges(conn, revertUninstall(record.outcomes)).catch(() => undefined);
     return {
       ok: false,
       error: {

@@ -232,3 +232,33 @@ export function revertConfirm(): RouterChange[] {
         : 'The revert script is no longer needed.',
   }));
 }
+
+/**
+ * Takes back what one install added after the apply could not go on: only the items whose ids
+ * the router returned for this install's adds, timer first. Never by name: a job of the same name
+ * may be another apply's, armed a moment earlier, and removing it would leave that apply unguarded.
+ */
+export function revertUninstall(added: readonly { id: string; status: string; itemId?: string }[]): RouterChange[] {
+  const mine = (id: string) => added.find((o) => o.id === id && o.status === 'applied' && o.itemId)?.itemId;
+  return (
+    [
+      [MENUS.schedulers, mine('revert-scheduler')],
+      [MENUS.scripts, mine('revert-script')],
+    ] as const
+  ).flatMap(([path, itemId]) =>
+    itemId === undefined
+      ? []
+      : [
+          {
+            id: `uninstall-${path === MENUS.schedulers ? 'scheduler' : 'script'}`,
+            target: 'router' as const,
+            path,
+            action: 'remove' as const,
+            itemId,
+            before: { name: REVERT_NAME },
+            after: null,
+            reason: 'The apply could not go on: the revert job it had just installed is taken back.',
+          },
+        ],
+  );
+}

@@ -398,14 +398,21 @@ export function applyRollback(
   access: Access,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
-  return deps.store.withLocks(lockKeys(deps, runId), 'rollback', () => applyRollbackHeld(deps, runId, access, progress));
+  return deps.store.withLocks(lockKeys(deps, runId), 'rollback', () =>
+    applyRollbackHeld(deps, runId, access, progress),
+  );
 }
 
 /**
  * A rollback to a snapshot undoes, on the sides it covers, the run the snapshot was taken for and
  * every later apply of the site: each box it covers now reads "rolled back by" this run.
  */
-function markUndone(deps: SiteDeps, rollbackRunId: string, snapshotId: string, sides: readonly ('router' | 'pbx')[]): void {
+function markUndone(
+  deps: SiteDeps,
+  rollbackRunId: string,
+  snapshotId: string,
+  sides: readonly ('router' | 'pbx')[],
+): void {
   const original = deps.store.getRun(deps.store.getSnapshot(snapshotId).runId);
   if (original.imported) return;
   const later = deps.store
@@ -417,7 +424,9 @@ function markUndone(deps: SiteDeps, rollbackRunId: string, snapshotId: string, s
       return state === 'applied' || state === 'confirmed';
     });
     if (undone.length === 0) continue;
-    const marks = Object.fromEntries(undone.map((side) => [side, { state: 'rolled-back' as const, byRun: rollbackRunId }]));
+    const marks = Object.fromEntries(
+      undone.map((side) => [side, { state: 'rolled-back' as const, byRun: rollbackRunId }]),
+    );
     const after = deps.store.setRunBoxes(summary.runId, marks);
     const stillChanged = Object.values(after.boxes ?? {}).some((b) => b.state === 'applied' || b.state === 'confirmed');
     if (!stillChanged && after.status !== 'rolled-back') deps.store.setRunStatus(summary.runId, 'rolled-back');

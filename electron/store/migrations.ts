@@ -120,6 +120,22 @@ export const MIGRATIONS: readonly string[] = [
     added_at    TEXT NOT NULL
   );
   `,
+  // 6: one apply, confirm or rollback per run and per site at a time, across processes (CLI and app);
+  //    what each box holds after a run (applied, reverted by the router's timer, rolled back by run X,
+  //    confirmed); the customer or site name and ticket the technician gives a site
+  `
+  CREATE TABLE locks (
+    lock_key   TEXT PRIMARY KEY,
+    token      TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    purpose    TEXT NOT NULL,
+    taken_at   TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  ALTER TABLE runs ADD COLUMN boxes_json TEXT;
+  ALTER TABLE sites ADD COLUMN customer TEXT;
+  ALTER TABLE sites ADD COLUMN ticket TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -44,7 +44,8 @@ function boxesOf(text: string | null): RunBoxes | undefined {
   const boxes: RunBoxes = {};
   for (const side of ['router', 'pbx'] as const) {
     const box = parsed.data[side];
-    if (box) boxes[side] = { state: box.state, at: box.at, changes: box.changes, ...(box.byRun ? { byRun: box.byRun } : {}) };
+    if (box)
+      boxes[side] = { state: box.state, at: box.at, changes: box.changes, ...(box.byRun ? { byRun: box.byRun } : {}) };
   }
   return boxes;
 }
