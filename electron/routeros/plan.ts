@@ -186,6 +186,22 @@ function wanWarnings(state: RouterState, topology: Topology, inputs: RouterPlanI
       message: `The Internet sees this router as ${state.cloudPublicAddress}, which is not on its WAN interface: the traffic crosses another NAT first.`,
     });
   }
+  const wanList = topology.listMembers.get('WAN');
+  const offList = topology.defaultRouteInterfaces.slice(1).filter((name) => topology.hasWanList && !wanList?.has(name));
+  if (offList.length > 0) {
+    warnings.push({
+      code: 'default-route-outside-wan-list',
+      target: 'router',
+      message: `The router also has a default route through ${offList.join(', ')}, outside its WAN interface list: calls arriving there are not forwarded. Add ${offList.length > 1 ? 'them' : 'it'} to the WAN list if the provider's traffic can come in that way.`,
+    });
+  }
+  if (topology.defaultRouteInterfaces.length > 1) {
+    warnings.push({
+      code: 'several-wan-routes',
+      target: 'router',
+      message: `The router has default routes through ${topology.defaultRouteInterfaces.join(', ')}: replies from the PBX leave through ${topology.defaultRouteInterfaces[0]} whatever way a call came in, so calls arriving on another link get no answer unless the router marks connections and routes their replies back (asymmetric routing).`,
+    });
+  }
   if (!topology.hasWanList && topology.wanAddresses.length > 1) {
     warnings.push({
       code: 'several-wan-addresses',

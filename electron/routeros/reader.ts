@@ -28,7 +28,7 @@ export function displayText(raw: string): string {
 
 export async function readRouterState(conn: RouterConnection): Promise<RouterState> {
   const keys = Object.keys(MENUS) as MenuKey[];
-  const [identity, resource, cloud, routerboard, license, hotspots, ...menus] = await Promise.all([
+  const [identity, resource, cloud, routerboard, license, hotspots, routes, ...menus] = await Promise.all([
     conn.command('/system/identity/print'),
     conn.command('/system/resource/print'),
     conn.command('/ip/cloud/print').catch(() => [] as Row[]),
@@ -37,6 +37,8 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
     conn.command('/system/license/print').catch(() => [] as Row[]),
     // A router without the HotSpot menu (a trap) simply has no HotSpot.
     conn.command('/ip/hotspot/print').catch(() => [] as Row[]),
+    // Which interface leads to the Internet: a PPPoE client outside the WAN list is found here.
+    conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0']).catch(() => [] as Row[]),
     ...keys.map((key) => conn.command(`${MENUS[key]}/print`)),
   ]);
   const byKey = Object.fromEntries(keys.map((key, i) => [key, items(menus[i] ?? [])])) as Record<MenuKey, RosItem[]>;
@@ -50,6 +52,8 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
   };
   const servers = items(hotspots ?? []);
   if (servers.length > 0) state.hotspots = servers;
+  const defaults = items(routes ?? []);
+  if (defaults.length > 0) state.routes = defaults;
   const publicAddress = cloud?.[0]?.['public-address'];
   if (publicAddress) state.cloudPublicAddress = publicAddress;
   const board = routerboard?.[0];

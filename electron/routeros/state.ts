@@ -32,6 +32,8 @@ export interface RouterState {
    * read (older snapshots) or the router has no HotSpot menu.
    */
   hotspots?: RosItem[];
+  /** `/ip/route` default routes (dst-address=0.0.0.0/0); absent when not read (older snapshots). */
+  routes?: RosItem[];
   /** `/ip/cloud` public-address, when the router knows it. */
   cloudPublicAddress?: string;
   /** `/system/routerboard` serial-number: a RouterBOARD's own, not broadcast (MNDP sends name, board, MACs). */

@@ -1,6 +1,7 @@
 /** Which side of the router is WAN and which is LAN, read from its interface lists and addresses. Pure. */
+import { isIPv4 } from '../../contract/ipv4';
 import { contains } from '../lan/ipv4';
-import { isDisabled, type RouterState } from './state';
+import { isDisabled, type RosItem, type RouterState } from './state';
 
 export interface RouterAddress {
   interface: string;
@@ -20,13 +21,19 @@ export interface Topology {
   listMembers: Map<string, Set<string>>;
   /** Did the defconf "drop all from WAN not DSTNATed" rule come with this config? */
   looksDefconf: boolean;
+  /**
+   * The interfaces the router's active default routes leave through (a PPPoE client's
+   * `pppoe-out1`, the DHCP WAN port…), best first; empty when the routes were not read.
+   */
+  defaultRouteInterfaces: string[];
 }
 
 function routerAddresses(state: RouterState): RouterAddress[] {
   const out: RouterAddress[] = [];
   for (const item of state.addresses) {
     const cidr = item.address;
-    if (isDisabled(item) || cidr === undefined || item.interface === undefined) continue;
+    // An invalid address (its interface gone or disabled, a clash) carries no traffic.
+    if (isDisabled(item) || item.invalid === 'true' || cidr === undefined || item.interface === undefined) continue;
     const [address, bits] = cidr.split('/');
     const prefix = bits === undefined ? 32 : Number(bits);
     if (address === undefined || !Number.isInteger(prefix)) continue;
@@ -39,17 +46,80 @@ export function inSubnet(a: RouterAddress, address: string): boolean {
   return contains(`${a.address}/${a.prefix}`, address);
 }
 
+/**
+ * Interface list name → its member interfaces. A list holds its own members plus those of the
+ * lists named in its `include`, minus those of the lists in its `exclude`; the built-in lists
+ * are `all`, `none`, `dynamic` and `static`
+ * (https://help.mikrotik.com/docs/spaces/ROS/pages/28606504/Interface+Lists: "include — list of
+ * interface lists whose members are included", "exclude — … excluded", "predefined lists: all,
+ * dynamic, none, static"). Lists naming each other are followed a bounded number of times.
+ */
 export function listMembership(state: RouterState): Map<string, Set<string>> {
-  const lists = new Map<string, Set<string>>();
-  lists.set('all', new Set(state.interfaces.map((i) => i.name ?? '')));
-  lists.set('none', new Set());
+  const names = state.interfaces.map((i) => i.name ?? '').filter((n) => n !== '');
+  const dynamicNames = new Set(
+    state.interfaces.filter((i) => i.dynamic === 'true' || i.dynamic === 'yes').map((i) => i.name ?? ''),
+  );
+  const builtin = new Map<string, Set<string>>([
+    ['all', new Set(names)],
+    ['none', new Set()],
+    ['dynamic', new Set(names.filter((n) => dynamicNames.has(n)))],
+    ['static', new Set(names.filter((n) => !dynamicNames.has(n)))],
+  ]);
+  const own = new Map<string, Set<string>>();
   for (const member of state.interfaceListMembers) {
     if (isDisabled(member) || member.list === undefined || member.interface === undefined) continue;
-    const set = lists.get(member.list) ?? new Set<string>();
+    const set = own.get(member.list) ?? new Set<string>();
     set.add(member.interface);
-    lists.set(member.list, set);
+    own.set(member.list, set);
   }
+  const defs = new Map(state.interfaceLists.filter((l) => l.name !== undefined).map((l) => [l.name!, l]));
+  const split = (v: string | undefined): string[] => (v ?? '').split(',').filter((x) => x !== '' && x !== 'none');
+  const resolve = (name: string, depth: number): Set<string> => {
+    const fixed = builtin.get(name);
+    if (fixed) return fixed;
+    const out = new Set(own.get(name) ?? []);
+    const def = defs.get(name);
+    if (!def || depth > 8) return out;
+    for (const inc of split(def.include)) for (const i of resolve(inc, depth + 1)) out.add(i);
+    for (const exc of split(def.exclude)) for (const i of resolve(exc, depth + 1)) out.delete(i);
+    return out;
+  };
+  const lists = new Map<string, Set<string>>(builtin);
+  for (const name of new Set([...own.keys(), ...defs.keys()]))
+    if (!builtin.has(name)) lists.set(name, resolve(name, 0));
   return lists;
+}
+
+/** The interface a route's gateway names: `10.0.0.1%ether1`, `pppoe-out1`, or an address on a router subnet. */
+function routeInterface(route: RosItem, addresses: readonly RouterAddress[]): string | undefined {
+  for (const value of [route['immediate-gw'], route.gateway]) {
+    if (!value) continue;
+    const scoped = value.split('%')[1];
+    if (scoped) return scoped;
+    if (!isIPv4(value)) return value;
+    const onLink = addresses.find((a) => inSubnet(a, value));
+    if (onLink) return onLink.interface;
+  }
+  return undefined;
+}
+
+/** Active default routes' interfaces, lowest distance first. */
+export function defaultRouteInterfaces(state: RouterState, addresses: readonly RouterAddress[]): string[] {
+  const routes = (state.routes ?? [])
+    .filter(
+      (r) =>
+        r['dst-address'] === '0.0.0.0/0' &&
+        !isDisabled(r) &&
+        r.active !== 'false' &&
+        (r['routing-table'] === undefined || r['routing-table'] === 'main'),
+    )
+    .sort((a, b) => Number(a.distance ?? 1) - Number(b.distance ?? 1));
+  const out: string[] = [];
+  for (const route of routes) {
+    const name = routeInterface(route, addresses);
+    if (name !== undefined && !out.includes(name)) out.push(name);
+  }
+  return out;
 }
 
 /**
@@ -60,6 +130,7 @@ export function listMembership(state: RouterState): Map<string, Set<string>> {
 export function readTopology(state: RouterState, pbxAddress: string, wanHint?: string): Topology {
   const addresses = routerAddresses(state);
   const listMembers = listMembership(state);
+  const routeInterfaces = defaultRouteInterfaces(state, addresses);
   const wanList = listMembers.get('WAN');
   const hasWanList = wanList !== undefined && wanList.size > 0;
   let wanInterfaces: string[];
@@ -67,7 +138,9 @@ export function readTopology(state: RouterState, pbxAddress: string, wanHint?: s
     wanInterfaces = [...wanList];
   } else {
     const hinted = wanHint === undefined ? undefined : addresses.find((a) => a.address === wanHint);
+    const routed = routeInterfaces.find((name) => addresses.some((a) => a.interface === name));
     if (hinted) wanInterfaces = [hinted.interface];
+    else if (routed !== undefined) wanInterfaces = [routed];
     else {
       const outside = [...new Set(addresses.filter((a) => !inSubnet(a, pbxAddress)).map((a) => a.interface))];
       wanInterfaces = outside.length === 1 ? outside : [];
@@ -89,6 +162,7 @@ export function readTopology(state: RouterState, pbxAddress: string, wanHint?: s
     lanAddresses: addresses.filter((a) => !wanSet.has(a.interface)),
     listMembers,
     looksDefconf,
+    defaultRouteInterfaces: routeInterfaces,
   };
 }
 

@@ -115,6 +115,16 @@ export function validateRouterInputs(inputs: RouterPlanInputs, topology: Topolog
       ),
     );
   }
+  const wanList = topology.listMembers.get('WAN');
+  const outward = topology.defaultRouteInterfaces[0];
+  if (topology.hasWanList && wanList && outward !== undefined && !wanList.has(outward)) {
+    errors.push({
+      code: 'invalid_input',
+      field: 'router.wanList',
+      message: `The router reaches the Internet through ${outward}, which is not in its WAN interface list (${[...wanList].join(', ')}): forwards matched on the WAN list would never see a call. Add it on the router (/interface list member add list=WAN interface=${outward}), then read the router again.`,
+      detail: `default route interfaces: ${topology.defaultRouteInterfaces.join(', ')}; WAN list: ${[...wanList].join(', ')}`,
+    });
+  }
   if (inputs.wanAddress !== undefined && !isIPv4(inputs.wanAddress)) {
     errors.push(problem('options.publicIp', `"${inputs.wanAddress}" is not an IPv4 address.`));
   }
