@@ -23,6 +23,7 @@ import { Scheduler } from './script/scheduler';
 import { FirewallEnforcer } from './nft/enforcer';
 import { followBridges } from './model/bridges';
 import { followHotspots } from './model/hotspot';
+import { followPppoeClients } from './model/pppoe';
 import { startMndpResponder, type MndpResponder } from './mndp/responder';
 import { type RouterSsh, startRouterSsh } from './ssh';
 
@@ -162,6 +163,8 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
 
   followBridges(model);
   followHotspots(model);
+  // The provider a PPPoE client reaches hands out a documentation address (RFC 5737).
+  followPppoeClients(model, { address: '203.0.113.77', remote: wan.gateway });
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
   model.setDeriver(
     createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock, hardware: options.hardware }),

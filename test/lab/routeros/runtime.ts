@@ -105,7 +105,8 @@ export function createDeriver(o: RuntimeOptions): Deriver {
           ...(p ? { network: formatIpv4(networkOf(p.address, p.length)) } : {}),
           'actual-interface': f.interface ?? '',
           invalid: 'false',
-          dynamic: 'false',
+          // A PPPoE or DHCP client's address is the router's own doing (model/pppoe.ts).
+          dynamic: f.dynamic ?? 'false',
         };
       }
       case '/ip/route':
@@ -113,7 +114,14 @@ export function createDeriver(o: RuntimeOptions): Deriver {
           dynamic: f.dynamic ?? 'false',
           active: f.disabled === 'true' ? 'false' : 'true',
           static: f.dynamic === 'true' ? 'false' : 'true',
-          ...(f.connect ? {} : { 'immediate-gw': `${f.gateway ?? ''}%${o.wan.interface}` }),
+          // A gateway that is an interface (a PPPoE client's route) is its own immediate gateway.
+          ...(f.connect
+            ? {}
+            : {
+                'immediate-gw': /^\d+\.\d+\.\d+\.\d+$/.test(f.gateway ?? '')
+                  ? `${f.gateway ?? ''}%${o.wan.interface}`
+                  : (f.gateway ?? ''),
+              }),
         };
       case '/ip/cloud':
         return f['ddns-enabled'] === 'true' || f['ddns-enabled'] === 'yes'
