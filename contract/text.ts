@@ -6,14 +6,22 @@
  */
 
 /*
- * C0 and C1 controls (ESC starts terminal sequences), U+061C Arabic letter mark, U+200B–U+200F zero-width and
- * direction marks, U+2028/U+2029 line and paragraph separators, U+202A–U+202E embeddings and overrides,
- * U+2060–U+206F word joiner, invisible operators and isolates, U+FEFF byte-order mark, U+FFF9–U+FFFB
- * interlinear annotations, and the tag characters U+E0000–U+E007F.
+ * C0 and C1 controls (ESC starts terminal sequences), U+00AD soft hyphen, U+034F combining grapheme joiner,
+ * U+061C Arabic letter mark, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0 (blank letters),
+ * U+17B4/U+17B5 Khmer invisible vowels, U+180B–U+180F Mongolian variation selectors and vowel separator,
+ * U+200B–U+200F zero-width and direction marks, U+2028/U+2029 line and paragraph separators, U+202A–U+202E
+ * embeddings and overrides, U+2060–U+206F word joiner, invisible operators and isolates, U+FEFF byte-order
+ * mark, U+FFF9–U+FFFB interlinear annotations, U+1D173–U+1D17A invisible musical formatting, and the tag
+ * characters U+E0000–U+E007F. Emoji variation selectors (U+FE0E/U+FE0F) stay: they change no name's look.
  */
-const HIDDEN =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+const INVISIBLE =
+  '\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb';
+// Combining marks are matched one by one, outside a class (a class would combine them with their neighbour).
+const MARKS = '|\\u034f|\\u17b4|\\u17b5|\\u180b|\\u180c|\\u180d|\\u180f';
+const ASTRAL = `${MARKS}|\\ud834[\\udd73-\\udd7a]|\\udb40[\\udc00-\\udc7f]`;
+const HIDDEN = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE}]${ASTRAL}`, 'g');
+/** The same, but a line break and a tab stay: for text shown as lines (a plan's reason, a script). */
+const HIDDEN_IN_LINES = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${INVISIBLE}]${ASTRAL}`, 'g');
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -41,4 +49,23 @@ export function hasHiddenCharacters(text: string): boolean {
   const found = HIDDEN.test(text);
   HIDDEN.lastIndex = 0;
   return found;
+}
+
+/** The text without hidden characters, line breaks and tabs kept, nothing cut. */
+export function stripHidden(text: string): string {
+  return text.replace(HIDDEN_IN_LINES, '');
+}
+
+/**
+ * Every string in a value from the other side, hidden characters removed
+ * (line breaks kept): what the renderer shows of routers, PBXs and bundles.
+ * Keys are left as they are; they are the contract's own names.
+ */
+export function showable<T>(value: T): T {
+  if (typeof value === 'string') return stripHidden(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => showable(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = showable(v);
+  return out as T;
 }

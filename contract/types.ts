@@ -88,6 +88,8 @@ export interface DiscoverResult {
   skippedPackets: number;
   /** Another program (WinBox, The Dude) holds UDP 5678: routers that answer by broadcast were not heard. */
   mndpPortBusy?: boolean;
+  /** The router list was cut at its limit: `leftOut` more devices answered (a flood, or a very large LAN). */
+  mndpCut?: { limit: number; leftOut: number };
 }
 
 export type DiscoverProgress =

@@ -150,6 +150,17 @@ export function fromFiles(files: ReadonlyMap<string, string>): ImportedRun {
   if (site.siteId !== run.siteId) fail('invalid_input', "This bundle's run and site do not belong together.");
   const journal: JournalEntry[] = parse('journal.json', journalFile).map((j) => defined(j));
   if (journal.some((j) => j.runId !== run.runId)) fail('invalid_input', "This bundle's journal is of another run.");
+  // The store keys the journal by (run, seq): a repeated seq is a bundle the wizard never wrote.
+  const seen = new Set<number>();
+  for (const j of journal) {
+    if (seen.has(j.seq)) {
+      fail(
+        'invalid_input',
+        `This bundle's journal lists step ${j.seq} twice, which the wizard never writes; it was not imported.`,
+      );
+    }
+    seen.add(j.seq);
+  }
   const imported: ImportedRun = { site, run, journal };
   if (files.has('snapshots/snapshot.json')) imported.snapshot = defined(parse('snapshots/snapshot.json', snapshotFile));
   if (files.has('verification.json')) imported.verification = parse('verification.json', verificationFile);

@@ -16,6 +16,7 @@ import type {
   VerifyResult,
 } from '../../contract/types';
 import { cleanText } from '../../contract/text';
+import { boxesLine, halfUndoneHints, isOpen, openRunHints, siteLine } from './run-lines';
 
 /**
  * What reaches the terminal: every line without control, bidi or invisible
@@ -71,17 +72,22 @@ export function formatError(error: AppError): string {
 export function formatRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet. Plan a site with `fspbx-nat plan <site.json>`.';
   const head = `${'started'.padEnd(24)} ${'kind'.padEnd(8)} ${'status'.padEnd(11)} ${'changes'.padStart(7)}  run`;
-  const rows = runs.map(
-    (r) =>
-      `${r.startedAt.padEnd(24)} ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${String(r.changeCount).padStart(7)}  ${r.runId}`,
-  );
-  const unfinished = runs.filter((r) => r.status === 'applying' || r.status === 'applied' || r.status === 'verified');
-  const notes = unfinished.map(
-    (r) =>
-      `! run ${r.runId} did not finish (${r.status}). If it was never confirmed the router undoes its part by itself; ` +
-      'roll both boxes back with `fspbx-nat rollback --snapshot <id> --site <site.json>`.',
-  );
-  return [head, ...rows, ...notes].join('\n');
+  const rows = runs.flatMap((r) => {
+    const row = `${r.startedAt.padEnd(24)} ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${String(r.changeCount).padStart(7)}  ${r.runId}`;
+    const site = siteLine(r);
+    const boxes = boxesLine(r);
+    return [row, ...(site ? [`${' '.repeat(25)}site: ${site}`] : []), ...(boxes ? [`${' '.repeat(25)}${boxes}`] : [])];
+  });
+  const open = runs.filter(isOpen).flatMap(openRunHints);
+  const halfUndone = runs.flatMap(halfUndoneHints);
+  const notes = runs
+    .filter((r) => r.status === 'applying')
+    .map(
+      (r) =>
+        `! run ${r.runId} did not finish (${r.status}). If it was never confirmed the router undoes its part by itself; ` +
+        'roll both boxes back with `fspbx-nat rollback --snapshot <id> --site <site.json>`.',
+    );
+  return [head, ...rows, ...open, ...halfUndone, ...notes].join('\n');
 }
 
 export function formatBundle(ref: BundleRef): string {
@@ -129,6 +135,11 @@ export function formatDiscover(d: DiscoverResult): string {
     `SSH hosts (${d.sshHosts.length}):`,
     ...(ssh.length ? ssh : ['  none found']),
     ...(d.skippedPackets > 0 ? [`(${d.skippedPackets} datagrams were not valid MNDP and were skipped)`] : []),
+    ...(d.mndpCut
+      ? [
+          `note: the list stops at ${d.mndpCut.limit} devices; ${d.mndpCut.leftOut} more answered and are not shown (a flood of forged announcements, or a very large LAN). Scan on the customer's LAN port only.`,
+        ]
+      : []),
     ...(d.mndpPortBusy
       ? [
           'note: another program (WinBox? The Dude?) holds UDP port 5678, so routers that answer by broadcast were not heard. Close it and scan again.',
@@ -205,7 +216,7 @@ export function formatApply(r: ApplyResult): string {
   if (r.failed) lines.push(`failed at ${r.failed.changeId || '(before the first change)'}: ${r.failed.message}`);
   if (r.revertAt) {
     lines.push(
-      `The router undoes everything at ${r.revertAt} unless you run: fspbx-nat confirm --run ${r.runId} --site <site.json> --yes`,
+      `The router undoes its own changes at ${r.revertAt} (the PBX keeps its changes) unless you run: fspbx-nat confirm --run ${r.runId} --site <site.json> --yes`,
     );
   }
   return lines.join('\n');

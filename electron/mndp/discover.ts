@@ -37,6 +37,8 @@ export interface DiscoverMndpResult {
   skipped: number;
   /** Another program holds UDP 5678: answers broadcast to it and announcements were not heard. */
   portBusy: boolean;
+  /** Devices past MAX_NEIGHBOURS that were heard and left out (distinct MACs): the list was cut when > 0. */
+  leftOut: number;
 }
 
 /** A LAN has a handful of MikroTiks; a flood of forged announcements must not grow the list without end. */
@@ -88,6 +90,8 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
   const port = options.port ?? MNDP_PORT;
   const found = new Map<string, MndpNeighbour>();
   let skipped = 0;
+  // Distinct MACs past the limit, themselves bounded: a flood counts as "at least" this many.
+  const over = new Set<string>();
   const sockets: Socket[] = [];
   let portBusy = false;
 
@@ -105,6 +109,7 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
     if (found.has(neighbour.mac)) return;
     if (found.size >= MAX_NEIGHBOURS) {
       skipped += 1;
+      if (over.size < MAX_NEIGHBOURS * 16) over.add(neighbour.mac);
       return;
     }
     found.set(neighbour.mac, neighbour);
@@ -155,5 +160,5 @@ export async function discoverMndp(options: DiscoverMndpOptions): Promise<Discov
   } finally {
     for (const socket of sockets) socket.close();
   }
-  return { neighbours: [...found.values()], skipped, portBusy };
+  return { neighbours: [...found.values()], skipped, portBusy, leftOut: over.size };
 }

@@ -300,6 +300,17 @@ describe('a malformed bundle', () => {
           { runId: 'other', seq: 1, changeId: 'c', target: 'router', status: 'done', at: '2026-01-01T00:00:00Z' },
         ]),
     ],
+    [
+      'a journal step listed twice',
+      (f: Record<string, unknown>) => {
+        const step = { seq: 1, changeId: 'c', target: 'router', status: 'done', at: '2026-01-01T00:00:00Z' };
+        const runId = (f['run.json'] as { runId: string }).runId;
+        f['journal.json'] = [
+          { runId, ...step },
+          { runId, ...step, changeId: 'd' },
+        ];
+      },
+    ],
   ])('with %s is refused in one sentence and nothing is committed', async (_what, edit) => {
     const { runId } = seed(source);
     const file = join(dir, 'bad.zip');
@@ -308,6 +319,7 @@ describe('a malformed bundle', () => {
     expect(refused).toBeInstanceOf(Failure);
     expect((refused as Failure).error.code).toBe('invalid_input');
     expect((refused as Failure).error.message).toMatch(/not imported|do not belong|another run|is of another run/);
+    expect((refused as Failure).error.message.split(/\. (?=[A-Z])/)).toHaveLength(1);
     expect(target.listRuns()).toEqual([]);
   });
 });

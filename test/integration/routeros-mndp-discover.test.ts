@@ -134,5 +134,14 @@ describe('what a neighbour is', () => {
     expect(result.neighbours.length).toBe(MAX_NEIGHBOURS);
     // UDP may lose some of the flood, but not all of what came past the bound.
     expect(result.skipped).toBeGreaterThan(0);
+    // The list says it was cut: how many distinct devices were left out (at most the 40 sent past it).
+    expect(result.leftOut).toBeGreaterThan(0);
+    expect(result.leftOut).toBeLessThanOrEqual(40);
+  });
+
+  it('says nothing was left out when the list is under its limit', async () => {
+    await fakeSpeaker('127.0.0.68', [router('02:00:00:00:00:68')]);
+    const result = await ask(['127.0.0.68'], 0.8);
+    expect(result.leftOut).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
 import { fail } from '../../../contract/errors';
 import { detectLan } from '../../lan';
 import { networkOf } from '../../lan/ipv4';
-import { discoverMndp } from '../../mndp/discover';
+import { discoverMndp, MAX_NEIGHBOURS } from '../../mndp/discover';
 import { hostsOf, sweepSsh } from '../../pbx/sweep';
 import type { Handler } from '../dispatcher';
 import type { LanInterface } from '../../../contract/types';
@@ -50,6 +50,7 @@ export function discoverHandlers(): { discover: Handler<'discover'> } {
         sshHosts,
         skippedPackets: mndp.skipped,
         ...(mndp.portBusy ? { mndpPortBusy: true } : {}),
+        ...(mndp.leftOut > 0 ? { mndpCut: { limit: MAX_NEIGHBOURS, leftOut: mndp.leftOut } } : {}),
       };
     },
   };

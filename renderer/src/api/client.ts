@@ -5,6 +5,7 @@
  */
 import type { InputArg, OpName, Output, Progress } from '../../../contract/operations';
 import type { AppError, Result } from '../../../contract/errors';
+import { showable } from '../../../contract/text';
 import type { ClientMessage, ServerMessage } from '../../../contract/wire';
 
 export interface Pipe {
@@ -49,11 +50,12 @@ export function createClient(pipe: Pipe): Client {
     }
     const call = pending.get(message.id);
     if (!call) return;
+    // Names and notes from routers, PBXs and bundles are shown: no bidi override or invisible letter gets through.
     if (message.kind === 'progress') {
-      call.onProgress?.(message.event);
+      call.onProgress?.(showable(message.event));
     } else {
       pending.delete(message.id);
-      call.resolve(message.result);
+      call.resolve(showable(message.result));
     }
   });
 

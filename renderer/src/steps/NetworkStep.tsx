@@ -75,6 +75,12 @@ export function NetworkStep() {
         )}
       </div>
       {scan.status === 'error' && scan.error && <ErrorNote error={scan.error} />}
+      {scan.mndpCut && (
+        <p className="warn" role="note">
+          The list stops at {scan.mndpCut.limit} devices: {scan.mndpCut.leftOut} more answered and are not shown (a
+          flood of forged announcements, or a very large LAN). Scan on the customer&apos;s LAN port only.
+        </p>
+      )}
       {scan.mndpPortBusy && (
         <p className="warn" role="note">
           Another program on this laptop holds UDP 5678 (WinBox?); routers that answer by broadcast may be missed —

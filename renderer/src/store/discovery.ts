@@ -12,6 +12,8 @@ export interface ScanState {
   sweep?: { scanned: number; total: number };
   /** Another program holds UDP 5678: routers that answer by broadcast may be missing from `routers`. */
   mndpPortBusy?: boolean;
+  /** The router list was cut at its limit. */
+  mndpCut?: { limit: number; leftOut: number };
   error?: AppError;
 }
 
@@ -80,6 +82,7 @@ export const discoverySlice =
               routers: result.value.routers,
               sshHosts: result.value.sshHosts,
               ...(result.value.mndpPortBusy ? { mndpPortBusy: true } : {}),
+              ...(result.value.mndpCut ? { mndpCut: result.value.mndpCut } : {}),
             },
             lan: { status: 'done', value: result.value.lan },
           });

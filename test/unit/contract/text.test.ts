@@ -1,6 +1,6 @@
 /** Hostile text from routers, PBXs and bundles, made safe to show. Pure. */
 import { describe, expect, it } from 'vitest';
-import { cleanText, cutText, hasHiddenCharacters } from '../../../contract/text';
+import { cleanText, cutText, hasHiddenCharacters, showable, stripHidden } from '../../../contract/text';
 
 describe('cleanText', () => {
   it.each([
@@ -13,6 +13,12 @@ describe('cleanText', () => {
     ['a byte-order mark', '\ufeffMikroTik', 'MikroTik'],
     ['zero-width characters', 'Mi\u200bkro\u200dTik', 'MikroTik'],
     ['tag characters', 'flag\udb40\udc67\udb40\udc62\udb40\udc7f', 'flag'],
+    ['a right-to-left mark', 'Mikro\u200fTik', 'MikroTik'],
+    ['a soft hyphen', 'Mikro\u00adTik', 'MikroTik'],
+    ['the combining grapheme joiner', 'Mikro\u034fTik', 'MikroTik'],
+    ['a Hangul filler (a blank letter)', 'HQ\u3164', 'HQ'],
+    ['the Mongolian vowel separator', 'H\u180eQ', 'HQ'],
+    ['invisible musical formatting', 'H\ud834\udd73Q', 'HQ'],
   ])('removes %s', (_what, dirty, clean) => {
     expect(cleanText(dirty)).toBe(clean);
     expect(hasHiddenCharacters(dirty)).toBe(true);
@@ -29,5 +35,36 @@ describe('cleanText', () => {
     expect(cutText('e\u0301e\u0301', 1)).toBe('e\u0301');
     expect(cleanText('x'.repeat(127) + '😀', 128)).toBe('x'.repeat(127) + '😀');
     expect(cleanText('x'.repeat(128) + '😀', 128)).toBe('x'.repeat(128));
+  });
+});
+
+describe('the ten characters of issue 21', () => {
+  const TEN = ['\u202e', '\u2066', '\u200f', '\u061c', '\u2028', '\ufeff', '\u3164', '\u180e', '\u00ad', '\u034f'];
+  it.each(TEN.map((c) => [`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, c]))(
+    'removes %s from names and from multi-line text',
+    (_name, c) => {
+      expect(cleanText(`core${c}-rtr`)).toBe('core-rtr');
+      expect(stripHidden(`line one${c}\nline\ttwo`)).toBe('line one\nline\ttwo');
+      expect(hasHiddenCharacters(c)).toBe(true);
+    },
+  );
+});
+
+describe('showable', () => {
+  it('cleans every string in a value from the other side, keeps line breaks, numbers and keys', () => {
+    const value = {
+      identity: 'HQ\u202egnp',
+      plan: { changes: [{ reason: 'one\u2066\ntwo', after: { comment: '\u200fx' } }], count: 2 },
+      ok: true,
+      none: null,
+    };
+    expect(showable(value)).toEqual({
+      identity: 'HQgnp',
+      plan: { changes: [{ reason: 'one\ntwo', after: { comment: 'x' } }], count: 2 },
+      ok: true,
+      none: null,
+    });
+    // Emoji keep their variation selector: it changes no name's look.
+    expect(stripHidden('\u2764\ufe0f')).toBe('\u2764\ufe0f');
   });
 });
