@@ -1,11 +1,17 @@
-/** Config bundles through a real store and real files: export, verify, import, and refuse tampering. */
+/**
+ * Config bundles through a real store and real files: export, verify, import, and refuse tampering.
+ * Every bundle here is signed, as the product writes it (history.ts passes this installation's
+ * signer to every export): the v1 seal is only ever read, never written, by the product.
+ */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, importBundle, type Manifest } from '../../electron/bundle';
-import { seal, sha256 } from '../../electron/bundle/pack';
+import { sealSigned, sha256, unpack } from '../../electron/bundle/pack';
+import { installationSigner, keyFingerprint, type Signer } from '../../electron/bundle/signing';
 import { Failure } from '../../contract/errors';
 import { openStore, type Store } from '../../electron/store';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
@@ -20,6 +26,9 @@ const app = { name: 'FS PBX NAT Wizard', version: '0.1.0-test' };
 let dir: string;
 let source: Store;
 let target: Store;
+/** The installation that made the bundles (a colleague's laptop) and the one that reads them. */
+let maker: Signer;
+let reader: Signer;
 
 function seed(store: Store): string {
   const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: HOSTILE });
@@ -85,6 +94,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fspbx-bundle-'));
   source = openStore(join(dir, 'source'));
   target = openStore(join(dir, 'target'));
+  maker = installationSigner(join(dir, 'maker-data'));
+  reader = installationSigner(join(dir, 'reader-data'));
 });
 
 afterEach(() => {
@@ -99,6 +110,7 @@ describe('config bundle', () => {
     const path = join(dir, 'visit.zip');
     const ref = await exportBundle(source, runId, path, {
       app,
+      signer: maker,
       scripts: { 'router/apply.rsc': '/ip firewall address-list\nadd list=fspbx-trunks address=198.51.100.10\n' },
     });
     const bytes = readFileSync(path);
@@ -126,6 +138,7 @@ describe('config bundle', () => {
     const path = join(dir, 'vars.zip');
     await exportBundle(source, runId, path, {
       app,
+      signer: maker,
       scripts: {
         'pbx/apply-steps.sh': `cat > /etc/freeswitch/vars.xml <<'EOF'\ndefault_password=${DEFAULT_PASSWORD}\nEOF\n`,
       },
@@ -141,7 +154,7 @@ describe('config bundle', () => {
   it('keeps secrets out and escapes hostile text in the report', async () => {
     const runId = seed(source);
     const path = join(dir, 'visit.zip');
-    await exportBundle(source, runId, path, { app });
+    await exportBundle(source, runId, path, { app, signer: maker });
     const entries = unzipSync(readFileSync(path));
     const all = Object.values(entries)
       .map((b) => strFromU8(b))
@@ -160,8 +173,8 @@ describe('config bundle', () => {
   it('imports a bundle into another history exactly', async () => {
     const runId = seed(source);
     const path = join(dir, 'visit.zip');
-    await exportBundle(source, runId, path, { app });
-    const summary = await importBundle(target, path);
+    await exportBundle(source, runId, path, { app, signer: maker });
+    const summary = await importBundle(target, path, reader);
     expect(summary).toMatchObject({ runId, status: 'confirmed', changeCount: 2 });
     const original = source.getRun(runId);
     const copy = target.getRun(runId);
@@ -181,21 +194,48 @@ describe('config bundle', () => {
       router: { ...snapshot.router, scripts: [], schedulers: [] },
       pbx: { ...snapshot.pbx, vars, varsXml: null, firewall: null },
     });
-    expect(copy.imported).toEqual({ signature: 'unsigned' });
+    // Signed by the maker, read by another installation: its key's fingerprint, as SHA256 of the raw key.
+    const fingerprint = `SHA256:${createHash('sha256').update(Buffer.from(maker.publicKey, 'base64')).digest('base64').replace(/=+$/, '')}`;
+    expect(maker.fingerprint).toBe(fingerprint);
+    expect(copy.imported).toMatchObject({ signature: 'other-installation', key: fingerprint });
   });
 
-  it('refuses a bundle with a changed byte at any position, and imports nothing', async () => {
+  it("names the maker's key in the report, and reads its own bundle as this installation's", async () => {
     const runId = seed(source);
     const path = join(dir, 'visit.zip');
-    await exportBundle(source, runId, path, { app });
-    const good = readFileSync(path);
-    // Positions spread over local headers, compressed data, the manifest and the central directory.
+    await exportBundle(source, runId, path, { app, signer: maker });
+    const entries = unzipSync(readFileSync(path));
+    expect(strFromU8(entries['report.html']!)).toContain(maker.fingerprint);
+    expect(keyFingerprint(maker.publicKey)).toBe(maker.fingerprint);
+    expect(maker.fingerprint).not.toBe(reader.fingerprint);
+    await importBundle(target, path, maker);
+    expect(target.getRun(runId).imported).toMatchObject({ signature: 'this-installation', key: maker.fingerprint });
+  });
+
+  it('refuses a signed bundle with a changed byte at any position, and imports nothing', async () => {
+    const runId = seed(source);
+    const path = join(dir, 'visit.zip');
+    await exportBundle(source, runId, path, { app, signer: maker });
+    const good = new Uint8Array(readFileSync(path));
+    expect((await unpack(good, reader.publicKey)).from).toMatchObject({ signature: 'other-installation' });
+    // Every byte, in memory: local headers, compressed data, the manifest, the central directory,
+    // the end record and the signature itself. The bundle is small and a changed byte fails at
+    // the signature check, before anything is inflated, so this stays within seconds.
+    expect(good.length).toBeLessThan(64 * 1024);
     for (let at = 0; at < good.length; at += 1) {
+      const bad = good.slice();
+      bad[at] = bad[at]! ^ 0x01;
+      await expect(unpack(bad, reader.publicKey), `byte ${at}`).rejects.toThrow(/changed or damaged/);
+    }
+    // Through the file and the store as well, at a stride (a file per byte would take a minute):
+    // every 101st byte and the whole end record and signature.
+    const tail = good.length - 200;
+    for (let at = 0; at < good.length; at += at < tail ? 101 : 1) {
       const bad = Buffer.from(good);
       bad[at] = bad[at]! ^ 0x01;
       const file = join(dir, 'bad.zip');
       writeFileSync(file, bad);
-      await expect(importBundle(target, file), `byte ${at}`).rejects.toThrow(/changed or damaged|not imported/);
+      await expect(importBundle(target, file, reader), `byte ${at}`).rejects.toThrow(/changed or damaged/);
     }
     expect(target.listRuns()).toEqual([]);
   });
@@ -203,12 +243,14 @@ describe('config bundle', () => {
   it('refuses a bundle with a file the manifest does not list', async () => {
     const runId = seed(source);
     const path = join(dir, 'visit.zip');
-    await exportBundle(source, runId, path, { app });
+    await exportBundle(source, runId, path, { app, signer: maker });
     const entries = unzipSync(readFileSync(path));
     entries['pbx/extra.sh'] = new TextEncoder().encode('rm -rf /');
-    // Sealed again, as a careful forger would: the manifest check alone must catch it.
-    writeFileSync(path, seal(zipSync(entries)));
-    const refused = await importBundle(target, path).catch((e: Failure) => e);
+    // Signed again with the forger's own key, as a careful forger would: the manifest check alone
+    // must catch it.
+    const forger = installationSigner(join(dir, 'forger-data'));
+    writeFileSync(path, sealSigned(zipSync(entries), forger));
+    const refused = await importBundle(target, path, reader).catch((e: Failure) => e);
     expect(refused).toBeInstanceOf(Failure);
     expect((refused as Failure).error.detail).toBe('file not in the manifest: pbx/extra.sh');
   });
@@ -216,14 +258,16 @@ describe('config bundle', () => {
   it('does not import the same run twice', async () => {
     const runId = seed(source);
     const path = join(dir, 'visit.zip');
-    await exportBundle(source, runId, path, { app });
-    await importBundle(target, path);
-    await expect(importBundle(target, path)).rejects.toThrow(/already in the history/);
+    await exportBundle(source, runId, path, { app, signer: maker });
+    await importBundle(target, path, reader);
+    await expect(importBundle(target, path, reader)).rejects.toThrow(/already in the history/);
   });
 
   it('explains a missing bundle and a name without .zip', async () => {
-    await expect(importBundle(target, join(dir, 'nope.zip'))).rejects.toThrow(/no bundle at/);
+    await expect(importBundle(target, join(dir, 'nope.zip'), reader)).rejects.toThrow(/no bundle at/);
     const runId = seed(source);
-    await expect(exportBundle(source, runId, join(dir, 'visit.txt'), { app })).rejects.toThrow(/ending in \.zip/);
+    await expect(exportBundle(source, runId, join(dir, 'visit.txt'), { app, signer: maker })).rejects.toThrow(
+      /ending in \.zip/,
+    );
   });
 });
