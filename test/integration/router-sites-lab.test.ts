@@ -129,4 +129,51 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
       await lab.exec('router', ['ip', 'link', 'del', 'guest']);
     }
   });
+
+  it('a PPPoE client outside the WAN list: the plan is refused with the reason and the fix, and plans once the fix is made', async () => {
+    const undo: (() => Promise<unknown>)[] = [];
+    try {
+      await withRouter(async (conn) => {
+        // A PPPoE site: no static default route, the provider's comes with the client.
+        const statics = (await conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0'])).filter(
+          (r) => r.dynamic !== 'true',
+        );
+        for (const route of statics) {
+          await conn.command('/ip/route/set', [`=.id=${route['.id']}`, '=disabled=yes']);
+          undo.push(() => withRouter((c) => c.command('/ip/route/set', [`=.id=${route['.id']}`, '=disabled=no'])));
+        }
+        const client = await add(conn, '/interface/pppoe-client', [
+          '=name=pppoe-out1',
+          '=interface=ether1',
+          '=user=site',
+          '=password=provider-secret',
+          '=add-default-route=yes',
+          '=disabled=no',
+        ]);
+        undo.push(() => withRouter((c) => c.command('/interface/pppoe-client/remove', [`=.id=${client}`])));
+      });
+      const state = await withRouter(readRouterState);
+      expect(state.routes?.find((r) => r.gateway === 'pppoe-out1')?.dynamic).toBe('true');
+      const refused = planRouter(state, INPUTS);
+      expect(refused.ok).toBe(false);
+      const error = !refused.ok ? refused.errors.find((e) => e.field === 'router.wanList') : undefined;
+      expect(error?.message).toMatch(/through pppoe-out1, which is not in its WAN interface list \(ether1\)/);
+      expect(error?.message).toContain('list=WAN interface=pppoe-out1');
+
+      await withRouter(async (conn) => {
+        const member = await add(conn, '/interface/list/member', ['=list=WAN', '=interface=pppoe-out1']);
+        undo.push(() => withRouter((c) => c.command('/interface/list/member/remove', [`=.id=${member}`])));
+      });
+      const fixed = planOf(await withRouter(readRouterState));
+      expect(fixed.facts['router.wanAddress']).toBe('203.0.113.77');
+      const forwards = fixed.changes.filter((c) => c.path === '/ip/firewall/nat' && c.action === 'add');
+      expect(forwards.length).toBeGreaterThan(0);
+      for (const f of forwards) expect(f.after?.['in-interface-list']).toBe('WAN');
+    } finally {
+      for (const step of undo.reverse()) await step();
+    }
+    const back = await withRouter(readRouterState);
+    expect(back.routes?.some((r) => r.gateway === 'pppoe-out1')).toBe(false);
+    expect(planRouter(back, INPUTS).ok).toBe(true);
+  });
 });
