@@ -63,11 +63,17 @@ export const routerTarget = z
     fingerprint: sha256Fingerprint.optional(),
     /**
      * The technician's answer when api-ssl has no certificate (a stock router offers anonymous
-     * Diffie-Hellman only): 'anonymous' = connect anyway, encrypted but the router's identity not
-     * verifiable; 'make-certificate' = over that connection create a self-signed certificate on the
-     * router, assign it to api-ssl, reconnect and pin it. Absent = refuse and explain.
+     * Diffie-Hellman only): 'ssh-certificate' = over the router's SSH (host key accepted) create a
+     * self-signed certificate, assign it to api-ssl, then connect and pin it (needs no anonymous
+     * suites, so it works in the desktop app, whose BoringSSL has none); 'anonymous' = connect
+     * anyway, encrypted but the router's identity not verifiable; 'make-certificate' = as
+     * 'ssh-certificate' but over that anonymous connection. Absent = refuse and explain.
      */
-    noCertificate: z.enum(['anonymous', 'make-certificate']).optional(),
+    noCertificate: z.enum(['ssh-certificate', 'anonymous', 'make-certificate']).optional(),
+    /** The router's SSH port for 'ssh-certificate' (22 unless moved). */
+    sshPort: port.optional(),
+    /** The router's SSH host key (SHA256:…) the technician accepted, for 'ssh-certificate'. */
+    sshHostKey: sha256Fingerprint.optional(),
   })
   .strict();
 
@@ -133,6 +139,14 @@ export const siteInputs = z
     trunks: z.array(peer).max(256),
     phones: z.array(peer).max(1024),
     options: siteOptions,
+    /** The customer or site as the technician names it (asked once per site), and an optional ticket or reference. */
+    site: z
+      .object({
+        name: z.string().trim().min(1, 'Name the customer or site.').max(100),
+        ticket: z.string().trim().max(100).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   // Needs no box, so it is checked before any login: sources that together cover a large part of the
