@@ -170,6 +170,8 @@ export interface RouterSummary {
   /** This account logged in with an empty password: anyone on the LAN can do the same. */
   emptyPassword?: boolean;
   canWrite: boolean;
+  /** The router names no group for this account (a RADIUS login without /user/active group): canWrite is a guess. */
+  writeAccessUnknown?: boolean;
 }
 
 export interface PbxSummary {

@@ -103,7 +103,7 @@ export function formatRouter(r: RouterSummary): string {
     `router:      ${r.identity} (RouterOS ${r.version}, ${r.board})`,
     `WAN:         ${r.wanAddresses.join(', ') || 'none found'}${r.publicAddress ? ` · cloud says ${r.publicAddress}` : ''}`,
     `gateway:     ${r.defaultRoute ?? 'no default route'}`,
-    `account:     ${r.canWrite ? 'can write' : 'READ-ONLY: this account cannot make the changes'}`,
+    `account:     ${r.writeAccessUnknown ? 'rights unknown (the router shows no group for this account, e.g. a RADIUS login): apply will tell' : r.canWrite ? 'can write' : 'READ-ONLY: this account cannot make the changes'}`,
   ];
   if (r.fingerprint) lines.push(`certificate: ${r.fingerprint}`);
   if (r.insecure) lines.push('warning:     plain API: the password crossed the LAN unencrypted. Prefer API-SSL.');

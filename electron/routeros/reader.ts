@@ -76,23 +76,37 @@ export function missingPolicies(policy: string | undefined, needed: readonly str
   return needed.filter((p) => !held.has(p));
 }
 
+/** Whether an account may make the change: 'unknown' when the router does not say. */
+export type WriteAccess = 'yes' | 'no' | 'unknown';
+
 /**
- * One round trip: the user and every group are asked for together (a router has a handful of
- * groups), rather than the user first and then its group.
+ * One round trip: the user, its active sessions and every group are asked for together (a
+ * router has a handful of groups). An account the router authenticates over RADIUS has no
+ * `/user` row; its session's group is in `/user/active` (flag R radius; read-only `group`:
+ * https://manual.mikrotik.com/docs/cli-reference/user, "user/active"). When neither names a
+ * group the answer is 'unknown', never a guess of "read-only".
  */
-export async function canWrite(conn: RouterConnection, username: string): Promise<boolean> {
+export async function writeAccess(conn: RouterConnection, username: string): Promise<WriteAccess> {
   const asked = await Promise.all([
     conn.command('/user/print', [`?name=${username}`]),
     conn.command('/user/group/print'),
+    conn.command('/user/active/print', [`?name=${username}`]).catch(() => [] as Row[]),
   ]).catch((caught: unknown) => {
     // An account without "read" may not even see its own group: it cannot make the change either.
     if (caught instanceof Failure && caught.error.code === 'permission_denied') return undefined;
     throw caught;
   });
-  if (!asked) return false;
-  const [users, groups] = asked;
-  const group = users[0]?.group;
-  if (!group) return false;
+  if (!asked) return 'no';
+  const [users, groups, sessions] = asked;
+  const group = users[0]?.group ?? sessions.find((s) => s.group)?.group;
+  if (!group) return 'unknown';
+  const policy = groups.find((g) => g.name === group)?.policy;
+  if (policy === undefined) return 'unknown';
   // What the change and its automatic revert job need (revert.ts): the job carries these policies.
-  return missingPolicies(groups.find((g) => g.name === group)?.policy, REVERT_POLICIES).length === 0;
+  return missingPolicies(policy, REVERT_POLICIES).length === 0 ? 'yes' : 'no';
+}
+
+/** True unless the router says this account cannot make the change (an unknown account may try). */
+export async function canWrite(conn: RouterConnection, username: string): Promise<boolean> {
+  return (await writeAccess(conn, username)) !== 'no';
 }

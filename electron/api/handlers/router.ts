@@ -1,7 +1,7 @@
 /** The router step: log in, read identity and WAN side, and say whether this account can write. */
 import { isCgnat, isPrivate } from '../../lan/ipv4';
 import { API_PORT, API_SSL_PORT, connectRouter, normaliseFingerprint } from '../../routeros/connection';
-import { canWrite, readRouterState } from '../../routeros/reader';
+import { readRouterState, writeAccess } from '../../routeros/reader';
 import { readTopology } from '../../routeros/topology';
 import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';
@@ -23,7 +23,7 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
     try {
       const [state, writable, routes] = await Promise.all([
         readRouterState(conn),
-        canWrite(conn, input.username),
+        writeAccess(conn, input.username),
         conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0']).catch(() => []),
       ]);
       const defaultRoute = routes.find((r) => r.disabled !== 'true' && r.gateway)?.gateway;
@@ -37,7 +37,9 @@ export function routerHandlers(store: () => Store): { 'router.read': Handler<'ro
         version: state.version,
         board: state.board,
         wanAddresses: topology.wanAddresses.map((a) => a.cidr),
-        canWrite: writable,
+        // An account the router cannot tell about (RADIUS without a session group) may still try.
+        canWrite: writable !== 'no',
+        ...(writable === 'unknown' ? { writeAccessUnknown: true } : {}),
         insecure: conn.insecure,
         ...(conn.unverified ? { unverified: true } : {}),
         // It let us in with no password: a finding in itself, whatever the wizard does next.

@@ -65,6 +65,11 @@ function RouterDetails({ value }: { value: RouterSummary }) {
       </p>
       <p>WAN {value.wanAddresses.join(', ') || 'not found'}</p>
       {!value.canWrite && <p className="field-error">This account is read-only: log in with a user that can write.</p>}
+      {value.writeAccessUnknown && (
+        <p className="warn">
+          The router does not say what this account may change (a RADIUS login): the apply will tell.
+        </p>
+      )}
       {value.insecure && <p className="warn">Plain API: the password crossed the LAN unencrypted.</p>}
       {value.emptyPassword && (
         <p className="warn">
