@@ -2,7 +2,9 @@
  * The router's clock as versions print it (jan/02/2024 before 7.10, ISO after) in a non-UTC zone,
  * and the automatic revert timed on it: the wizard's revert time is the simulator scheduler's
  * next run, at the instant intended, across midnight, the year end and both DST changes, on a
- * RouterOS 6.49 profile and a 7.16 one. The simulator's clock is set just before each moment.
+ * RouterOS 6.49 profile and a 7.16 one; and the simulator's scheduler runs it then, not before.
+ * The simulator's clock is set just before each moment, and moved on to just before and just
+ * after the revert time (its clock reads `clockSkewMs` from the options at every tick).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,8 @@ import { routerTarget } from '../../contract/schemas';
 import { confirmRevert, installRevert } from '../../electron/routeros/confirm';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { REVERT_NAME } from '../../electron/routeros/revert';
-import { startRouterSim, type RouterSim } from '../lab/routeros';
+import type { RouterChange } from '../../electron/routeros/change';
+import { startRouterSim, type RouterSim, type RouterSimOptions } from '../lab/routeros';
 
 const HOST = '127.0.0.49';
 let dir: string;
@@ -24,11 +27,14 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Sets the simulator's clock to `at` (ms since the epoch) from now on. */
+type SetClock = (at: number) => void;
+
 async function withSim<T>(
   o: { version: string; zone: string; at: number },
-  fn: (conn: RouterConnection, sim: RouterSim) => Promise<T>,
+  fn: (conn: RouterConnection, sim: RouterSim, setClock: SetClock) => Promise<T>,
 ): Promise<T> {
-  const sim = await startRouterSim({
+  const options: RouterSimOptions = {
     bind: HOST,
     apiPort: 0,
     apiSslPort: 0,
@@ -37,13 +43,17 @@ async function withSim<T>(
     timeZone: o.zone,
     clockSkewMs: o.at - Date.now(),
     users: [{ name: 'admin', password: 'pw', group: 'full' }],
-  });
+  };
+  const sim = await startRouterSim(options);
+  const setClock: SetClock = (at) => {
+    options.clockSkewMs = at - Date.now();
+  };
   try {
     const conn = await connectRouter(
       routerTarget.parse({ host: HOST, port: sim.apiPort, tls: false, username: 'admin', password: 'pw' }),
     );
     try {
-      return await fn(conn, sim);
+      return await fn(conn, sim, setClock);
     } finally {
       await conn.close();
     }
@@ -52,13 +62,17 @@ async function withSim<T>(
   }
 }
 
-/** The instant a printed local "date time" names in `zone`, for either date form (first occurrence). */
-function instantOf(text: string, zone: string): number {
+/**
+ * Every instant a printed local "date time" names in `zone`, for either date form, earliest
+ * first: one, or two for a time in the hour repeated when DST ends.
+ */
+function instantsOf(text: string, zone: string): number[] {
   const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
   const m = /^(?:(\d{4})-(\d{2})-(\d{2})|([a-z]{3})\/(\d{2})\/(\d{4})) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
   if (!m) throw new Error(`not a router time: ${text}`);
   const [y, mo, d] = m[1] ? [+m[1], +m[2]! - 1, +m[3]!] : [+m[6]!, months.indexOf(m[4]!), +m[5]!];
   const wall = Date.UTC(y, mo, d, +m[7]!, +m[8]!, +m[9]!);
+  const found: number[] = [];
   for (let off = -14 * 60; off <= 14 * 60; off += 15) {
     const at = wall - off * 60_000;
     const parts = Object.fromEntries(
@@ -76,9 +90,49 @@ function instantOf(text: string, zone: string): number {
         .map((p) => [p.type, p.value]),
     );
     if (Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!) === wall)
-      return at;
+      found.push(at);
   }
-  throw new Error(`${text} does not exist in ${zone}`);
+  if (found.length === 0) throw new Error(`${text} does not exist in ${zone}`);
+  return found.sort((a, b) => a - b);
+}
+
+/** The first instant a printed local time names: a scheduler that takes either may fire then. */
+function instantOf(text: string, zone: string): number {
+  return instantsOf(text, zone)[0]!;
+}
+
+describe('instantsOf, the helper the checks below rely on', () => {
+  it('finds both instants of a time in the repeated hour, earliest first, and one elsewhere', () => {
+    // 2026-11-01 01:30 in New York: 05:30Z (EDT), then 06:30Z (EST).
+    expect(instantsOf('2026-11-01 01:30:00', 'America/New_York')).toEqual([
+      Date.UTC(2026, 10, 1, 5, 30),
+      Date.UTC(2026, 10, 1, 6, 30),
+    ]);
+    expect(instantOf('nov/01/2026 01:30:00', 'America/New_York')).toBe(Date.UTC(2026, 10, 1, 5, 30));
+    expect(instantsOf('2026-11-01 02:30:00', 'America/New_York')).toEqual([Date.UTC(2026, 10, 1, 7, 30)]);
+    expect(() => instantsOf('2026-03-08 02:30:00', 'America/New_York')).toThrow(/does not exist/);
+  });
+});
+
+/** A rollback the revert carries, so its firing has an effect to see. */
+const ROLLBACK: RouterChange[] = [
+  {
+    id: 'r1',
+    target: 'router',
+    path: '/ip/firewall/address-list',
+    action: 'add',
+    before: null,
+    after: { list: 'fspbx-clock-test', address: '192.0.2.7', comment: 'fspbx-nat: clock test' },
+    reason: 'What the revert puts back.',
+  },
+];
+
+async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (done()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not within ${ms} ms: ${what}`);
 }
 
 const MOMENTS = [
@@ -102,21 +156,51 @@ describe.each([
     });
   });
 
-  it.each(MOMENTS)('the revert fires when meant across $what', async ({ zone, at }) => {
-    await withSim({ version, zone, at }, async (conn) => {
-      const minutes = 7;
-      const installed = await installRevert(conn, [], minutes);
-      if (!installed.ok) throw new Error(installed.error.message);
-      const [job] = await conn.command('/system/scheduler/print', [`?name=${REVERT_NAME}`]);
-      const revertAt = `${installed.value.revertAt.date} ${installed.value.revertAt.time}`;
-      expect(installed.value.revertAt.date).toMatch(form);
-      expect(job?.['start-date']).toMatch(form);
-      expect(job?.['next-run']).toBe(revertAt);
-      // When the router will really run it: never before the N minutes, and at most the DST hour late.
-      const due = instantOf(revertAt, zone) - at;
-      expect(due).toBeGreaterThanOrEqual(minutes * 60_000 - 2_000);
-      expect(due).toBeLessThanOrEqual(minutes * 60_000 + 60 * 60_000 + 2_000);
-      expect((await confirmRevert(conn)).confirmed).toBe(true);
-    });
-  });
+  it.each(MOMENTS)(
+    "the revert's time is the scheduler's next run, and an unambiguous one, across $what",
+    async ({ zone, at }) => {
+      await withSim({ version, zone, at }, async (conn) => {
+        const minutes = 7;
+        const installed = await installRevert(conn, [], minutes);
+        if (!installed.ok) throw new Error(installed.error.message);
+        const [job] = await conn.command('/system/scheduler/print', [`?name=${REVERT_NAME}`]);
+        const revertAt = `${installed.value.revertAt.date} ${installed.value.revertAt.time}`;
+        expect(installed.value.revertAt.date).toMatch(form);
+        expect(job?.['start-date']).toMatch(form);
+        expect(job?.['next-run']).toBe(revertAt);
+        // A time that comes twice (DST ending) could run in the first coming, early: never written.
+        expect(instantsOf(revertAt, zone), revertAt).toHaveLength(1);
+        // When the router will really run it: never before the N minutes, and at most the DST hour late.
+        const due = instantOf(revertAt, zone) - at;
+        expect(due).toBeGreaterThanOrEqual(minutes * 60_000 - 2_000);
+        expect(due).toBeLessThanOrEqual(minutes * 60_000 + 60 * 60_000 + 2_000);
+        expect((await confirmRevert(conn)).confirmed).toBe(true);
+      });
+    },
+  );
+
+  it.each(MOMENTS)(
+    'the revert fires at its time across $what, not before, and puts the rollback back',
+    async ({ zone, at }) => {
+      await withSim({ version, zone, at }, async (conn, sim, setClock) => {
+        const installed = await installRevert(conn, ROLLBACK, 7);
+        if (!installed.ok) throw new Error(installed.error.message);
+        const fireAt = instantOf(`${installed.value.revertAt.date} ${installed.value.revertAt.time}`, zone);
+        const armed = () => sim.state.items('/system/scheduler').some((i) => i.fields.name === REVERT_NAME);
+        const restored = () =>
+          sim.state.items('/ip/firewall/address-list').some((i) => i.fields.list === 'fspbx-clock-test');
+        // Two seconds before its time: several scheduler ticks (250 ms) pass and nothing runs.
+        setClock(fireAt - 2_000);
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(armed()).toBe(true);
+        expect(restored()).toBe(false);
+        // Past its time: the script runs, puts the rollback back and removes the timer and itself.
+        setClock(fireAt + 200);
+        await until('the revert ran', () => restored() && !armed());
+        expect(sim.state.items('/system/script').some((i) => i.fields.name === REVERT_NAME)).toBe(false);
+        // Too late to confirm: nothing was waiting.
+        expect((await confirmRevert(conn)).confirmed).toBe(false);
+      });
+    },
+  );
 });
