@@ -13,6 +13,14 @@ import type { RouterConnection } from './connection';
 /** An owned, ASCII name (see script.ts for why owned names are ASCII). */
 export const API_SSL_CERTIFICATE = 'fspbx-api-ssl';
 
+/**
+ * What the certificate may do. A self-signed one needs key-cert-sign to sign itself (field
+ * reports: "CA not found" otherwise; ../shared reference routeros.md); a TLS server answering
+ * ECDHE-RSA needs digital-signature, which BoringSSL checks on the server's certificate
+ * (google/boringssl ssl/ssl_cert.cc ssl_cert_check_key_usage); tls-server is the extended usage.
+ */
+export const API_SSL_KEY_USAGE = 'digital-signature,key-encipherment,key-cert-sign,tls-server';
+
 const SIGN_TIMEOUT_MS = 180_000;
 const READ_BACK_TRIES = 10;
 
@@ -39,7 +47,7 @@ export async function giveApiSslACertificate(
       `=name=${API_SSL_CERTIFICATE}`,
       `=common-name=${commonName}`,
       '=days-valid=3650',
-      '=key-usage=tls-server',
+      `=key-usage=${API_SSL_KEY_USAGE}`,
     ]);
   }
   if (!signed(row)) {

@@ -12,6 +12,8 @@ import type { RouterTarget } from '../../contract/schemas';
 import { ApiClient, LinkLost, Trap } from './api/client';
 import { giveApiSslACertificate } from './certificate';
 import { UnsendableWord } from './api/wire';
+import { bootstrapApiSslCertificate, type Bootstrapped } from './ssh-bootstrap/bootstrap';
+import { detectTlsCapability, type TlsCapability } from './tls-capability';
 
 export type Row = Record<string, string>;
 
@@ -22,6 +24,8 @@ export interface RouterConnection {
   insecure: boolean;
   /** API-SSL without a certificate, accepted by the technician: encrypted, the router's identity not verifiable. */
   unverified?: boolean;
+  /** api-ssl was given its certificate over SSH on this connect: what to pin (SSH host key, certificate). */
+  bootstrapped?: Bootstrapped;
   /** How long connect and /login took: the router's (and the link's) pace, which command limits follow. */
   loginMs: number;
   /** Runs one API command: path plus `=name=value` / `?query` / `.proplist` words. */
@@ -33,6 +37,19 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** A fixed limit per command; by default it follows the login's pace (commandTimeoutFor). */
   commandTimeoutMs?: number;
+  /** What this runtime's TLS can do; detected by default, injected by tests (BORINGSSL_LIKE). */
+  tls?: TlsCapability;
+  /** Waits between read-backs of a certificate being signed over SSH; injected by tests. */
+  pause?: (ms: number) => Promise<void>;
+}
+
+export const SSH_PORT = 22;
+
+/** The ways on from a stock api-ssl that this runtime can take, in the technician's words (ends a sentence). */
+export function otherWaysFrom(tls: TlsCapability): string {
+  return tls.anonymousDh
+    ? 'connect without verifying, let the wizard make the certificate over that connection, or use the plain API (the password crosses the LAN in clear).'
+    : 'use the plain API (the password crosses the LAN in clear).';
 }
 
 /** Limits for one API command: never under 15 s, more for a router that was slow to log in to, at most 2 min. */
@@ -87,7 +104,13 @@ export function certificateFingerprint(socket: TLSSocket): string | undefined {
   return createHash('sha256').update(cert.raw).digest('hex');
 }
 
-function connectFailure(target: RouterTarget, port: number, caught: unknown, seen: string | undefined): Failure {
+function connectFailure(
+  target: RouterTarget,
+  port: number,
+  caught: unknown,
+  seen: string | undefined,
+  tls: TlsCapability,
+): Failure {
   const where = `${target.host}:${port}`;
   if (caught instanceof Failure) return caught;
   if (caught instanceof PinMismatch) {
@@ -142,11 +165,14 @@ function connectFailure(target: RouterTarget, port: number, caught: unknown, see
   ) {
     return failure({
       code: 'no_certificate',
-      message:
-        "The router's API-SSL has no certificate, so it offers only anonymous encryption. Choose one: connect anyway " +
-        "(encrypted, but the router's identity cannot be verified), let the wizard give api-ssl a certificate over that " +
-        'connection and pin it for every later visit, or use the plain API (the password crosses the LAN in clear). ' +
-        'No password was sent.',
+      message: tls.anonymousDh
+        ? "The router's API-SSL has no certificate, so it offers only anonymous encryption. Choose one: let the wizard " +
+          "give api-ssl a certificate over the router's SSH and pin it (recommended), connect anyway (encrypted, but the " +
+          "router's identity cannot be verified), let the wizard give api-ssl a certificate over that connection and " +
+          'pin it, or use the plain API (the password crosses the LAN in clear). No password was sent.'
+        : "The router's API-SSL has no certificate, so it offers only anonymous encryption, which this app's TLS does " +
+          "not have. Choose one: let the wizard give api-ssl a certificate over the router's SSH and pin it " +
+          '(recommended), or use the plain API (the password crosses the LAN in clear). No password was sent.',
       detail,
     });
   }
@@ -207,7 +233,20 @@ function unsendable(path: string): Failure {
 }
 
 export async function connectRouter(target: RouterTarget, options: ConnectOptions = {}): Promise<RouterConnection> {
-  const conn = await openRouter(target, options);
+  const tls = options.tls ?? detectTlsCapability();
+  if (target.tls && target.noCertificate === 'ssh-certificate') return connectOverSshCertificate(target, options, tls);
+  if (target.tls && target.noCertificate !== undefined && !tls.anonymousDh) {
+    // Refused before any packet: the ADH ways cannot work here, and must not fall back to anything weaker.
+    throw failure({
+      code: 'invalid_input',
+      message:
+        "This app's TLS (BoringSSL) has no anonymous encryption, so it cannot connect to a router's API-SSL that has " +
+        "no certificate. Let the wizard give api-ssl a certificate over the router's SSH instead, or use the plain API.",
+      field: 'noCertificate',
+      detail: `noCertificate=${target.noCertificate}, TLS library ${tls.library}`,
+    });
+  }
+  const conn = await openRouter(target, options, tls);
   if (target.noCertificate !== 'make-certificate' || !conn.unverified) return conn;
   // Over the session the technician accepted as unverified: give api-ssl a certificate, then come
   // back through it with the fingerprint the router reported pinned; anything else is refused.
@@ -217,10 +256,44 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
   } finally {
     await conn.close();
   }
-  return openRouter({ ...target, noCertificate: undefined, fingerprint: pinned }, options);
+  return openRouter({ ...target, noCertificate: undefined, fingerprint: pinned }, options, tls);
 }
 
-async function openRouter(target: RouterTarget, options: ConnectOptions): Promise<RouterConnection> {
+/**
+ * A stock router without anonymous TLS: over its SSH, give api-ssl a certificate and read the
+ * fingerprint the router reports; then API-SSL with ordinary suites, pinned to exactly that. The
+ * password goes over SSH (after the host key check) and over the pinned TLS, never in clear.
+ */
+async function connectOverSshCertificate(
+  target: RouterTarget,
+  options: ConnectOptions,
+  tls: TlsCapability,
+): Promise<RouterConnection> {
+  const bootstrapped = await bootstrapApiSslCertificate(
+    {
+      host: target.host,
+      port: target.sshPort ?? SSH_PORT,
+      username: target.username,
+      password: target.password,
+      ...(target.sshHostKey === undefined ? {} : { hostKey: target.sshHostKey }),
+    },
+    {
+      otherWays: otherWaysFrom(tls),
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.pause === undefined ? {} : { pause: options.pause }),
+    },
+  );
+  const { noCertificate: _answered, ...pinnedTarget } = target;
+  const conn = await openRouter({ ...pinnedTarget, fingerprint: bootstrapped.fingerprint }, options, tls);
+  conn.bootstrapped = bootstrapped;
+  return conn;
+}
+
+async function openRouter(
+  target: RouterTarget,
+  options: ConnectOptions,
+  tls: TlsCapability,
+): Promise<RouterConnection> {
   const port = target.port ?? (target.tls ? API_SSL_PORT : API_PORT);
   let seen: string | undefined;
   const expected = target.fingerprint === undefined ? undefined : normaliseFingerprint(target.fingerprint);
@@ -234,7 +307,11 @@ async function openRouter(target: RouterTarget, options: ConnectOptions): Promis
           // Self-signed certificates are the norm on routers: trust comes from the pin, not a CA.
           tls: {
             rejectUnauthorized: false,
-            ...(target.noCertificate === undefined ? {} : { ciphers: WITH_ANONYMOUS_DH }),
+            ...(target.noCertificate === undefined
+              ? tls.ciphers === undefined
+                ? {}
+                : { ciphers: tls.ciphers }
+              : { ciphers: WITH_ANONYMOUS_DH }),
           },
           // Checked before /login is sent, so a password never reaches an impostor.
           checkPeer: (socket: TLSSocket) => {
@@ -269,7 +346,7 @@ async function openRouter(target: RouterTarget, options: ConnectOptions): Promis
     // A connection that opens after the timeout is closed at once.
     opening.then((c) => c.close()).catch(() => undefined);
     if (caught instanceof UnsendableWord) throw unsendable('/login');
-    throw connectFailure(target, port, caught, seen);
+    throw connectFailure(target, port, caught, seen, tls);
   }
 
   const loginMs = Date.now() - loginStarted;

@@ -10,6 +10,8 @@ import { SITE } from './topology';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const ROUTER_SIM_MAIN = join(REPO_ROOT, 'test', 'lab', 'routeros', 'main.ts');
+/** An account the router authenticates over RADIUS, with the lab router's password. */
+export const RADIUS_USER = 'radius-tech';
 
 export interface RouterSimInfo {
   apiPort: number;
@@ -39,6 +41,8 @@ export async function startRouterSim(
     // A router abroad, not on UTC: the automatic revert is timed on its wall clock (model/clock.ts).
     timeZone: 'America/New_York',
     users: [{ name: 'admin', password, group: 'full' }],
+    // A technician's account on the site's RADIUS server (model/radius.ts): no /user row.
+    radiusUsers: [{ name: RADIUS_USER, password, group: 'full' }],
     mndp: withNetwork ? {} : false,
     nft: withNetwork,
     ...(withNetwork

@@ -9,6 +9,7 @@ import type { Handler } from '../dispatcher';
 import type { CheckStatus, DoctorCheck } from '../../../contract/types';
 import type { HandlerEnv } from './env';
 import { lazySigner } from './history';
+import { detectTlsCapability } from '../../routeros/tls-capability';
 
 const MIN_NODE = [20, 19];
 
@@ -86,6 +87,8 @@ export function appHandlers(
       platform: `${process.platform}-${process.arch}`,
       dataDir: env.dataDir,
       runtime: env.runtime,
+      // The Router step offers the anonymous-TLS ways only where the TLS library has them.
+      anonymousTls: detectTlsCapability().anonymousDh,
       ...bundleKeyOf(signer),
     }),
 
@@ -147,16 +150,18 @@ export function appHandlers(
             },
       );
 
+      // What is and is not protected on this laptop: no password is ever stored; the signing key is
+      // keychain-encrypted where the OS has a keychain, else a file only this user can read.
       const secrets = env.secretStorage();
       report(
         secrets.available
-          ? { id: 'secrets', title: 'Password storage', status: 'pass', summary: secrets.why }
+          ? { id: 'secrets', title: 'Passwords and keys', status: 'pass', summary: secrets.why }
           : {
               id: 'secrets',
-              title: 'Password storage',
+              title: 'Passwords and keys',
               status: 'warn',
               summary: secrets.why,
-              fix: 'Passwords will be asked each time; nothing is written in clear text.',
+              fix: 'Passwords are asked each time and never written. To have the signing key encrypted, run the desktop app with a keychain unlocked (on Linux: GNOME Keyring or KWallet) before its first bundle.',
             },
       );
       return { checks, status: worst(checks) };

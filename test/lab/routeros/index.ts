@@ -17,6 +17,8 @@ import { type Actor, NOT_ENOUGH_PERMISSIONS, type Op, RouterModel } from './mode
 import { loadAnsibleSchema } from './schema/ansible';
 import { formatIpv4, networkOf, parsePrefix } from './model/values';
 import { ApiSession, type Faults } from './api/session';
+import { ActiveUsers } from './model/active-users';
+import { radiusLogin, type RadiusUser } from './model/radius';
 import { createDeriver } from './runtime';
 import { ScriptRunner } from './script/runner';
 import { Scheduler } from './script/scheduler';
@@ -60,6 +62,16 @@ export interface RouterSimOptions {
   clockSkewMs?: number;
   /** A RouterBOARD (default: serial number, licence software id) or a CHR (neither; a licence system id). */
   hardware?: 'routerboard' | 'chr';
+  /** Accounts a RADIUS server vouches for (model/radius.ts): no /user row, their group from the server. */
+  radiusUsers?: RadiusUser[];
+}
+
+export interface ApiConnection {
+  service: 'api' | 'api-ssl';
+  /** The suite the handshake agreed on (OpenSSL's name); absent when the handshake failed. */
+  cipher?: string;
+  /** The user a /login named (whether or not the password was right). */
+  loginAs?: string;
 }
 
 export interface RouterSim {
@@ -71,6 +83,8 @@ export interface RouterSim {
   state: RouterModel;
   /** Replaces the fault settings for replies sent from now on. */
   setFaults(faults: Faults): void;
+  /** Every API and API-SSL connection so far: which service, the TLS suite agreed, the user a /login named. */
+  apiConnections: readonly ApiConnection[];
   /** The SSH service, when `ssh` was asked for: its port, host key fingerprint and the command lines it ran. */
   ssh?: Pick<RouterSsh, 'port' | 'hostKey' | 'commands' | 'setFaults'>;
   /**
@@ -150,6 +164,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     apiSslPort: requestedSsl || 8729,
   });
   const model = new RouterModel(defs, initial);
+  const activeUsers = new ActiveUsers(model);
   // RouterOS 7 shows a dynamic "dummy" rule first in forward when fasttrack is on
   // (https://manual.mikrotik.com/docs/firewall-and-quality-of-service/firewall/common-firewall-matchers-and-actions.md:
   // "0 D ;;; special dummy rule to show fasttrack counters  forward passthrough").
@@ -258,14 +273,19 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     return context;
   };
   const sockets = new Set<Socket>();
-  const onConnection = (socket: Socket) => {
+  const apiConnections: ApiConnection[] = [];
+  const onConnection = (socket: Socket, seen: ApiConnection) => {
     sockets.add(socket);
+    apiConnections.push(seen);
     socket.setNoDelay(true);
+    let session: string | undefined;
     new ApiSession(socket, {
       legacyLoginOnly: !versionAtLeast(version, '6.43'),
       checkPassword: (name, password) => {
+        seen.loginAs = name;
         const user = model.items('/user').find((u) => u.fields.name === name);
-        return user && user.fields.password === password ? model.actor(name) : undefined;
+        if (!user) return radiusLogin(model, options.radiusUsers ?? [], name, password);
+        return user.fields.password === password ? model.actor(name) : undefined;
       },
       passwordOf: (name) => model.items('/user').find((u) => u.fields.name === name)?.fields.password,
       actor: (name) => model.actor(name),
@@ -274,14 +294,24 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
         return executeCommand(services, { menu, verb, params: req.params, queries: req.queries }, actor);
       },
       faults: () => faults,
-      onClose: () => sockets.delete(socket),
+      onLogin: (actor) => {
+        session = activeUsers.login(actor, socket.remoteAddress ?? '', 'api');
+      },
+      onClose: () => {
+        activeUsers.logout(session);
+        sockets.delete(socket);
+      },
     });
   };
-  const tcp = createTcpServer(onConnection);
+  const tcp = createTcpServer((socket) => onConnection(socket, { service: 'api' }));
   const tls = createTcpServer((raw) => {
     const socket = new TLSSocket(raw, { isServer: true, secureContext: apiSslContext() });
+    const seen: ApiConnection = { service: 'api-ssl' };
+    socket.on('secure', () => {
+      seen.cipher = socket.getCipher().name;
+    });
     socket.on('error', () => socket.destroy()); // a refused handshake ends this connection only
-    onConnection(socket);
+    onConnection(socket, seen);
   });
   const apiPort = await listen(tcp, requestedApi, options.bind);
   const apiSslPort = await listen(tls, requestedSsl, options.bind);
@@ -332,6 +362,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
       faults = { ...f };
     },
     ...(sshShown ? { ssh: sshShown } : {}),
+    apiConnections,
     upnpMapping: (m) =>
       model.addDynamic('/ip/firewall/nat', {
         chain: 'dstnat',
