@@ -30,6 +30,8 @@ export interface SessionDeps {
   execute(req: ApiRequest, actor: Actor): Promise<Reply[]>;
   faults(): Faults;
   onClose(): void;
+  /** A login succeeded (for /user/active). */
+  onLogin?(actor: Actor): void;
 }
 
 export const LOGIN_FAILED = 'invalid user name or password (6)';
@@ -162,6 +164,7 @@ export class ApiSession {
     const actor = this.deps.checkPassword(name, password ?? '');
     if (!actor || !actor.policies.has('api')) return failed;
     this.actor = actor;
+    this.deps.onLogin?.(actor);
     return [{ kind: '!done' }];
   }
 
@@ -173,6 +176,7 @@ export class ApiSession {
     const actor = this.deps.actor(name);
     if (!actor || !actor.policies.has('api')) return undefined;
     this.actor = actor;
+    this.deps.onLogin?.(actor);
     return [{ kind: '!done' }];
   }
 }

@@ -44,6 +44,10 @@ export type PrintedItem = Record<string, string>;
 export interface Actor {
   name: string;
   policies: ReadonlySet<string>;
+  /** The group the policies came from (/user/active prints it). */
+  group?: string;
+  /** Authenticated by RADIUS (model/radius.ts), not a /user row. */
+  radius?: boolean;
 }
 
 /** Properties computed at print time (counters, uptime, scheduler state). */
@@ -130,7 +134,8 @@ export class RouterModel {
 
   actor(userName: string): Actor | undefined {
     const u = this.items('/user').find((i) => i.fields.name === userName && i.fields.disabled !== 'true');
-    return u ? { name: userName, policies: this.policiesOfGroup(u.fields.group ?? '') } : undefined;
+    const group = u?.fields.group ?? '';
+    return u ? { name: userName, policies: this.policiesOfGroup(group), group } : undefined;
   }
 
   /** Drops the address-list entries whose timeout ran out, as the router does. */

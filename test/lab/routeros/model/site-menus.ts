@@ -107,4 +107,15 @@ export const SITE_MENU_SPECS: readonly MenuSpec[] = [
     nameField: 'name',
     printOrder: ['.id', 'name', 'interface'],
   },
+  {
+    // https://manual.mikrotik.com/docs/cli-reference/user, "user/active": a directory of read-only
+    // rows, one per session (model/active-users.ts adds and removes them).
+    path: '/user/active',
+    kind: 'fixed',
+    source: 'simulator',
+    ownFields: [],
+    readOnly: ['when', 'name', 'address', 'via', 'group', 'radius', 'by-romon'],
+    hidden: ['session'],
+    printOrder: ['.id', 'when', 'name', 'address', 'via', 'group'],
+  },
 ];
