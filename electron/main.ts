@@ -3,13 +3,18 @@
  * Everything the wizard does lives behind the dispatcher.
  */
 import { join } from 'node:path';
-import { app, ipcMain, Menu, type BrowserWindow } from 'electron';
+import { app, ipcMain, Menu, Notification, type BrowserWindow } from 'electron';
 import { createDispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
+import { openLog } from './app/log';
+import { defaultDataDir } from './app/paths';
+import { onChangeEnded, onQuitAsked } from './app/quit-guard';
 import { APP_NAME, APP_VERSION } from './app/version';
+import { redactSecrets } from './store';
+import { countChanges } from './shell/changes';
 import { chooseFile } from './shell/dialogs';
-import { hardenApp, isAppUrl } from './shell/hardening';
-import { bindIpc, type IpcEventLike } from './shell/ipc';
+import { hardenApp } from './shell/hardening';
+import { bindIpc, fromAppWindow, type IpcEventLike } from './shell/ipc';
 import { buildMenu } from './shell/menu';
 import { registerAppScheme, serveRenderer } from './shell/protocol';
 import { keychainUsable, safeStorageBox } from './shell/secret-box';
@@ -24,28 +29,25 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   let mainWindow: BrowserWindow | undefined;
-  const dataDir = app.getPath('userData');
+  // One data folder for the desktop, the CLI and browser mode (FSPBX_NAT_DATA_DIR, else the platform's
+  // folder): one history and one signing key per installation. Chromium's own profile stays in userData.
+  const dataDir = defaultDataDir();
+  const log = openLog(dataDir, { redact: redactSecrets });
   const distDir = __dirname; // dist/electron
   const rendererDir = join(distDir, '..', 'renderer');
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  // Set when the last window closed during a change: quit as soon as it has finished.
+  let quitPending = false;
 
   app.setName(APP_NAME);
   app.enableSandbox();
   registerAppScheme();
+  log.info(
+    `${APP_NAME} ${APP_VERSION} starting (Electron ${process.versions.electron}, Node ${process.versions.node})`,
+  );
 
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
-
-  app.on('window-all-closed', () => app.quit());
-
-  void app.whenReady().then(() => {
-    hardenApp();
-    serveRenderer(rendererDir);
-
-    const dispatcher = createDispatcher(
+  const dispatcher = countChanges(
+    createDispatcher(
       createHandlers({
         frontEnd: 'electron',
         appName: APP_NAME,
@@ -58,33 +60,91 @@ function start(): void {
         },
         secretStorage: () =>
           keychainUsable()
-            ? { available: true, why: 'Remembered passwords are encrypted by the operating system.' }
-            : { available: false, why: 'The operating system offers no keychain: passwords will not be remembered.' },
+            ? {
+                available: true,
+                why: 'No password is ever remembered. The OS keychain encrypts the bundle signing key.',
+              }
+            : {
+                available: false,
+                why: 'No password is ever remembered. This system offers no OS keychain, so the bundle signing key is a plain file only you can read (0600).',
+              },
         secretBox: safeStorageBox,
         chooseFile: chooseFile(() => mainWindow),
       }),
-      { error: (message, detail) => console.error(message, detail) },
-    );
+      {
+        error: (message, detail) => {
+          log.error(message, detail);
+          console.error(message, detail);
+        },
+      },
+    ),
+    () => {
+      if (onChangeEnded({ changesInFlight: dispatcher.changesInFlight(), quitPending }) === 'quit') {
+        log.info('the change under way has finished: quitting as asked');
+        app.quit();
+      }
+    },
+  );
 
-    const isTrusted = (event: IpcEventLike): boolean => {
-      const frame = (event as IpcEventLike & { senderFrame?: Electron.WebFrameMain | null }).senderFrame;
-      return (
-        mainWindow !== undefined &&
-        !mainWindow.isDestroyed() &&
-        event.sender.id === mainWindow.webContents.id &&
-        frame != null &&
-        frame === mainWindow.webContents.mainFrame &&
-        isAppUrl(frame.url)
-      );
-    };
-    bindIpc(ipcMain as unknown as Parameters<typeof bindIpc>[0], dispatcher, isTrusted, (event) =>
-      console.warn(`refused an IPC message from web contents ${event.sender.id}`),
-    );
-
-    mainWindow = createMainWindow(join(distDir, 'preload.js'), join(resourcesDir, 'icon.png'));
-    mainWindow.on('closed', () => {
-      mainWindow = undefined;
+  const openWindow = (): BrowserWindow => {
+    const window = createMainWindow(join(distDir, 'preload.js'), join(resourcesDir, 'icon.png'));
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = undefined;
     });
-    Menu.setApplicationMenu(buildMenu(() => mainWindow, dataDir, !app.isPackaged));
+    mainWindow = window;
+    return window;
+  };
+
+  app.on('second-instance', () => {
+    // Also while windowless, finishing a change: the technician gets the window (and History) back.
+    quitPending = false;
+    if (!mainWindow) {
+      openWindow();
+      return;
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('window-all-closed', () => {
+    const decision = onQuitAsked({ changesInFlight: dispatcher.changesInFlight() });
+    if (decision.action === 'quit') {
+      app.quit();
+      return;
+    }
+    quitPending = true;
+    log.info(`window closed during a change: ${decision.notice}`);
+    if (Notification.isSupported()) new Notification({ title: APP_NAME, body: decision.notice }).show();
+  });
+
+  app.on('before-quit', (event) => {
+    // Quit from the menu or the dock during a change: close the window instead (the page asks first);
+    // the app follows once the change has finished.
+    if (onQuitAsked({ changesInFlight: dispatcher.changesInFlight() }).action === 'wait') {
+      event.preventDefault();
+      if (mainWindow) mainWindow.close();
+      else quitPending = true;
+    }
+  });
+
+  app.on('render-process-gone', (_event, _contents, details) =>
+    log.error(`the window's page stopped (${details.reason}, exit code ${details.exitCode})`),
+  );
+  app.on('child-process-gone', (_event, details) =>
+    log.error(`an Electron helper process stopped (${details.type}: ${details.reason})`),
+  );
+
+  void app.whenReady().then(() => {
+    hardenApp();
+    serveRenderer(rendererDir);
+
+    const isTrusted = (event: IpcEventLike): boolean => fromAppWindow(mainWindow, event);
+    bindIpc(ipcMain as unknown as Parameters<typeof bindIpc>[0], dispatcher, isTrusted, (event) => {
+      const from = event.senderFrame?.url ?? 'no frame';
+      log.warn(`refused an IPC message from web contents ${event.sender.id} (${from.slice(0, 200)})`);
+    });
+
+    openWindow();
+    Menu.setApplicationMenu(buildMenu(() => mainWindow, dataDir, log.file, !app.isPackaged));
   });
 }

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 
 export const APP_DIR_NAME = 'fspbx-nat-wizard';
 
-/** Where the CLI and browser mode keep data when --data-dir is not given; Electron uses its userData folder. */
+/**
+ * The one data folder of an installation: the desktop app, the CLI and browser
+ * mode all keep their history, snapshots, signing key and log here (the CLI's
+ * --data-dir overrides it for one command). FSPBX_NAT_DATA_DIR moves it for
+ * all three. Chromium's own profile (cache, cookies) stays in Electron's
+ * userData folder: it holds nothing of the wizard's.
+ */
 export function defaultDataDir(
   platform: NodeJS.Platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,

@@ -3,15 +3,7 @@
  * app, no new windows, no webviews, no permissions (camera, notifications…).
  */
 import { app, session, type WebContents } from 'electron';
-import { APP_ORIGIN } from './protocol';
-
-function isAppUrl(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
+import { isAppUrl } from './app-origin';
 
 export function hardenWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {

@@ -7,6 +7,7 @@ import type { Dispatcher } from '../api/dispatcher';
 import { createSession, type Session } from '../api/session';
 import { IPC } from '../../contract/channels';
 import type { ServerMessage } from '../../contract/wire';
+import { isAppUrl } from './app-origin';
 
 export interface SenderLike {
   id: number;
@@ -15,8 +16,36 @@ export interface SenderLike {
   once(event: 'destroyed', listener: () => void): unknown;
 }
 
+export interface FrameLike {
+  url: string;
+}
+
 export interface IpcEventLike {
   sender: SenderLike;
+  /** The frame that sent the message (Electron's WebFrameMain); null once it navigated away or was removed. */
+  senderFrame?: FrameLike | null;
+}
+
+export interface AppWindowLike {
+  isDestroyed(): boolean;
+  webContents: { id: number; mainFrame: FrameLike };
+}
+
+/**
+ * A message is answered only when it comes from the app window's main frame
+ * while that frame shows the app's own page: not from another window, a
+ * subframe, or the window after it was navigated elsewhere.
+ */
+export function fromAppWindow(window: AppWindowLike | undefined, event: IpcEventLike): boolean {
+  const frame = event.senderFrame;
+  return (
+    window !== undefined &&
+    !window.isDestroyed() &&
+    event.sender.id === window.webContents.id &&
+    frame != null &&
+    frame === window.webContents.mainFrame &&
+    isAppUrl(frame.url)
+  );
 }
 
 export interface IpcMainLike {

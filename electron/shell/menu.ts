@@ -1,7 +1,12 @@
 import { dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { APP_NAME, APP_VERSION } from '../app/version';
 
-export function buildMenu(getWindow: () => BrowserWindow | undefined, dataDir: string, devTools: boolean): Menu {
+export function buildMenu(
+  getWindow: () => BrowserWindow | undefined,
+  dataDir: string,
+  logFile: string,
+  devTools: boolean,
+): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -11,6 +16,10 @@ export function buildMenu(getWindow: () => BrowserWindow | undefined, dataDir: s
         {
           label: 'Open Data Folder',
           click: () => void shell.openPath(dataDir),
+        },
+        {
+          label: 'Open Log File',
+          click: () => void shell.openPath(logFile),
         },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
@@ -39,7 +48,7 @@ export function buildMenu(getWindow: () => BrowserWindow | undefined, dataDir: s
               type: 'info' as const,
               title: `About ${APP_NAME}`,
               message: `${APP_NAME} ${APP_VERSION}`,
-              detail: `Electron ${process.versions.electron}, Chromium ${process.versions.chrome}, Node ${process.versions.node}.\nData folder: ${dataDir}`,
+              detail: `Electron ${process.versions.electron}, Chromium ${process.versions.chrome}, Node ${process.versions.node}.\nData folder: ${dataDir}\nLog: ${logFile}`,
             };
             void (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
           },

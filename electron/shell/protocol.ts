@@ -7,10 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { protocol } from 'electron';
 import { CONTENT_TYPES, SECURITY_HEADERS, resolveStaticPath } from '../app/static';
+import { APP_HOST, APP_SCHEME } from './app-origin';
 
-export const APP_SCHEME = 'app';
-export const APP_HOST = 'wizard';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export { APP_HOST, APP_ORIGIN, APP_SCHEME } from './app-origin';
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { BrowserWindow, dialog } from 'electron';
+import { CLOSE_QUESTION } from '../app/quit-guard';
 import { APP_NAME } from '../app/version';
-import { APP_ORIGIN } from './protocol';
+import { APP_ORIGIN } from './app-origin';
 
 export function createMainWindow(preloadPath: string, iconPath: string): BrowserWindow {
   const window = new BrowserWindow({
@@ -32,17 +33,17 @@ export function createMainWindow(preloadPath: string, iconPath: string): Browser
   });
   window.once('ready-to-show', () => window.show());
   // The page holds its unload while a router or PBX change is under way (renderer/src/api/site-changes.ts);
-  // Electron shows nothing by itself, so the technician is asked here.
+  // Electron shows nothing by itself, so the technician is asked here. Closing does not cut the change
+  // off: the app stays up, windowless, until it has finished (main.ts, app/quit-guard.ts).
   window.webContents.on('will-prevent-unload', (event) => {
     const choice = dialog.showMessageBoxSync(window, {
       type: 'warning',
-      buttons: ['Keep the wizard open', 'Close anyway'],
+      buttons: ['Keep the wizard open', 'Close the window'],
       defaultId: 0,
       cancelId: 0,
       title: 'Changes under way',
-      message: 'The wizard is changing the router or the PBX.',
-      detail:
-        'Closing now leaves the run unfinished: the router undoes its part by itself unless confirmed, and History offers to roll the PBX back.',
+      message: CLOSE_QUESTION.message,
+      detail: CLOSE_QUESTION.detail,
     });
     if (choice === 1) event.preventDefault();
   });

@@ -5,11 +5,12 @@
  */
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { fail } from '../../contract/errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { chooseDriver, openSqlite, type Db, type SqliteDriver } from './sqlite';
 
-export type Db = Database.Database;
+export type { Db, SqliteDriver } from './sqlite';
+export { chooseDriver } from './sqlite';
 
 export const STORE_FILE = 'wizard.db';
 
@@ -31,16 +32,17 @@ export function ownerOnlyFolder(dataDir: string): number | undefined {
   return mode;
 }
 
-export function openDb(dataDir: string): Db {
+/** Opens (and migrates) the history; the driver is node:sqlite in Electron, better-sqlite3 on plain Node. */
+export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver()): Db {
   ownerOnlyFolder(dataDir);
   const file = join(dataDir, STORE_FILE);
   let db: Db;
   try {
-    db = new Database(file);
+    db = openSqlite(file, driver);
   } catch (caught) {
     return fail(
       'io_failed',
-      `Cannot open the wizard's history in ${dataDir}. Check the folder, or choose another with --data-dir.`,
+      `Cannot open the wizard's history in ${dataDir}. Check the folder, or choose another with --data-dir (or FSPBX_NAT_DATA_DIR).`,
       String(caught),
     );
   }

@@ -8,9 +8,9 @@ export interface HandlerEnv {
   version: string;
   dataDir: string;
   runtime: { node: string; electron?: string; chrome?: string };
-  /** Whether remembered passwords can be encrypted by the OS (Electron safeStorage). */
+  /** What the OS keychain protects here (no password is ever remembered; the signing key is, where there is one). */
   secretStorage: () => { available: boolean; why: string };
-  /** The OS keychain for remembered passwords; absent outside Electron. */
+  /** The OS keychain (Electron safeStorage), which encrypts the bundle signing key; absent outside Electron. */
   secretBox?: SecretBox;
   /** The system's file dialog; absent outside Electron. Resolves undefined when cancelled. */
   chooseFile?: (purpose: 'export-bundle' | 'import-bundle', suggestedName?: string) => Promise<string | undefined>;

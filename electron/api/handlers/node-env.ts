@@ -12,7 +12,7 @@ export function nodeEnv(frontEnd: Exclude<FrontEnd, 'electron'>, dataDir: string
     runtime: { node: process.versions.node },
     secretStorage: () => ({
       available: false,
-      why: 'Outside the desktop app there is no OS keychain to encrypt remembered passwords.',
+      why: 'No password is ever remembered. Outside the desktop app there is no OS keychain: a signing key this front end makes is a plain file only you can read (0600).',
     }),
   };
 }
