@@ -64,6 +64,8 @@ const siteFile = z.object({
   routerTlsFingerprint: text(256).optional(),
   pbxHost: text(256),
   pbxHostKey: text(256).optional(),
+  customer: text(256).optional(),
+  ticket: text(256).optional(),
   createdAt: when,
   updatedAt: when,
 });

@@ -1,6 +1,7 @@
 /** report.html: one page a technician or a customer can read without the app. Pure. */
 import { checklist, STATUS_LOOK, tallyText } from '../../contract/checklist';
-import type { Change } from '../../contract/types';
+import { boxList, boxWords } from '../../contract/boxes';
+import type { Change, RunBoxes } from '../../contract/types';
 import type { BundleContent } from './content';
 import { networkDiagram } from './diagram';
 import { escapeHtml as e } from './html';
@@ -14,6 +15,14 @@ function values(v: Record<string, string | null> | null): string {
 
 function changeRow(c: Change, status: string | undefined): string {
   return `<tr><td>${e(c.target)}</td><td><code>${e(c.path)}</code></td><td>${e(c.action)}</td><td>${values(c.before)}</td><td>${values(c.after)}</td><td>${e(c.reason)}</td><td>${e(status ?? 'not sent')}</td></tr>`;
+}
+
+/** What the run's changes are on each box now (applied, undone by the router's timer, rolled back by run X, confirmed). */
+function boxesTable(run: { boxes?: RunBoxes }): string {
+  const rows = boxList(run.boxes).map(
+    ({ name, box }) => `<tr><th>${e(name)}</th><td>${e(boxWords(box))} — ${e(box.at)}</td></tr>`,
+  );
+  return rows.length ? `<h2>What each box holds</h2><table>${rows.join('')}</table>` : '';
 }
 
 function signature(content: BundleContent): string {
@@ -62,9 +71,11 @@ code{font-size:12px;background:#f1f3f5;padding:0 3px;border-radius:3px;word-brea
 tr.fail td{background:#fdecea}tr.warn td{background:#fff6e0}h1{font-size:22px}h2{font-size:17px;margin-top:28px}h3{font-size:15px;margin:16px 0 4px}</style>
 </head><body>
 <h1>${e(content.app.name)} — ${e(site.name)}</h1>
+${site.ticket ? `<p>Ticket ${e(site.ticket)}</p>` : ''}
 <p class="muted">Run ${e(run.runId)} (${e(run.kind)}), status <b>${e(run.status)}</b>, started ${e(run.startedAt)}${run.finishedAt ? `, finished ${e(run.finishedAt)}` : ''}. Report written ${e(createdAt)} by version ${e(content.app.version)}.</p>
 ${signature(content)}
 <h2>Site</h2>
+${boxesTable(run)}
 <table><tr><th>Router</th><td>${e(site.routerHost)} ${e(site.routerIdentity ?? '')}</td></tr>
 <tr><th>PBX</th><td>${e(site.pbxHost)}</td></tr>${facts}</table>
 ${content.diagram ? `<h2>Network</h2>${networkDiagram(content.diagram)}` : ''}

@@ -1,28 +1,11 @@
 /** What History says of a run beyond its status: each box's state, the site it was, and what an open run still allows. */
-import type { BoxStatus, RunSummary } from '../../contract/types';
+import { boxList, boxWords } from '../../contract/boxes';
+import type { RunSummary } from '../../contract/types';
 import { cleanText } from '../../contract/text';
-
-const BOX_NAMES = { router: 'router', pbx: 'PBX' } as const;
-
-export function boxWords(box: BoxStatus): string {
-  switch (box.state) {
-    case 'applied':
-      return `applied (${box.changes} changes)`;
-    case 'confirmed':
-      return `confirmed (${box.changes} changes kept)`;
-    case 'reverted-by-router':
-      return `undone by the router's own timer (${box.changes} changes)`;
-    case 'rolled-back':
-      return `rolled back${box.byRun ? ` by run ${box.byRun}` : ''} (${box.changes} changes)`;
-  }
-}
 
 /** "router: confirmed (12 changes kept) · PBX: applied (16 changes)", or nothing for runs from before per-box records. */
 export function boxesLine(run: RunSummary): string | undefined {
-  const parts = (['router', 'pbx'] as const).flatMap((side) => {
-    const box = run.boxes?.[side];
-    return box ? [`${BOX_NAMES[side]}: ${boxWords(box)}`] : [];
-  });
+  const parts = boxList(run.boxes).map(({ name, box }) => `${name}: ${boxWords(box)}`);
   return parts.length ? parts.join(' · ') : undefined;
 }
 

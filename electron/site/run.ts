@@ -103,6 +103,8 @@ export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<Plan
       routerHost: inputs.router.host,
       pbxHost: inputs.pbx.host,
       routerIdentity: routerState.identity,
+      ...(inputs.site ? { customer: inputs.site.name } : {}),
+      ...(inputs.site?.ticket ? { ticket: inputs.site.ticket } : {}),
     });
     const run = deps.store.createRun({ siteId: site.siteId, kind: 'apply', inputs, plan });
     return { runId: run.runId, plan };

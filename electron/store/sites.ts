@@ -11,6 +11,8 @@ interface SiteRow {
   router_tls_fingerprint: string | null;
   pbx_host: string;
   pbx_host_key: string | null;
+  customer: string | null;
+  ticket: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -27,6 +29,8 @@ function fromRow(row: SiteRow): SiteRecord {
   if (row.router_identity !== null) site.routerIdentity = row.router_identity;
   if (row.router_tls_fingerprint !== null) site.routerTlsFingerprint = row.router_tls_fingerprint;
   if (row.pbx_host_key !== null) site.pbxHostKey = row.pbx_host_key;
+  if (row.customer !== null) site.customer = row.customer;
+  if (row.ticket !== null) site.ticket = row.ticket;
   return site;
 }
 
@@ -35,6 +39,9 @@ export interface SiteKey {
   pbxHost: string;
   name?: string;
   routerIdentity?: string;
+  /** The customer or site as the technician named it: the site's name from then on. */
+  customer?: string;
+  ticket?: string;
 }
 
 /** A site is one router and one PBX; the same pair, under the same router name, is the same site on the next visit. */
@@ -56,20 +63,30 @@ export function upsertSite(db: Db, key: SiteKey, now: string): SiteRecord {
           .get(key.routerHost, key.pbxHost, key.routerIdentity);
   if (existing) {
     db.prepare(
-      'UPDATE sites SET name = COALESCE(?, name), router_identity = COALESCE(?, router_identity), updated_at = ? WHERE site_id = ?',
-    ).run(key.name ?? null, key.routerIdentity ?? null, now, existing.site_id);
+      `UPDATE sites SET name = COALESCE(?, name), router_identity = COALESCE(?, router_identity),
+         customer = COALESCE(?, customer), ticket = COALESCE(?, ticket), updated_at = ? WHERE site_id = ?`,
+    ).run(
+      key.customer ?? key.name ?? null,
+      key.routerIdentity ?? null,
+      key.customer ?? null,
+      key.ticket ?? null,
+      now,
+      existing.site_id,
+    );
     return getSite(db, existing.site_id);
   }
   const siteId = randomUUID();
   db.prepare(
-    `INSERT INTO sites (site_id, name, router_host, router_identity, pbx_host, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sites (site_id, name, router_host, router_identity, pbx_host, customer, ticket, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     siteId,
-    key.name ?? key.routerIdentity ?? `${key.routerHost} / ${key.pbxHost}`,
+    key.customer ?? key.name ?? key.routerIdentity ?? `${key.routerHost} / ${key.pbxHost}`,
     key.routerHost,
     key.routerIdentity ?? null,
     key.pbxHost,
+    key.customer ?? null,
+    key.ticket ?? null,
     now,
     now,
   );

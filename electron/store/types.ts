@@ -15,6 +15,9 @@ export interface SiteRecord {
   pbxHost: string;
   /** SSH host key fingerprint accepted by the technician (pinned). */
   pbxHostKey?: string;
+  /** The customer or site as the technician named it, and a ticket or reference (asked once per site). */
+  customer?: string;
+  ticket?: string;
   createdAt: string;
   updatedAt: string;
 }

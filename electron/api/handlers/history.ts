@@ -24,10 +24,16 @@ export function lazySigner(env: HandlerEnv): () => Signer {
 /** The public IP a plan used: what the PBX was told, else what the router reported. */
 /** Each run with its site's name, so a list of runs says which customer each was (the store adds the public IP). */
 function withSiteNames(store: Store, runs: RunSummary[]): RunSummary[] {
-  const names = new Map(store.listSites().map((s) => [s.siteId, s.name]));
+  const sites = new Map(store.listSites().map((s) => [s.siteId, s]));
   return runs.map((run) => {
-    const name = names.get(run.siteId);
-    return name ? { ...run, siteName: name } : run;
+    const site = sites.get(run.siteId);
+    if (!site) return run;
+    return {
+      ...run,
+      siteName: site.name,
+      ...(site.routerIdentity ? { routerIdentity: site.routerIdentity } : {}),
+      ...(site.ticket ? { siteTicket: site.ticket } : {}),
+    };
   });
 }
 
