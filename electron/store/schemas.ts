@@ -258,6 +258,10 @@ export const boxIdentitySchema = z.strictObject({
       board: text(255),
       /** The MAC addresses of the router's own (non-virtual) interfaces, sorted. */
       macs: z.array(z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/)).max(256),
+      /** The RouterBOARD's serial number; absent on CHR/x86 and in snapshots saved before it was recorded. */
+      serial: text(255).optional(),
+      /** The licence's software-id (or a CHR's system-id); absent in snapshots saved before it was recorded. */
+      softwareId: text(255).optional(),
     })
     .optional(),
   pbx: z
@@ -269,10 +273,6 @@ export const boxIdentitySchema = z.strictObject({
     .optional(),
 });
 
-      /** The RouterBOARD's serial number; absent on CHR/x86 and in snapshots saved before it was recorded. */
-      serial: text(255).optional(),
-      /** The licence's software-id (or a CHR's system-id); absent in snapshots saved before it was recorded. */
-      softwareId: text(255).optional(),
 export type BoxIdentity = z.infer<typeof boxIdentitySchema>;
 
 export type SnapshotOrigin = 'local' | 'imported';
