@@ -5,15 +5,21 @@
  * review and the rescan-or-restart rule all read it. Sources:
  * signalwire/freeswitch @ cc93a683 src/mod/endpoints/mod_sofia/sofia.c
  * (line numbers below); a rescan re-parses every param into the running
- * profile (:4713) but resets nothing (:4695-4706 run only on start).
+ * profile (:4713) after emptying the inbound, NAT, register and proxy ACL
+ * lists and the rtp-ip list (:4692-4711, the rescan-only branch), so those
+ * lists are rebuilt from the enabled rows. The candidate ACL list is emptied
+ * by neither branch: only a restart (a new profile) starts it afresh.
  */
 
 /**
  * - reparsed: a rescan applies a new value (a removed or disabled row keeps the old one running);
  * - bound: used when the profile's sockets are created, so only a restart changes it (:3218-3239);
- * - appends: each parse adds to a list that only a restart empties (old entries stay after a rescan).
+ * - rebuilt: a list a rescan empties and fills again from the enabled rows (:4692-4711), so any
+ *   change, a removal included, takes effect without a restart;
+ * - appends: each parse adds to a list that only a restart empties (old entries stay after a rescan,
+ *   and every rescan adds the enabled rows again until the list is full).
  */
-export type RescanEffect = 'reparsed' | 'bound' | 'appends';
+export type RescanEffect = 'reparsed' | 'bound' | 'rebuilt' | 'appends';
 
 export interface ProfileSettingRule {
   /** single: the last enabled row wins; cumulative: every enabled row adds an entry. */
@@ -30,7 +36,7 @@ export interface ProfileSettingRule {
 export const PROFILE_SETTINGS: Readonly<Record<string, ProfileSettingRule>> = {
   'sip-ip': { kind: 'single', rescan: 'bound', reviewed: true, source: 'sofia.c:5211, :4266-4270, :3218-3239' },
   'sip-port': { kind: 'single', rescan: 'bound', reviewed: true, source: 'sofia.c:5127, :3218-3239' },
-  'rtp-ip': { kind: 'cumulative', rescan: 'appends', reviewed: true, source: 'sofia.c:5174-5206' },
+  'rtp-ip': { kind: 'cumulative', rescan: 'rebuilt', reviewed: true, source: 'sofia.c:5174-5206, :4705' },
   'ext-sip-ip': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:5236-5268' },
   'ext-rtp-ip': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:5144-5173' },
   'aggressive-nat-detection': {
@@ -45,18 +51,20 @@ export const PROFILE_SETTINGS: Readonly<Record<string, ProfileSettingRule>> = {
   },
   'apply-nat-acl': {
     kind: 'cumulative',
-    rescan: 'appends',
+    rescan: 'rebuilt',
     reviewed: true,
     wanted: {
       value: 'nat.auto',
       why: 'Lets FreeSWITCH recognise phones behind NAT (private addresses) and answer them at their public address.',
     },
-    source: 'sofia.c:5708-5719',
+    source: 'sofia.c:5708-5719, :4696',
   },
   'local-network-acl': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:5269' },
-  'apply-inbound-acl': { kind: 'cumulative', rescan: 'appends', reviewed: true, source: 'sofia.c:5720' },
-  'apply-register-acl': { kind: 'cumulative', rescan: 'appends', reviewed: false, source: 'sofia.c:5754' },
-  'apply-proxy-acl': { kind: 'cumulative', rescan: 'appends', reviewed: false, source: 'sofia.c:5746' },
+  'apply-inbound-acl': { kind: 'cumulative', rescan: 'rebuilt', reviewed: true, source: 'sofia.c:5720, :4695' },
+  'apply-register-acl': { kind: 'cumulative', rescan: 'rebuilt', reviewed: false, source: 'sofia.c:5754, :4697' },
+  'apply-proxy-acl': { kind: 'cumulative', rescan: 'rebuilt', reviewed: false, source: 'sofia.c:5746, :4698' },
+  // Never emptied by a rescan (not in :4692-4711) and capped at SWITCH_MAX_CAND_ACL = 25 (switch_core_media.h:42).
+  'apply-candidate-acl': { kind: 'cumulative', rescan: 'appends', reviewed: false, source: 'sofia.c:5763-5767' },
   'NDLB-force-rport': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:4991' },
   'ws-binding': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5806, :3218-3239' },
   'wss-binding': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5819, :3218-3239' },

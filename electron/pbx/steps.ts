@@ -68,10 +68,14 @@ export function restartReason(
   const rule = ruleFor(name);
   const label = name ?? 'a setting';
   if (rule.rescan === 'bound') return `${label} is bound when the profile starts; a rescan does not change it`;
+  if (rule.rescan === 'rebuilt') return undefined;
   if (rule.rescan === 'appends') {
     // A rescan only adds: an entry changed, disabled or removed stays in the running list.
     const dropped = before.filter((v) => !after.includes(v));
-    return dropped.length > 0 ? `a rescan adds ${label} entries but never removes the old one` : undefined;
+    if (dropped.length > 0) return `a rescan adds ${label} entries but never removes the old one`;
+    // Every rescan appends the enabled rows again to a list of 25 at most: a new entry may no longer fit.
+    const added = after.filter((v) => !before.includes(v));
+    return added.length > 0 ? `a rescan appends ${label} entries to a list that may already be full` : undefined;
   }
   if (before.length > 0 && after.length === 0)
     return `a rescan keeps the running ${label} when its row is removed or disabled`;

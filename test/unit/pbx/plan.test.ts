@@ -176,8 +176,9 @@ describe('planPbx internal settings on a non-stock profile', () => {
     );
     const p = plan(s);
     expect(p.changes.filter((c) => c.path === 'v_sip_profile_settings').map((c) => c.action)).toEqual(['set']);
-    // A rescan only appends ACL entries: the old rfc1918.auto would stay, so the profile restarts.
-    expect(p.profileActions.internal).toBe('restart');
+    // A rescan empties the NAT ACL list and fills it from the rows (sofia.c:4696): no restart, no dropped call.
+    expect(p.profileActions.internal).toBe('rescan');
+    expect(p.steps.some((st) => st.kind === 'fs-cli' && /restart/.test(st.command))).toBe(false);
     expect(enabledRows(applyPbxChanges(s, p.changes), PROFILE.internal, 'apply-nat-acl')).toHaveLength(1);
   });
 

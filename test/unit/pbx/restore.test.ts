@@ -83,14 +83,14 @@ describe('planPbxRestore', () => {
     expect(restore.profileActions).toEqual({ internal: 'rescan' });
   });
 
-  it('restarts when restoring an ACL entry, since a rescan would keep the other one too', () => {
+  it('rescans when restoring an ACL entry: a rescan rebuilds the ACL list (sofia.c:4692-4711)', () => {
     const snapshot = stockPbx();
     const current = structuredClone(snapshot);
     const acl = current.settings.find((r) => r.sip_profile_setting_name === 'apply-nat-acl')!;
     acl.sip_profile_setting_value = 'rfc1918.auto';
     const restore = planPbxRestore(snapshot, current);
     expect(restore.changes).toHaveLength(1);
-    expect(Object.values(restore.profileActions)).toEqual(['restart']);
+    expect(Object.values(restore.profileActions)).toEqual(['rescan']);
   });
 
   it('re-inserts a managed row deleted since the snapshot with its original uuid and values', () => {

@@ -87,10 +87,17 @@ describe('the settings table decides rescan or restart', () => {
     for (const [name, rule] of Object.entries(PROFILE_SETTINGS)) expect(rule.source, name).toMatch(/sofia\.c:\d+/);
   });
 
-  it('rescans a reparsed value, restarts a bound one, an ACL entry dropped, a row removed, or auto-nat', () => {
+  it('rescans a reparsed value or a rebuilt list; restarts a bound one, a candidate ACL change, a row removed, or auto-nat', () => {
     expect(restartReason('ext-rtp-ip', ['$${external_rtp_ip}'], ['autonat:1.2.3.4'])).toBeUndefined();
     expect(restartReason('apply-nat-acl', [], ['nat.auto'])).toBeUndefined();
-    expect(restartReason('apply-nat-acl', ['rfc1918.auto'], ['nat.auto'])).toMatch(/never removes/);
+    // A rescan empties the ACL lists and the rtp-ip list first (sofia.c:4692-4711): a change or removal applies.
+    expect(restartReason('apply-nat-acl', ['rfc1918.auto'], ['nat.auto'])).toBeUndefined();
+    expect(restartReason('apply-inbound-acl', ['lan'], [])).toBeUndefined();
+    expect(restartReason('rtp-ip', ['192.168.88.10'], ['192.168.88.11'])).toBeUndefined();
+    // The candidate ACL list is never emptied by a rescan and holds 25 entries at most (sofia.c:5763-5767).
+    expect(restartReason('apply-candidate-acl', ['wan.auto'], ['lan.auto'])).toMatch(/never removes/);
+    expect(restartReason('apply-candidate-acl', [], ['lan.auto'])).toMatch(/full/);
+    expect(restartReason('apply-candidate-acl', ['lan.auto'], ['lan.auto'])).toBeUndefined();
     expect(restartReason('sip-ip', ['a'], ['b'])).toMatch(/bound/);
     expect(restartReason('aggressive-nat-detection', ['true'], [])).toMatch(/removed or disabled/);
     expect(restartReason('ext-sip-ip', ['x'], ['auto-nat'])).toMatch(/auto-nat/);
