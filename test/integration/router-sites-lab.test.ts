@@ -8,12 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { applyRouterPlan, restoreRouter } from '../../electron/routeros/engine';
+import { routerScope } from '../../electron/routeros/managed';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
-import { readRouterState } from '../../electron/routeros/reader';
+import { readRouterState, writeAccess } from '../../electron/routeros/reader';
 import type { RouterState } from '../../electron/routeros/state';
 import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
+import { RADIUS_USER } from '../lab/router';
 import { SITE } from '../lab/topology';
 
 const isRoot = process.getuid?.() === 0;
@@ -26,6 +28,8 @@ const INPUTS: RouterPlanInputs = {
   phones: [{ name: 'Home office', address: SITE.phone }],
   pbxRtp: { start: 16384, end: 32768 },
 };
+/** What a rollback may write here: the wizard's entries for this PBX (routeros/managed.ts). */
+const SCOPE = routerScope(INPUTS);
 
 beforeAll(async () => {
   if (!isRoot) return;
@@ -118,7 +122,7 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
       expect(await reaches('trunk', 5080, true)).toBe(true);
       expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
       await withRouter(async (conn) => {
-        expect((await restoreRouter(conn, state)).record.complete).toBe(true);
+        expect((await restoreRouter(conn, state, SCOPE)).record.complete).toBe(true);
       });
     } finally {
       await withRouter(async (conn) => {
@@ -175,5 +179,25 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
     const back = await withRouter(readRouterState);
     expect(back.routes?.some((r) => r.gateway === 'pppoe-out1')).toBe(false);
     expect(planRouter(back, INPUTS).ok).toBe(true);
+  });
+
+  it('a RADIUS account (no /user row): its rights come from its session in /user/active, and it applies', async () => {
+    const radius = routerTarget.parse({ ...target, username: RADIUS_USER });
+    const conn = await connectRouter(radius);
+    try {
+      expect(await conn.command('/user/print', [`?name=${RADIUS_USER}`])).toEqual([]);
+      const sessions = await conn.command('/user/active/print', [`?name=${RADIUS_USER}`]);
+      expect(sessions[0]).toMatchObject({ group: 'full', radius: 'true', via: 'api' });
+      expect(await writeAccess(conn, RADIUS_USER)).toBe('yes');
+      const state = await readRouterState(conn);
+      const plan = planOf(state);
+      const result = await applyRouterPlan(conn, state, plan, { revertMinutes: false });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.record.complete).toBe(true);
+      expect(planOf(await readRouterState(conn)).changes).toEqual([]);
+      expect((await restoreRouter(conn, state)).record.complete).toBe(true);
+    } finally {
+      await conn.close();
+    }
   });
 });
