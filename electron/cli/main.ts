@@ -12,13 +12,21 @@ async function readStdin(): Promise<string> {
 
 async function browser(options: { port: number; dataDir: string }): Promise<number> {
   // Loaded only for browser mode: every other command starts without the host's and handlers' modules.
-  const [{ createDispatcher }, { createHandlers }, { startBrowserHost }] = await Promise.all([
-    import('../api/dispatcher'),
-    import('../api/handlers'),
-    import('../host/server'),
-  ]);
+  const [{ createDispatcher }, { createHandlers }, { startBrowserHost }, { openLog }, { redactSecrets }] =
+    await Promise.all([
+      import('../api/dispatcher'),
+      import('../api/handlers'),
+      import('../host/server'),
+      import('../app/log'),
+      import('../store/redact'),
+    ]);
+  // The same log file as the desktop app, in the same data folder.
+  const log = openLog(options.dataDir, { redact: redactSecrets });
   const dispatcher = createDispatcher(createHandlers(nodeEnv('browser', options.dataDir)), {
-    error: (message, detail) => console.error(message, detail),
+    error: (message, detail) => {
+      log.error(message, detail);
+      console.error(message, detail);
+    },
   });
   let host;
   try {
