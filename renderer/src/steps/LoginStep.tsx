@@ -20,6 +20,8 @@ export interface LoginBox<F extends { host: string }, S> {
   lead: string;
   /** The key the box proves itself with: the technician compares its fingerprint. */
   keyName: 'Certificate' | 'Host key';
+  /** When the box shows more than one kind of key: which one this fingerprint is. */
+  keyNameFor?(fingerprint: string): string;
   /** Fields whose invalid_input errors show beside the field, not in a note below the form. */
   inlineFields: readonly string[];
   foundLabel: string;
@@ -75,7 +77,13 @@ export function LoginStep<F extends { host: string }, S>({ box }: { box: LoginBo
           </button>
         </div>
       </form>
-      {prompt && <KeyPromptNote prompt={prompt} what={box.keyName} onAccept={() => void accept(prompt.fingerprint)} />}
+      {prompt && (
+        <KeyPromptNote
+          prompt={prompt}
+          what={box.keyNameFor?.(prompt.fingerprint) ?? box.keyName}
+          onAccept={() => void accept(prompt.fingerprint)}
+        />
+      )}
       {box.Notice && <box.Notice form={form} load={load} />}
       {load.status === 'error' &&
         !prompt &&

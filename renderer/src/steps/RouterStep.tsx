@@ -78,26 +78,51 @@ function RouterDetails({ value }: { value: RouterSummary }) {
         </p>
       )}
       {value.doubleNat && <p className="warn">The WAN address is private: another router is in front (double NAT).</p>}
+      {value.apiSslCertificate && (
+        <p>
+          API-SSL uses the certificate “{value.apiSslCertificate.name}”
+          {value.apiSslCertificate.made ? ', made by the wizard over SSH just now' : ''}; it is pinned, and it stays on
+          the router (a rollback leaves it).
+        </p>
+      )}
     </div>
   );
 }
 
-/** The ways on from a stock API-SSL, in the technician's words; none is chosen for them. */
-export const NO_CERTIFICATE_CHOICES: readonly { choice: NoCertificateChoice; label: string }[] = [
+/**
+ * The ways on from a stock API-SSL, in the technician's words; none is chosen for them. `anonymous`
+ * ways need anonymous-DH suites, which the desktop app's TLS (BoringSSL) does not have.
+ */
+export const NO_CERTIFICATE_CHOICES: readonly { choice: NoCertificateChoice; label: string; anonymous?: true }[] = [
+  {
+    choice: 'ssh-certificate',
+    label:
+      "Give the router a certificate over SSH (recommended; you accept the router's SSH key, then the certificate is pinned)",
+  },
   {
     choice: 'make-certificate',
-    label: "Give the router a certificate, then pin it (recommended; changes the router's certificate list)",
+    label:
+      "Give the router a certificate over this unverified connection, then pin it (changes the router's certificate list)",
+    anonymous: true,
   },
   {
     choice: 'anonymous',
     label: "Connect without verifying this time (encrypted; the router's identity cannot be checked)",
+    anonymous: true,
   },
   { choice: 'plain-api', label: 'Use the plain API on 8728 (the password crosses the LAN unencrypted)' },
 ];
 
-/** `no_certificate`: the router's sentence, then the three ways on, each reading the router again that way. */
+/** The ways this app can take: where app.info says its TLS has no anonymous suites, those ways are not offered. */
+export function noCertificateChoicesFor(anonymousTls: boolean | undefined) {
+  return NO_CERTIFICATE_CHOICES.filter((c) => anonymousTls !== false || !c.anonymous);
+}
+
+/** `no_certificate`: the router's sentence, then the ways on, each reading the router again that way. */
 function NoCertificateChoices({ error }: { error: AppError }) {
   const choose = useWizard((s) => s.chooseNoCertificate);
+  const info = useWizard((s) => s.info);
+  const choices = noCertificateChoicesFor(info.status === 'done' ? info.value.anonymousTls : undefined);
   return (
     <div className="note note-error" role="alert">
       <p>
@@ -105,7 +130,7 @@ function NoCertificateChoices({ error }: { error: AppError }) {
         <span className="code">({error.code})</span>
       </p>
       <div className="choices" role="group" aria-label="How to connect to this router">
-        {NO_CERTIFICATE_CHOICES.map((c) => (
+        {choices.map((c) => (
           <button key={c.choice} type="button" onClick={() => void choose(c.choice)}>
             {c.label}
           </button>
@@ -138,6 +163,8 @@ export const ROUTER_LOGIN: LoginBox<RouterForm, RouterSummary> = {
   step: 'router',
   lead: 'Log in to the MikroTik. The wizard reads it first; nothing changes until you review the plan.',
   keyName: 'Certificate',
+  // On the way to a certificate over SSH, the key shown first is the router's SSH host key (SHA256:…).
+  keyNameFor: (fingerprint) => (fingerprint.startsWith('SHA256:') ? 'SSH host key' : 'Certificate'),
   inlineFields: ['host', 'username', 'port'],
   foundLabel: 'Routers found by the scan',
   found: (scan) =>

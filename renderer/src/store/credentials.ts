@@ -17,11 +17,13 @@ export interface RouterForm {
   fingerprint?: string;
   /** The technician's answer to a router whose API-SSL has no certificate; carried into every later call. */
   noCertificate?: NoCertificateAnswer;
+  /** The router's SSH host key, accepted for giving api-ssl a certificate over SSH. */
+  sshHostKey?: string;
 }
 
 export type NoCertificateAnswer = NonNullable<InputArg<'router.read'>['noCertificate']>;
 
-/** The three ways on from `no_certificate`: two API-SSL answers, or the plain API. */
+/** The ways on from `no_certificate`: a certificate over SSH, two anonymous API-SSL answers, or the plain API. */
 export type NoCertificateChoice = NoCertificateAnswer | 'plain-api';
 
 export interface PbxForm {
@@ -63,6 +65,7 @@ export function routerTargetOf(f: RouterForm): InputArg<'router.read'> {
     ...optionalPort(f.port),
     ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
     ...(f.tls && f.noCertificate ? { noCertificate: f.noCertificate } : {}),
+    ...(f.tls && f.noCertificate === 'ssh-certificate' && f.sshHostKey ? { sshHostKey: f.sshHostKey } : {}),
   };
 }
 
@@ -107,6 +110,7 @@ export const credentialsSlice =
       if (patch.host !== undefined && patch.host !== before.host) {
         delete next.fingerprint;
         delete next.noCertificate;
+        delete next.sshHostKey;
       }
       set({ routerForm: next, router: idle });
     },
@@ -121,16 +125,24 @@ export const credentialsSlice =
       set({ router: loading });
       const form = get().routerForm;
       const result = await client.call('router.read', routerTargetOf(form));
-      if (result.ok && form.noCertificate === 'make-certificate' && result.value.fingerprint) {
+      const made = form.noCertificate === 'make-certificate' || form.noCertificate === 'ssh-certificate';
+      if (result.ok && made && result.value.fingerprint) {
         // The router has its certificate now: later calls pin it and never again accept a session without one.
-        const { noCertificate: _made, ...pinned } = form;
+        const { noCertificate: _made, sshHostKey: _used, ...pinned } = form;
         set({ routerForm: { ...pinned, fingerprint: result.value.fingerprint } });
       }
       set({ router: settled(result) });
     },
     acceptRouterCertificate: async (fingerprint) => {
+      const now = get().routerForm;
+      if (now.noCertificate === 'ssh-certificate' && fingerprint.startsWith('SHA256:')) {
+        // The router's SSH host key, shown on the way to giving api-ssl a certificate: accepted, the way goes on.
+        set({ routerForm: { ...now, sshHostKey: fingerprint } });
+        await get().readRouter();
+        return;
+      }
       // A router that shows a certificate has one: the pin alone decides from now on, no session without one.
-      const { noCertificate: _notNeeded, ...form } = get().routerForm;
+      const { noCertificate: _notNeeded, sshHostKey: _notUsed, ...form } = now;
       set({ routerForm: { ...form, fingerprint } });
       await get().readRouter();
     },

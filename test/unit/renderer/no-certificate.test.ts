@@ -14,6 +14,7 @@ const NO_CERTIFICATE: AppError = {
   message: "The router's API-SSL has no certificate, so it offers only anonymous encryption. No password was sent.",
 };
 const MADE = 'ab'.repeat(32);
+const SSH_KEY = `SHA256:${'k'.repeat(43)}`;
 
 const summary = (over: Partial<RouterSummary> = {}): RouterSummary => ({
   identity: 'HQ',
@@ -34,6 +35,12 @@ function stockRouter(input: InputArg<'router.read'>) {
   if (!input.tls) return ok(summary({ insecure: true }));
   if (input.fingerprint === MADE) return ok(summary({ fingerprint: MADE }));
   if (input.noCertificate === 'make-certificate') return ok(summary({ fingerprint: MADE }));
+  if (input.noCertificate === 'ssh-certificate') {
+    // The router's SSH host key comes first, to accept; then the certificate is made and pinned.
+    return input.sshHostKey === SSH_KEY
+      ? ok(summary({ fingerprint: MADE, apiSslCertificate: { name: 'fspbx-api-ssl', made: true } }))
+      : failed({ code: 'host_key_unknown', message: 'First SSH connection to the router.', fingerprint: SSH_KEY });
+  }
   if (input.noCertificate === 'anonymous') return ok(summary({ unverified: true }));
   return failed(NO_CERTIFICATE);
 }
@@ -91,6 +98,33 @@ describe('router login: API-SSL without a certificate', () => {
     }
   });
 
+  it("a certificate over SSH: the router's SSH key is accepted first, then the certificate is pinned and the way dropped", async () => {
+    const { client, store } = stockSite();
+    await store.getState().readRouter();
+    await store.getState().chooseNoCertificate('ssh-certificate');
+    expect(client.inputsOf('router.read')[1]).toEqual({
+      host: '192.168.88.1',
+      tls: true,
+      username: 'admin',
+      password: 'rpw',
+      noCertificate: 'ssh-certificate',
+    });
+    // The SSH host key is shown to accept; accepting it goes on the same way, the key with it.
+    expect(store.getState().router).toMatchObject({ status: 'error', error: { code: 'host_key_unknown' } });
+    await store.getState().acceptRouterCertificate(SSH_KEY);
+    expect(client.inputsOf('router.read')[2]).toMatchObject({ noCertificate: 'ssh-certificate', sshHostKey: SSH_KEY });
+    expect(client.inputsOf('router.read')[2]).not.toHaveProperty('fingerprint');
+    expect(store.getState().router).toMatchObject({ status: 'done', value: { fingerprint: MADE } });
+    expect(store.getState().routerForm).toMatchObject({ fingerprint: MADE, tls: true });
+    expect(store.getState().routerForm.noCertificate).toBeUndefined();
+    expect(store.getState().routerForm.sshHostKey).toBeUndefined();
+    for (const target of await laterTargets(client, store)) {
+      expect(target).toMatchObject({ tls: true, fingerprint: MADE });
+      expect(target).not.toHaveProperty('noCertificate');
+      expect(target).not.toHaveProperty('sshHostKey');
+    }
+  });
+
   it('connect unverified: the answer is carried into plan, apply and verify', async () => {
     const { client, store } = stockSite();
     await store.getState().readRouter();
@@ -123,6 +157,12 @@ describe('router login: API-SSL without a certificate', () => {
     expect(store.getState().routerForm.noCertificate).toBe('anonymous');
     store.getState().setRouterForm({ host: '192.168.88.2' });
     expect(store.getState().routerForm.noCertificate).toBeUndefined();
+
+    // An SSH key accepted for one address is forgotten with it.
+    await store.getState().chooseNoCertificate('ssh-certificate');
+    await store.getState().acceptRouterCertificate(SSH_KEY);
+    store.getState().setRouterForm({ host: '192.168.88.3' });
+    expect(store.getState().routerForm.sshHostKey).toBeUndefined();
 
     await store.getState().chooseNoCertificate('anonymous');
     await store.getState().acceptRouterCertificate(MADE);

@@ -329,36 +329,63 @@ describe('Router login: an account with no password', () => {
 
 describe('Router login: a stock router whose API-SSL has no certificate', () => {
   const SENTENCE = "The router's API-SSL has no certificate, so it offers only anonymous encryption.";
+  const SSH_WAY =
+    "Give the router a certificate over SSH (recommended; you accept the router's SSH key, then the certificate is pinned)";
+  const PLAIN_WAY = 'Use the plain API on 8728 (the password crosses the LAN unencrypted)';
   const LABELS = [
-    "Give the router a certificate, then pin it (recommended; changes the router's certificate list)",
+    SSH_WAY,
+    "Give the router a certificate over this unverified connection, then pin it (changes the router's certificate list)",
     "Connect without verifying this time (encrypted; the router's identity cannot be checked)",
-    'Use the plain API on 8728 (the password crosses the LAN unencrypted)',
+    PLAIN_WAY,
   ];
   const UNVERIFIED = 'the connection to this router is encrypted, but its identity cannot be checked';
 
-  async function refusedThenAnswered(unverified: boolean) {
+  async function refusedThenAnswered(unverified: boolean, anonymousTls?: boolean) {
     const store = createWizardStore(
-      new FakeClient().on('router.read', (input) =>
-        input.noCertificate === undefined
-          ? failed({ code: 'no_certificate', message: SENTENCE })
-          : ok({
-              identity: 'HQ',
-              version: '7.16',
-              board: 'hEX',
-              wanAddresses: [],
-              doubleNat: false,
-              insecure: false,
-              canWrite: true,
-              ...(unverified ? { unverified: true } : { fingerprint: 'ab'.repeat(32) }),
-            }),
-      ),
+      new FakeClient()
+        .on('app.info', () =>
+          ok({
+            name: 'fspbx-nat',
+            version: '1.0.0',
+            frontEnd: 'electron' as const,
+            platform: 'linux-x64',
+            dataDir: '/tmp/x',
+            runtime: { node: '22.0.0' },
+            ...(anonymousTls === undefined ? {} : { anonymousTls }),
+          }),
+        )
+        .on('router.read', (input) =>
+          input.noCertificate === undefined
+            ? failed({ code: 'no_certificate', message: SENTENCE })
+            : ok({
+                identity: 'HQ',
+                version: '7.16',
+                board: 'hEX',
+                wanAddresses: [],
+                doubleNat: false,
+                insecure: false,
+                canWrite: true,
+                ...(unverified ? { unverified: true } : { fingerprint: 'ab'.repeat(32) }),
+              }),
+        ),
     );
+    await store.getState().loadInfo();
     store.getState().setRouterForm({ host: '192.168.88.1', password: 'rpw' });
     await store.getState().readRouter();
     return store;
   }
 
-  it('says why, and offers the three ways on as buttons, none chosen', async () => {
+  it('in the desktop app (no anonymous TLS) offers the SSH way and the plain API only', async () => {
+    const store = await refusedThenAnswered(true, false);
+    const html = markup(store, <RouterStep />);
+    const group = /aria-label="How to connect to this router">(.*?)<\/div>/.exec(html)![1]!;
+    const shown = [...group.matchAll(/<button type="button">(.*?)<\/button>/g)].map((m) =>
+      m[1]!.replace(/&#x27;/g, "'"),
+    );
+    expect(shown).toEqual([SSH_WAY, PLAIN_WAY]);
+  });
+
+  it('says why, and offers the ways on as buttons, none chosen', async () => {
     const store = await refusedThenAnswered(true);
     const shown = text(store, <RouterStep />);
     expect(shown).toContain(SENTENCE);
