@@ -1,0 +1,182 @@
+/**
+ * A run's content as the bundle's files and back, without a store or a zip: the PBX's secret
+ * switch variables and the run's passwords stay on this laptop in every form a file carries them
+ * (raw, JSON-escaped, HTML-escaped), and reading files back refuses what the wizard never writes.
+ */
+import { describe, expect, it } from 'vitest';
+import { Failure } from '../../../contract/errors';
+import type { BundleContent } from '../../../electron/bundle/content';
+import { fromFiles, toFiles } from '../../../electron/bundle/files';
+import type { RunRecord, SiteRecord, SnapshotRecord } from '../../../electron/store';
+import { stockPbx } from '../pbx/fixtures/stock';
+import { defconfRouter } from '../routeros/fixtures/defconf';
+
+const DEFAULT_PASSWORD = 'Vars&Never-"Leave"<x>';
+const ROUTER_PASSWORD = 'S3cret-router-pw';
+const AT = '2026-01-02T03:04:05.000Z';
+
+function content(): BundleContent {
+  const site: SiteRecord = {
+    siteId: 's1',
+    name: 'Dental office',
+    routerHost: '192.168.88.1',
+    pbxHost: '192.168.88.10',
+    createdAt: AT,
+    updatedAt: AT,
+  };
+  const run: RunRecord = {
+    runId: 'r1',
+    siteId: 's1',
+    kind: 'apply',
+    status: 'confirmed',
+    inputs: { router: { host: '192.168.88.1', username: 'admin', password: ROUTER_PASSWORD } },
+    plan: { changes: [], warnings: [], facts: { publicIp: '203.0.113.2' } },
+    snapshotId: 'snap1',
+    startedAt: AT,
+    updatedAt: AT,
+  };
+  const pbx = stockPbx();
+  pbx.vars.push({
+    ...pbx.vars[0]!,
+    var_uuid: 'b0000000-0000-4000-8000-000000000099',
+    var_category: 'Defaults',
+    var_name: 'default_password',
+    var_value: DEFAULT_PASSWORD,
+  });
+  pbx.varsXml = `${pbx.varsXml ?? ''}<X-PRE-PROCESS cmd="set" data="default_password=${DEFAULT_PASSWORD}" />\n`;
+  const snapshot: SnapshotRecord = {
+    snapshotId: 'snap1',
+    runId: 'r1',
+    siteId: 's1',
+    takenAt: AT,
+    sha256: '0'.repeat(64),
+    origin: 'local',
+    router: defconfRouter(),
+    pbx,
+  };
+  return {
+    app: { name: 'FS PBX NAT Wizard', version: '0.1.0' },
+    site,
+    run,
+    journal: [{ runId: 'r1', seq: 1, changeId: 'c1', target: 'router', status: 'done', at: AT }],
+    snapshot,
+    scripts: {
+      'pbx/apply-steps.sh': `cat > /etc/freeswitch/vars.xml <<'EOF'\ndefault_password=${DEFAULT_PASSWORD}\nEOF\n`,
+      'router/apply.rsc': '/ip firewall nat\n',
+    },
+    signedBy: 'SHA256:abc',
+  };
+}
+
+describe('a bundle leaves secrets on this laptop', () => {
+  it('in no file, in no form: raw, as JSON writes it, as HTML writes it', () => {
+    const files = toFiles(content(), AT);
+    const forms = [
+      DEFAULT_PASSWORD,
+      JSON.stringify(DEFAULT_PASSWORD).slice(1, -1),
+      'Vars&amp;Never-&quot;Leave&quot;&lt;x&gt;',
+      ROUTER_PASSWORD,
+    ];
+    for (const [name, text] of Object.entries(files)) {
+      for (const form of forms) expect(text, `${name} holds ${form}`).not.toContain(form);
+    }
+  });
+
+  it('keeps the secret variable itself in the snapshot, its value redacted, and every other value as it was', () => {
+    const files = toFiles(content(), AT);
+    const snapshot = JSON.parse(files['snapshots/snapshot.json']!) as SnapshotRecord;
+    const vars = snapshot.pbx!.vars;
+    expect(vars.find((v) => v.var_name === 'default_password')?.var_value).toBe('[redacted]');
+    expect(vars.filter((v) => v.var_name !== 'default_password')).toEqual(
+      stockPbx().vars.filter((v) => v.var_name !== 'default_password'),
+    );
+    expect(snapshot.router).toEqual(defconfRouter());
+  });
+
+  it('writes the files a run has, and only those', () => {
+    const full = toFiles(content(), AT);
+    expect(Object.keys(full).sort()).toEqual([
+      'journal.json',
+      'pbx/apply-steps.sh',
+      'plan.json',
+      'report.html',
+      'router/apply.rsc',
+      'run.json',
+      'site.json',
+      'snapshots/snapshot.json',
+    ]);
+    const bare = { ...content(), snapshot: undefined, scripts: {} } as BundleContent;
+    expect(Object.keys(toFiles(bare, AT)).sort()).toEqual([
+      'journal.json',
+      'plan.json',
+      'report.html',
+      'run.json',
+      'site.json',
+    ]);
+    expect(JSON.parse(full['run.json']!)).not.toHaveProperty('plan');
+    expect(full['router/apply.rsc']).toBe('/ip firewall nat\n');
+  });
+
+  it('reads back what it wrote: run, site, journal and the redacted snapshot', () => {
+    const files = new Map(Object.entries(toFiles(content(), AT)));
+    const back = fromFiles(files);
+    expect(back.run).toMatchObject({
+      runId: 'r1',
+      siteId: 's1',
+      kind: 'apply',
+      status: 'confirmed',
+      snapshotId: 'snap1',
+    });
+    expect(back.run.plan).toEqual(content().run.plan);
+    expect(back.site).toEqual(content().site);
+    expect(back.journal).toEqual(content().journal);
+    expect(back.snapshot?.snapshotId).toBe('snap1');
+    expect(back.verification).toBeUndefined();
+  });
+});
+
+describe('reading files back refuses what the wizard never writes', () => {
+  const good = () => new Map(Object.entries(toFiles(content(), AT)));
+  function refusal(files: Map<string, string>): Failure {
+    try {
+      fromFiles(files);
+    } catch (caught) {
+      if (caught instanceof Failure) return caught;
+      throw caught;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('a missing file, unreadable JSON, a field of the wrong form (naming the file and field)', () => {
+    const missing = good();
+    missing.delete('site.json');
+    expect(refusal(missing).error.message).toBe('This bundle lacks site.json; it was not imported.');
+    const broken = good();
+    broken.set('journal.json', '[');
+    expect(refusal(broken).error.message).toBe("This bundle's journal.json is not readable JSON; it was not imported.");
+    const wrong = good();
+    const run = JSON.parse(wrong.get('run.json')!) as Record<string, unknown>;
+    wrong.set('run.json', JSON.stringify({ ...run, runId: '../etc' }));
+    const refused = refusal(wrong);
+    expect(refused.error).toMatchObject({
+      code: 'invalid_input',
+      message: "This bundle's run.json is not in the form the wizard writes; it was not imported.",
+    });
+    expect(refused.error.detail).toMatch(/^run\.json: runId: /);
+  });
+
+  it('a run and a site that do not belong together, and a journal of another run', () => {
+    const otherSite = good();
+    otherSite.set('site.json', JSON.stringify({ ...content().site, siteId: 's2' }));
+    expect(refusal(otherSite).error.message).toBe("This bundle's run and site do not belong together.");
+    const otherRun = good();
+    otherRun.set('journal.json', JSON.stringify([{ ...content().journal[0], runId: 'r2' }]));
+    expect(refusal(otherRun).error.message).toBe("This bundle's journal is of another run.");
+  });
+
+  it('a time that is not ISO 8601', () => {
+    const odd = good();
+    odd.set('site.json', JSON.stringify({ ...content().site, createdAt: '<script>' }));
+    expect(refusal(odd).error.detail).toMatch(/^site\.json: createdAt: /);
+  });
+});
