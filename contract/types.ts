@@ -208,6 +208,8 @@ export interface RunSummary {
   routerIdentity?: string;
   /** The technician's ticket or reference for the site, if given. */
   siteTicket?: string;
+  /** When the router undoes its part unless the run is confirmed (as the apply read it off the router's clock). */
+  revertAt?: string;
 }
 
 /**

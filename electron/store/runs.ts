@@ -226,6 +226,7 @@ interface SummaryRow {
   public_ip: unknown;
   rollback_of: string | null;
   boxes_json: string | null;
+  revert_at: unknown;
 }
 
 function summary(db: Db, row: SummaryRow): RunSummary {
@@ -242,6 +243,7 @@ function summary(db: Db, row: SummaryRow): RunSummary {
   if (typeof row.public_ip === 'string' && isIPv4(row.public_ip)) s.publicIp = row.public_ip;
   const boxes = boxesOf(row.boxes_json);
   if (boxes) s.boxes = boxes;
+  if (typeof row.revert_at === 'string' && !Number.isNaN(Date.parse(row.revert_at))) s.revertAt = row.revert_at;
   if (row.origin === 'imported') {
     // A damaged signer note must not hide the run from the list: it then reads as unsigned.
     const parsed = row.signer === null ? undefined : importedFromSchema.safeParse(safeJson(row.signer));
@@ -263,7 +265,8 @@ const PUBLIC_IP = ['pbx.publicIp', 'router.publicAddress', 'router.wanAddress']
   .map((fact) => `json_extract(plan_json, '$.facts."${fact}"')`)
   .join(', ');
 const SUMMARY_COLUMNS = `run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id, origin, signer,
-  rollback_of, boxes_json, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip`;
+  rollback_of, boxes_json, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip,
+  CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.revertAt') END AS revert_at`;
 
 /** A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to. */
 function withRollbackIps(db: Db, rows: SummaryRow[]): RunSummary[] {
