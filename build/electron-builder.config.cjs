@@ -1,7 +1,10 @@
-// electron-builder: Linux AppImage + deb, Windows NSIS, macOS dmg.
+// electron-builder: Linux deb (recommended) + AppImage, Windows NSIS, macOS dmg.
 // `npm run dist` needs internet (it downloads Electron for the target);
 // test/integration/packaging.test.ts validates this file offline.
 const { version: electronVersion } = require('electron/package.json');
+
+/** Dependencies that are native modules (or only serve one), kept out of the desktop package. */
+const NATIVE_ONLY = ['better-sqlite3', 'bindings', 'file-uri-to-path', 'prebuild-install', 'cpu-features', 'nan'];
 
 /** @type {import('electron-builder').Configuration} */
 module.exports = {
@@ -10,12 +13,23 @@ module.exports = {
   copyright: 'FS PBX NAT Wizard team',
   electronVersion,
   directories: { output: 'release', buildResources: 'build' },
-  files: ['dist/**/*', '!dist/**/*.map', 'package.json'],
+  files: [
+    'dist/**/*',
+    '!dist/**/*.map',
+    'package.json',
+    // No native module is packaged. The desktop app opens its history with Electron's own node:sqlite
+    // (electron/store/sqlite.ts): better-sqlite3 serves the CLI and browser mode on plain Node only.
+    // ssh2 runs without cpu-features (an optional dependency whose install script npm's allowScripts
+    // skips; ssh2 loads it in a try and carries on without it).
+    ...NATIVE_ONLY.map((name) => `!**/node_modules/${name}{,/**/*}`),
+  ],
   extraResources: [{ from: 'resources', to: '.', filter: ['icon.png'] }],
   asar: true,
-  // better-sqlite3 is a native module: Node cannot load it from inside an asar archive.
-  asarUnpack: ['**/node_modules/better-sqlite3/**'],
-  npmRebuild: true,
+  // Nothing to rebuild for Electron's ABI, and the project's own node_modules are never rebuilt in place
+  // (that would break the tests, the CLI and browser mode on Node).
+  npmRebuild: false,
+  nodeGypRebuild: false,
+  buildDependenciesFromSource: false,
   // Electron fuses, flipped in the binary at packaging time: a shipped app cannot be turned into a plain
   // Node (ELECTRON_RUN_AS_NODE), steered by NODE_OPTIONS or --inspect, or made to load code from outside
   // its checked app.asar. (The bundle inflater uses a worker thread, not a child process, so it needs none.)
@@ -30,7 +44,9 @@ module.exports = {
   },
   extraMetadata: { main: 'dist/electron/main.js' },
   linux: {
-    target: ['AppImage', 'deb'],
+    // deb first: it installs the AppArmor profile (userns) Ubuntu 24.04+ needs for Chromium's sandbox
+    // (app-builder-lib's after-install template); the AppImage needs one written by hand (README).
+    target: ['deb', 'AppImage'],
     category: 'Network',
     icon: 'resources/icon.png',
     synopsis: 'Put an FS PBX server behind a MikroTik router safely',

@@ -27,17 +27,46 @@ describe('electron-builder config', () => {
     await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/asarUnpak/);
   });
 
-  it('targets AppImage, deb, NSIS and dmg with one app id and an icon that exists', () => {
+  it('targets deb, AppImage, NSIS and dmg with one app id and an icon that exists', () => {
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
-    expect(config.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(config.linux?.target).toEqual(['deb', 'AppImage']);
     expect(config.win?.target).toEqual(['nsis']);
     expect(config.mac?.target).toEqual(['dmg']);
     expect(existsSync(join(root, String(config.linux?.icon)))).toBe(true);
   });
 
-  it('keeps better-sqlite3 outside the asar archive', () => {
+  it("rebuilds nothing: no native module for Electron's ABI, never the project's own node_modules in place", () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toContain('**/node_modules/better-sqlite3/**');
+    expect(config.npmRebuild).toBe(false);
+    expect(config.nodeGypRebuild).toBe(false);
+    expect(config.buildDependenciesFromSource).toBe(false);
+    expect(config.asarUnpack).toBeUndefined();
+  });
+
+  it("leaves better-sqlite3 and cpu-features out of the package and keeps ssh2 (electron-builder's own node_modules filter)", () => {
+    // The filter electron-builder applies when it copies production dependencies into the app.
+    const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+      getNodeModuleFileMatcher: (
+        appDir: string,
+        destination: string,
+        expand: (s: string) => string,
+        platformOptions: unknown,
+        packager: unknown,
+      ) => { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
+    };
+    const keeps = getNodeModuleFileMatcher(root, '/app', (s) => s, config.linux, {
+      config,
+      debugLogger: { isEnabled: false },
+    }).createFilter();
+    const file = { isDirectory: () => false };
+    const folder = { isDirectory: () => true };
+    const at = (path: string) => join(root, 'node_modules', path);
+    expect(keeps(at('better-sqlite3'), folder)).toBe(false);
+    expect(keeps(at('better-sqlite3/build/Release/better_sqlite3.node'), file)).toBe(false);
+    expect(keeps(at('cpu-features'), folder)).toBe(false);
+    expect(keeps(at('bindings/bindings.js'), file)).toBe(false);
+    expect(keeps(at('ssh2'), folder)).toBe(true);
+    expect(keeps(at('ssh2/lib/index.js'), file)).toBe(true);
   });
 
   it('sets the Electron fuses: no run-as-node, NODE_OPTIONS or --inspect; cookies encrypted; app code only from a checked asar', () => {
