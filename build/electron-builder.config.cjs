@@ -22,6 +22,8 @@ module.exports = {
     // ssh2 runs without cpu-features (an optional dependency whose install script npm's allowScripts
     // skips; ssh2 loads it in a try and carries on without it).
     ...NATIVE_ONLY.map((name) => `!**/node_modules/${name}{,/**/*}`),
+    // ssh2's optional crypto binding, if an install script ever built one, is for Node's ABI: ssh2 uses JS without it.
+    '!**/node_modules/ssh2/lib/protocol/crypto/build{,/**/*}',
   ],
   extraResources: [{ from: 'resources', to: '.', filter: ['icon.png'] }],
   asar: true,
