@@ -120,6 +120,17 @@ export const ROUTER_MENUS = {
   }),
 } as const satisfies Record<string, MenuEntry>;
 
+/**
+ * Menus read for what they tell about the router, never snapshotted or changed: the HotSpot
+ * servers, the default routes, the sessions logged in, the connection-tracking table.
+ */
+export const STATUS_MENUS = {
+  hotspots: '/ip/hotspot',
+  routes: '/ip/route',
+  activeUsers: '/user/active',
+  connections: '/ip/firewall/connection',
+} as const;
+
 export type MenuKey = keyof typeof ROUTER_MENUS;
 export type MenuPath = (typeof ROUTER_MENUS)[MenuKey]['path'];
 

@@ -8,6 +8,7 @@ import type { Plan, Warning } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { addressSpan, formatPorts, type Span } from './addr';
 import { isOwned, numberChanges, type RouterChange } from './change';
+import { conntrackTargets, describeTargets } from './conntrack';
 import {
   acceptEntry,
   desiredListEntries,
@@ -20,6 +21,7 @@ import {
   wanMatch,
   type Forward,
 } from './desired';
+import { plannedOutsideManaged, routerScope } from './managed';
 import { evaluateForward, firstNatCatch, type MatchContext, type Packet } from './firewall';
 import { ADDRESS_LISTS, type RouterPlanInputs } from './inputs';
 import { reconcileAddressLists, reconcileByComment, type KeyedDesired, type PlannedChange } from './reconcile';
@@ -357,5 +359,19 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
   };
   if (wan) facts['router.wanAddress'] = wan.address;
   if (state.cloudPublicAddress) facts['router.publicAddress'] = state.cloudPublicAddress;
-  return { ok: true, plan: { changes: numberChanges(ordered, 'router'), warnings, facts } };
+  // The planner stays inside what the wizard manages (managed.ts), which is all a rollback restores.
+  const scope = routerScope(inputs);
+  const outside = ordered.map((c) => plannedOutsideManaged(c, state, scope)).find((why) => why !== undefined);
+  if (outside !== undefined) {
+    return {
+      ok: false,
+      errors: [{ code: 'internal', message: 'The router plan left what the wizard manages.', detail: outside }],
+    };
+  }
+  const changes = numberChanges(ordered, 'router');
+  const conntrack = conntrackTargets(state, changes);
+  // Shown before the apply: the connections these forwards decide are started afresh.
+  if (conntrack.length > 0)
+    facts['router.conntrack'] = `cleared after apply and rollback: ${describeTargets(conntrack)}`;
+  return { ok: true, plan: { changes, warnings, facts } };
 }

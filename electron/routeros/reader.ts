@@ -6,6 +6,7 @@ import { Failure } from '../../contract/errors';
 import { isOwned } from './change';
 import type { RouterConnection, Row } from './connection';
 import { REVERT_NAME, REVERT_POLICIES } from './revert';
+import { STATUS_MENUS } from './menus';
 import { MENUS, type MenuKey, type RosItem, type RouterState } from './state';
 
 function items(rows: Row[]): RosItem[] {
@@ -36,9 +37,9 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
     conn.command('/system/routerboard/print').catch(() => [] as Row[]),
     conn.command('/system/license/print').catch(() => [] as Row[]),
     // A router without the HotSpot menu (a trap) simply has no HotSpot.
-    conn.command('/ip/hotspot/print').catch(() => [] as Row[]),
+    conn.command(`${STATUS_MENUS.hotspots}/print`).catch(() => [] as Row[]),
     // Which interface leads to the Internet: a PPPoE client outside the WAN list is found here.
-    conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0']).catch(() => [] as Row[]),
+    conn.command(`${STATUS_MENUS.routes}/print`, ['?dst-address=0.0.0.0/0']).catch(() => [] as Row[]),
     ...keys.map((key) => conn.command(`${MENUS[key]}/print`)),
   ]);
   const byKey = Object.fromEntries(keys.map((key, i) => [key, items(menus[i] ?? [])])) as Record<MenuKey, RosItem[]>;
@@ -90,7 +91,7 @@ export async function writeAccess(conn: RouterConnection, username: string): Pro
   const asked = await Promise.all([
     conn.command('/user/print', [`?name=${username}`]),
     conn.command('/user/group/print'),
-    conn.command('/user/active/print', [`?name=${username}`]).catch(() => [] as Row[]),
+    conn.command(`${STATUS_MENUS.activeUsers}/print`, [`?name=${username}`]).catch(() => [] as Row[]),
   ]).catch((caught: unknown) => {
     // An account without "read" may not even see its own group: it cannot make the change either.
     if (caught instanceof Failure && caught.error.code === 'permission_denied') return undefined;

@@ -1,0 +1,58 @@
+/**
+ * Reads and removes the router's connection-tracking entries the forwards' changes concern
+ * (conntrack.ts says which). `/ip/firewall/connection` lists the table and `remove` takes entries
+ * by `.id` (https://help.mikrotik.com/docs/display/ROS/Connection+tracking); an entry may end on
+ * its own between the print and the remove, which is no failure.
+ */
+import { Failure } from '../../contract/errors';
+import type { RouterConnection } from './connection';
+import { bypassesForward, entryMatches, type ConntrackTarget } from './conntrack';
+import { STATUS_MENUS } from './menus';
+import type { RosItem } from './state';
+
+const CONNECTIONS = STATUS_MENUS.connections;
+const FIELDS = '.id,protocol,src-address,dst-address,reply-src-address,reply-dst-address';
+
+async function entries(conn: RouterConnection, targets: readonly ConntrackTarget[]): Promise<RosItem[]> {
+  const protocols = [...new Set(targets.map((t) => t.protocol))];
+  const rows = await conn.command(`${CONNECTIONS}/print`, [`=.proplist=${FIELDS}`]);
+  return rows.filter((r): r is RosItem => typeof r['.id'] === 'string' && protocols.includes(r.protocol ?? ''));
+}
+
+export interface ConntrackCleared {
+  /** Entries removed. */
+  removed: number;
+  /** What was asked, for the journal. */
+  summary: string;
+}
+
+/** Removes every entry under `targets`; returns how many went. */
+export async function clearConntrack(
+  conn: RouterConnection,
+  targets: readonly ConntrackTarget[],
+): Promise<ConntrackCleared> {
+  if (targets.length === 0) return { removed: 0, summary: 'nothing to clear' };
+  const doomed = (await entries(conn, targets)).filter((e) => entryMatches(e, targets));
+  let removed = 0;
+  for (const entry of doomed) {
+    try {
+      await conn.command(`${CONNECTIONS}/remove`, [`=.id=${entry['.id']}`]);
+      removed += 1;
+    } catch (caught) {
+      // Gone by itself since the print (it timed out): what the remove wanted anyway.
+      if (caught instanceof Failure && /no such item/i.test(caught.error.detail ?? caught.error.message)) continue;
+      throw caught;
+    }
+  }
+  return { removed, summary: `removed ${removed} connection-tracking entr${removed === 1 ? 'y' : 'ies'}` };
+}
+
+/** Entries under `targets` that bypass the forward (their replies do not come from the PBX). */
+export async function staleConntrack(
+  conn: RouterConnection,
+  targets: readonly ConntrackTarget[],
+  pbxAddress: string,
+): Promise<RosItem[]> {
+  if (targets.length === 0) return [];
+  return (await entries(conn, targets)).filter((e) => bypassesForward(e, targets, pbxAddress));
+}
