@@ -58,7 +58,13 @@ export function registerDeviceCommands(ctx: CliContext): void {
       .option(
         '--make-certificate',
         'API-SSL has no certificate: over that unverified connection give api-ssl a certificate, then pin it',
-      ),
+      )
+      .option(
+        '--ssh-certificate',
+        "API-SSL has no certificate: over the router's SSH give api-ssl a certificate, then pin it (no anonymous TLS needed)",
+      )
+      .option('--ssh-host-key <sha256>', "with --ssh-certificate: the router's SSH host key accepted (SHA256:…)")
+      .option('--ssh-port <port>', "with --ssh-certificate: the router's SSH port (default 22)", Number),
   ).action(
     async (opts: {
       host: string;
@@ -66,6 +72,9 @@ export function registerDeviceCommands(ctx: CliContext): void {
       plainApi?: boolean;
       anonymousTls?: boolean;
       makeCertificate?: boolean;
+      sshCertificate?: boolean;
+      sshHostKey?: string;
+      sshPort?: number;
       port?: number;
       fingerprint?: string;
       passwordEnv?: string;
@@ -80,11 +89,17 @@ export function registerDeviceCommands(ctx: CliContext): void {
           tls: !opts.plainApi,
           ...(opts.port === undefined ? {} : { port: opts.port }),
           ...(opts.fingerprint === undefined ? {} : { fingerprint: opts.fingerprint }),
-          ...(opts.makeCertificate
-            ? { noCertificate: 'make-certificate' }
-            : opts.anonymousTls
-              ? { noCertificate: 'anonymous' }
-              : {}),
+          ...(opts.sshCertificate
+            ? {
+                noCertificate: 'ssh-certificate',
+                ...(opts.sshHostKey === undefined ? {} : { sshHostKey: opts.sshHostKey }),
+                ...(opts.sshPort === undefined ? {} : { sshPort: opts.sshPort }),
+              }
+            : opts.makeCertificate
+              ? { noCertificate: 'make-certificate' }
+              : opts.anonymousTls
+                ? { noCertificate: 'anonymous' }
+                : {}),
         },
         formatRouter,
       );
