@@ -23,6 +23,7 @@ import { createDeriver } from './runtime';
 import { ScriptRunner } from './script/runner';
 import { Scheduler } from './script/scheduler';
 import { FirewallEnforcer } from './nft/enforcer';
+import { ConntrackTable } from './nft/conntrack';
 import { followBridges } from './model/bridges';
 import { followHotspots } from './model/hotspot';
 import { followPppoeClients } from './model/pppoe';
@@ -181,6 +182,8 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   // The provider a PPPoE client reaches hands out a documentation address (RFC 5737).
   followPppoeClients(model, { address: '203.0.113.77', remote: wan.gateway });
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
+  // Inside the router namespace the connection table is the kernel's (nft/conntrack.ts).
+  const conntrack = options.nft ? new ConntrackTable(model) : undefined;
   model.setDeriver(
     createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock, hardware: options.hardware }),
   );
@@ -220,6 +223,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     },
     refreshCounters: async (path) => {
       if (enforcer && (path === '/ip/firewall/filter' || path === '/ip/firewall/nat')) await enforcer.readCounters();
+      if (path === '/ip/firewall/connection') await conntrack?.refresh();
     },
   };
   const scripts = new ScriptRunner(services);
