@@ -118,4 +118,28 @@ export const SITE_MENU_SPECS: readonly MenuSpec[] = [
     hidden: ['session'],
     printOrder: ['.id', 'when', 'name', 'address', 'via', 'group'],
   },
+  {
+    // The connection table (nft/conntrack.ts fills it from the namespace's kernel at each print):
+    // entries are printed and removed, never added or set (https://help.mikrotik.com/docs/display/ROS/Connection+tracking).
+    // No settable field and a required one: an add is refused as RouterOS refuses it.
+    path: '/ip/firewall/connection',
+    kind: 'list',
+    source: 'simulator',
+    ownFields: [],
+    required: ['src-address'],
+    readOnly: [
+      'protocol',
+      'src-address',
+      'dst-address',
+      'reply-src-address',
+      'reply-dst-address',
+      'timeout',
+      'tcp-state',
+      'seen-reply',
+      'assured',
+      'srcnat',
+      'dstnat',
+    ],
+    printOrder: ['.id', 'protocol', 'src-address', 'dst-address', 'reply-src-address', 'reply-dst-address'],
+  },
 ];
