@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { routerTarget, type RouterTarget } from '../contract/schemas';
 import { connectRouter, type RouterConnection } from '../electron/routeros/connection';
 import { applyRouterPlan, readRouterForApply, restoreRouter } from '../electron/routeros/engine';
+import { routerScope } from '../electron/routeros/managed';
 import type { RouterPlanInputs } from '../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../electron/routeros/plan';
 import { readRouterState } from '../electron/routeros/reader';
@@ -57,6 +58,8 @@ const INPUTS: RouterPlanInputs = {
   phones: [{ name: 'Home office', address: SITE.phone }],
   pbxRtp: { start: 16384, end: 32768 },
 };
+/** What a rollback may write here: the wizard's entries for this PBX (routeros/managed.ts). */
+const SCOPE = routerScope(INPUTS);
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -281,7 +284,7 @@ async function runInTech(config: InTechConfig): Promise<InTechResult> {
       if (planOf(await withRouter(readRouterState)).changes.length !== 0) {
         throw new Error('a run did not reach the desired state');
       }
-      await withRouter((c) => restoreRouter(c, snapshot));
+      await withRouter((c) => restoreRouter(c, snapshot, SCOPE));
       return result;
     };
 

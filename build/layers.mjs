@@ -73,6 +73,7 @@ export const PURE_MODULES = [
   'electron/routeros/menus.ts',
   'electron/routeros/plan.ts',
   'electron/routeros/reconcile.ts',
+  'electron/routeros/restore-flags.ts',
   'electron/routeros/restore.ts',
   'electron/routeros/revert.ts',
   'electron/routeros/script.ts',

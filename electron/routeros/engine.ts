@@ -8,9 +8,11 @@ import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } fro
 import type { RouterChange } from './change';
 import { confirmRevert, installRevert, readRouterClock, type ClockReading, type Confirmation } from './confirm';
 import type { RouterConnection } from './connection';
+import { conntrackTargets } from './conntrack';
+import { clearConntrack, type ConntrackCleared } from './conntrack-clear';
 import type { RouterPlan } from './plan';
 import { readRouterState } from './reader';
-import { planRouterRestore, type RestoreOptions } from './restore';
+import { planRouterRestore, type RestoreScope } from './restore';
 import { REVERT_NAME, rollbackOf, type RouterClock } from './revert';
 import type { RouterState } from './state';
 
@@ -44,6 +46,8 @@ export type RouterApplyResult =
       rollback: RouterChange[];
       /** When the router reverts by itself unless confirmed (router clock). */
       revertAt?: RouterClock;
+      /** The connection-tracking entries removed once every change was applied. */
+      conntrack?: ConntrackCleared;
     }
   | { ok: false; error: AppError; record?: ApplyRecord };
 
@@ -74,7 +78,22 @@ export async function applyRouterPlan(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
   });
-  return { ok: true, record, rollback: rollback.value.changes, ...(revertAt ? { revertAt } : {}) };
+  // The connections these forwards decide start afresh (conntrack.ts); a failure here leaves the change applied.
+  const conntrack = record.complete
+    ? await clearConntrack(conn, conntrackTargets(before, plan.changes)).catch(
+        (caught: unknown): ConntrackCleared => ({
+          removed: 0,
+          summary: `connection tracking not cleared: ${caught instanceof Error ? caught.message : String(caught)}`,
+        }),
+      )
+    : undefined;
+  return {
+    ok: true,
+    record,
+    rollback: rollback.value.changes,
+    ...(revertAt ? { revertAt } : {}),
+    ...(conntrack ? { conntrack } : {}),
+  };
 }
 
 /** "Confirm": the router keeps the change; the revert job is removed. `confirmed` false = it had already reverted. */
@@ -95,10 +114,11 @@ export interface RouterRestoreResult {
 export async function restoreRouter(
   conn: RouterConnection,
   snapshot: RouterState,
-  options: RestoreOptions & Pick<RouterApplyOptions, 'onProgress' | 'commandTimeoutMs'> = {},
+  scope: RestoreScope,
+  options: Pick<RouterApplyOptions, 'onProgress' | 'commandTimeoutMs'> = {},
 ): Promise<RouterRestoreResult> {
   const current = await readRouterState(conn);
-  const plan = planRouterRestore(snapshot, current, options);
+  const plan = planRouterRestore(snapshot, current, scope);
   const result = await applyRouterPlan(conn, current, plan, {
     revertMinutes: false,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

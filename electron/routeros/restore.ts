@@ -1,15 +1,22 @@
 /**
  * The router restore planner: from a snapshot and the state read now, the
- * Changes that bring the router back. What the wizard added goes, what was
- * modified gets its snapshot values back, what was removed is re-added in its
- * original place. Items are paired by `.id`, then by content, so a second run
- * after a restore (re-added items have new ids) plans nothing. Pure.
+ * Changes that bring back what the wizard manages (managed.ts). What the
+ * wizard added goes, its entries modified get their snapshot values back, its
+ * entries removed are re-added in their original place, the SIP helper gets
+ * its `disabled` back. Everything else the snapshot holds that differs from
+ * the router (other rules, other forwards, a script) is listed as flags and
+ * never sent: a snapshot may come from a bundle, and even a local one is no
+ * licence to touch what no plan would. Items are paired by `.id`, then by
+ * content, so a second run after a restore (re-added items have new ids)
+ * plans nothing. Pure.
  */
-import type { Warning } from '../../contract/types';
+import type { RollbackFlag, Warning } from '../../contract/types';
 import { isOwned, numberChanges, ownedMatch } from './change';
+import { managedFields, notManaged, type RouterScope } from './managed';
 import type { RouterPlan } from './plan';
 import type { PlannedChange } from './reconcile';
 import { FIXED_MENUS, READD_ORDER, RESTORED_MENUS } from './menus';
+import { routerFlag } from './restore-flags';
 import {
   menuPath,
   ORDERED_MENUS,
@@ -23,10 +30,12 @@ import {
 
 export { RESTORED_MENUS } from './menus';
 
-export interface RestoreOptions {
-  /** Also remove items someone else added after the snapshot (default: leave them and warn). */
-  exact?: boolean;
-}
+/**
+ * What a restore may write: the wizard's entries for this PBX (a scope, managed.ts), or, for the
+ * inverse of a plan about to be applied (the revert job, revert.ts), whatever that plan changes:
+ * its "snapshot" is the router read a moment ago, never a stored one.
+ */
+export type RestoreScope = RouterScope | 'inverse-of-plan';
 
 function sameContent(a: RosItem, b: RosItem): boolean {
   const fa = writableFields(a);
@@ -97,15 +106,14 @@ function label(item: RosItem): string {
   return item.comment ? `"${item.comment}"` : item.name ? `"${item.name}"` : item['.id'];
 }
 
-export function planRouterRestore(
-  snapshot: RouterState,
-  current: RouterState,
-  options: RestoreOptions = {},
-): RouterPlan {
+export function planRouterRestore(snapshot: RouterState, current: RouterState, scope: RestoreScope): RouterPlan {
   const removes: PlannedChange[] = [];
   const sets: PlannedChange[] = [];
   const readds: PlannedChange[] = [];
   const warnings: Warning[] = [];
+  const flags: RollbackFlag[] = [];
+  const writes = (menu: MenuKey, fields: Readonly<Record<string, string | undefined>>): boolean =>
+    scope === 'inverse-of-plan' || notManaged(menu, fields, scope) === undefined;
 
   for (const menu of RESTORED_MENUS) {
     const path = menuPath(menu);
@@ -117,7 +125,7 @@ export function planRouterRestore(
     for (const item of now) {
       if (paired.has(item)) continue;
       if (FIXED_MENUS.has(menu)) continue;
-      if (!isOwned(item) && !options.exact) {
+      if (!isOwned(item)) {
         warnings.push({
           code: 'foreign-item-kept',
           target: 'router',
@@ -130,12 +138,10 @@ export function planRouterRestore(
         path,
         action: 'remove',
         itemId: item['.id'],
-        ...(isOwned(item) ? { match: ownedMatch(path, item) } : {}),
+        match: ownedMatch(path, item),
         before: { ...item },
         after: null,
-        reason: isOwned(item)
-          ? 'The wizard added this; the snapshot does not have it.'
-          : 'Added after the snapshot; an exact restore removes it.',
+        reason: 'The wizard added this; the snapshot does not have it.',
       });
     }
 
@@ -143,18 +149,28 @@ export function planRouterRestore(
       const twin = pairs.get(item);
       if (twin) {
         const diff = restoreFields(item, twin);
-        if (diff) {
-          sets.push({
-            target: 'router',
-            path,
-            action: 'set',
-            itemId: twin['.id'],
-            ...(isOwned(twin) ? { match: ownedMatch(path, twin) } : {}),
-            before: diff.before,
-            after: diff.after,
-            reason: `Puts ${label(item)} back as it was in the snapshot.`,
-          });
-        }
+        if (!diff) return;
+        const allowed = managedFields(menu);
+        const mine =
+          scope === 'inverse-of-plan' ||
+          (allowed === 'all' ? isOwned(twin) && writes(menu, item) : writes(menu, twin) && writes(menu, item));
+        const sent = mine
+          ? pick(diff, allowed === 'all' || scope === 'inverse-of-plan' ? undefined : allowed)
+          : undefined;
+        const left = Object.keys(diff.after).filter((field) => !(sent && field in sent.after));
+        if (left.length > 0) flags.push(routerFlag(menu, item, twin, left, false));
+        if (!sent) return;
+        if ('disabled' in sent.after) flags.push(routerFlag(menu, item, twin, ['disabled'], true));
+        sets.push({
+          target: 'router',
+          path,
+          action: 'set',
+          itemId: twin['.id'],
+          ...(isOwned(twin) ? { match: ownedMatch(path, twin) } : {}),
+          before: sent.before,
+          after: sent.after,
+          reason: `Puts ${label(item)} back as it was in the snapshot.`,
+        });
         return;
       }
       if (FIXED_MENUS.has(menu)) {
@@ -163,6 +179,10 @@ export function planRouterRestore(
           target: 'router',
           message: `${path} ${label(item)} is gone and cannot be re-created.`,
         });
+        return;
+      }
+      if (!writes(menu, item)) {
+        flags.push(routerFlag(menu, item, undefined, [], false));
         return;
       }
       let placeBefore: string | undefined;
@@ -193,7 +213,23 @@ export function planRouterRestore(
     changes: numberChanges([...removes, ...sets, ...readds], 'restore'),
     warnings,
     facts: { 'router.identity': current.identity, 'restore.from': snapshot.identity },
+    // What could open the router first (stable: in menu order within each kind).
+    ...(flags.length > 0 ? { flags: [...flags].sort((a, b) => Number(b.serious) - Number(a.serious)) } : {}),
   };
+}
+
+type Diff = { before: Record<string, string | null>; after: Record<string, string | null> };
+
+/** Only the fields a restore may set on this item; undefined when none is left. */
+function pick(diff: Diff, fields: readonly string[] | undefined): Diff | undefined {
+  if (fields === undefined) return diff;
+  const out: Diff = { before: {}, after: {} };
+  for (const field of fields) {
+    if (!(field in diff.after)) continue;
+    out.before[field] = diff.before[field] ?? null;
+    out.after[field] = diff.after[field] ?? null;
+  }
+  return Object.keys(out.after).length === 0 ? undefined : out;
 }
 
 function rank(order: readonly string[], path: string): number {

@@ -143,7 +143,7 @@ export function rollbackOf(before: RouterState, plan: RouterPlan): Result<Router
       detail: predicted.message,
     });
   }
-  return ok(planRouterRestore(before, predicted.state));
+  return ok(planRouterRestore(before, predicted.state, 'inverse-of-plan'));
 }
 
 export interface RevertInstall {

@@ -15,6 +15,9 @@ export function combinePlans(router: RouterPlan | undefined, pbx: PbxPlan | unde
     warnings: [...(router?.warnings ?? []), ...(pbx?.warnings ?? [])],
     facts: { ...(router?.facts ?? {}), ...(pbx?.facts ?? {}) },
   };
+  // A rollback's findings that matter: the serious ones first, whichever box they are on.
+  const flags = [...(router?.flags ?? []), ...(pbx?.flags ?? [])].sort((a, b) => Number(b.serious) - Number(a.serious));
+  if (flags.length > 0) plan.flags = flags;
   if (router) plan.router = router;
   if (pbx) plan.pbx = pbx;
   return plan;

@@ -17,6 +17,7 @@ import type { PbxState } from '../pbx/state';
 import { pickWanAddress } from '../routeros/desired';
 import { pbxInputsFrom, routerInputsFrom } from './inputs';
 import { planRouter, type RouterPlan } from '../routeros/plan';
+import { routerScope } from '../routeros/managed';
 import { planRouterRestore } from '../routeros/restore';
 import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
@@ -348,8 +349,10 @@ async function restorePlan(
   const missing = sides.find((side) => snapshot[side] === undefined);
   if (missing)
     return fail('invalid_input', `This snapshot holds nothing of the ${missing === 'router' ? 'router' : 'PBX'}.`);
+  // What the wizard may write back: its entries for this PBX, from the PBX as read now, never from the snapshot.
+  const scope = routerScope({ pbxAddress: access.pbx.host, pbxRtp: pbxNow.rtp, secureSip: secureSipForwards(pbxNow) });
   const router: RouterPlan | undefined =
-    sides.includes('router') && snapshot.router ? planRouterRestore(snapshot.router, routerNow) : undefined;
+    sides.includes('router') && snapshot.router ? planRouterRestore(snapshot.router, routerNow, scope) : undefined;
   const pbx: PbxPlan | undefined =
     sides.includes('pbx') && snapshot.pbx ? planPbxRestore(withSecretsFrom(snapshot.pbx, pbxNow), pbxNow) : undefined;
   const plan = combinePlans(router, pbx);

@@ -8,6 +8,7 @@ import { routerTarget } from '../../contract/schemas';
 import type { ApplyRecord } from '../../electron/routeros/apply';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { applyRouterPlan, restoreRouter, settleRouterRecord } from '../../electron/routeros/engine';
+import { routerScope } from '../../electron/routeros/managed';
 import { routerScripts } from '../../electron/routeros/export';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
@@ -21,6 +22,8 @@ let router: Awaited<ReturnType<typeof loopbackRouter>> | undefined;
 let sim: RouterSim;
 
 const INPUTS = LOOPBACK_INPUTS;
+/** What a rollback may write here: the wizard's entries for this PBX (routeros/managed.ts). */
+const SCOPE = routerScope(INPUTS);
 
 beforeAll(async () => {
   router = await loopbackRouter(HOST);
@@ -89,10 +92,10 @@ describe('router engine when the link dies halfway (simulator on loopback)', () 
       );
     }
 
-    const restored = await withRouter((c) => restoreRouter(c, snapshot));
+    const restored = await withRouter((c) => restoreRouter(c, snapshot, SCOPE));
     expect(restored.record.complete).toBe(true);
     expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(snapshot));
-    expect((await withRouter((c) => restoreRouter(c, snapshot))).plan.changes).toEqual([]);
+    expect((await withRouter((c) => restoreRouter(c, snapshot, SCOPE))).plan.changes).toEqual([]);
   });
 
   it('stops at a change the router refuses: earlier changes stay applied, later ones are not sent', async () => {
@@ -122,7 +125,7 @@ describe('router engine when the link dies halfway (simulator on loopback)', () 
     const now = await withRouter(readRouterState);
     expect(now.nat).toEqual(snapshot.nat);
     expect(now.addressLists.length).toBe(snapshot.addressLists.length);
-    await withRouter((c) => restoreRouter(c, snapshot));
+    await withRouter((c) => restoreRouter(c, snapshot, SCOPE));
     expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(snapshot));
   });
 });
@@ -168,12 +171,12 @@ describe('names that are not ASCII (RouterOS stores bytes)', () => {
       // Apply again (no timer), then restore over the API.
       const second = await applyRouterPlan(c, snapshot, planned.plan, { revertMinutes: false });
       expect(second.ok && second.record.complete).toBe(true);
-      expect((await restoreRouter(c, snapshot)).record.complete).toBe(true);
+      expect((await restoreRouter(c, snapshot, SCOPE)).record.complete).toBe(true);
       const restored = await readRouterState(c);
       expect(comparableState(restored)).toEqual(comparableState(snapshot));
       expect(restored.addressLists.find((i) => i['.id'] === foreign[0])?.comment).toBe(utf8);
       expect(restored.addressLists.find((i) => i['.id'] === foreign[1])?.comment).toBe(cp1251);
-      expect((await restoreRouter(c, snapshot)).plan.changes).toEqual([]);
+      expect((await restoreRouter(c, snapshot, SCOPE)).plan.changes).toEqual([]);
       for (const id of foreign) await c.command('/ip/firewall/address-list/remove', [`=.id=${id}`]);
     });
   });
@@ -199,10 +202,10 @@ describe('dynamic entries the router makes by itself', () => {
     expect(applied.ok && applied.record.complete).toBe(true);
     // The timeout counts down meanwhile: the entry prints differently than in the snapshot.
     await new Promise((r) => setTimeout(r, 1100));
-    const restored = await withRouter((c) => restoreRouter(c, snapshot, { exact: true }));
+    const restored = await withRouter((c) => restoreRouter(c, snapshot, SCOPE));
     expect(restored.record.complete).toBe(true);
     expect(restored.plan.changes.filter((c) => dynamicIds.has(`${menuKeyOf(c.path)} ${c.itemId}`))).toEqual([]);
-    expect((await withRouter((c) => restoreRouter(c, snapshot, { exact: true }))).plan.changes).toEqual([]);
+    expect((await withRouter((c) => restoreRouter(c, snapshot, SCOPE))).plan.changes).toEqual([]);
     await withRouter(async (c) => {
       await c.command('/ip/firewall/address-list/remove', [`=.id=${blocked[0]!.ret}`]);
       await c.command('/ip/firewall/nat/remove', [`=.id=${upnp}`]);
@@ -250,13 +253,13 @@ describe('restore after a second apply that removed wizard entries (simulator on
       if (!applied.ok) throw new Error(applied.error.message);
       expect(applied.record.complete).toBe(true);
 
-      const restored = await withRouter((c) => restoreRouter(c, snapshot));
+      const restored = await withRouter((c) => restoreRouter(c, snapshot, SCOPE));
       expect(restored.record.complete).toBe(true);
       expect(restored.plan.changes.some((c) => c.action === 'add' && c.placeBefore !== undefined)).toBe(true);
       expect(contentInOrder(await withRouter(readRouterState))).toEqual(contentInOrder(snapshot));
-      expect((await withRouter((c) => restoreRouter(c, snapshot))).plan.changes).toEqual([]);
+      expect((await withRouter((c) => restoreRouter(c, snapshot, SCOPE))).plan.changes).toEqual([]);
     } finally {
-      await withRouter((c) => restoreRouter(c, base));
+      await withRouter((c) => restoreRouter(c, base, SCOPE));
     }
     expect(comparableState(await withRouter(readRouterState))).toEqual(comparableState(base));
   });

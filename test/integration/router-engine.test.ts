@@ -17,6 +17,7 @@ import {
   restoreRouter,
   settleRouterRecord,
 } from '../../electron/routeros/engine';
+import { routerScope } from '../../electron/routeros/managed';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
@@ -39,6 +40,8 @@ const INPUTS: RouterPlanInputs = {
   phones: [{ name: 'Home office', address: SITE.phone }],
   pbxRtp: { start: 16384, end: 32768 },
 };
+/** What a rollback may write here: the wizard's entries for this PBX (routeros/managed.ts). */
+const SCOPE = routerScope(INPUTS);
 
 beforeAll(async () => {
   if (!isRoot) return;
@@ -164,12 +167,12 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
 
   it('restore brings the router back to exactly the snapshot, and a second restore plans nothing', async () => {
     await withRouter(async (conn) => {
-      const first = await restoreRouter(conn, snapshot);
+      const first = await restoreRouter(conn, snapshot, SCOPE);
       expect(first.plan.changes.length).toBeGreaterThan(0);
       expect(first.record.complete).toBe(true);
       expect(comparableState(await readRouterState(conn))).toEqual(comparableState(snapshot));
       expect(await comparableExport(conn)).toBe(exportBefore);
-      const second = await restoreRouter(conn, snapshot);
+      const second = await restoreRouter(conn, snapshot, SCOPE);
       expect(second.plan.changes).toEqual([]);
     });
     expect(await reaches('trunk', 5080, false)).toBe(false);
@@ -236,7 +239,7 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
         }
         // The revert job went in before the first change: the router would undo this by itself too.
         expect(settled.state.schedulers.map((s) => s.name)).toEqual([REVERT_NAME]);
-        const restored = await restoreRouter(again, snapshot);
+        const restored = await restoreRouter(again, snapshot, SCOPE);
         expect(restored.record.complete).toBe(true);
         expect(comparableState(await readRouterState(again))).toEqual(comparableState(snapshot));
         expect(await comparableExport(again)).toBe(exportBefore);
@@ -280,7 +283,7 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
     expect(await reaches('trunk', 5080, true)).toBe(true);
     expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
     await withRouter(async (conn) => {
-      expect((await restoreRouter(conn, custom)).record.complete).toBe(true);
+      expect((await restoreRouter(conn, custom, SCOPE)).record.complete).toBe(true);
       for (const id of added.reverse()) await conn.command('/ip/firewall/filter/remove', [`=.id=${id}`]);
       expect(comparableState(await readRouterState(conn))).toEqual(comparableState(snapshot));
     });
@@ -313,7 +316,7 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
     );
     await pbxWeb;
     await withRouter(async (conn) => {
-      expect((await restoreRouter(conn, snapshot)).record.complete).toBe(true);
+      expect((await restoreRouter(conn, snapshot, SCOPE)).record.complete).toBe(true);
       expect(comparableState(await readRouterState(conn))).toEqual(comparableState(snapshot));
     });
   });

@@ -195,7 +195,7 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
       if (!result.ok) throw new Error(result.error.message);
       expect(result.record.complete).toBe(true);
       expect(planOf(await readRouterState(conn)).changes).toEqual([]);
-      expect((await restoreRouter(conn, state)).record.complete).toBe(true);
+      expect((await restoreRouter(conn, state, SCOPE)).record.complete).toBe(true);
     } finally {
       await conn.close();
     }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
 import { planRouter } from '../../electron/routeros/plan';
+import { routerScope } from '../../electron/routeros/managed';
 import { planRouterRestore } from '../../electron/routeros/restore';
 import { openRouterSide } from '../../electron/site/open-sides';
 import type { RouterSim } from '../lab/routeros';
@@ -58,7 +59,10 @@ async function applyWithCut(cut: (changes: number) => number) {
   const check = await openRouterSide(target());
   const now = await check.read();
   // Back to the snapshot for the next case, through the same path a rollback takes.
-  const back = await check.apply(now, planRouterRestore(before, now), false, { before: () => {}, after: () => {} });
+  const back = await check.apply(now, planRouterRestore(before, now, routerScope(INPUTS)), false, {
+    before: () => {},
+    after: () => {},
+  });
   await check.close();
   return { plan, before, now, journal, sent, outcome, back };
 }

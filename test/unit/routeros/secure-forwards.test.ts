@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SecureSipForward } from '../../../electron/routeros/inputs';
+import { routerScope } from '../../../electron/routeros/managed';
 import { planRouterRestore } from '../../../electron/routeros/restore';
 import { customRouter } from './fixtures/custom';
 import { defconfRouter } from './fixtures/defconf';
@@ -112,7 +113,7 @@ describe('TLS and WSS forwards', () => {
     const after = apply(before, first.changes);
     expect(after.nat.filter((i) => /forward (tls|wss) /.test(i.comment ?? ''))).toHaveLength(3);
     expect(plan(after, baseInputs({ secureSip })).changes).toEqual([]);
-    const restore = planRouterRestore(before, after);
+    const restore = planRouterRestore(before, after, routerScope(baseInputs({ secureSip })));
     const back = apply(after, restore.changes);
     expect(back.nat.filter((i) => /forward (tls|wss) /.test(i.comment ?? ''))).toEqual([]);
     expect(
