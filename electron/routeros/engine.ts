@@ -80,12 +80,10 @@ export async function applyRouterPlan(
   });
   // The connections these forwards decide start afresh (conntrack.ts); a failure here leaves the change applied.
   const conntrack = record.complete
-    ? await clearConntrack(conn, conntrackTargets(before, plan.changes)).catch(
-        (caught: unknown): ConntrackCleared => ({
-          removed: 0,
-          summary: `connection tracking not cleared: ${caught instanceof Error ? caught.message : String(caught)}`,
-        }),
-      )
+    ? await clearConntrack(conn, conntrackTargets(before, plan.changes)).catch((caught: unknown): ConntrackCleared => ({
+        removed: 0,
+        summary: `connection tracking not cleared: ${caught instanceof Error ? caught.message : String(caught)}`,
+      }))
     : undefined;
   return {
     ok: true,
