@@ -1,17 +1,16 @@
 /**
- * Pure MNDP encoder/decoder. The decoder never throws: malformed, truncated
+ * Pure MNDP decoder (the wizard listens; it never announces). It never throws: malformed, truncated
  * or oversized datagrams come back as a value saying why, and unknown TLV
  * types are skipped. Strings are decoded as UTF-8 with replacement
  * characters; the caller decides how to display them.
  */
-import { MNDP_TLV, type MndpDecodeResult, type MndpPacket, type MndpPacketInput } from './types';
+import { MNDP_TLV, type MndpDecodeResult, type MndpPacket } from './types';
 
 /** No real MNDP packet comes close; anything larger is refused rather than parsed. */
 export const MAX_MNDP_PACKET = 1500;
 const HEADER = 4;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
-const encoder = new TextEncoder();
 
 /**
  * A discovery request: the bare 4-byte header, all zero (MAC-Telnet src/mndp.c sends an
@@ -121,67 +120,4 @@ export function decodeMndp(bytes: Uint8Array): MndpDecodeResult {
     }
   }
   return { ok: true, packet };
-}
-
-function tlv(type: number, value: Uint8Array): Uint8Array {
-  if (value.length > 0xffff) throw new RangeError(`MNDP TLV ${type} too long`);
-  const out = new Uint8Array(4 + value.length);
-  const view = new DataView(out.buffer);
-  view.setUint16(0, type);
-  view.setUint16(2, value.length);
-  out.set(value, 4);
-  return out;
-}
-
-function parseMac(mac: string): Uint8Array {
-  const parts = mac.split(/[:-]/);
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) throw new RangeError(`bad MAC ${mac}`);
-  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
-}
-
-function parseIpv4(ip: string): Uint8Array {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new RangeError(`bad IPv4 ${ip}`);
-  }
-  return Uint8Array.from(parts.map(Number));
-}
-
-/**
- * Builds an MNDP datagram in RouterOS's TLV order. Throws RangeError on a
- * malformed MAC/IPv4 or a packet over MAX_MNDP_PACKET: encoding is done by
- * our own code from checked data, so that is a programming error.
- */
-export function encodeMndp(input: MndpPacketInput): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const head = new Uint8Array(HEADER);
-  new DataView(head.buffer).setUint16(0, input.header ?? 0);
-  new DataView(head.buffer).setUint16(2, input.sequence ?? 0);
-  parts.push(head);
-  const text = (type: number, s: string | undefined) => {
-    if (s !== undefined) parts.push(tlv(type, encoder.encode(s)));
-  };
-  if (input.mac !== undefined) parts.push(tlv(MNDP_TLV.mac, parseMac(input.mac)));
-  text(MNDP_TLV.identity, input.identity);
-  text(MNDP_TLV.version, input.version);
-  text(MNDP_TLV.platform, input.platform);
-  if (input.uptimeSeconds !== undefined) {
-    const v = new Uint8Array(4);
-    new DataView(v.buffer).setUint32(0, input.uptimeSeconds >>> 0, true);
-    parts.push(tlv(MNDP_TLV.uptime, v));
-  }
-  text(MNDP_TLV.softwareId, input.softwareId);
-  text(MNDP_TLV.board, input.board);
-  if (input.unpack !== undefined) parts.push(tlv(MNDP_TLV.unpack, Uint8Array.of(input.unpack & 0xff)));
-  text(MNDP_TLV.interfaceName, input.interfaceName);
-  if (input.ipv4 !== undefined) parts.push(tlv(MNDP_TLV.ipv4, parseIpv4(input.ipv4)));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  if (total > MAX_MNDP_PACKET) throw new RangeError(`MNDP packet of ${total} bytes exceeds ${MAX_MNDP_PACKET}`);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -43,9 +43,3 @@ export type MndpDecodeFailure = 'too_short' | 'too_long' | 'truncated_tlv';
 
 export type MndpDecodeResult =
   { ok: true; packet: MndpPacket } | { ok: false; reason: MndpDecodeFailure; detail: string };
-
-/** What an encoder needs; every field but the header/sequence is optional. */
-export type MndpPacketInput = Omit<MndpPacket, 'unknownTypes' | 'badFields' | 'header' | 'sequence' | 'ipv6'> & {
-  header?: number;
-  sequence?: number;
-};

@@ -7,7 +7,8 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeMndp, encodeMndp } from '../../electron/mndp/codec';
+import { decodeMndp } from '../../electron/mndp/codec';
+import { encodeMndp } from '../unit/mndp/encode';
 import { discoverMndp, MAX_NEIGHBOURS } from '../../electron/mndp/discover';
 import { startMndpResponder, type MndpResponder } from '../lab/routeros/mndp/responder';
 

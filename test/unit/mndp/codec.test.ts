@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MNDP_PACKET, decodeMndp, encodeMndp, isDiscoveryRequest } from '../../../electron/mndp/codec';
+import { MAX_MNDP_PACKET, decodeMndp, isDiscoveryRequest } from '../../../electron/mndp/codec';
 import type { MndpPacket } from '../../../electron/mndp/types';
+import { encodeMndp } from './encode';
 
 type MndpPacketFields = Omit<MndpPacket, 'unknownTypes' | 'badFields'>;
 
@@ -68,8 +69,9 @@ describe('MNDP decode', () => {
   });
 });
 
-describe('MNDP encode', () => {
-  it('round-trips the mactelnetd vector through encode and decode', () => {
+/** Datagrams built by the test's own encoder (./encode.ts), read by the product's decoder. */
+describe('MNDP decode of what a router announces', () => {
+  it('reads the mactelnetd fields again when they come in RouterOS order', () => {
     const decoded = decodeMndp(bytes(MACTELNETD_REPLY));
     if (!decoded.ok) throw new Error(decoded.detail);
     // mactelnetd puts board before uptime; compare by round trip rather than byte order.
@@ -77,7 +79,7 @@ describe('MNDP encode', () => {
     expect(again).toEqual(decoded);
   });
 
-  it('round-trips RouterOS fields including IPv4 and hostile identities', () => {
+  it('reads every RouterOS field, IPv4 and a hostile identity byte for byte', () => {
     const identity = 'Büro "1"; $(reboot) <script>\u0000\u202e';
     const packet = encodeMndp({
       sequence: 7,
@@ -104,12 +106,6 @@ describe('MNDP encode', () => {
         unpack: 0,
       },
     });
-  });
-
-  it('refuses to build malformed fields', () => {
-    expect(() => encodeMndp({ mac: '48:8f:5a' })).toThrow(RangeError);
-    expect(() => encodeMndp({ ipv4: '300.1.1.1' })).toThrow(RangeError);
-    expect(() => encodeMndp({ identity: 'x'.repeat(MAX_MNDP_PACKET) })).toThrow(RangeError);
   });
 });
 
