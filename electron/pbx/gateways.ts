@@ -162,13 +162,6 @@ export function planGateway(row: GatewayRow, switchname: string): GatewayPlan {
   };
 }
 
-/** Every DNS name the planner may ask about for these gateways (what the PBX is asked to resolve). */
-export function namesToResolve(plans: readonly GatewayPlan[]): string[] {
-  const names = new Set<string>();
-  for (const p of plans) if (p.loaded) for (const t of p.targets) if (t.valid && !t.isIp) names.add(t.host);
-  return [...names].sort();
-}
-
 // --- sofia status gateway ---------------------------------------------------------------
 
 /** FreeSWITCH's gateway states (mod_sofia.c:2783-2796). */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   GATEWAY_COLUMNS,
-  namesToResolve,
   parseGatewayStatus,
   parseSipHost,
   planGateway,
@@ -79,18 +78,8 @@ describe('v_gateways rows → signalling hosts (sofia.c parse_gateways)', () => 
     const t = parseSipHost("x'; touch /tmp/pwned; '", 'proxy', 'udp');
     expect(t.valid).toBe(false);
     const hostile = planGateway(row({ proxy: '$(touch /tmp/pwned)', realm: '-f/etc/shadow' }), 'pbx');
-    expect(hostile.targets[0]!.valid).toBe(false);
-    expect(namesToResolve([hostile])).toEqual([]);
-  });
-
-  it('lists the names to resolve of loaded gateways only, once each', () => {
-    const plans = [
-      planGateway(row({ proxy: 'b.example', outbound_proxy: 'a.example' }), 'pbx'),
-      planGateway(row({ gateway_uuid: 'x', proxy: 'a.example' }), 'pbx'),
-      planGateway(row({ gateway_uuid: 'y', proxy: 'c.example', enabled: 'false' }), 'pbx'),
-      planGateway(row({ gateway_uuid: 'z', proxy: '198.51.100.7' }), 'pbx'),
-    ];
-    expect(namesToResolve(plans)).toEqual(['a.example', 'b.example']);
+    expect(hostile.targets.map((t) => t.valid)).toEqual(hostile.targets.map(() => false));
+    expect(hostile.targets.length).toBeGreaterThan(0);
   });
 });
 
