@@ -4,13 +4,18 @@ import { fail } from '../../contract/errors';
 import type { VerifyResult } from '../../contract/types';
 import type { BundledSnapshot, JournalEntry, RunRecord, SiteRecord } from '../store';
 import { hideSecretValues, redactSecretVars, secretValues } from '../pbx/secret-vars';
+import { redactDeep, secretValuesIn } from '../../contract/secrets';
 import { redactSecrets } from '../store/redact';
 import { boxIdentitySchema, planSchema, runKind, runStatus } from '../store/schemas';
 import { SCRIPT_FILES, type BundleContent } from './content';
 import { renderReport } from './report';
 
 export function toFiles(content: BundleContent, createdAt: string): Record<string, string> {
-  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  // The PBX's secret values, found by name in the snapshot and in the run, are looked for in every file.
+  const secrets = [
+    ...new Set([...(content.snapshot?.pbx ? secretValues(content.snapshot.pbx) : []), ...secretValuesIn(content.run)]),
+  ];
+  const json = (v: unknown) => `${JSON.stringify(redactDeep(v, secrets), null, 2)}\n`;
   const run = redactSecrets(content.run);
   const files: Record<string, string> = {
     'report.html': renderReport({ ...content, run }, createdAt),
@@ -23,17 +28,18 @@ export function toFiles(content: BundleContent, createdAt: string): Record<strin
   // The PBX's secret variables (default_password…) stay on this laptop; a restore from the bundle leaves them be.
   if (content.snapshot) {
     const { pbx } = content.snapshot;
-    files['snapshots/snapshot.json'] = json(
+    // Field by field only where a restore reads it: the PBX's secret variables (the rest is restored as it is).
+    files['snapshots/snapshot.json'] = `${JSON.stringify(
       pbx ? { ...content.snapshot, pbx: redactSecretVars(pbx) } : content.snapshot,
-    );
+      null,
+      2,
+    )}\n`;
   }
   for (const name of SCRIPT_FILES) {
     const text = content.scripts[name];
     if (text !== undefined) files[name] = text;
   }
-  // Plan steps and scripts carry vars.xml whole: its secret values go wherever they appear.
-  const secrets = content.snapshot?.pbx ? secretValues(content.snapshot.pbx) : [];
-  if (secrets.length === 0) return files;
+  // Plan steps and scripts carry vars.xml whole: its secrets go wherever they appear, short ones by their name.
   return Object.fromEntries(Object.entries(files).map(([name, text]) => [name, hideSecretValues(text, secrets)]));
 }
 

@@ -4,6 +4,7 @@
  * is one sentence and exit code 2, never a stack trace and never a login.
  */
 import { open } from 'node:fs/promises';
+import { isSecretName } from '../../contract/secrets';
 
 /** Wrong usage found by the command itself (before any operation runs): one line, exit code 2. */
 export class UsageError extends Error {
@@ -88,5 +89,8 @@ export function parsePortRange(text: string, flag: string): { start: number; end
 
 /** Usage messages never repeat a secret typed by mistake as --password=… (or any option naming one). */
 export function redactSecretOptions(text: string): string {
-  return text.replace(/(--?[A-Za-z-]*(?:password|passphrase|secret|token|key)[A-Za-z-]*)=[^\s'"]*/gi, '$1=…');
+  // Which options name a secret is the contract's one definition (--password, --ldap-pw, --api-key…).
+  return text.replace(/(--?[A-Za-z][A-Za-z-]*)=[^\s'"]*/g, (whole, option: string) =>
+    isSecretName(option.replace(/^-+/, '')) ? `${option}=…` : whole,
+  );
 }

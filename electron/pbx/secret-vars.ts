@@ -5,21 +5,18 @@
  * laptop: there they are redacted, and a restore from a redacted snapshot
  * leaves those variables as the PBX holds them now. Pure.
  */
+import { hideValues, isSecretName, MIN_SEARCHED, REDACTED, redactText } from '../../contract/secrets';
 import type { PbxState, VarRow } from './state';
 
-export const REDACTED_VALUE = '[redacted]';
+export const REDACTED_VALUE = REDACTED;
 
-/** Variable names that hold a secret, by the words FS PBX and FreeSWITCH use for them. */
+/** Variable names that hold a secret (default_password, ldap_bind_pw…): the contract's one definition. */
 export function isSecretVar(name: string | null | undefined): boolean {
-  return /pass(word)?|secret|token|api_?key|private_?key|_pin\b/i.test(name ?? '');
+  return isSecretName(name);
 }
 
-function redactVarsXml(text: string): string {
-  // <X-PRE-PROCESS cmd="set" data="name=value"/>: the value of a secret name goes.
-  return text.replace(/data="([^"=]*)=([^"]*)"/g, (whole, name: string) =>
-    isSecretVar(name) ? `data="${name}=${REDACTED_VALUE}"` : whole,
-  );
-}
+/** <X-PRE-PROCESS cmd="set" data="name=value"/>: the value of a secret name goes, however short. */
+const redactVarsXml = (text: string): string => redactText(text);
 
 /** The snapshot as a bundle carries it: secret variable values (rows and vars.xml) redacted. */
 export function redactSecretVars(state: PbxState): PbxState {
@@ -50,26 +47,16 @@ export function withSecretsFrom(snapshot: PbxState, now: PbxState): PbxState {
 /** The secret values a PBX state holds (long enough to find again without hitting ordinary text). */
 export function secretValues(state: PbxState): string[] {
   return state.vars.flatMap((v) =>
-    isSecretVar(v.var_name) && v.var_value && v.var_value.length >= 4 && v.var_value !== REDACTED_VALUE
+    isSecretVar(v.var_name) && v.var_value && v.var_value.length >= MIN_SEARCHED && v.var_value !== REDACTED_VALUE
       ? [v.var_value]
       : [],
   );
 }
-
-const htmlEscaped = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 
 /**
  * Every occurrence of those values in a text replaced, also as JSON or HTML writes them: plan steps
  * carry vars.xml whole, and a bundle's files are JSON and HTML.
  */
 export function hideSecretValues(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const value of values) {
-    for (const form of new Set([value, jsonInner(value), htmlEscaped(value), jsonInner(htmlEscaped(value))])) {
-      out = out.split(form).join(REDACTED_VALUE);
-    }
-  }
-  return out;
+  return hideValues(redactText(text), values);
 }

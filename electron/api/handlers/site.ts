@@ -3,6 +3,7 @@
  * the ones given to site.plan stay in this process for the runs it made, and
  * another process (the CLI) passes them again.
  */
+import { redactDeep } from '../../../contract/secrets';
 import { API_PORT, API_SSL_PORT } from '../../routeros/connection';
 import type { Store } from '../../store';
 import { verifySite } from '../../site/verify';
@@ -66,7 +67,8 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
     'site.plan': async (inputs) => {
       const planned = await planSite(deps(), inputs);
       remember(planned.runId, inputs);
-      return planned;
+      // Shown and printed (plan --json): no PBX secret goes out, ldap_bind_pw or a 3-digit PIN alike.
+      return redactDeep(planned);
     },
     'site.apply': async (input, { progress }) => {
       const access = accessFor(local(input.runId), input.access);
@@ -82,7 +84,7 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
       const access = accessFor(snapshot.runId, input.access);
       const planned = await planRollback(deps(), input.snapshotId, input.sides, access, input.acceptOtherBox);
       remember(planned.runId, access);
-      return planned;
+      return redactDeep(planned);
     },
     'rollback.apply': async (input, { progress }) =>
       applyRollback(deps(), input.runId, accessFor(local(input.runId), input.access), progress),

@@ -345,6 +345,52 @@ describe('wizard store: history and rollback', () => {
   });
 });
 
+describe('wizard store: trusted bundle signers', () => {
+  const FP = 'SHA256:' + 'A'.repeat(43);
+  const PUB = 'B'.repeat(43) + '=';
+  const stranger = { signature: 'other-installation' as const, key: FP, publicKey: PUB, trusted: false };
+
+  it("trusts an imported run's signer by its public key and the name given, then reads History and the list again", async () => {
+    const client = new FakeClient()
+      .on('trust.add', (input) => ok({ publicKey: input.key, fingerprint: FP, name: input.name, addedAt: 'now' }))
+      .on('history.list', () => ok([run({ imported: { ...stranger, trusted: true, signerName: 'Alice' } })]))
+      .on('trust.list', () => ok([{ publicKey: PUB, fingerprint: FP, name: 'Alice', addedAt: 'now' }]));
+    const store = createWizardStore(client);
+    await store.getState().trustSigner(stranger, 'Alice');
+    expect(client.inputsOf('trust.add')).toEqual([{ key: PUB, name: 'Alice' }]);
+    expect(store.getState().trustChange).toEqual({ status: 'done', value: FP });
+    expect(store.getState().runs).toMatchObject({ value: [{ imported: { trusted: true, signerName: 'Alice' } }] });
+    expect(store.getState().trusted).toMatchObject({ value: [{ name: 'Alice', fingerprint: FP }] });
+  });
+
+  it('stops trusting a signer, and keeps the refusal when the wizard gives one', async () => {
+    const client = new FakeClient()
+      .on('trust.remove', () => failed({ code: 'io_failed', message: 'The history cannot be written.' }))
+      .on('history.list', () => ok([]));
+    const store = createWizardStore(client);
+    await store.getState().untrustSigner({ ...stranger, trusted: true });
+    expect(client.inputsOf('trust.remove')).toEqual([{ key: PUB }]);
+    expect(store.getState().trustChange).toMatchObject({ status: 'error', error: { code: 'io_failed' } });
+    // Nothing changed: History is not read again.
+    expect(client.inputsOf('history.list')).toEqual([]);
+  });
+
+  it('never sends a trust for an unsigned import (no key to trust)', async () => {
+    const client = new FakeClient();
+    const store = createWizardStore(client);
+    await store.getState().trustSigner({ signature: 'unsigned' }, 'Nobody');
+    expect(client.calls).toEqual([]);
+  });
+
+  it('reads the trusted list when History opens', async () => {
+    const client = new FakeClient().on('history.list', () => ok([])).on('trust.list', () => ok([]));
+    const store = createWizardStore(client);
+    store.getState().showView('history');
+    await settle(() => store.getState().trusted.status === 'done');
+    expect(client.calls.map((c) => c.op).sort()).toEqual(['history.list', 'trust.list']);
+  });
+});
+
 /** Waits (bounded) for an action started without await, such as showView's loadRuns. */
 async function settle(done: () => boolean): Promise<void> {
   for (let i = 0; i < 50 && !done(); i++) await Promise.resolve();

@@ -135,6 +135,7 @@ describe('History: a rollback onto another box', () => {
 
 const KEY = 'SHA256:3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const OTHER_KEY = 'SHA256:b3RoZXIgaW5zdGFsbGF0aW9uJ3Mga2V5AAAAAAAAAAA';
+const OTHER_PUBLIC = 'b3RoZXIgaW5zdGFsbGF0aW9uJ3MgcHVibGljIGtleQA=';
 
 const appInfo = (bundleKey?: string): AppInfo => ({
   name: 'fspbx-nat',
@@ -178,21 +179,41 @@ const change: Change = {
 
 describe('History: imported runs are history to read', () => {
   const imported = [
-    runOf({ runId: 'mine', snapshotId: 'snap-mine', imported: { signature: 'this-installation', key: KEY } }),
+    runOf({
+      runId: 'mine',
+      snapshotId: 'snap-mine',
+      imported: { signature: 'this-installation', key: KEY, trusted: true },
+    }),
     runOf({
       runId: 'theirs',
       status: 'applied',
       snapshotId: 'snap-theirs',
-      imported: { signature: 'other-installation', key: OTHER_KEY },
+      imported: { signature: 'other-installation', key: OTHER_KEY, publicKey: OTHER_PUBLIC, trusted: false },
     }),
-    runOf({ runId: 'nobody', kind: 'rollback', status: 'verified', imported: { signature: 'unsigned' } }),
+    runOf({
+      runId: 'nobody',
+      kind: 'rollback',
+      status: 'verified',
+      imported: { signature: 'unsigned', trusted: false },
+    }),
   ];
+  const colleague = runOf({
+    runId: 'alices',
+    snapshotId: 'snap-alice',
+    imported: {
+      signature: 'other-installation',
+      key: OTHER_KEY,
+      publicKey: OTHER_PUBLIC,
+      trusted: true,
+      signerName: 'Alice',
+    },
+  });
 
   it('badges each imported run read-only with who signed it, and never calls it unfinished', async () => {
     const store = await historyWith(imported);
     const shown = text(store, <HistoryView />);
     expect(shown).toContain('Imported · signed by this installation');
-    expect(shown).toContain(`Imported · signed by another installation (key ${OTHER_KEY})`);
+    expect(shown).toContain(`Imported · signed by another installation you have not trusted (key ${OTHER_KEY})`);
     expect(shown).toContain('Imported · unsigned: origin unknown');
     expect(shown.match(/read-only/g)).toHaveLength(3);
     expect(shown).toContain(
@@ -204,12 +225,26 @@ describe('History: imported runs are history to read', () => {
     expect(text(store, <UnfinishedBanner />)).toBe('');
   });
 
-  it('offers no apply, confirm or verify for them; a rollback from their snapshot may be planned', async () => {
-    const store = await historyWith(imported);
+  it('says of each import, in the sentence the CLI prints, whether it can be rolled back to', async () => {
+    const shown = text(await historyWith([...imported, colleague]), <HistoryView />);
+    expect(shown).toContain(
+      `This bundle was signed by an installation you have not trusted (key ${OTHER_KEY}): it can be read, not rolled back to. To trust it: fspbx-nat trust add ${OTHER_PUBLIC} --name "&lt;who they are&gt;", or Trust in History.`,
+    );
+    expect(shown).toContain(
+      'This bundle is unsigned, so nobody vouches for where it came from: it can be read, not rolled back to.',
+    );
+    expect(shown).toContain(
+      `This bundle was signed by an installation you trust (Alice, key ${OTHER_KEY}): it can be read and its snapshot rolled back to, under the same checks as a snapshot taken here.`,
+    );
+  });
+
+  it('offers no apply, confirm or verify for them; only a trusted import may be rolled back to', async () => {
+    const store = await historyWith([...imported, colleague]);
     const html = markup(store, <HistoryView />);
     expect(html).not.toMatch(/>(Apply|Confirm|Verify|Run the checks)[^<]*</);
-    // Two imported runs have a snapshot: each may be rolled back to, planned afresh.
+    // This installation's own bundle and Alice's (trusted): a rollback may be planned. The stranger's: read only.
     expect(html.match(/>Roll back</g)).toHaveLength(2);
+    expect(text(store, <HistoryView />)).toContain('read only');
   });
 
   it('a local run left applying is still unfinished, beside an imported one in the same status', async () => {
@@ -222,19 +257,19 @@ describe('History: imported runs are history to read', () => {
     expect(text(store, <UnfinishedBanner />)).toContain('A run did not finish (applying,');
   });
 
-  it("plans a rollback from an imported run's snapshot afresh, and applies only the new plan", async () => {
+  it("plans a rollback from a trusted colleague's snapshot afresh, and applies only the new plan", async () => {
     const client = new FakeClient()
       .on('rollback.plan', () => ok({ runId: 'fresh', plan: { changes: [change], warnings: [], facts: {} } }))
       .on('rollback.apply', (input) => ok({ runId: input.runId, status: 'rolled-back' as const, applied: ['c1'] }));
-    const store = await historyWith(imported, client);
-    await store.getState().planRollback('snap-theirs');
+    const store = await historyWith([colleague], client);
+    await store.getState().planRollback('snap-alice');
     const shown = text(store, <HistoryView />);
     expect(shown).toContain(
-      `This snapshot came from an imported bundle (signed by another installation (key ${OTHER_KEY})). Nothing the bundle planned is sent: the rollback is planned afresh against the router and PBX as they are now.`,
+      `This snapshot came from an imported bundle (signed by Alice (trusted key ${OTHER_KEY})). Nothing the bundle planned is sent: the rollback is planned afresh against the router and PBX as they are now.`,
     );
     expect(shown).toContain('Apply the rollback (1 changes)');
     await store.getState().applyRollback();
-    expect(client.inputsOf('rollback.plan')).toEqual([{ snapshotId: 'snap-theirs' }]);
+    expect(client.inputsOf('rollback.plan')).toEqual([{ snapshotId: 'snap-alice' }]);
     expect(client.inputsOf('rollback.apply')).toEqual([{ runId: 'fresh' }]);
   });
 
@@ -247,13 +282,34 @@ describe('History: imported runs are history to read', () => {
     expect(text(store, <HistoryView />)).not.toContain('imported bundle');
   });
 
-  it('an import says who signed the bundle and that it is only read', async () => {
+  it('an import says who signed the bundle, that it is only read, and how to trust its signer', async () => {
     const client = new FakeClient().on('bundle.import', () => ok(imported[1]!));
     const store = await historyWith([], client);
     await store.getState().importBundle('/tmp/theirs.zip');
     expect(text(store, <HistoryView />)).toContain(
-      `Imported run theirs, signed by another installation (key ${OTHER_KEY}). It is history to read, never applied.`,
+      `Imported run theirs, signed by another installation you have not trusted (key ${OTHER_KEY}). Nothing in it is ever applied. This bundle was signed by an installation you have not trusted (key ${OTHER_KEY}): it can be read, not rolled back to.`,
     );
+  });
+
+  it('offers to trust an untrusted signer beside its fingerprint, and to stop trusting a trusted one', async () => {
+    const store = await historyWith([imported[1]!, colleague]);
+    const html = markup(store, <HistoryView />);
+    expect(html).toContain(`aria-label="Trust ${OTHER_KEY}"`);
+    expect(text(store, <HistoryView />)).toContain(`Compare ${OTHER_KEY} with the fingerprint your colleague reads`);
+    // No name typed: nothing can be trusted by a click alone.
+    expect(html).toMatch(/<button type="submit" disabled="">Trust this installation<\/button>/);
+    expect(text(store, <HistoryView />)).toContain(`Stop trusting ${OTHER_KEY}`);
+  });
+
+  it('lists the trusted signers with their fingerprints once History has read them', async () => {
+    const client = new FakeClient().on('trust.list', () =>
+      ok([{ publicKey: OTHER_PUBLIC, fingerprint: OTHER_KEY, name: 'Alice', addedAt: '2026-01-01T00:00:00.000Z' }]),
+    );
+    const store = await historyWith([], client);
+    await store.getState().loadTrusted();
+    const shown = text(store, <HistoryView />);
+    expect(shown).toContain('Trusted bundle signers');
+    expect(shown).toContain(`Alice ${OTHER_KEY}`);
   });
 });
 
