@@ -469,6 +469,10 @@ describe('hostile names and values, and a setting whose row did not exist', () =
     expect(p.warnings.map((w) => w.code)).toContain('unsafe-extension-name');
     const { record } = await applyPbx(target, p);
     expect(record.error).toBeUndefined();
+    // The ACL changes in place: a rescan rebuilds the NAT ACL list (sofia.c:4692-4711), so no call drops.
+    expect(p.profileActions.internal).toBe('rescan');
+    expect(record.steps.map((st) => st.what)).toContain('fs_cli -x "sofia profile internal rescan"');
+    expect(record.steps.filter((st) => st.what.includes('restart'))).toEqual([]);
     const names = await psql(
       `SELECT extension FROM v_extensions WHERE sip_bypass_media = 'proxy-media' AND extension_uuid IN (${hostile.extensions.map((_, i) => sql(labUuid(`hostile:${i}`))).join(', ')})`,
     );

@@ -5,6 +5,7 @@
  * (nothing), roll both boxes back to the snapshot, and export the bundle.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } fro
 import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
+import { addCarrierTrunk, CARRIER_TRUNK_ID, carrierRegisters, registeredContactHost } from './helpers/carrier-trunk';
 import { labSite, value, wizardInLab, type LabSite } from './helpers/lab-site';
 
 let lab: Lab;
@@ -20,10 +22,22 @@ let access: LabSite['access'];
 
 const wizard = (calls: { op: string; input: unknown }[]) => wizardInLab(lab, calls);
 
+/** The fs_cli commands the PBX has run so far. */
+async function fsCliCommands(): Promise<string[]> {
+  const text = await readFile(lab.pbx.fsCliLog, 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (JSON.parse(l) as { command: string }).command);
+}
+
 beforeAll(async () => {
   lab = await startLab();
   ({ access, site } = labSite(lab));
-});
+  // A trunk that registers with the carrier through the router, with the LAN address as FS PBX leaves it.
+  await addCarrierTrunk(lab);
+  expect(await registeredContactHost(lab)).toBe(SITE.pbx);
+}, 300_000);
 
 afterAll(async () => {
   await lab?.stop();
@@ -49,6 +63,18 @@ describe('a whole site run in the lab', () => {
     expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
   });
 
+  it('re-registers the trunk with the public address in its Contact, without restarting its profile', async () => {
+    // A rescan alone keeps the loaded gateway and its LAN Contact (sofia.c:3783-3789): killgw first.
+    expect(await registeredContactHost(lab)).toBe(SITE.router.wan);
+    const registers = await carrierRegisters(lab);
+    expect(registers.at(-1)?.from).toBe(SITE.router.wan);
+    const commands = await fsCliCommands();
+    const kill = commands.lastIndexOf(`sofia profile external killgw ${CARRIER_TRUNK_ID}`);
+    expect(kill).toBeGreaterThan(0);
+    expect(commands.lastIndexOf('sofia profile external rescan')).toBeGreaterThan(kill);
+    expect(commands).not.toContain('sofia profile external restart');
+  });
+
   it('verifies, confirms, and a second plan with the same inputs changes nothing', async () => {
     const [verify, confirm, again] = await wizard([
       { op: 'site.verify', input: { runId, access } },
@@ -57,6 +83,7 @@ describe('a whole site run in the lab', () => {
     ]);
     const checks = value<VerifyResult>(verify);
     expect(checks.checks.find((c) => c.id === 'sip-helper')?.status).toBe('pass');
+    expect(checks.checks.find((c) => c.id === `gateway-contact-${CARRIER_TRUNK_ID}`)?.status).toBe('pass');
     expect(checks.checks.filter((c) => c.id.startsWith('router-') && c.status !== 'pass')).toEqual([]);
     expect(value<RunSummary>(confirm).status).toBe('confirmed');
     expect(value<PlannedRun>(again).plan.changes).toEqual([]);
@@ -74,6 +101,9 @@ describe('a whole site run in the lab', () => {
     // Safe to run twice: back at the snapshot, a second rollback has nothing to do.
     expect(value<PlannedRun>(again).plan.changes).toEqual([]);
     expect(await optionsAnswered(lab, 'trunk', SITE.router.wan, 5080)).toBe(false);
+    // The trunk registers with the LAN address again, and its profile was never restarted.
+    expect(await registeredContactHost(lab)).toBe(SITE.pbx);
+    expect(await fsCliCommands()).not.toContain('sofia profile external restart');
   });
 
   it('exports the run as a bundle', async () => {

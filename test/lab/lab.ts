@@ -65,6 +65,11 @@ export interface Lab {
   pbx: { domain: string; fsCliLog: string; sipLog: string; upper(path: string): string };
   /** The MikroTik simulator's API, when test/lab/routeros/main.ts existed at start-up. */
   router?: RouterSimInfo;
+  /**
+   * The carrier's registrar on the trunk host (netns mode, pbx/registrar.py): UDP 5060, one account;
+   * `log` holds a JSON line per REGISTER with the Contact it carried.
+   */
+  carrier?: { address: string; realm: string; username: string; password: string; log: string };
   hosts: Partial<Record<HostName, NsHost>>;
   startupMs: number;
   exec(host: HostName, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
@@ -190,6 +195,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         firewall: true,
         // The ISP's resolver (test/lab/dns.ts, started below): the PBX resolves its gateways there.
         nameserver: SITE.isp.trunk,
+        // Its gateways really REGISTER, through the router, to the carrier's registrar (started below).
+        registerGateways: true,
       };
     } else {
       const plan = await planLoopback(dir, LAB_DOMAIN, creds);
@@ -246,6 +253,35 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         })(),
       );
     }
+    let carrier: Lab['carrier'];
+    if (mode === 'netns') {
+      // The carrier's registrar at the trunk's address: the PBX's registering gateways reach it through the router.
+      jobs.push(
+        (async () => {
+          const account = { username: 'labcarrier', password: `carrier-${creds.rootPassword.slice(5, 17)}` };
+          const accounts = join(dir, 'carrier-accounts.json');
+          await writeFile(accounts, JSON.stringify({ [account.username]: account.password }), { mode: 0o600 });
+          const log = join(dir, 'carrier-registrar.log');
+          const argv = [
+            '/usr/bin/python3',
+            join(__dirname, 'pbx', 'registrar.py'),
+            ...['--bind', SITE.trunk, '--port', '5060', '--realm', SITE.trunk, '--accounts', accounts, '--log', log],
+          ];
+          const daemon = await startProcess(
+            'registrar',
+            nsenterArgv(hosts.trunk!, argv, LAB_REPO_ROOT),
+            join(dir, 'registrar.out'),
+          );
+          await remember([daemon]);
+          await waitFor(
+            'carrier registrar',
+            async () => (await readFile(join(dir, 'registrar.out'), 'utf8').catch(() => '')).includes('READY'),
+            { daemon, timeoutMs: 30_000 },
+          );
+          carrier = { address: SITE.trunk, realm: SITE.trunk, ...account, log };
+        })(),
+      );
+    }
     let router: RouterSimInfo | undefined;
     if (wantSim) {
       const simBind = loopbackApi?.bind ?? '0.0.0.0';
@@ -271,6 +307,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       db: { name: 'fusionpbx', user: 'fusionpbx', password: pbx.dbPassword },
       pbx: { domain: pbx.domain, fsCliLog: pbx.fsCliLog, sipLog: pbx.sipLog, upper: (p) => pbx.sandbox.upper(p) },
       ...(router ? { router } : {}),
+      ...(carrier ? { carrier } : {}),
       hosts,
       startupMs: Date.now() - started,
       exec(host, argv, runOptions) {

@@ -12,6 +12,8 @@ export interface PbxFileInput {
   appKey: string;
   localIp: string;
   switchname: string;
+  /** fs_cli.py sends its gateways' REGISTERs (netns mode only). */
+  registerGateways?: boolean;
 }
 
 export interface LabFile {
@@ -221,6 +223,7 @@ export function fspbxFiles(i: PbxFileInput): LabFile[] {
           // The OS host name; FreeSWITCH's switchname defaults to it (FS src/switch_core.c:360-364).
           hostname: i.switchname,
           local_ip_v4: i.localIp,
+          register_gateways: i.registerGateways === true,
           db: { host: i.dbHost, port: i.dbPort, name: 'fusionpbx', user: 'fusionpbx', password: i.dbPassword },
         },
         null,

@@ -12,9 +12,12 @@ test/lab/README.md keeps the table of behaviour, source and test.
 Every command is logged, one JSON line each, to /var/log/fslab/fs_cli.log.
 """
 import fcntl
+import hashlib
 import json
 import os
+import random
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -330,10 +333,10 @@ def ext_ip(value, local_ip, old):
 
 
 def new_profile(name, now):
-    """A freshly started profile's defaults (FS sofia.c:4589-4711, the start-only block: ACL counts and
-    rtp-ip list reset, :4695-4706)."""
+    """A freshly started profile's defaults (FS sofia.c:4589-4690, the start-only branch): every list
+    empty, the candidate ACL list included (a new profile is zeroed)."""
     return {"name": name, "started": now, "sip_ip": "", "sip_port": "5060", "rtp_ips": [],
-            "ext_sip_ip": "", "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [],
+            "ext_sip_ip": "", "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [], "cand_acls": [],
             "local_network_acl": "", "context": "public", "dialplan": "XML", "inbound_acl": "",
             "ws_binding": "", "wss_binding": "", "tls": False, "tls_sip_port": "", "gateways": []}
 
@@ -342,6 +345,11 @@ def apply_params(running, conf, local_ip, full):
     """Parses every <param> into the running profile, as FS sofia.c:4713 does on start AND on rescan
     (the param loop always runs). Returns False where FreeSWITCH aborts the config (empty
     ext-sip-ip, sofia.c:5264-5266)."""
+    if not full:
+        # FS sofia.c:4692-4711, the rescan-only branch: the inbound, NAT, register and proxy ACL counts
+        # and the rtp-ip index go back to 0, so those lists are rebuilt from the params below. The
+        # candidate ACL list is not in it: it keeps growing (apply-candidate-acl below).
+        running["nat_acls"], running["rtp_ips"], running["inbound_acl"] = [], [], ""
     for name, value in conf["params"]:
         if name in ("sip-ip", "sip-port", "ws-binding", "wss-binding"):
             # The NUA is created once with the bind URL (FS sofia.c:3218-3239): a rescan parses
@@ -356,7 +364,8 @@ def apply_params(running, conf, local_ip, full):
             elif full:
                 running["tls_sip_port"] = value
         elif name == "rtp-ip":
-            # FS sofia.c:5205-5206: each parse APPENDS to profile->rtpip[]; reset only on start.
+            # FS sofia.c:5205-5206: each parse appends to profile->rtpip[] (emptied first on start and on
+            # rescan, :4705).
             running["rtp_ips"].append(value or local_ip)
         elif name in ("ext-sip-ip", "ext-rtp-ip"):
             key = name.replace("-", "_")
@@ -369,11 +378,19 @@ def apply_params(running, conf, local_ip, full):
             # FS sofia.c:5101-5106: switch_true sets, anything else clears; an absent param keeps it.
             running["aggressive_nat"] = value.lower() in ("true", "yes", "on", "enabled", "active", "allow", "1")
         elif name == "apply-nat-acl" and value:
-            # FS sofia.c:5708-5719: 'none' empties the list; others append (never reset on rescan).
+            # FS sofia.c:5708-5719: 'none' empties the list; others append to the list the rescan emptied.
             if value.lower() == "none":
                 running["nat_acls"] = []
             else:
                 running["nat_acls"].append(value)
+        elif name == "apply-candidate-acl" and value:
+            # FS sofia.c:5763-5767: 'none' empties it; others append while fewer than SWITCH_MAX_CAND_ACL = 25
+            # (switch_core_media.h:42). Not emptied on rescan, so every rescan adds the rows again.
+            cand = running.setdefault("cand_acls", [])
+            if value.lower() == "none":
+                running["cand_acls"] = []
+            elif len(cand) < 25:
+                cand.append(value)
         elif name == "local-network-acl":
             running["local_network_acl"] = value
         elif name == "context":
@@ -382,11 +399,53 @@ def apply_params(running, conf, local_ip, full):
             running["dialplan"] = value
         elif name == "apply-inbound-acl":
             running["inbound_acl"] = value
-    # Gateways are re-processed on every parse (FS sofia.c:6256-6310).
-    running["gateways"] = [{"name": g["name"], "register_to": "sip:%s" % (g["params"].get("proxy") or ""),
-                            "register": g["params"].get("register", "true"),
-                            "has_password": bool(g["params"].get("password"))} for g in conf["gateways"]]
+    # Gateways are parsed after the settings, on start and on rescan (FS sofia.c:6256-6310), but a
+    # rescan skips a gateway already loaded ("Ignoring duplicate gateway", sofia.c:3783-3789): its
+    # Contact stays what it was built from when it was loaded (sofia.c:4133-4197).
+    loaded = {g["name"]: g for g in running["gateways"]} if not full else {}
+    gateways = []
+    for g in conf["gateways"]:
+        if g["name"] in loaded:
+            gateways.append(loaded.pop(g["name"]))
+            continue
+        gateway = new_gateway(running, g)
+        if gateway is not None:
+            gateways.append(gateway)
+    # A rescan deletes nothing: a gateway gone from the config stays until killgw (mod_sofia.c:3584-3603).
+    running["gateways"] = gateways + list(loaded.values())
     return True
+
+
+def new_gateway(running, g):
+    """One gateway as FS sofia.c parse_gateways builds it when it is loaded; None where it is skipped."""
+    params = g["params"]
+    register = params.get("register", "true")
+    username, password = params.get("username", ""), params.get("password", "")
+    if switch_true(register) and (not username or not password):
+        return None  # "username/password param is REQUIRED!" (sofia.c:3994-4003): the gateway is skipped
+    proxy = params.get("proxy") or params.get("realm") or g["name"]  # sofia.c:3986-3992, :4023-4025
+    # sofia.c:4127-4136: the Contact host is the profile's ext-sip-ip when it has one, else sip-ip;
+    # :4085-4094 params ";transport=<register-transport>;gw=<name>"; :4180-4185 "<sip:gw+name@host:port…>"
+    # with the profile's ext-sip-port (the sip-port unless set).
+    host = running["ext_sip_ip"] or running["sip_ip"]
+    transport = params.get("register-transport") or "udp"
+    contact = "<sip:gw+%s@%s:%s;transport=%s;gw=%s>" % (g["name"], host, running["sip_port"], transport, g["name"])
+    return {"name": g["name"],
+            "register_to": "sip:%s" % proxy,
+            "register": register,
+            "has_password": bool(password),
+            "username": username or "FreeSWITCH",  # sofia.c:4013-4016
+            # The stand-in's memory of the gateway, like FreeSWITCH's own (never written elsewhere).
+            "password": password,
+            "realm": params.get("realm") or proxy,
+            "proxy": proxy,
+            "contact": contact,
+            "expires": params.get("expire-seconds") or "3600",
+            "retry_seconds": int(params["retry-seconds"]) if params.get("retry-seconds", "").isdigit() else 30,
+            # sofia_reg.c:362-370, :446-480: a registering gateway starts UNREGED and the next check
+            # sends its REGISTER; register=false is NOREG (sofia.c:4029-4033).
+            "state": "UNREGED" if switch_true(register) else "NOREG",
+            "due": 0}
 
 
 def load_profile(state, name, now):
@@ -459,8 +518,153 @@ def settle(state):
         if profile is not None:
             state.data["profiles"][name] = profile
         changed = True
-    if changed:
+    if check_gateways(state) or changed:
         state.save()
+
+
+# --- gateway registration (a real REGISTER over UDP, through the lab's router) --------------
+SIP_SERVER = "FreeSWITCH-mod_sofia/1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit"
+SIP_RETRANSMITS = (0.5, 1.0, 2.0, 4.0)
+
+
+def is_private(host):
+    parts = host.split(".")
+    if len(parts) != 4 or not all(x.isdigit() for x in parts):
+        return False
+    a, b = int(parts[0]), int(parts[1])
+    return a == 10 or a == 127 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168)
+
+
+def digest_authorization(challenge, user, password, uri):
+    """RFC 2617 digest (MD5), as sofia-sip answers a 401/407 for the gateway's credentials."""
+    fields = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge.split(" ", 1)[-1]))
+    realm, nonce = fields.get("realm", ""), fields.get("nonce", "")
+    md5 = lambda text: hashlib.md5(text.encode()).hexdigest()
+    ha1, ha2 = md5("%s:%s:%s" % (user, realm, password)), md5("REGISTER:%s" % uri)
+    out = 'Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm=MD5' % (user, realm, nonce, uri)
+    if "auth" in fields.get("qop", "").split(","):
+        cnonce = "%08x" % random.getrandbits(32)
+        response = md5("%s:%s:00000001:%s:auth:%s" % (ha1, nonce, cnonce, ha2))
+        out += ', qop=auth, nc=00000001, cnonce="%s"' % cnonce
+    else:
+        response = md5("%s:%s:%s" % (ha1, nonce, ha2))
+    out += ', response="%s"' % response
+    if "opaque" in fields:
+        out += ', opaque="%s"' % fields["opaque"]
+    return out
+
+
+def sip_register(gw, profile, expires):
+    """One REGISTER transaction for a gateway, answering one digest challenge (sofia_reg.c:466-478:
+    To/From sip:<username>@<proxy>, the gateway's Contact, Expires). Returns the final status code, or
+    None when nothing answered. The lab's stand-in sends from an ephemeral port of the LAN address
+    (sip_responder.py holds the profile's port); the router's NAT maps it like FreeSWITCH's 5080.
+    When the registrar is not on the LAN and the profile has an ext-sip-ip, the Via carries that
+    address (sofia_reg.c:449-452, sofia_glue_check_nat)."""
+    target = gw["proxy"].split(";", 1)[0]
+    target = target[4:] if target.lower().startswith("sip:") else target
+    host, _, port = target.partition(":")
+    local = CONFIG["local_ip_v4"]
+    via_host = profile["ext_sip_ip"] if profile["ext_sip_ip"] and not is_private(host) else local
+    uri = "sip:%s" % target
+    aor = "<sip:%s@%s>" % (gw["username"], target)
+    call_id = "%032x" % random.getrandbits(128)
+    tag = "%016x" % random.getrandbits(64)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.bind((local, 0))
+        authorization = None
+        for cseq in (1, 2):
+            lines = ["REGISTER %s SIP/2.0" % uri,
+                     "Via: SIP/2.0/UDP %s:%d;rport;branch=z9hG4bK%016x" % (via_host, sock.getsockname()[1],
+                                                                         random.getrandbits(64)),
+                     "Max-Forwards: 70", "From: %s;tag=%s" % (aor, tag), "To: %s" % aor, "Call-ID: %s" % call_id,
+                     "CSeq: %d REGISTER" % cseq, "Contact: %s" % gw["contact"], "Expires: %s" % expires,
+                     "User-Agent: %s" % SIP_SERVER]
+            if authorization:
+                lines.append("Authorization: %s" % authorization)
+            data = None
+            # RFC 3261 §17.1.2.2 (what sofia-sip's nta does over UDP): retransmit at T1 = 0.5 s, doubling;
+            # FreeSWITCH gives up after Timer F (32 s), the stand-in after SIP_RETRANSMITS so fs_cli answers.
+            for wait in SIP_RETRANSMITS:
+                sock.sendto(("\r\n".join(lines + ["Content-Length: 0", "", ""])).encode(), (host, int(port or 5060)))
+                sock.settimeout(wait)
+                try:
+                    data, _ = sock.recvfrom(65535)
+                    break
+                except socket.timeout:
+                    continue
+            if data is None:
+                return None
+            head = data.decode("utf-8", "replace").split("\r\n")
+            try:
+                code = int(head[0].split(" ")[1])
+            except (IndexError, ValueError):
+                return None
+            challenge = next((l.split(":", 1)[1].strip() for l in head if l.lower().startswith("www-authenticate:")), None)
+            if code == 401 and challenge and authorization is None:
+                authorization = digest_authorization(challenge, gw["username"], gw.get("password", ""), uri)
+                continue
+            return code
+        return None
+    except OSError:
+        return None
+    finally:
+        sock.close()
+
+
+def unregister(gw, profile):
+    """A REGED gateway that is deleted (killgw) or whose profile stops sends REGISTER with Expires 0
+    (sofia_glue.c:2097-2107 → UNREGISTER, sofia_reg.c:133-145 sofia_reg_kill_reg; :366-369, :483-491)."""
+    if CONFIG.get("register_gateways") and gw.get("state") == "REGED":
+        sip_register(gw, profile, "0")
+
+
+def check_gateways(state):
+    """sofia_reg_check_gateway (FS sofia_reg.c:362-560), run when fs_cli is asked instead of on
+    FreeSWITCH's timer: an UNREGED gateway registers; a 200 makes it REGED until freq-15 s
+    (:421-433); anything else leaves it FAIL_WAIT for retry-seconds (:476, :507-523); a REGED one
+    re-registers when due, with the same Contact. Only where the lab has a carrier to register to
+    (netns mode): in loopback mode no packet is ever sent."""
+    if not CONFIG.get("register_gateways"):
+        return False
+    now, changed = time.time(), False
+    for profile in state.data["profiles"].values():
+        for gw in profile["gateways"]:
+            status = gw.get("state")
+            if status not in ("UNREGED", "REGED", "FAIL_WAIT") or (status != "UNREGED" and now < gw.get("due", 0)):
+                continue
+            code = sip_register(gw, profile, gw["expires"])
+            if code == 200:
+                freq = int(gw["expires"]) if gw["expires"].isdigit() else 3600
+                gw["state"], gw["due"] = "REGED", now + (freq - 15 if freq > 30 else max(freq // 2, 1))
+            else:
+                gw["state"], gw["due"] = "FAIL_WAIT", now + gw["retry_seconds"]
+            changed = True
+    return changed
+
+
+def killgw(state, profile, args):
+    """`sofia profile <p> killgw <name>|_all_` (FS mod_sofia.c:3584-3603): `_all_` marks every gateway
+    of the profile, a name the gateway found by name in any profile (sofia_reg_find_gateway); the
+    deleted gateway unregisters and is dropped (sofia_glue.c:2097-2107, sofia_reg.c:316-356), so the
+    next rescan loads it again, with a Contact built from the profile's ext-sip-ip of that moment."""
+    if not args:
+        return "-ERR missing gw name\n"
+    if args[0].lower() == "_all_":
+        for gw in profile["gateways"]:
+            unregister(gw, profile)
+        profile["gateways"] = []
+        state.save()
+        return "+OK every gateway marked for deletion.\n"
+    for p in state.data["profiles"].values():
+        for gw in p["gateways"]:
+            if gw["name"] == args[0]:
+                unregister(gw, p)
+                p["gateways"].remove(gw)
+                state.save()
+                return "+OK gateway marked for deletion.\n"
+    return "-ERR no such gateway.\n"
 
 
 def xml_reload(state):
@@ -557,8 +761,11 @@ def cmd_sofia_status(state, args):
 
 
 def gateway_state(gw):
-    # FS mod_sofia.c:2783-2796 state names; a gateway with register=false is NOREG (sofia_reg.c).
-    return "NOREG" if gw["register"] == "false" else "TRYING"
+    # FS mod_sofia.c:2783-2796 state names; a gateway with register=false is NOREG (sofia.c:4029-4033).
+    # Without a carrier to register to (loopback mode) the stand-in leaves a registering gateway TRYING.
+    if "state" not in gw:
+        return "NOREG" if gw["register"] == "false" else "TRYING"
+    return "TRYING" if gw["state"] == "UNREGED" and not CONFIG.get("register_gateways") else gw["state"]
 
 
 def cmd_gateway_status(state, args):
@@ -567,9 +774,21 @@ def cmd_gateway_status(state, args):
     if args:
         for p, g in gateways:
             if g["name"] == args[0]:
-                rows = [("Name", g["name"]), ("Profile", p["name"]), ("Scheme", "Digest"),
-                        ("Password", "yes" if g["has_password"] else "no"), ("Proxy", g["register_to"]),
-                        ("State", gateway_state(g)), ("Status", "UP")]
+                # mod_sofia.c:3001-3025, labels padded as printed there.
+                proxy = g.get("proxy", g["register_to"][4:])
+                rows = [("Name    ", g["name"]), ("Profile ", p["name"]), ("Scheme  ", "Digest"),
+                        ("Realm   ", g.get("realm", proxy)), ("Username", g.get("username", "FreeSWITCH")),
+                        ("Password", "yes" if g["has_password"] else "no"),
+                        ("From    ", "<sip:%s@%s>" % (g.get("username", "FreeSWITCH"), proxy)),
+                        ("Contact ", g.get("contact", "")), ("Exten   ", g.get("username", "FreeSWITCH")),
+                        ("To      ", "sip:%s@%s" % (g.get("username", "FreeSWITCH"), proxy)),
+                        ("Proxy   ", "sip:%s" % proxy), ("Context ", "public"),
+                        ("Expires ", g.get("expires", "3600")), ("Freq    ", g.get("expires", "3600")),
+                        ("Ping    ", "0"), ("PingFreq", "0"), ("PingTime", "0.00"), ("PingState", "0/0/0"),
+                        ("State   ", gateway_state(g)),
+                        ("Status  ", "UP" if gateway_state(g) in ("REGED", "NOREG") else "DOWN"),
+                        ("Uptime  ", "0s"), ("CallsIN ", "0"), ("CallsOUT", "0"), ("FailedCallsIN", "0"),
+                        ("FailedCallsOUT", "0")]
                 return LINE + "\n" + "".join("%s\t%s\n" % row for row in rows) + LINE + "\n"
         return "Invalid Gateway!\n"
     out = "%25s\t%32s\t%s\t%9s\t%s\t%s\n" % ("Profile::Gateway-Name", "    Data    ", "State", "Ping Time",
@@ -578,8 +797,10 @@ def cmd_gateway_status(state, args):
     for p, g in gateways:
         out += "%25s\t%32s\t%s\t%6.2f\t%u/%u\t%u/%u" % ("%s::%s" % (p["name"], g["name"]), g["register_to"],
                                                      gateway_state(g), 0.0, 0, 0, 0, 0)
-        if gateway_state(g) == "TRYING":
-            out += " (retry: NEVER)"
+        if gateway_state(g) in ("TRYING", "FAILED", "FAIL_WAIT"):
+            # mod_sofia.c:2972-2979: seconds to the next try, or NEVER.
+            left = int(g.get("due", 0) - time.time())
+            out += " (retry: %ds)" % left if left >= 0 and "due" in g and g.get("due") else " (retry: NEVER)"
         out += "\n"
     out += "=" * 97 + "\n"
     n = len(gateways)
@@ -694,6 +915,8 @@ def cmd_sofia_profile(state, args):
     p = profiles.get(name)
     if not p:
         return "Invalid Profile [%s]" % name  # :3579-3581, no newline
+    if action == "killgw":
+        return killgw(state, p, args[2:])
     if action == "rescan":
         # :3623-3634: a full reloadxml first (its result only printed), then the config is parsed
         # into the RUNNING profile (sofia.c:4464-4497, :4713).
@@ -711,6 +934,8 @@ def cmd_sofia_profile(state, args):
             return ("Profile %s must be up for at least %d seconds to stop/restart.\nPlease wait %d second%s\n"
                     % (name, RESTART_MIN_UP, remain, "" if remain == 1 else "s"))
         reload_text = xml_reload(state)
+        for gw in p["gateways"]:
+            unregister(gw, p)
         del profiles[name]
         if action == "restart":
             state.data.setdefault("pending", {})[name] = now + RESPAWN_SECONDS

@@ -34,6 +34,8 @@ export interface PbxOptions {
   firewall: boolean;
   /** The resolver the host's /etc/resolv.conf names (the lab DNS, test/lab/dns.ts); unset: the machine's. */
   nameserver?: string;
+  /** Registering gateways send real REGISTERs (fs_cli.py): only with its own netns, whose routes lead to lab hosts only. */
+  registerGateways?: boolean;
 }
 
 export interface PbxHost {
@@ -104,6 +106,7 @@ export async function preparePbx(o: PbxOptions): Promise<PbxHost> {
     appKey,
     localIp: o.localIp,
     switchname: 'pbx',
+    registerGateways: o.registerGateways === true,
   })) {
     const owner = f.owner === 'www-data' ? www : f.owner === 'postgres' ? pg : { uid: 0, gid: 0 };
     await writeHostFile(sandbox, f.path, f.content, f.mode, owner);
