@@ -72,6 +72,22 @@ async function reaches(from: 'trunk' | 'phone' | 'stranger', port: number, want:
   return answered;
 }
 
+/** One SIP OPTIONS over UDP from port 5062 to argv[1]:argv[2]; prints the status line of the answer, or nothing. */
+const SIP_OPTIONS_FROM_5062 = [
+  'import socket, sys',
+  's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+  's.bind((sys.argv[3], 5062)); s.settimeout(2)',
+  'target, port, me = sys.argv[1], sys.argv[2], sys.argv[3]',
+  "msg = (f'OPTIONS sip:ping@{target}:{port} SIP/2.0\\r\\nVia: SIP/2.0/UDP {me}:5062;branch=z9hG4bK-lab-1\\r\\n'",
+  "       f'From: <sip:trunk@{me}>;tag=1\\r\\nTo: <sip:ping@{target}>\\r\\nCall-ID: lab-stale@{me}\\r\\nCSeq: 1 OPTIONS\\r\\n'",
+  "       f'Max-Forwards: 70\\r\\nContent-Length: 0\\r\\n\\r\\n')",
+  's.sendto(msg.encode(), (target, int(port)))',
+  'try:',
+  "    print(s.recv(4096).decode(errors='replace').split('\\r\\n')[0])",
+  'except OSError:',
+  '    pass',
+].join('\n');
+
 async function add(conn: RouterConnection, menu: string, words: string[]): Promise<string> {
   const ret = (await conn.command(`${menu}/add`, words))[0]?.ret;
   if (!ret) throw new Error(`${menu}/add returned no id`);
@@ -199,5 +215,60 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
     } finally {
       await conn.close();
     }
+  });
+
+  it('a stale connection-tracking entry to 5080 (a custom input accept let the trunk reach the router itself) is cleared by the apply, and the next OPTIONS reaches the PBX', async () => {
+    // The trunk keeps one source port, as a registered trunk's OPTIONS every <= 30 s do (sipsak picks a
+    // new one each run): one OPTIONS from port 5062, true when a SIP answer comes back within 2 s.
+    const options = async () =>
+      (
+        await lab.exec('trunk', ['python3', '-c', SIP_OPTIONS_FROM_5062, SITE.router.wan, '5080', SITE.trunk], {
+          timeoutMs: 6000,
+        })
+      ).stdout.startsWith('SIP/2.0');
+    let accept: string | undefined;
+    let state: RouterState | undefined;
+    try {
+      state = await withRouter(async (conn) => {
+        const drop = (await conn.command('/ip/firewall/filter/print')).find(
+          (r) => r.comment === 'defconf: drop all not coming from LAN',
+        );
+        accept = await add(conn, '/ip/firewall/filter', [
+          '=chain=input',
+          '=action=accept',
+          '=protocol=udp',
+          '=dst-port=5080',
+          '=in-interface-list=WAN',
+          '=comment=custom: SIP to the router',
+          `=place-before=${drop!['.id']}`,
+        ]);
+        return readRouterState(conn);
+      });
+      expect(await options()).toBe(false);
+      const stale = await withRouter((conn) => conn.command('/ip/firewall/connection/print'));
+      const entry = stale.find((e) => e['src-address'] === `${SITE.trunk}:5062`);
+      expect(entry).toMatchObject({ protocol: 'udp', 'dst-address': `${SITE.router.wan}:5080`, dstnat: 'false' });
+
+      const plan = planOf(state);
+      expect(plan.facts['router.conntrack']).toContain(`UDP 5080 from ${SITE.trunk}`);
+      const result = await withRouter((conn) => applyRouterPlan(conn, state!, plan, { revertMinutes: false }));
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.record.complete).toBe(true);
+      expect(result.conntrack?.removed).toBeGreaterThanOrEqual(1);
+      // At once: no waiting for the stale entry to run out.
+      expect(await options()).toBe(true);
+      const fresh = await withRouter((conn) => conn.command('/ip/firewall/connection/print'));
+      expect(fresh.find((e) => e['src-address'] === `${SITE.trunk}:5062`)).toMatchObject({
+        'reply-src-address': `${SITE.pbx}:5080`,
+        dstnat: 'true',
+      });
+    } finally {
+      await withRouter(async (conn) => {
+        if (state) expect((await restoreRouter(conn, state)).record.complete).toBe(true);
+        if (accept) await conn.command('/ip/firewall/filter/remove', [`=.id=${accept}`]);
+      });
+    }
+    // The rollback cleared the forwarded entry too: the trunk's next OPTIONS no longer reach the PBX.
+    expect(await options()).toBe(false);
   });
 });
