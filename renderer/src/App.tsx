@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { NetworkPicture } from './components/NetworkPicture';
+import { RevertBar } from './components/RevertBar';
 import { StepNav } from './components/StepNav';
 import { UnfinishedBanner } from './components/UnfinishedBanner';
 import { HistoryView } from './history/HistoryView';
@@ -69,6 +70,7 @@ export function App() {
         <NetworkPicture />
       </aside>
       <main className="content" ref={content}>
+        <RevertBar />
         <UnfinishedBanner />
         {view === 'history' ? <HistoryView /> : <StepView />}
         {view === 'wizard' && (

@@ -6,6 +6,7 @@ import { useWizard } from '../store/context';
 import { stepsRef } from '../steps/steps';
 import { canTrust, canUntrust, importedBadge, importTrustSentence, isUnfinished, signedBy } from '../store/history';
 import { TrustSigner } from './TrustSigner';
+import { OpenRunActions, RunBoxes, SiteName } from './RunBoxes';
 import { otherBoxRefusal } from '../store/rollback';
 
 export function HistoryView() {
@@ -69,13 +70,15 @@ export function HistoryView() {
               <tr key={r.runId} className={isUnfinished(r) ? 'likely' : undefined}>
                 <td>{new Date(r.startedAt).toLocaleString()}</td>
                 <td>
-                  {r.siteName ?? <span className="muted">unnamed</span>}
+                  <SiteName run={r} />
                   <div className="muted small">{r.publicIp ? `public IP ${r.publicIp}` : 'public IP not recorded'}</div>
                 </td>
                 <td>{r.kind}</td>
                 <td>
                   {r.status}
                   {isUnfinished(r) && <span className="badge">unfinished</span>}
+                  <RunBoxes run={r} />
+                  <OpenRunActions run={r} />
                   {r.imported && (
                     <>
                       <span className="badge badge-read-only">read-only</span>

@@ -1,21 +1,8 @@
-import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
 import { stepRef } from './steps';
 import { Checklist } from '../verify/Checklist';
-
-function useCountdown(until: string | undefined): string | undefined {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!until) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [until]);
-  if (!until) return undefined;
-  const left = Math.max(0, Math.round((Date.parse(until) - now) / 1000));
-  return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
-}
 
 export function VerifyStep() {
   const applying = useWizard((s) => s.applying);
@@ -25,18 +12,13 @@ export function VerifyStep() {
   const confirmRun = useWizard((s) => s.confirmRun);
   const plan = useWizard((s) => s.planned);
   const planned = new Set(plan.status === 'done' ? plan.value.plan.changes.map((c) => c.id) : []);
-  const countdown = useCountdown(confirmation.status === 'done' ? undefined : applying.result?.revertAt);
   return (
     <StepPanel id="verify">
       {applying.status !== 'done' ? (
         <p className="note">Apply the plan first ({stepRef('apply')}).</p>
       ) : (
         <>
-          {countdown && (
-            <p className="note note-error" role="timer" aria-live="off">
-              The router undoes every change in <strong>{countdown}</strong> unless you confirm.
-            </p>
-          )}
+          {/* The time left, Keep and Undo are on the bar above every screen (RevertBar). */}
           <div className="actions">
             <button type="button" disabled={verification.status === 'loading'} onClick={() => void verifyRun()}>
               {verification.status === 'loading' ? 'Checking both boxes…' : 'Run the checks'}

@@ -17,7 +17,8 @@ export interface RollbackSlice {
   rollbackResult: Load<ApplyResult>;
   /** The technician accepted that the boxes reached are not those the snapshot was taken of. */
   rollbackOtherBox: boolean;
-  planRollback(snapshotId: string): Promise<void>;
+  /** Plans the return to a snapshot, of both boxes or of the sides given (the PBX half after the router's revert). */
+  planRollback(snapshotId: string, sides?: ('router' | 'pbx')[]): Promise<void>;
   /** Plans the same rollback again, accepting that it goes onto another router or PBX. */
   planRollbackOnOtherBox(): Promise<void>;
   applyRollback(): Promise<void>;
@@ -57,9 +58,10 @@ export const rollbackSlice =
       rollbackResult: idle,
       rollbackOtherBox: false,
 
-      planRollback: async (snapshotId) => {
+      planRollback: async (snapshotId, sides) => {
         set({ rollbackSnapshot: snapshotId, rollbackPlan: loading, rollbackResult: idle, rollbackOtherBox: false });
-        const input = haveLogins() ? { snapshotId, access: access() } : { snapshotId };
+        const base = sides ? { snapshotId, sides } : { snapshotId };
+        const input = haveLogins() ? { ...base, access: access() } : base;
         set({ rollbackPlan: settled(await client.call('rollback.plan', input)) });
       },
 

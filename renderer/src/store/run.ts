@@ -10,6 +10,7 @@ import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credential
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
 import { allowedRows, type SiteSlice } from './site';
+import { openRunOf, type OpenRun } from './open-run';
 
 export type ChangeStatus = 'sending' | 'done' | 'failed';
 
@@ -26,6 +27,10 @@ export interface RunSlice {
   applying: ApplyState;
   verification: Load<VerifyResult>;
   confirmation: Load<RunSummary>;
+  /** An open run reopened from History after a reload, a crash or a restart. */
+  resumed?: OpenRun;
+  /** Reopens the open run History holds at the Verify step, with its countdown; false when there is none. */
+  resumeOpenRun(): boolean;
   makePlan(): Promise<void>;
   applyPlan(): Promise<void>;
   cancelApply(): void;
@@ -60,7 +65,7 @@ export const runSlice =
     let applyAbort: AbortController | undefined;
     const runId = () => {
       const planned = get().planned;
-      return planned.status === 'done' ? planned.value.runId : '';
+      return planned.status === 'done' ? planned.value.runId : (get().resumed?.runId ?? '');
     };
     const access = () => ({ router: routerTargetOf(get().routerForm), pbx: pbxTargetOf(get().pbxForm) });
     return {
@@ -69,8 +74,35 @@ export const runSlice =
       verification: idle,
       confirmation: idle,
 
+      resumeOpenRun: () => {
+        const runs = get().runs;
+        const open = runs.status === 'done' ? openRunOf(runs.value) : undefined;
+        if (!open) return false;
+        set({
+          resumed: open,
+          step: 'verify',
+          view: 'wizard',
+          applying: {
+            status: 'done',
+            changes: {},
+            log: [],
+            result: {
+              runId: open.runId,
+              status: 'applied',
+              applied: [],
+              revertAt: open.revertAt,
+              ...(open.snapshotId ? { snapshotId: open.snapshotId } : {}),
+            },
+          },
+          verification: idle,
+          confirmation: idle,
+        });
+        return true;
+      },
+
       makePlan: async () => {
         set({
+          resumed: undefined,
           planned: loading,
           applying: { status: 'idle', changes: {}, log: [] },
           verification: idle,
@@ -117,6 +149,8 @@ export const runSlice =
       confirmRun: async () => {
         set({ confirmation: loading });
         set({ confirmation: settled(await client.call('site.confirm', { runId: runId(), access: access() })) });
+        // History then says what each box holds now (kept, or undone by the router's timer).
+        await get().loadRuns();
       },
     };
   };

@@ -1,0 +1,138 @@
+import { useEffect, useState } from 'react';
+import { useWizard } from '../store/context';
+import { armedSentence, expiredSentence, openRunOf, revertPhase, type OpenRun } from '../store/open-run';
+import type { WizardState } from '../store/wizard';
+
+/**
+ * The open run: this session's apply while it is not kept, else the run reopened from History,
+ * else History's open run (another window, the CLI, a crash before this page loaded).
+ */
+export function openRunFrom(s: WizardState): OpenRun | undefined {
+  const result = s.applying.status === 'done' ? s.applying.result : undefined;
+  if (s.confirmation.status === 'done') return undefined;
+  // Rolled back from the bar (both boxes, or the PBX half after the router's own undo): nothing is open.
+  if (s.rollbackResult.status === 'done' && result?.snapshotId && s.rollbackSnapshot === result.snapshotId) {
+    return undefined;
+  }
+  if (result?.status === 'applied' && result.revertAt) {
+    const plan = s.planned.status === 'done' ? s.planned.value.plan : undefined;
+    const count = (target: 'router' | 'pbx') => plan?.changes.filter((c) => c.target === target).length ?? 0;
+    return {
+      runId: result.runId,
+      revertAt: result.revertAt,
+      ...(result.snapshotId ? { snapshotId: result.snapshotId } : {}),
+      routerChanges: s.resumed?.routerChanges ?? count('router'),
+      pbxChanges: s.resumed?.pbxChanges ?? count('pbx'),
+    };
+  }
+  return s.runs.status === 'done' ? openRunOf(s.runs.value) : undefined;
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+/**
+ * On every screen while a revert is armed, and kept in view (sticky): the time left, Keep the
+ * changes, Undo now. Past the revert time it says what the router did and what the PBX still has,
+ * with the two ways on.
+ */
+export function RevertBar() {
+  const open = useWizard(openRunFrom);
+  const now = useNow(open !== undefined);
+  const phase = revertPhase(open, now);
+  const confirmation = useWizard((s) => s.confirmation);
+  const havePasswords = useWizard((s) => s.routerForm.password !== '' && s.routerForm.host !== '');
+  const confirmRun = useWizard((s) => s.confirmRun);
+  const resumeOpenRun = useWizard((s) => s.resumeOpenRun);
+  const planRollback = useWizard((s) => s.planRollback);
+  const showView = useWizard((s) => s.showView);
+  const goTo = useWizard((s) => s.goTo);
+  const applyingRunId = useWizard((s) => (s.applying.status === 'done' ? s.applying.result?.runId : undefined));
+  const loadRuns = useWizard((s) => s.loadRuns);
+  const fresh = useWizard((s) => s.applying.status === 'idle' && s.planned.status === 'idle');
+  const expired = phase.kind === 'expired';
+  // After a reload, a crash or a restart: the open run is reopened at its step, with its countdown.
+  useEffect(() => {
+    if (fresh && phase.kind === 'armed') resumeOpenRun();
+  }, [fresh, phase.kind, resumeOpenRun]);
+  // At the revert time History is read again: the run then says what each box holds.
+  useEffect(() => {
+    if (expired) void loadRuns();
+  }, [expired, loadRuns]);
+  if (phase.kind === 'none') return null;
+  const { run } = phase;
+  // Keep and Undo act on the run the wizard is on; a run only History knows is reopened first.
+  const adopt = () => {
+    if (applyingRunId !== run.runId) resumeOpenRun();
+  };
+  const keep = () => {
+    adopt();
+    if (!havePasswords) {
+      goTo('router');
+      return;
+    }
+    void confirmRun();
+  };
+  const undo = (sides?: ('router' | 'pbx')[]) => {
+    if (!run.snapshotId) return;
+    void planRollback(run.snapshotId, sides);
+    showView('history');
+  };
+  const runLabel = <span className="muted small">Run {run.runId}</span>;
+  if (phase.kind === 'armed') {
+    return (
+      <div className="revert-bar" role="region" aria-label="Automatic undo">
+        <p>
+          <strong role="timer" aria-live="off">
+            {armedSentence(run, phase.secondsLeft)}
+          </strong>{' '}
+          {runLabel}
+        </p>
+        {!havePasswords && (
+          <p className="small">
+            Passwords are never stored: type the router and PBX logins again (steps 2 and 3) to keep or undo the
+            changes.
+          </p>
+        )}
+        <div className="actions">
+          <button type="button" className="primary" disabled={confirmation.status === 'loading'} onClick={keep}>
+            {confirmation.status === 'loading' ? 'Keeping…' : 'Keep the changes'}
+          </button>
+          <button type="button" disabled={!run.snapshotId} onClick={() => undo()}>
+            Undo now
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="revert-bar revert-bar-expired" role="region" aria-label="Automatic undo">
+      <p>
+        <strong>{expiredSentence(run)}</strong> {runLabel}
+      </p>
+      <div className="actions">
+        {run.pbxChanges > 0 && (
+          <button type="button" className="primary" disabled={!run.snapshotId} onClick={() => undo(['pbx'])}>
+            Undo the PBX half
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => {
+            showView('wizard');
+            goTo('review');
+          }}
+        >
+          Plan and apply again
+        </button>
+      </div>
+    </div>
+  );
+}
