@@ -99,3 +99,34 @@ export function entryMatches(entry: RosItem, targets: readonly ConntrackTarget[]
 export function bypassesForward(entry: RosItem, targets: readonly ConntrackTarget[], pbxAddress: string): boolean {
   return entryMatches(entry, targets) && endpoint(entry['reply-src-address'])?.address !== pbxAddress;
 }
+
+export interface ConntrackCheck {
+  id: 'router-conntrack';
+  title: string;
+  status: 'pass' | 'warn';
+  summary: string;
+  fix?: string;
+}
+
+/** Verify's word on entries that still bypass the forwards (`stale`, from staleConntrack). */
+export function conntrackCheck(stale: readonly RosItem[]): ConntrackCheck {
+  const title = 'Connection tracking';
+  if (stale.length === 0)
+    return {
+      id: 'router-conntrack',
+      title,
+      status: 'pass',
+      summary: 'No connection from the peers bypasses the forwards.',
+    };
+  const shown = stale
+    .slice(0, 3)
+    .map((e) => `${e.protocol?.toUpperCase() ?? ''} ${e['src-address'] ?? '?'} → ${e['dst-address'] ?? '?'}`)
+    .join(', ');
+  return {
+    id: 'router-conntrack',
+    title,
+    status: 'warn',
+    summary: `${stale.length} connection${stale.length === 1 ? '' : 's'} from the peers still reach${stale.length === 1 ? 'es' : ''} the router itself, not the PBX (${shown}${stale.length > 3 ? ', …' : ''}): made before the forward, kept alive by the peer's keep-alives.`,
+    fix: 'Remove them on the router (IP › Firewall › Connections, or /ip firewall connection remove [find where dst-address~":5080"]) and verify again.',
+  };
+}

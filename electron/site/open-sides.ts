@@ -11,7 +11,11 @@ import { readPbxState } from '../pbx/reader';
 import { openSsh } from '../pbx/ssh';
 import type { ApplyRecord } from '../routeros/apply';
 import { connectRouter, type RouterConnection } from '../routeros/connection';
+import { staleConntrack } from '../routeros/conntrack-clear';
 import { applyRouterPlan, confirmRouterApply, settleRouterRecord } from '../routeros/engine';
+
+/** The journal's name for clearing the forwards' connection-tracking entries after an apply or a rollback. */
+export const CONNTRACK_STEP = 'router-conntrack';
 import type { RouterPlan } from '../routeros/plan';
 import { readRouterState } from '../routeros/reader';
 import type { RouterState } from '../routeros/state';
@@ -75,6 +79,15 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
         },
       });
       if (!result.ok) throw new Failure(result.error);
+      if (result.conntrack) {
+        // Journalled like a step: what the router's connection table lost after the changes.
+        hooks.before([CONNTRACK_STEP]);
+        hooks.after(
+          CONNTRACK_STEP,
+          !result.conntrack.summary.startsWith('connection tracking not cleared'),
+          result.conntrack.summary,
+        );
+      }
       const record = await settleRouter(target, before, plan, result.record, hooks);
       if (!record.outcomes.every((o) => o.status === 'applied')) {
         throw new Failure(
@@ -91,6 +104,7 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
         : {};
     },
     confirm: async () => (await confirmRouterApply(conn)).confirmed,
+    staleConnections: (targets, pbxAddress) => staleConntrack(conn, targets, pbxAddress),
     close: () => conn.close(),
   };
 }

@@ -6,7 +6,8 @@
 import type { PbxPlan } from '../pbx/plan';
 import type { PbxState } from '../pbx/state';
 import type { RouterPlan } from '../routeros/plan';
-import type { RouterState } from '../routeros/state';
+import type { ConntrackTarget } from '../routeros/conntrack';
+import type { RosItem, RouterState } from '../routeros/state';
 
 /**
  * Around every change or step the engines send: `before` is called for all of
@@ -34,6 +35,8 @@ export interface RouterSide {
   ): Promise<{ revertAt?: string }>;
   /** Keeps the change: removes the revert job. False when the router had already reverted. */
   confirm(): Promise<boolean>;
+  /** Connection-tracking entries under `targets` whose replies do not come from the PBX (conntrack.ts). */
+  staleConnections?(targets: ConntrackTarget[], pbxAddress: string): Promise<RosItem[]>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import { askFsCli } from '../pbx/batch';
 import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';
 import { tlsHandshakes } from '../probe/tls';
+import { conntrackCheck, conntrackTargets } from '../routeros/conntrack';
 import { pickWanAddress } from '../routeros/desired';
 import { routerInputsFrom } from './inputs';
 import { readTopology } from '../routeros/topology';
@@ -106,6 +107,10 @@ export async function verifySite(
       const publicIp = inputs.options.publicIp ?? wan?.address;
       const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
       const forwards = forwardedPorts(plan, routerState.nat);
+      // Entries from the peers that still bypass the forwards (made before them, kept alive): named below.
+      const stale = await router
+        .staleConnections?.(conntrackTargets(routerState, plan.router?.changes ?? []), inputs.pbx.host)
+        .catch(() => undefined);
       // TLS/WSS the PBX asks for, where the site has peers of that role (as the planner forwards them).
       const secure = secureSipForwards(pbxState).filter((f) => inputs[f.role].length > 0);
       const registering = (pbxState.running ?? []).flatMap((p) =>
@@ -142,6 +147,7 @@ export async function verifySite(
           ...secureRouterChecks(secure, plan, routerState, inputs.pbx.host),
           ...(publicIp ? [wanCheck(publicIp)] : []),
           ...[routerAccountCheck(access.router.username, access.router.password)].filter((c) => c !== undefined),
+          ...(stale ? [conntrackCheck(stale)] : []),
         ]),
         ...inGroup('pbx', [
           ...(publicIp ? pbxChecks(pbxState, publicIp, { plan, rtp, forwards, pbxAddress: inputs.pbx.host }) : []),

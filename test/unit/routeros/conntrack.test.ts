@@ -1,6 +1,6 @@
 /** Which connection-tracking entries an apply and its rollback clear: read from the changes. Pure. */
 import { describe, expect, it } from 'vitest';
-import { bypassesForward, conntrackTargets, entryMatches } from '../../../electron/routeros/conntrack';
+import { bypassesForward, conntrackCheck, conntrackTargets, entryMatches } from '../../../electron/routeros/conntrack';
 import type { RouterChange } from '../../../electron/routeros/change';
 import type { RosItem } from '../../../electron/routeros/state';
 import { defconfRouter } from './fixtures/defconf';
@@ -61,5 +61,15 @@ describe('connection-tracking targets', () => {
     const forwarded = entry('198.51.100.10:5060', '203.0.113.2:5080', '192.168.88.10:5080');
     expect(bypassesForward(stale, targets, '192.168.88.10')).toBe(true);
     expect(bypassesForward(forwarded, targets, '192.168.88.10')).toBe(false);
+  });
+});
+
+describe("verify's connection-tracking check", () => {
+  it('passes with no stale entry and warns, naming them, with some', () => {
+    expect(conntrackCheck([]).status).toBe('pass');
+    const check = conntrackCheck([entry('198.51.100.10:5060', '203.0.113.2:5080', '203.0.113.2:5080')]);
+    expect(check.status).toBe('warn');
+    expect(check.summary).toContain('UDP 198.51.100.10:5060 → 203.0.113.2:5080');
+    expect(check.fix).toMatch(/\/ip firewall connection remove/);
   });
 });
