@@ -1,0 +1,72 @@
+// `npm run mutate [-- <stryker options>]`: Stryker on the safety-critical modules (stryker.config.mjs),
+// then the score per file from its JSON report, printed and written to bench/results/mutation.json
+// (the committed summary: date, command, counts and each surviving mutant's place). Score as
+// Stryker counts it: (killed + timed out) / (killed + timed out + survived + no coverage).
+// `--summary-only` rewrites the summary from the last report without running Stryker; `--out <file>`
+// writes it elsewhere.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The project being mutated: npm runs scripts from its root.
+const root = process.cwd();
+const args = process.argv.slice(2);
+const summaryOnly = args.includes('--summary-only');
+const strykerArgs = args.filter((a) => a !== '--summary-only');
+const outAt = strykerArgs.indexOf('--out');
+const out = outAt === -1 ? join(root, 'bench/results/mutation.json') : strykerArgs.splice(outAt, 2)[1];
+const command = ['npm run mutate', ...(strykerArgs.length ? ['--', ...strykerArgs] : [])].join(' ');
+
+if (!summaryOnly) {
+  const run = spawnSync(join(root, 'node_modules/.bin/stryker'), ['run', ...strykerArgs], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
+const report = JSON.parse(readFileSync(join(root, 'reports/mutation/mutation.json'), 'utf8'));
+
+const files = {};
+for (const [path, file] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const count = { killed: 0, timeout: 0, survived: 0, noCoverage: 0 };
+  const survivors = [];
+  for (const m of file.mutants) {
+    const key = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage' }[m.status];
+    if (!key) continue;
+    count[key] += 1;
+    if (key === 'survived' || key === 'noCoverage') {
+      survivors.push(
+        `${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${m.replacement ?? ''}`.trim(),
+      );
+    }
+  }
+  files[path] = { score: score(count), ...count, survivors };
+}
+
+function score(c) {
+  const detected = c.killed + c.timeout;
+  const all = detected + c.survived + c.noCoverage;
+  return all === 0 ? null : Math.round((detected / all) * 1000) / 10;
+}
+
+// A run on some modules (`-- --mutate <file>`) updates their rows and keeps the others'.
+let previous = {};
+try {
+  previous = JSON.parse(readFileSync(out, 'utf8')).files ?? {};
+} catch {
+  // No summary yet.
+}
+const date = new Date().toISOString();
+for (const f of Object.values(files)) Object.assign(f, { date, command });
+const merged = Object.fromEntries(Object.entries({ ...previous, ...files }).sort(([a], [b]) => a.localeCompare(b)));
+const sum = { killed: 0, timeout: 0, survived: 0, noCoverage: 0 };
+for (const f of Object.values(merged)) for (const k of Object.keys(sum)) sum[k] += f[k];
+const summary = { total: { score: score(sum), ...sum }, files: merged };
+for (const [path, f] of Object.entries(merged)) {
+  console.log(
+    `${String(f.score ?? '-').padStart(5)} %  ${path}  (killed ${f.killed + f.timeout}, survived ${f.survived}, no coverage ${f.noCoverage})`,
+  );
+}
+console.log(`${String(summary.total.score).padStart(5)} %  all`);
+writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+console.log(`written: ${out}`);

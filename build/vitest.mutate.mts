@@ -1,0 +1,24 @@
+// The unit tests written for the mutated modules, for Stryker (`npm run mutate`): the vitest runner
+// has no project option, the integration project needs root, namespaces and minutes per file, and a
+// mutant killed only by a test about something else (a React view using an IPv4 check) says little
+// about the module's own tests. A new test for one of these modules goes in one of these folders.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: {
+    env: { FSPBX_NAT_NO_SCAN: '1' },
+    include: [
+      'test/unit/architecture/**/*.test.ts',
+      'test/unit/bundle/**/*.test.ts',
+      'test/unit/contract/**/*.test.ts',
+      'test/unit/mndp/**/*.test.ts',
+      'test/unit/pbx/vars-xml*.test.ts',
+      'test/unit/routeros/wire*.test.ts',
+      'test/unit/site/**/*.test.ts',
+    ],
+    environment: 'node',
+    testTimeout: 60_000,
+  },
+});

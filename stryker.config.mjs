@@ -1,0 +1,39 @@
+// Mutation testing of the safety-critical modules (`npm run mutate`; README "Mutation testing").
+// Slow (minutes per module on two cores), so never part of `npm test` or CI. Incremental: a rerun
+// tests only mutants whose code or tests changed since reports/stryker-incremental.json.
+// One module: `npm run mutate -- --mutate electron/mndp/codec.ts`.
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'build/vitest.mutate.mts', related: true },
+  mutate: [
+    'electron/mndp/codec.ts',
+    'electron/routeros/api/wire.ts',
+    'electron/pbx/vars-xml.ts',
+    'electron/site/checks.ts',
+    'build/layers.mjs',
+    'electron/bundle/files.ts',
+    'electron/bundle/pack.ts',
+    'electron/bundle/signing.ts',
+    'contract/ipv4.ts',
+    'contract/text.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  // The CI machines (and the shared development box) have two cores.
+  concurrency: 2,
+  timeoutMS: 15_000,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  // Outside the tree, so ESLint, Prettier and tsc never walk a sandbox; one folder per user.
+  tempDirName: join(tmpdir(), `fspbx-nat-stryker-${userInfo().username}`),
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'release', 'test-results', 'playwright-report', 'docs', '.lab-state', 'bench/results'],
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false },
+  thresholds: { high: 90, low: 85, break: null },
+};
