@@ -66,7 +66,9 @@ export function formatLan(lan: LanFacts): string {
 }
 
 export function formatError(error: AppError): string {
-  return `fspbx-nat: ${error.message} [${error.code}]`;
+  // A key or certificate to compare and accept: the sentence says so, this is what to compare.
+  const compare = error.fingerprint ? `\nfingerprint: ${error.fingerprint}` : '';
+  return `fspbx-nat: ${error.message} [${error.code}]${compare}`;
 }
 
 export function formatRuns(runs: RunSummary[]): string {
