@@ -43,15 +43,33 @@ function present(state: RouterState, change: RouterChange): boolean {
   );
 }
 
+/**
+ * Every entry the run added is gone (its automatic undo ran, or someone reset the router): one
+ * headline says so, not one failure per entry.
+ */
+function oneHeadlineIfAllGone(entries: Check[]): Check[] {
+  if (entries.length < 2 || entries.some((c) => c.status !== 'fail')) return entries;
+  return [
+    {
+      id: 'router-undone',
+      title: 'This run on the router',
+      status: 'fail',
+      summary: `None of the ${entries.length} entries this run added is on the router any more: its automatic undo ran (the time to keep the changes was up), or someone removed them. The PBX still has its changes.`,
+      fix: 'Undo the PBX half (History: Undo the PBX half; CLI: rollback --snapshot <id> --only pbx), or plan and apply again.',
+    },
+  ];
+}
+
 export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
   const checks: Check[] = [];
+  const entries: Check[] = [];
   for (const change of plan.router?.changes ?? []) {
     // The menu table says which additions verify looks for, and how it speaks of them.
     const speak = menuOf(change.path)?.verify;
     if (change.action === 'remove' || !speak) continue;
     const ok = present(state, change);
     const what = speak.describe(change.after ?? {});
-    checks.push({
+    entries.push({
       id: `router-${change.id}`,
       title: `${change.path} ${change.after?.comment ?? change.after?.list ?? ''}`.trim(),
       status: ok ? 'pass' : 'fail',
@@ -66,6 +84,7 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
           }),
     });
   }
+  checks.push(...oneHeadlineIfAllGone(entries));
   const sip = state.servicePorts.find((p) => p.name === 'sip');
   const helperOff = sip === undefined || isDisabled(sip);
   checks.push({
