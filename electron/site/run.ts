@@ -23,6 +23,7 @@ import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
 import { boxDifferences, boxNotes, boxOf, runLockKey, siteLockKey, type Store } from '../store';
 import { combinePlans, type SitePlan } from './combine';
+import { differenceFromReview } from './rederive';
 import { secureSipForwards } from './secure-forwards';
 import type { ApplyHooks, PbxSide, RouterSide } from './sides';
 
@@ -112,12 +113,6 @@ export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<Plan
   } finally {
     await closeBoth(sides);
   }
-}
-
-/** Same ids, paths, actions and values: what was reviewed is what will be sent. */
-function sameChanges(a: SitePlan, b: SitePlan): boolean {
-  const key = (p: SitePlan) => JSON.stringify(p.changes.map((c) => [c.target, c.path, c.action, c.before, c.after]));
-  return key(a) === key(b);
 }
 
 /** What a run sent and how it went, filled in as answers arrive. */
@@ -228,8 +223,15 @@ async function applySiteHeld(
     const inputs = { ...(run.inputs as SiteInputs), ...access };
     // Re-planned with the ids stored in the plan: an insert reviewed is an insert sent, same row id.
     const rowIds = [...insertedRowIds(stored.pbx?.changes ?? []), ...mintRowIds()];
-    if (!sameChanges(planFromStates(inputs, routerState, pbxState, rowIds), stored)) {
-      return fail('invalid_input', 'The router or the PBX changed since this plan was made. Plan again and review it.');
+    // What goes out is this fresh plan, and only if it is the reviewed one in every part that is sent (rederive.ts).
+    const fresh = planFromStates(inputs, routerState, pbxState, rowIds);
+    const moved = differenceFromReview(fresh, stored);
+    if (moved !== undefined) {
+      return fail(
+        'invalid_input',
+        'The router or the PBX changed since this plan was made, or the stored plan was altered: nothing was sent. Plan again and review it.',
+        `Re-derived plan differs from the reviewed one in ${moved}.`,
+      );
     }
     const snapshot = deps.store.saveSnapshot(runId, run.siteId, {
       router: routerState,
@@ -244,7 +246,7 @@ async function applySiteHeld(
     progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
     deps.store.setRunStatus(runId, 'applying', { expect: 'planned' });
     sending = true;
-    const { revertAt } = await sendPlan(deps, runId, sides, routerState, stored, revertMinutes, progress, tally);
+    const { revertAt } = await sendPlan(deps, runId, sides, routerState, fresh, revertMinutes, progress, tally);
     const result: ApplyResult = {
       runId,
       status: 'applied',
@@ -463,10 +465,12 @@ async function applyRollbackHeld(
   let tally: Tally | undefined;
   try {
     const plan = await restorePlan(deps, run.rollbackOf, sides, access, OTHER_BOX_FACT in run.plan.facts, open);
-    if (!sameChanges(plan, run.plan)) {
+    const moved = differenceFromReview(plan, run.plan);
+    if (moved !== undefined) {
       return fail(
         'invalid_input',
-        'The router or the PBX changed since this rollback was planned. Plan the rollback again and review it.',
+        'The router or the PBX changed since this rollback was planned, or the stored plan was altered: nothing was sent. Plan the rollback again and review it.',
+        `Re-derived rollback differs from the reviewed one in ${moved}.`,
       );
     }
     tally = newTally(plan);

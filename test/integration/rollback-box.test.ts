@@ -49,12 +49,24 @@ function snapshotOf(router: RouterState, pbx: PbxState): string {
     inputs: {},
     plan: { changes: [], warnings: [], facts: {} },
   });
-  // The snapshot had a forward the boxes no longer have: a rollback would re-create it.
+  // The snapshot had a wizard forward the boxes no longer have: a rollback would re-create it
+  // (only the wizard's own entries are ever re-created: routeros/managed.ts).
   const withForward = {
     ...router,
     nat: [
       ...router.nat,
-      { '.id': '*99', chain: 'dstnat', action: 'dst-nat', 'to-addresses': '192.168.88.10', comment: 'site A forward' },
+      {
+        '.id': '*99',
+        chain: 'dstnat',
+        action: 'dst-nat',
+        protocol: 'udp',
+        'in-interface-list': 'WAN',
+        'dst-port': '5060',
+        'src-address-list': 'fspbx-phones',
+        'to-addresses': '192.168.88.10',
+        'to-ports': '5060',
+        comment: 'fspbx-nat: forward sip phones udp',
+      },
     ],
   };
   const snapshot = store.saveSnapshot(run.runId, site.siteId, { router: withForward, pbx });
