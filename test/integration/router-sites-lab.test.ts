@@ -264,7 +264,7 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
       });
     } finally {
       await withRouter(async (conn) => {
-        if (state) expect((await restoreRouter(conn, state)).record.complete).toBe(true);
+        if (state) expect((await restoreRouter(conn, state, SCOPE)).record.complete).toBe(true);
         if (accept) await conn.command('/ip/firewall/filter/remove', [`=.id=${accept}`]);
       });
     }
