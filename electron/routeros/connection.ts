@@ -234,7 +234,19 @@ function unsendable(path: string): Failure {
 
 export async function connectRouter(target: RouterTarget, options: ConnectOptions = {}): Promise<RouterConnection> {
   const tls = options.tls ?? detectTlsCapability();
-  if (target.tls && target.noCertificate === 'ssh-certificate') return connectOverSshCertificate(target, options, tls);
+  if (target.tls && target.noCertificate === 'ssh-certificate') {
+    const { noCertificate: _asked, ...pinnedTarget } = target;
+    // A certificate pinned on an earlier visit is used as it is: no SSH needed. Only a router that has
+    // lost it (reset: anonymous-only again) is given one again, and its SSH host key then changed too.
+    if (target.fingerprint !== undefined) {
+      try {
+        return await openRouter(pinnedTarget, options, tls);
+      } catch (caught) {
+        if (!(caught instanceof Failure && caught.error.code === 'no_certificate')) throw caught;
+      }
+    }
+    return connectOverSshCertificate(target, options, tls);
+  }
   if (target.tls && target.noCertificate !== undefined && !tls.anonymousDh) {
     // Refused before any packet: the ADH ways cannot work here, and must not fall back to anything weaker.
     throw failure({

@@ -189,12 +189,29 @@ describe('a stock router from the desktop app (BoringSSL: no anonymous suites)',
     expectNoClearPasswordAndNoAdh(sim);
   });
 
-  it('later visits connect pinned from the history; asking for the SSH way again makes nothing new', async () => {
+  it('later visits connect pinned from the history, without SSH, even when the SSH way is asked for again', async () => {
+    const sshLines = sim.ssh!.commands.length;
     const pinned = await desktopRead(store, sim, HOST);
     expect(pinned.fingerprint).toBe(certificateOn(sim)?.fingerprint);
     const again = await desktopRead(store, sim, HOST, { noCertificate: 'ssh-certificate' });
-    expect(again).toMatchObject({ fingerprint: pinned.fingerprint, apiSslCertificate: { made: false } });
+    expect(again.fingerprint).toBe(pinned.fingerprint);
+    expect(again.apiSslCertificate).toBeUndefined();
+    expect(sim.ssh!.commands).toHaveLength(sshLines);
     expect(sim.state.print('/certificate').filter((c) => c.name === API_SSL_CERTIFICATE)).toHaveLength(1);
+    expectNoClearPasswordAndNoAdh(sim);
+  });
+
+  it('a router that lost its certificate is given a new one over the SSH key accepted before, and pinned anew', async () => {
+    const admin = { name: 'admin', policies: new Set(['read', 'write', 'sensitive', 'policy']) };
+    const old = certificateOn(sim)!.fingerprint;
+    expect(sim.state.set('/ip/service', 'api-ssl', [['certificate', 'none']], admin).ok).toBe(true);
+    expect(sim.state.remove('/certificate', API_SSL_CERTIFICATE, admin).ok).toBe(true);
+    // The pin alone now meets an anonymous-only api-ssl: named, nothing sent.
+    expect((await refused(desktopRead(store, sim, HOST))).code).toBe('no_certificate');
+    const renewed = await desktopRead(store, sim, HOST, { noCertificate: 'ssh-certificate' });
+    expect(renewed.apiSslCertificate).toEqual({ name: API_SSL_CERTIFICATE, made: true });
+    expect(renewed.fingerprint).not.toBe(old);
+    expect(store.knownFingerprint('api-ssl', HOST, sim.apiSslPort)).toBe(renewed.fingerprint);
     expectNoClearPasswordAndNoAdh(sim);
   });
 });

@@ -3,6 +3,7 @@
  * defconf configuration with strict validation, optional nftables enforcement
  * inside the router namespace, scripts and scheduler, MNDP, fault injection.
  */
+import { createHash } from 'node:crypto';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,7 +267,8 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   const apiSslContext = (): SecureContext => {
     const name = model.items('/ip/service').find((i) => i.fields.name === 'api-ssl')?.fields.certificate ?? 'none';
     const pair = keyPairs.get(name);
-    const key = pair ? `cert:${name}:${pair.cert.length}` : 'anonymous';
+    // Keyed by the certificate itself: a certificate made again under the same name is a new context.
+    const key = pair ? `cert:${name}:${createHash('sha256').update(pair.cert).digest('hex')}` : 'anonymous';
     let context = contexts.get(key);
     if (!context) {
       context = pair
