@@ -47,3 +47,12 @@ export function halfUndoneHints(run: RunSummary): string[] {
     '    or plan and apply again: fspbx-nat plan <site.json>',
   ];
 }
+
+/** What `confirm` prints: the run kept, and what each box now holds. */
+export function formatConfirmed(run: RunSummary): string {
+  const boxes = boxesLine(run);
+  return [
+    `run ${run.runId}: confirmed. The router's automatic undo is switched off; the changes stay.`,
+    ...(boxes ? [boxes] : []),
+  ].join('\n');
+}

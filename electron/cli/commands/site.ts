@@ -2,7 +2,8 @@
 import { Option } from 'commander';
 import { contract, type InputArg } from '../../../contract/operations';
 import { EXIT, type CliContext } from '../context';
-import { formatApply, formatPlan, formatRun, formatVerify } from '../format';
+import { formatApply, formatPlan, formatVerify } from '../format';
+import { formatConfirmed } from '../run-lines';
 import { loadSite, siteOptions, type SiteSecrets } from '../secrets';
 
 export function registerSiteCommands(ctx: CliContext): void {
@@ -44,7 +45,7 @@ export function registerSiteCommands(ctx: CliContext): void {
         // A failed check is a failed command: scripts can rely on the exit code.
         if (result.ok && result.value.status === 'fail') ctx.exit(EXIT.failed);
       } else if (op === 'site.confirm') {
-        await ctx.run(op, { runId: opts.run, access }, formatRun);
+        await ctx.run(op, { runId: opts.run, access }, formatConfirmed);
       } else {
         const result = await ctx.call(op, { runId: opts.run, access }, formatApply, (event) => {
           if (event.kind === 'log') ctx.io.err(event.message);
