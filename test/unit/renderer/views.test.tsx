@@ -475,6 +475,35 @@ describe('Router login: a stock router whose API-SSL has no certificate', () => 
     expect(shown).not.toContain(UNVERIFIED);
     expect(shown).not.toContain(SENTENCE);
   });
+  it("the SSH way: the router's SSH host key is named as such, and the certificate made is said to stay", async () => {
+    const SSH_KEY = `SHA256:${'k'.repeat(43)}`;
+    const store = createWizardStore(
+      new FakeClient().on('router.read', (input) =>
+        input.noCertificate !== 'ssh-certificate'
+          ? failed({ code: 'no_certificate', message: SENTENCE })
+          : input.sshHostKey !== SSH_KEY
+            ? failed({ code: 'host_key_unknown', message: 'First SSH connection.', fingerprint: SSH_KEY })
+            : ok({
+                identity: 'HQ',
+                version: '7.16',
+                board: 'hEX',
+                wanAddresses: [],
+                doubleNat: false,
+                insecure: false,
+                canWrite: true,
+                fingerprint: 'ab'.repeat(32),
+                apiSslCertificate: { name: 'fspbx-api-ssl', made: true },
+              }),
+      ),
+    );
+    store.getState().setRouterForm({ host: '192.168.88.1', password: 'rpw' });
+    await store.getState().chooseNoCertificate('ssh-certificate');
+    expect(text(store, <RouterStep />)).toContain(`SSH host key fingerprint: ${SSH_KEY}`);
+    await store.getState().acceptRouterCertificate(SSH_KEY);
+    const shown = text(store, <RouterStep />);
+    expect(shown).toContain('made by the wizard over SSH just now');
+    expect(shown).toContain('it stays on the router (a rollback leaves it)');
+  });
 });
 
 describe('Network step: what the MNDP scan could not hear, and what routers announce', () => {
