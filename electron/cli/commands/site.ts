@@ -4,6 +4,7 @@ import { contract, type InputArg } from '../../../contract/operations';
 import { EXIT, type CliContext } from '../context';
 import { formatApply, formatPlan, formatVerify } from '../format';
 import { formatConfirmed } from '../run-lines';
+import { formatRollbackPlan } from '../rollback-lines';
 import { loadSite, siteOptions, type SiteSecrets } from '../secrets';
 
 export function registerSiteCommands(ctx: CliContext): void {
@@ -83,7 +84,7 @@ export function registerSiteCommands(ctx: CliContext): void {
           access,
           acceptOtherBox: opts.otherBox === true,
         },
-        formatPlan,
+        formatRollbackPlan,
       );
     },
   );
