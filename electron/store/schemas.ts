@@ -94,6 +94,8 @@ export const routerStateSchema = z.strictObject({
   cloudPublicAddress: text(255).optional(),
   serial: text(255).optional(),
   softwareId: text(255).optional(),
+  // /ip/route default routes (state.ts): absent in snapshots saved before they were read.
+  routes: rosItems.optional(),
 }) satisfies z.ZodType<RouterState>;
 
 // ── PBX state ────────────────────────────────────────────────────────────
