@@ -72,6 +72,17 @@ describe('the Electron main process under Node', () => {
     expect(recorded.menus).toHaveLength(1);
   });
 
+  it.each([
+    ['app://wizard/index.html#/history', false],
+    ['app://wizard.evil/index.html', true],
+    ['https://example.com/', true],
+    ['file:///etc/passwd', true],
+  ])('lets the window navigate to %s only within the app (prevented: %s)', (url, prevented) => {
+    let stopped = false;
+    appWindow.webContents.emit('will-navigate', { preventDefault: () => (stopped = true) }, url);
+    expect(stopped).toBe(prevented);
+  });
+
   it("answers a call from the app's own page, through the preload bridge, the IPC binding and a handler", async () => {
     const client = createClient(bridgePipe(createBridge(appWindow.webContents.ipcRenderer())));
     const result = await answered(client.call('app.info', {}));
