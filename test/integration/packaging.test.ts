@@ -2,7 +2,7 @@
  * The packaging config, checked offline with electron-builder's own schema
  * validator: a typo would otherwise surface only on a release machine.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
@@ -87,6 +87,17 @@ describe('electron-builder config', () => {
       electronFuses: { ...config.electronFuses, runAsNod: false },
     } as unknown as Configuration;
     await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
+  });
+
+  it("relies on electron-builder's deb to install the AppArmor userns profile Ubuntu 24.04+ needs for the sandbox", () => {
+    // app-builder-lib's after-install script copies resources/apparmor-profile to /etc/apparmor.d/<executable>
+    // and loads it; a custom afterInstall or appArmorProfile would replace that.
+    const templates = join(root, 'node_modules', 'app-builder-lib', 'templates', 'linux');
+    expect(readFileSync(join(templates, 'apparmor-profile.tpl'), 'utf8')).toMatch(/^\s*userns,$/m);
+    expect(readFileSync(join(templates, 'after-install.tpl'), 'utf8')).toContain('apparmor_parser --replace');
+    expect(config.deb).not.toHaveProperty('afterInstall');
+    expect(config.deb).not.toHaveProperty('appArmorProfile');
+    expect(config.linux?.executableName).toBe('fspbx-nat-wizard');
   });
 
   it('pins the Electron version it packages to the one the app is developed with', () => {
