@@ -14,6 +14,7 @@ import { scrubSecrets } from './scrub';
 import {
   VARS_XML_PATH,
   type DomainRow,
+  type ListeningSocket,
   type ExtensionRow,
   type PbxState,
   type Row,
@@ -131,6 +132,22 @@ export function parseSofiaGateways(xml: string): Map<string, RunningGatewayEntry
   return out;
 }
 
+/**
+ * `ss -ltnH` (iproute2: no header; State Recv-Q Send-Q Local-Address:Port Peer-Address:Port …)
+ * → the listening sockets. Lines that do not parse are skipped.
+ */
+export function parseSsListening(text: string): ListeningSocket[] {
+  const out: ListeningSocket[] = [];
+  for (const line of text.split('\n')) {
+    const local = line.trim().split(/\s+/)[3];
+    const m = local === undefined ? null : /^(.*):(\d{1,5})$/.exec(local);
+    if (!m || m[1] === '') continue;
+    const port = Number(m[2]);
+    if (port >= 1 && port <= 65535) out.push({ address: m[1]!, port });
+  }
+  return out;
+}
+
 /** `fs_cli -x …` output in an exec of its own, or undefined when FreeSWITCH did not answer. */
 export async function fsCli(ssh: SshSession, command: string, timeoutMs = 15_000): Promise<string | undefined> {
   const result = await ssh.run(['fs_cli', '-x', command], { asRoot: true, timeoutMs }).catch((e: unknown) => {
@@ -148,6 +165,7 @@ run switch-conf cat -- ${PBX_FILES.switchConf}
 run post-load cat -- ${PBX_FILES.postLoad}
 run vars-xml cat -- ${PBX_FILES.varsXml}
 run iptables iptables -S
+run listening ss -ltnH
 ${PSQL_AS_POSTGRES_SH} >"$t" 2>"$e" <<'FSPBX_NAT_SQL'
 ${STATE_QUERY}
 FSPBX_NAT_SQL
@@ -226,5 +244,6 @@ export async function readPbxState(ssh: SshSession): Promise<PbxState> {
     varsXml: fileText(answers, 'vars-xml'),
     firewall: iptables?.code === 0 ? parseIptablesS(iptables.stdout) : null,
     running: readRunning(answers),
+    listening: answers.get('listening')?.code === 0 ? parseSsListening(answers.get('listening')!.stdout) : null,
   };
 }

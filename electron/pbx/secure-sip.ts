@@ -12,8 +12,11 @@
  * `ws-binding`/`wss-binding` take the port after the last ':' (:5806-5831) and
  * bind only when that port is > 0 (:4299-4316). Each param row overwrites the
  * one before, so the last enabled row wins. Running: profile-info carries
- * `tls-url` only with TLS on, `ws-bind-url`/`wss-bind-url` only when bound
- * (mod_sofia.c:3366-3378).
+ * `tls-url` only with TLS on, `ws-bind-url`/`wss-bind-url` only when set
+ * (mod_sofia.c:3366-3378) — but a rescan re-parses those settings and the
+ * URLs while the sockets are bound only when the profile starts
+ * (sofia.c:3221-3241), so a port is running only when the kernel's list of
+ * listening sockets (`ss -ltnH`, state.listening) has it too.
  *
  * FS PBX ships `tls=$${internal_ssl_enable}` (external: `$${external_ssl_enable}`),
  * both vars 'false', `tls-sip-port` 5061 (external 5081) and `wss-binding` :7443 on
@@ -44,6 +47,11 @@ export interface SecureListener {
   running: boolean | null;
   /** The port it runs on now, when that differs from the settings (a restart is pending). */
   runningPort?: number;
+  /**
+   * `sofia xmlstatus` shows it on `port` but no socket listens there: a rescan turned it on or
+   * moved it, and FreeSWITCH binds sockets only when the profile starts (sofia.c:3221-3241).
+   */
+  notBound?: boolean;
 }
 
 /** FreeSWITCH's switch_true (switch_utils.h:518-528). */
@@ -108,13 +116,16 @@ function runningOf(
   profile: SecureProfile,
   field: string,
   port: number,
-): Pick<SecureListener, 'running' | 'runningPort'> {
+): Pick<SecureListener, 'running' | 'runningPort' | 'notBound'> {
   if (state.running === null) return { running: null };
   const info = state.running.find((p) => p.name === profile)?.info;
   if (!info) return { running: false };
   const now = urlPort(info[field]);
   if (now === undefined) return { running: false };
-  return now === port ? { running: true } : { running: false, runningPort: now };
+  if (now !== port) return { running: false, runningPort: now };
+  // xmlstatus prints what the last rescan parsed; the kernel says what was bound at the start.
+  if (state.listening && !state.listening.some((s) => s.port === port)) return { running: false, notBound: true };
+  return { running: true };
 }
 
 function tlsListener(state: PbxState, profile: SecureProfile): SecureListener | undefined {

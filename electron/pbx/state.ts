@@ -91,6 +91,13 @@ export interface RunningProfile {
   gateways?: RunningGatewayEntry[];
 }
 
+/** A listening TCP socket as the kernel reports it (`ss -ltnH`). */
+export interface ListeningSocket {
+  /** The local address as ss prints it: `0.0.0.0`, `*`, `[::]`, `192.168.88.10`, `127.0.0.1%lo`. */
+  address: string;
+  port: number;
+}
+
 export interface PbxState {
   /** The host's name (v_sip_profiles / v_vars hostname columns are compared with it). */
   hostname: string;
@@ -109,6 +116,11 @@ export interface PbxState {
   firewall: HostFirewall | null;
   /** Running profiles, or null when FreeSWITCH did not answer. */
   running: RunningProfile[] | null;
+  /**
+   * The host's listening TCP sockets (`ss -ltnH`): what FreeSWITCH really bound, which a rescan
+   * never changes (sofia.c:3221-3241). null when ss failed; absent in states read before it was read.
+   */
+  listening?: ListeningSocket[] | null;
 }
 
 export const VARS_XML_PATH = '/etc/freeswitch/vars.xml';

@@ -103,10 +103,11 @@ export function secureListenerChecks(pbx: PbxState, forwards: SecureSipForward[]
         : {
             ...base,
             status: 'warn',
-            summary:
-              l.runningPort === undefined
-                ? `Set in the PBX (${l.setting}) but FreeSWITCH does not listen on it yet: the ${profile} profile was not restarted since.`
-                : `Set to TCP ${l.port} but FreeSWITCH still listens on ${l.runningPort}: the ${profile} profile was not restarted since.`,
+            summary: l.notBound
+              ? `Restart pending: FreeSWITCH shows TCP ${l.port} for it (${l.setting}) but no socket listens on TCP ${l.port}; a rescan changed the setting, and the ${profile} profile binds its sockets only when it starts.`
+              : l.runningPort === undefined
+                ? `Restart pending: set in the PBX (${l.setting}) but FreeSWITCH does not listen on it yet: the ${profile} profile was not restarted since.`
+                : `Restart pending: set to TCP ${l.port} but FreeSWITCH still listens on ${l.runningPort}: the ${profile} profile was not restarted since.`,
             fix: `On the PBX: fs_cli -x "sofia profile ${profile} restart" (drops the calls on that profile), or in FS PBX: Status › SIP Status, restart ${profile}.`,
           },
     );

@@ -242,6 +242,11 @@ function pbxSchema(strict: boolean) {
     varsXml: text(1024 * 1024).nullable(),
     firewall: firewall.nullable(),
     running: running.nullable(),
+    listening: z
+      .array(z.strictObject({ address: text(255), port: z.number().int().min(1).max(65535) }))
+      .max(10_000)
+      .nullable()
+      .optional(),
   });
 }
 

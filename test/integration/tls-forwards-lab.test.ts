@@ -10,7 +10,13 @@
  * TLS and WSS off, nothing of them is planned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Failure } from '../../contract/errors';
+import { pbxTarget } from '../../contract/schemas';
 import type { ApplyResult, PlannedRun, VerifyResult } from '../../contract/types';
+import { readPbx } from '../../electron/pbx/engine';
+import { secureListeners } from '../../electron/pbx/secure-sip';
+import { openSsh } from '../../electron/pbx/ssh';
+import { secureListenerChecks, secureSipForwards } from '../../electron/site/secure-forwards';
 import type { PortReport } from '../../electron/probe/outside';
 import { REPO_ROOT, startLab, type Lab } from '../lab/lab';
 import { nsenterArgv } from '../lab/netns';
@@ -210,5 +216,47 @@ describe.skipIf(!isRoot)('TLS and WSS forwards in the lab (needs root)', () => {
     const off = value<PlannedRun>(planned).plan;
     expect(secureComments(off)).toEqual([]);
     expect(off.changes.filter((c) => c.target === 'router').length).toBeGreaterThan(0);
+  });
+
+  it('TLS turned on by a rescan (what FS PBX runs after a profile save) is "restart pending": shown, not listening', async () => {
+    const ssh = await lab.relay('tech', lab.endpoints.pbxSsh);
+    const login = {
+      host: ssh.host,
+      port: ssh.port,
+      username: 'root',
+      auth: { kind: 'password', password: lab.ssh.rootPassword },
+    };
+    const first = await openSsh(pbxTarget.parse(login)).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(Failure);
+    const target = pbxTarget.parse({ ...login, hostKey: (first as Failure).error.fingerprint });
+    await pbx(
+      ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'fusionpbx'],
+      `update v_vars set var_value = 'true' where var_name = 'internal_ssl_enable';`,
+    );
+    await pbx(['sed', '-i', '-E', 's/internal_ssl_enable=false/internal_ssl_enable=true/', '/etc/freeswitch/vars.xml']);
+    expect(await fsCli('reloadxml')).toMatch(/\+OK \[Success\]/);
+    await pbx(['rm', '-f', '/var/cache/fusionpbx/configuration.sofia.conf.pbx']);
+    expect(await fsCli('sofia profile internal rescan')).toMatch(/\+OK scan complete/);
+    // The rescan re-parses tls and the URLs (sofia.c:5835-5848, :6225); the socket is bound at start only (:3221-3241).
+    expect(await runningInfo('internal')).toMatch(/<tls-url>[^<]*:5061<\/tls-url>/);
+    expect(await pbx(['ss', '-ltnH'])).not.toMatch(/:5061\s/);
+    const state = await readPbx(target);
+    const tls = secureListeners(state).find((l) => l.profile === 'internal' && l.kind === 'tls');
+    expect(tls).toMatchObject({ port: 5061, running: false, notBound: true });
+    const [check] = secureListenerChecks(
+      state,
+      secureSipForwards(state).filter((f) => f.port === 5061),
+    );
+    expect(check).toMatchObject({ status: 'warn' });
+    expect(check!.summary).toMatch(/^Restart pending: .*no socket listens on TCP 5061/);
+    // A restart binds it: the kernel lists it and the listener counts as running.
+    await restartProfile('internal');
+    await runningInfo('internal');
+    for (let i = 0; i < 40 && !/:5061\s/.test(await pbx(['ss', '-ltnH'])); i += 1)
+      await new Promise((r) => setTimeout(r, 250));
+    const after = await readPbx(target);
+    expect(secureListeners(after).find((l) => l.profile === 'internal' && l.kind === 'tls')).toMatchObject({
+      running: true,
+    });
   });
 });

@@ -352,16 +352,17 @@ def apply_params(running, conf, local_ip, full):
         running["nat_acls"], running["rtp_ips"], running["inbound_acl"] = [], [], ""
     for name, value in conf["params"]:
         if name in ("sip-ip", "sip-port", "ws-binding", "wss-binding"):
-            # The NUA is created once with the bind URL (FS sofia.c:3218-3239): a rescan parses
-            # these but the bound sockets change only on start/restart.
-            if full:
+            # Re-parsed on start and rescan, and the URLs xmlstatus prints recomputed from them
+            # (FS sofia.c:5806-5831, :6225 config_sofia_profile_urls); the sockets, though, are bound
+            # once, when the NUA is created at start (:3221-3241): see bind_sockets().
+            if value or name in ("sip-ip", "sip-port"):
                 running[name.replace("-", "_")] = value
         elif name in ("tls", "tls-sip-port"):
-            # FS sofia.c:5835-5848 (tls = switch_true) and :5862-5868 (atoi); the TLS socket is bound
-            # with the NUA on start only (:3218-3239), so a rescan leaves the running listener alone.
-            if full and name == "tls":
+            # FS sofia.c:5835-5848 (tls = switch_true) and :5862-5868 (atoi): re-parsed on rescan too,
+            # so xmlstatus shows the tls-url at once; the TLS socket is bound at start only (:3221-3241).
+            if name == "tls":
                 running["tls"] = switch_true(value)
-            elif full:
+            elif value:
                 running["tls_sip_port"] = value
         elif name == "rtp-ip":
             # FS sofia.c:5205-5206: each parse appends to profile->rtpip[] (emptied first on start and on
@@ -456,7 +457,19 @@ def load_profile(state, name, now):
     running = new_profile(name, now)
     if not apply_params(running, conf, state.data["globals"].get("local_ip_v4", ""), full=True):
         return None
+    bind_sockets(running)
     return running
+
+
+BOUND_KEYS = ("sip_ip", "sip_port", "tls", "tls_sip_port", "ws_binding", "wss_binding")
+
+
+def bind_sockets(running):
+    """What the NUA binds when the profile starts (FS sofia.c:3221-3241: NUTAG_URL bindurl,
+    NUTAG_SIPS_URL tls_bindurl with TLS, NUTAG_WS_URL / NUTAG_WSS_URL): kept apart from the values a
+    rescan re-parses. tls_listener.py opens the lab's real TLS/WSS sockets from it, so `ss -ltnH` on
+    the PBX host answers from the kernel."""
+    running["bound"] = {k: running[k] for k in BOUND_KEYS}
 
 
 # --- state ----------------------------------------------------------------------------

@@ -7,8 +7,9 @@ default 5061, :3218-3243 NUTAG_SIPS_URL / NUTAG_CERTIFICATE_DIR at NUA creation)
 tls.pem) from tls-cert-dir (:6240-6250); WSS is bound from `wss-binding` (:5819-5831, :4309-4316)
 with wss.pem (:6227-6238). FS PBX keeps both in /etc/freeswitch/tls (its TLS tutorial: agent.pem,
 tls.pem and wss.pem all link to all.pem). This stand-in polls the running state fs_cli.py keeps
-(/var/lib/fslab/freeswitch.json) and opens or closes a listening socket per running TLS/WSS port,
-so a profile restart with TLS turned on opens 5061 and one with it off closes it. It completes the
+(/var/lib/fslab/freeswitch.json) and opens or closes a listening socket per TLS/WSS port the
+profiles bound when they started, so a profile restart with TLS turned on opens 5061 and one with it
+off closes it, while a rescan (which re-parses `tls` and the URLs xmlstatus shows) changes nothing. It completes the
 TLS handshake and then only reads until the client leaves: no SIP and no WebSocket on top.
 One JSON line per handshake goes to the log (source, port, kind), as the SIP responder does.
 Usage: tls_listener.py --bind ADDR --cert PEM --log FILE
@@ -55,7 +56,10 @@ def wanted_ports():
     except (OSError, ValueError):
         return {}
     out = {}
-    for name, p in sorted((data or {}).get("profiles", {}).items()):
+    for name, running in sorted((data or {}).get("profiles", {}).items()):
+        # What the profile bound when it started (fs_cli.py bind_sockets; FS sofia.c:3221-3241), not
+        # what a later rescan re-parsed.
+        p = running.get("bound", running)
         if p.get("tls"):
             out.setdefault(tls_port(p), "%s tls" % name)
         port = binding_port(p.get("wss_binding"))

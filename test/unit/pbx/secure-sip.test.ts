@@ -12,6 +12,7 @@ import {
   switchTrue,
   urlPort,
 } from '../../../electron/pbx/secure-sip';
+import { parseSsListening } from '../../../electron/pbx/reader';
 import type { PbxState, RunningProfile, SettingRow, SipProfileRow, VarRow } from '../../../electron/pbx/state';
 
 const IDS = { internal: 'p-internal', external: 'p-external', internalV6: 'p-internal-v6' } as const;
@@ -214,5 +215,33 @@ describe('secure SIP listeners', () => {
     expect(secureListeners(state({ vars, running: [] }))[0]!.running).toBe(false);
     expect(secureListeners(state({ vars }))[0]!.running).toBeNull();
     expect(urlPort('sips:mod_sofia@[2001:db8::1]:7443;transport=wss')).toBe(7443);
+  });
+
+  it('shown by xmlstatus but not in the kernel list: a rescan turned it on, the socket waits for a restart', () => {
+    const vars = [variable('internal_ssl_enable', 'true')];
+    const info = {
+      'tls-url': 'sip:mod_sofia@192.168.88.10:5061;transport=tls',
+      'wss-bind-url': 'sips:mod_sofia@192.168.88.10:7443;transport=wss',
+    };
+    const ss = [
+      'LISTEN 0      4096     0.0.0.0:7443      0.0.0.0:*',
+      'LISTEN 0 128 [::]:22 [::]:*',
+      'garbage',
+      '',
+    ].join('\n');
+    const listening = parseSsListening(ss);
+    expect(listening).toEqual([
+      { address: '0.0.0.0', port: 7443 },
+      { address: '[::]', port: 22 },
+    ]);
+    const pending = secureListeners({ ...state({ vars, running: [{ name: 'internal', info }] }), listening });
+    expect(pending.map((l) => [l.kind, l.running, l.notBound])).toEqual([
+      ['tls', false, true],
+      ['wss', true, undefined],
+      ['ws', false, undefined],
+    ]);
+    // No kernel list (an older snapshot, or ss failed): xmlstatus alone decides, as before.
+    const unknown = secureListeners({ ...state({ vars, running: [{ name: 'internal', info }] }), listening: null });
+    expect(unknown[0]).toMatchObject({ kind: 'tls', running: true });
   });
 });
