@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BundleKeyNote } from '../components/BundleKeyNote';
 import { ChangeTable } from '../components/ChangeTable';
 import { ErrorNote } from '../components/ErrorNote';
+import { RollbackFlags } from '../components/RollbackFlags';
 import { useWizard } from '../store/context';
 import { stepsRef } from '../steps/steps';
 import { canTrust, canUntrust, importedBadge, importTrustSentence, isUnfinished, signedBy } from '../store/history';
@@ -198,6 +199,7 @@ export function HistoryView() {
           )}
           {rollbackPlan.status === 'done' && (
             <>
+              <RollbackFlags flags={rollbackPlan.value.plan.flags ?? []} />
               {rollbackPlan.value.plan.warnings.length > 0 && (
                 <div
                   className={onOtherBox ? 'note note-error' : 'note'}
