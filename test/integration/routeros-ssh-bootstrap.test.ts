@@ -25,14 +25,17 @@ const HOST = '127.0.0.49';
 const DROP_HOST = '127.0.0.50';
 const OFF_HOST = '127.0.0.51';
 const PASSWORD = 'Summer-2026';
+/** The drop router is a small board: its key appears this long after `sign` answered. */
+const SIGN_LAG_MS = 300;
 let dir: string;
 let sim: RouterSim;
 let dropSim: RouterSim;
 let offSim: RouterSim;
 const stores: Store[] = [];
 
-const stock = (bind: string, ssh: { disabled?: boolean } = {}) =>
+const stock = (bind: string, ssh: { disabled?: boolean } = {}, signLagMs?: number) =>
   startRouterSim({
+    ...(signLagMs === undefined ? {} : { signLagMs }),
     bind,
     apiPort: 0,
     apiSslPort: 0,
@@ -44,7 +47,11 @@ const stock = (bind: string, ssh: { disabled?: boolean } = {}) =>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fspbx-sshboot-'));
-  [sim, dropSim, offSim] = await Promise.all([stock(HOST), stock(DROP_HOST), stock(OFF_HOST, { disabled: true })]);
+  [sim, dropSim, offSim] = await Promise.all([
+    stock(HOST),
+    stock(DROP_HOST, {}, SIGN_LAG_MS),
+    stock(OFF_HOST, { disabled: true }),
+  ]);
 });
 
 afterAll(async () => {
@@ -60,8 +67,14 @@ function freshStore(): Store {
 }
 
 /** The Router step's read as the desktop app runs it: its handler, with BoringSSL's TLS. */
-function desktopRead(store: Store, on: RouterSim, host: string, extra: Partial<RouterTarget> = {}) {
-  const read = routerHandlers(() => store, { tls: BORINGSSL_LIKE, pause: async () => undefined })['router.read'];
+function desktopRead(
+  store: Store,
+  on: RouterSim,
+  host: string,
+  extra: Partial<RouterTarget> = {},
+  pause: (ms: number) => Promise<void> = async () => undefined,
+) {
+  const read = routerHandlers(() => store, { tls: BORINGSSL_LIKE, pause })['router.read'];
   const input = routerTarget.parse({
     host,
     port: on.apiSslPort,
@@ -231,7 +244,13 @@ describe('a router that drops off mid-bootstrap', () => {
     expect(store.knownFingerprint('ssh', DROP_HOST, dropSim.ssh!.port)).toBeUndefined();
 
     dropSim.ssh!.setFaults({});
-    const summary = await desktopRead(store, dropSim, DROP_HOST, ssh);
+    // This board answers `sign` before its key exists: the wizard reads back (here every 100 ms) until it does.
+    const waits: number[] = [];
+    const summary = await desktopRead(store, dropSim, DROP_HOST, ssh, async (ms) => {
+      waits.push(ms);
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(waits.length).toBeGreaterThan(0);
     expect(summary.apiSslCertificate).toEqual({ name: API_SSL_CERTIFICATE, made: false });
     expect(summary.fingerprint).toBe(certificateOn(dropSim)?.fingerprint);
     expect(store.knownFingerprint('api-ssl', DROP_HOST, dropSim.apiSslPort)).toBe(summary.fingerprint);

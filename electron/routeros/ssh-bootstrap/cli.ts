@@ -100,7 +100,8 @@ export function readCount(output: string): Read<number> {
 }
 
 /**
- * The SHA-256 of the certificate, as RouterOS 7 prints it (64 hex digits); nothing yet while the
+ * The SHA-256 of the certificate, as RouterOS 7 prints it (64 lower-case hex digits, e.g.
+ * terraform-routeros routeros/resource_system_certificate.go:12-35); nothing yet while the
  * key is being made. RouterOS 6 may print a SHA-1 (40 hex): that cannot be compared with what a
  * TLS client sees, so it is refused rather than pinned.
  */

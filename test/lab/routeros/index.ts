@@ -58,6 +58,8 @@ export interface RouterSimOptions {
    * so nothing listens (the port reported is one that was free a moment ago).
    */
   ssh?: { port?: number; disabled?: boolean };
+  /** `/certificate sign` answers at once and the key appears this much later (a small board); default: signed when it answers. */
+  signLagMs?: number;
   /** The router's time zone (IANA name, /system/clock time-zone-name); default UTC. */
   timeZone?: string;
   /** The router's clock is this far from this machine's (to put it just before midnight, a DST change...). */
@@ -193,6 +195,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     return { date: local.date, time: local.time };
   };
 
+  const signing = new Set<ReturnType<typeof setTimeout>>();
   const services: CommandServices = {
     model,
     sendsEmpty: versionAtLeast(version, '7.18'),
@@ -203,8 +206,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
       if (!actor.policies.has('write')) return { ok: false, trap: { message: NOT_ENOUGH_PERMISSIONS } };
       const found = model.resolve('/certificate', ref);
       if (!found.ok) return found;
-      for (const item of found.value) {
-        if (item.fields['private-key'] === 'true') continue; // already signed: nothing to make
+      const signOne = async (item: (typeof found.value)[number]) => {
         const made = await signSelf(join(options.stateDir, 'certificates'), {
           commonName: item.fields['common-name'] ?? '',
           days: Number(item.fields['days-valid'] ?? 365),
@@ -219,6 +221,18 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
           'invalid-after': made.notAfter,
           'serial-number': made.serial,
         });
+      };
+      for (const item of found.value) {
+        if (item.fields['private-key'] === 'true') continue; // already signed: nothing to make
+        if (options.signLagMs === undefined) {
+          await signOne(item);
+          continue;
+        }
+        // `sign` may answer before the key exists, and on a small board the RSA key takes up to a couple
+        // of minutes: the project's RouterOS reference (docs/reference/routeros.md, from field reports;
+        // no public MikroTik text says how `sign` answers) says to poll. The key and fingerprint appear later.
+        const timer = setTimeout(() => void signOne(item).catch(() => undefined), options.signLagMs);
+        signing.add(timer);
       }
       return { ok: true, value: undefined };
     },
@@ -389,6 +403,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     close: () => {
       closing ??= (async () => {
         scheduler.stop();
+        for (const timer of signing) clearTimeout(timer);
         await mndp?.close();
         for (const s of sockets) s.destroy();
         await Promise.all([closeServer(tcp), closeServer(tls), ssh?.close()]);
