@@ -50,7 +50,7 @@ export const STATE_QUERY = `select json_build_object(
     '(select extension_uuid, domain_uuid, extension, number_alias, user_context, sip_bypass_media, enabled from v_extensions)',
     't.user_context, t.extension, t.extension_uuid',
   )},
-  'domains', ${rowsAsText('(select domain_uuid, domain_name from v_domains)', 't.domain_name, t.domain_uuid')},
+  'domains', ${rowsAsText('(select domain_uuid, domain_name, domain_enabled from v_domains)', 't.domain_name, t.domain_uuid')},
   'cache', (select coalesce(json_object_agg(default_setting_subcategory, default_setting_value), '{}'::json)
     from v_default_settings where default_setting_category = 'cache'
     and default_setting_subcategory in ('method', 'location') and default_setting_enabled is true)

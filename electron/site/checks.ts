@@ -367,6 +367,9 @@ export function plannedMedia(plan: SitePlan, state: PbxState): Omit<MediaAnswer,
     // A disabled extension is not in FreeSWITCH's directory (directory.lua:287-292): its row is set
     // for the day it is enabled, but there is nothing running to ask about.
     if (ext.enabled !== undefined && ext.enabled !== 'true') continue;
+    // Nor is any extension of a disabled domain (directory.lua:290 `d.domain_enabled = 'true'`).
+    const domainRow = state.domains.find((d) => d.domain_uuid === ext.domain_uuid);
+    if (domainRow?.domain_enabled !== undefined && domainRow.domain_enabled !== 'true') continue;
     out.push({
       user: `${ext.extension}@${domain}`,
       changeId: change.id,

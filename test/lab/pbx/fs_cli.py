@@ -974,7 +974,9 @@ def directory_user(user, domain):
     rows = query(
         "select e.extension, e.number_alias, e.user_context, e.sip_bypass_media, e.sip_force_contact, "
         "e.effective_caller_id_name from v_extensions e join v_domains d on d.domain_uuid = e.domain_uuid "
-        "where d.domain_name = :'v1' and e.enabled = 'true' and (e.extension = :'v0' or e.number_alias = :'v0')",
+        # FSPBX XH/directory/directory.lua:286-292: enabled extensions of enabled domains only.
+        "where d.domain_name = :'v1' and d.domain_enabled = 'true' and e.enabled = 'true' "
+        "and (e.extension = :'v0' or e.number_alias = :'v0')",
         (user, domain),
     )
     if not rows:
