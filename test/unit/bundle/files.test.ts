@@ -53,6 +53,10 @@ function content(): BundleContent {
     origin: 'local',
     router: defconfRouter(),
     pbx,
+    box: {
+      router: { identity: 'MikroTik', board: 'RB5009UG+S+', macs: ['48:8F:5A:01:02:03'], serial: 'HD1234567' },
+      pbx: { hostname: 'pbx', hostKey: 'SHA256:abc' },
+    },
   };
   return {
     app: { name: 'FS PBX NAT Wizard', version: '0.1.0' },
@@ -131,6 +135,7 @@ describe('a bundle leaves secrets on this laptop', () => {
     expect(back.site).toEqual(content().site);
     expect(back.journal).toEqual(content().journal);
     expect(back.snapshot?.snapshotId).toBe('snap1');
+    expect(back.snapshot?.box).toEqual(content().snapshot!.box);
     expect(back.verification).toBeUndefined();
   });
 });
