@@ -100,15 +100,43 @@ export function forwardsFor(inputs: RouterPlanInputs): Forward[] {
 }
 
 /**
- * How a forward recognises traffic from outside: the WAN list, or the WAN
- * address. Never `dst-address-type=local` alone: it matches every address of
- * the router, its LAN address too, so LAN clients talking to the router
- * itself (its web page on 443) would be sent to the PBX (routeros-facts.md §5).
+ * How a forward recognises traffic from outside: the WAN list; without one the WAN interface
+ * when its address is dynamic (a DHCP or PPPoE address changes after the visit and a rule on
+ * today's address silently stops matching), else the WAN address. Never `dst-address-type=local`
+ * alone: it matches every address of the router, its LAN address too, so LAN clients talking
+ * to the router itself (its web page on 443) would be sent to the PBX (routeros-facts.md §5).
  */
 export function wanMatch(inputs: RouterPlanInputs, topology: Topology): Record<string, string> {
   if (topology.hasWanList) return { 'in-interface-list': 'WAN' };
   const wan = pickWanAddress(inputs, topology);
+  if (wan?.dynamic) return { 'in-interface': wan.interface };
   return wan ? { 'dst-address': wan.address } : {};
+}
+
+/**
+ * How a hairpin forward recognises LAN devices dialling the public address: that address when
+ * it is fixed; when it is dynamic, any address of the router's own (`dst-address-type=local`)
+ * except its LAN address, which follows the WAN address wherever the provider moves it. Exact
+ * when the router has no other addresses than its WAN and LAN ones; otherwise its other own
+ * addresses (a guest bridge's) are hairpinned on the forwarded ports too, and `exact` is false.
+ */
+export function hairpinMatch(
+  wan: RouterAddress,
+  lan: RouterAddress,
+  topology: Topology,
+): { fields: Record<string, string>; exact: boolean; reason: string } {
+  if (!wan.dynamic)
+    return {
+      fields: { 'dst-address': wan.address },
+      exact: true,
+      reason: `the public address ${wan.address} is fixed on the router`,
+    };
+  const others = topology.lanAddresses.filter((a) => a !== lan && a.address !== lan.address);
+  return {
+    fields: { 'dst-address-type': 'local', 'dst-address': `!${lan.address}` },
+    exact: others.length === 0,
+    reason: `the public address ${wan.address} is dynamic (given by ${wan.interface}'s provider): any router address but its LAN one ${lan.address} is matched, so the hairpin follows a new address`,
+  };
 }
 
 export function pickWanAddress(inputs: RouterPlanInputs, topology: Topology): RouterAddress | undefined {
@@ -163,6 +191,7 @@ export function hairpinForwards(
   inputs: RouterPlanInputs,
   lan: RouterAddress,
   wan: RouterAddress,
+  match: Record<string, string> = { 'dst-address': wan.address },
 ): DesiredEntry[] {
   const subnet = normalizeCidr(`${lan.address}/${lan.prefix}`) ?? lan.cidr;
   const seen = new Set<string>();
@@ -179,12 +208,12 @@ export function hairpinForwards(
         action: 'dst-nat',
         protocol: forward.protocol,
         'src-address': subnet,
-        'dst-address': wan.address,
+        ...match,
         'dst-port': ports,
         'to-addresses': inputs.pbxAddress,
         'to-ports': ports,
       },
-      reason: `Hairpin NAT: LAN devices (${subnet}) that use the public address ${wan.address} reach the PBX on ${forward.protocol.toUpperCase()} ${ports}.`,
+      reason: `Hairpin NAT: LAN devices (${subnet}) that use the public address ${wan.address} reach the PBX on ${forward.protocol.toUpperCase()} ${ports}${match['dst-address-type'] ? " (matched on the router's own addresses but its LAN one: the public address is dynamic)" : ''}.`,
     });
   }
   return out;

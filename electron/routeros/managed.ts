@@ -53,6 +53,9 @@ const oneOf =
     want.includes(v);
 const pbx: Check = (v, scope) => v === scope.pbxAddress;
 const ipv4: Check = (v) => isIPv4(v);
+const notIpv4: Check = (v) => v.startsWith('!') && isIPv4(v.slice(1));
+/** An interface name as RouterOS prints one: no separators a script would read otherwise. */
+const interfaceName: Check = (v) => /^[\w.@+-]{1,64}$/.test(v);
 const addresses: Check = (v) => addressSpan(v) !== undefined;
 const ports: Check = (v) => /^\d{1,5}(-\d{1,5})?$/.test(v);
 const LISTS = oneOf(...Object.values(ADDRESS_LISTS));
@@ -92,6 +95,8 @@ export const MANAGED_SHAPES: readonly Shape[] = [
   },
   { kind: 'forward', menu: 'nat', fields: { ...FORWARD, 'in-interface-list': is('WAN') } },
   { kind: 'forward', menu: 'nat', fields: { ...FORWARD, 'dst-address': ipv4 } },
+  // A dynamic WAN address without a WAN list: matched on its interface (desired.ts wanMatch).
+  { kind: 'forward', menu: 'nat', fields: { ...FORWARD, 'in-interface': interfaceName } },
   { kind: 'forward', menu: 'nat', fields: FORWARD },
   {
     kind: 'hairpin forward',
@@ -102,6 +107,22 @@ export const MANAGED_SHAPES: readonly Shape[] = [
       protocol: PROTOCOL,
       'src-address': addresses,
       'dst-address': ipv4,
+      'dst-port': ports,
+      'to-addresses': pbx,
+      'to-ports': ports,
+    },
+  },
+  {
+    // A dynamic public address: the router's own addresses but its LAN one (desired.ts hairpinMatch).
+    kind: 'hairpin forward',
+    menu: 'nat',
+    fields: {
+      chain: is('dstnat'),
+      action: is('dst-nat'),
+      protocol: PROTOCOL,
+      'src-address': addresses,
+      'dst-address-type': is('local'),
+      'dst-address': notIpv4,
       'dst-port': ports,
       'to-addresses': pbx,
       'to-ports': ports,

@@ -15,6 +15,7 @@ import {
   forwardsFor,
   hairpinEntry,
   hairpinForwards,
+  hairpinMatch,
   natEntry,
   peerSpans,
   pickWanAddress,
@@ -214,6 +215,23 @@ function wanWarnings(state: RouterState, topology: Topology, inputs: RouterPlanI
   return warnings;
 }
 
+/**
+ * A WAN address the provider gives (DHCP, PPPoE) changes after the visit: the forwards follow it
+ * (wanMatch), but the PBX announces the address it was given today (external_sip_ip /
+ * external_rtp_ip) until someone changes it: calls then have one-way audio.
+ */
+function dynamicWanWarnings(topology: Topology, inputs: RouterPlanInputs): Warning[] {
+  const wan = pickWanAddress(inputs, topology);
+  if (!wan?.dynamic) return [];
+  return [
+    {
+      code: 'wan-address-dynamic',
+      target: 'router',
+      message: `The router's public address ${wan.address} is dynamic (given to ${wan.interface} by the provider): the forwards follow it, but the PBX announces ${wan.address} to phones and trunks. When the provider changes it, calls have one-way audio until the PBX's external address is set again (run the wizard again, or ask the provider for a fixed address).`,
+    },
+  ];
+}
+
 function natShadowWarnings(
   forwards: Forward[],
   state: RouterState,
@@ -269,10 +287,30 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
 
   const natDesired: KeyedDesired[] = forwards.map((f) => ({ entry: natEntry(f, inputs, match) }));
   const wanAddress = pickWanAddress(inputs, topology);
-  if (inputs.hairpin && wanAddress) {
-    for (const entry of hairpinForwards(forwards, inputs, lan, wanAddress)) natDesired.push({ entry });
+  const hairpin = inputs.hairpin && wanAddress ? hairpinMatch(wanAddress, lan, topology) : undefined;
+  if (hairpin && wanAddress) {
+    for (const entry of hairpinForwards(forwards, inputs, lan, wanAddress, hairpin.fields)) natDesired.push({ entry });
     natDesired.push({ entry: hairpinEntry(inputs, lan) });
+    if (!hairpin.exact)
+      warnings.push({
+        code: 'hairpin-other-router-addresses',
+        target: 'router',
+        message: `The public address is dynamic, so hairpin matches the router's own addresses but its LAN one: LAN devices that reach the router's other addresses (${topology.lanAddresses
+          .filter((a) => a.address !== lan.address)
+          .map((a) => a.address)
+          .join(', ')}) on the forwarded ports reach the PBX instead.`,
+      });
+    if (!wanAddress.dynamic && topology.wanAddresses.length > 1)
+      warnings.push({
+        code: 'hairpin-one-wan-address',
+        target: 'router',
+        message: `Hairpin NAT covers the public address ${wanAddress.address} only: LAN devices dialling ${topology.wanAddresses
+          .filter((a) => a !== wanAddress)
+          .map((a) => a.address)
+          .join(', ')} are not hairpinned.`,
+      });
   }
+  warnings.push(...dynamicWanWarnings(topology, inputs));
 
   const foreignFilter = state.filter.filter((item) => !isOwned(item));
   const filterDesired: KeyedDesired[] = [];
@@ -358,6 +396,11 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
     'pbx.rtp': formatPorts(inputs.rtp ?? inputs.pbxRtp),
   };
   if (wan) facts['router.wanAddress'] = wan.address;
+  if (wan?.dynamic) facts['router.wanAddressDynamic'] = `given to ${wan.interface} by the provider: it may change`;
+  if (hairpin)
+    facts['router.hairpinMatch'] = `${Object.entries(hairpin.fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}: ${hairpin.reason}`;
   if (state.cloudPublicAddress) facts['router.publicAddress'] = state.cloudPublicAddress;
   // The planner stays inside what the wizard manages (managed.ts), which is all a rollback restores.
   const scope = routerScope(inputs);

@@ -9,6 +9,8 @@ export interface RouterAddress {
   cidr: string;
   address: string;
   prefix: number;
+  /** Given by a DHCP or PPPoE client (flag D): it may change after the visit. */
+  dynamic: boolean;
 }
 
 export interface Topology {
@@ -37,7 +39,13 @@ function routerAddresses(state: RouterState): RouterAddress[] {
     const [address, bits] = cidr.split('/');
     const prefix = bits === undefined ? 32 : Number(bits);
     if (address === undefined || !Number.isInteger(prefix)) continue;
-    out.push({ interface: item.interface, cidr, address, prefix });
+    out.push({
+      interface: item.interface,
+      cidr,
+      address,
+      prefix,
+      dynamic: item.dynamic === 'true' || item.dynamic === 'yes',
+    });
   }
   return out;
 }

@@ -22,6 +22,7 @@ describe('a PPPoE client outside the WAN list', () => {
     expect(forwards.length).toBeGreaterThan(0);
     for (const f of forwards) expect(f.after?.['in-interface-list']).toBe('WAN');
     expect(p.facts['router.wanAddress']).toBe(PPPOE_ADDRESS);
+    expect(p.facts['router.wanAddressDynamic']).toMatch(/pppoe-out1/);
   });
 
   it('without any WAN list, the default route picks the WAN interface', () => {
