@@ -19,6 +19,7 @@ import type {
   PeersProposal,
   PlannedRun,
   RouterSummary,
+  RevertState,
   RunSummary,
   TrustedSigner,
   VerifyCheck,
@@ -124,6 +125,10 @@ export const contract = {
     input: runRef,
     summary: "Keep the change: disarm the router's automatic revert.",
     changesSites: true,
+  }),
+  'site.revertState': op<RevertState>()({
+    input: runRef,
+    summary: "Read the router: is an open run's automatic undo still armed, or has the router undone its half?",
   }),
   'rollback.plan': op<PlannedRun>()({
     input: z

@@ -212,6 +212,19 @@ export interface RunSummary {
   revertAt?: string;
 }
 
+/** What the router says of an open run's automatic undo, read now (site.revertState). */
+export interface RevertState {
+  runId: string;
+  /** The router still holds the revert job: the changes can still be kept. */
+  armed: boolean;
+  /** When the router will run it, as the router prints its scheduler's next run (router clock). */
+  nextRun?: string;
+  /** The job is gone while the run was open: the router has undone its half by itself. */
+  routerUndone: boolean;
+  /** The run as History now holds it (per-box states included). */
+  run: RunSummary;
+}
+
 /**
  * What a run's changes are on one box now: applied (the router's revert may still be armed),
  * reverted by the router's own timer, rolled back by a later run, or confirmed (kept).

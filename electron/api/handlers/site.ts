@@ -7,6 +7,7 @@ import { redactDeep } from '../../../contract/secrets';
 import { API_PORT, API_SSL_PORT } from '../../routeros/connection';
 import type { Store } from '../../store';
 import { verifySite } from '../../site/verify';
+import { readRevertState } from '../../site/revert-state';
 import {
   applyRollback,
   applySite,
@@ -21,7 +22,8 @@ import type { SiteInputs } from '../../../contract/schemas';
 import type { Handler } from '../dispatcher';
 import { fail } from '../../../contract/errors';
 
-type SiteOps = 'site.plan' | 'site.apply' | 'site.verify' | 'site.confirm' | 'rollback.plan' | 'rollback.apply';
+type SiteOps =
+  'site.plan' | 'site.apply' | 'site.verify' | 'site.confirm' | 'site.revertState' | 'rollback.plan' | 'rollback.apply';
 
 export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> } {
   const logins = new Map<string, Access>();
@@ -79,6 +81,8 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
     'site.verify': async (input) =>
       verifySite(deps(), input.runId, accessFor(local(input.runId), input.access), input.watchSeconds),
     'site.confirm': async (input) => confirmSite(deps(), input.runId, accessFor(local(input.runId), input.access)),
+    'site.revertState': async (input) =>
+      readRevertState(deps(), input.runId, accessFor(local(input.runId), input.access)),
     'rollback.plan': async (input) => {
       const snapshot = store().getSnapshot(input.snapshotId);
       const access = accessFor(snapshot.runId, input.access);
