@@ -170,7 +170,17 @@ export function fromFiles(files: ReadonlyMap<string, string>): ImportedRun {
     seen.add(j.seq);
   }
   const imported: ImportedRun = { site, run, journal };
-  if (files.has('snapshots/snapshot.json')) imported.snapshot = defined(parse('snapshots/snapshot.json', snapshotFile));
+  if (files.has('snapshots/snapshot.json')) {
+    const snapshot = defined(parse('snapshots/snapshot.json', snapshotFile));
+    // Without it nothing ties the snapshot to a router and a PBX: it could be rolled back onto any site.
+    if (!snapshot.box) {
+      fail(
+        'invalid_input',
+        "This bundle's snapshot does not say which router and PBX it was taken of, so it could be put on any site's boxes; it was not imported.",
+      );
+    }
+    imported.snapshot = snapshot;
+  }
   if (files.has('verification.json')) imported.verification = parse('verification.json', verificationFile);
   return imported;
 }

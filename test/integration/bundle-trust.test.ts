@@ -9,19 +9,20 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, importBundle, installationSigner, type Manifest } from '../../electron/bundle';
 import { KEY_FILE } from '../../electron/bundle/signing';
-import { seal, sealSigned, sha256 } from '../../electron/bundle/pack';
+import { sealSigned } from '../../electron/bundle/pack';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
 import { applyRollback, planRollback, type SiteDeps } from '../../electron/site/run';
 import { openStore, type Store } from '../../electron/store';
+import { snapshotDigest } from '../../electron/store/snapshots';
 import { Failure } from '../../contract/errors';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+import { dropBox, forge, renamed, signedWith, strangerSigner } from './helpers/forge-bundle';
 
 const app = { name: 'FS PBX NAT Wizard', version: '0.1.0-test' };
 const access = {
@@ -70,29 +71,6 @@ const EVIL = [
   ['/system/script', { name: 'fspbx-nat-x', source: '/user add name=evil group=full password=evil' }],
   ['/system/scheduler', { name: 'fspbx-nat-x', 'on-event': 'fspbx-nat-x', interval: '1m' }],
 ] as const;
-
-/** Rewrites a bundle's files, fixes its manifest, and seals it again the way a forger can. */
-function forge(
-  zip: Uint8Array,
-  edit: (files: Record<string, unknown>) => void,
-  sealWith: (z: Uint8Array) => Uint8Array = seal,
-): Uint8Array {
-  const entries = unzipSync(zip);
-  const files: Record<string, unknown> = {};
-  for (const [name, bytes] of Object.entries(entries))
-    if (name.endsWith('.json')) files[name] = JSON.parse(strFromU8(bytes));
-  edit(files);
-  const manifest = files['manifest.json'] as Manifest;
-  for (const [name, value] of Object.entries(files)) {
-    if (name === 'manifest.json') continue;
-    entries[name] = strToU8(JSON.stringify(value));
-    const entry = manifest.files.find((f) => f.path === name)!;
-    entry.sha256 = sha256(entries[name]!);
-    entry.bytes = entries[name]!.length;
-  }
-  entries['manifest.json'] = strToU8(JSON.stringify(manifest));
-  return sealWith(zipSync(entries));
-}
 
 function evilRollback(files: Record<string, unknown>) {
   const run = files['run.json'] as Record<string, unknown>;
@@ -391,5 +369,102 @@ describe('bundle signatures', () => {
     const file = join(dir, 'bad.zip');
     writeFileSync(file, bundle);
     await expect(importBundle(target, file)).rejects.toThrow(/changed or damaged/);
+  });
+});
+
+describe('trusted signers', () => {
+  it("are added by the fingerprint of a bundle already imported, and make that signer's snapshots restorable", async () => {
+    const { runId, snapshotId } = seed(source);
+    const colleague = installationSigner(join(dir, 'source'));
+    const file = join(dir, 'colleague.zip');
+    writeFileSync(file, await exported(source, runId));
+    const summary = await importBundle(target, file, installationSigner(join(dir, 'target')));
+    expect(summary.imported).toMatchObject({ trusted: false, key: colleague.fingerprint });
+    const { deps, opened } = boxes(target);
+    await expect(planRollback(deps, snapshotId, ['router', 'pbx'], access)).rejects.toThrow(
+      `This bundle was signed by an installation you have not trusted (key ${colleague.fingerprint}): it can be read, not rolled back to. To trust it: fspbx-nat trust add ${colleague.publicKey} --name "<who they are>", or Trust in History.`,
+    );
+    expect(opened).toEqual([]);
+
+    const added = target.trustSigner({ key: colleague.fingerprint, name: 'Colleague' });
+    expect(added).toMatchObject({
+      publicKey: colleague.publicKey,
+      fingerprint: colleague.fingerprint,
+      name: 'Colleague',
+    });
+    expect(target.listTrusted()).toEqual([added]);
+    expect(target.listRuns()[0]!.imported).toMatchObject({ trusted: true, signerName: 'Colleague' });
+    await expect(planRollback(deps, snapshotId, ['router', 'pbx'], access)).resolves.toMatchObject({
+      plan: { changes: expect.any(Array) },
+    });
+
+    // Untrusted again: history to read again.
+    expect(target.untrustSigner(colleague.fingerprint)).toBe(true);
+    expect(target.untrustSigner(colleague.fingerprint)).toBe(false);
+    await expect(planRollback(deps, snapshotId, ['router', 'pbx'], access)).rejects.toThrow(/you have not trusted/);
+  });
+
+  it('refuse what is not a key, and a fingerprint no imported bundle was signed with', () => {
+    expect(() => target.trustSigner({ key: 'not a key', name: 'x' })).toThrow(
+      'That is neither a bundle signing key (44 characters of base64) nor a fingerprint (SHA256:…).',
+    );
+    expect(() => target.trustSigner({ key: `SHA256:${'A'.repeat(43)}`, name: 'x' })).toThrow(
+      /No imported bundle here was signed by SHA256:A+: import one of that installation's bundles first/,
+    );
+    expect(() => target.trustSigner({ key: strangerSigner().publicKey, name: ' ' })).toThrow(/Give the trusted/);
+    expect(target.listTrusted()).toEqual([]);
+  });
+
+  it('never come from a bundle: a bundle that says it is trusted is not', async () => {
+    const { runId, snapshotId } = seed(source);
+    const file = join(dir, 'claims.zip');
+    writeFileSync(
+      file,
+      forge(await exported(source, runId), () => undefined, signedWith(strangerSigner())),
+    );
+    const summary = await importBundle(target, file);
+    expect(summary.imported?.trusted).toBe(false);
+    expect(target.getRun(runId).imported?.trusted).toBe(false);
+    const { deps } = boxes(target);
+    await expect(planRollback(deps, snapshotId, ['router', 'pbx'], access)).rejects.toThrow(/not rolled back to/);
+  });
+});
+
+describe('a snapshot without its boxes', () => {
+  it('in a bundle, is not imported: one sentence', async () => {
+    const { runId } = seed(source);
+    const file = join(dir, 'nobox.zip');
+    writeFileSync(
+      file,
+      forge(await exported(source, runId), (f) => (renamed(f, 'nobox'), dropBox(f)), signedWith(strangerSigner())),
+    );
+    await expect(importBundle(target, file)).rejects.toThrow(
+      "This bundle's snapshot does not say which router and PBX it was taken of, so it could be put on any site's boxes; it was not imported.",
+    );
+    expect(target.listRuns()).toEqual([]);
+  });
+
+  it('in the store (saved by an old version), is refused for rollback before any login', async () => {
+    const { snapshotId } = seed(source);
+    // An old record: no box_json (the digest covers box_json only when there is one).
+    const row = source.db
+      .prepare<
+        [string],
+        {
+          router_json: string | null;
+          pbx_json: string | null;
+          router_export: string | null;
+          pbx_reference: string | null;
+        }
+      >('SELECT router_json, pbx_json, router_export, pbx_reference FROM snapshots WHERE snapshot_id = ?')
+      .get(snapshotId)!;
+    source.db
+      .prepare('UPDATE snapshots SET box_json = NULL, sha256 = ? WHERE snapshot_id = ?')
+      .run(snapshotDigest({ ...row, box_json: null }), snapshotId);
+    const { deps, opened } = boxes(source);
+    await expect(planRollback(deps, snapshotId, ['router', 'pbx'], access)).rejects.toThrow(
+      'This snapshot does not record which router and PBX it was taken of, so it could belong to any site: it can be read, not rolled back to.',
+    );
+    expect(opened).toEqual([]);
   });
 });
