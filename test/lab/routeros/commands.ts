@@ -22,6 +22,8 @@ export interface CommandServices {
   refreshCounters(path: string): Promise<void>;
   /** `/certificate/sign`: makes the key pair and the self-signed certificate of a template. */
   signCertificate(ref: string, actor: Actor): Promise<Op<void>>;
+  /** `/ip/dhcp-client/renew` and `release` (model/dhcp-client.ts). */
+  renewDhcp?(ref: string, actor: Actor): Promise<Op<void>>;
 }
 
 export interface Command {
@@ -156,6 +158,13 @@ export async function executeCommand(s: CommandServices, cmd: Command, actor: Ac
       for (const [name] of params)
         if (name !== 'ca' && name !== 'ca-crl-host') return trapReply(`unknown parameter ${name}`);
       return fromOp(await s.signCertificate(ref, actor));
+    }
+    case 'renew':
+    case 'release': {
+      if (cmd.menu !== '/ip/dhcp-client' || !s.renewDhcp) return trapReply('no such command', 0);
+      const ref = takeParam(params, '.id', 'numbers');
+      if (ref === undefined) return trapReply('missing =.id=');
+      return fromOp(await s.renewDhcp(ref, actor));
     }
     case 'run': {
       if (cmd.menu !== '/system/script') return trapReply('no such command', 0);

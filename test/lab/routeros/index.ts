@@ -25,6 +25,7 @@ import { ScriptRunner } from './script/runner';
 import { Scheduler } from './script/scheduler';
 import { FirewallEnforcer } from './nft/enforcer';
 import { ConntrackTable } from './nft/conntrack';
+import { DhcpClients } from './model/dhcp-client';
 import { followBridges } from './model/bridges';
 import { followHotspots } from './model/hotspot';
 import { followPppoeClients } from './model/pppoe';
@@ -187,6 +188,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
   // Inside the router namespace the connection table is the kernel's (nft/conntrack.ts).
   const conntrack = options.nft ? new ConntrackTable(model) : undefined;
+  const dhcpClients = new DhcpClients(model, options.nft === true);
   model.setDeriver(
     createDeriver({ model, version, startedAt, wan, lan, counters: enforcer, clock, hardware: options.hardware }),
   );
@@ -202,6 +204,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     exportText: (path) =>
       exportConfig(model, initial, { version, model: 'RB5009UG+S+', serial: 'HE2SIM00001', now: new Date() }, path),
     runScript: (ref: string, actor: Actor): Promise<Op<void>> => scripts.runByRef(ref, actor),
+    renewDhcp: (ref, actor) => dhcpClients.renew(ref, actor),
     signCertificate: async (ref: string, actor: Actor): Promise<Op<void>> => {
       if (!actor.policies.has('write')) return { ok: false, trap: { message: NOT_ENOUGH_PERMISSIONS } };
       const found = model.resolve('/certificate', ref);
