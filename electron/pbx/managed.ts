@@ -40,7 +40,8 @@ export const MANAGED_PBX: Readonly<Record<PbxTable, TableRule>> = {
     row: (row, state) =>
       MANAGED_SETTINGS.includes(row.sip_profile_setting_name ?? '') &&
       state.profiles.some((p) => p.sip_profile_uuid === row.sip_profile_uuid && p.sip_profile_name === 'internal'),
-    value: (column, value) => (column === 'sip_profile_setting_enabled' ? flag(value) : plainText(value)),
+    // A value goes to the database only (quoted), and these two settings decide NAT detection, not who gets in.
+    value: (column, value) => (column === 'sip_profile_setting_enabled' ? flag(value) : true),
     insertable: true,
   },
   v_vars: {

@@ -24,7 +24,9 @@ function managedLine(line: string): { name: string; value: string } | undefined 
   return { name: m[2]!, value: m[3]! };
 }
 
-/** The lines that do something, managed ones left out; undefined when a line is neither a directive nor inert. */
+const SET_LINE = /^<X-PRE-PROCESS cmd="set" data="([^"=]+)=([^"]*)" \/>$/;
+
+/** The lines that do something, managed ones left out, trimmed; undefined when a line is neither a directive nor inert. */
 function directives(xml: string): string[] | undefined {
   const out: string[] = [];
   for (const line of xml.split('\n')) {
@@ -35,18 +37,32 @@ function directives(xml: string): string[] | undefined {
   return out;
 }
 
-/** The snapshot's file may be written back: it does nothing the PBX's own file does not, apart from the wizard's lines. */
-export function onlyManagedDiffers(snapshotXml: string, currentXml: string | null): boolean {
-  if (currentXml === null) return false;
+/**
+ * The snapshot's file may be written back: every line is inert, one of the wizard's, a line the
+ * PBX's own file holds, or a plain `set` of a value the PBX's own v_vars holds; and every command
+ * line of the PBX's own file (exec-set…) is kept. It then does nothing the PBX does not already say.
+ */
+export function snapshotFileMayReturn(snapshotXml: string, current: PbxState): boolean {
+  if (current.varsXml === null) return false;
   const then = directives(snapshotXml);
-  const now = directives(currentXml);
-  const wrappers = (xml: string) => xml.split('\n').filter((l) => /<\/?include>/.test(l)).length;
+  const now = directives(current.varsXml);
+  if (then === undefined || now === undefined) return false;
+  // The wrapper may come and go (FS PBX writes the file without it, its install template with it), but whole.
+  const count = (tag: string) => snapshotXml.split('\n').filter((l) => l.trim() === tag).length;
+  if (count('<include>') > 1 || count('<include>') !== count('</include>')) return false;
+  const own = new Set(now);
+  const inRows = (line: string): boolean => {
+    const m = SET_LINE.exec(line);
+    return (
+      m !== null &&
+      !unsafeVarsText(m[1]!) &&
+      !unsafeVarsText(m[2]!) &&
+      current.vars.some((v) => v.var_name === m[1] && v.var_value === m[2])
+    );
+  };
+  const kept = new Set(then);
   return (
-    then !== undefined &&
-    now !== undefined &&
-    wrappers(snapshotXml) === wrappers(currentXml) &&
-    then.length === now.length &&
-    then.every((line, i) => line === now[i])
+    then.every((line) => own.has(line) || inRows(line)) && now.every((line) => SET_LINE.test(line) || kept.has(line))
   );
 }
 
@@ -71,7 +87,7 @@ export interface RestoredVarsXml extends RenderedVarsXml {
 
 /** `after` is the PBX's state once the restore's row changes are made. */
 export function restoredVarsXml(snapshot: PbxState, current: PbxState, after: PbxState): Result<RestoredVarsXml> {
-  if (snapshot.varsXml !== null && onlyManagedDiffers(snapshot.varsXml, current.varsXml)) {
+  if (snapshot.varsXml !== null && snapshotFileMayReturn(snapshot.varsXml, current)) {
     return ok({ xml: snapshot.varsXml, warnings: [], flags: [] });
   }
   const flags: RollbackFlag[] = [];

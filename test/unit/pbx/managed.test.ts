@@ -161,3 +161,47 @@ describe('a rollback from a forged PBX snapshot', () => {
     ]);
   });
 });
+
+describe("the snapshot's vars.xml", () => {
+  const own = '<X-PRE-PROCESS cmd="exec-set" data="host=hostname" />';
+  function pbxNow(): PbxState {
+    const state = stockPbx();
+    state.varsXml = `${state.varsXml}${own}\n`;
+    return state;
+  }
+  /** The file as FS PBX's install template writes it: a wrapper, tabs, the same lines. */
+  const template = (state: PbxState, extra: string[] = [], drop = '') =>
+    [
+      '<include>',
+      ...state
+        .varsXml!.split('\n')
+        .filter((l) => l.includes('X-PRE-PROCESS') && l !== drop)
+        .map((l) => `\t${l}`),
+      ...extra,
+      '</include>',
+      '',
+    ].join('\n');
+
+  it('is written back byte for byte when it says nothing the PBX does not (other layout, the wizard’s lines)', () => {
+    const now = pbxNow();
+    const snapshot = structuredClone(now);
+    snapshot.varsXml = template(now);
+    const restore = planPbxRestore(snapshot, now);
+    const write = restore.steps.find((s) => s.kind === 'write-file');
+    expect(write?.kind === 'write-file' && write.content).toBe(snapshot.varsXml);
+  });
+
+  it('is not written when it adds a command line, or drops the PBX’s own', () => {
+    const now = pbxNow();
+    for (const varsXml of [template(now, [`\t${EXEC_LINE}`]), template(now, [], own)]) {
+      const snapshot = { ...structuredClone(now), varsXml };
+      const restore = planPbxRestore(snapshot, now);
+      const write = restore.steps.find((s) => s.kind === 'write-file');
+      expect(write === undefined || (write.kind === 'write-file' && write.content === now.varsXml)).toBe(true);
+    }
+    const flagged = planPbxRestore({ ...structuredClone(now), varsXml: template(now, [`\t${EXEC_LINE}`]) }, now);
+    expect(flagged.flags).toEqual([
+      expect.objectContaining({ subject: '/etc/freeswitch/vars.xml', serious: true, restored: false }),
+    ]);
+  });
+});
