@@ -41,6 +41,7 @@ const stock = (bind: string, ssh: { disabled?: boolean } = {}, signLagMs?: numbe
     apiSslPort: 0,
     stateDir: join(dir, bind),
     users: [{ name: 'admin', password: PASSWORD, group: 'full' }],
+    radiusUsers: [{ name: 'radius-tech', password: PASSWORD, group: 'full' }],
     apiSslCertificate: 'none',
     ssh: { port: 0, ...ssh },
   });
@@ -212,6 +213,17 @@ describe('a stock router from the desktop app (BoringSSL: no anonymous suites)',
     expect(sim.ssh!.commands).toHaveLength(sshLines);
     expect(sim.state.print('/certificate').filter((c) => c.name === API_SSL_CERTIFICATE)).toHaveLength(1);
     expectNoClearPasswordAndNoAdh(sim);
+  });
+
+  it('an account the router checks over RADIUS takes the SSH way too', async () => {
+    const lines = sim.ssh!.commands.length;
+    const summary = await desktopRead(freshStore(), sim, HOST, {
+      username: 'radius-tech',
+      noCertificate: 'ssh-certificate',
+      sshHostKey: sim.ssh!.hostKey,
+    });
+    expect(summary).toMatchObject({ fingerprint: certificateOn(sim)?.fingerprint, apiSslCertificate: { made: false } });
+    expect(sim.ssh!.commands.length).toBeGreaterThan(lines);
   });
 
   it('a router that lost its certificate is given a new one over the SSH key accepted before, and pinned anew', async () => {

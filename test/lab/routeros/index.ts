@@ -350,7 +350,20 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
       await closeServer(probe);
       sshShown = { port: free, hostKey: '', commands: [], setFaults: () => undefined };
     } else {
-      ssh = await startRouterSsh({ bind: options.bind, port: options.ssh.port ?? 22, model, scripts });
+      ssh = await startRouterSsh({
+        bind: options.bind,
+        port: options.ssh.port ?? 22,
+        login: (name, password) => {
+          const user = model.items('/user').find((u) => u.fields.name === name);
+          if (!user) return radiusLogin(model, options.radiusUsers ?? [], name, password);
+          return user.fields.password === password ? model.actor(name) : undefined;
+        },
+        onSession: (actor, address) => {
+          const session = activeUsers.login(actor, address, 'ssh');
+          return () => activeUsers.logout(session);
+        },
+        scripts,
+      });
       sshShown = ssh;
     }
   }

@@ -11,12 +11,14 @@
  * name", "no such item", "invalid value for"). RouterOS documents no exit status for exec; this
  * sends 0 and the wizard reads only the text. Lines end in CR LF, as RouterOS's terminal writes.
  *
- * The host key is an Ed25519 key made when the simulator starts (a new one per lab run).
+ * The login is the router's own, local or RADIUS (model/radius.ts), and a session shows in
+ * /user/active with `via=ssh` (model/active-users.ts). The host key is an Ed25519 key made when
+ * the simulator starts (a new one per lab run).
  */
 import { type Socket, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { createHash } from 'node:crypto';
 import { Server as SshServer, type Connection, utils } from 'ssh2';
-import type { RouterModel } from './model/router';
+import type { Actor } from './model/router';
 import type { ScriptRunner } from './script/runner';
 
 export interface SshFaults {
@@ -37,7 +39,10 @@ export interface RouterSsh {
 export interface RouterSshOptions {
   bind: string;
   port: number;
-  model: RouterModel;
+  /** The router's login, local or RADIUS (the same one the API uses): the session's actor, or undefined. */
+  login(name: string, password: string): Actor | undefined;
+  /** A session begins (its /user/active row, `via=ssh`) and ends. */
+  onSession?(actor: Actor, address: string): () => void;
   scripts: ScriptRunner;
   /** A new host key (tests that model a replaced router make a second simulator). */
   hostKeyPem?: string;
@@ -58,23 +63,28 @@ export async function startRouterSsh(options: RouterSshOptions): Promise<RouterS
   let faults: SshFaults = {};
   const sockets = new Set<Socket>();
 
-  const server = new SshServer({ hostKeys: [pair.private] }, (client: Connection) => {
-    let user: string | undefined;
+  const server = new SshServer({ hostKeys: [pair.private] }, (client: Connection, info) => {
+    const address = info.ip;
+    let actor: Actor | undefined;
+    let ended: (() => void) | undefined;
     let execs = 0;
     client.on('error', () => undefined);
+    client.on('close', () => ended?.());
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'password') {
         ctx.reject(['password']);
         return;
       }
-      const row = options.model.items('/user').find((u) => u.fields.name === ctx.username);
-      const actor = options.model.actor(ctx.username);
-      if (!row || row.fields.password !== ctx.password || !actor?.policies.has('ssh')) {
+      const who = options.login(ctx.username, ctx.password);
+      if (!who?.policies.has('ssh')) {
         ctx.reject(['password']);
         return;
       }
-      user = ctx.username;
+      actor = who;
       ctx.accept();
+    });
+    client.on('ready', () => {
+      if (actor) ended = options.onSession?.(actor, address);
     });
     client.on('session', (acceptSession) => {
       const session = acceptSession();
@@ -88,7 +98,6 @@ export async function startRouterSsh(options: RouterSshOptions): Promise<RouterS
           for (const s of sockets) s.destroy();
           return;
         }
-        const actor = user === undefined ? undefined : options.model.actor(user);
         if (!actor || info.command.length > MAX_COMMAND) {
           reject();
           return;
