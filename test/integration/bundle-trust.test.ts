@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportBundle, importBundle, installationSigner, type Manifest } from '../../electron/bundle';
+import { exportBundle, importBundle, installationSigner } from '../../electron/bundle';
 import { KEY_FILE } from '../../electron/bundle/signing';
 import { sealSigned } from '../../electron/bundle/pack';
 import { createDispatcher } from '../../electron/api/dispatcher';
