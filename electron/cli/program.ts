@@ -49,12 +49,19 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
   ): Promise<Result<Output<K>>> {
     const globals = program.opts<GlobalOptions>();
     // Loaded per command, not at start-up: `--help` and usage errors need none of the handlers' modules (ssh2, SQLite, …).
-    const [{ createDispatcher }, { createHandlers }] = await Promise.all([
+    const [{ createDispatcher }, { createHandlers }, { openLog }, { redactSecrets }] = await Promise.all([
       import('../api/dispatcher'),
       import('../api/handlers'),
+      import('../app/log'),
+      import('../store/redact'),
     ]);
+    // An unexpected failure also goes to the data folder's log, beside the desktop app's and browser mode's.
+    const log = openLog(globals.dataDir, { redact: redactSecrets });
     const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
-      error: (message, detail) => io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`),
+      error: (message, detail) => {
+        log.error(message, detail);
+        io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`);
+      },
     });
     const controller = new AbortController();
     const stop = () => controller.abort();
