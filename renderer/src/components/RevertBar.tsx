@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ErrorNote } from './ErrorNote';
 import { useWizard } from '../store/context';
 import { armedSentence, expiredSentence, openRunOf, revertPhase, type OpenRun } from '../store/open-run';
 import type { WizardState } from '../store/wizard';
@@ -40,44 +41,37 @@ function useNow(active: boolean): number {
 
 /**
  * On every screen while a revert is armed, and kept in view (sticky): the time left, Keep the
- * changes, Undo now. Past the revert time it says what the router did and what the PBX still has,
- * with the two ways on.
+ * changes, Undo now. At the revert time it reads the router and says what happened and what the
+ * PBX still has, with the two ways on.
  */
 export function RevertBar() {
   const open = useWizard(openRunFrom);
   const now = useNow(open !== undefined);
   const phase = revertPhase(open, now);
   const confirmation = useWizard((s) => s.confirmation);
-  const havePasswords = useWizard((s) => s.routerForm.password !== '' && s.routerForm.host !== '');
+  const revertState = useWizard((s) => s.revertState);
+  const readRevertState = useWizard((s) => s.readRevertState);
   const confirmRun = useWizard((s) => s.confirmRun);
   const resumeOpenRun = useWizard((s) => s.resumeOpenRun);
   const planRollback = useWizard((s) => s.planRollback);
   const showView = useWizard((s) => s.showView);
   const goTo = useWizard((s) => s.goTo);
   const applyingRunId = useWizard((s) => (s.applying.status === 'done' ? s.applying.result?.runId : undefined));
-  const loadRuns = useWizard((s) => s.loadRuns);
   const fresh = useWizard((s) => s.applying.status === 'idle' && s.planned.status === 'idle');
   const expired = phase.kind === 'expired';
   // After a reload, a crash or a restart: the open run is reopened at its step, with its countdown.
   useEffect(() => {
-    if (fresh && phase.kind === 'armed') resumeOpenRun();
+    if (fresh && phase.kind !== 'none') resumeOpenRun();
   }, [fresh, phase.kind, resumeOpenRun]);
-  // At the revert time History is read again: the run then says what each box holds.
+  // At the revert time the router is read: what it did is said, and recorded in History.
   useEffect(() => {
-    if (expired) void loadRuns();
-  }, [expired, loadRuns]);
+    if (expired && !fresh && revertState.status === 'idle') void readRevertState();
+  }, [expired, fresh, revertState.status, readRevertState]);
   if (phase.kind === 'none') return null;
   const { run } = phase;
   // Keep and Undo act on the run the wizard is on; a run only History knows is reopened first.
-  const adopt = () => {
-    if (applyingRunId !== run.runId) resumeOpenRun();
-  };
   const keep = () => {
-    adopt();
-    if (!havePasswords) {
-      goTo('router');
-      return;
-    }
+    if (applyingRunId !== run.runId) resumeOpenRun();
     void confirmRun();
   };
   const undo = (sides?: ('router' | 'pbx')[]) => {
@@ -86,21 +80,18 @@ export function RevertBar() {
     showView('history');
   };
   const runLabel = <span className="muted small">Run {run.runId}</span>;
-  if (phase.kind === 'armed') {
+  const stillArmed = revertState.status === 'done' && revertState.value.armed;
+  if (phase.kind === 'armed' || stillArmed) {
     return (
       <div className="revert-bar" role="region" aria-label="Automatic undo">
         <p>
           <strong role="timer" aria-live="off">
-            {armedSentence(run, phase.secondsLeft)}
+            {phase.kind === 'armed'
+              ? armedSentence(run, phase.secondsLeft)
+              : `The router has not undone the changes yet (its timer runs at ${revertState.status === 'done' ? (revertState.value.nextRun ?? 'a moment later') : ''}, router clock): you can still keep them.`}
           </strong>{' '}
           {runLabel}
         </p>
-        {!havePasswords && (
-          <p className="small">
-            Passwords are never stored: type the router and PBX logins again (steps 2 and 3) to keep or undo the
-            changes.
-          </p>
-        )}
         <div className="actions">
           <button type="button" className="primary" disabled={confirmation.status === 'loading'} onClick={keep}>
             {confirmation.status === 'loading' ? 'Keeping…' : 'Keep the changes'}
@@ -109,14 +100,27 @@ export function RevertBar() {
             Undo now
           </button>
         </div>
+        {confirmation.status === 'error' && <ErrorNote error={confirmation.error} />}
+        {confirmation.status === 'error' && (
+          <p className="small">
+            Passwords are never stored: after a restart, type the router and PBX logins again (steps 2 and 3), then Keep
+            the changes.
+          </p>
+        )}
       </div>
     );
   }
   return (
     <div className="revert-bar revert-bar-expired" role="region" aria-label="Automatic undo">
       <p>
-        <strong>{expiredSentence(run)}</strong> {runLabel}
+        <strong>
+          {revertState.status === 'loading' || revertState.status === 'idle'
+            ? 'The time to keep the changes is up: reading the router…'
+            : expiredSentence(run)}
+        </strong>{' '}
+        {runLabel}
       </p>
+      {revertState.status === 'error' && <ErrorNote error={revertState.error} />}
       <div className="actions">
         {run.pbxChanges > 0 && (
           <button type="button" className="primary" disabled={!run.snapshotId} onClick={() => undo(['pbx'])}>

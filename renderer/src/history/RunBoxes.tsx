@@ -41,16 +41,11 @@ export function OpenRunActions({ run }: { run: RunSummary }) {
   const confirmRun = useWizard((s) => s.confirmRun);
   const verifyRun = useWizard((s) => s.verifyRun);
   const planRollback = useWizard((s) => s.planRollback);
-  const goTo = useWizard((s) => s.goTo);
-  const havePasswords = useWizard((s) => s.routerForm.password !== '' && s.routerForm.host !== '');
   const open = runs.status === 'done' ? openRunOf(runs.value) : undefined;
   if (open?.runId !== run.runId) return null;
+  // Reopened at Verify first: the bar and the step then follow what the action answers.
   const reopen = (then: () => void) => () => {
     resumeOpenRun();
-    if (!havePasswords) {
-      goTo('router');
-      return;
-    }
     then();
   };
   return (

@@ -4,7 +4,7 @@
  */
 import type { InputArg } from '../../../contract/operations';
 import type { AppError } from '../../../contract/errors';
-import type { ApplyResult, PlannedRun, RunSummary, VerifyResult } from '../../../contract/types';
+import type { ApplyResult, PlannedRun, RevertState, RunSummary, VerifyResult } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
@@ -27,6 +27,10 @@ export interface RunSlice {
   applying: ApplyState;
   verification: Load<VerifyResult>;
   confirmation: Load<RunSummary>;
+  /** What the router said of the open run's automatic undo when the time was up. */
+  revertState: Load<RevertState>;
+  /** Reads the router: is the open run's undo still armed, or has the router undone its half? */
+  readRevertState(): Promise<void>;
   /** An open run reopened from History after a reload, a crash or a restart. */
   resumed?: OpenRun;
   /** Reopens the open run History holds at the Verify step, with its countdown; false when there is none. */
@@ -68,11 +72,25 @@ export const runSlice =
       return planned.status === 'done' ? planned.value.runId : (get().resumed?.runId ?? '');
     };
     const access = () => ({ router: routerTargetOf(get().routerForm), pbx: pbxTargetOf(get().pbxForm) });
+    // After a reload the forms are empty; the app's host still holds the run's logins, so none are sent.
+    const typed = () =>
+      get().routerForm.host.trim() !== '' && get().pbxForm.host.trim() !== '' ? access() : undefined;
+    const ref = () => {
+      const given = typed();
+      return given ? { runId: runId(), access: given } : { runId: runId() };
+    };
     return {
       planned: idle,
       applying: { status: 'idle', changes: {}, log: [] },
       verification: idle,
       confirmation: idle,
+      revertState: idle,
+
+      readRevertState: async () => {
+        set({ revertState: loading });
+        set({ revertState: settled(await client.call('site.revertState', ref())) });
+        await get().loadRuns();
+      },
 
       resumeOpenRun: () => {
         const runs = get().runs;
@@ -96,6 +114,7 @@ export const runSlice =
           },
           verification: idle,
           confirmation: idle,
+          revertState: idle,
         });
         return true;
       },
@@ -103,6 +122,7 @@ export const runSlice =
       makePlan: async () => {
         set({
           resumed: undefined,
+          revertState: idle,
           planned: loading,
           applying: { status: 'idle', changes: {}, log: [] },
           verification: idle,
@@ -143,12 +163,12 @@ export const runSlice =
 
       verifyRun: async () => {
         set({ verification: loading });
-        set({ verification: settled(await client.call('site.verify', { runId: runId(), access: access() })) });
+        set({ verification: settled(await client.call('site.verify', ref())) });
       },
 
       confirmRun: async () => {
         set({ confirmation: loading });
-        set({ confirmation: settled(await client.call('site.confirm', { runId: runId(), access: access() })) });
+        set({ confirmation: settled(await client.call('site.confirm', ref())) });
         // History then says what each box holds now (kept, or undone by the router's timer).
         await get().loadRuns();
       },

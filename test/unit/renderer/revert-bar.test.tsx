@@ -125,13 +125,21 @@ describe('the bar and History', () => {
     expect(shown).toContain('Run run-1');
     expect(shown).toContain('Keep the changes');
     expect(shown).toContain('Undo now');
-    // After a reload the passwords are gone: the bar says where to type them.
-    expect(shown).toContain('type the router and PBX logins again');
+    // No logins are asked for up front: the app's host still holds them after a reload.
+    expect(shown).not.toContain('type the router and PBX logins again');
   });
 
-  it('past the revert time: what the router did, what the PBX still has, and the two ways on', async () => {
+  it('past the revert time: reads the router, then says what it did, what the PBX still has, and the two ways on', async () => {
     const past = new Date(Date.now() - 60_000).toISOString();
-    const store = await storeWith([runOf({ revertAt: past })]);
+    const client = new FakeClient().on('site.revertState', () =>
+      ok({ runId: 'run-1', armed: false, routerUndone: true, run: runOf({ status: 'interrupted' }) }),
+    );
+    const store = await storeWith([runOf({ revertAt: past })], client);
+    store.getState().resumeOpenRun();
+    expect(text(store, <RevertBar />)).toContain('The time to keep the changes is up: reading the router…');
+    await store.getState().readRevertState();
+    // No logins typed (a reload): the host's own are used, none are sent.
+    expect(client.inputsOf('site.revertState')).toEqual([{ runId: 'run-1' }]);
     const shown = text(store, <RevertBar />);
     expect(shown).toContain(`The router undid its 12 changes at ${clockTime(past)}`);
     expect(shown).toContain('The PBX still has its 16 changes');
@@ -165,5 +173,20 @@ describe('the bar and History', () => {
     expect(shown).toContain("Router: undone by the router's own timer (12 changes)");
     expect(shown).toContain('PBX: rolled back by run run-r (16 changes)');
     expect(shown.match(/Confirm Verify Undo/g)).toHaveLength(1);
+  });
+});
+
+describe('a revert the router has not run yet at the laptop’s time', () => {
+  it('still offers to keep the changes, with the time the router gives', async () => {
+    const past = new Date(Date.now() - 10_000).toISOString();
+    const client = new FakeClient().on('site.revertState', () =>
+      ok({ runId: 'run-1', armed: true, nextRun: '2026-12-07 14:33:00', routerUndone: false, run: runOf({}) }),
+    );
+    const store = await storeWith([runOf({ revertAt: past })], client);
+    store.getState().resumeOpenRun();
+    await store.getState().readRevertState();
+    const shown = text(store, <RevertBar />);
+    expect(shown).toContain('The router has not undone the changes yet (its timer runs at 2026-12-07 14:33:00');
+    expect(shown).toContain('Keep the changes');
   });
 });
