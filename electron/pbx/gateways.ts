@@ -10,7 +10,8 @@
  *
  * Defaults, from signalwire/freeswitch @ cc93a683 src/mod/endpoints/mod_sofia/sofia.c (parse_gateways):
  * - realm empty → proxy, else the gateway name (:3994-4000); proxy empty → realm (:4023-4025);
- * - register=true without username or password → the gateway is skipped (:4002-4012);
+ * - register=true without username or password → the gateway is skipped (:3994-4003);
+ * - register-transport tls on a profile without TLS → skipped (:3961-3966);
  * - register=false → username "FreeSWITCH" (:4013-4016), state NOREG (:4029-4033);
  * - register-proxy and outbound-proxy get "sip:" prepended unless they have a scheme (:4034-4048);
  *   REGISTER and OPTIONS go to the register proxy (sofia_reg.c:397,468), calls are routed via the
@@ -22,7 +23,10 @@
  */
 import { isIPv4 } from '../../contract/ipv4';
 
-/** The v_gateways columns the wizard reads (never password; FS PBX schema app/gateways/app_config.php:92-283). */
+/**
+ * The v_gateways columns the wizard reads (FS PBX schema app/gateways/app_config.php:92-283), and
+ * has_password: whether password is non-empty, computed in SQL so the password itself is never read.
+ */
 export const GATEWAY_COLUMNS = [
   'gateway_uuid',
   'gateway',
@@ -36,9 +40,16 @@ export const GATEWAY_COLUMNS = [
   'profile',
   'hostname',
   'enabled',
+  'has_password',
 ] as const;
 
 export type GatewayRow = Record<(typeof GATEWAY_COLUMNS)[number], string | null>;
+
+/** The SQL that reads a column where it is not the column itself. Constant text. */
+export const GATEWAY_COLUMN_SQL: Partial<Record<(typeof GATEWAY_COLUMNS)[number], string>> = {
+  gateway_uuid: 'gateway_uuid::text',
+  has_password: "coalesce(password <> '', false)::text",
+};
 
 export type SipTransport = 'udp' | 'tcp' | 'tls';
 export type SignallingRole = 'proxy' | 'register-proxy' | 'outbound-proxy';
@@ -132,8 +143,11 @@ function notLoaded(row: GatewayRow, switchname: string): string | undefined {
   return undefined;
 }
 
-/** What FreeSWITCH makes of one v_gateways row on the host whose switchname is `switchname`. */
-export function planGateway(row: GatewayRow, switchname: string): GatewayPlan {
+/**
+ * What FreeSWITCH makes of one v_gateways row on the host whose switchname is `switchname`.
+ * `tlsProfiles`: the running profiles with TLS on, when known (a TLS gateway elsewhere is skipped).
+ */
+export function planGateway(row: GatewayRow, switchname: string, tlsProfiles?: readonly string[] | null): GatewayPlan {
   const id = (row.gateway_uuid ?? '').toLowerCase();
   const name = blank(row.gateway) ? id : row.gateway!.trim();
   const register = blank(row.register) ? true : switchTrue(row.register);
@@ -147,6 +161,15 @@ export function planGateway(row: GatewayRow, switchname: string): GatewayPlan {
   let whyNot = notLoaded(row, switchname);
   if (!whyNot && register && blank(row.username)) {
     whyNot = 'it registers but has no username, so FreeSWITCH skips it';
+  }
+  // sofia.c:4000-4003: register=true with an empty password is skipped too ("password param is
+  // REQUIRED!"). has_password is absent (undefined) in rows read before it was: not judged.
+  if (!whyNot && register && row.has_password === 'false') {
+    whyNot = 'it registers but has no password, so FreeSWITCH skips it';
+  }
+  // sofia.c:3961-3966: register-transport tls on a profile without TLS is an "unsupported transport".
+  if (!whyNot && transport === 'tls' && tlsProfiles && !tlsProfiles.includes((row.profile ?? '').trim())) {
+    whyNot = `it registers over TLS but its profile ${(row.profile ?? '').trim()} runs without TLS, so FreeSWITCH skips it`;
   }
   if (!whyNot && blank(row.proxy) && blank(row.realm)) {
     whyNot = 'it has neither proxy nor realm (FreeSWITCH would use its UUID as the host)';
@@ -163,6 +186,21 @@ export function planGateway(row: GatewayRow, switchname: string): GatewayPlan {
 }
 
 // --- sofia status gateway ---------------------------------------------------------------
+
+/**
+ * Profiles running with TLS, from `sofia status` (mod_sofia.c:3189-3235: a second row per profile
+ * whose state ends in "(TLS)", :3206-3208).
+ */
+export function tlsProfilesOf(statusText: string): string[] {
+  const out: string[] = [];
+  for (const line of statusText.split(/\r?\n/)) {
+    const cols = line.split('\t').map((c) => c.trim());
+    if (cols.length >= 4 && cols[1] === 'profile' && /\(TLS\)$/.test(cols[3]!) && !out.includes(cols[0]!)) {
+      out.push(cols[0]!);
+    }
+  }
+  return out;
+}
 
 /** FreeSWITCH's gateway states (mod_sofia.c:2783-2796). */
 export const GATEWAY_STATES = [

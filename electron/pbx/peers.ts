@@ -14,7 +14,14 @@
 import { Failure } from '../../contract/errors';
 import { runBatch, fsCliText, type BatchAnswers } from './batch';
 import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from './db';
-import { GATEWAY_COLUMNS, parseGatewayStatus, type GatewayRow, type RunningGateway } from './gateways';
+import {
+  GATEWAY_COLUMN_SQL,
+  GATEWAY_COLUMNS,
+  parseGatewayStatus,
+  tlsProfilesOf,
+  type GatewayRow,
+  type RunningGateway,
+} from './gateways';
 import { isRegistrationList, parseRegistrations, type Registration } from './registrations';
 import { scrubSecrets } from './scrub';
 import type { SshSession } from './ssh';
@@ -47,13 +54,15 @@ export interface PeersReading {
   gateways: GatewayRow[];
   /** null: FreeSWITCH did not answer. */
   running: RunningGateway[] | null;
+  /** Profiles running with TLS (`sofia status`); null or absent: unknown. */
+  tlsProfiles?: string[] | null;
   registrations: Registration[] | null;
   dns: DnsReading;
 }
 
-const columns = GATEWAY_COLUMNS.map((c) => `'${c}', ${c === 'gateway_uuid' ? 'gateway_uuid::text' : c}`).join(', ');
+const columns = GATEWAY_COLUMNS.map((c) => `'${c}', ${GATEWAY_COLUMN_SQL[c] ?? c}`).join(', ');
 
-/** v_gateways without passwords, as JSON. Constant SQL. */
+/** v_gateways without passwords (only whether one is set), as JSON. Constant SQL. */
 export const GATEWAYS_QUERY = `select coalesce(json_agg(json_build_object(${columns}) order by gateway, gateway_uuid), '[]'::json) from v_gateways;`;
 
 /**
@@ -84,6 +93,7 @@ FSPBX_NAT_SQL
 cp "$d" "$t"; emit names $?
 fs switchname >"$t" 2>"$e"; emit switchname $?
 fs 'sofia status gateway' >"$t" 2>"$e"; emit gwstatus $?
+fs 'sofia status' >"$t" 2>"$e"; emit status $?
 fs 'sofia xmlstatus profile internal reg' >"$t" 2>"$e"; emit reg $?
 if command -v dig >/dev/null 2>&1; then tool=dig
 elif command -v host >/dev/null 2>&1; then tool=host
@@ -246,12 +256,14 @@ export function readingFrom(answers: BatchAnswers, raw: { code: number; stderr: 
   }
   const gateways = checkGatewayRows(jsonFromPsql(db));
   const status = fsCliText(answers.get('gwstatus'));
+  const profiles = fsCliText(answers.get('status'));
   const reg = fsCliText(answers.get('reg'));
   const dnsPart = answers.get('dns');
   return {
     switchname: fsCliText(answers.get('switchname'))?.trim() ?? '',
     gateways,
     running: status === undefined || !/Profile::Gateway-Name/.test(status) ? null : parseGatewayStatus(status),
+    tlsProfiles: profiles === undefined || !/\tprofile\t/.test(profiles) ? null : tlsProfilesOf(profiles),
     registrations: reg === undefined || !isRegistrationList(reg) ? null : parseRegistrations(reg),
     dns: dnsPart ? parseDnsPart(dnsPart.stdout) : { resolver: 'none', answers: [], truncated: false },
   };

@@ -51,11 +51,8 @@ export interface ExtensionRow extends Row {
 export interface DomainRow extends Row {
   domain_uuid: string;
   domain_name: string | null;
-  /**
-   * FS PBX's directory.lua serves a domain's extensions only when this is 'true' (:290). Snapshots
-   * stored before it was read lack it: treated as enabled.
-   */
-  domain_enabled?: string | null;
+  // domain_enabled is read too: FS PBX's directory.lua serves a domain's extensions only when it is
+  // 'true' (:290). Snapshots stored before it was read lack it (then treated as enabled).
 }
 
 export interface PortRange {

@@ -369,7 +369,8 @@ export function plannedMedia(plan: SitePlan, state: PbxState): Omit<MediaAnswer,
     if (ext.enabled !== undefined && ext.enabled !== 'true') continue;
     // Nor is any extension of a disabled domain (directory.lua:290 `d.domain_enabled = 'true'`).
     const domainRow = state.domains.find((d) => d.domain_uuid === ext.domain_uuid);
-    if (domainRow?.domain_enabled !== undefined && domainRow.domain_enabled !== 'true') continue;
+    const domainEnabled = domainRow?.['domain_enabled'];
+    if (domainEnabled !== undefined && domainEnabled !== 'true') continue;
     out.push({
       user: `${ext.extension}@${domain}`,
       changeId: change.id,

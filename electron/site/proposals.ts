@@ -157,7 +157,7 @@ function resolverNote(dns: DnsReading): PeersProposal['resolver'] {
 }
 
 function proposeTrunks(reading: PeersReading, site: SiteKnowledge, out: PeersProposal): void {
-  const plans: GatewayPlan[] = reading.gateways.map((row) => planGateway(row, reading.switchname));
+  const plans: GatewayPlan[] = reading.gateways.map((row) => planGateway(row, reading.switchname, reading.tlsProfiles));
   const byAddress = new Map<string, ProposedTrunk>();
   const names = new Set<string>();
   for (const plan of plans) {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  GATEWAY_COLUMN_SQL,
   GATEWAY_COLUMNS,
   parseGatewayStatus,
   parseSipHost,
   planGateway,
+  tlsProfilesOf,
   type GatewayRow,
 } from '../../../electron/pbx/gateways';
 
@@ -125,5 +127,42 @@ describe('sofia status gateway (mod_sofia.c:2938-2986)', () => {
   it('reads nothing from an empty list or an error', () => {
     expect(parseGatewayStatus(text.split('\n').slice(0, 2).join('\n'))).toEqual([]);
     expect(parseGatewayStatus('-ERR no reply\n')).toEqual([]);
+  });
+});
+
+describe('gateways FreeSWITCH skips although FS PBX lists them', () => {
+  it('register=true with an empty password (sofia.c:4000-4003), judged from has_password only', () => {
+    const noPassword = planGateway(row({ register: 'true', proxy: '198.51.100.10', has_password: 'false' }), 'pbx');
+    expect(noPassword).toMatchObject({ loaded: false, whyNot: expect.stringMatching(/no password/) });
+    expect(planGateway(row({ register: 'true', proxy: '198.51.100.10', has_password: 'true' }), 'pbx').loaded).toBe(
+      true,
+    );
+    // register=false needs no password (sofia.c:4013-4016).
+    expect(planGateway(row({ proxy: '198.51.100.10', has_password: 'false' }), 'pbx').loaded).toBe(true);
+    expect(GATEWAY_COLUMNS).not.toContain('password');
+    expect(GATEWAY_COLUMN_SQL.has_password).toBe("coalesce(password <> '', false)::text");
+  });
+
+  it('a TLS gateway on a profile running without TLS (sofia.c:3961-3966)', () => {
+    const tls = row({ proxy: '198.51.100.10', register_transport: 'tls' });
+    expect(planGateway(tls, 'pbx', ['internal'])).toMatchObject({
+      loaded: false,
+      whyNot: expect.stringMatching(/TLS/),
+    });
+    expect(planGateway(tls, 'pbx', ['external']).loaded).toBe(true);
+    expect(planGateway(tls, 'pbx', null).loaded).toBe(true);
+  });
+
+  it('reads the profiles running with TLS from sofia status (mod_sofia.c:3206-3208)', () => {
+    const status = [
+      '                     Name\t   Type\t                                      Data\tState',
+      '='.repeat(97),
+      '                 internal\tprofile\t  sip:mod_sofia@192.168.88.10:5060\tRUNNING (0)',
+      '                 internal\tprofile\t  sip:mod_sofia@192.168.88.10:5061\tRUNNING (0) (TLS)',
+      '                 external\tprofile\t  sip:mod_sofia@192.168.88.10:5080\tRUNNING (0)',
+      '='.repeat(97),
+      '2 profiles 0 aliases',
+    ].join('\n');
+    expect(tlsProfilesOf(status)).toEqual(['internal']);
   });
 });
