@@ -46,7 +46,7 @@ export function registerTrustCommands(ctx: CliContext): void {
     .requiredOption('--name <who>', 'who the installation belongs to, as History will show it')
     .addHelpText(
       'after',
-      '\nCompare the fingerprint with the one your colleague reads out from their app (About, or `fspbx-nat info`)\nbefore trusting it: a key only says which installation signed a bundle, not that its contents are right.',
+      '\nCompare the fingerprint with the one your colleague reads out from their app (History, or `fspbx-nat info`)\nbefore trusting it: a key only says which installation signed a bundle, not that its contents are right.',
     )
     .action(async (key: string, opts: { name: string }) =>
       ctx.run('trust.add', { key: await keyArgument(key), name: opts.name }, formatAdded),
