@@ -49,14 +49,34 @@ function answered<T>(call: Promise<T>): Promise<T> {
   ]);
 }
 
-/** Sends one raw call from a page and collects what comes back on the reply channel. */
-async function rawCall(contents: WebContents): Promise<unknown[]> {
+const logText = () => readFileSync(join(dataDir, LOG_FILE), 'utf8');
+
+/**
+ * Sends one raw app.info call from a page. ipcMain delivers synchronously, so a
+ * refusal is in the log when send() returns (and no answer ever comes); an
+ * accepted call is awaited until its result arrives.
+ */
+async function rawCall(contents: WebContents): Promise<{ refused: boolean; answers: unknown[] }> {
   const answers: unknown[] = [];
-  contents.page.on(IPC.toRenderer, (_event, message) => answers.push(message));
+  const listener = (_event: unknown, message: unknown) => answers.push(message);
+  contents.page.on(IPC.toRenderer, listener);
+  const logged = logText().length;
   contents.ipcRenderer().send(IPC.toMain, { kind: 'call', id: 'probe', op: 'app.info', input: {} });
-  // A refused message gets no answer at all; an accepted app.info answers within a few turns.
-  for (let i = 0; i < 50 && answers.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  return answers;
+  const refused = logText().slice(logged).includes('refused an IPC message');
+  try {
+    if (!refused) {
+      await answered(
+        (async () => {
+          while (!answers.some((m) => (m as { kind?: string }).kind === 'result')) {
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })(),
+      );
+    }
+    return { refused, answers };
+  } finally {
+    contents.page.removeListener(IPC.toRenderer, listener);
+  }
 }
 
 describe('the Electron main process under Node', () => {
@@ -109,9 +129,9 @@ describe('the Electron main process under Node', () => {
   it("refuses a second window even on the app's page: only the app window is answered", async () => {
     const stranger = new BrowserWindow();
     await stranger.loadURL('app://wizard/index.html');
-    expect(await rawCall(stranger.webContents)).toEqual([]);
+    expect(await rawCall(stranger.webContents)).toEqual({ refused: true, answers: [] });
     stranger.close();
-    expect(readFileSync(join(dataDir, LOG_FILE), 'utf8')).toMatch(
+    expect(logText()).toMatch(
       new RegExp(
         `WARN refused an IPC message from web contents ${stranger.webContents.id} \\(app://wizard/index.html\\)`,
       ),
@@ -129,11 +149,14 @@ describe('the Electron main process under Node', () => {
   ])('refuses the app window itself once its frame shows %s', async (url) => {
     appWindow.webContents.navigate(url);
     try {
-      expect(await rawCall(appWindow.webContents)).toEqual([]);
+      expect(await rawCall(appWindow.webContents)).toEqual({ refused: true, answers: [] });
     } finally {
       appWindow.webContents.navigate('app://wizard/index.html');
     }
-    expect(await rawCall(appWindow.webContents)).toHaveLength(1);
+    expect(await rawCall(appWindow.webContents)).toMatchObject({
+      refused: false,
+      answers: [{ kind: 'result', id: 'probe', result: { ok: true } }],
+    });
   });
 
   it('quits when its last window closes with no change under way', () => {
