@@ -67,6 +67,13 @@ export function RevertBar() {
   useEffect(() => {
     if (expired && !fresh && revertState.status === 'idle') void readRevertState();
   }, [expired, fresh, revertState.status, readRevertState]);
+  // The router's clock runs its own timer: while it still holds the job, ask again a little later.
+  const stillArmedAfterTime = expired && revertState.status === 'done' && revertState.value.armed;
+  useEffect(() => {
+    if (!stillArmedAfterTime) return;
+    const again = setTimeout(() => void readRevertState(), 5000);
+    return () => clearTimeout(again);
+  }, [stillArmedAfterTime, revertState, readRevertState]);
   if (phase.kind === 'none') return null;
   const { run } = phase;
   // Keep and Undo act on the run the wizard is on; a run only History knows is reopened first.
