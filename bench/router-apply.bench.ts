@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routerTarget, type RouterTarget } from '../contract/schemas';
 import { connectRouter, type RouterConnection } from '../electron/routeros/connection';
-import { applyRouterPlan, readRouterForApply, restoreRouter } from '../electron/routeros/engine';
+import { applyRouterPlan, readRouterForApply } from '../electron/routeros/engine';
 import { routerScope } from '../electron/routeros/managed';
 import type { RouterPlanInputs } from '../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../electron/routeros/plan';
@@ -27,6 +27,7 @@ import type { RouterState } from '../electron/routeros/state';
 import { REPO_ROOT, startLab, type Endpoint, type Lab } from '../test/lab/lab';
 import { nsenterArgv } from '../test/lab/netns';
 import { SITE } from '../test/lab/topology';
+import { restoreRouter } from '../test/integration/router-engine-helpers';
 
 export interface RouterApplyBench {
   runs: number;

@@ -1,9 +1,10 @@
 /**
  * The router engine's I/O entry points, over one open connection: apply a
- * plan behind an automatic revert, confirm it, restore a snapshot, and settle
- * the record after a lost link. Planning stays pure (plan.ts, restore.ts).
+ * plan behind an automatic revert (a rollback's restore plan goes the same
+ * way, without one), confirm it, and settle the record after a lost link.
+ * Planning stays pure (plan.ts, restore.ts).
  */
-import { Failure, type AppError } from '../../contract/errors';
+import type { AppError } from '../../contract/errors';
 import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
 import { confirmRevert, installRevert, readRouterClock, type ClockReading, type Confirmation } from './confirm';
@@ -12,7 +13,6 @@ import { conntrackTargets } from './conntrack';
 import { clearConntrack, type ConntrackCleared } from './conntrack-clear';
 import type { RouterPlan } from './plan';
 import { readRouterState } from './reader';
-import { planRouterRestore, type RestoreScope } from './restore';
 import { REVERT_NAME, rollbackOf, type RouterClock } from './revert';
 import type { RouterState } from './state';
 
@@ -97,33 +97,6 @@ export async function applyRouterPlan(
 /** "Confirm": the router keeps the change; the revert job is removed. `confirmed` false = it had already reverted. */
 export async function confirmRouterApply(conn: RouterConnection): Promise<Confirmation> {
   return confirmRevert(conn);
-}
-
-export interface RouterRestoreResult {
-  plan: RouterPlan;
-  record: ApplyRecord;
-}
-
-/**
- * Puts the router back to `snapshot` from whatever it holds now, as a site rollback does: the
- * restore is planned from a fresh read and sent through applyRouterPlan with no revert job (a
- * rollback is itself the safe state). Running it again plans nothing.
- */
-export async function restoreRouter(
-  conn: RouterConnection,
-  snapshot: RouterState,
-  scope: RestoreScope,
-  options: Pick<RouterApplyOptions, 'onProgress' | 'commandTimeoutMs'> = {},
-): Promise<RouterRestoreResult> {
-  const current = await readRouterState(conn);
-  const plan = planRouterRestore(snapshot, current, scope);
-  const result = await applyRouterPlan(conn, current, plan, {
-    revertMinutes: false,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
-  });
-  if (!result.ok) throw new Failure(result.error);
-  return { plan, record: result.record };
 }
 
 /**

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
 import type { ApplyRecord } from '../../electron/routeros/apply';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
-import { applyRouterPlan, restoreRouter, settleRouterRecord } from '../../electron/routeros/engine';
+import { applyRouterPlan, settleRouterRecord } from '../../electron/routeros/engine';
 import { routerScope } from '../../electron/routeros/managed';
 import { routerScripts } from '../../electron/routeros/export';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
@@ -15,7 +15,7 @@ import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
 import { menuKeyOf, ORDERED_MENUS, type MenuKey, type RouterState } from '../../electron/routeros/state';
 import type { RouterSim } from '../lab/routeros';
-import { comparableState, LOOPBACK_INPUTS, loopbackRouter, tookEffect } from './router-engine-helpers';
+import { comparableState, LOOPBACK_INPUTS, loopbackRouter, restoreRouter, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.46';
 let router: Awaited<ReturnType<typeof loopbackRouter>> | undefined;

@@ -4,7 +4,13 @@ import { createServer, connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouterChange } from '../../electron/routeros/change';
+import { Failure } from '../../contract/errors';
 import type { RouterConnection } from '../../electron/routeros/connection';
+import { applyRouterPlan, type RouterApplyOptions } from '../../electron/routeros/engine';
+import type { ApplyRecord } from '../../electron/routeros/apply';
+import type { RouterPlan } from '../../electron/routeros/plan';
+import { readRouterState } from '../../electron/routeros/reader';
+import { planRouterRestore, type RestoreScope } from '../../electron/routeros/restore';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { menuKeyOf, sameValue, type RosItem, type RouterState } from '../../electron/routeros/state';
 import { encodeSentence, SentenceDecoder } from '../lab/routeros/api/codec';
@@ -220,4 +226,22 @@ export async function loopbackRouter(host: string): Promise<{ sim: RouterSim; cl
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The router side of a site rollback, composed from the functions the product runs: a fresh read,
+ * the restore planned from it (site/run.ts planRollback), and that plan sent with no revert job
+ * (site/open-sides.ts, the router side's apply). Running it again plans nothing.
+ */
+export async function restoreRouter(
+  conn: RouterConnection,
+  snapshot: RouterState,
+  scope: RestoreScope,
+  options: Pick<RouterApplyOptions, 'onProgress' | 'commandTimeoutMs'> = {},
+): Promise<{ plan: RouterPlan; record: ApplyRecord }> {
+  const current = await readRouterState(conn);
+  const plan = planRouterRestore(snapshot, current, scope);
+  const result = await applyRouterPlan(conn, current, plan, { revertMinutes: false, ...options });
+  if (!result.ok) throw new Failure(result.error);
+  return { plan, record: result.record };
 }

@@ -14,7 +14,6 @@ import {
   applyRouterPlan,
   confirmRouterApply,
   readRouterForApply,
-  restoreRouter,
   settleRouterRecord,
 } from '../../electron/routeros/engine';
 import { routerScope } from '../../electron/routeros/managed';
@@ -28,7 +27,7 @@ import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
 import { LAB_CERTIFICATE } from '../lab/routeros';
 import { SITE } from '../lab/topology';
-import { comparableExport, comparableState, cuttableLink, tookEffect } from './router-engine-helpers';
+import { comparableExport, comparableState, cuttableLink, restoreRouter, tookEffect } from './router-engine-helpers';
 
 const isRoot = process.getuid?.() === 0;
 let lab: Lab;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
-import { applyRouterPlan, restoreRouter } from '../../electron/routeros/engine';
+import { applyRouterPlan } from '../../electron/routeros/engine';
 import { routerScope } from '../../electron/routeros/managed';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
@@ -17,6 +17,7 @@ import { optionsAnswered } from '../lab/clients';
 import { startLab, type Lab } from '../lab/lab';
 import { RADIUS_USER } from '../lab/router';
 import { SITE } from '../lab/topology';
+import { restoreRouter } from './router-engine-helpers';
 
 const isRoot = process.getuid?.() === 0;
 let lab: Lab;
