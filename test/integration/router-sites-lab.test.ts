@@ -272,4 +272,57 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
     // The rollback cleared the forwarded entry too: the trunk's next OPTIONS no longer reach the PBX.
     expect(await options()).toBe(false);
   });
+
+  it('a DHCP WAN address (no WAN list) that changes after the visit: trunk, remote phone and hairpin still reach the PBX at the new address', async () => {
+    const inputs = { ...INPUTS, hairpin: true };
+    const undo: (() => Promise<unknown>)[] = [];
+    let state: RouterState | undefined;
+    try {
+      await withRouter(async (conn) => {
+        const member = (await conn.command('/interface/list/member/print')).find(
+          (m) => m.list === 'WAN' && m.interface === 'ether1',
+        );
+        await conn.command('/interface/list/member/remove', [`=.id=${member!['.id']}`]);
+        undo.push(() => withRouter((c) => add(c, '/interface/list/member', ['=list=WAN', '=interface=ether1'])));
+        const client = await add(conn, '/ip/dhcp-client', ['=interface=ether1']);
+        undo.push(() => withRouter((c) => c.command('/ip/dhcp-client/remove', [`=.id=${client}`])));
+      });
+      state = await withRouter(readRouterState);
+      expect(state.addresses.find((a) => a.interface === 'ether1')).toMatchObject({ dynamic: 'true' });
+      const plan = planOf(state, inputs);
+      expect(plan.facts['router.wanMatch']).toBe('in-interface=ether1');
+      expect(plan.facts['router.hairpinMatch']).toMatch(/^dst-address-type=local dst-address=!192\.168\.88\.1/);
+      expect(plan.warnings.map((w) => w.code)).toContain('wan-address-dynamic');
+      const applied = await withRouter((conn) => applyRouterPlan(conn, state!, plan, { revertMinutes: false }));
+      if (!applied.ok || !applied.record.complete) throw new Error('apply failed');
+
+      // The provider hands out another address after the visit.
+      await withRouter(async (conn) => {
+        const [client] = await conn.command('/ip/dhcp-client/print');
+        await conn.command('/ip/dhcp-client/renew', [`=.id=${client!['.id']}`]);
+      });
+      const moved = (await withRouter(readRouterState)).addresses.find((a) => a.interface === 'ether1');
+      const now = moved?.address?.split('/')[0];
+      expect(now).toBe('203.0.113.3');
+      let reached = false;
+      for (let i = 0; i < 5 && !reached; i += 1) reached = await optionsAnswered(lab, 'trunk', now!, 5080);
+      expect(reached).toBe(true);
+      expect(await optionsAnswered(lab, 'phone', now!, 5060)).toBe(true);
+      expect(await optionsAnswered(lab, 'tech', now!, 5080)).toBe(true);
+      expect(await optionsAnswered(lab, 'stranger', now!, 5080)).toBe(false);
+      // Nothing answers at the old address any more.
+      expect(await optionsAnswered(lab, 'trunk', SITE.router.wan, 5080)).toBe(false);
+    } finally {
+      await withRouter(async (conn) => {
+        if (state) expect((await restoreRouter(conn, state, SCOPE)).record.complete).toBe(true);
+      });
+      for (const step of undo.reverse()) await step();
+    }
+    const back = await withRouter(readRouterState);
+    expect(back.addresses.find((a) => a.interface === 'ether1')).toMatchObject({
+      address: `${SITE.router.wan}/24`,
+      dynamic: 'false',
+    });
+    expect(await reaches('trunk', 5080, false)).toBe(false);
+  });
 });

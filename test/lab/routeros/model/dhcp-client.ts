@@ -10,6 +10,7 @@
  * so traffic to the old address stops reaching the router, as on a real site.
  */
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { formatIpv4, parsePrefix } from './values';
 import type { Actor, Op, RouterModel } from './router';
@@ -39,10 +40,17 @@ export class DhcpClients {
     });
   }
 
+  /**
+   * The new address goes on before the old one goes, promoted to primary, so the subnet's route
+   * and the default route through it stay (deleting a subnet's only address drops both).
+   */
   private async setReal(iface: string, from: string | undefined, to: string | undefined): Promise<void> {
     if (!this.inNamespace || from === to) return;
-    if (from) await run('ip', ['address', 'del', from, 'dev', iface]).catch(() => undefined);
+    await writeFile(`/proc/sys/net/ipv4/conf/${iface.replace(/[^\w.-]/g, '')}/promote_secondaries`, '1').catch(
+      () => undefined,
+    );
     if (to) await run('ip', ['address', 'add', to, 'dev', iface]);
+    if (from) await run('ip', ['address', 'del', from, 'dev', iface]).catch(() => undefined);
   }
 
   private showLease(iface: string, cidr: string): void {
