@@ -21,7 +21,9 @@ const trap = <T = never>(message: string, category?: number): Op<T> => ({
 export const NOT_ENOUGH_PERMISSIONS = 'not enough permissions (9)';
 /**
  * Moving a rule above a dynamic one fails with this text (public project code
- * quoted in /work/notes/routeros-facts.md §3, code index id 62489682198).
+ * quoted in /work/notes/routeros-facts.md §3, code index id 62489682198); RouterOS "rejects
+ * [destination=0] when dynamic rules occupy the top of the table"
+ * (https://github.com/nasnet-community/nasnet-panel/pull/509).
  */
 export const CANNOT_MOVE_BUILTIN = 'cannot move builtin';
 const ADDRESS_LIST = '/ip/firewall/address-list';
