@@ -295,7 +295,7 @@ export function natAclsOf(statusText: string): string[] {
     const m = /^\s*(?:APPLY-)?NAT-ACL\s+(\S+)\s*$/.exec(line);
     if (m) acls.push(m[1]!);
   }
-  return acls;
+  return effectiveNatAcls(acls);
 }
 
 /**
@@ -312,7 +312,15 @@ export function natAclsInConfig(xml: string, profile: string): string[] {
       if (param[1]) acls.push(param[1]);
     }
   }
-  return acls;
+  return effectiveNatAcls(acls);
+}
+
+/**
+ * The NAT ACL list FreeSWITCH ends up with from these values in the order it parses them:
+ * `none` empties what came before it (sofia.c:5708-5712), so `nat.auto` then `none` is no ACL at all.
+ */
+export function effectiveNatAcls(values: readonly string[]): string[] {
+  return values.reduce<string[]>((list, v) => (v.toLowerCase() === 'none' ? [] : [...list, v]), []);
 }
 
 export function natAclCheck(statusText: string | undefined, sofiaConf: string | undefined, plan?: SitePlan): Check {
