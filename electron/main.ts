@@ -106,6 +106,13 @@ function start(): void {
     mainWindow.focus();
   });
 
+  // macOS: a click on the dock icon while the app finishes a change windowless brings the window back.
+  app.on('activate', () => {
+    if (mainWindow || !app.isReady()) return;
+    quitPending = false;
+    openWindow();
+  });
+
   app.on('window-all-closed', () => {
     const decision = onQuitAsked({ changesInFlight: dispatcher.changesInFlight() });
     if (decision.action === 'quit') {

@@ -165,4 +165,14 @@ describe('the Electron main process under Node', () => {
     expect(recorded.quit).toBe(before + 1);
     expect(recorded.notifications).toEqual([]);
   });
+
+  it('opens a new app window on activate (the dock) and answers it, not the closed one', async () => {
+    app.emit('activate');
+    const reopened = BrowserWindow.all.at(-1)!;
+    expect(reopened).not.toBe(appWindow);
+    expect(reopened.isDestroyed()).toBe(false);
+    expect(reopened.webContents.mainFrame.url).toBe('app://wizard/index.html');
+    expect(await rawCall(reopened.webContents)).toMatchObject({ refused: false });
+    reopened.close();
+  });
 });

@@ -55,11 +55,16 @@ class App extends EventEmitter {
   getAppPath() {
     return process.cwd();
   }
+  private readyNow = false;
   whenReady() {
     return this.ready;
   }
+  isReady() {
+    return this.readyNow;
+  }
   /** What Electron does once Chromium is up. */
   becomeReady() {
+    this.readyNow = true;
     this.readyResolve();
     this.emit('ready');
   }
