@@ -9,6 +9,7 @@ import { peer } from '../../contract/schemas';
 import type { Plan } from '../../contract/types';
 import type { DiagramInput } from '../bundle/diagram';
 import { ADDRESS_LISTS } from '../routeros/inputs';
+import { MENUS } from '../routeros/menus';
 
 /** Only the parts of the stored inputs the picture needs; secrets were redacted before storing. */
 const storedInputs = z.object({
@@ -27,7 +28,7 @@ function forwardsOf(plan: Plan): DiagramInput['forwards'] {
   const out: DiagramInput['forwards'] = [];
   for (const change of plan.changes) {
     const after = change.after;
-    if (change.path !== '/ip/firewall/nat' || change.action !== 'add' || after?.action !== 'dst-nat') continue;
+    if (change.path !== MENUS.nat || change.action !== 'add' || after?.action !== 'dst-nat') continue;
     const label = `${after.protocol ?? 'any'} ${after['dst-port'] ?? ''}`.trim();
     const from = FROM_LIST[after['src-address-list'] ?? ''] ?? 'any';
     const key = `${label}|${from}`;
