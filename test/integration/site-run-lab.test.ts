@@ -2,7 +2,9 @@
  * One whole site run in the lab, through the contract, from the technician's
  * laptop (`tech`): plan both boxes, apply (router then PBX, revert armed),
  * check real SIP traffic through the router, verify, confirm, plan again
- * (nothing), roll both boxes back to the snapshot, and export the bundle.
+ * (nothing), roll both boxes back to the snapshot, and export the bundle. Then a second visit
+ * rolled back from the first snapshot edited in the store to hold hostile content: only the
+ * wizard's entries are restored (issue 21).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,11 +12,19 @@ import { unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } from '../../contract/types';
+import { routerTarget } from '../../contract/schemas';
+import type { PbxState } from '../../electron/pbx/state';
+import { connectRouter } from '../../electron/routeros/connection';
+import { readRouterState } from '../../electron/routeros/reader';
+import { writableFields, type RouterState } from '../../electron/routeros/state';
+import { openStore } from '../../electron/store';
+import { snapshotDigest } from '../../electron/store/snapshots';
 import { optionsAnswered } from '../lab/clients';
-import { startLab, type Lab } from '../lab/lab';
+import { startLab, type Endpoint, type Lab } from '../lab/lab';
 import { SITE } from '../lab/topology';
 import { addCarrierTrunk, CARRIER_TRUNK_ID, carrierRegisters, registeredContactHost } from './helpers/carrier-trunk';
 import { labSite, value, wizardInLab, type LabSite } from './helpers/lab-site';
+import { sortedDataDump } from './helpers/pbx-dump';
 
 let lab: Lab;
 let site: LabSite['site'];
@@ -31,12 +41,102 @@ async function fsCliCommands(): Promise<string[]> {
     .map((l) => (JSON.parse(l) as { command: string }).command);
 }
 
+const DROP_RULE = 'defconf: drop all not coming from LAN';
+const EXEC_LINE = '<X-PRE-PROCESS cmd="exec-set" data="pwned=touch /tmp/fspbx-pwned" />';
+let api: Endpoint;
+
+/** The router's filter and NAT tables as the API prints them: writable fields, in order, without ids. */
+async function routerTables(): Promise<Record<string, string>[][]> {
+  const conn = await connectRouter(
+    routerTarget.parse({
+      host: api.host,
+      port: api.port,
+      username: lab.router!.user,
+      password: lab.router!.password,
+      fingerprint: lab.router!.fingerprint,
+    }),
+  );
+  try {
+    const state = await readRouterState(conn);
+    return [state.filter.map(writableFields), state.nat.map(writableFields)];
+  } finally {
+    await conn.close();
+  }
+}
+
+async function varsXml(): Promise<string> {
+  return (await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout;
+}
+
+/**
+ * The snapshot edited in the wizard's store as anyone holding the file could (the digest is a
+ * plain SHA-256, recomputed): the defconf drop rule disabled, a WAN:2222 → PBX:22 forward with the
+ * wizard's tag, auth-calls=false and accept-blind-reg=true on the internal profile, an Exec-Set
+ * variable and its exec-set line in vars.xml.
+ */
+function tamperSnapshot(id: string): void {
+  const store = openStore(join(lab.dir, 'wizard-data'));
+  try {
+    const row = store.db.prepare('SELECT * FROM snapshots WHERE snapshot_id = ?').get(id) as Parameters<
+      typeof snapshotDigest
+    >[0] & { router_json: string; pbx_json: string };
+    const router = JSON.parse(row.router_json) as RouterState;
+    const drop = router.filter.find((r) => r.comment === DROP_RULE);
+    expect(drop).toBeDefined();
+    router.filter = router.filter.map((r) => (r === drop ? { ...r, disabled: 'true' } : r));
+    router.nat.push({
+      '.id': '*F00',
+      chain: 'dstnat',
+      action: 'dst-nat',
+      protocol: 'tcp',
+      'in-interface-list': 'WAN',
+      'dst-port': '2222',
+      'to-addresses': SITE.pbx,
+      'to-ports': '22',
+      comment: 'fspbx-nat: forward ssh',
+      disabled: 'false',
+    });
+    const pbx = JSON.parse(row.pbx_json) as PbxState;
+    const internal = pbx.profiles.find((p) => p.sip_profile_name === 'internal')!;
+    const setting = (name: string, value: string, n: number) => ({
+      ...pbx.settings.find((r) => r.sip_profile_uuid === internal.sip_profile_uuid)!,
+      sip_profile_setting_uuid: `e0000000-0000-4000-8000-00000000000${n}`,
+      sip_profile_setting_name: name,
+      sip_profile_setting_value: value,
+      sip_profile_setting_enabled: 'true',
+    });
+    const auth = pbx.settings.find(
+      (r) => r.sip_profile_uuid === internal.sip_profile_uuid && r.sip_profile_setting_name === 'auth-calls',
+    );
+    if (auth) auth.sip_profile_setting_value = 'false';
+    else pbx.settings.push(setting('auth-calls', 'false', 1));
+    pbx.settings.push(setting('accept-blind-reg', 'true', 2));
+    pbx.vars.push({
+      ...pbx.vars[0]!,
+      var_uuid: 'e0000000-0000-4000-8000-000000000003',
+      var_category: 'Exec-Set',
+      var_name: 'pwned',
+      var_value: 'touch /tmp/fspbx-pwned',
+      var_command: 'set',
+      var_enabled: 'true',
+    });
+    pbx.varsXml = `${pbx.varsXml ?? ''}${EXEC_LINE}\n`;
+    const edited = { ...row, router_json: JSON.stringify(router), pbx_json: JSON.stringify(pbx) };
+    store.db
+      .prepare('UPDATE snapshots SET router_json = ?, pbx_json = ?, sha256 = ? WHERE snapshot_id = ?')
+      .run(edited.router_json, edited.pbx_json, snapshotDigest(edited), id);
+  } finally {
+    store.close();
+  }
+}
+
 beforeAll(async () => {
   lab = await startLab();
   ({ access, site } = labSite(lab));
   // A trunk that registers with the carrier through the router, with the LAN address as FS PBX leaves it.
   await addCarrierTrunk(lab);
   expect(await registeredContactHost(lab)).toBe(SITE.pbx);
+  api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router!.apiSslPort });
 }, 300_000);
 
 afterAll(async () => {
@@ -104,6 +204,49 @@ describe('a whole site run in the lab', () => {
     // The trunk registers with the LAN address again, and its profile was never restarted.
     expect(await registeredContactHost(lab)).toBe(SITE.pbx);
     expect(await fsCliCommands()).not.toContain('sofia profile external restart');
+  });
+
+  it('a rollback from the snapshot edited to hold hostile content restores only the wizard’s entries', async () => {
+    // The boxes as before the first visit (rolled back above): filter, NAT, the PBX's tables.
+    const pre = { router: await routerTables(), dump: await sortedDataDump(lab) };
+    // A second visit, applied; its vars.xml is what the rollback starts from.
+    const [planned] = await wizard([{ op: 'site.plan', input: site }]);
+    const second = value<PlannedRun>(planned);
+    const [applied] = await wizard([{ op: 'site.apply', input: { runId: second.runId, access } }]);
+    expect(value<ApplyResult>(applied).status).toBe('applied');
+    const visitedXml = await varsXml();
+    expect(await routerTables()).not.toEqual(pre.router);
+
+    tamperSnapshot(snapshotId);
+    const [hostile] = await wizard([{ op: 'rollback.plan', input: { snapshotId, access } }]);
+    const rollback = value<PlannedRun>(hostile);
+    expect(JSON.stringify(rollback.plan.changes)).not.toMatch(/2222|auth-calls|accept-blind-reg|exec-set|pwned/);
+    // The review says first what is not restored, and why it matters.
+    const serious = (rollback.plan.flags ?? []).filter((f) => f.serious && !f.restored).map((f) => f.subject);
+    expect(serious).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(DROP_RULE),
+        expect.stringContaining('fspbx-nat: forward ssh'),
+        expect.stringContaining('auth-calls'),
+        expect.stringContaining('accept-blind-reg'),
+        expect.stringContaining('pwned'),
+        '/etc/freeswitch/vars.xml',
+      ]),
+    );
+    const [done] = await wizard([{ op: 'rollback.apply', input: { runId: rollback.runId, access } }]);
+    expect(value<ApplyResult>(done).status).toBe('confirmed');
+
+    // Filter and NAT as before the visit, the PBX's tables too: only the wizard's entries went.
+    expect(await routerTables()).toEqual(pre.router);
+    expect(await sortedDataDump(lab)).toBe(pre.dump);
+    // vars.xml: the visit's file with only the wizard's lines set back, and no command line.
+    const after = await varsXml();
+    expect(after).not.toMatch(/exec-set|pwned/);
+    const was = visitedXml.split('\n');
+    const changed = after.split('\n').filter((line, i) => line !== was[i]);
+    expect(after.split('\n')).toHaveLength(was.length);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((l) => /^<X-PRE-PROCESS cmd="set" data="external_(rtp|sip)_ip=/.test(l))).toBe(true);
   });
 
   it('exports the run as a bundle', async () => {
