@@ -70,6 +70,26 @@ export function OptionsStep() {
         />
         {minutesProblem && <span className="field-error">{minutesProblem}</span>}
       </div>
+      <div className="field">
+        <label htmlFor="site-customer">
+          Customer or site name (History, the bundle and its report; asked once per site)
+        </label>
+        <input
+          id="site-customer"
+          value={options.customer}
+          maxLength={100}
+          onChange={(e) => setOptions({ customer: e.target.value })}
+        />
+      </div>
+      <div className="field narrow">
+        <label htmlFor="site-ticket">Ticket or reference (optional)</label>
+        <input
+          id="site-ticket"
+          value={options.ticket}
+          maxLength={100}
+          onChange={(e) => setOptions({ ticket: e.target.value })}
+        />
+      </div>
       {anywhere && (
         <label className="check note note-error">
           <input

@@ -60,6 +60,15 @@ export function siteInputsOf(s: CredentialsSlice & SiteSlice): InputArg<'site.pl
       revertMinutes: Number(s.options.revertMinutes),
       allowAnySource: s.options.allowAnySource,
     },
+    // Left out when blank: the site keeps the name it was given on an earlier visit.
+    ...(s.options.customer.trim()
+      ? {
+          site: {
+            name: s.options.customer.trim(),
+            ...(s.options.ticket.trim() ? { ticket: s.options.ticket.trim() } : {}),
+          },
+        }
+      : {}),
   };
 }
 

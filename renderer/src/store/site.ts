@@ -44,6 +44,9 @@ export interface SiteOptionsForm {
   mediaMode: MediaMode;
   revertMinutes: string;
   allowAnySource: boolean;
+  /** The customer or site as the technician names it, and a ticket or reference: kept with the site once given. */
+  customer: string;
+  ticket: string;
 }
 
 export interface SiteSlice {
@@ -68,7 +71,15 @@ export const siteSlice: WizardSlice<SiteSlice> = (set, get) => ({
   trunks: [{ key: 1, name: '', address: '' }],
   phones: [],
   nextPeerKey: 2,
-  options: { webGui: false, hairpin: false, mediaMode: 'proxy', revertMinutes: '5', allowAnySource: false },
+  options: {
+    webGui: false,
+    hairpin: false,
+    mediaMode: 'proxy',
+    revertMinutes: '5',
+    allowAnySource: false,
+    customer: '',
+    ticket: '',
+  },
   addPeer: (role) => {
     const key = get().nextPeerKey;
     set({ ...rowsOf(role, [...get()[role], { key, name: '', address: '' }]), nextPeerKey: key + 1 });
