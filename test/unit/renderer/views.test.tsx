@@ -530,6 +530,12 @@ describe('Network step: what the MNDP scan could not hear, and what routers anno
     expect(shown.split(BUSY)).toHaveLength(2);
   });
 
+  it('says when the list was cut at its limit, and how many more answered', async () => {
+    const shown = text(await scanned({ routers: [router], mndpCut: { limit: 256, leftOut: 40 } }), <NetworkStep />);
+    expect(shown).toContain('The list stops at 256 devices: 40 more answered and are not shown');
+    expect(text(await scanned({ routers: [router] }), <NetworkStep />)).not.toContain('The list stops');
+  });
+
   it('says nothing of the port when the scan held it', async () => {
     expect(text(await scanned({ routers: [router] }), <NetworkStep />)).not.toContain('UDP 5678');
   });
