@@ -2,7 +2,7 @@
  * The packaging config, checked offline with electron-builder's own schema
  * validator: a typo would otherwise surface only on a release machine.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
@@ -16,6 +16,23 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
   validateConfiguration: (c: Configuration, logger: unknown) => Promise<void>;
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+/** The filter electron-builder applies when it copies production dependencies into the app (Linux options). */
+function nodeModuleFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean {
+  const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+    getNodeModuleFileMatcher: (
+      appDir: string,
+      destination: string,
+      expand: (s: string) => string,
+      platformOptions: unknown,
+      packager: unknown,
+    ) => { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
+  };
+  return getNodeModuleFileMatcher(root, '/app', (s) => s, config.linux, {
+    config,
+    debugLogger: { isEnabled: false },
+  }).createFilter();
+}
 
 describe('electron-builder config', () => {
   it("passes electron-builder's own validation", async () => {
@@ -44,20 +61,7 @@ describe('electron-builder config', () => {
   });
 
   it("leaves better-sqlite3 and cpu-features out of the package and keeps ssh2 (electron-builder's own node_modules filter)", () => {
-    // The filter electron-builder applies when it copies production dependencies into the app.
-    const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
-      getNodeModuleFileMatcher: (
-        appDir: string,
-        destination: string,
-        expand: (s: string) => string,
-        platformOptions: unknown,
-        packager: unknown,
-      ) => { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
-    };
-    const keeps = getNodeModuleFileMatcher(root, '/app', (s) => s, config.linux, {
-      config,
-      debugLogger: { isEnabled: false },
-    }).createFilter();
+    const keeps = nodeModuleFilter();
     const file = { isDirectory: () => false };
     const folder = { isDirectory: () => true };
     const at = (path: string) => join(root, 'node_modules', path);
@@ -87,6 +91,33 @@ describe('electron-builder config', () => {
       electronFuses: { ...config.electronFuses, runAsNod: false },
     } as unknown as Configuration;
     await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
+  });
+
+  it('packages no native module at all, so none has to match the ABI of the Electron it ships', () => {
+    // Every file of the production dependency closure (what electron-builder copies), through its filter.
+    const keeps = nodeModuleFilter();
+    const closure = new Set<string>();
+    const visit = (name: string): void => {
+      if (closure.has(name) || !existsSync(join(root, 'node_modules', name, 'package.json'))) return;
+      closure.add(name);
+      // Read as a file: some packages' "exports" hide their package.json from require.
+      const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
+      };
+      for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) visit(dep);
+    };
+    const own = require('./package.json') as { dependencies: Record<string, string> };
+    for (const dep of Object.keys(own.dependencies)) visit(dep);
+    const nativeKept = [...closure].flatMap((name) =>
+      (readdirSync(join(root, 'node_modules', name), { recursive: true }) as string[])
+        .filter((file) => file.endsWith('.node'))
+        .map((file) => join(root, 'node_modules', name, file))
+        .filter((file) => keeps(file, { isDirectory: () => false })),
+    );
+    const abi = readFileSync(join(root, 'node_modules', 'electron', 'abi_version'), 'utf8').trim();
+    expect(closure.has('better-sqlite3')).toBe(true); // the closure is real: it reaches the native module it must drop
+    expect(nativeKept, `native modules that would need Electron's ABI ${abi}`).toEqual([]);
   });
 
   it("relies on electron-builder's deb to install the AppArmor userns profile Ubuntu 24.04+ needs for the sandbox", () => {
