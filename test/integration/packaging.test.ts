@@ -17,6 +17,12 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
+/** The Electron the package ships, and its module ABI (NODE_MODULE_VERSION) as the electron package states it. */
+const ELECTRON = {
+  version: (require('electron/package.json') as { version: string }).version,
+  abi: readFileSync(join(root, 'node_modules', 'electron', 'abi_version'), 'utf8').trim(),
+};
+
 /** The filter electron-builder applies when it copies production dependencies into the app (Linux options). */
 function nodeModuleFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean {
   const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
@@ -93,7 +99,7 @@ describe('electron-builder config', () => {
     await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
   });
 
-  it('packages no native module at all, so none has to match the ABI of the Electron it ships', () => {
+  it(`packages no native module at all, so none has to match Electron ${ELECTRON.version}'s ABI ${ELECTRON.abi}`, () => {
     // Every file of the production dependency closure (what electron-builder copies), through its filter.
     const keeps = nodeModuleFilter();
     const closure = new Set<string>();
@@ -115,9 +121,8 @@ describe('electron-builder config', () => {
         .map((file) => join(root, 'node_modules', name, file))
         .filter((file) => keeps(file, { isDirectory: () => false })),
     );
-    const abi = readFileSync(join(root, 'node_modules', 'electron', 'abi_version'), 'utf8').trim();
     expect(closure.has('better-sqlite3')).toBe(true); // the closure is real: it reaches the native module it must drop
-    expect(nativeKept, `native modules that would need Electron's ABI ${abi}`).toEqual([]);
+    expect(nativeKept, `native modules that would need Electron's ABI ${ELECTRON.abi}`).toEqual([]);
   });
 
   it("relies on electron-builder's deb to install the AppArmor userns profile Ubuntu 24.04+ needs for the sandbox", () => {
