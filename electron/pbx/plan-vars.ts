@@ -58,15 +58,39 @@ export function ensureVar(state: PbxState, name: string, value: string, out: Out
 
 /**
  * The last value each `set` line of a vars.xml gives a variable, read as
- * FreeSWITCH's preprocessor does (a raw scan, value up to the next quote,
- * switch_xml.c:1574-1591).
+ * FreeSWITCH's preprocessor does (switch_xml.c:1483-1600): line by line, a
+ * line holding `<include>`, `</include>` or `<?` skipped (:1511-1513), a line
+ * holding `<X-PRE-PROCESS` (any case) run even inside an ordinary `<!-- -->`
+ * comment (:1525; only the old `<!--#` comments are skipped, :1515-1523,
+ * :1608-1623), cmd and data each up to the next quote, the name cut at the
+ * first '=' (trailing spaces trimmed) and the value's leading spaces trimmed
+ * (:1570-1585).
  */
 export function varsXmlValues(xml: string): Map<string, string> {
   const values = new Map<string, string>();
-  const text = xml.replace(/<!--[\s\S]*?-->/g, '');
-  for (const m of text.matchAll(/<X-PRE-PROCESS\s+cmd\s*=\s*"set"\s+data\s*=\s*"([^"]*)"/g)) {
-    const eq = m[1]!.indexOf('=');
-    if (eq > 0) values.set(m[1]!.slice(0, eq).trim(), m[1]!.slice(eq + 1).trim());
+  let inHashComment = false;
+  for (const line of xml.split('\n')) {
+    if (line.includes('<include>') || line.includes('</include>') || line.includes('<?')) continue;
+    let bp = line;
+    if (inHashComment) {
+      const end = bp.indexOf('-->');
+      if (end < 0) continue;
+      inHashComment = false;
+      bp = bp.slice(end + 3);
+    }
+    const at = bp.toLowerCase().indexOf('x-pre-process');
+    if (at >= 0) {
+      if (at === 0 || bp[at - 1] !== '<') continue;
+      const m = /cmd[^=]*=[^"]*"([^"]*)"?([\s\S]*)$/i.exec(bp.slice(at));
+      const data = m ? /data[^=]*=[^"]*"([^"]*)/i.exec(m[2]!)?.[1] : undefined;
+      const eq = data?.indexOf('=') ?? -1;
+      if (m && data !== undefined && m[1]!.toLowerCase() === 'set' && eq > 0) {
+        values.set(data.slice(0, eq).replace(/ +$/, ''), data.slice(eq + 1).replace(/^ +/, ''));
+      }
+      continue;
+    }
+    const hash = bp.indexOf('<!--#');
+    if (hash >= 0 && bp.indexOf('-->', hash) < 0) inHashComment = true;
   }
   return values;
 }

@@ -115,24 +115,67 @@ def cache_set(key, value):
         pass  # like FreeSWITCH: a cache that cannot be written is simply not cached
 
 
-def read_vars_xml():
-    """The `set` pre-process lines of vars.xml, in order, as (name, value), and a parse error or None.
+def preprocess_sets(text):
+    """The `set` commands FreeSWITCH's preprocessor runs over vars.xml, in order, as (name, value).
 
-    FS src/switch_xml.c:1574-1591: X-PRE-PROCESS cmd="set" is a raw text scan, the value ends at the
-    next '"' and entities are NOT decoded; the globals are set before the document is parsed, so a
-    broken file still sets them (and reloadxml then reports the parse error, :591)."""
+    FS src/switch_xml.c:1483-1600 (preprocess) reads line by line: a line holding <include>,
+    </include> or <? is skipped (:1511-1513); a line holding "<X-pre-process" (any case) is executed
+    whatever surrounds it, inside an ordinary <!-- --> comment too: only the old "<!--#" comments
+    are tracked (:1515-1523, :1608-1623), and FS PBX's own vars.xml template warns of it. cmd is the
+    text between the first quotes after "cmd=", data likewise after "data=" (:1536-1568), entities
+    NOT decoded; set splits at the first '=', trims the name's trailing and the value's leading
+    spaces (:1570-1585)."""
     pairs = []
+    in_hash_comment = False
+    for line in text.split("\n"):
+        if "<include>" in line or "</include>" in line or "<?" in line:
+            continue
+        bp = line
+        if in_hash_comment:
+            end = bp.find("-->")
+            if end < 0:
+                continue
+            in_hash_comment, bp = False, bp[end + 3:]
+        at = bp.lower().find("x-pre-process")
+        if at >= 0:
+            if at == 0 or bp[at - 1] != "<":
+                continue
+            cmd_at = bp.lower().find("cmd", at)
+            eq = bp.find("=", cmd_at) if cmd_at >= 0 else -1
+            q = bp.find('"', eq) if eq >= 0 else -1
+            if q < 0:
+                continue
+            cmd_end = bp.find('"', q + 1)
+            cmd = bp[q + 1:cmd_end] if cmd_end >= 0 else bp[q + 1:]
+            rest = bp[cmd_end + 1:] if cmd_end >= 0 else ""
+            data_at = rest.lower().find("data")
+            eq = rest.find("=", data_at) if data_at >= 0 else -1
+            q = rest.find('"', eq) if eq >= 0 else -1
+            if q < 0:
+                continue
+            data_end = rest.find('"', q + 1)
+            data = rest[q + 1:data_end] if data_end >= 0 else rest[q + 1:]
+            if cmd.lower() == "set" and "=" in data:
+                name, value = data.split("=", 1)
+                pairs.append((name.rstrip(" "), value.lstrip(" ")))
+            continue
+        hash_at = bp.find("<!--#")
+        if hash_at >= 0 and bp.find("-->", hash_at) < 0:
+            in_hash_comment = True
+    return pairs
+
+
+def read_vars_xml():
+    """The `set` pre-process lines of vars.xml (preprocess_sets), and a parse error or None.
+
+    The globals are set before the document is parsed, so a broken file still sets them (and
+    reloadxml then reports the parse error, FS src/switch_xml.c:591)."""
     try:
         with open(os.path.join(CONFIG.get("conf_dir", "/etc/freeswitch"), "vars.xml"), encoding="utf-8") as f:
             text = f.read()
     except OSError:
         text = ""
-    scan = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    for match in re.finditer(r'<X-PRE-PROCESS\s+cmd="set"\s+data="([^"]*)"', scan):
-        data = match.group(1)
-        if "=" in data:
-            name, value = data.split("=", 1)
-            pairs.append((name.strip(), value.strip()))
+    pairs = preprocess_sets(text)
     # The whole tree is parsed after preprocessing: freeswitch.xml includes vars.xml and
     # autoload_configs/*.xml (FS conf/vanilla/freeswitch.xml:39, :42).
     error = xml_error(re.sub(r"</?include>", "", text))
@@ -208,9 +251,14 @@ def switchname_from_switch_conf():
 def lua_substitute(value, variables):
     """FSPBX XH/configuration/sofia.conf.lua:256-263: for every `name=value` line of
     `global_getvar`, $${name} in a setting value is replaced by the global's value at the moment
-    the XML is generated; an undefined global is left as the literal text."""
+    the XML is generated. Then :270-275: xml.sanitize (FSPBX resources/functions/xml.lua:19-27)
+    removes every '$' - so an undefined $${x} reaches FreeSWITCH as {x} - and four safe variables
+    get their '$' back. (sanitize's entity escaping is left to quoteattr below.)"""
     for name, var in variables.items():
         value = value.replace("$${%s}" % name, var)
+    value = value.replace("$", "")
+    for safe in ("{domain_name}", "{strftime", "{uuid}", "{record_ext}"):
+        value = value.replace(safe, "$" + safe)
     return value
 
 
