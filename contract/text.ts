@@ -69,3 +69,18 @@ export function showable<T>(value: T): T {
   for (const [key, v] of Object.entries(value)) out[key] = showable(v);
   return out as T;
 }
+
+/**
+ * JSON text with every hidden character written as a \\u escape: the same value for a program that
+ * parses it, and nothing a terminal would hide or reorder for a person who reads it.
+ */
+export function jsonSafe(json: string): string {
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  // A tag character is two UTF-16 units: each is escaped, and JSON reads the pair back as one.
+  return json.replace(HIDDEN, (match) =>
+    [...match]
+      .flatMap((ch) => [...ch.split('')])
+      .map(escape)
+      .join(''),
+  );
+}

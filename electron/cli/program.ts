@@ -14,6 +14,7 @@ import { registerProbeCommand } from './commands/probe';
 import { registerSiteCommands } from './commands/site';
 import { registerTrustCommands } from './commands/trust';
 import { EXIT, exitCodeFor, type CliContext, type CliIo, type Formatter, type GlobalOptions } from './context';
+import { jsonSafe } from '../../contract/text';
 import { formatError, terminalSafe } from './format';
 import { redactSecretOptions, UsageError } from './inputs';
 
@@ -73,7 +74,8 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
           if (!globals.json) onProgress?.(event as Progress<K>);
         },
       })) as Result<Output<K>>;
-      if (globals.json) io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
+      // Parsed, the same value; read in a terminal, no bidi override or invisible character from a device.
+      if (globals.json) io.out(jsonSafe(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2)));
       if (result.ok) {
         if (!globals.json) io.out(terminalSafe(format(result.value)));
       } else {

@@ -1,6 +1,6 @@
 /** Hostile text from routers, PBXs and bundles, made safe to show. Pure. */
 import { describe, expect, it } from 'vitest';
-import { cleanText, cutText, hasHiddenCharacters, showable, stripHidden } from '../../../contract/text';
+import { cleanText, cutText, hasHiddenCharacters, jsonSafe, showable, stripHidden } from '../../../contract/text';
 
 describe('cleanText', () => {
   it.each([
@@ -66,5 +66,15 @@ describe('showable', () => {
     });
     // Emoji keep their variation selector: it changes no name's look.
     expect(stripHidden('\u2764\ufe0f')).toBe('\u2764\ufe0f');
+  });
+});
+
+describe('jsonSafe', () => {
+  it('escapes hidden characters in JSON text: the same value parsed, nothing hidden when read', () => {
+    const value = { identity: 'HQ\u202egnp\u3164', tag: 'a\udb40\udc67b', plain: 'Büro 🎉' };
+    const text = jsonSafe(JSON.stringify(value));
+    expect(hasHiddenCharacters(text)).toBe(false);
+    expect(text).toContain('HQ\\u202egnp\\u3164');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });
