@@ -65,7 +65,11 @@ export const PROFILE_SETTINGS: Readonly<Record<string, ProfileSettingRule>> = {
   'apply-proxy-acl': { kind: 'cumulative', rescan: 'rebuilt', reviewed: false, source: 'sofia.c:5746, :4698' },
   // Never emptied by a rescan (not in :4692-4711) and capped at SWITCH_MAX_CAND_ACL = 25 (switch_core_media.h:42).
   'apply-candidate-acl': { kind: 'cumulative', rescan: 'appends', reviewed: false, source: 'sofia.c:5763-5767' },
-  'NDLB-force-rport': { kind: 'single', rescan: 'reparsed', reviewed: true, source: 'sofia.c:4991' },
+  // The rport levels go to the SIP stack when it is created (NTATAG_SERVER/CLIENT_RPORT): a rescan changes
+  // only the profile's copy, read by one later check (:10489), so the full effect waits for a restart.
+  'NDLB-force-rport': { kind: 'single', rescan: 'bound', reviewed: true, source: 'sofia.c:4991-5005, :3277-3278' },
+  // Handed to the SIP stack at creation as its default proxy (NTATAG_DEFAULT_PROXY).
+  'outbound-proxy': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5289-5294, :3276' },
   'ws-binding': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5806, :3218-3239' },
   'wss-binding': { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5819, :3218-3239' },
   tls: { kind: 'single', rescan: 'bound', reviewed: false, source: 'sofia.c:5835, :3218-3239' },

@@ -98,6 +98,9 @@ describe('the settings table decides rescan or restart', () => {
     expect(restartReason('apply-candidate-acl', ['wan.auto'], ['lan.auto'])).toMatch(/never removes/);
     expect(restartReason('apply-candidate-acl', [], ['lan.auto'])).toMatch(/full/);
     expect(restartReason('apply-candidate-acl', ['lan.auto'], ['lan.auto'])).toBeUndefined();
+    // Handed to the SIP stack when the profile starts (sofia.c:3276-3278).
+    expect(restartReason('NDLB-force-rport', ['true'], ['safe'])).toMatch(/bound/);
+    expect(restartReason('outbound-proxy', [], ['sip:proxy.example'])).toMatch(/bound/);
     expect(restartReason('sip-ip', ['a'], ['b'])).toMatch(/bound/);
     expect(restartReason('aggressive-nat-detection', ['true'], [])).toMatch(/removed or disabled/);
     expect(restartReason('ext-sip-ip', ['x'], ['auto-nat'])).toMatch(/auto-nat/);
