@@ -77,10 +77,5 @@ export function showable<T>(value: T): T {
 export function jsonSafe(json: string): string {
   const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   // A tag character is two UTF-16 units: each is escaped, and JSON reads the pair back as one.
-  return json.replace(HIDDEN, (match) =>
-    [...match]
-      .flatMap((ch) => [...ch.split('')])
-      .map(escape)
-      .join(''),
-  );
+  return json.replace(HIDDEN, (match) => match.split('').map(escape).join(''));
 }
