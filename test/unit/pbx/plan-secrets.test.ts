@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { redactDeep } from '../../../contract/secrets';
+import { pbxScripts } from '../../../electron/pbx/export';
 import { planPbx, type PbxPlanInputs } from '../../../electron/pbx/plan';
+import { hideSecretValues, secretValues } from '../../../electron/pbx/secret-vars';
 import { combinePlans } from '../../../electron/site/combine';
 import { stockPbx } from './fixtures/stock';
 
@@ -45,5 +47,21 @@ describe('a plan as shown and printed', () => {
     expect(shown).toContain('198.51.100.9');
     // Row keys and everything else the review shows are kept.
     expect(redactDeep(planned).plan.changes).toEqual(planned.plan.changes);
+  });
+
+  it("bundles' step scripts hold none of them either", () => {
+    const state = pbxWithSecrets();
+    const result = planPbx(state, { publicIp: '198.51.100.9', mediaMode: 'proxy', extensions: [] });
+    if (!result.ok) throw new Error('no plan');
+    const scripts = pbxScripts(state, result.plan, 'HQ');
+    if (!scripts.ok) throw new Error(scripts.error.message);
+    // The script writes vars.xml whole: the secrets are in it before the bundle's redaction.
+    expect(scripts.value.planShell).toContain('voicemail_password=123');
+    for (const script of [scripts.value.planShell, scripts.value.rollbackShell]) {
+      expect(hideSecretValues(script, secretValues(state))).not.toMatch(
+        /bind-s3cret!|Tr0ub4dor3|voicemail_password=123/,
+      );
+    }
+    expect(hideSecretValues(scripts.value.planShell, secretValues(state))).toContain('autonat:198.51.100.9');
   });
 });
