@@ -62,11 +62,12 @@ function start(): void {
           keychainUsable()
             ? {
                 available: true,
-                why: 'No password is ever remembered. The OS keychain encrypts the bundle signing key.',
+                // What the key already on disk is, the bundle-key check says; this is what a new one would be.
+                why: 'No password is ever remembered. The OS keychain is available: a bundle signing key made here is encrypted with it.',
               }
             : {
                 available: false,
-                why: 'No password is ever remembered. This system offers no OS keychain, so the bundle signing key is a plain file only you can read (0600).',
+                why: 'No password is ever remembered. This system offers no OS keychain: a bundle signing key made here is a plain file only you can read (0600).',
               },
         secretBox: safeStorageBox,
         chooseFile: chooseFile(() => mainWindow),
