@@ -20,6 +20,11 @@ const INVISIBLE =
 const MARKS = '|\\u034f|\\u17b4|\\u17b5|\\u180b|\\u180c|\\u180d|\\u180f';
 const ASTRAL = `${MARKS}|\\ud834[\\udd73-\\udd7a]|\\udb40[\\udc00-\\udc7f]`;
 const HIDDEN = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE}]${ASTRAL}`, 'g');
+/**
+ * What JSON.stringify leaves raw inside strings: C0 controls it escapes itself, and a line break or a
+ * space between values is JSON's own layout, so those are not touched.
+ */
+const HIDDEN_IN_JSON = new RegExp(`[\\u007f-\\u009f${INVISIBLE}]${ASTRAL}`, 'g');
 /** The same, but a line break and a tab stay: for text shown as lines (a plan's reason, a script). */
 const HIDDEN_IN_LINES = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${INVISIBLE}]${ASTRAL}`, 'g');
 
@@ -77,5 +82,5 @@ export function showable<T>(value: T): T {
 export function jsonSafe(json: string): string {
   const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   // A tag character is two UTF-16 units: each is escaped, and JSON reads the pair back as one.
-  return json.replace(HIDDEN, (match) => match.split('').map(escape).join(''));
+  return json.replace(HIDDEN_IN_JSON, (match) => match.split('').map(escape).join(''));
 }

@@ -72,8 +72,10 @@ describe('showable', () => {
 describe('jsonSafe', () => {
   it('escapes hidden characters in JSON text: the same value parsed, nothing hidden when read', () => {
     const value = { identity: 'HQ\u202egnp\u3164', tag: 'a\udb40\udc67b', plain: 'Büro 🎉' };
-    const text = jsonSafe(JSON.stringify(value));
-    expect(hasHiddenCharacters(text)).toBe(false);
+    // Pretty-printed, as the CLI prints it: its own line breaks stay.
+    const text = jsonSafe(JSON.stringify(value, null, 2));
+    expect(text.split('\n')).toHaveLength(5);
+    expect(hasHiddenCharacters(text.replace(/\n/g, ''))).toBe(false);
     expect(text).toContain('HQ\\u202egnp\\u3164');
     expect(JSON.parse(text)).toEqual(value);
   });
