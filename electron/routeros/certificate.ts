@@ -1,48 +1,49 @@
 /**
- * Gives a stock router's api-ssl a certificate of its own, over a session the
- * technician accepted as unverified, so every later connection can pin it.
- * Steps as https://help.mikrotik.com/docs/display/ROS/Certificates describes
- * them: add a template, `sign` it (self-signed when no ca= is given), then
- * `/ip service set api-ssl certificate=` (community.routeros
- * docs/docsite/rst/api-guide.rst). Signing makes an RSA key on the router: on a
- * small board that takes a while, hence the long limit and the read-back.
+ * Gives a stock router's api-ssl a certificate of its own over the API, on a session the
+ * technician accepted as unverified, so every later connection can pin it ('make-certificate').
+ * The plan (names, key usage, leftovers, the wait, the service row) is certificate-plan.ts, shared
+ * with the SSH way. Steps as https://help.mikrotik.com/docs/display/ROS/Certificates describes them:
+ * add a template, `sign` it (self-signed when no ca= is given), then `/ip/service/set
+ * certificate=` (community.routeros docs/docsite/rst/api-guide.rst).
  */
-import { fail } from '../../contract/errors';
-import type { RouterConnection } from './connection';
+import { Failure, fail } from '../../contract/errors';
+import type { RouterConnection, Row } from './connection';
+import {
+  API_SSL_CERTIFICATE,
+  API_SSL_KEY_USAGE,
+  SIGN_POLL,
+  SIGN_TIMEOUT_MS,
+  certificateStep,
+  staticServiceRow,
+} from './certificate-plan';
 
-/** An owned, ASCII name (see script.ts for why owned names are ASCII). */
-export const API_SSL_CERTIFICATE = 'fspbx-api-ssl';
+export { API_SSL_CERTIFICATE, API_SSL_KEY_USAGE } from './certificate-plan';
 
-/**
- * What the certificate may do. A self-signed one needs key-cert-sign to sign itself (field
- * reports: "CA not found" otherwise; ../shared reference routeros.md); a TLS server answering
- * ECDHE-RSA needs digital-signature, which BoringSSL checks on the server's certificate
- * (google/boringssl ssl/ssl_cert.cc ssl_cert_check_key_usage); tls-server is the extended usage.
- */
-export const API_SSL_KEY_USAGE = 'digital-signature,key-encipherment,key-cert-sign,tls-server';
-
-const SIGN_TIMEOUT_MS = 180_000;
-const READ_BACK_TRIES = 10;
-
-function signed(row: Record<string, string> | undefined): string | undefined {
+/** Signed = it has its key and a fingerprint (a template's fingerprint is empty). */
+function fingerprintOf(row: Row | undefined): string | undefined {
   if (!row || row['private-key'] !== 'true' || !row.fingerprint) return undefined;
   return row.fingerprint.replace(/[:\s]/g, '').toLowerCase();
 }
 
+async function findCertificate(conn: RouterConnection): Promise<Row | undefined> {
+  return (await conn.command('/certificate/print', [`?name=${API_SSL_CERTIFICATE}`]))[0];
+}
+
 /**
- * Returns the SHA-256 fingerprint (lower-case hex) of the certificate now assigned to api-ssl,
- * as the router itself reports it, to be pinned on the next connection.
+ * Makes (or repairs, or finishes) the wizard's certificate and returns its fingerprint as the
+ * router prints it: lower-case hex, SHA-256 on RouterOS 7, possibly SHA-1 on 6.
  */
-export async function giveApiSslACertificate(
+export async function makeApiSslCertificate(
   conn: RouterConnection,
   commonName: string,
   pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<string> {
-  const find = async () =>
-    (await conn.command('/certificate/print', [`?name=${API_SSL_CERTIFICATE}`]))[0] as
-      Record<string, string> | undefined;
-  let row = await find();
-  if (!row) {
+  let row = await findCertificate(conn);
+  const step = certificateStep(
+    row === undefined ? undefined : { keyUsage: row['key-usage'] ?? '', signed: fingerprintOf(row) !== undefined },
+  );
+  if (step === 'replace' && row?.['.id']) await conn.command('/certificate/remove', [`=.id=${row['.id']}`]);
+  if (step === 'add' || step === 'replace') {
     await conn.command('/certificate/add', [
       `=name=${API_SSL_CERTIFICATE}`,
       `=common-name=${commonName}`,
@@ -50,24 +51,56 @@ export async function giveApiSslACertificate(
       `=key-usage=${API_SSL_KEY_USAGE}`,
     ]);
   }
-  if (!signed(row)) {
+  if (step !== 'use') {
     await conn.command('/certificate/sign', [`=number=${API_SSL_CERTIFICATE}`], SIGN_TIMEOUT_MS);
   }
+  // `sign` may answer before the key exists: read back, bounded, until it shows key and fingerprint.
   let fingerprint: string | undefined;
-  for (let i = 0; i < READ_BACK_TRIES && fingerprint === undefined; i += 1) {
-    row = await find();
-    fingerprint = signed(row);
-    if (fingerprint === undefined) await pause(1_000);
+  for (let i = 0; i < SIGN_POLL.tries && fingerprint === undefined; i += 1) {
+    if (i > 0) await pause(SIGN_POLL.everyMs);
+    row = await findCertificate(conn);
+    fingerprint = fingerprintOf(row);
   }
   if (fingerprint === undefined) {
     fail(
-      'io_failed',
-      `The router did not finish signing the certificate "${API_SSL_CERTIFICATE}". Check System › Certificates, then connect again.`,
+      'timeout',
+      `The router did not finish signing the certificate "${API_SSL_CERTIFICATE}" in time; nothing was pinned. Connect again in a minute: the wizard carries on from there.`,
       JSON.stringify(row ?? {}),
     );
   }
-  const service = (await conn.command('/ip/service/print', ['?name=api-ssl']))[0];
-  if (!service?.['.id']) fail('io_failed', 'The router has no api-ssl service to give the certificate to.');
-  await conn.command('/ip/service/set', [`=.id=${service['.id']}`, `=certificate=${API_SSL_CERTIFICATE}`]);
   return fingerprint;
+}
+
+/** The api-ssl service's own row: never a live connection printed under its name (7.19+). */
+async function apiSslService(conn: RouterConnection): Promise<Row> {
+  const rows = await conn.command('/ip/service/print', ['?name=api-ssl']);
+  const row = staticServiceRow(rows, 'api-ssl');
+  if (!row?.['.id']) {
+    fail(
+      'io_failed',
+      'The router has no single api-ssl service to give the certificate to.',
+      `rows named api-ssl: ${rows.length}`,
+    );
+  }
+  return row;
+}
+
+/**
+ * Puts the certificate on api-ssl. Changing the service's certificate may end the very api-ssl
+ * session that asks for it: then the answer is 'dropped', and the caller confirms by coming back
+ * pinned (the new certificate is then what api-ssl presents).
+ */
+export async function assignApiSslCertificate(conn: RouterConnection): Promise<'assigned' | 'dropped'> {
+  const service = await apiSslService(conn);
+  if (service.certificate === API_SSL_CERTIFICATE) return 'assigned';
+  try {
+    await conn.command('/ip/service/set', [`=.id=${service['.id']}`, `=certificate=${API_SSL_CERTIFICATE}`]);
+    const now = await apiSslService(conn);
+    if (now.certificate !== API_SSL_CERTIFICATE)
+      fail('io_failed', `The router kept api-ssl's certificate "${now.certificate ?? 'none'}".`);
+    return 'assigned';
+  } catch (caught) {
+    if (caught instanceof Failure && caught.error.code === 'transport_closed') return 'dropped';
+    throw caught;
+  }
 }

@@ -10,7 +10,8 @@ import type { TLSSocket } from 'node:tls';
 import { Failure, type AppError } from '../../contract/errors';
 import type { RouterTarget } from '../../contract/schemas';
 import { ApiClient, LinkLost, Trap } from './api/client';
-import { giveApiSslACertificate } from './certificate';
+import { assignApiSslCertificate, makeApiSslCertificate } from './certificate';
+import { fingerprintHash } from './certificate-plan';
 import { UnsendableWord } from './api/wire';
 import { bootstrapApiSslCertificate, type Bootstrapped } from './ssh-bootstrap/bootstrap';
 import { detectTlsCapability, type TlsCapability } from './tls-capability';
@@ -39,7 +40,7 @@ export interface ConnectOptions {
   commandTimeoutMs?: number;
   /** What this runtime's TLS can do; detected by default, injected by tests (BORINGSSL_LIKE). */
   tls?: TlsCapability;
-  /** Waits between read-backs of a certificate being signed over SSH; injected by tests. */
+  /** Waits between read-backs of a certificate being signed (over SSH or the API); injected by tests. */
   pause?: (ms: number) => Promise<void>;
 }
 
@@ -97,11 +98,21 @@ const WITH_ANONYMOUS_DH = 'HIGH:ADH:!eNULL:!MD5:!RC4:@SECLEVEL=0';
 /** OpenSSL's words for "we share no cipher suite": what a stock api-ssl answers a default client. */
 const NO_SHARED_SUITE = /HANDSHAKE_FAILURE|NO_SHARED_CIPHER|NO_CIPHERS|alert handshake failure/i;
 
-/** SHA-256 over the certificate's DER bytes, lower-case hex without colons. */
-export function certificateFingerprint(socket: TLSSocket): string | undefined {
+/** SHA-256 (or, to compare with a RouterOS 6 pin, SHA-1) over the certificate's DER bytes, lower-case hex. */
+export function certificateFingerprint(socket: TLSSocket, hash: 'sha256' | 'sha1' = 'sha256'): string | undefined {
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.raw) return undefined;
-  return createHash('sha256').update(cert.raw).digest('hex');
+  return createHash(hash).update(cert.raw).digest('hex');
+}
+
+/**
+ * Whether the certificate shown is the pinned one. A pin is SHA-256; only a fingerprint a RouterOS 6
+ * router printed itself may be SHA-1 (40 hex), and is then compared with the certificate's SHA-1.
+ */
+function matchesPin(socket: TLSSocket, expected: string | undefined): boolean {
+  if (expected === undefined) return false;
+  const hash = fingerprintHash(expected);
+  return hash !== undefined && certificateFingerprint(socket, hash) === expected;
 }
 
 function connectFailure(
@@ -260,15 +271,41 @@ export async function connectRouter(target: RouterTarget, options: ConnectOption
   }
   const conn = await openRouter(target, options, tls);
   if (target.noCertificate !== 'make-certificate' || !conn.unverified) return conn;
-  // Over the session the technician accepted as unverified: give api-ssl a certificate, then come
-  // back through it with the fingerprint the router reported pinned; anything else is refused.
-  let pinned: string;
-  try {
-    pinned = await giveApiSslACertificate(conn, target.host);
-  } finally {
-    await conn.close();
+  return makeCertificateAndComeBack(target, options, tls, conn);
+}
+
+/**
+ * Over the session the technician accepted as unverified: give api-ssl a certificate, then come
+ * back through it with the fingerprint the router reported pinned; anything else is refused.
+ * Changing api-ssl's certificate may drop that very session: the pinned connection then shows
+ * whether the change landed (api-ssl presents the new certificate); if it did not (api-ssl still
+ * anonymous), the unverified session is opened once more and the assignment made again.
+ */
+async function makeCertificateAndComeBack(
+  target: RouterTarget,
+  options: ConnectOptions,
+  tls: TlsCapability,
+  first: RouterConnection,
+): Promise<RouterConnection> {
+  let conn = first;
+  for (let attempt = 1; ; attempt += 1) {
+    let reported: string;
+    let assignment: 'assigned' | 'dropped';
+    try {
+      reported = await makeApiSslCertificate(conn, target.host, options.pause);
+      assignment = await assignApiSslCertificate(conn);
+    } finally {
+      await conn.close();
+    }
+    try {
+      return await openRouter({ ...target, noCertificate: undefined, fingerprint: reported }, options, tls);
+    } catch (caught) {
+      const stillAnonymous = caught instanceof Failure && caught.error.code === 'no_certificate';
+      if (assignment !== 'dropped' || !stillAnonymous || attempt >= 2) throw caught;
+    }
+    conn = await openRouter(target, options, tls);
+    if (!conn.unverified) return conn;
   }
-  return openRouter({ ...target, noCertificate: undefined, fingerprint: pinned }, options, tls);
 }
 
 /**
@@ -297,7 +334,8 @@ async function connectOverSshCertificate(
   );
   const { noCertificate: _answered, ...pinnedTarget } = target;
   const conn = await openRouter({ ...pinnedTarget, fingerprint: bootstrapped.fingerprint }, options, tls);
-  conn.bootstrapped = bootstrapped;
+  // A RouterOS 6 router may have reported SHA-1: what is pinned from now on is the SHA-256 of the same certificate.
+  conn.bootstrapped = { ...bootstrapped, fingerprint: conn.fingerprint ?? bootstrapped.fingerprint };
   return conn;
 }
 
@@ -330,7 +368,7 @@ async function openRouter(
             seen = certificateFingerprint(socket);
             // No certificate at all is acceptable only on the technician's word; one that is shown is pinned.
             if (seen === undefined && target.noCertificate !== undefined) return;
-            if (seen === undefined || seen !== expected) throw new PinMismatch(seen);
+            if (seen === undefined || !matchesPin(socket, expected)) throw new PinMismatch(seen);
           },
         }
       : {}),

@@ -7,7 +7,7 @@
  * the steps still missing are done. Nothing is pinned until API-SSL answered with the fingerprint.
  */
 import { Failure, type AppError } from '../../../contract/errors';
-import { API_SSL_CERTIFICATE } from '../certificate';
+import { API_SSL_CERTIFICATE, SIGN_POLL, SIGN_TIMEOUT_MS, certificateStep } from '../certificate-plan';
 import {
   LINES,
   type Read,
@@ -16,6 +16,7 @@ import {
   quiet,
   readCount,
   readFingerprint,
+  readKeyUsage,
   readOne,
   said,
   unframe,
@@ -43,11 +44,9 @@ export interface Bootstrapped {
   made: boolean;
 }
 
-/** One command line: a quick one, and signing, which makes an RSA key (seconds; minutes on a small board). */
+/** One quick command line; signing, which makes an RSA key, has SIGN_TIMEOUT_MS (certificate-plan.ts). */
 const LINE_TIMEOUT_MS = 30_000;
-const SIGN_TIMEOUT_MS = 180_000;
-/** Read-backs while the key is made: at most this many, this far apart (about two minutes). */
-export const SIGN_POLL = { tries: 24, everyMs: 5_000 } as const;
+export { SIGN_POLL } from '../certificate-plan';
 
 function refused(step: string, said: string): Failure {
   const error: AppError = isPermissionRefusal(said)
@@ -87,12 +86,23 @@ export async function bootstrapApiSslCertificate(
     const look = 'look for its certificate';
     const signedNow = async () => must(readCount(await run(LINES.signed, look)), look) > 0;
 
-    const made = must(readCount(await run(LINES.count, look)), look) === 0;
+    const version = must(readOne(await run(LINES.version, look), /^\d+\.\d+\S*(\s.*)?$/), look);
+    // What is there decides the step (certificate-plan.ts): a leftover without key-cert-sign or
+    // digital-signature is replaced, never signed again the same broken way.
+    const exists = must(readCount(await run(LINES.count, look)), look) > 0;
+    const step = certificateStep(
+      exists
+        ? { keyUsage: must(readKeyUsage(await run(LINES.keyUsage, look)), look), signed: await signedNow() }
+        : undefined,
+    );
+    const made = step === 'add' || step === 'replace';
+    const replace = `replace the certificate "${API_SSL_CERTIFICATE}" left by an earlier attempt`;
+    if (step === 'replace') must(quiet(await run(LINES.remove, replace)), replace);
     const add = `add the certificate "${API_SSL_CERTIFICATE}"`;
     if (made) must(quiet(await run(LINES.add(target.host), add)), add);
 
     const sign = `sign the certificate "${API_SSL_CERTIFICATE}"`;
-    if (!(await signedNow())) must(quiet(await run(LINES.sign, sign, SIGN_TIMEOUT_MS)), sign);
+    if (step !== 'use') must(quiet(await run(LINES.sign, sign, SIGN_TIMEOUT_MS)), sign);
     // `sign` may answer before the key exists: read back until the router shows key and fingerprint.
     const read = "read the certificate's fingerprint";
     let fingerprint: string | undefined;
@@ -109,9 +119,9 @@ export async function bootstrapApiSslCertificate(
     }
 
     const assign = 'give api-ssl the certificate';
-    must(quiet(await run(LINES.assign, assign)), assign);
+    must(quiet(await run(LINES.assign(version), assign)), assign);
     const check = "read api-ssl's certificate";
-    const assigned = must(readOne(await run(LINES.assigned, check), /^\S+$/), check);
+    const assigned = must(readOne(await run(LINES.assigned(version), check), /^\S+$/), check);
     if (assigned !== API_SSL_CERTIFICATE)
       throw refused('give api-ssl the certificate', `api-ssl still has ${assigned}`);
     return { fingerprint, sshHostKey: ssh.hostKey, certificate: API_SSL_CERTIFICATE, made };

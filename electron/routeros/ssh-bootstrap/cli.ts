@@ -10,7 +10,7 @@
  * `\` and `$` are escaped). Values are read with `:put [… get …]` rather than from `print`, whose
  * layout wraps with the terminal's width (community.routeros docs/docsite/rst/ssh-guide.rst, note 3).
  */
-import { API_SSL_CERTIFICATE, API_SSL_KEY_USAGE } from '../certificate';
+import { API_SSL_CERTIFICATE, API_SSL_KEY_USAGE, fingerprintHash, listsServiceConnections } from '../certificate-plan';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; said: string };
 
@@ -49,9 +49,25 @@ export function unframe(output: string): Framed {
   return { complete: true, output: lines.slice(0, -1).join('\n') };
 }
 
+/**
+ * The api-ssl service itself. From 7.19 /ip/service also lists live connections as dynamic rows under
+ * the service's name (certificate-plan.ts), and 7.19.0 refused a `set` by that name ("failure: this is
+ * configured elsewhere", terraform-routeros/terraform-provider-routeros issue #769, fixed in 7.19.1):
+ * there the row is found by name and not dynamic; before 7.19 the menu has no dynamic rows to avoid.
+ */
+function apiSslService(version: string): string {
+  return listsServiceConnections(version) ? `[find where name=${quoted('api-ssl')} and dynamic=no]` : 'api-ssl';
+}
+
 export const LINES = {
+  /** The RouterOS version, e.g. `7.19.4 (stable)`: which /ip/service shape to address. */
+  version: ':put [/system resource get version]',
   /** How many certificates carry the wizard's name: 0 or 1 (names are unique on RouterOS). */
   count: `:put [:len ${CERT}]`,
+  /** Its key usage (a list: `:put` prints it joined by `;`), to tell a broken leftover. */
+  keyUsage: `:put [/certificate get ${CERT} key-usage]`,
+  /** A leftover that lacks a required usage goes: re-signing it would fail the same way every time. */
+  remove: `/certificate remove ${CERT}`,
   add: (host: string) =>
     `/certificate add name=${quoted(API_SSL_CERTIFICATE)} common-name=${quoted(commonNameFor(host))} ` +
     `days-valid=3650 key-usage=${API_SSL_KEY_USAGE}`,
@@ -60,9 +76,8 @@ export const LINES = {
   /** 1 once the certificate has its key (signed), 0 while it is a template or being signed. */
   signed: `:put [:len ${SIGNED}]`,
   fingerprint: `:put [/certificate get ${CERT} fingerprint]`,
-  /** `api-ssl` addresses the static service by name (7.19+ also lists live connections as dynamic rows). */
-  assign: `/ip service set api-ssl certificate=${quoted(API_SSL_CERTIFICATE)}`,
-  assigned: ':put [/ip service get api-ssl certificate]',
+  assign: (version: string) => `/ip service set ${apiSslService(version)} certificate=${quoted(API_SSL_CERTIFICATE)}`,
+  assigned: (version: string) => `:put [/ip service get ${apiSslService(version)} certificate]`,
 } as const;
 
 /** The non-empty lines a command printed, CR LF or LF, surrounding blanks dropped. */
@@ -94,16 +109,25 @@ export function quiet(output: string): Read<undefined> {
   return rest.length === 0 ? { ok: true, value: undefined } : { ok: false, said: said(output) };
 }
 
+/** A key-usage list as `:put` prints it (`a;b`); empty when none is set. Only usage words are accepted. */
+export function readKeyUsage(output: string): Read<string> {
+  const lines = linesOf(output);
+  if (lines.length === 0) return { ok: true, value: '' };
+  return lines.length === 1 && /^[a-z-]+([;,][a-z-]+)*$/.test(lines[0]!)
+    ? { ok: true, value: lines[0]! }
+    : { ok: false, said: said(output) };
+}
+
 export function readCount(output: string): Read<number> {
   const one = readOne(output, /^\d+$/);
   return one.ok ? { ok: true, value: Number(one.value) } : one;
 }
 
 /**
- * The SHA-256 of the certificate, as RouterOS 7 prints it (64 lower-case hex digits, e.g.
- * terraform-routeros routeros/resource_system_certificate.go:12-35); nothing yet while the
- * key is being made. RouterOS 6 may print a SHA-1 (40 hex): that cannot be compared with what a
- * TLS client sees, so it is refused rather than pinned.
+ * The certificate's fingerprint as the router prints it: SHA-256 on RouterOS 7 (64 hex digits,
+ * terraform-routeros routeros/resource_system_certificate.go:12-35), SHA-1 on RouterOS 6 (40 hex;
+ * the caller then compares it with the SHA-1 of what API-SSL shows, and pins that certificate's
+ * SHA-256); nothing yet while the key is being made.
  */
 export function readFingerprint(output: string): Read<string | undefined> {
   const lines = linesOf(output);
@@ -111,7 +135,9 @@ export function readFingerprint(output: string): Read<string | undefined> {
   const one = readOne(output, /^[0-9A-Fa-f:]+$/);
   if (!one.ok) return one;
   const hex = one.value.replace(/:/g, '').toLowerCase();
-  return hex.length === 64 ? { ok: true, value: hex } : { ok: false, said: `a ${hex.length * 4}-bit fingerprint` };
+  return fingerprintHash(hex) === undefined
+    ? { ok: false, said: `a ${hex.length * 4}-bit fingerprint` }
+    : { ok: true, value: hex };
 }
 
 /** Words that mean the account may not do this (RouterOS: "not enough permissions (9)"). */

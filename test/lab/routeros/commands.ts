@@ -20,8 +20,8 @@ export interface CommandServices {
   runScript(ref: string, actor: Actor): Promise<Op<void>>;
   /** Brings firewall counters up to date before a print shows them. */
   refreshCounters(path: string): Promise<void>;
-  /** `/certificate/sign`: makes the key pair and the self-signed certificate of a template. */
-  signCertificate(ref: string, actor: Actor): Promise<Op<void>>;
+  /** `/certificate/sign`: makes the key pair and the self-signed certificate of a template (`ca` names an issuer). */
+  signCertificate(ref: string, actor: Actor, ca?: string): Promise<Op<void>>;
   /** `/ip/dhcp-client/renew` and `release` (model/dhcp-client.ts). */
   renewDhcp?(ref: string, actor: Actor): Promise<Op<void>>;
 }
@@ -155,9 +155,9 @@ export async function executeCommand(s: CommandServices, cmd: Command, actor: Ac
       if (cmd.menu !== '/certificate') return trapReply('no such command', 0);
       const ref = takeParam(params, '.id', 'number', 'numbers');
       if (ref === undefined) return trapReply('missing =.id=');
-      for (const [name] of params)
-        if (name !== 'ca' && name !== 'ca-crl-host') return trapReply(`unknown parameter ${name}`);
-      return fromOp(await s.signCertificate(ref, actor));
+      const ca = takeParam(params, 'ca');
+      for (const [name] of params) if (name !== 'ca-crl-host') return trapReply(`unknown parameter ${name}`);
+      return fromOp(await s.signCertificate(ref, actor, ca));
     }
     case 'renew':
     case 'release': {

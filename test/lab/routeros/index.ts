@@ -3,7 +3,7 @@
  * defconf configuration with strict validation, optional nftables enforcement
  * inside the router namespace, scripts and scheduler, MNDP, fault injection.
  */
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,11 @@ export interface RouterSimOptions {
   ssh?: { port?: number; disabled?: boolean };
   /** `/certificate sign` answers at once and the key appears this much later (a small board); default: signed when it answers. */
   signLagMs?: number;
+  /**
+   * Fault: changing api-ssl's certificate ends the API-SSL sessions open at that moment, before the
+   * `set` is answered. No public text says whether RouterOS does (issue 25.6 says it "may"); off by default.
+   */
+  apiSslChangeDropsSessions?: boolean;
   /** The router's time zone (IANA name, /system/clock time-zone-name); default UTC. */
   timeZone?: string;
   /** The router's clock is this far from this machine's (to put it just before midnight, a DST change...). */
@@ -198,6 +203,13 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   };
 
   const signing = new Set<ReturnType<typeof setTimeout>>();
+  /**
+   * The fingerprint /certificate prints: SHA-256 on RouterOS 7 (terraform-routeros
+   * resource_system_certificate.go:12-35), SHA-1 on 6 (wiki.mikrotik.com Manual:System/Certificates,
+   * v6: "All certificate fingerprints are SHA1"). What a TLS client computes is unchanged.
+   */
+  const printedFingerprint = (c: { fingerprint: string; sha1: string }) =>
+    versionAtLeast(version, '7') ? c.fingerprint : c.sha1;
   const services: CommandServices = {
     model,
     sendsEmpty: versionAtLeast(version, '7.18'),
@@ -205,19 +217,31 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
       exportConfig(model, initial, { version, model: 'RB5009UG+S+', serial: 'HE2SIM00001', now: new Date() }, path),
     runScript: (ref: string, actor: Actor): Promise<Op<void>> => scripts.runByRef(ref, actor),
     renewDhcp: (ref, actor) => dhcpClients.renew(ref, actor),
-    signCertificate: async (ref: string, actor: Actor): Promise<Op<void>> => {
+    signCertificate: async (ref: string, actor: Actor, ca?: string): Promise<Op<void>> => {
       if (!actor.policies.has('write')) return { ok: false, trap: { message: NOT_ENOUGH_PERMISSIONS } };
       const found = model.resolve('/certificate', ref);
       if (!found.ok) return found;
+      // The lab signs self-signed certificates only; a wizard that named an issuer would be doing something new.
+      if (ca !== undefined) return { ok: false, trap: { message: 'the simulator signs without ca= only' } };
+      for (const item of found.value) {
+        if (item.fields['private-key'] === 'true') continue; // already signed: nothing to make
+        // A template that may not sign certificates cannot sign itself: RouterOS answers "failure: CA not
+        // found" to `sign <leaf>` without ca= for key-usage=tls-server (a public CHR script's notes, 7.23.3;
+        // vesslina/mikrotik-harness README.md: "server-only key usage and cannot self-sign"). The default
+        // key-usage includes key-cert-sign (help.mikrotik.com Certificates, "key-usage … Default").
+        const usage = (item.fields['key-usage'] ?? '').split(',');
+        if (!usage.includes('key-cert-sign')) return { ok: false, trap: { message: 'failure: CA not found' } };
+      }
       const signOne = async (item: (typeof found.value)[number]) => {
         const made = await signSelf(join(options.stateDir, 'certificates'), {
           commonName: item.fields['common-name'] ?? '',
           days: Number(item.fields['days-valid'] ?? 365),
           keySize: Number(item.fields['key-size'] ?? 2048),
+          keyUsage: item.fields['key-usage'] ?? '',
         });
         keyPairs.set(item.fields.name ?? '', made);
         model.touch('/certificate', item.id, {
-          fingerprint: made.fingerprint,
+          fingerprint: printedFingerprint(made),
           'private-key': 'true',
           trusted: 'true',
           'invalid-before': made.notBefore,
@@ -226,14 +250,16 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
         });
       };
       for (const item of found.value) {
-        if (item.fields['private-key'] === 'true') continue; // already signed: nothing to make
+        if (item.fields['private-key'] === 'true') continue;
         if (options.signLagMs === undefined) {
           await signOne(item);
           continue;
         }
         // `sign` may answer before the key exists, and on a small board the RSA key takes up to a couple
         // of minutes: the project's RouterOS reference (docs/reference/routeros.md, from field reports;
-        // no public MikroTik text says how `sign` answers) says to poll. The key and fingerprint appear later.
+        // no public MikroTik text says how `sign` answers) says to poll. The key and fingerprint appear later;
+        // until then the fingerprint is empty, as a template's ("An unsigned certificate has an empty
+        // `fingerprint` property", the same CHR script's notes).
         const timer = setTimeout(() => void signOne(item).catch(() => undefined), options.signLagMs);
         signing.add(timer);
       }
@@ -266,7 +292,10 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     if (!added.ok) throw new Error(added.trap.message);
     keyPairs.set(LAB_CERTIFICATE, cert);
     model.touch('/certificate', parseInt(added.value.slice(1), 16), {
-      fingerprint: cert.fingerprint,
+      fingerprint: printedFingerprint({
+        fingerprint: cert.fingerprint,
+        sha1: new X509Certificate(cert.cert).fingerprint.replace(/:/g, '').toLowerCase(),
+      }),
       'private-key': 'true',
       trusted: 'true',
     });
@@ -282,7 +311,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
    */
   const contexts = new Map<string, SecureContext>();
   const apiSslContext = (): SecureContext => {
-    const name = model.items('/ip/service').find((i) => i.fields.name === 'api-ssl')?.fields.certificate ?? 'none';
+    const name = apiSslCertificate();
     const pair = keyPairs.get(name);
     // Keyed by the certificate itself: a certificate made again under the same name is a new context.
     const key = pair ? `cert:${name}:${createHash('sha256').update(pair.cert).digest('hex')}` : 'anonymous';
@@ -297,10 +326,36 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   };
   const sockets = new Set<Socket>();
   const apiConnections: ApiConnection[] = [];
+  /** The certificate api-ssl has now (the static row: 7.19+ also lists connections under its name). */
+  const apiSslCertificate = () =>
+    model.items('/ip/service').find((i) => i.fields.name === 'api-ssl' && i.fields.dynamic !== 'true')?.fields
+      .certificate ?? 'none';
+  const apiSslSockets = new Set<Socket>();
+  /**
+   * From 7.19 /ip/service also prints each live connection as a dynamic row under the service's name
+   * (https://manual.mikrotik.com/docs/cli-reference/ip/service/: flags D dynamic, c connection,
+   * read-only proto, local, remote; terraform-routeros/terraform-provider-routeros PR #897: "7.19
+   * introduced 'dynamic' services & connections … `name` is no longer … unique"). Where RouterOS
+   * lists them among the services is not documented: here they come first (as model.addDynamic puts
+   * dynamic rows), so a client that takes the first row named api-ssl is caught.
+   */
+  const listsConnections = versionAtLeast(version, '7.19');
   const onConnection = (socket: Socket, seen: ApiConnection) => {
     sockets.add(socket);
+    if (seen.service === 'api-ssl') apiSslSockets.add(socket);
     apiConnections.push(seen);
     socket.setNoDelay(true);
+    const remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
+    if (listsConnections) {
+      model.addDynamic('/ip/service', {
+        name: seen.service,
+        connection: 'true',
+        proto: 'tcp',
+        local: socket.localAddress ?? '',
+        remote,
+        disabled: 'false',
+      });
+    }
     let session: string | undefined;
     new ApiSession(socket, {
       legacyLoginOnly: !versionAtLeast(version, '6.43'),
@@ -312,9 +367,14 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
       },
       passwordOf: (name) => model.items('/user').find((u) => u.fields.name === name)?.fields.password,
       actor: (name) => model.actor(name),
-      execute: (req, actor) => {
+      execute: async (req, actor) => {
         const { menu, verb } = splitCommandWord(req.command);
-        return executeCommand(services, { menu, verb, params: req.params, queries: req.queries }, actor);
+        const before = apiSslCertificate();
+        const replies = await executeCommand(services, { menu, verb, params: req.params, queries: req.queries }, actor);
+        if (options.apiSslChangeDropsSessions && apiSslCertificate() !== before) {
+          for (const open of apiSslSockets) open.destroy();
+        }
+        return replies;
       },
       faults: () => faults,
       onLogin: (actor) => {
@@ -323,6 +383,8 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
       onClose: () => {
         activeUsers.logout(session);
         sockets.delete(socket);
+        apiSslSockets.delete(socket);
+        if (listsConnections) model.removeDynamic('/ip/service', (f) => f.connection === 'true' && f.remote === remote);
       },
     });
   };

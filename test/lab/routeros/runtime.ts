@@ -139,8 +139,10 @@ export function createDeriver(o: RuntimeOptions): Deriver {
       }
       case '/ip/firewall/address-list':
         return { dynamic: f.dynamic ?? 'false' };
-      case '/interface/list/member':
       case '/ip/service':
+        // 7.19+ connection rows are dynamic (index.ts); the services themselves are not.
+        return { dynamic: f.dynamic ?? 'false' };
+      case '/interface/list/member':
       case '/ip/firewall/service-port':
         return { dynamic: 'false' };
       case '/interface/list':

@@ -22,6 +22,7 @@ import type { RouterSshSession } from '../../../electron/routeros/ssh-bootstrap/
 import { detectTlsCapability } from '../../../electron/routeros/tls-capability';
 
 const FP = 'c0ffee'.padEnd(64, '0');
+const V = '7.20.1 (stable)';
 
 describe('the CLI lines', () => {
   it('quote what they carry, and a typed address that is not plainly one becomes the fixed name', () => {
@@ -35,7 +36,18 @@ describe('the CLI lines', () => {
   });
 
   it('every line is made of fixed words and the certificate name', () => {
-    for (const line of [LINES.count, LINES.signed, LINES.sign, LINES.fingerprint, LINES.assign, LINES.assigned]) {
+    for (const line of [
+      LINES.version,
+      LINES.count,
+      LINES.keyUsage,
+      LINES.remove,
+      LINES.signed,
+      LINES.sign,
+      LINES.fingerprint,
+      LINES.assign(V),
+      LINES.assigned(V),
+      LINES.assign('6.49.17'),
+    ]) {
       expect(line).toMatch(/^[:/][\w :/[\]="-.]+$/);
     }
     expect(framed(LINES.count)).toBe(`${LINES.count}; :put "${DONE_MARK}"`);
@@ -54,8 +66,9 @@ describe('reading what the router printed', () => {
     expect(readCount('0\n1').ok).toBe(false);
     expect(readCount('bad command name x').ok).toBe(false);
     expect(readFingerprint(FP.toUpperCase())).toEqual({ ok: true, value: FP });
-    // RouterOS 6 may print a SHA-1: not comparable with what TLS shows, so never pinned.
-    expect(readFingerprint('ab'.repeat(20))).toEqual({ ok: false, said: 'a 160-bit fingerprint' });
+    // RouterOS 6 may print a SHA-1: read as it is, then compared with the SHA-1 of what API-SSL shows.
+    expect(readFingerprint('AB:'.repeat(19) + 'AB')).toEqual({ ok: true, value: 'ab'.repeat(20) });
+    expect(readFingerprint('ab'.repeat(16))).toEqual({ ok: false, said: 'a 128-bit fingerprint' });
     expect(quiet('  progress: done\r\n')).toEqual({ ok: true, value: undefined });
     expect(quiet('failure: certificate with the same name already exists').ok).toBe(false);
   });
@@ -86,16 +99,20 @@ function scripted(answers: (line: string) => string | 'drop'): { session: Router
 }
 
 const done = (text = '') => `${text}${text ? '\r\n' : ''}${DONE_MARK}\r\n`;
+/** What every scripted router answers to the version and key-usage reads. */
+const basics = (line: string, usage = 'digital-signature;key-encipherment;key-cert-sign;tls-server') =>
+  line === LINES.version ? done(V) : line === LINES.keyUsage ? done(usage) : undefined;
 const target = { host: '192.168.88.1', port: 22, username: 'admin', password: 'pw', hostKey: 'SHA256:test' };
 
 describe('the steps', () => {
   it('a stock router: add, sign, wait for the key, assign, read back', async () => {
     let signedAfter = 2;
     const { session, sent } = scripted((line) => {
+      if (basics(line)) return basics(line)!;
       if (line === LINES.count) return done('0');
       if (line === LINES.signed) return done(signedAfter-- > 0 ? '0' : '1');
       if (line === LINES.fingerprint) return done(FP);
-      if (line === LINES.assigned) return done(API_SSL_CERTIFICATE);
+      if (line === LINES.assigned(V)) return done(API_SSL_CERTIFICATE);
       return done();
     });
     const pauses: number[] = [];
@@ -113,7 +130,9 @@ describe('the steps', () => {
       made: true,
     });
     expect(sent.filter((l) => l === LINES.sign)).toHaveLength(1);
-    expect(sent.indexOf(LINES.assign)).toBeGreaterThan(sent.indexOf(LINES.fingerprint));
+    expect(sent.indexOf(LINES.assign(V))).toBeGreaterThan(sent.indexOf(LINES.fingerprint));
+    // 7.19+: the service row by name and not dynamic, never a live connection printed under its name.
+    expect(LINES.assign(V)).toContain('[find where name="api-ssl" and dynamic=no]');
     expect(pauses.length).toBeGreaterThan(0);
   });
 
@@ -122,12 +141,13 @@ describe('the steps', () => {
     const router = (dropAt?: string) =>
       scripted((line) => {
         if (line === dropAt) return 'drop';
+        if (basics(line)) return basics(line)!;
         if (line === LINES.count) return done(state === 'none' ? '0' : '1');
         if (line.startsWith('/certificate add')) state = 'template';
         if (line === LINES.sign) state = 'signed';
         if (line === LINES.signed) return done(state === 'signed' ? '1' : '0');
         if (line === LINES.fingerprint) return done(FP);
-        if (line === LINES.assigned) return done(API_SSL_CERTIFICATE);
+        if (line === LINES.assigned(V)) return done(API_SSL_CERTIFICATE);
         return done();
       });
     const first = router(LINES.sign);
@@ -145,7 +165,10 @@ describe('the steps', () => {
 
   it("a refusal carries the router's words; a permission refusal names the policies", async () => {
     const refusing = (answer: string) =>
-      scripted((line) => (line === LINES.count ? done('0') : line.startsWith('/certificate add') ? answer : done()));
+      scripted(
+        (line) =>
+          basics(line) ?? (line === LINES.count ? done('0') : line.startsWith('/certificate add') ? answer : done()),
+      );
     const failureOf = (answer: string) =>
       bootstrapApiSslCertificate(target, { otherWays: '', open: async () => refusing(answer).session }).catch(
         (e: unknown) => (e as Failure).error,
@@ -158,6 +181,53 @@ describe('the steps', () => {
       code: 'permission_denied',
       message: expect.stringContaining('"sensitive"'),
     });
+  });
+});
+
+describe('a leftover and the service row', () => {
+  it("an earlier attempt's template without key-cert-sign is replaced, not signed again the same broken way", async () => {
+    let usage = 'tls-server';
+    let signed = false;
+    const { session, sent } = scripted((line) => {
+      if (line === LINES.version) return done(V);
+      if (line === LINES.keyUsage) return done(usage);
+      if (line === LINES.count) return done('1');
+      if (line === LINES.remove) usage = '';
+      if (line.startsWith('/certificate add')) usage = 'digital-signature;key-encipherment;key-cert-sign;tls-server';
+      if (line === LINES.sign) {
+        // The router's answer to a template that may not sign certificates (certificate-plan.ts).
+        if (!usage.includes('key-cert-sign')) return 'failure: CA not found\r\n';
+        signed = true;
+      }
+      if (line === LINES.signed) return done(signed ? '1' : '0');
+      if (line === LINES.fingerprint) return done(FP);
+      if (line === LINES.assigned(V)) return done(API_SSL_CERTIFICATE);
+      return done();
+    });
+    const result = await bootstrapApiSslCertificate(target, { otherWays: '', open: async () => session });
+    expect(result).toMatchObject({ fingerprint: FP, made: true });
+    expect(sent.indexOf(LINES.remove)).toBeGreaterThan(-1);
+    expect(sent.indexOf(LINES.remove)).toBeLessThan(sent.findIndex((l) => l.startsWith('/certificate add')));
+  });
+
+  it('a fit certificate already signed is used as it is: nothing removed, added or signed', async () => {
+    const { session, sent } = scripted((line) => {
+      if (basics(line)) return basics(line)!;
+      if (line === LINES.count || line === LINES.signed) return done('1');
+      if (line === LINES.fingerprint) return done(FP);
+      if (line === LINES.assigned(V)) return done(API_SSL_CERTIFICATE);
+      return done();
+    });
+    expect(await bootstrapApiSslCertificate(target, { otherWays: '', open: async () => session })).toMatchObject({
+      made: false,
+    });
+    expect(sent.some((l) => l === LINES.remove || l === LINES.sign || l.startsWith('/certificate add'))).toBe(false);
+  });
+
+  it('before 7.19 the service is named as it is (the menu has no dynamic rows, nor a dynamic property to match)', () => {
+    expect(LINES.assign('6.49.17 (long-term)')).toBe('/ip service set api-ssl certificate="fspbx-api-ssl"');
+    expect(LINES.assigned('7.18.2 (stable)')).toBe(':put [/ip service get api-ssl certificate]');
+    expect(LINES.assigned('7.19 (stable)')).toContain('dynamic=no');
   });
 });
 

@@ -224,7 +224,10 @@ export class RouterModel {
         id !== undefined
           ? items.find((i) => i.id === id)
           : def?.nameField
-            ? items.find((i) => i.fields[def.nameField!] === ref)
+            ? // A name means the configured item, not a dynamic row printed under the same name (7.19+
+              // /ip/service connections; a set by name works from 7.19.1, terraform-routeros issue #769).
+              (items.find((i) => i.fields[def.nameField!] === ref && i.fields.dynamic !== 'true') ??
+              items.find((i) => i.fields[def.nameField!] === ref))
             : undefined;
       if (!item) return trap(NO_SUCH_ITEM);
       if (!found.includes(item)) found.push(item);
