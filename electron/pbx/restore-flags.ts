@@ -19,6 +19,15 @@ const SETTING_WORDS: Readonly<Record<string, (value: string | null) => string | 
 
 const NOT_MANAGED = 'Not restored: not managed by the wizard.';
 
+/** The change of a row the PBX has and the snapshot had not: left in place. */
+export const ADDED_SINCE = 'added after the snapshot; left in place';
+
+const WHERE: Record<PbxTable, string> = {
+  v_sip_profile_settings: 'Advanced › SIP Profiles',
+  v_vars: 'Advanced › Variables',
+  v_extensions: 'Accounts › Extensions',
+};
+
 function settingConsequence(name: string, value: string | null): { words: string; serious: boolean } {
   const words = SETTING_WORDS[name]?.(value);
   if (words) return { words: `${words}.`, serious: true };
@@ -74,7 +83,13 @@ export function restoreFlag(
     target: 'pbx',
     subject: `${table} ${JSON.stringify(name)}${change ? valueOf : ''}`,
     change: change ?? shown(columns),
-    consequence: restored ? effect.words : `${NOT_MANAGED} ${effect.words}`,
+    consequence: restored
+      ? effect.words
+      : `${NOT_MANAGED} ${effect.words}${
+          change === ADDED_SINCE && effect.serious
+            ? ` If nobody at the site added it, remove it in FS PBX (${WHERE[table]}) before anything reloads the configuration: the wizard never deletes what it does not manage.`
+            : ''
+        }`,
     restored,
     serious: effect.serious,
   };

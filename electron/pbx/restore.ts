@@ -15,7 +15,7 @@ import { applyPbxChanges } from './apply-rows';
 import { keyColumn, numberPbxChanges, type PbxChange, type PbxTable } from './change';
 import { isManagedRow, MANAGED_PBX, mayInsertRow, maySetColumns } from './managed';
 import type { PbxPlan } from './plan';
-import { restoreFlag } from './restore-flags';
+import { ADDED_SINCE, restoreFlag } from './restore-flags';
 import { restoredVarsXml } from './restore-vars-xml';
 import type { PbxState, Row } from './state';
 import { stepsFor } from './steps';
@@ -55,7 +55,9 @@ export function planPbxRestore(snapshot: PbxState, current: PbxState): PbxPlan {
           target: 'pbx',
           message: `${describe(table, row)} was added after the snapshot; the wizard does not manage it, so it is left in place.`,
         });
-        const flag = restoreFlag(table, row, row, 'added after the snapshot; left in place', false);
+        // The wizard cannot tell an injected row from the administrator's own, so it never deletes one it does
+        // not manage (rule 1); one that runs a command or opens the PBX is said first, with what to do.
+        const flag = restoreFlag(table, row, row, ADDED_SINCE, false);
         if (flag.serious) flags.push(flag);
         continue;
       }

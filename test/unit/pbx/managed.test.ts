@@ -159,6 +159,7 @@ describe('a rollback from a forged PBX snapshot', () => {
         restored: false,
       }),
     ]);
+    expect(restore.flags![0]!.consequence).toMatch(/shell command.*remove it in FS PBX \(Advanced › Variables\)/);
   });
 });
 
