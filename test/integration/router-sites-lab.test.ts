@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
+import { conntrackTargets } from '../../electron/routeros/conntrack';
+import { staleConntrack } from '../../electron/routeros/conntrack-clear';
 import { applyRouterPlan } from '../../electron/routeros/engine';
 import { routerScope } from '../../electron/routeros/managed';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
@@ -252,12 +254,17 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
 
       const plan = planOf(state);
       expect(plan.facts['router.conntrack']).toContain(`UDP 5080 from ${SITE.trunk}`);
+      // What verify would name: the entry bypasses the forward the plan adds.
+      const targets = conntrackTargets(state, plan.changes);
+      const bypassing = await withRouter((conn) => staleConntrack(conn, targets, SITE.pbx));
+      expect(bypassing.map((e) => e['src-address'])).toContain(`${SITE.trunk}:5062`);
       const result = await withRouter((conn) => applyRouterPlan(conn, state!, plan, { revertMinutes: false }));
       if (!result.ok) throw new Error(result.error.message);
       expect(result.record.complete).toBe(true);
       expect(result.conntrack?.removed).toBeGreaterThanOrEqual(1);
       // At once: no waiting for the stale entry to run out.
       expect(await options()).toBe(true);
+      expect(await withRouter((conn) => staleConntrack(conn, targets, SITE.pbx))).toEqual([]);
       const fresh = await withRouter((conn) => conn.command('/ip/firewall/connection/print'));
       expect(fresh.find((e) => e['src-address'] === `${SITE.trunk}:5062`)).toMatchObject({
         'reply-src-address': `${SITE.pbx}:5080`,
