@@ -20,6 +20,8 @@ async function entries(conn: RouterConnection, targets: readonly ConntrackTarget
 }
 
 export interface ConntrackCleared {
+  /** False when the router's table could not be read or changed (the forwards stay applied). */
+  cleared: boolean;
   /** Entries removed. */
   removed: number;
   /** What was asked, for the journal. */
@@ -31,7 +33,7 @@ export async function clearConntrack(
   conn: RouterConnection,
   targets: readonly ConntrackTarget[],
 ): Promise<ConntrackCleared> {
-  if (targets.length === 0) return { removed: 0, summary: 'nothing to clear' };
+  if (targets.length === 0) return { cleared: true, removed: 0, summary: 'nothing to clear' };
   const doomed = (await entries(conn, targets)).filter((e) => entryMatches(e, targets));
   let removed = 0;
   for (const entry of doomed) {
@@ -44,7 +46,11 @@ export async function clearConntrack(
       throw caught;
     }
   }
-  return { removed, summary: `removed ${removed} connection-tracking entr${removed === 1 ? 'y' : 'ies'}` };
+  return {
+    cleared: true,
+    removed,
+    summary: `removed ${removed} connection-tracking entr${removed === 1 ? 'y' : 'ies'}`,
+  };
 }
 
 /** Entries under `targets` that bypass the forward (their replies do not come from the PBX). */

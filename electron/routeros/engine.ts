@@ -81,6 +81,7 @@ export async function applyRouterPlan(
   // The connections these forwards decide start afresh (conntrack.ts); a failure here leaves the change applied.
   const conntrack = record.complete
     ? await clearConntrack(conn, conntrackTargets(before, plan.changes)).catch((caught: unknown): ConntrackCleared => ({
+        cleared: false,
         removed: 0,
         summary: `connection tracking not cleared: ${caught instanceof Error ? caught.message : String(caught)}`,
       }))

@@ -82,11 +82,7 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
       if (result.conntrack) {
         // Journalled like a step: what the router's connection table lost after the changes.
         hooks.before([CONNTRACK_STEP]);
-        hooks.after(
-          CONNTRACK_STEP,
-          !result.conntrack.summary.startsWith('connection tracking not cleared'),
-          result.conntrack.summary,
-        );
+        hooks.after(CONNTRACK_STEP, result.conntrack.cleared, result.conntrack.summary);
       }
       const record = await settleRouter(target, before, plan, result.record, hooks);
       if (!record.outcomes.every((o) => o.status === 'applied')) {
