@@ -80,9 +80,11 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
       });
       if (!result.ok) throw new Failure(result.error);
       if (result.conntrack) {
-        // Journalled like a step: what the router's connection table lost after the changes.
+        // Journalled like a step: what the router's connection table lost after the changes. Never a
+        // failed step: the changes are applied either way (verify names entries left behind), and a
+        // later failure must keep its own change as the one that failed.
         hooks.before([CONNTRACK_STEP]);
-        hooks.after(CONNTRACK_STEP, result.conntrack.cleared, result.conntrack.summary);
+        hooks.after(CONNTRACK_STEP, true, result.conntrack.summary);
       }
       const record = await settleRouter(target, before, plan, result.record, hooks);
       if (!record.outcomes.every((o) => o.status === 'applied')) {
