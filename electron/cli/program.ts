@@ -61,7 +61,7 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
       error: (message, detail) => {
         log.error(message, detail);
-        io.err(`fspbx-nat: ${message}\n${String(detail ?? '')}`);
+        io.err(terminalSafe(`fspbx-nat: ${message}\n${String(detail ?? '')}`));
       },
     });
     const controller = new AbortController();

@@ -138,7 +138,7 @@ export function refuseImported(db: Db, runId: string): void {
   if (row?.origin === 'imported') {
     fail(
       'invalid_input',
-      'This run was imported from a bundle: it is history to read, and nothing in it is ever applied. Plan again on this laptop.',
+      'This run was imported from a bundle: it is history to read, and nothing in it is ever applied; plan again on this laptop, or roll back to its snapshot if you trust the installation that signed it.',
       `imported run ${runId}`,
     );
   }
