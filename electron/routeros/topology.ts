@@ -98,8 +98,15 @@ export function listMembership(state: RouterState): Map<string, Set<string>> {
   return lists;
 }
 
-/** The interface a route's gateway names: `10.0.0.1%ether1`, `pppoe-out1`, or an address on a router subnet. */
+/**
+ * The interface a route's gateway names: `10.0.0.1%ether1` (7.x immediate-gw), `pppoe-out1`,
+ * RouterOS 6's gateway-status `10.0.0.1 reachable via  ether1` (the wiki's route print shows
+ * "gateway=… reachable ether1": https://wiki.mikrotik.com/wiki/Manual:IPv6/Route), or an address on
+ * a router subnet.
+ */
 function routeInterface(route: RosItem, addresses: readonly RouterAddress[]): string | undefined {
+  const status = /reachable(?:\s+via)?\s+(\S+)/.exec(route['gateway-status'] ?? '')?.[1];
+  if (status) return status;
   for (const value of [route['immediate-gw'], route.gateway]) {
     if (!value) continue;
     const scoped = value.split('%')[1];

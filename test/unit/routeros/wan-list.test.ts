@@ -34,6 +34,25 @@ describe('a PPPoE client outside the WAN list', () => {
   });
 });
 
+describe('a RouterOS 6 PPPoE route', () => {
+  it('names its interface in gateway-status, which the refusal reads', () => {
+    const state = pppoeRouter();
+    state.routes = [
+      {
+        '.id': '*1',
+        'dst-address': '0.0.0.0/0',
+        gateway: '203.0.113.1',
+        'gateway-status': '203.0.113.1 reachable via  pppoe-out1',
+        distance: '1',
+        dynamic: 'true',
+        active: 'true',
+      },
+    ];
+    expect(readTopology(state, '192.168.88.10').defaultRouteInterfaces).toEqual(['pppoe-out1']);
+    expect(planRouter(state, baseInputs()).ok).toBe(false);
+  });
+});
+
 describe('interface lists', () => {
   function withLists(state: RouterState): RouterState {
     state.interfaces.push({ '.id': '*9', name: 'lte1', type: 'lte', disabled: 'false', dynamic: 'true' });
