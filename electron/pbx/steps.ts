@@ -10,6 +10,7 @@
 import type { Warning } from '../../contract/types';
 import type { PbxChange } from './change';
 import { RESTART_REFUSED } from './fs-cli-output';
+import { varsXmlValues } from './plan-vars';
 import { ruleFor } from './profile-settings';
 import { VARS_XML_PATH, type PbxState, type SettingRow } from './state';
 
@@ -85,9 +86,33 @@ export function restartReason(
   return undefined;
 }
 
-/** Does the profile's enabled ext-sip-ip row take its value from a variable (vars.xml)? */
-function extSipIpUsesVars(state: PbxState, profileUuid: string): boolean {
-  return enabledValues(state.settings, profileUuid, 'ext-sip-ip').some((v) => (v ?? '').includes('$${'));
+/**
+ * Does the profile's enabled ext-sip-ip row take its value from one of these variables
+ * (every variable when `names` is undefined: vars.xml rewritten as a whole)?
+ */
+function extSipIpUsesVars(state: PbxState, profileUuid: string, names: ReadonlySet<string> | undefined): boolean {
+  return enabledValues(state.settings, profileUuid, 'ext-sip-ip').some((v) =>
+    [...(v ?? '').matchAll(/\$\$\{([^}]*)\}/g)].some((m) => names === undefined || names.has(m[1]!)),
+  );
+}
+
+/** Variables a new vars.xml gives another value than the old one (as the preprocessor reads both). */
+function varsXmlDiff(old: string | null, next: string | undefined): string[] {
+  if (old === null || next === undefined) return [];
+  const a = varsXmlValues(old);
+  const b = varsXmlValues(next);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((name) => a.get(name) !== b.get(name));
+}
+
+/** The variable names the plan's v_vars changes touch, before or after. */
+function changedVarNames(before: PbxState, after: PbxState, changes: readonly PbxChange[]): Set<string> {
+  const names = new Set<string>();
+  for (const c of changes) {
+    if (c.path !== 'v_vars') continue;
+    const rows = [...before.vars, ...after.vars].filter((v) => v.var_uuid === c.key);
+    for (const n of [...rows.map((r) => r.var_name), c.before?.var_name, c.after?.var_name]) if (n) names.add(n);
+  }
+  return names;
 }
 
 /**
@@ -179,12 +204,21 @@ export function stepsFor(input: StepInputs): StepPlan {
     );
     if (why && !restartWhy.has(profileUuid)) restartWhy.set(profileUuid, why);
   }
+  // The variables whose value FreeSWITCH will see change: the rows the plan changes, and what the
+  // vars.xml written differs in from the one on disk (unknown when either text is missing: all).
+  const varNames =
+    input.rewriteVars === true && (before.varsXml === null || input.varsXml === undefined)
+      ? undefined
+      : new Set([...changedVarNames(before, after, changes), ...varsXmlDiff(before.varsXml, input.varsXml)]);
   if (varsChanged) {
     for (const profile of after.profiles) {
       if (usesExternalVars(after, profile.sip_profile_uuid) || usesExternalVars(before, profile.sip_profile_uuid)) {
         touched.add(profile.sip_profile_uuid);
       }
-      if (extSipIpUsesVars(after, profile.sip_profile_uuid) || extSipIpUsesVars(before, profile.sip_profile_uuid)) {
+      if (
+        extSipIpUsesVars(after, profile.sip_profile_uuid, varNames) ||
+        extSipIpUsesVars(before, profile.sip_profile_uuid, varNames)
+      ) {
         extSipIpMoves.add(profile.sip_profile_uuid);
       }
     }

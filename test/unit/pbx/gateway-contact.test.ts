@@ -13,7 +13,7 @@ import { parseSofiaGateways } from '../../../electron/pbx/reader';
 import { planPbxRestore } from '../../../electron/pbx/restore';
 import type { PbxState } from '../../../electron/pbx/state';
 import { gatewayContactChecks } from '../../../electron/site/checks';
-import { stockPbx } from './fixtures/stock';
+import { renderedVarsXml, stockPbx } from './fixtures/stock';
 
 const PUBLIC = '203.0.113.2';
 const REG = 'ffffffff-0000-4000-8000-000000000001';
@@ -143,5 +143,24 @@ describe('reading gateways and their Contact', () => {
     // A registrar on the LAN sees the LAN Contact rightly: not judged.
     const local = detail(`<sip:gw+${REG}@192.168.88.10:5080>`, 'sip:192.168.88.20');
     expect(gatewayContactChecks(state, new Map([[REG, local]]), PUBLIC)).toEqual([]);
+  });
+});
+
+describe('killgw only where ext-sip-ip can move', () => {
+  it('leaves the gateways alone when the plan changes only the RTP variable', () => {
+    // The SIP address already public everywhere (row, vars.xml, running profiles); only the RTP row is
+    // left. (A profile whose running values are stale gets killgw too: its Contact may be as stale.)
+    const state = withGateways(stockPbx());
+    state.vars = state.vars.map((v) =>
+      v.var_name === 'external_sip_ip' ? { ...v, var_value: `autonat:${PUBLIC}` } : v,
+    );
+    state.varsXml = renderedVarsXml(state.vars, 'pbx');
+    state.running = state.running!.map((r) => ({
+      ...r,
+      info: { ...r.info, 'ext-sip-ip': PUBLIC, 'ext-rtp-ip': PUBLIC },
+    }));
+    const p = plan(state);
+    expect(p.changes.some((c) => c.path === 'v_vars')).toBe(true);
+    expect(commands(p).some((c) => c.includes('killgw'))).toBe(false);
   });
 });
