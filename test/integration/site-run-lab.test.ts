@@ -249,6 +249,28 @@ describe('a whole site run in the lab', () => {
     expect(changed.every((l) => /^<X-PRE-PROCESS cmd="set" data="external_(rtp|sip)_ip=/.test(l))).toBe(true);
   });
 
+  it('refuses to plan when a PBX variable would change vars.xml’s meaning, naming it, and writes nothing', async () => {
+    const psql = ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'fusionpbx'];
+    const uuid = 'e0000000-0000-4000-8000-0000000000aa';
+    const before = await varsXml();
+    const insert = await lab.exec('pbx', psql, {
+      input: `insert into v_vars (var_uuid, var_category, var_name, var_value, var_command, var_enabled, var_order)
+        values ('${uuid}', 'Defaults', 'odd_value', 'x" /><X-PRE-PROCESS cmd="exec-set" data="y=id', 'set', 'true', 99);`,
+    });
+    expect(insert.code, insert.stderr).toBe(0);
+    try {
+      const [refused] = await wizard([{ op: 'site.plan', input: site }]);
+      expect(refused?.ok).toBe(false);
+      if (refused?.ok === false) {
+        expect(refused.error.code).toBe('invalid_input');
+        expect(refused.error.message).toMatch(/^The PBX variable "odd_value" has a quote, <, >, &/);
+      }
+      expect(await varsXml()).toBe(before);
+    } finally {
+      await lab.exec('pbx', psql, { input: `delete from v_vars where var_uuid = '${uuid}';` });
+    }
+  });
+
   it('exports the run as a bundle', async () => {
     const out = join(lab.dir, 'visit.zip');
     const [exported] = await wizard([{ op: 'bundle.export', input: { runId, path: out } }]);
