@@ -157,6 +157,33 @@ describe('vars.xml as FS PBX writes it', () => {
     );
   });
 
+  it('writes NULL order last wherever it comes in, and NULL or empty text as FS PBX prints it (nothing)', () => {
+    const rows = [
+      row('Defaults', 'c', '3', { var_order: null }),
+      row('Defaults', 'b', '2', { var_order: '20' }),
+      row('Defaults', 'a', '1', { var_order: '3' }),
+      row(null, '', '', { var_name: null, var_value: null }),
+    ];
+    expect(xmlOf(rows, 'pbx')).toBe(
+      [
+        '',
+        '<!-- Defaults -->',
+        line('a', '1'),
+        line('b', '2'),
+        line('c', '3'),
+        '',
+        '<!--  -->',
+        line('', ''),
+        '',
+        '',
+      ].join('\n'),
+    );
+    // An empty category first: FS PBX starts with an empty "previous" category, so it gets no comment.
+    expect(xmlOf([row('', 'a', '1'), row('X', 'b', '2')], 'pbx')).toBe(
+      [line('a', '1'), '', '<!-- X -->', line('b', '2'), '', ''].join('\n'),
+    );
+  });
+
   it('writes an empty file (one blank line) when no row is enabled', () => {
     expect(xmlOf([], 'pbx')).toBe('\n');
     expect(xmlOf([row('Defaults', 'a', '1', { var_enabled: 'false' })], 'pbx')).toBe('\n');
@@ -193,6 +220,29 @@ describe('vars.xml refuses what would change its meaning (issue 21 item 2)', () 
     }
   });
 
+  it('says in the refusal which variable, what is wrong with it, and where to correct it', () => {
+    const bad = row('Defaults', 'greeting', 'a"b');
+    const refused = renderVarsXml([bad], 'pbx', null);
+    expect(refused).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        field: 'pbx',
+        message:
+          'The PBX variable "greeting" has a quote, <, >, &, a line break or a control character in its name or value, which vars.xml cannot hold safely: correct it in FS PBX (Advanced › Variables) and plan again.',
+        detail: `v_vars ${bad.var_uuid}: category "Defaults", value "a\\"b"`,
+      },
+    });
+    const category = renderVarsXml([row('A<B', 'x', '1')], 'pbx', null);
+    expect(!category.ok && category.error.message).toBe(
+      'The PBX variable "x" has a category name, which vars.xml cannot hold safely: correct it in FS PBX (Advanced › Variables) and plan again.',
+    );
+    const nameless = renderVarsXml([row('Defaults', '', '<', { var_name: null })], 'pbx', null);
+    expect(!nameless.ok && nameless.error.message).toMatch(/^The PBX variable "" has /);
+    // A hostile category the PBX's own vars.xml already shows is the PBX's: kept.
+    expect(renderVarsXml([row('A<B', 'x', '1')], 'pbx', '<!-- A<B -->\n').ok).toBe(true);
+  });
+
   it('refuses a hostile row even for another host or with its hostile text only in the part after =', () => {
     expect(renderVarsXml([row('Defaults', 'a', '1" /><X-PRE-PROCESS cmd="exec-set" data="b=id')], 'pbx', null).ok).toBe(
       false,
@@ -206,7 +256,8 @@ describe('vars.xml refuses what would change its meaning (issue 21 item 2)', () 
   it('never writes a new exec-set line: the row is left out with a warning that names it', () => {
     const rows = [
       row('Defaults', 'call_debug', 'false'),
-      row('Exec-Set', 'hostname', 'hostname', { var_command: 'exec-set' }),
+      // FS PBX writes exec-set for the Exec-Set category whatever var_command says.
+      row('Exec-Set', 'hostname', 'hostname', { var_command: 'set' }),
       row('Defaults2', 'bind', 'x', { var_command: 'exec-set' }),
     ];
     const rendered = renderVarsXml(rows, 'pbx', null);
@@ -228,7 +279,9 @@ describe('vars.xml refuses what would change its meaning (issue 21 item 2)', () 
       ['vars-command-left-out', 'pbx'],
       ['vars-command-left-out', 'pbx'],
     ]);
-    expect(rendered.value.warnings[0]!.message).toMatch(/"hostname" asks vars.xml for "exec-set"/);
+    expect(rendered.value.warnings[0]!.message).toBe(
+      'The PBX variable "hostname" asks vars.xml for "exec-set", which vars.xml does not hold now: the wizard never writes such a line (it runs a command on the PBX). Check it in FS PBX (Advanced › Variables).',
+    );
   });
 
   it("keeps the PBX's own exec-set line, byte for byte, when its vars.xml already holds it (indented or not)", () => {
