@@ -142,6 +142,33 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     expect(record.error?.message).toMatch(/sofia profile internal rescan.*cannot find config/);
   });
 
+  it('sees a commented override in vars.xml (FreeSWITCH runs it, switch_xml.c:1525) and rewrites the file', async () => {
+    // Database and vars.xml right, but a line inside <!-- --> sets the LAN address back on every reloadxml.
+    await psql(`update v_vars set var_value = 'autonat:${PUBLIC_IP}' where var_name like 'external_%_ip';`);
+    await exec(['sed', '-i', 's|=\\$\\${local_ip_v4}" />|=autonat:' + PUBLIC_IP + '" />|', '/etc/freeswitch/vars.xml']);
+    const override = '<!-- <X-PRE-PROCESS cmd="set" data="external_sip_ip=$${local_ip_v4}" /> -->';
+    await exec(['sed', '-i', `s|</include>|${override}\\n</include>|`, '/etc/freeswitch/vars.xml']);
+    expect(await fsCli('reloadxml')).toMatch(/^\+OK \[Success\]/);
+    expect(await fsCli('global_getvar external_sip_ip')).toBe(`${SITE.pbx}\n`);
+    const p = plan(await readPbx(target), 'leave');
+    expect(p.changes).toEqual([]);
+    expect(p.steps.some((st) => st.kind === 'write-file')).toBe(true);
+    const { record } = await applyPbx(target, p);
+    expect(record.error).toBeUndefined();
+    expect(await exec(['cat', '/etc/freeswitch/vars.xml'])).not.toContain(override);
+    expect(await fsCli('global_getvar external_sip_ip')).toBe(`autonat:${PUBLIC_IP}\n`);
+    expect(await runningField('external', 'ext-sip-ip')).toBe(PUBLIC_IP);
+  });
+
+  it('serves no extension of a disabled domain (directory.lua:290), so verify has nothing to ask', async () => {
+    expect(await fsCli(`user_data 1001@${lab.pbx.domain} attr id`)).toBe('1001\n');
+    await psql(`update v_domains set domain_enabled = false;`);
+    await exec(['sh', '-c', 'rm -f /var/cache/fusionpbx/directory.*']);
+    expect(await fsCli(`user_data 1001@${lab.pbx.domain} attr id`)).toBe('\n');
+    const state = await readPbx(target);
+    expect(state.domains.map((d) => d['domain_enabled'])).toEqual(state.domains.map(() => 'false'));
+  });
+
   it('clears the directory cache under the domain name FS PBX keys it by, and under user_context', async () => {
     await psql("update v_extensions set user_context = 'legacy.example.com' where extension = '1003';");
     // FreeSWITCH asks by the domain: FS PBX's Lua caches directory:1003@<domain_name> (directory.lua:160, :707).
