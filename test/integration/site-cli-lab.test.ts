@@ -413,6 +413,8 @@ describe('bundles from elsewhere, in the lab', () => {
     expect(afterCli.router).toEqual(before.router);
     expect(afterCli.pbx).toEqual(before.pbx);
     expect(afterCli.varsLines).toEqual(before.varsLines);
+    // Nothing was written to vars.xml by any forged bundle: byte for byte as the trusted rollback left it.
+    expect(afterCli.varsXml).toBe(restored.varsXml);
 
     // ── browser mode: the same bundles through the WebSocket host, logins relayed to the lab's boxes ──
     const pbxRelay = await lab.relay('tech', { host: SITE.pbx, port: 22 });
@@ -482,6 +484,7 @@ describe('bundles from elsewhere, in the lab', () => {
     expect(after.router).toEqual(before.router);
     expect(after.pbx).toEqual(before.pbx);
     expect(after.varsLines).toEqual(before.varsLines);
+    expect(after.varsXml).toBe(restored.varsXml);
     expect(after.dump).toEqual(before.dump);
     // From outside, nothing new answers (the forward to the PBX's SSH was never made).
     expect(await strangerReaches(2222)).toBe(false);
