@@ -12,7 +12,10 @@ export async function keyArgument(given: string): Promise<string> {
   if (KEY_OR_FINGERPRINT.test(typed)) return typed;
   const text = await readFile(typed, 'utf8').catch(() => undefined);
   if (text === undefined) return typed; // the operation says what is wrong with it
-  const found = /([A-Za-z0-9+/]{43}=|SHA256:[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])/.exec(text.slice(0, 64 * 1024));
+  // Whole tokens only: never the tail of a longer base64 string (such as a private key a file might also hold).
+  const found = /(?<![A-Za-z0-9+/:])([A-Za-z0-9+/]{43}=|SHA256:[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])/.exec(
+    text.slice(0, 64 * 1024),
+  );
   return found ? found[1]! : typed;
 }
 

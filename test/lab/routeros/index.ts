@@ -374,6 +374,9 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
         if (options.apiSslChangeDropsSessions && apiSslCertificate() !== before) {
           for (const open of apiSslSockets) open.destroy();
         }
+        // RouterOS answers once a firewall change is in force: the nftables render is waited for, so a
+        // packet sent right after the answer meets the new rules (nft/enforcer.ts renders asynchronously).
+        await enforcer?.settled();
         return replies;
       },
       faults: () => faults,

@@ -53,6 +53,9 @@ describe('fspbx-nat trust', () => {
     const file = join(dir, 'alice.txt');
     writeFileSync(file, `Alice's bundle key:\n${PUB}\n`);
     expect(await keyArgument(file)).toBe(PUB);
+    // Never the tail of a longer base64 string.
+    writeFileSync(file, `der: ${'C'.repeat(60)}=\nkey: ${PUB}\n`);
+    expect(await keyArgument(file)).toBe(PUB);
     // Neither: passed on as typed, for the operation to refuse in one sentence.
     expect(await keyArgument('nonsense')).toBe('nonsense');
   });
