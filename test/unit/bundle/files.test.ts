@@ -185,3 +185,114 @@ describe('reading files back refuses what the wizard never writes', () => {
     expect(refusal(odd).error.detail).toMatch(/^site\.json: createdAt: /);
   });
 });
+
+describe('the bundle files of a fuller run', () => {
+  /** A run with a verification, a longer journal, router and PBX reference texts, and the secret value alone in a script. */
+  function fuller(): BundleContent {
+    const c = content();
+    c.journal = [
+      { runId: 'r1', seq: 1, changeId: 'c1', target: 'router', status: 'done', detail: 'sent', at: AT },
+      { runId: 'r1', seq: 2, changeId: 'c2', target: 'pbx', status: 'failed', detail: 'x'.repeat(2000), at: AT },
+    ];
+    c.verification = {
+      runId: 'r1',
+      status: 'warn',
+      checks: [
+        {
+          id: 'rtp-range',
+          title: 'RTP range',
+          status: 'warn',
+          group: 'pbx',
+          summary: 's'.repeat(2000),
+          fix: 'f',
+          changeId: 'c2',
+        },
+      ],
+    };
+    c.snapshot = { ...c.snapshot!, routerExport: '/ip firewall nat\n'.repeat(200), pbxReference: 'vars.xml as read' };
+    // The value alone, far from its name: only a search for the value itself finds it.
+    c.scripts['pbx/apply.sql'] = `UPDATE v_vars SET var_value = '${DEFAULT_PASSWORD}' WHERE var_uuid = 'b…99';\n`;
+    return c;
+  }
+
+  it('reads back its verification, journal and reference texts as written', () => {
+    const files = toFiles(fuller(), AT);
+    expect(JSON.parse(files['verification.json']!)).toEqual(fuller().verification);
+    const back = fromFiles(new Map(Object.entries(files)));
+    expect(back.verification).toEqual(fuller().verification);
+    expect(back.journal).toEqual(fuller().journal);
+    expect(back.snapshot?.routerExport).toBe(fuller().snapshot!.routerExport);
+    expect(back.snapshot?.pbxReference).toBe('vars.xml as read');
+  });
+
+  it('hides a secret value found only by itself, in a script far from its name', () => {
+    const files = toFiles(fuller(), AT);
+    expect(files['pbx/apply.sql']).not.toContain(DEFAULT_PASSWORD);
+    expect(files['pbx/apply.sql']).toMatch(/^UPDATE v_vars SET var_value = '.+' WHERE var_uuid = 'b…99';\n$/);
+  });
+
+  const refusal = (files: Map<string, string>): Failure => {
+    try {
+      fromFiles(files);
+    } catch (caught) {
+      if (caught instanceof Failure) return caught;
+      throw caught;
+    }
+    throw new Error('expected a refusal');
+  };
+  /** The files with one of them parsed, changed by `edit`, and written again. */
+  const edited = (name: string, edit: (value: Record<string, unknown>) => unknown) => {
+    const files = new Map(Object.entries(toFiles(fuller(), AT)));
+    const value: Record<string, unknown> = JSON.parse(files.get(name)!);
+    files.set(name, JSON.stringify(edit(value)));
+    return files;
+  };
+  const editedJournal = (edit: (entries: Record<string, unknown>[]) => unknown) => {
+    const files = new Map(Object.entries(toFiles(fuller(), AT)));
+    const entries: Record<string, unknown>[] = JSON.parse(files.get('journal.json')!);
+    files.set('journal.json', JSON.stringify(edit(entries)));
+    return files;
+  };
+
+  it('refuses a journal step listed twice, and one entry of another run among others', () => {
+    const twice = editedJournal((j) => j.map((e) => ({ ...e, seq: 1 })));
+    expect(refusal(twice).error.message).toBe(
+      "This bundle's journal lists step 1 twice, which the wizard never writes; it was not imported.",
+    );
+    const mixed = editedJournal((j) => [j[0], { ...j[1], runId: 'r2' }]);
+    expect(refusal(mixed).error.message).toBe("This bundle's journal is of another run.");
+  });
+
+  it('refuses a snapshot that does not name its router and PBX', () => {
+    const files = edited('snapshots/snapshot.json', (s) => ({ ...s, box: undefined }));
+    expect(refusal(files).error.message).toMatch(/^This bundle's snapshot does not say which router and PBX/);
+  });
+
+  it('refuses a verification not in the wizard form, naming the field', () => {
+    const files = edited('verification.json', (v) => ({ ...v, status: 'great' }));
+    expect(refusal(files).error.detail).toMatch(/^verification\.json: status: /);
+  });
+
+  it('names "(top)" when the file is not an object at all', () => {
+    const files = new Map(Object.entries(toFiles(fuller(), AT)));
+    files.set('run.json', '[]');
+    expect(refusal(files).error.detail).toMatch(/^run\.json: \(top\): /);
+  });
+
+  it('holds ids and times to their whole form, not a matching part of them', () => {
+    expect(refusal(edited('run.json', (r) => ({ ...r, runId: 'r1/..' }))).error.detail).toMatch(/^run\.json: runId: /);
+    for (const at of [
+      'x2026-01-02T03:04:05Z',
+      '2026-01-02T03:04:05Zx',
+      '2026-01-02T03:04:05+2:00',
+      '2026-01-02T03:04:05-0x:00',
+    ]) {
+      expect(refusal(edited('site.json', (s) => ({ ...s, createdAt: at }))).error.detail, at).toMatch(
+        /^site\.json: createdAt: /,
+      );
+    }
+    for (const at of ['2026-01-02T03:04:05+02:00', '2026-01-02T03:04:05.123-05:30']) {
+      expect(() => fromFiles(edited('site.json', (s) => ({ ...s, createdAt: at }))), at).not.toThrow();
+    }
+  });
+});
