@@ -212,6 +212,8 @@ describe('the bundle files of a fuller run', () => {
     c.snapshot = { ...c.snapshot!, routerExport: '/ip firewall nat\n'.repeat(200), pbxReference: 'vars.xml as read' };
     // The value alone, far from its name: only a search for the value itself finds it.
     c.scripts['pbx/apply.sql'] = `UPDATE v_vars SET var_value = '${DEFAULT_PASSWORD}' WHERE var_uuid = 'b…99';\n`;
+    // The router password from the run's inputs, likewise alone.
+    c.scripts['router/apply.rsc'] = `# made for ${ROUTER_PASSWORD}\n`;
     return c;
   }
 
@@ -225,10 +227,12 @@ describe('the bundle files of a fuller run', () => {
     expect(back.snapshot?.pbxReference).toBe('vars.xml as read');
   });
 
-  it('hides a secret value found only by itself, in a script far from its name', () => {
+  it("hides a secret value found only by itself, in a script far from its name: the PBX's and the run's", () => {
     const files = toFiles(fuller(), AT);
     expect(files['pbx/apply.sql']).not.toContain(DEFAULT_PASSWORD);
     expect(files['pbx/apply.sql']).toMatch(/^UPDATE v_vars SET var_value = '.+' WHERE var_uuid = 'b…99';\n$/);
+    expect(files['router/apply.rsc']).not.toContain(ROUTER_PASSWORD);
+    expect(files['router/apply.rsc']).toMatch(/^# made for .+\n$/);
   });
 
   const refusal = (files: Map<string, string>): Failure => {
