@@ -317,7 +317,9 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
       expect(await optionsAnswered(lab, 'phone', now!, 5060)).toBe(true);
       expect(await optionsAnswered(lab, 'tech', now!, 5080)).toBe(true);
       expect(await optionsAnswered(lab, 'stranger', now!, 5080)).toBe(false);
-      // Nothing answers at the old address any more.
+      // The provider gave the old address to someone else: its routers forget where it was (the
+      // ISP host's neighbour cache), and nothing answers there any more.
+      await lab.exec('isp', ['ip', 'neigh', 'flush', 'all']);
       expect(await optionsAnswered(lab, 'trunk', SITE.router.wan, 5080)).toBe(false);
     } finally {
       await withRouter(async (conn) => {
