@@ -120,6 +120,9 @@ describe('host names as RFC 1123 allows them', () => {
       expect(isHostname(bad), JSON.stringify(bad)).toBe(false);
     }
     expect(isHostname('pbx.1a')).toBe(true);
+    // One-character labels are names too.
+    expect(isHostname('a.b.example')).toBe(true);
+    expect(isHostname('a')).toBe(true);
   });
 });
 

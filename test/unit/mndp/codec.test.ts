@@ -204,6 +204,11 @@ describe('MNDP decode: sizes at the limits', () => {
       reason: 'truncated_tlv',
       detail: 'TLV type 5 wants 3 bytes at 8',
     });
+    // An empty field whose header ends the datagram is whole (an identity may be empty).
+    expect(decodeMndp(bytes('00000000' + '00050000'))).toEqual({
+      ok: true,
+      packet: { header: 0, sequence: 0, identity: '', unknownTypes: [] },
+    });
     // A value that ends exactly at the end of the datagram is whole.
     expect(decodeMndp(bytes('00000000' + '00050002' + '6869'))).toMatchObject({ ok: true, packet: { identity: 'hi' } });
   });
