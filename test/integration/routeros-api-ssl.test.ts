@@ -4,6 +4,8 @@
  * unverified only on the technician's word, or gives api-ssl a certificate over that session and
  * comes back pinned to it; the plain API stays the third way.
  */
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
@@ -12,12 +14,49 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import { API_SSL_CERTIFICATE } from '../../electron/routeros/certificate';
 import { connectRouter } from '../../electron/routeros/connection';
-import { startRouterSim, type RouterSim } from '../lab/routeros';
+import { startRouterSim, type RouterSim, type RouterSimOptions } from '../lab/routeros';
 import { failureOf } from './helpers/failure';
 
 const HOST = '127.0.0.48';
 let dir: string;
 let sim: RouterSim;
+/** Stock routers of other profiles (issue 25.6), started by the tests that need them, closed at the end. */
+const profiles: RouterSim[] = [];
+async function stockRouter(host: string, extra: Partial<RouterSimOptions>): Promise<RouterSim> {
+  const started = await startRouterSim({
+    bind: host,
+    apiPort: 0,
+    apiSslPort: 0,
+    stateDir: join(dir, host),
+    users: [{ name: 'admin', password: 'pw', group: 'full' }],
+    apiSslCertificate: 'none',
+    ...extra,
+  });
+  profiles.push(started);
+  return started;
+}
+const on = (host: string, router: RouterSim, extra: Partial<RouterTarget> = {}): RouterTarget =>
+  routerTarget.parse({ host, port: router.apiSslPort, username: 'admin', password: 'pw', ...extra });
+
+/** The certificate API-SSL presents now, as a TLS client receives it. */
+function presented(host: string, port: number): Promise<X509Certificate> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host, port, rejectUnauthorized: false }, () => {
+      const raw = socket.getPeerCertificate().raw;
+      socket.destroy();
+      resolve(new X509Certificate(raw));
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** The key usages a certificate carries, as openssl names them (Node reads only the extended ones). */
+function keyUsageOf(cert: X509Certificate): string {
+  return execFileSync('openssl', ['x509', '-noout', '-ext', 'keyUsage'], {
+    input: cert.toString(),
+    timeout: 10_000,
+  }).toString();
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fspbx-apissl-'));
@@ -32,7 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim?.close();
+  await Promise.all([sim?.close(), ...profiles.map((p) => p.close())]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -110,5 +149,100 @@ describe('API-SSL with no certificate on the router', () => {
     // Asking again on a router that has its certificate makes nothing new: the usual pin flow.
     const first = await failureOf(connectRouter(target({ noCertificate: 'make-certificate' })));
     expect(first.error).toMatchObject({ code: 'host_key_unknown', fingerprint: pinned });
+  });
+});
+
+describe('making the certificate on routers as technicians meet them (issue 25.6)', () => {
+  it("the simulator refuses to self-sign a template without key-cert-sign, as RouterOS does ('CA not found')", async () => {
+    const host = '127.0.0.52';
+    const router = await stockRouter(host, { version: '7.20.1' });
+    const plain = await connectRouter(on(host, router, { tls: false, port: router.apiPort }));
+    try {
+      await plain.command('/certificate/add', ['=name=server-only', '=common-name=x', '=key-usage=tls-server']);
+      const refused = await failureOf(plain.command('/certificate/sign', ['=number=server-only']));
+      expect(refused.error.message).toMatch(/CA not found/);
+      expect((await plain.command('/certificate/print', ['?name=server-only']))[0]?.fingerprint ?? '').toBe('');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('7.20: a leftover tls-server template is replaced, the assignment that drops the session is confirmed pinned', async () => {
+    const host = '127.0.0.53';
+    const router = await stockRouter(host, { version: '7.20.1', apiSslChangeDropsSessions: true });
+    // An earlier attempt (the wizard before this fix) left a template that cannot sign itself.
+    const plain = await connectRouter(on(host, router, { tls: false, port: router.apiPort }));
+    try {
+      await plain.command('/certificate/add', [
+        `=name=${API_SSL_CERTIFICATE}`,
+        '=common-name=old',
+        '=key-usage=tls-server',
+      ]);
+    } finally {
+      await plain.close();
+    }
+    const conn = await connectRouter(on(host, router, { noCertificate: 'make-certificate' }));
+    let pinned: string | undefined;
+    try {
+      pinned = conn.fingerprint;
+      const [cert] = await conn.command('/certificate/print', [`?name=${API_SSL_CERTIFICATE}`]);
+      expect(cert).toMatchObject({ 'private-key': 'true', fingerprint: pinned, 'common-name': host });
+    } finally {
+      await conn.close();
+    }
+    const shown = await presented(host, router.apiSslPort);
+    expect(shown.fingerprint256.replace(/:/g, '').toLowerCase()).toBe(pinned);
+    // What the template named is what the signed certificate carries: it can sign itself and serve ECDHE-RSA.
+    const usage = keyUsageOf(shown);
+    expect(usage).toMatch(/Digital Signature/);
+    expect(usage).toMatch(/Certificate Sign/);
+    const service = router.state.print('/ip/service').filter((r) => r.name === 'api-ssl' && r.dynamic !== 'true');
+    expect(service.map((r) => r.certificate)).toEqual([API_SSL_CERTIFICATE]);
+  });
+
+  it('6.49: the router prints a SHA-1 fingerprint; the wizard compares it with the SHA-1 of what API-SSL shows and pins the SHA-256', async () => {
+    const host = '127.0.0.54';
+    const router = await stockRouter(host, { version: '6.49.17' });
+    const conn = await connectRouter(on(host, router, { noCertificate: 'make-certificate' }));
+    let pinned: string | undefined;
+    try {
+      pinned = conn.fingerprint;
+      const [cert] = await conn.command('/certificate/print', [`?name=${API_SSL_CERTIFICATE}`]);
+      expect(cert?.fingerprint).toMatch(/^[0-9a-f]{40}$/);
+      const shown = await presented(host, router.apiSslPort);
+      expect(shown.fingerprint.replace(/:/g, '').toLowerCase()).toBe(cert?.fingerprint);
+      expect(shown.fingerprint256.replace(/:/g, '').toLowerCase()).toBe(pinned);
+    } finally {
+      await conn.close();
+    }
+    expect(pinned).toMatch(/^[0-9a-f]{64}$/);
+    await (await connectRouter(on(host, router, { fingerprint: pinned }))).close();
+  });
+
+  it('a small board: the key appears after sign answered; the wizard reads back, bounded, and a timed-out run carries on', async () => {
+    const quick = await stockRouter('127.0.0.55', { signLagMs: 1_500 });
+    // Each 5 s read-back interval passes in 100 ms here: the 2-minute bound becomes 2.4 s, the lag 1.5 s.
+    const scaled = (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 50));
+    const conn = await connectRouter(on('127.0.0.55', quick, { noCertificate: 'make-certificate' }), {
+      pause: scaled,
+    });
+    await conn.close();
+    expect(conn.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+
+    const slow = await stockRouter('127.0.0.56', { signLagMs: 1_500 });
+    const hurried = await failureOf(
+      connectRouter(on('127.0.0.56', slow, { noCertificate: 'make-certificate' }), { pause: async () => undefined }),
+    );
+    expect(hurried.error.code).toBe('timeout');
+    expect(hurried.error.message).toMatch(/Connect again in a minute/);
+    await new Promise((r) => setTimeout(r, 1_800));
+    const again = await connectRouter(on('127.0.0.56', slow, { noCertificate: 'make-certificate' }), {
+      pause: async () => undefined,
+    });
+    await again.close();
+    expect(slow.state.print('/certificate').filter((c) => c.name === API_SSL_CERTIFICATE)).toHaveLength(1);
+    expect(again.fingerprint).toBe(
+      slow.state.print('/certificate').find((c) => c.name === API_SSL_CERTIFICATE)?.fingerprint,
+    );
   });
 });

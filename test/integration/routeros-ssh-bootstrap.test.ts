@@ -282,3 +282,58 @@ describe('a router whose SSH service is off', () => {
     expect(offSim.apiConnections).toEqual([]);
   });
 });
+
+describe('a RouterOS 6.49 router with a leftover from an earlier attempt (issue 25.6)', () => {
+  const OLD_HOST = '127.0.0.57';
+  let old: RouterSim;
+  beforeAll(async () => {
+    old = await startRouterSim({
+      bind: OLD_HOST,
+      apiPort: 0,
+      apiSslPort: 0,
+      stateDir: join(dir, OLD_HOST),
+      version: '6.49.17',
+      users: [{ name: 'admin', password: PASSWORD, group: 'full' }],
+      apiSslCertificate: 'none',
+      ssh: { port: 0 },
+    });
+  });
+  afterAll(async () => {
+    await old?.close();
+  });
+
+  it('the tls-server template is replaced, and the SHA-1 the router prints is checked against API-SSL, the SHA-256 pinned', async () => {
+    // What the wizard left before key-cert-sign was asked for: a template RouterOS will not self-sign.
+    const plain = await connectRouter(
+      routerTarget.parse({ host: OLD_HOST, port: old.apiPort, tls: false, username: 'admin', password: PASSWORD }),
+    );
+    try {
+      await plain.command('/certificate/add', [
+        `=name=${API_SSL_CERTIFICATE}`,
+        '=common-name=x',
+        '=key-usage=tls-server',
+      ]);
+    } finally {
+      await plain.close();
+    }
+    const store = freshStore();
+    const summary = await desktopRead(store, old, OLD_HOST, {
+      noCertificate: 'ssh-certificate',
+      sshHostKey: old.ssh!.hostKey,
+    });
+    const made = certificateOn(old);
+    expect(made).toMatchObject({ 'private-key': 'true', 'common-name': OLD_HOST });
+    expect(made?.fingerprint).toMatch(/^[0-9a-f]{40}$/);
+    expect(summary.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.apiSslCertificate).toEqual({ name: API_SSL_CERTIFICATE, made: true });
+    expect(store.knownFingerprint('api-ssl', OLD_HOST, old.apiSslPort)).toBe(summary.fingerprint);
+    // Before 7.19 the service is named as it is; the leftover went before a fresh template was added.
+    const lines = old.ssh!.commands.join('\n');
+    expect(lines).toContain('/certificate remove');
+    expect(lines).toContain('/ip service set api-ssl certificate=');
+    // (The leftover was made over the plain API above; the wizard itself spoke API-SSL only, never ADH.)
+    const wizard = old.apiConnections.filter((c) => c.service === 'api-ssl');
+    expect(wizard.length).toBeGreaterThan(0);
+    for (const c of wizard) expect(c.cipher ?? '').not.toMatch(/ADH|anon/i);
+  });
+});
