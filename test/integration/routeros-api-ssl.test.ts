@@ -200,6 +200,17 @@ describe('making the certificate on routers as technicians meet them (issue 25.6
     expect(service.map((r) => r.certificate)).toEqual([API_SSL_CERTIFICATE]);
   });
 
+  it('7.20: when giving api-ssl its certificate ends that very session, the wizard comes back pinned to it', async () => {
+    const host = '127.0.0.58';
+    const router = await stockRouter(host, { version: '7.20.1', apiSslChangeDropsSessions: true });
+    const conn = await connectRouter(on(host, router, { noCertificate: 'make-certificate' }));
+    await conn.close();
+    const [cert] = router.state.print('/certificate').filter((c) => c.name === API_SSL_CERTIFICATE);
+    expect(conn.fingerprint).toBe(cert?.fingerprint);
+    // The unverified session asked, the router ended it before answering; then one pinned session.
+    expect(router.apiConnections.filter((c) => c.loginAs === 'admin')).toHaveLength(2);
+  });
+
   it('6.49: the router prints a SHA-1 fingerprint; the wizard compares it with the SHA-1 of what API-SSL shows and pins the SHA-256', async () => {
     const host = '127.0.0.54';
     const router = await stockRouter(host, { version: '6.49.17' });
