@@ -585,7 +585,7 @@ def settle(state):
 
 # --- gateway registration (a real REGISTER over UDP, through the lab's router) --------------
 SIP_SERVER = "FreeSWITCH-mod_sofia/1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit"
-SIP_RETRANSMITS = (0.5, 1.0, 2.0, 4.0)
+SIP_RETRANSMITS = (0.5, 1.0, 2.0)
 
 
 def is_private(host):
