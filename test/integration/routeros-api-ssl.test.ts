@@ -200,9 +200,10 @@ describe('making the certificate on routers as technicians meet them (issue 25.6
     expect(service.map((r) => r.certificate)).toEqual([API_SSL_CERTIFICATE]);
   });
 
-  it('7.20: when giving api-ssl its certificate ends that very session, the wizard comes back pinned to it', async () => {
+  it('when giving api-ssl its certificate ends that very session, the wizard comes back pinned to it', async () => {
+    // 7.18: no connection rows in /ip/service, so only the dropped session is in play here.
     const host = '127.0.0.58';
-    const router = await stockRouter(host, { version: '7.20.1', apiSslChangeDropsSessions: true });
+    const router = await stockRouter(host, { version: '7.18.2', apiSslChangeDropsSessions: true });
     const conn = await connectRouter(on(host, router, { noCertificate: 'make-certificate' }));
     await conn.close();
     const [cert] = router.state.print('/certificate').filter((c) => c.name === API_SSL_CERTIFICATE);
