@@ -233,16 +233,22 @@ async function applySiteHeld(
         `Re-derived plan differs from the reviewed one in ${moved}.`,
       );
     }
-    const snapshot = deps.store.saveSnapshot(runId, run.siteId, {
-      router: routerState,
-      pbx: pbxState,
-      routerExport: await sides.router.exportText(),
-      pbxReference: JSON.stringify(
-        { settings: pbxState.settings, vars: pbxState.vars, extensions: pbxState.extensions },
-        null,
-        1,
-      ),
-    });
+    const snapshot = deps.store.saveSnapshot(
+      runId,
+      run.siteId,
+      {
+        router: routerState,
+        pbx: pbxState,
+        routerExport: await sides.router.exportText(),
+        pbxReference: JSON.stringify(
+          { settings: pbxState.settings, vars: pbxState.vars, extensions: pbxState.extensions },
+          null,
+          1,
+        ),
+      },
+      // The host key this PBX was just reached with binds the snapshot to it (store/box.ts).
+      deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey,
+    );
     progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
     deps.store.setRunStatus(runId, 'applying', { expect: 'planned' });
     sending = true;

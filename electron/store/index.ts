@@ -68,8 +68,8 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
     listRuns: (options?: { siteId?: string; limit?: number }) => listRuns(db, options),
     findUnfinished: () => findUnfinished(db),
 
-    saveSnapshot: (runId: string, siteId: string, content: SnapshotContent) =>
-      saveSnapshot(db, runId, siteId, content, now()),
+    saveSnapshot: (runId: string, siteId: string, content: SnapshotContent, pbxHostKey?: string) =>
+      saveSnapshot(db, runId, siteId, content, now(), pbxHostKey),
     getSnapshot: (snapshotId: string) => getSnapshot(db, snapshotId),
     listSnapshots: (siteId: string) => listSnapshots(db, siteId),
     /** A snapshot a rollback may be planned from (it names its boxes; an imported one is trusted), else a refusal. */

@@ -56,13 +56,15 @@ export function saveSnapshot(
   siteId: string,
   content: SnapshotContent,
   now: string,
+  /** The SSH host key the PBX was reached with now; else the one last accepted for the site's PBX address. */
+  pbxHostKey?: string,
 ): SnapshotRecord {
   const row = {
     router_json: toJson(content.router),
     pbx_json: toJson(content.pbx),
     router_export: content.routerExport ?? null,
     pbx_reference: content.pbxReference ?? null,
-    box_json: JSON.stringify(boxOf(content.router, content.pbx, pbxHostKeyOf(db, siteId))),
+    box_json: JSON.stringify(boxOf(content.router, content.pbx, pbxHostKey ?? pbxHostKeyOf(db, siteId))),
   };
   const snapshotId = randomUUID();
   db.transaction(() => {

@@ -430,6 +430,26 @@ describe('trusted signers', () => {
   });
 });
 
+describe('a snapshot bound to its boxes', () => {
+  it('records the host key the PBX was reached with, and the router serial it read', () => {
+    const site = source.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'HQ' });
+    const run = source.createRun({
+      siteId: site.siteId,
+      kind: 'apply',
+      inputs: {},
+      plan: { changes: [], warnings: [], facts: {} },
+    });
+    const key = `SHA256:${'K'.repeat(43)}`;
+    const snapshot = source.saveSnapshot(
+      run.runId,
+      site.siteId,
+      { router: { ...router(), serial: 'HE2SIM00001' }, pbx: stockPbx() },
+      key,
+    );
+    expect(snapshot.box).toMatchObject({ router: { serial: 'HE2SIM00001' }, pbx: { hostKey: key } });
+  });
+});
+
 describe('a snapshot without its boxes', () => {
   it('in a bundle, is not imported: one sentence', async () => {
     const { runId } = seed(source);
