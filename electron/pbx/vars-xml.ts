@@ -35,9 +35,21 @@ export function unsafeVarsText(text: string | null): boolean {
   return text !== null && UNSAFE_TEXT.test(text);
 }
 
-/** The lines of a vars.xml as written, without the indentation around them. */
-function linesOf(xml: string | null): Set<string> {
-  return new Set((xml ?? '').split('\n').map((line) => line.trim()));
+const DIRECTIVE = /^<X-PRE-PROCESS\s+cmd\s*=\s*"([^"]*)"\s+data\s*=\s*"([^"]*)"\s*\/>$/;
+
+/**
+ * The PBX's own lines, without the indentation around them, by what they say (command and data):
+ * a line FS PBX's writer would render with other spacing (`"/>`) is still the PBX's own, and is
+ * written back exactly as the PBX has it.
+ */
+function linesOf(xml: string | null): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const raw of (xml ?? '').split('\n')) {
+    const line = raw.trim();
+    const m = DIRECTIVE.exec(line);
+    lines.set(m ? `${m[1]}\u0000${m[2]}` : line, line);
+  }
+  return lines;
 }
 
 function refusal(row: VarRow, what: string): AppError {
@@ -87,9 +99,11 @@ export function renderVarsXml(
       }
       const command = row.var_category === 'Exec-Set' ? 'exec-set' : row.var_command || 'set';
       if (!row.var_hostname || row.var_hostname === hostname) {
-        const line = `<X-PRE-PROCESS cmd="${command}" data="${row.var_name ?? ''}=${row.var_value ?? ''}" />`;
-        if (present.has(line)) {
-          xml += `${line}\n`;
+        const data = `${row.var_name ?? ''}=${row.var_value ?? ''}`;
+        const line = `<X-PRE-PROCESS cmd="${command}" data="${data}" />`;
+        const own = present.get(`${command}\u0000${data}`) ?? present.get(line);
+        if (own !== undefined) {
+          xml += `${own}\n`;
         } else if (command !== 'set') {
           // Never a new command line: exec-set runs a shell command as the FreeSWITCH user.
           warnings.push({

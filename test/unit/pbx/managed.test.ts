@@ -206,3 +206,20 @@ describe("the snapshot's vars.xml", () => {
     ]);
   });
 });
+
+describe('vars.xml keeps the PBX’s own command lines as the PBX wrote them', () => {
+  it('writes back an exec-set line written with other spacing, byte for byte, and adds none', () => {
+    const state = stockPbx();
+    const own = '<X-PRE-PROCESS cmd="exec-set" data="host=hostname"/>';
+    state.varsXml = `${state.varsXml}\t${own}\n`;
+    state.vars.push({ ...execVar('d0000000-0000-4000-8000-0000000000ee'), var_name: 'host', var_value: 'hostname' });
+    state.vars.push(execVar('d0000000-0000-4000-8000-0000000000ef'));
+    const result = planPbx(state, { publicIp: '203.0.113.2', mediaMode: 'leave', extensions: [] });
+    if (!result.ok) throw new Error(result.errors[0]!.message);
+    const write = result.plan.steps.find((s) => s.kind === 'write-file');
+    const content = write?.kind === 'write-file' ? write.content : '';
+    expect(content.split('\n')).toContain(own);
+    expect(content).not.toContain('pwned');
+    expect(result.plan.warnings.map((w) => w.code)).toContain('vars-command-left-out');
+  });
+});
