@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorNote } from './ErrorNote';
 import { useWizard } from '../store/context';
 import { armedSentence, expiredSentence, openRunOf, revertPhase, type OpenRun } from '../store/open-run';
@@ -8,7 +8,12 @@ import type { WizardState } from '../store/wizard';
  * The open run: this session's apply while it is not kept, else the run reopened from History,
  * else History's open run (another window, the CLI, a crash before this page loaded).
  */
-export function openRunFrom(s: WizardState): OpenRun | undefined {
+export function openRunFrom(
+  s: Pick<
+    WizardState,
+    'applying' | 'confirmation' | 'planned' | 'resumed' | 'runs' | 'rollbackResult' | 'rollbackSnapshot'
+  >,
+): OpenRun | undefined {
   const result = s.applying.status === 'done' ? s.applying.result : undefined;
   if (s.confirmation.status === 'done') return undefined;
   // Rolled back from the bar (both boxes, or the PBX half after the router's own undo): nothing is open.
@@ -45,10 +50,20 @@ function useNow(active: boolean): number {
  * PBX still has, with the two ways on.
  */
 export function RevertBar() {
-  const open = useWizard(openRunFrom);
+  // Each part selected as it is held (a selector that built a new object would render forever).
+  const applying = useWizard((s) => s.applying);
+  const planned = useWizard((s) => s.planned);
+  const resumed = useWizard((s) => s.resumed);
+  const runs = useWizard((s) => s.runs);
+  const rollbackResult = useWizard((s) => s.rollbackResult);
+  const rollbackSnapshot = useWizard((s) => s.rollbackSnapshot);
+  const confirmation = useWizard((s) => s.confirmation);
+  const open = useMemo(
+    () => openRunFrom({ applying, confirmation, planned, resumed, runs, rollbackResult, rollbackSnapshot }),
+    [applying, confirmation, planned, resumed, runs, rollbackResult, rollbackSnapshot],
+  );
   const now = useNow(open !== undefined);
   const phase = revertPhase(open, now);
-  const confirmation = useWizard((s) => s.confirmation);
   const revertState = useWizard((s) => s.revertState);
   const readRevertState = useWizard((s) => s.readRevertState);
   const confirmRun = useWizard((s) => s.confirmRun);
