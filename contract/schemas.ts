@@ -3,7 +3,8 @@
  * Node modules, so the same checks can run anywhere the contract is loaded.
  */
 import { z } from 'zod';
-import { coveredAddresses, isHostname, isIPv4, isIPv4Cidr, opensToAnyone } from './ipv4';
+import { coveredAddresses, isIPv4, isIPv4Cidr, opensToAnyone } from './ipv4';
+import { hostProblem } from './host-input';
 
 export { isHostname, isIPv4, isIPv4Cidr } from './ipv4';
 
@@ -17,8 +18,10 @@ export const ipv4OrCidr = z
 export const host = z
   .string()
   .trim()
-  .refine((v) => isIPv4(v) || isHostname(v), {
-    message: 'Enter the IPv4 address (or host name) of the device.',
+  // A near-address (192.168.88.1o) is a typo named here, not a name looked up in DNS (host-input.ts).
+  .superRefine((v, ctx) => {
+    const problem = hostProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 export const port = z.number().int().min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');

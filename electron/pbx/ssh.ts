@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Client, type ConnectConfig } from 'ssh2';
 import { Failure, type AppError } from '../../contract/errors';
+import { connectionError, pbxLoginRefused, pbxSshService } from '../../contract/net-errors';
 import type { PbxTarget } from '../../contract/schemas';
 import { shellWords } from './quote';
 
@@ -91,31 +92,14 @@ function failure(error: AppError): Failure {
 }
 
 function connectError(target: PbxTarget, caught: Error & { code?: string; level?: string }): Failure {
-  const where = `${target.host}:${target.port}`;
   const detail = `${caught.code ?? caught.level ?? 'error'}: ${caught.message}`;
   if (caught.level === 'client-authentication') {
     return failure({
       code: 'auth_failed',
-      message: `The PBX refused user "${target.username}" with this ${target.auth.kind === 'key' ? 'key' : target.auth.kind === 'agent' ? 'agent key' : 'password'}. Check them and try again.`,
+      // Root with a password meets Debian's PermitRootLogin prohibit-password: the sentence names it.
+      message: pbxLoginRefused(target.username, target.auth.kind),
       detail,
     });
-  }
-  if (/Timed out while waiting for handshake/.test(caught.message) || caught.code === 'ETIMEDOUT') {
-    return failure({
-      code: 'timeout',
-      message: `${where} did not answer SSH in time. Check the address and the cable.`,
-      detail,
-    });
-  }
-  if (caught.code === 'ECONNREFUSED') {
-    return failure({
-      code: 'host_unreachable',
-      message: `Nothing answers SSH on ${where}. Check the address, and that SSH is enabled on the PBX.`,
-      detail,
-    });
-  }
-  if (caught.code === 'EHOSTUNREACH' || caught.code === 'ENETUNREACH' || caught.code === 'ENOTFOUND') {
-    return failure({ code: 'host_unreachable', message: `${where} cannot be reached from this laptop.`, detail });
   }
   if (/encrypted private key|passphrase/i.test(caught.message)) {
     return failure({
@@ -131,7 +115,8 @@ function connectError(target: PbxTarget, caught: Error & { code?: string; level?
       detail,
     });
   }
-  return failure({ code: 'host_unreachable', message: `The SSH connection to ${where} failed.`, detail });
+  // DNS, no route, refused, reset after connect: one mapping for every connection (contract/net-errors.ts).
+  return failure(connectionError(pbxSshService(target.host, target.port), caught));
 }
 
 function authConfig(target: PbxTarget, options: OpenOptions): Partial<ConnectConfig> {

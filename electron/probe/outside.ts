@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { causeWords } from '../../contract/net-errors';
 import { optionsRequest, parseResponse, rewrittenHeaders } from './sip';
 import { tlsHandshakes, type TlsVerdict } from './tls';
 
@@ -73,7 +74,7 @@ function probeSip(target: string, port: number, timeoutMs: number): Promise<Port
       timeoutMs,
     );
     socket.on('error', (error) =>
-      done({ protocol: 'udp', port, what, verdict: 'no-answer', detail: `Could not send: ${error.message}` }),
+      done({ protocol: 'udp', port, what, verdict: 'no-answer', detail: `Could not send: ${causeWords(error)}.` }),
     );
     socket.on('message', (message) => {
       const response = parseResponse(message.toString('utf8'));
@@ -127,7 +128,7 @@ function sendRtp(target: string, port: number): Promise<PortReport> {
         what: 'RTP',
         verdict: 'sent',
         detail: error
-          ? `Could not send: ${error.message}`
+          ? `Could not send: ${causeWords(error)}.`
           : 'Sent; RTP never answers: the wizard checks the router counters.',
       });
     });

@@ -6,6 +6,7 @@
  * tls.pem / wss.pem when there is none). Its subject is reported for the log.
  */
 import { connect, type TLSSocket } from 'node:tls';
+import { causeWords } from '../../contract/net-errors';
 
 export type TlsVerdict = 'handshake' | 'refused' | 'no-answer' | 'not-tls';
 
@@ -98,10 +99,11 @@ export function tlsHandshake(target: string, probe: TlsProbe, timeoutMs: number)
         done({
           ...base,
           verdict: 'not-tls',
-          detail: `The connection opened but the TLS handshake failed (${error.code ?? error.message}).`,
+          detail: `The connection opened but the TLS handshake failed (${causeWords(error)}).`,
         });
       } else {
-        done({ ...base, verdict: 'no-answer', detail: `Could not connect: ${error.code ?? error.message}.` });
+        // Words, not errno codes: this line reaches the technician in verify (contract/net-errors.ts).
+        done({ ...base, verdict: 'no-answer', detail: `Could not connect: ${causeWords(error)}.` });
       }
     });
     socket.once('close', () =>

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { Failure, type AppError } from '../../contract/errors';
+import { connectionError, routerApiService } from '../../contract/net-errors';
 import type { RouterTarget } from '../../contract/schemas';
 import { ApiClient, LinkLost, Trap } from './api/client';
 import { assignApiSslCertificate, makeApiSslCertificate } from './certificate';
@@ -122,7 +123,6 @@ function connectFailure(
   seen: string | undefined,
   tls: TlsCapability,
 ): Failure {
-  const where = `${target.host}:${port}`;
   if (caught instanceof Failure) return caught;
   if (caught instanceof PinMismatch) {
     return target.fingerprint === undefined
@@ -150,25 +150,6 @@ function connectFailure(
       detail,
     });
   }
-  if (code === 'ECONNREFUSED') {
-    return failure({
-      code: 'host_unreachable',
-      message: target.tls
-        ? `Nothing answers API-SSL on ${where}. Enable it on the router (IP › Services › api-ssl) or choose the plain API.`
-        : `Nothing answers the RouterOS API on ${where}. Enable it on the router (IP › Services › api).`,
-      detail,
-    });
-  }
-  if (code === 'ETIMEDOUT') {
-    return failure({
-      code: 'timeout',
-      message: `${where} did not answer in time. Check the address and the cable.`,
-      detail,
-    });
-  }
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND') {
-    return failure({ code: 'host_unreachable', message: `${where} cannot be reached from this laptop.`, detail });
-  }
   if (
     target.tls &&
     target.noCertificate === undefined &&
@@ -187,14 +168,8 @@ function connectFailure(
       detail,
     });
   }
-  if (code === 'ECONNRESET' && target.tls) {
-    return failure({
-      code: 'host_unreachable',
-      message: `The router closed the API-SSL connection. If api-ssl has no certificate on the router, give it one (System › Certificates) or use the plain API.`,
-      detail,
-    });
-  }
-  return failure({ code: 'host_unreachable', message: `The connection to the router at ${where} failed.`, detail });
+  // DNS, no route, refused, reset after connect, TLS: one mapping for every connection (contract/net-errors.ts).
+  return failure(connectionError(routerApiService(target.host, port, target.tls), { code, message: error.message }));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Failure): Promise<T> {
@@ -386,11 +361,7 @@ async function openRouter(
         }
       }),
       connectTimeoutMs,
-      () =>
-        failure({
-          code: 'timeout',
-          message: `${target.host}:${port} did not answer in time. Check the address and the cable.`,
-        }),
+      () => failure(connectionError(routerApiService(target.host, port, target.tls), { code: 'ETIMEDOUT' })),
     );
   } catch (caught) {
     // A connection that opens after the timeout is closed at once.

@@ -3,6 +3,7 @@
  * traffic checks (SIP probes from this laptop, router counters around them,
  * trunk registrations). The result goes into the run record.
  */
+import { Failure } from '../../contract/errors';
 import type { SiteInputs } from '../../contract/schemas';
 import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
 import { askFsCli } from '../pbx/batch';
@@ -91,6 +92,14 @@ export async function verifySite(
   watchSeconds = 0,
 ): Promise<VerifyResult> {
   const run = deps.store.getRun(runId);
+  // Before apply every check would read "someone removed it": one sentence instead, and no login.
+  if (run.status === 'planned') {
+    throw new Failure({
+      code: 'invalid_input',
+      message: `Run ${runId} is not applied yet, so there is nothing to verify: apply it first.`,
+      field: 'runId',
+    });
+  }
   const plan = run.plan as SitePlan;
   const inputs = { ...(run.inputs as SiteInputs), ...access };
   const router = await deps.openRouter(access.router);

@@ -104,11 +104,15 @@ test('the Router step reports an unreachable API in place, in words a technician
   await page.getByLabel('API port').fill(String(port));
   await page.getByLabel('Password', { exact: true }).fill('not-sent-anywhere');
   await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByRole('alert')).toContainText(`Nothing answers API-SSL on 127.0.0.1:${port}`);
+  await expect(page.getByRole('alert')).toContainText(
+    `127.0.0.1:${port} refused the connection: nothing listens on port ${port} there`,
+  );
   // Typing a bad address is caught before anything is sent.
   await page.getByLabel('Router address').fill('192.168.88.300');
   await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByText('Enter the IPv4 address (or host name) of the device.')).toBeVisible();
+  await expect(
+    page.getByText('192.168.88.300 is not an IPv4 address: "300" should be a number from 0 to 255.', { exact: false }),
+  ).toBeVisible();
   await expect(page.getByLabel('Router address')).toHaveAttribute('aria-invalid', 'true');
 });
 

@@ -116,7 +116,9 @@ describe('RouterOS connection', () => {
       connectRouter(routerTarget.parse({ host: '127.0.0.44', port: 9, tls: false, username: 'a', password: '' })),
     );
     expect(closed.error.code).toBe('host_unreachable');
-    expect(closed.error.message).toMatch(/Nothing answers the RouterOS API on 127\.0\.0\.44:9/);
+    expect(closed.error.message).toMatch(
+      /127\.0\.0\.44:9 refused the connection: nothing listens on port 9 there\. Either the RouterOS API is off/,
+    );
     const viewer = await connectRouter(target({ fingerprint: sim.fingerprint, username: 'viewer', password: 'look' }));
     expect(await canWrite(viewer, 'viewer')).toBe(false);
     const trap = await failureOf(viewer.command('/ip/firewall/address-list/add', ['=list=x', '=address=198.51.100.1']));
