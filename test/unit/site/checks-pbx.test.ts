@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
-import type { VerifyCheck } from '../../../contract/types';
+import type { Change, VerifyCheck } from '../../../contract/types';
+import type { PbxChange } from '../../../electron/pbx/change';
+import type { SitePlan } from '../../../electron/site/combine';
 import {
   askableUser,
   mediaChecks,
@@ -345,5 +347,69 @@ describe('the WAN address, the account, and the verdict', () => {
     expect(overall([c('pass'), c('warn')])).toBe('warn');
     expect(overall([c('pass'), c('pass')])).toBe('pass');
     expect(overall([])).toBe('pass');
+  });
+});
+
+describe('which plan entry a failed check points at', () => {
+  /** A plan of hand-made entries: only the plan's changes list is read to find the entry. */
+  const planOf = (changes: Change[]): SitePlan => ({ changes, warnings: [], facts: {} });
+  const change = (id: string, fields: Partial<Change> & Record<string, unknown>): Change => ({
+    id,
+    target: 'pbx',
+    path: 'v_vars',
+    action: 'set',
+    before: null,
+    after: null,
+    reason: 'test',
+    ...fields,
+  });
+
+  it('finds a variable by its row key, or by name for a new row, on the PBX and in v_vars only', () => {
+    const pbx = stockPbx();
+    const rtp = pbx.vars.find((v) => v.var_name === 'external_rtp_ip')!;
+    const checks = (changes: Change[]) =>
+      byId(pbxChecks(pbx, IP, { plan: planOf(changes) }), 'internal-ext-rtp-ip')?.changeId;
+    expect(checks([change('other', { key: 'nope' }), change('byKey', { key: rtp.var_uuid })])).toBe('byKey');
+    expect(checks([change('byName', { action: 'add', after: { var_name: 'external_rtp_ip' } })])).toBe('byName');
+    expect(checks([change('router', { target: 'router', key: rtp.var_uuid })])).toBeUndefined();
+    expect(checks([change('table', { path: 'v_sip_profile_settings', key: rtp.var_uuid })])).toBeUndefined();
+    expect(checks([change('name', { key: 'nope', after: { var_name: 'external_rtp_ip' } })])).toBeUndefined();
+  });
+
+  it('finds the profile setting by its name for NAT detection and the NAT ACL', () => {
+    const setting = (id: string, name: string, path = 'v_sip_profile_settings') =>
+      change(id, { path, after: { sip_profile_setting_name: name } });
+    const plan = planOf([
+      setting('x', 'apply-nat-acl', 'v_vars'),
+      setting('acl', 'apply-nat-acl'),
+      setting('y', 'aggressive-nat-detection', 'v_vars'),
+      setting('agg', 'aggressive-nat-detection'),
+    ]);
+    expect(natAclCheck('', undefined, plan).changeId).toBe('acl');
+    const pbx = stockPbx();
+    pbx.running![0]!.info['aggressive-nat'] = 'false';
+    expect(byId(pbxChecks(pbx, IP, { plan }), 'internal-aggressive-nat')?.changeId).toBe('agg');
+    expect(natAclCheck('', undefined, planOf([setting('z', 'apply-inbound-acl')]))).not.toHaveProperty('changeId');
+  });
+
+  it('lists only set changes of v_extensions as media moves', () => {
+    const pbx = stockPbx();
+    const ext = pbx.extensions[1]!;
+    const moves = (c: PbxChange) => plannedMedia({ ...planOf([]), pbx: { ...plan.pbx!, changes: [c] } }, pbx);
+    const set: PbxChange = {
+      id: 'm',
+      target: 'pbx',
+      path: 'v_extensions',
+      action: 'set',
+      key: ext.extension_uuid,
+      before: null,
+      after: { sip_bypass_media: 'proxy-media' },
+      reason: 'test',
+    };
+    expect(moves(set)).toEqual([{ user: `${ext.extension}@pbx.example.com`, changeId: 'm', wanted: 'proxy-media' }]);
+    expect(moves({ ...set, action: 'remove' })).toEqual([]);
+    expect(moves({ ...set, path: 'v_vars' })).toEqual([]);
+    expect(moves({ ...set, after: null })).toEqual([]);
+    expect(moves({ ...set, after: { sip_bypass_media: '' } })[0]?.wanted).toBe('default');
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import { applyToState } from '../../../electron/routeros/apply-state';
+import type { RouterChange } from '../../../electron/routeros/change';
 import { MENUS } from '../../../electron/routeros/menus';
+import type { SitePlan } from '../../../electron/site/combine';
 import type { RosItem, RouterState } from '../../../electron/routeros/state';
 import {
   forwardedPorts,
@@ -218,5 +220,107 @@ describe('the ports the router forwards to the PBX', () => {
     const applied = applyToState(defconfRouter(), plan.router!.changes);
     if (!applied.ok) throw new Error(applied.message);
     expect(forwardedPorts(plan, applied.state.nat)).toEqual(fromPlan);
+  });
+});
+
+describe('router checks on hand-made entries', () => {
+  const planOf = (changes: RouterChange[]): SitePlan => ({
+    changes,
+    warnings: [],
+    facts: {},
+    router: { changes, warnings: [], facts: {} },
+  });
+  const add = (id: string, path: RouterChange['path'], after: Record<string, string>): RouterChange => ({
+    id,
+    target: 'router',
+    path,
+    action: 'add',
+    before: null,
+    after,
+    reason: 'test',
+  });
+  const state = (patch: Partial<RouterState>): RouterState => ({ ...defconfRouter(), ...patch });
+
+  it('matches an entry on its fields, not on where it was placed or the id it was sent with', () => {
+    const entry = add('a1', MENUS.addressLists, {
+      list: 'fspbx-trunks',
+      address: '198.51.100.10',
+      'place-before': '*3',
+      '.id': '*99',
+    });
+    const onRouter: RosItem = { '.id': '*7', list: 'fspbx-trunks', address: '198.51.100.10', disabled: 'false' };
+    const checks = routerChecks(planOf([entry]), state({ addressLists: [onRouter] }));
+    expect(checks.find((c) => c.id === 'router-a1')).toMatchObject({
+      status: 'pass',
+      title: `${MENUS.addressLists} fspbx-trunks`,
+    });
+    // The list names an address-list entry when it has no comment.
+    expect(routerChecks(planOf([entry]), state({ addressLists: [] })).find((c) => c.id === 'router-a1')).toMatchObject({
+      status: 'fail',
+      changeId: 'a1',
+    });
+  });
+
+  it('titles an entry by its comment first, and checks nothing for a menu verify does not speak of', () => {
+    const entry = add('n1', MENUS.nat, {
+      action: 'dst-nat',
+      protocol: 'udp',
+      'dst-port': '5060',
+      comment: 'fspbx-nat: SIP',
+      list: 'x',
+    });
+    expect(routerChecks(planOf([entry]), state({ nat: [] })).find((c) => c.id === 'router-n1')?.title).toBe(
+      `${MENUS.nat} fspbx-nat: SIP`,
+    );
+    const script = add('s1', MENUS.scripts, { name: 'x' });
+    expect(routerChecks(planOf([script]), state({})).map((c) => c.id)).toEqual(['sip-helper']);
+  });
+
+  it('takes a forward to the last port, 65535, and refuses ports written with anything around them', () => {
+    const owned = (port: string): RosItem => ({
+      '.id': '*1',
+      comment: 'fspbx-nat: x',
+      action: 'dst-nat',
+      protocol: 'tcp',
+      'dst-port': port,
+    });
+    expect(forwardedPorts(undefined, [owned('65535')])).toEqual([
+      { protocol: 'tcp', range: { start: 65535, end: 65535 } },
+    ]);
+    expect(forwardedPorts(undefined, [owned('65530-65535')])).toEqual([
+      { protocol: 'tcp', range: { start: 65530, end: 65535 } },
+    ]);
+    for (const bad of ['x5060', '5060x', '5060-', ' 5060-5061x', '65536', '5061-5060']) {
+      expect(forwardedPorts(undefined, [owned(bad)]), bad).toEqual([]);
+    }
+    expect(forwardedPorts(undefined, [owned(' 5060 ')])).toEqual([
+      { protocol: 'tcp', range: { start: 5060, end: 5060 } },
+    ]);
+  });
+
+  it("counts the plan's added and changed forwards, not its removals or other menus", () => {
+    const forward = (
+      id: string,
+      action: RouterChange['action'],
+      path: RouterChange['path'] = MENUS.nat,
+    ): RouterChange => ({
+      ...add(id, path, { action: 'dst-nat', protocol: 'udp', 'dst-port': `${5060 + Number(id.slice(1))}` }),
+      action,
+    });
+    const plan = planOf([
+      forward('f1', 'add'),
+      forward('f2', 'set'),
+      forward('f3', 'remove'),
+      forward('f4', 'add', MENUS.filter),
+    ]);
+    expect(forwardedPorts(plan, []).map((f) => [f.range.start, f.changeId])).toEqual([
+      [5061, 'f1'],
+      [5062, 'f2'],
+    ]);
+    // A rule the router has and the plan does not make: counted, without an entry to point at.
+    const ruleOnly = forwardedPorts(planOf([]), [
+      { '.id': '*1', comment: 'fspbx-nat: x', action: 'dst-nat', protocol: 'udp', 'dst-port': '5070' },
+    ]);
+    expect(ruleOnly).toEqual([{ protocol: 'udp', range: { start: 5070, end: 5070 } }]);
   });
 });
