@@ -84,7 +84,21 @@ function commonSettings(port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}',
  * run, as on a real install (FreeSWITCH starts every profile sofia.conf.lua returns).
  */
 export function stockProfiles(): ProfileSeed[] {
-  const internal = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
+  // The IPv6 twins as a real install seeds them (reference/fspbx.md "Stock SIP profile rows"): their
+  // ext-*-ip rows disabled, and no NAT or WS rows.
+  const v6 = (ip: string) => ip === '$${local_ip_v6}';
+  const internal = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] =>
+    v6(ip)
+      ? [
+          ...commonSettings(port, ip, 'public'),
+          ...tlsSettings('internal'),
+          off('ext-sip-ip', '$${external_sip_ip}'),
+          off('ext-rtp-ip', '$${external_rtp_ip}'),
+          on('force-register-domain', '$${domain}'),
+          on('challenge-realm', 'auto_from'),
+        ]
+      : internalV4(port, ip);
+  const internalV4 = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
     ...commonSettings(port, ip, 'public'),
     ...tlsSettings('internal'),
     on('ext-sip-ip', '$${external_sip_ip}'),
@@ -103,9 +117,9 @@ export function stockProfiles(): ProfileSeed[] {
   const external = (port: string, ip: '$${local_ip_v4}' | '$${local_ip_v6}'): SettingRow[] => [
     ...commonSettings(port, ip, 'public'),
     ...tlsSettings('external'),
-    on('ext-sip-ip', '$${external_sip_ip}'),
-    on('ext-rtp-ip', '$${external_rtp_ip}'),
-    on('apply-nat-acl', 'nat.auto'),
+    (v6(ip) ? off : on)('ext-sip-ip', '$${external_sip_ip}'),
+    (v6(ip) ? off : on)('ext-rtp-ip', '$${external_rtp_ip}'),
+    ...(v6(ip) ? [] : [on('apply-nat-acl', 'nat.auto')]),
     on('challenge-realm', 'auto_to'),
   ];
   return [
