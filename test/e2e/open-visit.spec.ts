@@ -114,9 +114,9 @@ test.describe.serial('the open visit (loopback site)', () => {
   });
 
   /** Steps 1–7 as a technician does them; the revert time in minutes is typed in Options. */
-  async function applyOnce(page: Page, minutes: string): Promise<void> {
+  async function applyOnce(page: Page, minutes: string, site?: { name: string; ticket: string }): Promise<void> {
     await page.goto(url);
-    await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Router address').fill(lab!.addresses.router.lan);
     await page.getByLabel('API port').fill(String(lab!.router!.apiSslPort));
@@ -146,14 +146,24 @@ test.describe.serial('the open visit (loopback site)', () => {
     await expect(page.getByLabel('SIP trunk providers 1 address')).toHaveValue(SITE.trunk);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Undo on the router unless confirmed within (minutes)').fill(minutes);
+    if (site) {
+      await page.getByLabel(/^Customer or site name/).fill(site.name);
+      await page.getByLabel('Ticket or reference (optional)').fill(site.ticket);
+    }
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Make the plan' }).click();
     await expect(page.getByRole('table', { name: 'Router changes' })).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: /^Apply \d+ changes$/ }).click();
-    await expect(page.getByRole('status').filter({ hasText: /^Applied \d+ changes/ })).toBeVisible({
-      timeout: 180_000,
-    });
+    const applied = page.getByRole('status').filter({ hasText: /^Applied \d+ changes/ });
+    const refused = page.locator('.note-error').filter({ hasNotText: 'did not finish' });
+    await expect(applied.or(refused).first())
+      .toBeVisible({ timeout: 180_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n--- the page:\n${await page.locator('main').innerText()}`);
+      });
+    if (!(await applied.isVisible()))
+      throw new Error(`apply did not go through: ${await refused.first().textContent()}`);
   }
 
   test('the timer runs out: the bar says what the router undid and what the PBX kept; the PBX half is undone', async ({
@@ -163,7 +173,7 @@ test.describe.serial('the open visit (loopback site)', () => {
     test.skip(!lab?.router, 'no router simulator in this checkout');
     test.setTimeout(420_000);
     const pbxBefore = await pbxRows();
-    await applyOnce(page, '1');
+    await applyOnce(page, '1', { name: 'Acme Dental', ticket: 'T-1234' });
     const bar = page.getByRole('region', { name: 'Automatic undo' });
     await expect(bar.getByRole('timer')).toContainText(/The router undoes its \d+ changes in [01]:\d\d/);
     await expect(bar).toContainText(/Run [0-9a-f-]{36}/);
@@ -207,9 +217,17 @@ test.describe.serial('the open visit (loopback site)', () => {
     await expect(bar).toHaveCount(0, { timeout: 60_000 });
     expect(await revertJobs()).toEqual([]);
     await page.getByRole('button', { name: 'History' }).click();
-    const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: runId });
-    await expect(row).toContainText(/Router: confirmed \(\d+ changes kept\)/);
+    // The run kept: its boxes read confirmed (the list names runs by site and time, not by id).
+    const row = page
+      .getByRole('table', { name: 'Runs' })
+      .getByRole('row')
+      .filter({ hasText: /Router: confirmed \(\d+ changes kept\)/ });
+    await expect(row).toHaveCount(1);
     await expect(row).toContainText(/PBX: confirmed/);
+    // Named once, on the first visit: the site keeps its name, ticket and the router's identity beside it.
+    await expect(row).toContainText('Acme Dental');
+    await expect(row).toContainText('ticket T-1234');
+    await expect(row).toContainText('router MikroTik');
     await page.screenshot({ path: join(SCREENSHOTS, 'open-visit-history.png') });
   });
 });
