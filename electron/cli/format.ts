@@ -78,7 +78,18 @@ export function formatRuns(runs: RunSummary[]): string {
     const row = `${r.startedAt.padEnd(24)} ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${String(r.changeCount).padStart(7)}  ${r.runId}`;
     const site = siteLine(r);
     const boxes = boxesLine(r);
-    return [row, ...(site ? [`${' '.repeat(25)}site: ${site}`] : []), ...(boxes ? [`${' '.repeat(25)}${boxes}`] : [])];
+    // What `rollback --snapshot` takes, and the address the plan opened the site on.
+    const where = [
+      ...(r.snapshotId ? [`snapshot ${r.snapshotId}`] : []),
+      ...(r.publicIp ? [`public IP ${r.publicIp}`] : []),
+    ].join(' · ');
+    const pad = ' '.repeat(25);
+    return [
+      row,
+      ...(site ? [`${pad}site: ${site}`] : []),
+      ...(where ? [`${pad}${where}`] : []),
+      ...(boxes ? [`${pad}${boxes}`] : []),
+    ];
   });
   const open = runs.filter(isOpen).flatMap(openRunHints);
   const halfUndone = runs.flatMap(halfUndoneHints);
@@ -189,7 +200,10 @@ export function formatPeers(p: PeersProposal): string {
   return lines.join('\n');
 }
 
-export function formatPlan(p: PlannedRun): string {
+/** Where a next-step hint names the site file and logins; the command fills in what it was given. */
+const SITE_PLACEHOLDER = '--site <site.json>';
+
+export function formatPlan(p: PlannedRun, site = SITE_PLACEHOLDER): string {
   const lines = [`run ${p.runId}: ${p.plan.changes.length} changes (nothing has been changed yet)`];
   for (const target of ['router', 'pbx'] as const) {
     const changes = p.plan.changes.filter((c) => c.target === target);
@@ -204,22 +218,23 @@ export function formatPlan(p: PlannedRun): string {
     }
   }
   if (p.plan.warnings.length) lines.push('', 'Warnings:', ...p.plan.warnings.map((w) => `  ! ${w.message}`));
-  lines.push('', `Review it, then: fspbx-nat apply --run ${p.runId} --site <site.json> --yes`);
+  lines.push('', `Review it, then: fspbx-nat apply --run ${p.runId} ${site} --yes`);
   return lines.join('\n');
 }
 
-export function formatApply(r: ApplyResult): string {
+export function formatApply(r: ApplyResult, site = SITE_PLACEHOLDER): string {
   const lines = [`run ${r.runId}: ${r.status}, ${r.applied.length} changes applied`];
   if (r.failed) lines.push(`failed at ${r.failed.changeId || '(before the first change)'}: ${r.failed.message}`);
   if (r.revertAt) {
     lines.push(
-      `The router undoes its own changes at ${r.revertAt} (the PBX keeps its changes) unless you run: fspbx-nat confirm --run ${r.runId} --site <site.json> --yes`,
+      `The router undoes its own changes at ${r.revertAt} (the PBX keeps its changes) unless you run: fspbx-nat confirm --run ${r.runId} ${site} --yes`,
+      `Check it first: fspbx-nat verify --run ${r.runId} ${site}`,
     );
   }
   return lines.join('\n');
 }
 
-export function formatVerify(r: VerifyResult): string {
+export function formatVerify(r: VerifyResult, site = SITE_PLACEHOLDER): string {
   const lines = r.checks.map(
     (c) => formatCheck(c) + (c.status !== 'pass' && c.changeId ? `\n       → plan entry ${c.changeId}` : ''),
   );
@@ -228,5 +243,6 @@ export function formatVerify(r: VerifyResult): string {
     '',
     `run ${r.runId}: ${r.status} (${count('pass')} ok, ${count('warn')} warnings, ${count('fail')} failed)`,
   );
+  if (r.status !== 'fail') lines.push(`Keep the changes: fspbx-nat confirm --run ${r.runId} ${site} --yes`);
   return lines.join('\n');
 }

@@ -4,7 +4,9 @@
  * is one sentence and exit code 2, never a stack trace and never a login.
  */
 import { open } from 'node:fs/promises';
+import { contract, type OpName } from '../../contract/operations';
 import { isSecretName } from '../../contract/secrets';
+import { invalidInput } from '../api/dispatcher';
 
 /** Wrong usage found by the command itself (before any operation runs): one line, exit code 2. */
 export class UsageError extends Error {
@@ -93,4 +95,13 @@ export function redactSecretOptions(text: string): string {
   return text.replace(/(--?[A-Za-z][A-Za-z-]*)=[^\s'"]*/g, (whole, option: string) =>
     isSecretName(option.replace(/^-+/, '')) ? `${option}=…` : whole,
   );
+}
+
+/**
+ * The contract's own check of what was typed, before the command asks where the password comes
+ * from: a wrong field is named first, in the words the operation would use, and nothing is sent.
+ */
+export function precheck(op: OpName, input: unknown): void {
+  const parsed = contract[op].input.safeParse(input);
+  if (!parsed.success) throw new UsageError(invalidInput(parsed.error.issues).message);
 }

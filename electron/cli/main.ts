@@ -50,6 +50,14 @@ async function browser(options: { port: number; dataDir: string }): Promise<numb
   return EXIT.ok;
 }
 
+// `fspbx-nat history | head -1`: a reader that stopped reading ends the command quietly, as a pipe should.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (caught: NodeJS.ErrnoException) => {
+    if (caught.code === 'EPIPE') process.exit(EXIT.ok);
+    throw caught;
+  });
+}
+
 const cli = buildProgram(
   {
     out: (text) => process.stdout.write(`${text}\n`),
@@ -66,6 +74,8 @@ cli
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;
+    // Ctrl+C: the answer is given; a connection still winding down (up to its timeout) must not hold the terminal.
+    if (code === EXIT.interrupted) process.exit(code);
   })
   .catch((caught: unknown) => {
     console.error(`fspbx-nat: unexpected failure: ${(caught as Error).message ?? String(caught)}`);

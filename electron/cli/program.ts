@@ -16,6 +16,7 @@ import { registerTrustCommands } from './commands/trust';
 import { EXIT, exitCodeFor, type CliContext, type CliIo, type Formatter, type GlobalOptions } from './context';
 import { jsonSafe } from '../../contract/text';
 import { formatError, terminalSafe } from './format';
+import { errorHints, plainError } from './error-lines';
 import { redactSecretOptions, UsageError } from './inputs';
 
 export { EXIT, exitCodeFor, type CliIo } from './context';
@@ -23,6 +24,8 @@ export { UsageError } from './inputs';
 
 export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv, defaultDataDir: string) {
   let exitCode: number = EXIT.ok;
+  /** The command as typed: the accept hint repeats it with the fingerprint flag added. */
+  let argv: string[] = [];
   const program = new Command();
 
   program
@@ -58,11 +61,9 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
     ]);
     // An unexpected failure also goes to the data folder's log, beside the desktop app's and browser mode's.
     const log = openLog(globals.dataDir, { redact: redactSecrets });
+    // An unexpected failure's stack goes to the log only: the terminal gets its one sentence (below).
     const dispatcher = createDispatcher(createHandlers(makeEnv(globals.dataDir)), {
-      error: (message, detail) => {
-        log.error(message, detail);
-        io.err(terminalSafe(`fspbx-nat: ${message}\n${String(detail ?? '')}`));
-      },
+      error: (message, detail) => log.error(message, detail),
     });
     const controller = new AbortController();
     const stop = () => controller.abort();
@@ -79,8 +80,9 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
       if (result.ok) {
         if (!globals.json) io.out(terminalSafe(format(result.value)));
       } else {
-        io.err(terminalSafe(formatError(result.error)));
-        exitCode = exitCodeFor(result.error);
+        const error = plainError(result.error, globals.dataDir, log.file);
+        io.err(terminalSafe([formatError(error), ...errorHints(error, argv)].join('\n')));
+        exitCode = exitCodeFor(error);
       }
       return result;
     } finally {
@@ -131,7 +133,8 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
   return {
     program,
     /** Parses argv (without node and script) and runs the command; resolves to the exit code. */
-    async main(argv: string[]): Promise<number> {
+    async main(given: string[]): Promise<number> {
+      argv = given;
       try {
         await program.parseAsync(argv, { from: 'user' });
       } catch (caught) {

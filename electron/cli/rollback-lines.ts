@@ -16,7 +16,7 @@ function flagLines(flag: RollbackFlag): string[] {
   ];
 }
 
-export function formatRollbackPlan(p: PlannedRun): string {
+export function formatRollbackPlan(p: PlannedRun, site?: string): string {
   const flags = p.plan.flags ?? [];
   const kept = flags.filter((f) => !f.restored).length;
   const head = flags.length
@@ -31,7 +31,7 @@ export function formatRollbackPlan(p: PlannedRun): string {
         '',
       ]
     : [];
-  const body = formatPlan(p).replace(
+  const body = formatPlan(p, site).replace(
     /Review it, then: fspbx-nat apply --run (\S+)/,
     'Review it, then: fspbx-nat rollback-apply --run $1',
   );

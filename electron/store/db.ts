@@ -3,9 +3,10 @@
  * (a snapshot must be on disk before the first change is sent), foreign
  * keys, and the migrations up to this build's version.
  */
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fail } from '../../contract/errors';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fail, Failure } from '../../contract/errors';
+import { storageError, storageFaultOf } from './faults';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { chooseDriver, openSqlite, type Db, type SqliteDriver } from './sqlite';
 
@@ -32,24 +33,72 @@ export function ownerOnlyFolder(dataDir: string): number | undefined {
   return mode;
 }
 
+/**
+ * SQLite creates the file empty and writes its header a moment later: a 0-byte file this old is
+ * not another process's history being made, it is one that lost its content.
+ */
+export const EMPTY_FILE_AGE_MS = 10_000;
+
+/** Moves the history (and its -wal, -shm) aside under a timestamped name; returns the new name. */
+function keepAside(file: string, why: 'empty' | 'damaged', now: Date): string {
+  const kept = `${file}.${why}-${now.toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['-wal', '-shm', '']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, kept + suffix);
+  }
+  return kept;
+}
+
+/** A history that is there but holds nothing, or is no SQLite file: reported and kept, never replaced in silence. */
+function refuseBroken(dataDir: string, file: string, why: 'empty' | 'damaged', detail: string, now: Date): never {
+  let kept: string;
+  try {
+    kept = keepAside(file, why, now);
+  } catch (caught) {
+    return fail(
+      'io_failed',
+      `The wizard's history ${file} is ${why === 'empty' ? 'empty (0 bytes)' : 'damaged'} and could not be moved aside: move it yourself, then run the command again.`,
+      `${detail}; ${String(caught)}`,
+    );
+  }
+  return fail(
+    'io_failed',
+    `The wizard's history ${STORE_FILE} in ${dataDir} was ${why === 'empty' ? 'empty (0 bytes)' : 'damaged (not a readable SQLite database)'}: it is kept as ${basename(kept)}, and the next command starts a new, empty history.`,
+    detail,
+  );
+}
+
 /** Opens (and migrates) the history; the driver is node:sqlite in Electron, better-sqlite3 on plain Node. */
-export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver()): Db {
-  ownerOnlyFolder(dataDir);
+export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), now = new Date()): Db {
   const file = join(dataDir, STORE_FILE);
-  let db: Db;
+  try {
+    ownerOnlyFolder(dataDir);
+    const stat = existsSync(file) ? statSync(file) : undefined;
+    if (stat?.isFile() && stat.size === 0 && now.getTime() - stat.mtimeMs > EMPTY_FILE_AGE_MS) {
+      refuseBroken(dataDir, file, 'empty', `0-byte ${file}, last written ${stat.mtime.toISOString()}`, now);
+    }
+  } catch (caught) {
+    if (caught instanceof Failure) throw caught;
+    const fault = storageFaultOf(caught);
+    return fail('io_failed', storageError(fault ?? 'unreadable', dataDir, String(caught)).message, String(caught));
+  }
+  let db: Db | undefined;
   try {
     db = openSqlite(file, driver);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
   } catch (caught) {
+    db?.close();
+    const fault = storageFaultOf(caught);
+    if (fault === 'damaged') refuseBroken(dataDir, file, 'damaged', String(caught), now);
+    if (fault !== undefined) throw new Failure(storageError(fault, dataDir, String(caught)));
     return fail(
       'io_failed',
       `Cannot open the wizard's history in ${dataDir}. Check the folder, or choose another with --data-dir (or FSPBX_NAT_DATA_DIR).`,
       String(caught),
     );
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
 
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
@@ -76,6 +125,8 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver()): 
       migrate();
     } catch (caught) {
       db.close();
+      const fault = storageFaultOf(caught);
+      if (fault === 'full' || fault === 'read-only') throw new Failure(storageError(fault, dataDir, String(caught)));
       return fail(
         'io_failed',
         "The wizard's history could not be brought up to date; it was left as it was.",

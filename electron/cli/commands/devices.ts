@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { contract } from '../../../contract/operations';
 import type { CliContext } from '../context';
 import { formatPbx, formatPeers, formatRouter } from '../format';
-import { readKeyFile } from '../inputs';
+import { precheck, readKeyFile } from '../inputs';
 import { password, secretOptions } from '../secrets';
 
 /** The SSH login options every PBX command takes. */
@@ -28,6 +28,14 @@ interface PbxLoginOpts {
 
 /** The PBX target those options describe; the password comes from the environment or stdin, never argv. */
 async function pbxTarget(ctx: CliContext, opts: PbxLoginOpts) {
+  // The address and user are checked before the command asks where the password comes from.
+  precheck('pbx.read', {
+    host: opts.host,
+    port: opts.port,
+    username: opts.user,
+    auth: { kind: 'password', password: '' },
+    ...(opts.hostKey === undefined ? {} : { hostKey: opts.hostKey }),
+  });
   const auth = opts.key
     ? { kind: 'key' as const, privateKey: await readKeyFile(opts.key) }
     : { kind: 'password' as const, password: await password(ctx, opts) };
@@ -80,6 +88,13 @@ export function registerDeviceCommands(ctx: CliContext): void {
       passwordEnv?: string;
       passwordStdin?: boolean;
     }) => {
+      precheck('router.read', {
+        host: opts.host,
+        username: opts.user,
+        password: '',
+        ...(opts.port === undefined ? {} : { port: opts.port }),
+        ...(opts.fingerprint === undefined ? {} : { fingerprint: opts.fingerprint }),
+      });
       await ctx.run(
         'router.read',
         {

@@ -1,9 +1,11 @@
 /** history, export, import: runs on this laptop and config bundles. */
+import { existsSync } from 'node:fs';
 import { contract } from '../../../contract/operations';
 import { importTrustSentence } from '../../../contract/trust';
 import type { RunSummary } from '../../../contract/types';
 import type { CliContext } from '../context';
 import { formatBundle, formatRun, formatRuns } from '../format';
+import { UsageError } from '../inputs';
 
 /** The runs, then one sentence per imported run: whether it can be rolled back to, and how to allow it. */
 export function formatHistory(runs: RunSummary[]): string {
@@ -35,9 +37,16 @@ export function registerHistoryCommands(ctx: CliContext): void {
     .description(contract['bundle.export'].summary)
     .requiredOption('--run <id>', 'the run to export')
     .requiredOption('--out <file.zip>', 'where to write the bundle')
-    .action((opts: { run: string; out: string }) =>
-      ctx.run('bundle.export', { runId: opts.run, path: opts.out }, formatBundle),
-    );
+    .option('--force', 'replace the file if it exists')
+    .action(async (opts: { run: string; out: string; force?: boolean }) => {
+      // A bundle is a customer's record: one already there is replaced only when asked.
+      if (!opts.force && existsSync(opts.out)) {
+        throw new UsageError(
+          `${opts.out} already exists, so nothing was written: choose another --out, or add --force to replace it.`,
+        );
+      }
+      await ctx.run('bundle.export', { runId: opts.run, path: opts.out }, formatBundle);
+    });
 
   ctx.program
     .command('import')
