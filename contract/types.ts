@@ -111,6 +111,17 @@ export interface Change {
   after: Record<string, string | null> | null;
   /** Why the wizard makes this change, in a technician's words. */
   reason: string;
+  /**
+   * The entry as FS PBX names it when `before`/`after` do not (a variable's name, an extension,
+   * "profile › setting"): contract/change-names.ts puts it after the FS PBX menu.
+   */
+  label?: string;
+}
+
+/** What the review shows of a PBX step (a file written, an fs_cli command): its kind and why. */
+export interface PlanStepView {
+  kind: string;
+  why: string;
 }
 
 export interface Warning {
@@ -126,6 +137,8 @@ export interface Plan {
   facts: Record<string, string>;
   /** A rollback's findings that matter, shown before anything else on its review. */
   flags?: RollbackFlag[];
+  /** The PBX side's steps after its changes (files written, fs_cli commands): counted apart from changes. */
+  pbxSteps?: PlanStepView[];
 }
 
 /**
@@ -278,6 +291,8 @@ export interface TrustedSigner {
 export interface PlannedRun {
   runId: string;
   plan: Plan;
+  /** The router's changes as the RouterOS script the bundle carries (router/apply.rsc), for Copy and Save. */
+  routerScript?: string;
 }
 
 export type ApplyProgress =

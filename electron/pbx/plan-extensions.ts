@@ -60,6 +60,7 @@ export function planExtensions(
       key: ext.extension_uuid,
       before: { sip_bypass_media: current },
       after: { sip_bypass_media: target },
+      label: where,
       reason:
         (BYPASS.has(current ?? '')
           ? `Extension ${where} uses bypass media: its audio would flow phone to phone and break behind NAT. `

@@ -32,8 +32,9 @@ export function setColumns(
   row: Row,
   after: Record<string, string | null>,
   reason: string,
+  label?: string,
 ): Draft {
   const before: Record<string, string | null> = {};
   for (const column of Object.keys(after)) before[column] = row[column] ?? null;
-  return { target: 'pbx', path, action: 'set', key, before, after, reason };
+  return { target: 'pbx', path, action: 'set', key, before, after, reason, ...(label ? { label } : {}) };
 }

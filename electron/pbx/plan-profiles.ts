@@ -16,8 +16,13 @@ export interface ReviewedSetting {
   note: string;
 }
 
-function setRow(row: SettingRow, after: Record<string, string>, reason: string): Draft {
-  return setColumns('v_sip_profile_settings', row.sip_profile_setting_uuid, row, after, reason);
+/** `label`: the setting as FS PBX shows it, "profile › setting" (Advanced › SIP Profiles). */
+function setRow(row: SettingRow, after: Record<string, string>, reason: string, label: string): Draft {
+  return setColumns('v_sip_profile_settings', row.sip_profile_setting_uuid, row, after, reason, label);
+}
+
+function menuLabel(profile: SipProfileRow, name: string): string {
+  return `${profile.sip_profile_name} › ${name}`;
 }
 
 function insertSetting(profile: SipProfileRow, name: string, value: string, reason: string): Draft {
@@ -34,6 +39,7 @@ function insertSetting(profile: SipProfileRow, name: string, value: string, reas
       sip_profile_setting_description: null,
     },
     reason,
+    label: `${profile.sip_profile_name} › ${name}`,
   };
 }
 
@@ -56,13 +62,20 @@ function ensureSingle(
   if (on.length > 0 && on.every((r) => r.sip_profile_setting_value === value)) return settled(out, label, value);
   if (on.length > 0) {
     for (const row of on.filter((r) => r.sip_profile_setting_value !== value)) {
-      out.changes.push(setRow(row, { sip_profile_setting_value: value }, why));
+      out.changes.push(setRow(row, { sip_profile_setting_value: value }, why, menuLabel(profile, name)));
     }
     return;
   }
   const off = rows[0];
   if (off)
-    out.changes.push(setRow(off, { sip_profile_setting_value: value, sip_profile_setting_enabled: 'true' }, why));
+    out.changes.push(
+      setRow(
+        off,
+        { sip_profile_setting_value: value, sip_profile_setting_enabled: 'true' },
+        why,
+        menuLabel(profile, name),
+      ),
+    );
   else out.changes.push(insertSetting(profile, name, value, why));
 }
 
@@ -106,13 +119,21 @@ function ensureCumulative(
         first,
         { sip_profile_setting_value: value },
         `${why} The rows add up, so the existing one is changed rather than a second one added.`,
+        menuLabel(profile, name),
       ),
     );
     return;
   }
   const off = rows.find((r) => !enabled(r) && r.sip_profile_setting_value === value) ?? rows.find((r) => !enabled(r));
   if (off)
-    out.changes.push(setRow(off, { sip_profile_setting_value: value, sip_profile_setting_enabled: 'true' }, why));
+    out.changes.push(
+      setRow(
+        off,
+        { sip_profile_setting_value: value, sip_profile_setting_enabled: 'true' },
+        why,
+        menuLabel(profile, name),
+      ),
+    );
   else out.changes.push(insertSetting(profile, name, value, why));
 }
 

@@ -23,13 +23,13 @@ export function ensureVar(state: PbxState, name: string, value: string, out: Out
   }
   if (on.length > 0) {
     for (const row of on.filter((r) => r.var_value !== value)) {
-      out.changes.push(setColumns('v_vars', row.var_uuid, row, { var_value: value }, reason));
+      out.changes.push(setColumns('v_vars', row.var_uuid, row, { var_value: value }, reason, name));
     }
     return;
   }
   if (rows[0]) {
     out.changes.push(
-      setColumns('v_vars', rows[0].var_uuid, rows[0], { var_value: value, var_enabled: 'true' }, reason),
+      setColumns('v_vars', rows[0].var_uuid, rows[0], { var_value: value, var_enabled: 'true' }, reason, name),
     );
     return;
   }
@@ -53,6 +53,7 @@ export function ensureVar(state: PbxState, name: string, value: string, out: Out
       var_description: null,
     },
     reason,
+    label: name,
   });
 }
 

@@ -18,6 +18,8 @@ export function combinePlans(router: RouterPlan | undefined, pbx: PbxPlan | unde
   // A rollback's findings that matter: the serious ones first, whichever box they are on.
   const flags = [...(router?.flags ?? []), ...(pbx?.flags ?? [])].sort((a, b) => Number(b.serious) - Number(a.serious));
   if (flags.length > 0) plan.flags = flags;
+  // What the review counts and lists apart from the changes (contract/plan-counts.ts).
+  if (pbx && pbx.steps.length > 0) plan.pbxSteps = pbx.steps.map((step) => ({ kind: step.kind, why: step.why }));
   if (router) plan.router = router;
   if (pbx) plan.pbx = pbx;
   return plan;

@@ -18,6 +18,7 @@ import { pickWanAddress } from '../routeros/desired';
 import { pbxInputsFrom, routerInputsFrom } from './inputs';
 import { planRouter, type RouterPlan } from '../routeros/plan';
 import { routerScope } from '../routeros/managed';
+import { renderRsc } from '../routeros/script';
 import { planRouterRestore } from '../routeros/restore';
 import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
@@ -109,7 +110,11 @@ export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<Plan
       ...(inputs.site?.ticket ? { ticket: inputs.site.ticket } : {}),
     });
     const run = deps.store.createRun({ siteId: site.siteId, kind: 'apply', inputs, plan });
-    return { runId: run.runId, plan };
+    // The review's "Copy as RouterOS script": the commands the bundle's router/apply.rsc holds.
+    const script = plan.router?.changes.length
+      ? renderRsc(plan.router.changes, { title: `fspbx-nat plan for ${routerState.identity}` })
+      : undefined;
+    return { runId: run.runId, plan, ...(script?.ok ? { routerScript: script.value } : {}) };
   } finally {
     await closeBoth(sides);
   }

@@ -1,4 +1,5 @@
 import type { Change } from '../../../contract/types';
+import { withAddresses } from './Addresses';
 
 /**
  * What the router reports about an entry rather than how it is configured:
@@ -18,7 +19,7 @@ function values(v: Change['before']) {
     <span className="mono">
       {configOf(v).map(([k, val]) => (
         <span key={k} className="kv">
-          {k}={val === null ? <i>NULL</i> : val}{' '}
+          {k}={val === null ? <i>NULL</i> : withAddresses(val)}{' '}
         </span>
       ))}
     </span>

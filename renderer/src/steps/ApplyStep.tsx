@@ -2,6 +2,9 @@ import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
 import { stepRef } from './steps';
+import { changeName, actionWord } from '../../../contract/change-names';
+import { countApplied, countPlan, countWords } from '../../../contract/plan-counts';
+import { withAddresses } from '../components/Addresses';
 
 const MARK = { sending: '…', done: '✓', failed: '✗' } as const;
 
@@ -17,7 +20,8 @@ export function ApplyStep() {
       </StepPanel>
     );
   }
-  const changes = planned.value.plan.changes;
+  const plan = planned.value.plan;
+  const changes = plan.changes;
   return (
     <StepPanel id="apply">
       <p className="lead">
@@ -36,15 +40,15 @@ export function ApplyStep() {
             disabled={applying.status === 'done'}
             onClick={() => void applyPlan()}
           >
-            Apply {changes.length} changes
+            Apply {countWords(countPlan(plan))}
           </button>
         )}
       </div>
       <ol className="progress" aria-label="Changes" aria-live="polite">
         {changes.map((c) => (
           <li key={c.id} className={applying.changes[c.id] ?? 'waiting'}>
-            <span aria-hidden="true">{applying.changes[c.id] ? MARK[applying.changes[c.id]!] : '·'}</span> {c.target}{' '}
-            <code className="mono">{c.path}</code> {c.action}
+            <span aria-hidden="true">{applying.changes[c.id] ? MARK[applying.changes[c.id]!] : '·'}</span>{' '}
+            {c.target === 'router' ? 'Router' : 'PBX'}: {actionWord(c)} {withAddresses(changeName(c))}
           </li>
         ))}
       </ol>
@@ -56,7 +60,7 @@ export function ApplyStep() {
       {applying.status === 'error' && applying.error && <ErrorNote error={applying.error} />}
       {applying.status === 'done' && applying.result && (
         <p className="note" role="status">
-          Applied {applying.result.applied.length} changes.
+          Applied {countWords(countApplied(plan, applying.result.applied))}.
           {applying.result.revertAt &&
             ` The router will undo them at ${new Date(applying.result.revertAt).toLocaleTimeString()} unless you confirm.`}
         </p>

@@ -6,6 +6,7 @@ import { addressProblem, opensToAnyone } from '../../../contract/ipv4';
 import { StepPanel } from '../components/StepPanel';
 import { originLines, registeredNow } from './peerOrigin';
 import { stepRef } from './steps';
+import { checkPeers, type RowIssue } from './peerChecks';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -84,7 +85,19 @@ function FromThePbx() {
   );
 }
 
-function PeerList({ role, title, hint, rows }: { role: PeerRole; title: string; hint: string; rows: PeerRow[] }) {
+function PeerList({
+  role,
+  title,
+  hint,
+  rows,
+  warnings,
+}: {
+  role: PeerRole;
+  title: string;
+  hint: string;
+  rows: PeerRow[];
+  warnings: RowIssue[];
+}) {
   const add = useWizard((s) => s.addPeer);
   const update = useWizard((s) => s.updatePeer);
   const remove = useWizard((s) => s.removePeer);
@@ -154,6 +167,13 @@ function PeerList({ role, title, hint, rows }: { role: PeerRole; title: string; 
                 {problem}
               </span>
             )}
+            {warnings
+              .filter((w) => w.role === role && w.key === p.key)
+              .map((w) => (
+                <span key={w.message} className="warn" data-testid="peer-warning">
+                  {w.message}
+                </span>
+              ))}
             {p.proposed && !allowed && registeredNow(p.proposed.origin) && (
               <span className="warn">
                 FreeSWITCH is registered through this gateway now: unticked, its calls will be refused once the forwards
@@ -179,6 +199,9 @@ export function PeersStep() {
   const trunks = useWizard((s) => s.trunks);
   const phones = useWizard((s) => s.phones);
   const router = useWizard((s) => s.router);
+  const refused = useWizard((s) => s.nextRefused);
+  const lan = useWizard((s) => siteLan(s.lan, s.pbxForm.host));
+  const checks = checkPeers({ trunks, phones }, lan);
   const publicIp =
     router.status === 'done' ? (router.value.publicAddress ?? router.value.wanAddresses[0]?.split('/')[0]) : undefined;
   return (
@@ -189,17 +212,29 @@ export function PeersStep() {
       </p>
       <p className="muted">Public IP of this site: {publicIp ?? `read the router first (${stepRef('router')})`}</p>
       <FromThePbx />
+      {refused && checks.errors.length > 0 && (
+        <div className="note note-error" role="alert" aria-label="Fix before going on">
+          <strong>Fix these before going on:</strong>
+          <ul>
+            {checks.errors.map((e) => (
+              <li key={`${e.role}-${e.key}`}>{e.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <PeerList
         role="trunks"
         title="SIP trunk providers"
         hint="Your carrier's signalling addresses: proposed from the PBX's gateways, or from the carrier's documentation. Prefer its published range when it has one."
         rows={trunks}
+        warnings={checks.warnings}
       />
       <PeerList
         role="phones"
         title="Remote phones"
         hint="Home offices and branch phones outside this LAN. Phones the PBX saw register from outside are listed unticked: tick only those you know are the customer's."
         rows={phones}
+        warnings={checks.warnings}
       />
     </StepPanel>
   );

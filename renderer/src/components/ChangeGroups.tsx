@@ -1,0 +1,99 @@
+import type { Change, PlanStepView } from '../../../contract/types';
+import { actionWord, entryName, groupChanges, type ChangeGroup } from '../../../contract/change-names';
+import { withAddresses } from './Addresses';
+import { configOf } from './ChangeTable';
+
+function values(v: Change['before']): string {
+  return configOf(v)
+    .map(([k, val]) => `${k}=${val ?? 'NULL'}`)
+    .join(' ');
+}
+
+/** A set shows what it changes; an add or remove the entry is enough (its name says what it is). */
+function Detail({ change }: { change: Change }) {
+  if (change.action !== 'set') return null;
+  return (
+    <div className="mono small change-values">
+      {withAddresses(values(change.before) || '—')} → {withAddresses(values(change.after) || '—')}
+    </div>
+  );
+}
+
+function Group({ group, focused }: { group: ChangeGroup; focused?: string | undefined }) {
+  const holdsFocus = group.changes.some((c) => c.id === focused);
+  return (
+    <details className="change-group" open={holdsFocus || undefined} data-group={group.id}>
+      <summary>
+        <span className="group-title">{group.title}</span> <span className="muted">{group.menu}</span>{' '}
+        <span className="count">({group.changes.length})</span>
+      </summary>
+      <p className="muted small group-why">{group.why}</p>
+      <ul className="change-list" aria-label={`${group.title} changes`}>
+        {group.changes.map((c) => {
+          const here = c.id === focused;
+          return (
+            <li
+              key={c.id}
+              id={`change-${c.id}`}
+              className={here ? 'focused' : undefined}
+              title={c.reason}
+              {...(here ? { 'data-autofocus': true, tabIndex: -1, 'aria-current': 'true' as const } : {})}
+            >
+              {here && <span className="focus-tag">Fix for the failed check: </span>}
+              <span className={`action action-${c.action}`}>{actionWord(c)}</span> {withAddresses(entryName(c))}
+              <Detail change={c} />
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
+
+/**
+ * One box's changes in groups that open on demand (IP › Firewall › NAT;
+ * Advanced › Variables), each entry named as WinBox or FS PBX shows it, the
+ * reason said once per group. A group holding the entry a failed check
+ * pointed at opens by itself.
+ */
+export function ChangeGroups({
+  title,
+  changes,
+  steps = [],
+  focused,
+}: {
+  title: string;
+  changes: readonly Change[];
+  steps?: readonly PlanStepView[];
+  focused?: string | undefined;
+}) {
+  const groups = groupChanges(changes);
+  return (
+    <section className="plan-side" aria-label={`${title} changes`}>
+      <h2>
+        {title} ({changes.length} {changes.length === 1 ? 'change' : 'changes'})
+      </h2>
+      {groups.length === 0 && <p className="muted">Nothing to change.</p>}
+      {groups.map((g) => (
+        <Group key={g.id} group={g} focused={focused} />
+      ))}
+      {steps.length > 0 && (
+        <details className="change-group" data-group="pbx-steps">
+          <summary>
+            <span className="group-title">Then, on the PBX</span>{' '}
+            <span className="muted">files written and FreeSWITCH commands</span>{' '}
+            <span className="count">({steps.length})</span>
+          </summary>
+          <p className="muted small group-why">
+            These make FreeSWITCH take the changes above; they are counted apart from the changes.
+          </p>
+          <ul className="change-list" aria-label="PBX steps">
+            {steps.map((step, i) => (
+              <li key={i}>{withAddresses(step.why)}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
