@@ -125,6 +125,7 @@ describe('RouterOS API words from a hostile router', () => {
 
   it('refuses a character above U+00FF anywhere in a word, and sends U+00FF as one byte', () => {
     expect(() => wordBytes('abc\u0100')).toThrow(UnsendableWord);
+    expect(() => wordBytes('abc\u0100')).toThrow('a word holds a character that is not a single byte');
     expect(() => wordBytes('\u0100abc')).toThrow(UnsendableWord);
     expect([...wordBytes('\u00ff')]).toEqual([0xff]);
   });
