@@ -158,6 +158,8 @@ describe('what the manifest vouches for', () => {
 
   it('refuses a bundle larger than the limit without reading it', async () => {
     expect(await refusal(new Uint8Array(LIMITS.bytes + 1))).toBe(`bundle is ${LIMITS.bytes + 1} bytes`);
+    // At the limit exactly the size is allowed; the seal then decides.
+    expect(await refusal(new Uint8Array(LIMITS.bytes))).toBe('the seal over the whole file does not match');
   });
 });
 

@@ -125,6 +125,17 @@ describe('the installation signer', () => {
     expect(refused.error.detail).toMatch(/public and private key differ/);
   });
 
+  it('refuses a key file whose public key is not exactly a raw Ed25519 key, as unreadable', () => {
+    installationSigner(dir);
+    const path = join(dir, KEY_FILE);
+    const good = readFileSync(path, 'utf8');
+    const { publicKey } = JSON.parse(good) as { publicKey: string };
+    for (const odd of [`A${publicKey}`, `${publicKey}A`]) {
+      writeFileSync(path, good.replace(publicKey, odd), { mode: 0o600 });
+      expect(failureOf(() => installationSigner(dir)).error.message).toMatch(/cannot be read\. Move /);
+    }
+  });
+
   it('refuses an unreadable or foreign key file, and says to move it aside', () => {
     for (const text of ['not json', '{}', JSON.stringify({ format: 'fspbx-nat-signing-key/2' })]) {
       writeFileSync(join(dir, KEY_FILE), text, { mode: 0o600 });
