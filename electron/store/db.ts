@@ -3,7 +3,7 @@
  * (a snapshot must be on disk before the first change is sent), foreign
  * keys, and the migrations up to this build's version.
  */
-import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fail, Failure } from '../../contract/errors';
 import { storageError, storageFaultOf } from './faults';
@@ -72,6 +72,12 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
   const file = join(dataDir, STORE_FILE);
   try {
     ownerOnlyFolder(dataDir);
+    // A folder that takes no writes (read-only mount, no rights) is named as such, before SQLite's vaguer "cannot open".
+    try {
+      accessSync(dataDir, constants.W_OK);
+    } catch (caught) {
+      throw new Failure(storageError('read-only', dataDir, String(caught)));
+    }
     const stat = existsSync(file) ? statSync(file) : undefined;
     if (stat?.isFile() && stat.size === 0 && now.getTime() - stat.mtimeMs > EMPTY_FILE_AGE_MS) {
       refuseBroken(dataDir, file, 'empty', `0-byte ${file}, last written ${stat.mtime.toISOString()}`, now);
