@@ -487,18 +487,32 @@ describe('hostile names and values, and a setting whose row did not exist', () =
     expect(await psql('select count(*) from v_vars')).toBe(`${snapshot.vars.length}\n`);
   });
 
-  it('restores the hostile values byte for byte, deletes the inserted row and restarts back to no aggressive NAT', async () => {
+  it('restores the hostile ACL and extensions byte for byte, deletes the inserted row and restarts back to no aggressive NAT; a variable vars.xml cannot hold safely stays as the wizard set it, flagged', async () => {
     const restored = await restorePbx(target, snapshot);
     expect(restored.record.error).toBeUndefined();
     expect(
       restored.plan.changes.filter((c) => c.action === 'remove').map((c) => c.before?.sip_profile_setting_name),
     ).toEqual(['aggressive-nat-detection']);
     expect(restored.plan.profileActions.internal).toBe('restart');
-    expect(await dataDump()).toBe(dumpBefore);
-    expect(await running()).toEqual(runningBefore);
+    // vars.xml never receives a quote, '<' or a line break (issue 21): the snapshot's value of
+    // external_sip_ip would write an X-PRE-PROCESS line, so it is shown as not restored, not sent.
+    expect(restored.plan.flags?.find((f) => f.subject.includes('external_sip_ip'))).toMatchObject({ restored: false });
+    const kept = (await readPbx(target)).vars.find((v) => v.var_name === 'external_sip_ip')?.var_value;
+    expect(kept).toMatch(/^autonat:/);
+    const hostileRow = (dump: string) => dump.replace(/\texternal_sip_ip\t[^\t]*\t/, '\texternal_sip_ip\t<value>\t');
+    expect(hostileRow(await dataDump())).toBe(hostileRow(dumpBefore));
+    expect(await dataDump()).not.toContain('pwned');
+    expect((await lab.exec('pbx', ['cat', '/etc/freeswitch/vars.xml'])).stdout).not.toContain('pwned');
+    const now = await running();
+    for (const profile of ['internal', 'external']) {
+      expect(field(now[profile], 'aggressive-nat')).toBe(field(runningBefore[profile], 'aggressive-nat'));
+      expect(field(now[profile], 'ext-rtp-ip')).toBe(field(runningBefore[profile], 'ext-rtp-ip'));
+    }
     const again = await readPbx(target);
     expect(again.settings).toEqual(snapshot.settings);
-    expect(again.vars).toEqual(snapshot.vars);
+    expect(again.vars.filter((v) => v.var_name !== 'external_sip_ip')).toEqual(
+      snapshot.vars.filter((v) => v.var_name !== 'external_sip_ip'),
+    );
     expect(again.extensions).toEqual(snapshot.extensions);
     const twice = await restorePbx(target, snapshot);
     expect(twice.plan.changes).toEqual([]);
