@@ -275,14 +275,15 @@ describe('a link lost in the middle of the transaction', () => {
         // Every statement ran inside the open transaction; the link dies before the COMMIT.
         beforeCommit: async () => {
           expect((await lab.exec('pbx', ['kill', '-9', session])).code).toBe(0);
+          // Wait until the session itself knows the link is gone (a command is refused before it
+          // starts), not merely until one exec failed while the link was dying: on a loaded machine
+          // the second can come first, and the COMMIT would then be written to a link not yet closed.
           for (let i = 0; i < 100; i += 1) {
-            if (
-              !(await ssh.run(['true']).then(
-                () => true,
-                () => false,
-              ))
-            )
-              break;
+            const refused = await ssh.run(['true']).then(
+              () => undefined,
+              (e: unknown) => (e instanceof Failure ? e.error.message : String(e)),
+            );
+            if (refused === 'The SSH connection to the PBX was lost.') break;
             await new Promise((r) => setTimeout(r, 100));
           }
         },
