@@ -297,6 +297,31 @@ describe('vars.xml refuses what would change its meaning (issue 21 item 2)', () 
     expect(changed.ok && changed.value.xml).toBe(['', '<!-- Exec-Set -->', '', ''].join('\n'));
   });
 
+  it("recognises the PBX's own exec-set line by what it says, whatever its spacing, and writes it back as the PBX has it", () => {
+    const rows = [row('Exec-Set', 'hostname', 'hostname')];
+    for (const own of [
+      '<X-PRE-PROCESS cmd="exec-set" data="hostname=hostname"/>',
+      '<X-PRE-PROCESS  cmd = "exec-set"   data =  "hostname=hostname"  />',
+      '<X-PRE-PROCESS\tcmd="exec-set"\tdata="hostname=hostname" />',
+    ]) {
+      const rendered = renderVarsXml(rows, 'pbx', `<include>\n  ${own}\n</include>\n`);
+      expect(rendered.ok && rendered.value.xml, own).toBe(['', '<!-- Exec-Set -->', own, '', ''].join('\n'));
+    }
+    // Not the PBX's own: another command or other data, or a line that is not a whole directive.
+    for (const other of [
+      '<X-PRE-PROCESS cmd="exec-set" data="hostname=id"/>',
+      '<X-PRE-PROCESS cmd="exec-sets" data="hostname=hostname"/>',
+      '<X-PRE-PROCESScmd="exec-set" data="hostname=hostname"/>',
+      '<X-PRE-PROCESS cmd="exec-set"data="hostname=hostname"/>',
+      'x<X-PRE-PROCESS cmd="exec-set" data="hostname=hostname"/>',
+      '<X-PRE-PROCESS cmd="exec-set" data="hostname=hostname"/>x',
+      '<X-PRE-PROCESS cmd="exec-set" data="hostname=hostname"/ >',
+    ]) {
+      const rendered = renderVarsXml(rows, 'pbx', `${other}\n`);
+      expect(rendered.ok && rendered.value.xml, other).toBe(['', '<!-- Exec-Set -->', '', ''].join('\n'));
+    }
+  });
+
   it("writes back a line the PBX's vars.xml already holds, whatever it holds", () => {
     const own = '<X-PRE-PROCESS cmd="set" data="odd=a&b" />';
     const rendered = renderVarsXml([row('Defaults', 'odd', 'a&b')], 'pbx', `${own}\n`);
