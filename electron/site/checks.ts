@@ -4,6 +4,7 @@
  * now to checks a technician can act on, each pointing at the plan entry
  * that would fix it.
  */
+import { changeName } from '../../contract/change-names';
 import type { CheckStatus, VerifyCheck } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
 import { parseGatewayDetail } from '../pbx/gateways';
@@ -71,7 +72,8 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
     const what = speak.describe(change.after ?? {});
     entries.push({
       id: `router-${change.id}`,
-      title: `${change.path} ${change.after?.comment ?? change.after?.list ?? ''}`.trim(),
+      // Named as WinBox shows it (IP › Firewall › NAT › …): the Review groups and the report say the same.
+      title: changeName(change),
       status: ok ? 'pass' : 'fail',
       summary: ok
         ? `${what}: present and enabled on the router.`
@@ -102,6 +104,34 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
         }),
   });
   return checks;
+}
+
+/** A hairpin forward the plan made for one SIP port, and whether the router holds it now. */
+export interface HairpinRule {
+  port: number;
+  /** How verify names the rule ("Hairpin forward UDP 5060 for 192.168.88.0/24"). */
+  rule: string;
+  present: boolean;
+  changeId: string;
+}
+
+/**
+ * The plan's hairpin forwards for single UDP ports (what a SIP OPTIONS probe to the public
+ * address goes through), each with its read-back. The hairpin probe asks only these ports: a
+ * port the plan never forwarded (5060 on a site without remote phones) has no hairpin rule,
+ * and its silence says nothing about the rules the Router group lists present.
+ */
+export function hairpinRules(plan: SitePlan, state: RouterState): HairpinRule[] {
+  const speak = menuOf(MENUS.nat)?.verify;
+  return (plan.router?.changes ?? []).flatMap((change) => {
+    const a = change.after;
+    const port = Number(a?.['dst-port']);
+    if (change.path !== MENUS.nat || change.action !== 'add' || !a || a.action !== 'dst-nat') return [];
+    if (a['src-address-list'] !== undefined || a.protocol !== 'udp' || !Number.isInteger(port)) return [];
+    return [
+      { port, rule: speak?.describe(a) ?? 'Hairpin forward', present: present(state, change), changeId: change.id },
+    ];
+  });
 }
 
 /** A forwarded port range as the router sends it on to the PBX. */
@@ -434,6 +464,8 @@ export function gatewayContactChecks(
   state: PbxState,
   details: ReadonlyMap<string, string | undefined>,
   publicIp: string,
+  /** FS PBX's gateway names by uuid (pbx/gateway-names.ts): the title says "Lab Trunk", not the uuid. */
+  names?: ReadonlyMap<string, string>,
 ): Check[] {
   const checks: Check[] = [];
   for (const profile of state.running ?? []) {
@@ -441,7 +473,10 @@ export function gatewayContactChecks(
       if (gateway.state === 'NOREG') continue;
       const text = details.get(gateway.name);
       const detail = text === undefined ? undefined : parseGatewayDetail(text);
-      const base = { id: `gateway-contact-${gateway.name}`, title: `Trunk gateway ${gateway.name} Contact` };
+      const base = {
+        id: `gateway-contact-${gateway.name}`,
+        title: `Trunk gateway ${names?.get(gateway.name.toLowerCase()) ?? gateway.name} Contact`,
+      };
       if (!detail) {
         checks.push({
           ...base,

@@ -12,6 +12,7 @@ import type { PortReport } from '../probe/outside';
 import type { TlsProbe, TlsReport } from '../probe/tls';
 import { isOwned } from '../routeros/change';
 import { isDisabled, type RosItem } from '../routeros/state';
+import type { HairpinRule } from './checks';
 import type { SitePlan } from './combine';
 
 type Check = Omit<VerifyCheck, 'status'> & { status: CheckStatus };
@@ -34,6 +35,13 @@ export interface TrafficTargets {
   publicIp?: string;
   hairpin: boolean;
   sipPorts: number[];
+  /**
+   * The plan's hairpin forwards with their read-back (checks.ts hairpinRules): the hairpin probe
+   * asks their ports only, and a failure names its rule. Absent: every SIP port is asked.
+   */
+  hairpinRules?: HairpinRule[];
+  /** FS PBX's gateway names by gateway_uuid (FreeSWITCH's name for a gateway): trunks named as FS PBX shows them. */
+  gatewayNames?: ReadonlyMap<string, string>;
   /** The TLS and WSS listeners the plan forwards: a handshake each, to the PBX (and the public address with hairpin). */
   tlsPorts?: TlsProbe[];
   /**
@@ -68,7 +76,38 @@ function message(caught: unknown): string {
   return caught instanceof Error ? caught.message : String(caught);
 }
 
-export function sipProbeChecks(reports: PortReport[], where: 'lan' | 'hairpin', host: string): Check[] {
+/** Why a hairpin probe got no answer, consistent with the Router group's read-back of its rule. */
+function hairpinSilence(
+  r: PortReport,
+  via: string,
+  host: string,
+  rule: HairpinRule | undefined,
+): { summary: string; fix: string; changeId?: string } {
+  if (!rule) {
+    return {
+      summary: `No answer on ${r.port} ${via}: the hairpin NAT rule or the forward for LAN callers is missing.`,
+      fix: 'Apply the plan again with hairpin NAT on, and check the masquerade rule for the LAN.',
+    };
+  }
+  if (!rule.present) {
+    return {
+      summary: `No answer on ${r.port} ${via}: it depends on "${rule.rule}", which the router no longer holds (see the Router group).`,
+      fix: 'Apply this plan entry again (someone removed or disabled it, or the revert timer ran out).',
+      changeId: rule.changeId,
+    };
+  }
+  return {
+    summary: `No answer on ${r.port} ${via}, although its rule "${rule.rule}" is on the router: the PBX did not answer through it, or ${host} is not this router's own address (a router in front).`,
+    fix: `Compare with the check from this laptop to the PBX on port ${r.port}: if that fails too, the PBX is the cause. If it passes, check that ${host} is on this router (IP › Addresses) and that the hairpin masquerade rule sits above other srcnat rules (IP › Firewall › NAT).`,
+  };
+}
+
+export function sipProbeChecks(
+  reports: PortReport[],
+  where: 'lan' | 'hairpin',
+  host: string,
+  rules?: readonly HairpinRule[],
+): Check[] {
   return reports.map((r) => {
     const via =
       where === 'lan'
@@ -90,17 +129,23 @@ export function sipProbeChecks(reports: PortReport[], where: 'lan' | 'hairpin', 
         fix: 'Disable IP › Firewall › Service Ports › sip on the router (and any SIP ALG on a router in front).',
       };
     }
+    if (where === 'hairpin') {
+      return {
+        ...base,
+        status: 'fail' as const,
+        ...hairpinSilence(
+          r,
+          via,
+          host,
+          rules?.find((h) => h.port === r.port),
+        ),
+      };
+    }
     return {
       ...base,
       status: 'fail' as const,
-      summary:
-        where === 'lan'
-          ? `No answer on ${r.port} ${via}: the ${r.port === 5080 ? 'external' : 'internal'} profile is not running, or the PBX's host firewall drops it.`
-          : `No answer on ${r.port} ${via}: the hairpin NAT rule or the forward for LAN callers is missing.`,
-      fix:
-        where === 'lan'
-          ? `Check \`fs_cli -x "sofia status"\` on the PBX and that iptables lets UDP ${r.port} in.`
-          : 'Apply the plan again with hairpin NAT on, and check the masquerade rule for the LAN.',
+      summary: `No answer on ${r.port} ${via}: the ${r.port === 5080 ? 'external' : 'internal'} profile is not running, or the PBX's host firewall drops it.`,
+      fix: `Check \`fs_cli -x "sofia status"\` on the PBX and that iptables lets UDP ${r.port} in.`,
     };
   });
 }
@@ -205,12 +250,14 @@ export function parseGateways(text: string): GatewayState[] {
   return out;
 }
 
-export function gatewayChecks(gateways: GatewayState[]): Check[] {
+export function gatewayChecks(gateways: GatewayState[], names?: ReadonlyMap<string, string>): Check[] {
   return gateways.map((g) => {
     const ok = g.state === 'REGED' || g.state === 'NOREG';
+    // FreeSWITCH names an FS PBX gateway by its gateway_uuid; the technician knows the name FS PBX shows.
+    const id = g.name.split('::')[1] ?? g.name;
     return {
       id: `gateway-${g.name}`,
-      title: `Trunk gateway ${g.name.split('::')[1] ?? g.name}`,
+      title: `Trunk gateway ${names?.get(id.toLowerCase()) ?? id}`,
       status: ok ? 'pass' : 'fail',
       summary: ok
         ? g.state === 'REGED'
@@ -250,9 +297,12 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
     problem = message(caught);
   }
   const probe = async (where: 'lan' | 'hairpin', host: string): Promise<Check[]> => {
+    const ports =
+      where === 'hairpin' && targets.hairpinRules ? targets.hairpinRules.map((h) => h.port) : targets.sipPorts;
+    if (ports.length === 0) return [];
     try {
-      const reports = await withinTime(io.sipOptions(host, targets.sipPorts, sipTimeoutMs), stepMs, 'The SIP probe');
-      return sipProbeChecks(reports, where, host);
+      const reports = await withinTime(io.sipOptions(host, ports, sipTimeoutMs), stepMs, 'The SIP probe');
+      return sipProbeChecks(reports, where, host, targets.hairpinRules);
     } catch (caught) {
       return [{ id: `sip-${where}`, title: `SIP OPTIONS to ${host}`, status: 'warn', summary: message(caught) }];
     }
@@ -273,7 +323,7 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
     tlsProbe('lan', targets.pbx),
     targets.hairpin && targets.publicIp ? tlsProbe('hairpin', targets.publicIp) : Promise.resolve([]),
     withinTime(io.fsCli('sofia status gateway'), stepMs, 'sofia status gateway').then(
-      (text) => (text === undefined ? [] : gatewayChecks(parseGateways(text))),
+      (text) => (text === undefined ? [] : gatewayChecks(parseGateways(text), targets.gatewayNames)),
       (caught: unknown) => [
         { id: 'gateways', title: 'Trunk gateways', status: 'warn' as const, summary: message(caught) },
       ],

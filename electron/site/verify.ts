@@ -7,6 +7,7 @@ import { Failure } from '../../contract/errors';
 import type { SiteInputs } from '../../contract/schemas';
 import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
 import { askFsCli } from '../pbx/batch';
+import { readGatewayNames } from '../pbx/gateway-names';
 import { openSsh, type SshSession } from '../pbx/ssh';
 import { probeFromOutside } from '../probe/outside';
 import { tlsHandshakes } from '../probe/tls';
@@ -29,6 +30,7 @@ import {
   askableUser,
   forwardedPorts,
   gatewayContactChecks,
+  hairpinRules,
   mediaChecks,
   natAclCheck,
   overall,
@@ -135,6 +137,11 @@ export async function verifySite(
           .flatMap((e) => [`user_data ${e.user} var proxy_media`, `user_data ${e.user} var bypass_media`]),
       ];
       if (shell) answers = await askFsCli(shell, questions, { hideSecrets: true }).catch(() => answers);
+      // Trunks named as FS PBX shows them, not by the gateway uuid FreeSWITCH uses; without it, the uuid.
+      // The hairpin probe asks the ports the plan's hairpin rules forward; none planned (they were there
+      // before): every SIP port, as before.
+      const hairpin = hairpinRules(plan, routerState);
+      const gatewayNames = shell ? await readGatewayNames(shell).catch(() => undefined) : undefined;
       const [natAcl, sofiaConf, media, traffic] = await Promise.all([
         ask('sofia status profile internal'),
         ask('xml_locate configuration configuration name sofia.conf'),
@@ -144,6 +151,8 @@ export async function verifySite(
           ...(publicIp ? { publicIp } : {}),
           hairpin: inputs.options.hairpin,
           sipPorts: sipPortsOf(plan),
+          ...(hairpin.length > 0 ? { hairpinRules: hairpin } : {}),
+          ...(gatewayNames ? { gatewayNames } : {}),
           tlsPorts: secureProbes(forwardedSecure(secure, plan, routerState)),
           watchMs: watchSeconds * 1000,
         }),
@@ -165,6 +174,7 @@ export async function verifySite(
                 pbxState,
                 new Map(registering.map((name) => [name, answers.get(`sofia status gateway ${name}`)])),
                 publicIp,
+                gatewayNames,
               )
             : []),
           ...(pbxState.running?.some((p) => p.name === 'internal') ? [natAclCheck(natAcl, sofiaConf, plan)] : []),

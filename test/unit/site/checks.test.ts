@@ -125,7 +125,8 @@ describe('verify after someone touched a wizard rule', () => {
     const state: RouterState = { ...applied, nat: applied.nat.filter((item) => !isTheForward(item)) };
     const check = routerChecks(plan, state).find((c) => c.id === `router-${forwardChange.id}`)!;
     expect(check).toMatchObject({ status: 'fail', changeId: forwardChange.id });
-    expect(check.title).toBe(`${MENUS.nat} ${forwardChange.after!.comment}`);
+    // Named as WinBox shows it, the same words as the Review's groups.
+    expect(check.title).toBe('IP › Firewall › NAT › UDP 5060 from fspbx-phones → 192.168.88.10:5060');
   });
 
   it('passes a forward whose fields all match and says "present and enabled"', () => {
@@ -252,7 +253,7 @@ describe('router checks on hand-made entries', () => {
     const checks = routerChecks(planOf([entry]), state({ addressLists: [onRouter] }));
     expect(checks.find((c) => c.id === 'router-a1')).toMatchObject({
       status: 'pass',
-      title: `${MENUS.addressLists} fspbx-trunks`,
+      title: 'IP › Firewall › Address Lists › fspbx-trunks › 198.51.100.10',
     });
     // The list names an address-list entry when it has no comment.
     expect(routerChecks(planOf([entry]), state({ addressLists: [] })).find((c) => c.id === 'router-a1')).toMatchObject({
@@ -261,7 +262,7 @@ describe('router checks on hand-made entries', () => {
     });
   });
 
-  it('titles an entry by its comment first, and checks nothing for a menu verify does not speak of', () => {
+  it('titles an entry in WinBox words, and checks nothing for a menu verify does not speak of', () => {
     const entry = add('n1', MENUS.nat, {
       action: 'dst-nat',
       protocol: 'udp',
@@ -270,7 +271,7 @@ describe('router checks on hand-made entries', () => {
       list: 'x',
     });
     expect(routerChecks(planOf([entry]), state({ nat: [] })).find((c) => c.id === 'router-n1')?.title).toBe(
-      `${MENUS.nat} fspbx-nat: SIP`,
+      'IP › Firewall › NAT › dst-nat UDP 5060',
     );
     const script = add('s1', MENUS.scripts, { name: 'x' });
     expect(routerChecks(planOf([script]), state({})).map((c) => c.id)).toEqual(['sip-helper']);
