@@ -7,6 +7,7 @@
  * checks; runTraffic drives the I/O through a small interface, every step
  * bounded in time, every error a check result.
  */
+import { causeWords, netCause } from '../../contract/net-errors';
 import type { CheckStatus, VerifyCheck } from '../../contract/types';
 import type { PortReport } from '../probe/outside';
 import type { TlsProbe, TlsReport } from '../probe/tls';
@@ -73,7 +74,15 @@ function withinTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 function message(caught: unknown): string {
-  return caught instanceof Error ? caught.message : String(caught);
+  if (!(caught instanceof Error)) return String(caught);
+  // A socket's own error ("connect EHOSTUNREACH …") in words: errno codes never reach the checklist.
+  const failure = {
+    code: 'code' in caught && typeof caught.code === 'string' ? caught.code : undefined,
+    message: caught.message,
+  };
+  return failure.code !== undefined && netCause(failure) !== 'other'
+    ? `The check could not run: ${causeWords(failure)}.`
+    : caught.message;
 }
 
 /** Why a hairpin probe got no answer, consistent with the Router group's read-back of its rule. */
