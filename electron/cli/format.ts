@@ -98,7 +98,7 @@ export function formatRuns(runs: RunSummary[]): string {
     .map(
       (r) =>
         `! run ${r.runId} did not finish (${r.status}). If it was never confirmed the router undoes its part by itself; ` +
-        'roll both boxes back with `fspbx-nat rollback --snapshot <id> --site <site.json>`.',
+        `roll both boxes back with \`fspbx-nat rollback --snapshot ${r.snapshotId ?? '<id>'} --site <site.json>\`.`,
     );
   return [head, ...rows, ...open, ...halfUndone, ...notes].join('\n');
 }
