@@ -30,7 +30,13 @@ async function browser(options: { port: number; dataDir: string }): Promise<numb
   });
   let host;
   try {
-    host = await startBrowserHost({ dispatcher, rendererDir: join(__dirname, '..', 'renderer'), port: options.port });
+    host = await startBrowserHost({
+      dispatcher,
+      rendererDir: join(__dirname, '..', 'renderer'),
+      port: options.port,
+      // Done's download: the bundle bundle.export wrote there (DoneStep), under a readable name.
+      bundlesDir: join(options.dataDir, 'bundles'),
+    });
   } catch (caught) {
     const code = (caught as NodeJS.ErrnoException).code;
     console.error(

@@ -13,6 +13,7 @@ import type { Dispatcher } from '../api/dispatcher';
 import { createSession } from '../api/session';
 import { MAX_MESSAGE_BYTES } from '../../contract/wire';
 import { SECURITY_HEADERS, serveStatic } from '../app/static';
+import { DOWNLOAD_PATH, serveBundle } from './download';
 
 export const API_PATH = '/api';
 
@@ -24,6 +25,8 @@ export interface BrowserHostOptions {
   port?: number;
   /** Fixed token for tests; normally random per run. */
   token?: string;
+  /** The data folder's bundles/ folder: Done's download serves a run's bundle from it (download.ts). */
+  bundlesDir?: string;
 }
 
 export interface BrowserHost {
@@ -65,7 +68,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.end();
       return;
     }
-    void serveStatic(options.rendererDir, new URL(req.url ?? '/', 'http://x').pathname, res);
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith(DOWNLOAD_PATH)) {
+      void serveBundle(options.bundlesDir, url, (given) => sameToken(given, token), res);
+      return;
+    }
+    void serveStatic(options.rendererDir, url.pathname, res);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });

@@ -47,6 +47,11 @@ export function takeToken(location: AddressBar, storage: TokenStorage, history: 
   return storage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/** This tab's token, once takeToken has kept it: Done's bundle download carries it. */
+export function storedToken(storage: Pick<TokenStorage, 'getItem'>): string | undefined {
+  return storage.getItem(TOKEN_KEY) ?? undefined;
+}
+
 const LOST: AppError = {
   code: 'transport_closed',
   message: 'The connection to the wizard was lost. Restart `fspbx-nat browser` and open the new address it prints.',

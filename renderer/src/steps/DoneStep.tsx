@@ -1,8 +1,16 @@
+import { useEffect, useRef } from 'react';
 import { BundleKeyNote } from '../components/BundleKeyNote';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
+import { storedToken } from '../api/pipes';
+import { download, fileStem } from './download';
 import { stepRef } from './steps';
+
+/** Where browser mode hands out a run's bundle (electron/host/download.ts), under a readable name. */
+export function bundleHref(runId: string, name: string, token: string): string {
+  return `/download/${encodeURIComponent(runId)}.zip?token=${encodeURIComponent(token)}&as=${encodeURIComponent(name)}`;
+}
 
 /** The visit ends with the run's config bundle: report, plan, scripts and snapshots in one file. */
 export function DoneStep() {
@@ -12,10 +20,28 @@ export function DoneStep() {
   const info = useWizard((s) => s.info);
   const exported = useWizard((s) => s.exported);
   const exportBundle = useWizard((s) => s.exportBundle);
+  const router = useWizard((s) => s.router);
+  const customer = useWizard((s) => s.options.customer);
   const runId = planned.status === 'done' ? planned.value.runId : undefined;
-  // The desktop app asks where with the system's dialog; browser mode writes beside the history.
+  // The desktop app asks where with the system's dialog; browser mode writes beside the history and downloads it.
   const desktop = info.status === 'done' && info.value.frontEnd === 'electron';
   const folder = info.status === 'done' ? info.value.dataDir : '';
+  const site = customer.trim() || (router.status === 'done' ? router.value.identity : '');
+  const name = `${fileStem(site, new Date())}.zip`;
+  const token = typeof window === 'undefined' ? undefined : storedToken(window.sessionStorage);
+  const href = runId && token ? bundleHref(runId, name, token) : undefined;
+  // Browser mode: once the export this click asked for is written, the browser downloads it.
+  const pending = useRef(false);
+  useEffect(() => {
+    if (!pending.current || exported.status === 'loading' || exported.status === 'idle') return;
+    pending.current = false;
+    if (exported.status === 'done' && href) download(href, name);
+  }, [exported.status, href, name]);
+  const exportIt = () => {
+    if (!runId) return;
+    pending.current = !desktop;
+    void exportBundle(runId, desktop ? undefined : `${folder}/bundles/${runId}.zip`);
+  };
   return (
     <StepPanel id="done">
       {!runId || applying.status !== 'done' ? (
@@ -29,20 +55,26 @@ export function DoneStep() {
             Export the config bundle for the customer's file: the report, the plan, the scripts and both snapshots.
           </p>
           <div className="actions">
-            <button
-              type="button"
-              className="primary"
-              disabled={exported.status === 'loading'}
-              onClick={() => void exportBundle(runId, desktop ? undefined : `${folder}/bundles/${runId}.zip`)}
-            >
-              Export the bundle
+            <button type="button" className="primary" disabled={exported.status === 'loading'} onClick={exportIt}>
+              {desktop ? 'Export the bundle' : 'Download the bundle'}
             </button>
           </div>
           {exported.status === 'done' && (
             <>
-              <p role="status" className="note">
-                Bundle written to <code className="mono">{exported.value.path}</code> ({exported.value.bytes} bytes).
-              </p>
+              {desktop || !href ? (
+                <p role="status" className="note">
+                  Bundle written to <code className="mono">{exported.value.path}</code> ({exported.value.bytes} bytes).
+                </p>
+              ) : (
+                <p role="status" className="note" data-exported="done">
+                  Downloaded as{' '}
+                  <a href={href} download={name}>
+                    {name}
+                  </a>{' '}
+                  ({Math.ceil(exported.value.bytes / 1024)} KB): open report.html inside it for the customer&apos;s
+                  file. A copy stays in the wizard&apos;s History.
+                </p>
+              )}
               <BundleKeyNote />
             </>
           )}
