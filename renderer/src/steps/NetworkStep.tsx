@@ -2,6 +2,25 @@ import { useEffect } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
+import type { LanFacts } from '../../../contract/types';
+import type { ScanState } from '../store/discovery';
+import { stepRef } from './steps';
+
+/** What an empty scan tried, in a sentence: the interfaces MNDP listened on, and the SSH sweep. */
+export function triedWords(lan: LanFacts | undefined, scan: Pick<ScanState, 'sweep' | 'mndpPortBusy'>): string {
+  const ifaces = lan?.interfaces ?? [];
+  const listened =
+    ifaces.length > 0
+      ? `MikroTik discovery (MNDP, UDP 5678) on ${ifaces.map((i) => `${i.name} (${i.subnet})`).join(', ')}`
+      : 'MikroTik discovery (MNDP, UDP 5678) on every interface';
+  const swept = scan.sweep
+    ? `an SSH sweep of ${scan.sweep.total} addresses on port 22`
+    : 'an SSH sweep on port 22 of the likely LAN';
+  const busy = scan.mndpPortBusy
+    ? ' Another program holds UDP 5678, so routers answering by broadcast were not heard.'
+    : '';
+  return `Nothing answered. Tried: ${listened}, and ${swept}.${busy}`;
+}
 
 export function NetworkStep() {
   const lan = useWizard((s) => s.lan);
@@ -9,6 +28,10 @@ export function NetworkStep() {
   const detectLan = useWizard((s) => s.detectLan);
   const startScan = useWizard((s) => s.startScan);
   const cancelScan = useWizard((s) => s.cancelScan);
+  const setRouterForm = useWizard((s) => s.setRouterForm);
+  const goTo = useWizard((s) => s.goTo);
+  const gateway = lan.status === 'done' ? lan.value.defaultGateway : undefined;
+  const empty = scan.status === 'done' && scan.routers.length === 0 && scan.sshHosts.length === 0;
 
   useEffect(() => {
     if (lan.status === 'idle') void detectLan();
@@ -86,6 +109,39 @@ export function NetworkStep() {
           Another program on this laptop holds UDP 5678 (WinBox?); routers that answer by broadcast may be missed —
           close it and scan again.
         </p>
+      )}
+      {empty && (
+        <div className="note" role="status" aria-label="Scan result">
+          <p>{triedWords(lan.status === 'done' ? lan.value : undefined, scan)}</p>
+          <p>
+            A router that does not answer MNDP (discovery off, or another VLAN) can still be reached by its address.
+            {gateway && (
+              <>
+                {' '}
+                This laptop&apos;s default gateway <span className="addr">{gateway.address}</span> (via{' '}
+                {gateway.interface}) is probably the router.
+              </>
+            )}
+          </p>
+          <div className="actions">
+            {gateway && (
+              <button
+                type="button"
+                className="primary"
+                onClick={() => {
+                  setRouterForm({ host: gateway.address });
+                  goTo('router');
+                }}
+              >
+                Use {gateway.address} as the router&apos;s address
+              </button>
+            )}
+            <button type="button" onClick={() => void startScan()}>
+              Scan again
+            </button>
+            <span className="muted">Or type the router&apos;s address in {stepRef('router')}.</span>
+          </div>
+        </div>
       )}
       {(scan.routers.length > 0 || scan.sshHosts.length > 0) && (
         <ul className="found" aria-live="polite">

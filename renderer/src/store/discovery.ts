@@ -81,6 +81,8 @@ export const discoverySlice =
               status: 'done',
               routers: result.value.routers,
               sshHosts: result.value.sshHosts,
+              // Kept: an empty scan says how many addresses the SSH sweep tried.
+              ...(get().scan.sweep ? { sweep: get().scan.sweep } : {}),
               ...(result.value.mndpPortBusy ? { mndpPortBusy: true } : {}),
               ...(result.value.mndpCut ? { mndpCut: result.value.mndpCut } : {}),
             },
