@@ -159,7 +159,10 @@ describe('first contact', () => {
           /^fspbx-nat: No PBX password was given.*--pbx-password-env VAR/,
         ],
         [['verify', '--run', 'r1', '--site', site], /^fspbx-nat: No router password was given/],
-        [['rollback', '--snapshot', 's1', '--site', site, '--only', 'pbx'], /^fspbx-nat: No PBX password was given/],
+        [
+          ['rollback', '--snapshot', 's1', '--site', site, '--router-password-env', 'ROUTER_PW'],
+          /^fspbx-nat: No PBX password was given/,
+        ],
       ];
       for (const [args, first] of cases) {
         const ran = await cli(args, { env });

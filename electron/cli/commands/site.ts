@@ -90,7 +90,8 @@ export function registerSiteCommands(ctx: CliContext): void {
       ),
   ).action(
     async (opts: { snapshot: string; site: string; only?: 'router' | 'pbx'; otherBox?: boolean } & SiteSecrets) => {
-      const site = await loadSite(ctx, opts.site, opts, { router: opts.only !== 'pbx', pbx: opts.only !== 'router' });
+      // Both boxes are read even for one side (the plan checks the snapshot is of these boxes): both logins.
+      const site = await loadSite(ctx, opts.site, opts);
       const access = { router: site.router, pbx: site.pbx } as InputArg<'rollback.plan'>['access'];
       await ctx.run(
         'rollback.plan',
