@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'ssh2';
 import { Failure, type AppError } from '../../../contract/errors';
+import { connectionError, routerSshService } from '../../../contract/net-errors';
 
 export interface RouterSshTarget {
   host: string;
@@ -74,11 +75,9 @@ function connectError(target: RouterSshTarget, caught: Error & { code?: string; 
       detail,
     });
   }
-  if (caught.code === 'EHOSTUNREACH' || caught.code === 'ENETUNREACH' || caught.code === 'ENOTFOUND') {
-    return failure({ code: 'host_unreachable', message: `${where} cannot be reached from this laptop.`, detail });
-  }
   if (caught.code === 'ECONNRESET') return lostFailure(detail);
-  return failure({ code: 'host_unreachable', message: `The SSH connection to the router at ${where} failed.`, detail });
+  // DNS, no route and the rest: the one mapping every connection uses (contract/net-errors.ts).
+  return failure(connectionError(routerSshService(target.host, target.port), caught));
 }
 
 export function openRouterSsh(target: RouterSshTarget, options: SshOpenOptions): Promise<RouterSshSession> {
