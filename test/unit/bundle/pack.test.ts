@@ -156,6 +156,19 @@ describe('what the manifest vouches for', () => {
     expect(await refusal(odd)).toBe('path not allowed: "../evil.sh"');
   });
 
+  it('refuses, before inflating, a zip whose directory the unzip refuses, though its signature holds', async () => {
+    const folder = sealSigned(zipSync({ 'run.json': strToU8('{}'), 'dir/': new Uint8Array(0) }), theirs);
+    expect(await refusal(folder)).toMatch(/folder/);
+  });
+
+  it('refuses a zip whose entry inflates past the size its directory declares', async () => {
+    const zip = zipSync({ 'run.json': strToU8('a'.repeat(2000)) }, { level: 6 });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const central = view.getUint32(zip.length - 22 + 16, true);
+    view.setUint32(central + 24, 10, true);
+    expect(await refusal(sealSigned(zip, theirs))).toBe('an entry inflates past its declared size');
+  });
+
   it('refuses a bundle larger than the limit without reading it', async () => {
     expect(await refusal(new Uint8Array(LIMITS.bytes + 1))).toBe(`bundle is ${LIMITS.bytes + 1} bytes`);
     // At the limit exactly the size is allowed; the seal then decides.
