@@ -59,10 +59,12 @@ export function errorHints(error: AppError, argv: readonly string[]): string[] {
 export function plainError(error: AppError, dataDir: string, logFile: string): AppError {
   if (error.code !== 'internal') return error;
   const fault = storageFaultOf(error.detail ?? '');
-  if (fault) return storageError(fault, dataDir, error.detail ?? '');
+  // The stack's first line names what failed; the rest stays in the log.
+  const detail = (error.detail ?? '').split('\n')[0] ?? '';
+  if (fault) return storageError(fault, dataDir, detail);
   const where = `the log has the details: ${logFile}`;
   const message = /the log has the details\.$/.test(error.message)
     ? error.message.replace(/the log has the details\.$/, where)
     : `${error.message} (${where})`;
-  return { ...error, message };
+  return { ...error, message, detail };
 }

@@ -75,12 +75,14 @@ export function buildProgram(io: CliIo, makeEnv: (dataDir: string) => HandlerEnv
           if (!globals.json) onProgress?.(event as Progress<K>);
         },
       })) as Result<Output<K>>;
+      // A storage fault or unexpected failure as one sentence; its stack only in the log, also with --json.
+      const shown = result.ok ? undefined : plainError(result.error, globals.dataDir, log.file);
       // Parsed, the same value; read in a terminal, no bidi override or invisible character from a device.
-      if (globals.json) io.out(jsonSafe(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2)));
+      if (globals.json) io.out(jsonSafe(JSON.stringify(shown ? { error: shown } : result.ok && result.value, null, 2)));
       if (result.ok) {
         if (!globals.json) io.out(terminalSafe(format(result.value)));
       } else {
-        const error = plainError(result.error, globals.dataDir, log.file);
+        const error = shown ?? result.error;
         io.err(terminalSafe([formatError(error), ...errorHints(error, argv)].join('\n')));
         exitCode = exitCodeFor(error);
       }

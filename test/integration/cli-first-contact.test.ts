@@ -7,10 +7,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../electron/store';
 import { startRouterSim, type RouterSim } from '../lab/routeros';
@@ -19,7 +20,13 @@ import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
 
 const root = join(__dirname, '..', '..');
-const cliJs = join(root, 'dist', 'electron', 'cli.js');
+/**
+ * The CLI bundled from the current source as build/build.mjs bundles it, but into a folder of its
+ * own: dist/ is rebuilt (emptied first) by other test files running beside this one. Inside
+ * node_modules/.cache, so its native externals resolve from the project's node_modules.
+ */
+const cliDir = join(root, 'node_modules', '.cache', `fspbx-cli-first-contact-${process.pid}`);
+const cliJs = join(cliDir, 'cli.js');
 const HOST = '127.0.0.71';
 const SSHD = { host: '127.0.0.72', port: 2222 };
 let dir: string;
@@ -80,7 +87,19 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  await runProgram([process.execPath, join(root, 'build', 'build.mjs'), '--quiet'], { timeoutMs: 120_000 });
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['electron/cli/main.ts'],
+    outfile: cliJs,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+    external: ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate'],
+  });
   dir = await mkdtemp(join(tmpdir(), 'fspbx-first-'));
   dataDir = join(dir, 'data');
   sim = await startRouterSim({
@@ -93,6 +112,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await rm(cliDir, { recursive: true, force: true });
   await sim?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
