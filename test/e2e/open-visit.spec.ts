@@ -152,9 +152,13 @@ test.describe.serial('the open visit (loopback site)', () => {
     }
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Make the plan' }).click();
-    await expect(page.getByRole('table', { name: 'Router changes' })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/^\d+ changes and \d+ PBX steps: \d+ on the router/))
+      .toBeVisible({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n--- the page:\n${await page.locator('main').innerText()}`);
+      });
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: /^Apply \d+ changes$/ }).click();
+    await page.getByRole('button', { name: /^Apply \d+ changes?( and \d+ PBX steps?)?$/ }).click();
     const applied = page.getByRole('status').filter({ hasText: /^Applied \d+ changes/ });
     const refused = page.locator('.note-error').filter({ hasNotText: 'did not finish' });
     await expect(applied.or(refused).first())
