@@ -166,14 +166,16 @@ export async function unpack(zip: Uint8Array, ourKey?: string): Promise<Unpacked
 
   const manifestBytes = raw.get(MANIFEST);
   if (!manifestBytes) return refuse('no manifest.json');
-  let manifest: Manifest;
+  let json: unknown;
   try {
-    const parsed = manifestSchema.safeParse(JSON.parse(strFromU8(manifestBytes)));
-    if (!parsed.success) return refuse(`manifest.json: ${parsed.error.issues[0]?.message ?? 'not a manifest'}`);
-    manifest = parsed.data;
+    json = JSON.parse(strFromU8(manifestBytes));
   } catch {
     return refuse('manifest.json is not JSON');
   }
+  // Outside the try: refuse() throws, and a catch around it would call every bad manifest "not JSON".
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) return refuse(`manifest.json: ${parsed.error.issues[0]?.message ?? 'not a manifest'}`);
+  const manifest: Manifest = parsed.data;
   const listed = new Set(manifest.files.map((f) => f.path));
   if (listed.size !== manifest.files.length) return refuse('the manifest lists a file twice');
   for (const path of raw.keys()) {
