@@ -70,6 +70,8 @@ export interface SiteSecrets {
 export interface Logins {
   router: boolean;
   pbx: boolean;
+  /** plan reads the whole file (peers, options); the other commands take only its logins. */
+  wholeSite?: boolean;
 }
 
 function noPassword(box: 'router' | 'PBX', flag: string): UsageError {
@@ -104,12 +106,11 @@ export async function loadSite(
   if (secrets.fingerprint !== undefined) router.fingerprint = secrets.fingerprint;
   if (secrets.routerSshHostKey !== undefined) router.sshHostKey = secrets.routerSshHostKey;
   if (secrets.hostKey !== undefined) pbx.hostKey = secrets.hostKey;
-  // A wrong field is named before a missing password (the contract's words).
-  precheck('site.plan', {
-    ...site,
-    router: { password: '', ...router },
-    pbx: { auth: { kind: 'password', password: '' }, ...pbx },
-  });
+  // A wrong field is named before a missing password (the contract's words): the whole site for plan,
+  // the logins for the commands that take the file only for them.
+  const checked = { router: { password: '', ...router }, pbx: { auth: { kind: 'password', password: '' }, ...pbx } };
+  if (logins.wholeSite) precheck('site.plan', { ...site, ...checked });
+  else precheck('site.confirm', { runId: 'check', access: checked });
   if (secrets.sudoPasswordEnv) pbx.sudoPassword = envSecret(ctx, secrets.sudoPasswordEnv, '--sudo-password-env');
   // A password left out is not an empty one: stop before connecting (see password()). A variable set to nothing is.
   if (!secrets.routerPasswordEnv && !router.password) {

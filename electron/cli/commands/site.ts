@@ -14,7 +14,7 @@ export function registerSiteCommands(ctx: CliContext): void {
       .description(contract['site.plan'].summary)
       .argument('<site.json|site.yaml>', 'site inputs: router, pbx, trunks, phones, options (see README)'),
   ).action(async (file: string, opts: SiteSecrets) => {
-    const site = await loadSite(ctx, file, opts);
+    const site = await loadSite(ctx, file, opts, { router: true, pbx: true, wholeSite: true });
     await ctx.run('site.plan', site as InputArg<'site.plan'>, (p) => formatPlan(p, siteFlags(file, opts)));
   });
 
