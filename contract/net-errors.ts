@@ -141,7 +141,7 @@ export function routerApiService(host: string, port: number, tls: boolean): Serv
     box: 'the router',
     name: tls ? 'API-SSL' : 'the RouterOS API',
     whereToEnable: `WinBox › IP › Services › ${svc}`,
-    limitedTo: `the router's ${svc} service lets in only some addresses: add this laptop's to its "Available From" (IP › Services › ${svc}; /ip service set ${svc} address=…)${tls ? ', or api-ssl has no certificate (some RouterOS versions hang up instead of saying so; choose a way without one)' : ''}`,
+    limitedTo: `the router's ${svc} service lets in only some addresses: add this laptop's to its "Available From" (IP › Services › ${svc}; /ip service set ${svc} address=…)${tls ? ', or api-ssl has no certificate (some RouterOS versions hang up instead of saying so: let the wizard give it one over SSH)' : ''}`,
     tls,
   };
 }
