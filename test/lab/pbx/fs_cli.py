@@ -448,6 +448,12 @@ def apply_params(running, conf, local_ip, full):
             running["dialplan"] = value
         elif name == "apply-inbound-acl":
             running["inbound_acl"] = value
+        elif name in ("presence-hosts", "challenge-realm", "hold-music"):
+            running[name.replace("-", "_")] = value  # FS sofia.c:5015, :5794, :5287
+        elif name in ("inbound-codec-prefs", "outbound-codec-prefs"):
+            running[name.split("-")[0] + "_codecs"] = value  # FS sofia.c:5790-5793
+        elif name == "inbound-late-negotiation":
+            running["late_neg"] = switch_true(value)  # FS sofia.c:5029
     # Gateways are parsed after the settings, on start and on rescan (FS sofia.c:6256-6310), but a
     # rescan skips a gateway already loaded ("Ignoring duplicate gateway", sofia.c:3783-3789): its
     # Contact stays what it was built from when it was loaded (sofia.c:4133-4197).
@@ -480,7 +486,9 @@ def new_gateway(running, g):
     transport = params.get("register-transport") or "udp"
     contact = "<sip:gw+%s@%s:%s;transport=%s;gw=%s>" % (g["name"], host, running["sip_port"], transport, g["name"])
     return {"name": g["name"],
-            "register_to": "sip:%s" % proxy,
+            # sofia.c:4146-4153: register_to sip:<username>@<proxy>, the Data column of the gateway lists
+            # (observed: fixtures/real-freeswitch/03-gateway-contact.json).
+            "register_to": "sip:%s@%s" % (username or "FreeSWITCH", proxy[4:] if proxy.lower().startswith("sip:") else proxy),
             "register": register,
             "has_password": bool(password),
             "username": username or "FreeSWITCH",  # sofia.c:4013-4016
@@ -737,7 +745,56 @@ def xml_reload(state):
 
 # --- commands -------------------------------------------------------------------------
 def profile_url(p):
-    return "sip:mod_sofia@%s:%s" % (p["sip_ip"], p["sip_port"])
+    """FS sofia.c:4265-4277 config_sofia_profile_urls: on ext-sip-ip when the profile has one (and no
+    auto-nat), else on sip-ip. Observed on 1.10.12: `URL sip:mod_sofia@203.0.113.2:5080` once a rescan
+    set ext-sip-ip (test/lab/pbx/fixtures/real-freeswitch/02-ext-ip-rescan.json)."""
+    return "sip:mod_sofia@%s:%s" % (p["ext_sip_ip"] or p["sip_ip"], p["sip_port"])
+
+
+def profile_bind_url(p):
+    """FS sofia.c:4271, :4277 (;maddr=sip-ip only with ext-sip-ip) and :4286-4296 (bind params, default
+    transport=udp,tcp). Observed: fixtures/real-freeswitch/02-ext-ip-rescan.json."""
+    maddr = ";maddr=%s" % p["sip_ip"] if p["ext_sip_ip"] else ""
+    return "%s%s;transport=udp,tcp" % (profile_url(p), maddr)
+
+
+def profile_info(p):
+    """(xmlstatus name, status label, value) in the order FS mod_sofia.c prints them: :3040-3110 (`sofia
+    status profile`, labels padded as written there, WS-BIND-URL one space short) and :3340-3410
+    (`sofia xmlstatus profile`). Values from the profile's params (sofia.c:5015 presence-hosts, :5287
+    hold-music, :5790-5794 codec prefs and challenge-realm, :5029 inbound-late-negotiation), else the
+    defaults a new profile gets (:4680 te 101, :6106 max-recv-rps 1000, :6146 CNG 13). Checked against
+    1.10.12's answers in fixtures/real-freeswitch/ (02, 05)."""
+    rows = [("domain-name", "Domain Name      ", "N/A"), ("auto-nat", "Auto-NAT         ", "false"),
+            ("db-name", "DBName           ", "sofia_reg_%s" % p["name"]),
+            ("pres-hosts", "Pres Hosts       ", p.get("presence_hosts", "")),
+            ("dialplan", "Dialplan         ", p["dialplan"]), ("context", "Context          ", p["context"]),
+            ("challenge-realm", "Challenge Realm  ", p.get("challenge_realm") or "auto_to")]
+    rows += [("rtp-ip", "RTP-IP           ", ip) for ip in p["rtp_ips"]]
+    if p["ext_rtp_ip"]:
+        rows.append(("ext-rtp-ip", "Ext-RTP-IP       ", p["ext_rtp_ip"]))
+    rows.append(("sip-ip", "SIP-IP           ", p["sip_ip"]))
+    if p["ext_sip_ip"]:
+        rows.append(("ext-sip-ip", "Ext-SIP-IP       ", p["ext_sip_ip"]))
+    rows += [("url", "URL              ", profile_url(p)), ("bind-url", "BIND-URL         ", profile_bind_url(p))]
+    if p.get("tls"):
+        rows += [("tls-url", "TLS-URL          ", tls_url(p)), ("tls-bind-url", "TLS-BIND-URL     ", tls_bind_url(p))]
+    if p["ws_binding"]:
+        rows.append(("ws-bind-url", "WS-BIND-URL     ", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
+    if p["wss_binding"]:
+        rows.append(("wss-bind-url", "WSS-BIND-URL     ", bind_url(p["wss_binding"], p["sip_ip"], "wss")))
+    rows += [("hold-music", "HOLD-MUSIC       ", p.get("hold_music") or "N/A"),
+             ("outbound-proxy", "OUTBOUND-PROXY   ", "N/A"),
+             ("inbound-codecs", "CODECS IN        ", p.get("inbound_codecs", "")),
+             ("outbound-codecs", "CODECS OUT       ", p.get("outbound_codecs", "")),
+             ("tel-event", "TEL-EVENT        ", "101"), ("dtmf-mode", "DTMF-MODE        ", "rfc2833"),
+             ("cng", "CNG              ", "13"), ("session-to", "SESSION-TO       ", "0"),
+             ("max-dialog", "MAX-DIALOG       ", "0"), ("max-recv-rps", "MAX-RECV-RPS     ", "1000"),
+             ("nomedia", "NOMEDIA          ", "false"),
+             ("late-neg", "LATE-NEG         ", "true" if p.get("late_neg") else "false"),
+             ("proxy-media", "PROXY-MEDIA      ", "false"),
+             ("aggressive-nat", "AGGRESSIVENAT    ", "true" if p["aggressive_nat"] else "false")]
+    return rows
 
 
 def switch_true(value):
@@ -789,36 +846,38 @@ def cmd_sofia_status(state, args):
         if not p:
             return "Invalid Profile!\n"
         # FS mod_sofia.c:3040-3110: no ACL rows are printed.
-        rows = [("Name", p["name"]), ("Domain Name", "N/A"), ("Auto-NAT", "false"),
-                ("DBName", "sofia_reg_%s" % p["name"]), ("Pres Hosts", p["sip_ip"]),
-                ("Dialplan", p["dialplan"]), ("Context", p["context"]), ("Challenge Realm", "auto_from"),
-                ("RTP-IP", p["rtp_ips"][0] if p["rtp_ips"] else ""), ("Ext-RTP-IP", p["ext_rtp_ip"]),
-                ("SIP-IP", p["sip_ip"]), ("Ext-SIP-IP", p["ext_sip_ip"]), ("URL", profile_url(p)),
-                ("BIND-URL", "%s;maddr=%s" % (profile_url(p), p["sip_ip"]))]
-        if p.get("tls"):
-            # FS mod_sofia.c:3070-3073: TLS-URL and TLS-BIND-URL when TLS is on.
-            rows += [("TLS-URL", tls_url(p)), ("TLS-BIND-URL", tls_bind_url(p))]
-        if p["ws_binding"]:
-            rows.append(("WS-BIND-URL", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
-        if p["wss_binding"]:
-            rows.append(("WSS-BIND-URL", bind_url(p["wss_binding"], p["sip_ip"], "wss")))
-        rows += [("AGGRESSIVENAT", "true" if p["aggressive_nat"] else "false"),
-                 ("CALLS-IN", "0"), ("FAILED-CALLS-IN", "0"), ("CALLS-OUT", "0"),
-                 ("FAILED-CALLS-OUT", "0"), ("REGISTRATIONS", "0")]
-        return LINE + "\n" + "".join("%-17s\t%s\n" % row for row in rows) + LINE + "\n"
+        rows = [("Name             ", p["name"])] + [(label, value) for _, label, value in profile_info(p)]
+        rows += [("CALLS-IN         ", "0"), ("FAILED-CALLS-IN  ", "0"), ("CALLS-OUT        ", "0"),
+                 ("FAILED-CALLS-OUT ", "0"), ("REGISTRATIONS    ", "0")]
+        # No closing line: FS mod_sofia.c:3167-3174 prints one only under a `reg`/`user`/`pres` listing.
+        return LINE + "\n" + "".join("%s\t%s\n" % row for row in rows)
     if args and args[0] == "gateway":
         return cmd_gateway_status(state, args[1:])
-    # FS mod_sofia.c:3189-3235: one row per profile URL, no WS/WSS rows.
-    out = "%25s\t%s\t  %32s\t%s\n" % ("Name", "   Type", "Data", "State") + LINE + "\n"
-    for name in sorted(profiles, reverse=True):
+    # FS mod_sofia.c:3189-3235: one row per profile URL (%40s), no WS/WSS rows, each profile's gateways
+    # after it. Profiles come in FreeSWITCH's hash order: 1.10.12 listed external before internal
+    # (fixtures/real-freeswitch/01-reloadxml.json), so names ascending here.
+    out = "%25s\t%s\t  %40s\t%s\n" % ("Name", "   Type", "Data", "State") + LINE + "\n"
+    for name in sorted(profiles):
         p = profiles[name]
-        out += "%25s\t%s\t  %32s\t%s (%u)\n" % (name, "profile", profile_url(p), "RUNNING", 0)
+        out += "%25s\t%s\t  %40s\t%s (%u)\n" % (name, "profile", profile_url(p), "RUNNING", 0)
         if p.get("tls"):
             # FS mod_sofia.c:3206-3208: a second row with the TLS URL.
-            out += "%25s\t%s\t  %32s\t%s (%u) (TLS)\n" % (name, "profile", tls_url(p), "RUNNING", 0)
+            out += "%25s\t%s\t  %40s\t%s (%u) (TLS)\n" % (name, "profile", tls_url(p), "RUNNING", 0)
+        for g in p["gateways"]:
+            # FS mod_sofia.c:3212-3227: profile::gateway, register_to, state (and the retry wait).
+            out += "%25s\t%s\t  %40s\t%s%s\n" % ("%s::%s" % (name, g["name"]), "gateway", g["register_to"],
+                                                 gateway_state(g), retry_suffix(g))
     n = len(profiles)
     out += LINE + "\n" + "%d profile%s %d alias%s\n" % (n, "" if n == 1 else "s", 0, "es")
     return out
+
+
+def retry_suffix(g):
+    """FS mod_sofia.c:2972-2979, :3219-3226: seconds to the next try, or NEVER, for a gateway trying or failed."""
+    if gateway_state(g) not in ("TRYING", "FAILED", "FAIL_WAIT"):
+        return ""
+    left = int(g.get("due", 0) - time.time())
+    return " (retry: %ds)" % left if left >= 0 and g.get("due") else " (retry: NEVER)"
 
 
 def gateway_state(gw):
@@ -858,11 +917,7 @@ def cmd_gateway_status(state, args):
     for p, g in gateways:
         out += "%25s\t%32s\t%s\t%6.2f\t%u/%u\t%u/%u" % ("%s::%s" % (p["name"], g["name"]), g["register_to"],
                                                      gateway_state(g), 0.0, 0, 0, 0, 0)
-        if gateway_state(g) in ("TRYING", "FAILED", "FAIL_WAIT"):
-            # mod_sofia.c:2972-2979: seconds to the next try, or NEVER.
-            left = int(g.get("due", 0) - time.time())
-            out += " (retry: %ds)" % left if left >= 0 and "due" in g and g.get("due") else " (retry: NEVER)"
-        out += "\n"
+        out += retry_suffix(g) + "\n"
     out += "=" * 97 + "\n"
     n = len(gateways)
     out += "%d gateway%s: Inbound(Failed/Total): %u/%u,Outbound(Failed/Total):%u/%u\n" % (
@@ -888,37 +943,20 @@ def cmd_sofia_xmlstatus(state, args):
             for g in p["gateways"]:
                 out += "<gateway>\n<name>%s</name>\n<type>gateway</type>\n<data>%s</data>\n<state>%s</state>\n</gateway>\n" % (
                     g["name"], g["register_to"], gateway_state(g))
-                if gateway_state(g) == "TRYING":
-                    out += " (retry: NEVER)"
-                out += "\n"
+                out += retry_suffix(g) + "\n"  # FS mod_sofia.c:3532-3541
         return out + "</profiles>\n"
     p = state.data["profiles"].get(args[1])
     if not p:
         return "<error>Invalid Profile!</error>\n"
     if len(args) >= 3 and args[2] == "reg":
         return registrations_xml(p)
-    fields = [("domain-name", "N/A"), ("auto-nat", "false"), ("db-name", "sofia_reg_%s" % p["name"]),
-              ("pres-hosts", p["sip_ip"]), ("dialplan", p["dialplan"]), ("context", p["context"]),
-              ("challenge-realm", "auto_from"), ("rtp-ip", p["rtp_ips"][0] if p["rtp_ips"] else ""),
-              ("ext-rtp-ip", p["ext_rtp_ip"]),
-              ("sip-ip", p["sip_ip"]), ("ext-sip-ip", p["ext_sip_ip"]), ("url", profile_url(p)),
-              ("bind-url", "%s;maddr=%s" % (profile_url(p), p["sip_ip"]))]
-    if p.get("tls"):
-        # FS mod_sofia.c:3370-3373: tls-url and tls-bind-url only with TLS on.
-        fields += [("tls-url", tls_url(p)), ("tls-bind-url", tls_bind_url(p))]
-    if p["ws_binding"]:
-        fields.append(("ws-bind-url", bind_url(p["ws_binding"], p["sip_ip"], "ws")))
-    if p["wss_binding"]:
-        fields.append(("wss-bind-url", bind_url(p["wss_binding"], p["sip_ip"], "wss")))
-    fields += [("hold-music", "local_stream://default"),
-               ("outbound-proxy", "N/A"), ("inbound-codecs", "G722,PCMU,PCMA"), ("outbound-codecs", "G722,PCMU,PCMA"),
-               ("tel-event", "101"), ("dtmf-mode", "rfc2833"), ("cng", "13"), ("session-to", "0"),
-               ("max-dialog", "0"), ("nomedia", "false"), ("late-neg", "true"), ("proxy-media", "false"),
-               ("zrtp-passthru", "true"), ("aggressive-nat", "true" if p["aggressive_nat"] else "false"),
-               ("stun-enabled", "true"), ("stun-auto-disable", "false"), ("calls-in", "0"),
-               ("failed-calls-in", "0"), ("calls-out", "0"), ("failed-calls-out", "0"), ("registrations", "0")]
+    fields = [("name", p["name"])] + [(name, value) for name, _, value in profile_info(p)]
+    # FS mod_sofia.c:3402-3407: calls in, out, failed in, failed out, registrations.
+    fields += [("calls-in", "0"), ("calls-out", "0"), ("failed-calls-in", "0"), ("failed-calls-out", "0"),
+               ("registrations", "0")]
     body = "".join("    <%s>%s</%s>\n" % (k, escape(v), k) for k, v in fields)
-    return "<profile>\n  <profile-info>\n%s  </profile-info>\n  <registrations/>\n</profile>\n" % body
+    # FS mod_sofia.c:3337-3338: the XML header, then <profile>; no <registrations> without `reg`.
+    return '<?xml version="1.0" encoding="ISO-8859-1"?>\n<profile>\n  <profile-info>\n%s  </profile-info>\n</profile>\n' % body
 
 
 REGISTRATIONS = "/var/lib/fslab/registrations.json"

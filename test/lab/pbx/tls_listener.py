@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The lab PBX's TLS sockets: SIP over TLS and WSS, open while FreeSWITCH (fs_cli.py's state) runs them.
+"""The lab PBX's TLS sockets: SIP over TLS, WSS and WS, open while FreeSWITCH (fs_cli.py's state) runs them.
 
 FreeSWITCH binds a profile's TLS port when the profile starts with `tls` true, on `tls-sip-port`
 (signalwire/freeswitch @ cc93a683 src/mod/endpoints/mod_sofia/sofia.c:5835-5868 parse, :4322-4325
@@ -65,18 +65,26 @@ def wanted_ports():
         port = binding_port(p.get("wss_binding"))
         if port > 0:
             out.setdefault(port, "%s wss" % name)
+        # WS (plain TCP) is bound at start the same way (NUTAG_WS_URL, sofia.c:3221-3241): FreeSWITCH 1.10.12
+        # listened on 5066 beside 7443 (test/lab/pbx/fixtures/real-freeswitch/05-tls-by-rescan.json, ss -ltnH).
+        port = binding_port(p.get("ws_binding"))
+        if port > 0:
+            out.setdefault(port, "%s ws" % name)
     return out
 
 
 def serve(conn, source, port, kind, context, log):
     conn.settimeout(5)
+    if kind.endswith(" ws"):
+        context = None  # plain WebSocket port: no handshake of ours, only read until the client leaves
     try:
-        tls = context.wrap_socket(conn, server_side=True)
+        tls = context.wrap_socket(conn, server_side=True) if context else conn
     except (OSError, ssl.SSLError) as e:
         log({"event": "handshake-failed", "source": source[0], "port": port, "kind": kind, "error": str(e)[:120]})
         conn.close()
         return
-    log({"event": "handshake", "source": source[0], "port": port, "kind": kind, "version": tls.version()})
+    log({"event": "handshake" if context else "connected", "source": source[0], "port": port, "kind": kind,
+         "version": tls.version() if context else ""})
     try:
         while tls.recv(4096):
             pass
