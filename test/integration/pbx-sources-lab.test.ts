@@ -207,7 +207,7 @@ describe.skipIf(!isRoot)('FS PBX as its sources show it (needs root)', () => {
     expect(conf).toContain('<param name="password" value="[hidden]"/>');
     expect(conf).toContain('name="apply-nat-acl" value="nat.auto"');
     expect([...answers.values()].join('\n')).not.toContain(TRUNK_PASSWORD);
-    expect(answers.get('sofia status gateway')).toMatch(/external::\S+\t\s*sip:198\.51\.100\.10\tNOREG/);
+    expect(answers.get('sofia status gateway')).toMatch(/external::\S+\t\s*sip:labtrunk@198\.51\.100\.10\tNOREG/);
   });
 
   it('matches hostname columns with the switchname (an HA node named in switch.conf), not the host name', async () => {
