@@ -5,22 +5,25 @@
  * a stand-in of Electron's APIs (test/unit/electron/main.test.ts), and the
  * store's node:sqlite driver in a real Node 24 (test/unit/store/sqlite-drivers.test.ts).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 
 const root = join(__dirname, '..', '..');
 
+/**
+ * Where the binary would be, found as electron's own index.js finds it (path.txt, dist/, or
+ * ELECTRON_OVERRIDE_DIST_PATH) but without requiring it: in Electron 45 `require('electron')`
+ * starts a download when the binary is missing, and a test must not reach the Internet.
+ */
 function electronBinary(): string | undefined {
-  try {
-    // The electron package exports the binary's path, and throws when the binary was never downloaded.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const path = require('electron') as unknown as string;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
+  const pkg = dirname(require.resolve('electron/package.json'));
+  const pathFile = join(pkg, 'path.txt');
+  const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : undefined;
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const candidate = override ? join(override, name ?? 'electron') : name ? join(pkg, 'dist', name) : undefined;
+  return candidate && existsSync(candidate) ? candidate : undefined;
 }
 
 const binary = electronBinary();
