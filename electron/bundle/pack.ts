@@ -95,6 +95,15 @@ export function sealSigned(zip: Uint8Array, signer: Signer): Uint8Array {
   return out;
 }
 
+/**
+ * Base64 text that is the one spelling of its bytes. The last character before '=' padding carries
+ * bits the decoder ignores: without this check a changed byte there would decode to the same key or
+ * signature, and a bundle with a byte changed would still read as sealed.
+ */
+function canonicalBase64(text: string): boolean {
+  return Buffer.from(text, 'base64').toString('base64') === text;
+}
+
 /** Which seal holds over the whole file, and who signed it; undefined when none holds. */
 function readSeal(zip: Uint8Array, ourKey: string | undefined): { end: number; from: ImportedFrom } | undefined {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
@@ -109,7 +118,13 @@ function readSeal(zip: Uint8Array, ourKey: string | undefined): { end: number; f
       return { end: eocd, from: { signature: 'unsigned' } };
     }
     const m = /^fspbx-nat-seal\/2:ed25519:([A-Za-z0-9+/]{43}=):([A-Za-z0-9+/]{86}==)$/.exec(comment);
-    if (length === V2_LENGTH && m && verifySignature(m[1]!, body, m[2]!)) {
+    if (
+      length === V2_LENGTH &&
+      m &&
+      canonicalBase64(m[1]!) &&
+      canonicalBase64(m[2]!) &&
+      verifySignature(m[1]!, body, m[2]!)
+    ) {
       const key = keyFingerprint(m[1]!);
       const signature = m[1] === ourKey ? 'this-installation' : 'other-installation';
       return { end: eocd, from: { signature, key, publicKey: m[1]! } };

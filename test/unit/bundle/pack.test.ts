@@ -91,6 +91,30 @@ describe('a signed bundle', () => {
     }
   });
 
+  it('is refused when the key or signature is respelled: base64 whose padding bits differ decodes to the same bytes', async () => {
+    const { zip } = pack(FILES, META, ours);
+    const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const text = strFromU8(zip);
+    const comment = text.slice(text.lastIndexOf('fspbx-nat-seal/2:'));
+    // The comment is ASCII and ends the file; the text before it is not (indices differ from bytes).
+    const commentAt = zip.length - comment.length;
+    // The character before each '=' run: the key's (one '=') and the signature's (two).
+    const positions = [comment.indexOf('=:') - 1, comment.length - 3];
+    for (const pos of positions) {
+      const original = comment[pos]!;
+      const word = pos < comment.indexOf('=:') ? comment.slice(26, pos + 2) : comment.slice(comment.indexOf('=:') + 2);
+      const twin = [...B64].find(
+        (c) =>
+          c !== original &&
+          Buffer.from(word.replace(original + '=', c + '='), 'base64').equals(Buffer.from(word, 'base64')),
+      );
+      expect(twin, `a respelling of ${original}`).toBeDefined();
+      const bad = zip.slice();
+      bad[commentAt + pos] = twin!.charCodeAt(0);
+      expect(await refusal(bad, ours.publicKey)).toBe('the seal over the whole file does not match');
+    }
+  });
+
   it('is refused when cut short or lengthened', async () => {
     const { zip } = pack(FILES, META, ours);
     expect(await refusal(zip.subarray(0, zip.length - 1))).toBe('the seal over the whole file does not match');
