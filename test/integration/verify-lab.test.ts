@@ -171,6 +171,10 @@ describe('verification after a good apply', () => {
     // LAN callers dialling the public address (hairpin NAT) reach both profiles.
     expect(ids).toEqual(expect.arrayContaining(['sip-hairpin-5060', 'sip-hairpin-5080']));
     expect(ids.filter((id) => id.startsWith('media-')).length).toBeGreaterThan(0);
+    // The trunk by its FS PBX name (v_gateways.gateway), not the gateway uuid FreeSWITCH knows it by.
+    expect(result.checks.filter((c) => c.id.startsWith('gateway-')).map((c) => c.title)).toContain(
+      'Trunk gateway Lab Trunk',
+    );
     // The trunk's SIP and sampled RTP went through the router's forwards: their counters say so.
     expect(withTraffic(result)).toMatch(/forward sip trunks udp \([1-9]\d*\)/);
     expect(withTraffic(result)).toMatch(/forward rtp trunks udp \([1-9]\d*\)/);
