@@ -101,7 +101,9 @@ describe('fspbx-nat', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^fspbx-nat: 192\.168\.88\.300 is not an IPv4 address: "300" should be.*\(host\) \[invalid_input\]/);
+    expect(stderr).toMatch(
+      /^fspbx-nat: 192\.168\.88\.300 is not an IPv4 address: "300" should be.*\(host\) \[invalid_input\]/,
+    );
   });
 
   it('puts the error value on stdout too with --json', async () => {
