@@ -234,11 +234,11 @@ test("a bundle from another installation is imported to read: who signed it, and
     await page.getByLabel('Bundle file path').fill(bundle);
     await page.getByRole('button', { name: 'Import' }).click();
     await expect(page.getByRole('status')).toContainText(
-      `Imported run ${run.runId}, signed by another installation (key ${theirs}). It is history to read, never applied.`,
+      `Imported run ${run.runId}: it is history, never applied. This bundle was signed by an installation you have not trusted (key ${theirs}): it can be read, not rolled back to.`,
     );
     const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'Branch' });
     await expect(row).toContainText('read-only');
-    await expect(row).toContainText(`Imported · signed by another installation (key ${theirs})`);
+    await expect(row).toContainText(`Imported · signed by another installation you have not trusted (key ${theirs})`);
     // 'applied' on the other laptop is not a run this one left unfinished.
     await expect(row).not.toContainText('unfinished');
     await expect(page.getByText('A run did not finish')).toHaveCount(0);

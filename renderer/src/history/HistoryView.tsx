@@ -288,8 +288,8 @@ export function HistoryView() {
       </form>
       {imported.status === 'done' && (
         <p role="status" className="note">
-          Imported run {imported.value.runId}
-          {imported.value.imported ? `, ${signedBy(imported.value.imported)}` : ''}. Nothing in it is ever applied.{' '}
+          {/* One sentence says who signed it and what it may be used for: the signer is not named twice. */}
+          Imported run {imported.value.runId}: it is history, never applied.{' '}
           {imported.value.imported && importTrustSentence(imported.value.imported)}
         </p>
       )}

@@ -287,7 +287,7 @@ describe('History: imported runs are history to read', () => {
     const store = await historyWith([], client);
     await store.getState().importBundle('/tmp/theirs.zip');
     expect(text(store, <HistoryView />)).toContain(
-      `Imported run theirs, signed by another installation you have not trusted (key ${OTHER_KEY}). Nothing in it is ever applied. This bundle was signed by an installation you have not trusted (key ${OTHER_KEY}): it can be read, not rolled back to.`,
+      `Imported run theirs: it is history, never applied. This bundle was signed by an installation you have not trusted (key ${OTHER_KEY}): it can be read, not rolled back to.`,
     );
   });
 
