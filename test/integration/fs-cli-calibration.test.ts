@@ -144,6 +144,9 @@ async function waitFor(what: string, done: () => Promise<boolean>): Promise<void
   throw new Error(`${what}: not within 10 s`);
 }
 
+/** The line a `break-vars` step appended to vars.xml, for `fix-vars` to take out again. */
+let brokenLine: string | undefined;
+
 async function replay(s: Step): Promise<void> {
   switch (s.do) {
     case 'fs_cli': {
@@ -159,12 +162,13 @@ async function replay(s: Step): Promise<void> {
         return text.replace(line, () => `data="${s.name}=${s.value}"`);
       });
     case 'break-vars':
+      brokenLine = s.line;
       return editVarsXml((text) => `${text}${s.line}\n`);
     case 'fix-vars':
       return editVarsXml((text) =>
         text
           .split('\n')
-          .filter((l) => l !== '<unclosed>')
+          .filter((l) => l !== brokenLine)
           .join('\n'),
       );
     case 'sleep':
