@@ -134,7 +134,7 @@ async function editVarsXml(edit: (text: string) => string): Promise<void> {
   await lab.exec('pbx', ['rm', '-f', SOFIA_CACHE]);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(what: string, done: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 40; i += 1) {
