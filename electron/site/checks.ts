@@ -108,6 +108,8 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
 
 /** A hairpin forward the plan made for one SIP port, and whether the router holds it now. */
 export interface HairpinRule {
+  /** SIP OPTIONS go over UDP; a TLS or WSS handshake over TCP. */
+  protocol: 'udp' | 'tcp';
   port: number;
   /** How verify names the rule ("Hairpin forward UDP 5060 for 192.168.88.0/24"). */
   rule: string;
@@ -116,8 +118,9 @@ export interface HairpinRule {
 }
 
 /**
- * The plan's hairpin forwards for single UDP ports (what a SIP OPTIONS probe to the public
- * address goes through), each with its read-back. The hairpin probe asks only these ports: a
+ * The plan's hairpin forwards for single ports (a SIP OPTIONS probe to the public address goes
+ * through the UDP ones, a TLS/WSS handshake through the TCP ones), each with its read-back. The
+ * hairpin probe asks only these ports: a
  * port the plan never forwarded (5060 on a site without remote phones) has no hairpin rule,
  * and its silence says nothing about the rules the Router group lists present.
  */
@@ -127,10 +130,11 @@ export function hairpinRules(plan: SitePlan, state: RouterState): HairpinRule[] 
     const a = change.after;
     const port = Number(a?.['dst-port']);
     if (change.path !== MENUS.nat || change.action !== 'add' || !a || a.action !== 'dst-nat') return [];
-    if (a['src-address-list'] !== undefined || a.protocol !== 'udp' || !Number.isInteger(port)) return [];
-    return [
-      { port, rule: speak?.describe(a) ?? 'Hairpin forward', present: present(state, change), changeId: change.id },
-    ];
+    const protocol = a.protocol;
+    if (a['src-address-list'] !== undefined || (protocol !== 'udp' && protocol !== 'tcp') || !Number.isInteger(port))
+      return [];
+    const rule = speak?.describe(a) ?? 'Hairpin forward';
+    return [{ protocol, port, rule, present: present(state, change), changeId: change.id }];
   });
 }
 

@@ -160,7 +160,12 @@ export function sipProbeChecks(
 }
 
 /** A TLS handshake to a forwarded TLS/WSS listener: from the LAN to the PBX, or to the public address (hairpin). */
-export function tlsProbeChecks(reports: TlsReport[], where: 'lan' | 'hairpin', host: string): Check[] {
+export function tlsProbeChecks(
+  reports: TlsReport[],
+  where: 'lan' | 'hairpin',
+  host: string,
+  rules?: readonly HairpinRule[],
+): Check[] {
   return reports.map((r) => {
     const to = where === 'lan' ? `the PBX (${host})` : `the public address ${host} (hairpin NAT)`;
     const base = {
@@ -168,6 +173,21 @@ export function tlsProbeChecks(reports: TlsReport[], where: 'lan' | 'hairpin', h
       title: `TLS handshake from this laptop to ${to.split(' (')[0]}, port ${r.port}`,
     };
     if (r.verdict === 'handshake') return { ...base, status: 'pass' as const, summary: `${r.what}: ${r.detail}` };
+    const rule = where === 'hairpin' ? rules?.find((h) => h.protocol === 'tcp' && h.port === r.port) : undefined;
+    if (rule) {
+      // Said as the Router group says it: the rule is there or it is not.
+      return {
+        ...base,
+        status: 'fail' as const,
+        summary: rule.present
+          ? `${r.what} on ${to}: ${r.detail}, although its rule "${rule.rule}" is on the router.`
+          : `${r.what} on ${to}: ${r.detail}; it depends on "${rule.rule}", which the router no longer holds (see the Router group).`,
+        fix: rule.present
+          ? `Compare with the handshake from this laptop to the PBX on TCP ${r.port}: if that fails too, the PBX is the cause; if it passes, check that ${host} is on this router (IP › Addresses).`
+          : 'Apply this plan entry again (someone removed or disabled it, or the revert timer ran out).',
+        ...(rule.present ? {} : { changeId: rule.changeId }),
+      };
+    }
     return {
       ...base,
       status: 'fail' as const,
@@ -307,7 +327,9 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
   }
   const probe = async (where: 'lan' | 'hairpin', host: string): Promise<Check[]> => {
     const ports =
-      where === 'hairpin' && targets.hairpinRules ? targets.hairpinRules.map((h) => h.port) : targets.sipPorts;
+      where === 'hairpin' && targets.hairpinRules
+        ? targets.hairpinRules.filter((h) => h.protocol === 'udp').map((h) => h.port)
+        : targets.sipPorts;
     if (ports.length === 0) return [];
     try {
       const reports = await withinTime(io.sipOptions(host, ports, sipTimeoutMs), stepMs, 'The SIP probe');
@@ -321,7 +343,7 @@ export async function runTraffic(io: TrafficIo, targets: TrafficTargets): Promis
     if (probes.length === 0 || !io.tlsHandshakes) return [];
     try {
       const reports = await withinTime(io.tlsHandshakes(host, probes, tlsTimeoutMs), stepMs, 'The TLS probe');
-      return tlsProbeChecks(reports, where, host);
+      return tlsProbeChecks(reports, where, host, targets.hairpinRules);
     } catch (caught) {
       return [{ id: `tls-${where}`, title: `TLS handshake to ${host}`, status: 'warn', summary: message(caught) }];
     }

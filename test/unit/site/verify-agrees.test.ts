@@ -10,7 +10,13 @@ import type { PortReport } from '../../../electron/probe/outside';
 import { applyToState } from '../../../electron/routeros/apply-state';
 import { hairpinRules, routerChecks } from '../../../electron/site/checks';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
-import { gatewayChecks, runTraffic, sipProbeChecks, type TrafficIo } from '../../../electron/site/traffic';
+import {
+  gatewayChecks,
+  runTraffic,
+  sipProbeChecks,
+  tlsProbeChecks,
+  type TrafficIo,
+} from '../../../electron/site/traffic';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
 
@@ -73,6 +79,37 @@ describe('the hairpin probe and the Router group tell one story', () => {
     });
     expect(asked.find((a) => a.target === '203.0.113.2')?.ports).toEqual([5080]);
     expect(asked.find((a) => a.target === '192.168.88.10')?.ports).toEqual([5060, 5080]);
+  });
+});
+
+describe('a TLS handshake through the hairpin names its TCP rule', () => {
+  const rule = (present: boolean) => ({
+    protocol: 'tcp' as const,
+    port: 5061,
+    rule: 'Hairpin forward TCP 5061 for 192.168.88.0/24',
+    present,
+    changeId: 'router-009',
+  });
+  const refused = {
+    protocol: 'tcp' as const,
+    port: 5061,
+    what: 'SIP over TLS',
+    verdict: 'no-answer' as const,
+    detail: 'no answer',
+  };
+
+  it('with the rule gone: says so and points at its plan entry', () => {
+    const [check] = tlsProbeChecks([refused], 'hairpin', '203.0.113.2', [rule(false)]);
+    expect(check!.summary).toContain(
+      '"Hairpin forward TCP 5061 for 192.168.88.0/24", which the router no longer holds',
+    );
+    expect(check!.changeId).toBe('router-009');
+  });
+
+  it('with the rule there: never says it is missing', () => {
+    const [check] = tlsProbeChecks([refused], 'hairpin', '203.0.113.2', [rule(true)]);
+    expect(check!.summary).toContain('is on the router');
+    expect(`${check!.summary} ${check!.fix ?? ''}`).not.toMatch(/missing|must both be there/);
   });
 });
 
