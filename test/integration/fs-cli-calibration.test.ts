@@ -39,6 +39,7 @@ const step = z.discriminatedUnion('do', [
   z.object({ do: z.literal('set-var'), name: z.string().regex(/^[a-z_]+$/), value: z.string() }),
   z.object({ do: z.literal('break-vars'), line: z.string() }),
   z.object({ do: z.literal('fix-vars') }),
+  z.object({ do: z.literal('comment-var'), name: z.string().regex(/^[a-z_]+$/), value: z.string() }),
   z.object({ do: z.literal('sleep'), seconds: z.number().min(0).max(30) }),
   z.object({ do: z.literal('wait-registered'), gateway: z.string() }),
   z.object({ do: z.literal('wait-profile'), profile: z.string() }),
@@ -170,6 +171,14 @@ async function replay(s: Step): Promise<void> {
           .split('\n')
           .filter((l) => l !== brokenLine)
           .join('\n'),
+      );
+    case 'comment-var':
+      // A set line inside an ordinary comment, before </include>: FreeSWITCH still runs it (switch_xml.c:1525).
+      return editVarsXml((text) =>
+        text.replace(
+          '</include>',
+          () => `\t<!-- <X-PRE-PROCESS cmd="set" data="${s.name}=${s.value}" /> -->\n</include>`,
+        ),
       );
     case 'sleep':
       return sleep(s.seconds * 1000);

@@ -157,7 +157,8 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(await fsCli('version')).toMatch(/^FreeSWITCH Version 1\.10\./);
     expect(await fsCli('global_getvar external_rtp_ip')).toBe(SITE.pbx);
     expect(await fsCli(`user_data 1003@${lab.pbx.domain} var bypass_media`)).toBe('true');
-    expect(await fsCli(`user_data 1001@${lab.pbx.domain} var bypass_media`)).toBe('');
+    // An empty API answer reaches fs_cli as "-ERR no reply" (fixtures/real-freeswitch/06-commands-and-refusals.json).
+    expect(await fsCli(`user_data 1001@${lab.pbx.domain} var bypass_media`)).toBe('-ERR no reply\n');
     const status = await fsCli('sofia status');
     expect(status).toMatch(/internal\tprofile\t\s+sip:mod_sofia@192\.168\.88\.10:5060\tRUNNING/);
     for (const name of ['internal', 'external', 'internal-ipv6', 'external-ipv6'])
@@ -259,11 +260,11 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     const user = `1003@${lab.pbx.domain}`;
     expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('true');
     await sql("update v_extensions set sip_bypass_media = 'proxy-media' where extension = '1003'");
-    expect(await fsCli(`user_data ${user} var proxy_media`)).toBe(''); // still the cached entry
+    expect(await fsCli(`user_data ${user} var proxy_media`)).toBe('-ERR no reply\n'); // still the cached entry
     const rm = await lab.exec('pbx', ['rm', `/var/cache/fusionpbx/directory.${user}`]);
     expect(rm.code, rm.stderr).toBe(0);
     expect(await fsCli(`user_data ${user} var proxy_media`)).toBe('true');
-    expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('');
+    expect(await fsCli(`user_data ${user} var bypass_media`)).toBe('-ERR no reply\n');
   });
 
   it('stops and starts a profile, and answers hostile input without running it', async () => {
@@ -279,7 +280,7 @@ describe.skipIf(!isRoot)('site lab (needs root for namespaces)', () => {
     expect(await fsCli('sofia profile external start')).toBe('Reload XML [Success]\nexternal started successfully\n');
     expect(await fsCli('sofia profile nosuch start')).toBe('Reload XML [Success]\nFailure starting nosuch\n');
     const hostile = `user_data x'; drop table v_extensions; --@${lab.pbx.domain} var bypass_media`;
-    expect(await fsCli(hostile)).toBe('');
+    expect(await fsCli(hostile)).toBe('-ERR no reply\n');
     expect(await sql('select count(*) from v_extensions')).toBe('20');
     expect(await fsCli('memcache delete configuration:sofia.conf:pbx')).toBe('-ERR NOT FOUND\n'); // file cache here
   });

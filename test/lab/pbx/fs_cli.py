@@ -1216,7 +1216,10 @@ def main():
         return 1
     try:
         settle(state)
-        out = run_command(state, command)
+        # An API command that prints nothing reaches fs_cli as "-ERR no reply" (FS
+        # mod_event_socket.c:1594-1597); observed on 1.10.12 for an unset global
+        # (test/lab/pbx/fixtures/real-freeswitch/06-commands-and-refusals.json).
+        out = run_command(state, command) or "-ERR no reply\n"
     except Exception as error:  # the stand-in must answer, never crash with a traceback
         out = "-ERR %s\n" % error
         log(command, out, "error")
