@@ -16,10 +16,18 @@ export function hardenWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
+/**
+ * The one permission granted: writing text to the clipboard (Review's "Copy as RouterOS script").
+ * Reading the clipboard stays refused, as does everything else.
+ */
+const ALLOWED: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
 export function hardenApp(): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(ALLOWED.has(permission)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => ALLOWED.has(permission));
 }
 
 export { isAppUrl };
