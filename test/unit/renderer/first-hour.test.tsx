@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Change, LanFacts, PlannedRun, VerifyResult } from '../../../contract/types';
 import { NetworkStep, triedWords } from '../../../renderer/src/steps/NetworkStep';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
+import { ApplyStep } from '../../../renderer/src/steps/ApplyStep';
 import { ReviewStep } from '../../../renderer/src/steps/ReviewStep';
 import { VerifyStep, keepDoubt } from '../../../renderer/src/steps/VerifyStep';
 import { bundleHref } from '../../../renderer/src/steps/DoneStep';
@@ -150,6 +151,21 @@ describe('Review at a glance', () => {
     store.getState().showChange('p-2');
     const focused = markup(store, <ReviewStep />);
     expect(focused).toMatch(/<details[^>]*open=""[^>]*data-group="extensions"/);
+  });
+});
+
+describe('Apply counts as Review does', () => {
+  it('offers and reports changes and PBX steps apart, each change named', () => {
+    const store = planned();
+    expect(text(markup(store, <ApplyStep />))).toContain('Apply 34 changes and 2 PBX steps');
+    const applied = [...run.plan.changes.map((c) => c.id), 'pbx-step-1', 'pbx-step-2'];
+    store.setState({
+      applying: { status: 'done', changes: {}, log: [], result: { runId: 'run-1', status: 'applied', applied } },
+    });
+    const t = text(markup(store, <ApplyStep />));
+    expect(t).toContain('Applied 34 changes and 2 PBX steps.');
+    expect(t).toContain('Router: Add IP › Firewall › NAT › UDP 5080 from fspbx-trunks → 127.149.88.10:5080');
+    expect(t).toContain('PBX: Change Advanced › Variables › external_rtp_ip');
   });
 });
 
