@@ -40,7 +40,7 @@ export function DoneStep() {
   const exportIt = () => {
     if (!runId) return;
     pending.current = !desktop;
-    void exportBundle(runId, desktop ? undefined : `${folder}/bundles/${runId}.zip`);
+    void exportBundle(runId, desktop ? undefined : `${folder}/bundles/${runId}.zip`, name);
   };
   return (
     <StepPanel id="done">

@@ -16,7 +16,8 @@ export interface HistorySlice {
   showView(view: 'wizard' | 'history'): void;
   loadRuns(): Promise<void>;
   /** Exports to `path`, or asks with the system dialog when none is given (desktop app). */
-  exportBundle(runId: string, path?: string): Promise<void>;
+  /** `suggestedName`: what the desktop app's save dialog offers (the site and the date); a run id otherwise. */
+  exportBundle(runId: string, path?: string, suggestedName?: string): Promise<void>;
   importBundle(path?: string): Promise<void>;
   loadTrusted(): Promise<void>;
   /** Trusts an imported run's signer under a name the technician gives; then History is read again. */
@@ -107,8 +108,8 @@ export const historySlice =
         set({ runs: loading });
         set({ runs: settled(await client.call('history.list', {})) });
       },
-      exportBundle: async (runId, path) => {
-        const target = path ?? (await choose('export-bundle', `fspbx-nat-${runId}.zip`));
+      exportBundle: async (runId, path, suggestedName) => {
+        const target = path ?? (await choose('export-bundle', suggestedName ?? `fspbx-nat-${runId}.zip`));
         if (!target) return;
         set({ exported: loading });
         set({ exported: settled(await client.call('bundle.export', { runId, path: target })) });

@@ -296,6 +296,15 @@ describe('an empty scan says what it tried and offers the default gateway', () =
 });
 
 describe('file names for the customer', () => {
+  it('offers the desktop save dialog the readable name, not the run id', async () => {
+    const client = new FakeClient().on('app.chooseFile', () => ({ ok: true, value: {} }));
+    const store = createWizardStore(client);
+    await store.getState().exportBundle('run-1', undefined, 'dental-office-2026-12-07.zip');
+    expect(client.inputsOf('app.chooseFile')).toEqual([
+      { purpose: 'export-bundle', suggestedName: 'dental-office-2026-12-07.zip' },
+    ]);
+  });
+
   it('names a download by site and date, never a path', () => {
     const day = new Date('2026-12-07T10:00:00Z');
     expect(fileStem('Zahnarztpraxis Müller / Büro 2', day)).toBe('zahnarztpraxis-muller-buro-2-2026-12-07');
