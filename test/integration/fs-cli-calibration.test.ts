@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startLab, type Lab } from '../lab/lab';
+import { SITE } from '../lab/topology';
 import { addCarrierTrunk, carrierRegisters } from './helpers/carrier-trunk';
 
 const FIXTURES = join(__dirname, '..', 'lab', 'pbx', 'fixtures', 'real-freeswitch');
@@ -45,6 +46,14 @@ const step = z.discriminatedUnion('do', [
   z.object({ do: z.literal('wait-profile'), profile: z.string() }),
   z.object({ do: z.literal('registrar-log'), registers: z.array(register) }),
   z.object({ do: z.literal('ss'), argv: z.array(z.string()), output: z.string() }),
+  z.object({
+    do: z.literal('sip-options'),
+    from: z.enum(['lan', 'provider']),
+    port: z.number().int(),
+    output: z.string(),
+    replay: z.boolean().optional(),
+    why: z.string().optional(),
+  }),
 ]);
 const fixture = z.object({
   source: z.object({ version: z.string(), versionCommand: z.string(), freeswitch: z.string() }),
@@ -117,6 +126,20 @@ function listeningSipPorts(ssOutput: string): number[] {
 /** Every REGISTER the carrier answered, in order: its answer, Expires, Contact and source address. */
 function registers(log: readonly z.infer<typeof register>[]): string[] {
   return log.map((r) => `${r.status} Expires ${r.expires} ${r.contact} from ${r.from}`);
+}
+
+/**
+ * What a SIP answer must share with FreeSWITCH's: the status line and the Allow, Supported and Accept
+ * headers. Left out, as the lab's SIP responder (pbx/sip_responder.py) does not copy them: FreeSWITCH's
+ * `User-Agent: <user-agent-string>` (the responder says `Server:`), Allow-Events, the Contact (on
+ * 5080 a gateway's), and `received=` only when the Via host differs from the source.
+ */
+function sipAnswer(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findLastIndex((l) => /^SIP\/2\.0 \d{3} /.test(l));
+  if (start < 0) return ['no answer'];
+  const head = lines.slice(start, lines.indexOf('', start) < 0 ? undefined : lines.indexOf('', start));
+  return [head[0]!, ...head.filter((l) => /^(Allow|Supported|Accept):/i.test(l)).sort()];
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -193,6 +216,15 @@ async function replay(s: Step): Promise<void> {
     case 'registrar-log':
       expect(registers(await carrierRegisters(lab)), 'REGISTERs the carrier answered').toEqual(registers(s.registers));
       return;
+    case 'sip-options': {
+      if (s.replay === false) return;
+      // From tech (LAN, not a provider), as the recording asked from the router's LAN address.
+      const probe = await lab.exec('tech', ['sipsak', '-vv', '-s', `sip:ping@${SITE.pbx}:${s.port}`], {
+        timeoutMs: 10_000,
+      });
+      expect(sipAnswer(probe.stdout), `OPTIONS to ${s.port}`).toEqual(sipAnswer(s.output));
+      return;
+    }
     case 'ss': {
       // The lab's TLS/WS listener follows the stand-in's state every 0.25 s (tls_listener.py POLL_SECONDS):
       // up to 2 s for it to catch up with a profile that has just (re)started.
