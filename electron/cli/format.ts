@@ -148,6 +148,11 @@ export function formatDiscover(d: DiscoverResult): string {
     `SSH hosts (${d.sshHosts.length}):`,
     ...(ssh.length ? ssh : ['  none found']),
     ...(d.skippedPackets > 0 ? [`(${d.skippedPackets} datagrams were not valid MNDP and were skipped)`] : []),
+    ...(d.mndpCut
+      ? [
+          `note: the list stops at ${d.mndpCut.limit} devices; ${d.mndpCut.leftOut} more answered and are not shown (a flood of forged announcements, or a very large LAN). Scan on the customer's LAN port only.`,
+        ]
+      : []),
     ...(d.mndpPortBusy
       ? [
           'note: another program (WinBox? The Dude?) holds UDP port 5678, so routers that answer by broadcast were not heard. Close it and scan again.',
