@@ -699,6 +699,10 @@ for (const mode of ['netns', 'loopback'] as const) {
             expect(g).toMatch(/IP › Firewall|Advanced › |Accounts › Extensions|FreeSWITCH commands/);
           for (const group of await page.locator('details.change-group').all())
             await group.evaluate((d) => ((d as HTMLDetailsElement).open = false));
+          const tall = await page.locator('main').evaluate((m) => m.scrollHeight);
+          console.log(
+            `Review (${counts.replace(/\.$/, '')}) at ${viewport.width}×${viewport.height}: ${tall} px tall, groups closed`,
+          );
           // The first screen as the technician sees it, groups closed.
           await page.screenshot({ path: join(SCREENSHOTS, `review-${viewport.width}x${viewport.height}.png`) });
         }
