@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 import layers from './build/eslint-layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.dist-build-*/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      '.dist-build-*/',
+      'release/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
