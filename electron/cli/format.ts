@@ -15,6 +15,8 @@ import type {
   RunSummary,
   VerifyResult,
 } from '../../contract/types';
+import { actionWord, changeName } from '../../contract/change-names';
+import { countPlan, countWords } from '../../contract/plan-counts';
 import { cleanText } from '../../contract/text';
 import { boxesLine, halfUndoneHints, isOpen, openRunHints, siteLine } from './run-lines';
 
@@ -209,7 +211,8 @@ export function formatPeers(p: PeersProposal): string {
 const SITE_PLACEHOLDER = '--site <site.json>';
 
 export function formatPlan(p: PlannedRun, site = SITE_PLACEHOLDER): string {
-  const lines = [`run ${p.runId}: ${p.plan.changes.length} changes (nothing has been changed yet)`];
+  // The same count and the same names as the app's Review (contract/plan-counts.ts, change-names.ts).
+  const lines = [`run ${p.runId}: ${countWords(countPlan(p.plan))} (nothing has been changed yet)`];
   for (const target of ['router', 'pbx'] as const) {
     const changes = p.plan.changes.filter((c) => c.target === target);
     lines.push('', `${target === 'router' ? 'Router' : 'PBX'} (${changes.length}):`);
@@ -219,7 +222,11 @@ export function formatPlan(p: PlannedRun, site = SITE_PLACEHOLDER): string {
             .map(([k, v]) => `${k}=${v ?? 'NULL'}`)
             .join(' ')
         : '';
-      lines.push(`  ${c.action.padEnd(6)} ${c.path} ${after}`.trimEnd(), `         why: ${c.reason}`);
+      lines.push(
+        `  ${actionWord(c).padEnd(6)} ${changeName(c)}`,
+        `         ${c.path} ${after}`.trimEnd(),
+        `         why: ${c.reason}`,
+      );
     }
   }
   if (p.plan.warnings.length) lines.push('', 'Warnings:', ...p.plan.warnings.map((w) => `  ! ${w.message}`));

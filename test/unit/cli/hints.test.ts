@@ -50,3 +50,37 @@ describe('next-step hints', () => {
     expect(shellArg("it's")).toBe(`'it'\\''s'`);
   });
 });
+
+describe('the plan as text', () => {
+  it('counts changes and PBX steps apart and names each change as WinBox and FS PBX do, as the Review does', () => {
+    const text = formatPlan({
+      runId: 'r-7',
+      plan: {
+        warnings: [],
+        facts: {},
+        pbxSteps: [{ kind: 'fs-cli', why: 'FreeSWITCH reads vars.xml again' }],
+        changes: [
+          {
+            id: 'router-001',
+            target: 'router',
+            path: '/ip/firewall/nat',
+            action: 'add',
+            before: null,
+            after: {
+              chain: 'dstnat',
+              action: 'dst-nat',
+              protocol: 'udp',
+              'dst-port': '5080',
+              'src-address-list': 'fspbx-trunks',
+              'to-addresses': '192.168.88.10',
+            },
+            reason: 'Lets the trunk in.',
+          },
+        ],
+      },
+    });
+    expect(text.split('\n')[0]).toBe('run r-7: 1 change and 1 PBX step (nothing has been changed yet)');
+    expect(text).toContain('Add    IP › Firewall › NAT › UDP 5080 from fspbx-trunks → 192.168.88.10');
+    expect(text).toContain('why: Lets the trunk in.');
+  });
+});

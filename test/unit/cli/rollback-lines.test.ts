@@ -57,6 +57,6 @@ describe('rollback output', () => {
 
   it('prints the plan alone when nothing matters', () => {
     const text = formatRollbackPlan({ ...planned, plan: { ...planned.plan, flags: [] } });
-    expect(text.startsWith('run r-1: 1 changes')).toBe(true);
+    expect(text.startsWith('run r-1: 1 change (nothing has been changed yet)')).toBe(true);
   });
 });
