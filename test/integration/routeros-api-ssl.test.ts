@@ -233,15 +233,18 @@ describe('making the certificate on routers as technicians meet them (issue 25.6
 
   it('a small board: the key appears after sign answered; the wizard reads back, bounded, and a timed-out run carries on', async () => {
     const quick = await stockRouter('127.0.0.55', { signLagMs: 1_500 });
-    // Each 5 s read-back interval passes in 100 ms here: the 2-minute bound becomes 2.4 s, the lag 1.5 s.
-    const scaled = (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 50));
+    // Each 5 s read-back interval passes in 250 ms here: the 2-minute bound becomes 6 s, the lag 1.5 s
+    // (plus the key's own generation, which a loaded machine stretches).
+    const scaled = (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 20));
     const conn = await connectRouter(on('127.0.0.55', quick, { noCertificate: 'make-certificate' }), {
       pause: scaled,
     });
     await conn.close();
     expect(conn.fingerprint).toMatch(/^[0-9a-f]{64}$/);
 
-    const slow = await stockRouter('127.0.0.56', { signLagMs: 1_500 });
+    // Long enough that 24 read-backs without a pause are surely over before the key exists, however
+    // slow the machine; the second attempt then waits for the key itself.
+    const slow = await stockRouter('127.0.0.56', { signLagMs: 8_000 });
     const hurried = await failureOf(
       connectRouter(on('127.0.0.56', slow, { noCertificate: 'make-certificate' }), { pause: async () => undefined }),
     );
