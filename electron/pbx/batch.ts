@@ -64,9 +64,20 @@ export function fsCliLines(commands: readonly string[], options: { hideSecrets?:
     .join('');
 }
 
-/** fs_cli's answer, or undefined when it did not answer (FreeSWITCH down, exit code, an error line first). */
+/**
+ * What fs_cli prints for an API command that answered with nothing: `user_data` of an unset
+ * variable prints nothing (mod_commands.c:1357-1360), and fs_cli shows the empty reply this way
+ * (observed on FreeSWITCH 1.10.12: test/lab/pbx/fixtures/real-freeswitch/06-commands-and-refusals.json).
+ */
+const EMPTY_REPLY = /^-ERR no reply\s*$/;
+
+/**
+ * fs_cli's answer, or undefined when it did not answer (FreeSWITCH down, exit code, an error line
+ * first). An empty reply is an answer: the empty string, not "did not answer".
+ */
 export function fsCliText(result: CommandResult | undefined): string | undefined {
   if (!result || result.code !== 0) return undefined;
+  if (EMPTY_REPLY.test(result.stdout)) return '';
   if (/^\s*(-ERR|\[ERROR\])/.test(result.stdout)) return undefined;
   return result.stdout;
 }
