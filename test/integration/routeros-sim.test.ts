@@ -372,15 +372,18 @@ describe('fault injection', () => {
 });
 
 describe('figures', () => {
-  it('starts quickly and answers a print within a few milliseconds on loopback', async () => {
+  // Printed, not asserted: a time limit here would fail on a loaded machine, not on a slow simulator
+  // (speed targets live in npm run bench).
+  it('answers 200 prints in a row on one connection, and prints how fast', async () => {
     const c = await login();
     const rounds = 200;
     const t0 = performance.now();
-    for (let i = 0; i < rounds; i++) await c.call('/system/identity/print');
+    const answers: unknown[] = [];
+    for (let i = 0; i < rounds; i++) answers.push(await c.call('/system/identity/print'));
     const rtt = (performance.now() - t0) / rounds;
     c.close();
     console.log(`routeros-sim: startup ${startupMs.toFixed(0)} ms, identity print round trip ${rtt.toFixed(2)} ms`);
-    expect(startupMs).toBeLessThan(10_000);
-    expect(rtt).toBeLessThan(50);
+    expect(answers).toHaveLength(rounds);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { createDispatcher, type CallContext, type Handlers } from '../../../elec
 import { fail } from '../../../contract/errors';
 import { createHandlers } from '../../../electron/api/handlers';
 import { nodeEnv } from '../../../electron/api/handlers/node-env';
+import { unitDataDir } from '../helpers/data-dir';
 
 const ctx = (events: unknown[] = [], signal = new AbortController().signal): CallContext<unknown> => ({
   progress: (e) => events.push(e),
@@ -11,12 +12,12 @@ const ctx = (events: unknown[] = [], signal = new AbortController().signal): Cal
 });
 
 function handlersWith(overrides: Partial<Handlers>): Handlers {
-  return { ...createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')), ...overrides };
+  return { ...createHandlers(nodeEnv('cli', unitDataDir)), ...overrides };
 }
 
 describe('dispatcher', () => {
   it('answers every operation of the contract with a value or an error value, never a throw', async () => {
-    const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')));
+    const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', unitDataDir)));
     // discover would scan the real network with its defaults; FSPBX_NAT_NO_SCAN (vitest env) refuses it too.
     for (const op of OP_NAMES.filter((o) => o !== 'discover')) {
       const result = await dispatcher.call(op, {}, ctx());

@@ -23,6 +23,7 @@ import {
 } from '../../../electron/shell/ipc';
 import { createClient } from '../../../renderer/src/api/client';
 import { bridgePipe } from '../../../renderer/src/api/pipes';
+import { unitDataDir } from '../helpers/data-dir';
 
 class FakeWebContents extends EventEmitter implements SenderLike {
   destroyed = false;
@@ -70,7 +71,7 @@ const windowOf = (contents: FakeWebContents): AppWindowLike => ({
 /** The binding as main.ts makes it: messages trusted only from the app window `appWindow`. */
 function setUp(appWindow: FakeWebContents) {
   const ipcMain = new EventEmitter();
-  const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')));
+  const dispatcher = createDispatcher(createHandlers(nodeEnv('cli', unitDataDir)));
   const binding = bindIpc(ipcMain as never, dispatcher, (event) => fromAppWindow(windowOf(appWindow), event));
   return { ipcMain, binding };
 }
@@ -147,7 +148,7 @@ describe('Electron IPC through the preload bridge', () => {
     const ipcMain = new EventEmitter();
     let aborted = false;
     const handlers = {
-      ...createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')),
+      ...createHandlers(nodeEnv('cli', unitDataDir)),
       'lan.detect': (_i: unknown, { signal }: { signal: AbortSignal }) =>
         new Promise<never>(() => signal.addEventListener('abort', () => (aborted = true))),
     };

@@ -5,9 +5,10 @@ import { nodeEnv } from '../../../electron/api/handlers/node-env';
 import { createSession, MAX_CALLS_IN_FLIGHT } from '../../../electron/api/session';
 import type { ServerMessage } from '../../../contract/wire';
 import { createClient, type Pipe } from '../../../renderer/src/api/client';
+import { unitDataDir } from '../helpers/data-dir';
 
 /** A pipe that hands messages straight to a session, as IPC and the WebSocket do, but in memory. */
-function memoryPipe(handlers = createHandlers(nodeEnv('cli', '/tmp/fspbx-unit'))) {
+function memoryPipe(handlers = createHandlers(nodeEnv('cli', unitDataDir))) {
   const listeners = new Set<(m: ServerMessage) => void>();
   const session = createSession(createDispatcher(handlers), (m) =>
     queueMicrotask(() => listeners.forEach((l) => l(m))),
@@ -53,7 +54,7 @@ describe('session and client', () => {
   it('cancels a running call when the client aborts it', async () => {
     let sawAbort = false;
     const handlers = {
-      ...createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')),
+      ...createHandlers(nodeEnv('cli', unitDataDir)),
       'lan.detect': (_i: unknown, { signal }: { signal: AbortSignal }) =>
         new Promise<never>((_resolve, reject) => {
           signal.addEventListener('abort', () => {
@@ -73,7 +74,7 @@ describe('session and client', () => {
 
   it('bounds the calls one front end can have in flight', async () => {
     const never = () => new Promise<never>(() => {});
-    const handlers = { ...createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')), 'lan.detect': never };
+    const handlers = { ...createHandlers(nodeEnv('cli', unitDataDir)), 'lan.detect': never };
     const client = createClient(memoryPipe(handlers as never).pipe);
     for (let i = 0; i < MAX_CALLS_IN_FLIGHT; i += 1) void client.call('lan.detect', {});
     const refused = await client.call('lan.detect', {});
@@ -84,7 +85,7 @@ describe('session and client', () => {
   it('stops talking once closed and aborts what was running', async () => {
     let aborted = false;
     const handlers = {
-      ...createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')),
+      ...createHandlers(nodeEnv('cli', unitDataDir)),
       'lan.detect': (_i: unknown, { signal }: { signal: AbortSignal }) =>
         new Promise<never>(() => signal.addEventListener('abort', () => (aborted = true))),
     };

@@ -8,6 +8,7 @@ import { createHandlers } from '../../../electron/api/handlers';
 import { nodeEnv } from '../../../electron/api/handlers/node-env';
 import { CLOSE_QUESTION, FINISHING_NOTICE, onChangeEnded, onQuitAsked } from '../../../electron/app/quit-guard';
 import { countChanges } from '../../../electron/shell/changes';
+import { unitDataDir } from '../helpers/data-dir';
 
 describe('quit decision', () => {
   it('quits at once when nothing is being changed', () => {
@@ -37,7 +38,7 @@ describe('change calls counted by the shell', () => {
   function slowApply() {
     let finish: () => void = () => {};
     const handlers: Handlers = {
-      ...createHandlers(nodeEnv('cli', '/tmp/fspbx-unit')),
+      ...createHandlers(nodeEnv('cli', unitDataDir)),
       // The run is refused by the real handler without a plan; a held promise stands for an apply under way.
       'site.apply': () =>
         new Promise((resolve) => {
@@ -68,7 +69,7 @@ describe('change calls counted by the shell', () => {
 
   it('counts a change that the dispatcher refuses as ended too (nothing stays counted)', async () => {
     const ended: number[] = [];
-    const dispatcher = countChanges(createDispatcher(createHandlers(nodeEnv('cli', '/tmp/fspbx-unit'))), () =>
+    const dispatcher = countChanges(createDispatcher(createHandlers(nodeEnv('cli', unitDataDir))), () =>
       ended.push(dispatcher.changesInFlight()),
     );
     const result = await dispatcher.call('site.apply', { nonsense: true }, ctx());

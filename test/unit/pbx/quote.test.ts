@@ -112,7 +112,8 @@ describe('shell arguments', () => {
     expect(shellWords(['ok', 'a\u0000']).ok).toBe(false);
   });
 
-  it.skipIf(SHELLS.length === 0)('reach a real shell byte for byte (sh -c printf), hostile or not', () => {
+  it('reach a real shell byte for byte (sh -c printf), hostile or not', (ctx) => {
+    if (SHELLS.length === 0) ctx.skip('no POSIX shell at /bin/sh, /bin/dash or /bin/bash on this machine');
     for (const shell of SHELLS) {
       for (const s of SAMPLES) {
         const quoted = shellArg(s);
@@ -123,7 +124,8 @@ describe('shell arguments', () => {
     }
   });
 
-  it.skipIf(SHELLS.length === 0)('keep each value one word, even next to others', () => {
+  it('keep each value one word, even next to others', (ctx) => {
+    if (SHELLS.length === 0) ctx.skip('no POSIX shell at /bin/sh, /bin/dash or /bin/bash on this machine');
     const values = HOSTILE.slice(0, 20);
     const words = shellWords(values);
     if (!words.ok) throw new Error('refused');
