@@ -2,32 +2,27 @@
 import { describe, expect, it } from 'vitest';
 import { followBridges } from '../../lab/routeros/model/bridges';
 import { followHotspots } from '../../lab/routeros/model/hotspot';
-import { buildMenuDefs, MENU_SPECS } from '../../lab/routeros/model/menus';
+import { buildMenuDefs } from '../../lab/routeros/model/menus';
 import { CANNOT_MOVE_BUILTIN, RouterModel } from '../../lab/routeros/model/router';
 import { renderRuleset } from '../../lab/routeros/nft/render';
-import type { AnsibleSchema } from '../../lab/routeros/schema/ansible';
+import { schemaStandIn } from './schema-stand-in';
 
-function schema(): AnsibleSchema {
-  const out: AnsibleSchema = {};
-  const fields = ['chain', 'action', 'protocol', 'dst-port', 'in-interface-list', 'comment', 'disabled', 'log'];
-  for (const spec of MENU_SPECS) {
-    if (spec.source !== 'ansible') continue;
-    out[spec.path] = {
-      primaryKeys: [],
-      stratifyKeys: [],
-      singleValue: false,
-      fixedEntries: false,
-      hasIdentifier: false,
-      fields: Object.fromEntries(
-        (spec.path === '/ip/firewall/filter' ? fields : ['name', 'comment', 'disabled', 'policy', 'list']).map((n) => [
-          n,
-          { canDisable: false, required: false, default: null, removeValue: null },
-        ]),
-      ),
-    };
-  }
-  return out;
-}
+const schema = () =>
+  schemaStandIn(
+    {
+      '/ip/firewall/filter': [
+        'chain',
+        'action',
+        'protocol',
+        'dst-port',
+        'in-interface-list',
+        'comment',
+        'disabled',
+        'log',
+      ],
+    },
+    ['name', 'comment', 'disabled', 'policy', 'list'],
+  );
 
 function router(): RouterModel {
   const m = new RouterModel(buildMenuDefs(schema()), {

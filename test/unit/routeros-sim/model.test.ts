@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildMenuDefs, MENU_SPECS } from '../../lab/routeros/model/menus';
+import { buildMenuDefs } from '../../lab/routeros/model/menus';
 import { RouterModel } from '../../lab/routeros/model/router';
-import type { AnsibleSchema } from '../../lab/routeros/schema/ansible';
+import { schemaStandIn } from './schema-stand-in';
 
-/** A stand-in for the extracted tables: the real ones come from community.routeros at lab set-up. */
-function schema(fields: Record<string, string[]>): AnsibleSchema {
-  const out: AnsibleSchema = {};
-  for (const spec of MENU_SPECS) {
-    if (spec.source !== 'ansible') continue;
-    const names = fields[spec.path] ?? ['name', 'comment', 'disabled'];
-    out[spec.path] = {
-      primaryKeys: [],
-      stratifyKeys: [],
-      singleValue: false,
-      fixedEntries: false,
-      hasIdentifier: false,
-      fields: Object.fromEntries(
-        names.map((n) => [n, { canDisable: false, required: false, default: null, removeValue: null }]),
-      ),
-    };
-  }
-  return out;
-}
+const schema = (fields: Record<string, string[]>) => schemaStandIn(fields);
 
 const FIREWALL = [
   'chain',

@@ -1,32 +1,24 @@
 /** The simulator's menus of customers' routers: PPPoE and DHCP clients, the kernel's connection table. */
 import { describe, expect, it } from 'vitest';
 import { DhcpClients } from '../../lab/routeros/model/dhcp-client';
-import { buildMenuDefs, MENU_SPECS } from '../../lab/routeros/model/menus';
+import { buildMenuDefs } from '../../lab/routeros/model/menus';
 import { followPppoeClients } from '../../lab/routeros/model/pppoe';
 import { RouterModel } from '../../lab/routeros/model/router';
 import { parseConntrackLine, printedFields } from '../../lab/routeros/nft/conntrack';
-import type { AnsibleSchema } from '../../lab/routeros/schema/ansible';
+import { schemaStandIn } from './schema-stand-in';
 
-function schema(): AnsibleSchema {
-  const out: AnsibleSchema = {};
-  for (const spec of MENU_SPECS) {
-    if (spec.source !== 'ansible') continue;
-    out[spec.path] = {
-      primaryKeys: [],
-      stratifyKeys: [],
-      singleValue: false,
-      fixedEntries: false,
-      hasIdentifier: false,
-      fields: Object.fromEntries(
-        ['name', 'comment', 'disabled', 'policy', 'list', 'address', 'interface', 'dst-address', 'gateway'].map((n) => [
-          n,
-          { canDisable: false, required: false, default: null, removeValue: null },
-        ]),
-      ),
-    };
-  }
-  return out;
-}
+const schema = () =>
+  schemaStandIn({}, [
+    'name',
+    'comment',
+    'disabled',
+    'policy',
+    'list',
+    'address',
+    'interface',
+    'dst-address',
+    'gateway',
+  ]);
 
 function router(): RouterModel {
   return new RouterModel(buildMenuDefs(schema()), {
