@@ -28,13 +28,14 @@ function electronBinary(): string | undefined {
 
 const binary = electronBinary();
 
+/** Why the test is skipped where there is no binary. */
+const NO_BINARY =
+  "no Electron binary here: npm ci does not run electron's download script (package.json allowScripts) and this " +
+  "machine cannot reach Electron's download host; run `npm run electron:install` where it can, or set " +
+  'ELECTRON_OVERRIDE_DIST_PATH to a folder holding an electron executable';
+
 test.describe('Electron app', () => {
-  test.skip(
-    !binary,
-    "no Electron binary here: npm ci does not run electron's download script (package.json allowScripts) and this " +
-      "machine cannot reach Electron's download host; run `npm run electron:install` where it can, or set " +
-      'ELECTRON_OVERRIDE_DIST_PATH to a folder holding an electron executable',
-  );
+  test.skip(!binary, NO_BINARY); // skipped only without a binary: NO_BINARY says why and what to do
 
   test('opens one hardened window on the first step, answers over IPC and opens its history', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fspbx-electron-'));
