@@ -5,16 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouterChange } from '../../electron/routeros/change';
 import { Failure } from '../../contract/errors';
-import type { RouterConnection } from '../../electron/routeros/connection';
+import { routerTarget, type RouterTarget } from '../../contract/schemas';
+import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
 import { applyRouterPlan, type RouterApplyOptions } from '../../electron/routeros/engine';
 import type { ApplyRecord } from '../../electron/routeros/apply';
-import type { RouterPlan } from '../../electron/routeros/plan';
+import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
 import { planRouterRestore, type RestoreScope } from '../../electron/routeros/restore';
 import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { menuKeyOf, sameValue, type RosItem, type RouterState } from '../../electron/routeros/state';
 import { encodeSentence, SentenceDecoder } from '../lab/routeros/api/codec';
+import { startLab, type Lab } from '../lab/lab';
 import { startRouterSim, type RouterSim } from '../lab/routeros';
+import { SITE } from '../lab/topology';
 
 /** Fields that move on their own (traffic counters, scheduler bookkeeping): not part of "the same state". */
 const MOVING = new Set(['bytes', 'packets', 'run-count', 'next-run', 'last-started']);
@@ -244,4 +247,44 @@ export async function restoreRouter(
   const result = await applyRouterPlan(conn, current, plan, { revertMinutes: false, ...options });
   if (!result.ok) throw new Failure(result.error);
   return { plan, record: result.record };
+}
+
+/** The site lab's trunk and remote phone, as the router planner takes them. */
+export const SITE_INPUTS: RouterPlanInputs = {
+  pbxAddress: SITE.pbx,
+  trunks: [{ name: 'Carrier', address: SITE.trunk }],
+  phones: [{ name: 'Home office', address: SITE.phone }],
+  pbxRtp: { start: 16384, end: 32768 },
+};
+
+/** Starts the site lab and reaches its router from the technician's laptop: API-SSL, certificate pinned. */
+export async function siteLabRouter(): Promise<{ lab: Lab; target: RouterTarget }> {
+  const lab = await startLab();
+  if (!lab.router) throw new Error('the site lab started without the MikroTik simulator');
+  const api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router.apiSslPort });
+  const target = routerTarget.parse({
+    host: api.host,
+    port: api.port,
+    username: lab.router.user,
+    password: lab.router.password,
+    fingerprint: lab.router.fingerprint,
+  });
+  return { lab, target };
+}
+
+/** One connection for `fn`, closed whatever happens. */
+export async function withRouterAt<T>(target: RouterTarget, fn: (conn: RouterConnection) => Promise<T>): Promise<T> {
+  const conn = await connectRouter(target);
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The router plan for `state`, or the planner's refusal as a thrown error. */
+export function planFor(state: RouterState, inputs: RouterPlanInputs = SITE_INPUTS): RouterPlan {
+  const result = planRouter(state, inputs);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.plan;
 }

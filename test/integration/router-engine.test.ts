@@ -17,63 +17,47 @@ import {
   settleRouterRecord,
 } from '../../electron/routeros/engine';
 import { routerScope } from '../../electron/routeros/managed';
-import type { RouterPlanInputs } from '../../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
 import { API_SSL_CERTIFICATE } from '../../electron/routeros/certificate';
 import { REVERT_NAME } from '../../electron/routeros/revert';
 import { menuKeyOf, type RouterState } from '../../electron/routeros/state';
 import { optionsAnswered } from '../lab/clients';
-import { startLab, type Lab } from '../lab/lab';
+import type { Lab } from '../lab/lab';
 import { LAB_CERTIFICATE } from '../lab/routeros';
 import { SITE } from '../lab/topology';
-import { comparableExport, comparableState, cuttableLink, restoreRouter, tookEffect } from './router-engine-helpers';
+import {
+  comparableExport,
+  comparableState,
+  cuttableLink,
+  planFor,
+  restoreRouter,
+  siteLabRouter,
+  SITE_INPUTS,
+  tookEffect,
+  withRouterAt,
+} from './router-engine-helpers';
 
 const isRoot = process.getuid?.() === 0;
 let lab: Lab;
 let target: RouterTarget;
 
-const INPUTS: RouterPlanInputs = {
-  pbxAddress: SITE.pbx,
-  trunks: [{ name: 'Carrier', address: SITE.trunk }],
-  phones: [{ name: 'Home office', address: SITE.phone }],
-  pbxRtp: { start: 16384, end: 32768 },
-};
+const INPUTS = SITE_INPUTS;
 /** What a rollback may write here: the wizard's entries for this PBX (routeros/managed.ts). */
 const SCOPE = routerScope(INPUTS);
 
 beforeAll(async () => {
   if (!isRoot) return;
-  lab = await startLab();
-  if (!lab.router) throw new Error('the site lab started without the MikroTik simulator');
-  const api = await lab.relay('tech', { host: SITE.router.lan, port: lab.router.apiSslPort });
-  target = routerTarget.parse({
-    host: api.host,
-    port: api.port,
-    username: lab.router.user,
-    password: lab.router.password,
-    fingerprint: lab.router.fingerprint,
-  });
+  ({ lab, target } = await siteLabRouter());
 }, 120_000);
 
 afterAll(async () => {
   await lab?.stop();
 });
 
-async function withRouter<T>(fn: (conn: RouterConnection) => Promise<T>): Promise<T> {
-  const conn = await connectRouter(target);
-  try {
-    return await fn(conn);
-  } finally {
-    await conn.close();
-  }
-}
+const withRouter = <T>(fn: (conn: RouterConnection) => Promise<T>): Promise<T> => withRouterAt(target, fn);
 
-function planOf(state: RouterState): RouterPlan {
-  const result = planRouter(state, INPUTS);
-  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
-  return result.plan;
-}
+const planOf = (state: RouterState): RouterPlan => planFor(state, INPUTS);
 
 /** Answers "pbx" to every TCP connection on the port given (a stand-in for the PBX's web GUI). */
 const TCP_HELLO_SERVER = [
