@@ -11,7 +11,6 @@ import { useWizard } from './store/context';
 export function App() {
   const step = useWizard((s) => s.step);
   const info = useWizard((s) => s.info);
-  const loadInfo = useWizard((s) => s.loadInfo);
   const next = useWizard((s) => s.next);
   const back = useWizard((s) => s.back);
   const view = useWizard((s) => s.view);
@@ -38,10 +37,6 @@ export function App() {
     target?.focus();
     if (marked) marked.scrollIntoView?.({ block: 'center' });
   }, [step, view, focusedChange]);
-
-  useEffect(() => {
-    if (info.status === 'idle') void loadInfo();
-  }, [info.status, loadInfo]);
 
   // The window title names the site, so two windows or a screenshot say which customer this is.
   useEffect(() => {

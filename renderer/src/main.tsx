@@ -22,6 +22,8 @@ if ('error' in connection) {
   const changes = trackSiteChanges(connection.client);
   holdPageWhileChanging(changes, window);
   const store = createWizardStore(changes.client);
+  // Start-up reads (app facts, networks, History and its open run) belong to the store, not to a component's effect.
+  void store.getState().start();
   root.render(
     <StrictMode>
       <WizardProvider store={store}>

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useWizard } from '../store/context';
 import { isUnfinished } from '../store/history';
 
@@ -8,11 +7,7 @@ import { isUnfinished } from '../store/history';
  */
 export function UnfinishedBanner() {
   const runs = useWizard((s) => s.runs);
-  const loadRuns = useWizard((s) => s.loadRuns);
   const showView = useWizard((s) => s.showView);
-  useEffect(() => {
-    if (runs.status === 'idle') void loadRuns();
-  }, [runs.status, loadRuns]);
   if (runs.status !== 'done') return null;
   const unfinished = runs.value.filter(isUnfinished);
   if (unfinished.length === 0) return null;

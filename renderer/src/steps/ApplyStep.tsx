@@ -1,5 +1,6 @@
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { staleNote } from '../store/run';
 import { StepPanel } from '../components/StepPanel';
 import { stepRef } from './steps';
 import { changeName, actionWord } from '../../../contract/change-names';
@@ -13,6 +14,8 @@ export function ApplyStep() {
   const applying = useWizard((s) => s.applying);
   const applyPlan = useWizard((s) => s.applyPlan);
   const cancelApply = useWizard((s) => s.cancelApply);
+  const stale = useWizard(staleNote);
+  const goTo = useWizard((s) => s.goTo);
   if (planned.status !== 'done') {
     return (
       <StepPanel id="apply">
@@ -37,13 +40,21 @@ export function ApplyStep() {
           <button
             type="button"
             className="primary"
-            disabled={applying.status === 'done'}
+            disabled={applying.status === 'done' || stale !== undefined}
             onClick={() => void applyPlan()}
           >
             Apply {countWords(countPlan(plan))}
           </button>
         )}
       </div>
+      {stale && applying.status !== 'done' && (
+        <p className="note note-error" role="alert" data-testid="stale-plan">
+          {stale}{' '}
+          <button type="button" onClick={() => goTo('review')}>
+            Go to {stepRef('review')}
+          </button>
+        </p>
+      )}
       <ol className="progress" aria-label="Changes" aria-live="polite">
         {changes.map((c) => (
           <li key={c.id} className={applying.changes[c.id] ?? 'waiting'}>
@@ -57,7 +68,7 @@ export function ApplyStep() {
           {applying.log.join('\n')}
         </pre>
       )}
-      {applying.status === 'error' && applying.error && <ErrorNote error={applying.error} />}
+      {applying.status === 'error' && applying.error && !stale && <ErrorNote error={applying.error} />}
       {applying.status === 'done' && applying.result && (
         <p className="note" role="status">
           Applied {countWords(countApplied(plan, applying.result.applied))}.

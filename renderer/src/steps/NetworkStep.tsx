@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
 import { StepPanel } from '../components/StepPanel';
@@ -25,17 +24,12 @@ export function triedWords(lan: LanFacts | undefined, scan: Pick<ScanState, 'swe
 export function NetworkStep() {
   const lan = useWizard((s) => s.lan);
   const scan = useWizard((s) => s.scan);
-  const detectLan = useWizard((s) => s.detectLan);
   const startScan = useWizard((s) => s.startScan);
   const cancelScan = useWizard((s) => s.cancelScan);
   const setRouterForm = useWizard((s) => s.setRouterForm);
   const goTo = useWizard((s) => s.goTo);
   const gateway = lan.status === 'done' ? lan.value.defaultGateway : undefined;
   const empty = scan.status === 'done' && scan.routers.length === 0 && scan.sshHosts.length === 0;
-
-  useEffect(() => {
-    if (lan.status === 'idle') void detectLan();
-  }, [lan.status, detectLan]);
 
   return (
     <StepPanel id="network">

@@ -1,5 +1,6 @@
 import { useWizard } from '../store/context';
 import { siteLan } from '../store/peers';
+import { publicAddressOf, type PublicAddress } from '../store/public-address';
 import type { PeerRole, PeerRow } from '../store/site';
 import type { PeersProposal } from '../../../contract/types';
 import { addressProblem, opensToAnyone } from '../../../contract/ipv4';
@@ -195,22 +196,33 @@ function PeerList({
   );
 }
 
+/** The site's public address: the plan's once there is one, else the router's read named as a guess. */
+function publicAddressLine(address: PublicAddress | undefined): string {
+  if (!address) return `Public IP of this site: read the router first (${stepRef('router')}).`;
+  if (address.source === 'router-guess') {
+    return `Public IP of this site: ${address.address}, as the router reads it; a guess until the plan is made (${stepRef('review')}).`;
+  }
+  const dynamic = address.dynamic ? ` It is ${address.dynamic}.` : '';
+  return `Public IP of this site: ${address.address}, the address the plan uses (${stepRef('review')}).${dynamic}`;
+}
+
 export function PeersStep() {
   const trunks = useWizard((s) => s.trunks);
   const phones = useWizard((s) => s.phones);
   const router = useWizard((s) => s.router);
+  const planned = useWizard((s) => s.planned);
   const refused = useWizard((s) => s.nextRefused);
   const lan = useWizard((s) => siteLan(s.lan, s.pbxForm.host));
   const checks = checkPeers({ trunks, phones }, lan);
-  const publicIp =
-    router.status === 'done' ? (router.value.publicAddress ?? router.value.wanAddresses[0]?.split('/')[0]) : undefined;
   return (
     <StepPanel id="peers">
       <p className="lead">
         Only these addresses will get through the router to the PBX. SIP trunk providers reach the external profile
         (5080), remote phones the internal one (5060); both get the RTP ports.
       </p>
-      <p className="muted">Public IP of this site: {publicIp ?? `read the router first (${stepRef('router')})`}</p>
+      <p className="muted" data-testid="public-address">
+        {publicAddressLine(publicAddressOf(planned, router))}
+      </p>
       <FromThePbx />
       {refused && checks.errors.length > 0 && (
         <div className="note note-error" role="alert" aria-label="Fix before going on">

@@ -3,6 +3,7 @@ import { ChangeGroups } from '../components/ChangeGroups';
 import { ErrorNote } from '../components/ErrorNote';
 import { PlanSummary } from '../components/PlanSummary';
 import { useWizard } from '../store/context';
+import { staleNote } from '../store/run';
 import { StepPanel } from '../components/StepPanel';
 import { placeOfError } from './fieldPlace';
 import { fileStem, saveText } from './download';
@@ -41,6 +42,7 @@ function ScriptActions({ script, stem }: { script: string; stem: string }) {
 export function ReviewStep() {
   const planned = useWizard((s) => s.planned);
   const makePlan = useWizard((s) => s.makePlan);
+  const stale = useWizard(staleNote);
   const focused = useWizard((s) => s.focusedChange);
   const goTo = useWizard((s) => s.goTo);
   const trunks = useWizard((s) => s.trunks);
@@ -78,6 +80,11 @@ export function ReviewStep() {
           </button>
         </p>
       )}
+      {stale && (
+        <p className="note note-error" role="alert" data-testid="stale-plan">
+          {stale}
+        </p>
+      )}
       <div className="actions">
         <button
           type="button"
@@ -87,9 +94,11 @@ export function ReviewStep() {
         >
           {planned.status === 'loading'
             ? 'Reading both boxes…'
-            : planned.status === 'done'
-              ? 'Plan again'
-              : 'Make the plan'}
+            : stale
+              ? 'Make the plan again'
+              : planned.status === 'done'
+                ? 'Plan again'
+                : 'Make the plan'}
         </button>
       </div>
       {planned.status === 'error' &&

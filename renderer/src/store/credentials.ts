@@ -5,6 +5,7 @@
 import type { PbxSummary, RouterSummary } from '../../../contract/types';
 import type { InputArg } from '../../../contract/operations';
 import type { Client } from '../api/client';
+import { latest } from './latest';
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
 
@@ -87,84 +88,96 @@ export function pbxTargetOf(f: PbxForm): InputArg<'pbx.read'> {
 
 export const credentialsSlice =
   (client: Client): WizardSlice<CredentialsSlice> =>
-  (set, get) => ({
-    routerForm: { host: '', port: '', tls: true, username: 'admin', password: '' },
-    router: idle,
-    pbxForm: {
-      host: '',
-      port: '',
-      username: 'root',
-      auth: 'password',
-      password: '',
-      privateKey: '',
-      passphrase: '',
-      sudoPassword: '',
-    },
-    pbx: idle,
+  (set, get) => {
+    // A read answers for the login it was sent with: a newer read, or a login changed since, drops it.
+    const routerRead = latest();
+    const pbxRead = latest();
+    return {
+      routerForm: { host: '', port: '', tls: true, username: 'admin', password: '' },
+      router: idle,
+      pbxForm: {
+        host: '',
+        port: '',
+        username: 'root',
+        auth: 'password',
+        password: '',
+        privateKey: '',
+        passphrase: '',
+        sudoPassword: '',
+      },
+      pbx: idle,
 
-    setRouterForm: (patch) => {
-      const before = get().routerForm;
-      // Another router means another certificate: forget the one accepted for the old address, and the answer given
-      // for its lack of one.
-      const next = { ...before, ...patch };
-      if (patch.host !== undefined && patch.host !== before.host) {
-        delete next.fingerprint;
-        delete next.noCertificate;
-        delete next.sshHostKey;
-      }
-      set({ routerForm: next, router: idle });
-    },
-    setPbxForm: (patch) => {
-      const before = get().pbxForm;
-      const next = { ...before, ...patch };
-      if (patch.host !== undefined && patch.host !== before.host) delete next.hostKey;
-      set({ pbxForm: next, pbx: idle, peerProposal: idle });
-    },
+      setRouterForm: (patch) => {
+        const before = get().routerForm;
+        // Another router means another certificate: forget the one accepted for the old address, and the answer given
+        // for its lack of one.
+        const next = { ...before, ...patch };
+        if (patch.host !== undefined && patch.host !== before.host) {
+          delete next.fingerprint;
+          delete next.noCertificate;
+          delete next.sshHostKey;
+        }
+        routerRead.supersede();
+        set({ routerForm: next, router: idle });
+      },
+      setPbxForm: (patch) => {
+        const before = get().pbxForm;
+        const next = { ...before, ...patch };
+        if (patch.host !== undefined && patch.host !== before.host) delete next.hostKey;
+        pbxRead.supersede();
+        set({ pbxForm: next, pbx: idle });
+        get().forgetPeers();
+      },
 
-    readRouter: async () => {
-      set({ router: loading });
-      const form = get().routerForm;
-      const result = await client.call('router.read', routerTargetOf(form));
-      const made = form.noCertificate === 'make-certificate' || form.noCertificate === 'ssh-certificate';
-      if (result.ok && made && result.value.fingerprint) {
-        // The router has its certificate now: later calls pin it and never again accept a session without one.
-        const { noCertificate: _made, sshHostKey: _used, ...pinned } = form;
-        set({ routerForm: { ...pinned, fingerprint: result.value.fingerprint } });
-      }
-      set({ router: settled(result) });
-    },
-    acceptRouterCertificate: async (fingerprint) => {
-      const now = get().routerForm;
-      if (now.noCertificate === 'ssh-certificate' && fingerprint.startsWith('SHA256:')) {
-        // The router's SSH host key, shown on the way to giving api-ssl a certificate: accepted, the way goes on.
-        set({ routerForm: { ...now, sshHostKey: fingerprint } });
+      readRouter: async () => {
+        const isNewest = routerRead.take();
+        set({ router: loading });
+        const form = get().routerForm;
+        const result = await client.call('router.read', routerTargetOf(form));
+        if (!isNewest()) return;
+        const made = form.noCertificate === 'make-certificate' || form.noCertificate === 'ssh-certificate';
+        if (result.ok && made && result.value.fingerprint) {
+          // The router has its certificate now: later calls pin it and never again accept a session without one.
+          const { noCertificate: _made, sshHostKey: _used, ...pinned } = form;
+          set({ routerForm: { ...pinned, fingerprint: result.value.fingerprint } });
+        }
+        set({ router: settled(result) });
+      },
+      acceptRouterCertificate: async (fingerprint) => {
+        const now = get().routerForm;
+        if (now.noCertificate === 'ssh-certificate' && fingerprint.startsWith('SHA256:')) {
+          // The router's SSH host key, shown on the way to giving api-ssl a certificate: accepted, the way goes on.
+          set({ routerForm: { ...now, sshHostKey: fingerprint } });
+          await get().readRouter();
+          return;
+        }
+        // A router that shows a certificate has one: the pin alone decides from now on, no session without one.
+        const { noCertificate: _notNeeded, sshHostKey: _notUsed, ...form } = now;
+        set({ routerForm: { ...form, fingerprint } });
         await get().readRouter();
-        return;
-      }
-      // A router that shows a certificate has one: the pin alone decides from now on, no session without one.
-      const { noCertificate: _notNeeded, sshHostKey: _notUsed, ...form } = now;
-      set({ routerForm: { ...form, fingerprint } });
-      await get().readRouter();
-    },
-    chooseNoCertificate: async (choice) => {
-      const { noCertificate: _earlier, ...form } = get().routerForm;
-      // The plain API is offered on its standard port: a port typed for API-SSL would not answer it.
-      set({
-        routerForm:
-          choice === 'plain-api' ? { ...form, tls: false, port: '' } : { ...form, tls: true, noCertificate: choice },
-      });
-      await get().readRouter();
-    },
+      },
+      chooseNoCertificate: async (choice) => {
+        const { noCertificate: _earlier, ...form } = get().routerForm;
+        // The plain API is offered on its standard port: a port typed for API-SSL would not answer it.
+        set({
+          routerForm:
+            choice === 'plain-api' ? { ...form, tls: false, port: '' } : { ...form, tls: true, noCertificate: choice },
+        });
+        await get().readRouter();
+      },
 
-    readPbx: async () => {
-      set({ pbx: loading });
-      const result = await client.call('pbx.read', pbxTargetOf(get().pbxForm));
-      set({ pbx: settled(result) });
-      // Logged in to a PBX: step 4 is pre-filled from its gateways and registrations while the technician moves on.
-      if (result.ok && result.value.kind !== 'not-a-pbx') await get().readPeers();
-    },
-    acceptPbxHostKey: async (fingerprint) => {
-      set({ pbxForm: { ...get().pbxForm, hostKey: fingerprint } });
-      await get().readPbx();
-    },
-  });
+      readPbx: async () => {
+        const isNewest = pbxRead.take();
+        set({ pbx: loading });
+        const result = await client.call('pbx.read', pbxTargetOf(get().pbxForm));
+        if (!isNewest()) return;
+        set({ pbx: settled(result) });
+        // Logged in to a PBX: step 4 is pre-filled from its gateways and registrations while the technician moves on.
+        if (result.ok && result.value.kind !== 'not-a-pbx') await get().readPeers();
+      },
+      acceptPbxHostKey: async (fingerprint) => {
+        set({ pbxForm: { ...get().pbxForm, hostKey: fingerprint } });
+        await get().readPbx();
+      },
+    };
+  };

@@ -2,6 +2,7 @@
 import type { AppError } from '../../../contract/errors';
 import type { AppInfo, LanFacts, MndpNeighbour, SshCandidate } from '../../../contract/types';
 import type { Client } from '../api/client';
+import { latest } from './latest';
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
 
@@ -32,23 +33,32 @@ export const discoverySlice =
   (set, get) => {
     // One scan at a time per store; a new Scan replaces the one under way.
     let scanAbort: AbortController | undefined;
+    const scanRead = latest();
+    const infoRead = latest();
+    // The laptop's networks come from lan.detect and from each scan: the newest answer of either wins.
+    const lanRead = latest();
     return {
       info: idle,
       lan: idle,
       scan: { status: 'idle', routers: [], sshHosts: [] },
 
       loadInfo: async () => {
+        const isNewest = infoRead.take();
         set({ info: loading });
-        set({ info: settled(await client.call('app.info', {})) });
+        const result = await client.call('app.info', {});
+        if (isNewest()) set({ info: settled(result) });
       },
 
       detectLan: async () => {
+        const isNewest = lanRead.take();
         set({ lan: loading });
-        set({ lan: settled(await client.call('lan.detect', {})) });
+        const result = await client.call('lan.detect', {});
+        if (isNewest()) set({ lan: settled(result) });
       },
 
       startScan: async () => {
         scanAbort?.abort();
+        const isNewest = scanRead.take();
         const controller = new AbortController();
         scanAbort = controller;
         set({ scan: { status: 'running', routers: [], sshHosts: [] } });
@@ -58,7 +68,7 @@ export const discoverySlice =
           {
             signal: controller.signal,
             onProgress: (event) => {
-              if (scanAbort !== controller) return;
+              if (!isNewest()) return;
               const scan = get().scan;
               if (event.kind === 'router') {
                 const routers = scan.routers.filter((r) => r.mac !== event.router.mac);
@@ -68,14 +78,16 @@ export const discoverySlice =
               } else if (event.kind === 'sweep') {
                 set({ scan: { ...scan, sweep: { scanned: event.scanned, total: event.total } } });
               } else {
+                lanRead.supersede();
                 set({ lan: { status: 'done', value: event.lan } });
               }
             },
           },
         );
-        if (scanAbort !== controller) return;
+        if (!isNewest()) return;
         scanAbort = undefined;
         if (result.ok) {
+          lanRead.supersede();
           set({
             scan: {
               status: 'done',

@@ -2,6 +2,7 @@
 import { importTrustSentence } from '../../../contract/trust';
 import type { BundleRef, ImportedFrom, RunSummary, TrustedSigner } from '../../../contract/types';
 import type { Client } from '../api/client';
+import { latest } from './latest';
 import { idle, loading, settled, type Load } from './load';
 import type { WizardSlice } from './state';
 
@@ -71,6 +72,8 @@ export const historySlice =
       }
       return result.value.path;
     };
+    const runsRead = latest();
+    const trustedRead = latest();
     return {
       view: 'wizard',
       runs: idle,
@@ -86,8 +89,10 @@ export const historySlice =
         }
       },
       loadTrusted: async () => {
+        const isNewest = trustedRead.take();
         set({ trusted: loading });
-        set({ trusted: settled(await client.call('trust.list', {})) });
+        const result = await client.call('trust.list', {});
+        if (isNewest()) set({ trusted: settled(result) });
       },
       trustSigner: async (from, name) => {
         if (!from.publicKey) return;
@@ -105,8 +110,10 @@ export const historySlice =
         if (result.ok) await Promise.all([get().loadRuns(), get().loadTrusted()]);
       },
       loadRuns: async () => {
+        const isNewest = runsRead.take();
         set({ runs: loading });
-        set({ runs: settled(await client.call('history.list', {})) });
+        const result = await client.call('history.list', {});
+        if (isNewest()) set({ runs: settled(result) });
       },
       exportBundle: async (runId, path, suggestedName) => {
         const target = path ?? (await choose('export-bundle', suggestedName ?? `fspbx-nat-${runId}.zip`));

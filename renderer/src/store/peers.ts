@@ -9,6 +9,7 @@ import type { LanFacts, PeersProposal, ProposedPhone, ProposedTrunk } from '../.
 import { addressProblem, rangeOf } from '../../../contract/ipv4';
 import type { Client } from '../api/client';
 import { pbxTargetOf } from './credentials';
+import { latest } from './latest';
 import { idle, loading, settled, type Load } from './load';
 import { allowedRows, type PeerOrigin, type PeerRow, type ProposedFrom } from './site';
 import type { WizardSlice, WizardState } from './state';
@@ -18,6 +19,8 @@ export interface PeersSlice {
   peerProposal: Load<PeersProposal>;
   /** Reads the PBX's gateways and registrations and merges them into step 4's rows. */
   readPeers(): Promise<void>;
+  /** Forgets the proposal and drops any read of it under way (another PBX login was typed). */
+  forgetPeers(): void;
 }
 
 /**
@@ -123,14 +126,18 @@ export const peersSlice =
   (client: Client): WizardSlice<PeersSlice> =>
   (set, get) => {
     // A later read (another PBX, Read again) wins over an earlier one still under way.
-    let generation = 0;
+    const peersRead = latest();
     return {
       peerProposal: idle,
+      forgetPeers: () => {
+        peersRead.supersede();
+        set({ peerProposal: idle });
+      },
       readPeers: async () => {
-        const mine = ++generation;
+        const isNewest = peersRead.take();
         set({ peerProposal: loading });
         const result = await client.call('pbx.peers', peersInputOf(get()));
-        if (mine !== generation) return;
+        if (!isNewest()) return;
         if (!result.ok) {
           set({ peerProposal: settled(result) });
           return;

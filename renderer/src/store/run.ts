@@ -1,6 +1,8 @@
 /**
  * Review, apply, verify and confirm: the run the technician is walking
- * through. The plan is made from everything typed in the steps before Review.
+ * through. The plan is made from everything typed in the steps before Review,
+ * and is good only while those inputs stay as they were: once one changes, the
+ * plan is stale and Apply refuses it until it is made again.
  */
 import type { InputArg } from '../../../contract/operations';
 import type { AppError } from '../../../contract/errors';
@@ -8,9 +10,11 @@ import type { ApplyResult, PlannedRun, RevertState, RunSummary, VerifyResult } f
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf, type CredentialsSlice } from './credentials';
 import { idle, loading, settled, type Load } from './load';
-import type { WizardSlice } from './state';
+import type { WizardSlice, WizardState } from './state';
 import { allowedRows, type SiteSlice } from './site';
 import { openRunOf, type OpenRun } from './open-run';
+import { latest } from './latest';
+import { changedParts, inputPrints, staleSentence, type InputPrints } from './plan-inputs';
 
 export type ChangeStatus = 'sending' | 'done' | 'failed';
 
@@ -24,6 +28,8 @@ export interface ApplyState {
 
 export interface RunSlice {
   planned: Load<PlannedRun>;
+  /** What the plan (made, or under way) was asked for with: one print per part of the input. */
+  plannedFrom?: InputPrints;
   applying: ApplyState;
   verification: Load<VerifyResult>;
   confirmation: Load<RunSummary>;
@@ -72,10 +78,24 @@ export function siteInputsOf(s: CredentialsSlice & SiteSlice): InputArg<'site.pl
   };
 }
 
+/**
+ * Why the plan may not be applied as it is: the sentence naming what changed since it was made,
+ * or undefined while it matches the forms (or there is no plan). A string, so a component can
+ * select it without rendering again on every change of the store.
+ */
+export function staleNote(s: WizardState): string | undefined {
+  if (s.planned.status !== 'done' || !s.plannedFrom) return undefined;
+  const parts = changedParts(s.plannedFrom, inputPrints(siteInputsOf(s)));
+  return parts.length > 0 ? staleSentence(parts) : undefined;
+}
+
 export const runSlice =
   (client: Client): WizardSlice<RunSlice> =>
   (set, get) => {
     let applyAbort: AbortController | undefined;
+    const planRead = latest();
+    const verifyRead = latest();
+    const revertRead = latest();
     const runId = () => {
       const planned = get().planned;
       return planned.status === 'done' ? planned.value.runId : (get().resumed?.runId ?? '');
@@ -96,8 +116,11 @@ export const runSlice =
       revertState: idle,
 
       readRevertState: async () => {
+        const isNewest = revertRead.take();
         set({ revertState: loading });
-        set({ revertState: settled(await client.call('site.revertState', ref())) });
+        const result = await client.call('site.revertState', ref());
+        if (!isNewest()) return;
+        set({ revertState: settled(result) });
         await get().loadRuns();
       },
 
@@ -105,6 +128,8 @@ export const runSlice =
         const runs = get().runs;
         const open = runs.status === 'done' ? openRunOf(runs.value) : undefined;
         if (!open) return false;
+        verifyRead.supersede();
+        revertRead.supersede();
         set({
           resumed: open,
           step: 'verify',
@@ -129,18 +154,42 @@ export const runSlice =
       },
 
       makePlan: async () => {
+        const isNewest = planRead.take();
+        const input = siteInputsOf(get());
+        verifyRead.supersede();
+        revertRead.supersede();
         set({
           resumed: undefined,
           revertState: idle,
           planned: loading,
+          plannedFrom: inputPrints(input),
           applying: { status: 'idle', changes: {}, log: [] },
           verification: idle,
           confirmation: idle,
         });
-        set({ planned: settled(await client.call('site.plan', siteInputsOf(get()))) });
+        const result = await client.call('site.plan', input);
+        if (!isNewest()) return;
+        set({ planned: settled(result) });
       },
 
       applyPlan: async () => {
+        if (get().planned.status !== 'done' || get().applying.status === 'running') return;
+        // The one place a plan is sent: a plan whose inputs changed since it was made is refused here,
+        // whatever button or path asked (Review says the same and offers to make it again).
+        const stale = staleNote(get());
+        if (stale) {
+          if (get().applying.status !== 'done') {
+            set({
+              applying: {
+                status: 'error',
+                changes: {},
+                log: [],
+                error: { code: 'invalid_input', field: 'plan', message: stale },
+              },
+            });
+          }
+          return;
+        }
         const controller = new AbortController();
         applyAbort = controller;
         set({ applying: { status: 'running', changes: {}, log: [] } });
@@ -171,8 +220,11 @@ export const runSlice =
       cancelApply: () => applyAbort?.abort(),
 
       verifyRun: async () => {
+        const isNewest = verifyRead.take();
         set({ verification: loading });
-        set({ verification: settled(await client.call('site.verify', ref())) });
+        const result = await client.call('site.verify', ref());
+        if (!isNewest()) return;
+        set({ verification: settled(result) });
       },
 
       confirmRun: async () => {

@@ -12,6 +12,7 @@ import type { PeersSlice } from './peers';
 import type { RollbackSlice } from './rollback';
 import type { RunSlice } from './run';
 import type { SiteSlice } from './site';
+import type { StartSlice } from './start';
 
 export type WizardState = NavSlice &
   DiscoverySlice &
@@ -20,6 +21,7 @@ export type WizardState = NavSlice &
   PeersSlice &
   HistorySlice &
   RunSlice &
-  RollbackSlice;
+  RollbackSlice &
+  StartSlice;
 
 export type WizardSlice<T> = StateCreator<WizardState, [], [], T>;

@@ -14,6 +14,7 @@ import { peersSlice } from './peers';
 import { rollbackSlice } from './rollback';
 import { runSlice } from './run';
 import { siteSlice } from './site';
+import { startSlice } from './start';
 import type { WizardState } from './state';
 
 export type { Load } from './load';
@@ -32,5 +33,6 @@ export function createWizardStore(client: Client): WizardStore {
     ...historySlice(client)(...api),
     ...runSlice(client)(...api),
     ...rollbackSlice(client)(...api),
+    ...startSlice(...api),
   }));
 }
