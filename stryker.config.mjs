@@ -13,7 +13,7 @@ export default {
   mutate: [
     'electron/mndp/codec.ts',
     'electron/routeros/api/wire.ts',
-    'electron/pbx/vars-xml.ts',
+    'electron/pbx/plan/vars-xml.ts',
     'electron/site/checks.ts',
     'build/layers.mjs',
     'electron/bundle/files.ts',

@@ -10,9 +10,9 @@
 import { Failure } from '../contract/errors';
 import { pbxTarget, type PbxTarget } from '../contract/schemas';
 import { applyPbx, readPbx, restorePbx } from '../electron/pbx/engine';
-import { planPbx } from '../electron/pbx/plan';
+import { planPbx } from '../electron/pbx/plan/plan';
 import { mintRowIds } from '../electron/site/run';
-import { openSsh } from '../electron/pbx/ssh';
+import { openSsh } from '../electron/pbx/session/ssh';
 import { startLab } from '../test/lab/lab';
 
 export interface PbxEngineBench {

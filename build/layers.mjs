@@ -53,6 +53,39 @@ export const DOMAIN_RANKS = {
 };
 
 /**
+ * Rooms inside a domain folder, in the order a visit flows through them: a room may import
+ * its own files and rooms listed before it, never one after it, never a sibling on the same
+ * rung. Files at the domain's top (engine.ts) may import every room. For the PBX: the model
+ * of its data; pure parsers of what it prints; the planners; the rollback planners; the
+ * text that runs on it (SQL, shell); the SSH session; the reader and the applier.
+ */
+export const ROOMS = {
+  'electron/pbx': [['model'], ['parse'], ['plan'], ['restore'], ['script'], ['session'], ['read', 'apply']],
+};
+
+/** The room a path lies in: [domain, rung, room], or undefined when the domain has no rooms or the file sits at its top. */
+function roomOf(path) {
+  for (const [domain, rungs] of Object.entries(ROOMS)) {
+    if (!path.startsWith(`${domain}/`)) continue;
+    const parts = path.slice(domain.length + 1).split('/');
+    if (parts.length < 2) return [domain, rungs.length, ''];
+    const rung = rungs.findIndex((r) => r.includes(parts[0]));
+    return [domain, rung, parts[0]];
+  }
+  return undefined;
+}
+
+function roomViolation(fromFile, target) {
+  const [from, to] = [roomOf(fromFile), roomOf(target)];
+  if (!from || !to || from[0] !== to[0] || from[2] === to[2]) return undefined;
+  if (from[1] === -1 || to[1] === -1) {
+    return `${from[1] === -1 ? fromFile : target} lies in a room build/layers.mjs ROOMS does not list`;
+  }
+  if (to[1] < from[1]) return undefined;
+  return `${fromFile} may not import ${target}: inside ${from[0]} the rooms run ${ROOMS[from[0]].map((r) => r.join(', ')).join(' → ')}, and an import points only to an earlier one`;
+}
+
+/**
  * Pure modules (ARCHITECTURE.md "Pure core, thin edges"): functions of their arguments only.
  * They may import the contract, zod and each other, nothing else: no node: module, no socket,
  * no store, no adapter of their own folder. A planner that starts doing I/O fails the lint.
@@ -80,34 +113,34 @@ export const PURE_MODULES = [
   'electron/routeros/state.ts',
   'electron/routeros/topology.ts',
   'electron/routeros/validate.ts',
-  'electron/pbx/apply-rows.ts',
-  'electron/pbx/change.ts',
-  'electron/pbx/fs-cli-output.ts',
-  'electron/pbx/gateways.ts',
-  'electron/pbx/host-firewall.ts',
-  'electron/pbx/managed.ts',
-  'electron/pbx/parse.ts',
-  'electron/pbx/plan-extensions.ts',
-  'electron/pbx/plan-outcome.ts',
-  'electron/pbx/plan-profiles.ts',
-  'electron/pbx/plan-vars.ts',
-  'electron/pbx/plan-warnings.ts',
-  'electron/pbx/plan.ts',
-  'electron/pbx/profile-rows.ts',
-  'electron/pbx/profile-settings.ts',
-  'electron/pbx/quote.ts',
-  'electron/pbx/registrations.ts',
-  'electron/pbx/restore-flags.ts',
-  'electron/pbx/restore-vars-xml.ts',
-  'electron/pbx/restore.ts',
-  'electron/pbx/scrub.ts',
-  'electron/pbx/secret-vars.ts',
-  'electron/pbx/secure-sip.ts',
-  'electron/pbx/sql.ts',
-  'electron/pbx/stale.ts',
-  'electron/pbx/state.ts',
-  'electron/pbx/steps.ts',
-  'electron/pbx/vars-xml.ts',
+  'electron/pbx/plan/apply-rows.ts',
+  'electron/pbx/model/change.ts',
+  'electron/pbx/parse/fs-cli-output.ts',
+  'electron/pbx/parse/gateways.ts',
+  'electron/pbx/parse/host-firewall.ts',
+  'electron/pbx/plan/managed.ts',
+  'electron/pbx/parse/parse.ts',
+  'electron/pbx/plan/plan-extensions.ts',
+  'electron/pbx/plan/plan-outcome.ts',
+  'electron/pbx/plan/plan-profiles.ts',
+  'electron/pbx/plan/plan-vars.ts',
+  'electron/pbx/plan/plan-warnings.ts',
+  'electron/pbx/plan/plan.ts',
+  'electron/pbx/model/profile-rows.ts',
+  'electron/pbx/model/profile-settings.ts',
+  'electron/pbx/script/quote.ts',
+  'electron/pbx/parse/registrations.ts',
+  'electron/pbx/restore/restore-flags.ts',
+  'electron/pbx/restore/restore-vars-xml.ts',
+  'electron/pbx/restore/restore.ts',
+  'electron/pbx/parse/scrub.ts',
+  'electron/pbx/model/secret-vars.ts',
+  'electron/pbx/plan/secure-sip.ts',
+  'electron/pbx/script/sql.ts',
+  'electron/pbx/plan/stale.ts',
+  'electron/pbx/model/state.ts',
+  'electron/pbx/plan/steps.ts',
+  'electron/pbx/plan/vars-xml.ts',
   'electron/site/checks.ts',
   'electron/site/combine.ts',
   'electron/site/inputs.ts',
@@ -178,6 +211,8 @@ function directionViolation(root, from, fromFile, spec) {
   const to = layerOf(target);
   if (!to) return undefined;
   if (to === from) {
+    const room = roomViolation(posix(fromFile), moduleFile(root, target));
+    if (room) return room;
     const [a, b] = [domainOf(posix(fromFile)), domainOf(target)];
     if (from.name !== 'domain' || !a || !b || a === b || DOMAIN_RANKS[b] < DOMAIN_RANKS[a]) return undefined;
     return `${a} may not import ${b} (${target}): inside the domains the order is bundle → store → routeros, pbx → lan, mndp, probe, app`;

@@ -10,7 +10,7 @@ import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
 import { readPbx } from '../../electron/pbx/engine';
-import { openSsh } from '../../electron/pbx/ssh';
+import { openSsh } from '../../electron/pbx/session/ssh';
 import { ApiClient } from '../../electron/routeros/api/client';
 import { connectRouter } from '../../electron/routeros/connection';
 import { readRouterState } from '../../electron/routeros/reader';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { fail } from '../../contract/errors';
 import type { VerifyResult } from '../../contract/types';
 import type { BundledSnapshot, JournalEntry, RunRecord, SiteRecord } from '../store';
-import { hideSecretValues, redactSecretVars, secretValues } from '../pbx/secret-vars';
+import { hideSecretValues, redactSecretVars, secretValues } from '../pbx/model/secret-vars';
 import { redactDeep, secretValuesIn } from '../../contract/secrets';
 import { redactSecrets } from '../store/redact';
 import { boxIdentitySchema, planSchema, runKind, runStatus } from '../store/schemas';

@@ -5,12 +5,12 @@
  * `applyPbxOn`; `applyPbx` and `restorePbx` only open the session around it.
  */
 import type { PbxTarget } from '../../contract/schemas';
-import { applyPbxPlan, transactionLanded, type PbxApplyOptions, type PbxApplyRecord } from './apply';
-import type { PbxPlan } from './plan';
-import { readPbxState } from './reader';
-import { planPbxRestore } from './restore';
-import { openSsh, type OpenOptions, type SshSession } from './ssh';
-import type { PbxState } from './state';
+import { applyPbxPlan, transactionLanded, type PbxApplyOptions, type PbxApplyRecord } from './apply/apply';
+import type { PbxPlan } from './plan/plan';
+import { readPbxState } from './read/reader';
+import { planPbxRestore } from './restore/restore';
+import { openSsh, type OpenOptions, type SshSession } from './session/ssh';
+import type { PbxState } from './model/state';
 
 export async function withPbxSession<T>(
   target: PbxTarget,

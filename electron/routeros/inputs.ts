@@ -27,7 +27,7 @@ export interface RouterPlanInputs {
   secureSip?: SecureSipForward[];
 }
 
-/** One secure SIP listener to forward, from the PBX's settings (electron/pbx/secure-sip.ts). */
+/** One secure SIP listener to forward, from the PBX's settings (electron/pbx/plan/secure-sip.ts). */
 export interface SecureSipForward {
   kind: 'tls' | 'wss';
   /** Phones reach the internal profile, trunks the external one. */

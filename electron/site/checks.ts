@@ -7,14 +7,14 @@
 import { changeName } from '../../contract/change-names';
 import type { CheckStatus, VerifyCheck } from '../../contract/types';
 import { isCgnat, isPrivate } from '../lan/ipv4';
-import { parseGatewayDetail } from '../pbx/gateways';
-import { droppedPorts } from '../pbx/host-firewall';
-import type { PbxState } from '../pbx/state';
+import { parseGatewayDetail } from '../pbx/parse/gateways';
+import { droppedPorts } from '../pbx/parse/host-firewall';
+import type { PbxState } from '../pbx/model/state';
 import type { RouterChange } from '../routeros/change';
 import { isOwned } from '../routeros/change';
 import { MENUS, menuOf } from '../routeros/menus';
 import { isDisabled, menuKeyOf, sameValue, type RosItem, type RouterState } from '../routeros/state';
-import type { PortRange } from '../pbx/state';
+import type { PortRange } from '../pbx/model/state';
 import type { SitePlan } from './combine';
 
 type Check = Omit<VerifyCheck, 'status'> & { status: CheckStatus };
@@ -468,7 +468,7 @@ export function gatewayContactChecks(
   state: PbxState,
   details: ReadonlyMap<string, string | undefined>,
   publicIp: string,
-  /** FS PBX's gateway names by uuid (pbx/gateway-names.ts): the title says "Lab Trunk", not the uuid. */
+  /** FS PBX's gateway names by uuid (pbx/read/gateway-names.ts): the title says "Lab Trunk", not the uuid. */
   names?: ReadonlyMap<string, string>,
 ): Check[] {
   const checks: Check[] = [];

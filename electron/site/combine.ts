@@ -1,6 +1,6 @@
 /** Router and PBX plans side by side as one reviewable plan. Pure. */
 import type { Plan } from '../../contract/types';
-import type { PbxPlan } from '../pbx/plan';
+import type { PbxPlan } from '../pbx/plan/plan';
 import type { RouterPlan } from '../routeros/plan';
 
 /** The plan a run stores: the common view, plus each engine's own plan to apply. */

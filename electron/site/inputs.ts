@@ -3,7 +3,7 @@
  * planners never see a wire type, only what they plan from.
  */
 import type { SiteInputs } from '../../contract/schemas';
-import type { PbxPlanInputs } from '../pbx/plan';
+import type { PbxPlanInputs } from '../pbx/plan/plan';
 import type { PortRange } from '../routeros/addr';
 import type { RouterPlanInputs } from '../routeros/inputs';
 

@@ -7,8 +7,8 @@
 import { Failure } from '../../contract/errors';
 import type { PbxTarget, RouterTarget } from '../../contract/schemas';
 import { applyPbxOn } from '../pbx/engine';
-import { readPbxState } from '../pbx/reader';
-import { openSsh } from '../pbx/ssh';
+import { readPbxState } from '../pbx/read/reader';
+import { openSsh } from '../pbx/session/ssh';
 import type { ApplyRecord } from '../routeros/apply';
 import { connectRouter, type RouterConnection } from '../routeros/connection';
 import { staleConntrack } from '../routeros/conntrack-clear';

@@ -19,9 +19,9 @@ import type {
 } from '../../contract/types';
 import { isIPv4, rangeOf } from '../../contract/ipv4';
 import { contains, isCgnat, isLinkLocal, isPrivate } from '../lan/ipv4';
-import { planGateway, type GatewayPlan, type SignallingTarget, type SipTransport } from '../pbx/gateways';
-import type { DnsAnswer, DnsReading, DnsRecord, PeersReading } from '../pbx/peers';
-import { printable } from '../pbx/registrations';
+import { planGateway, type GatewayPlan, type SignallingTarget, type SipTransport } from '../pbx/parse/gateways';
+import type { DnsAnswer, DnsReading, DnsRecord, PeersReading } from '../pbx/read/peers';
+import { printable } from '../pbx/parse/registrations';
 
 export interface SiteKnowledge {
   /** The customer LAN (CIDR). */

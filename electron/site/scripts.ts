@@ -4,8 +4,8 @@
  * run's snapshot and plan; a side without a snapshot or plan has none.
  */
 import type { ScriptFile } from '../bundle/content';
-import { pbxScripts } from '../pbx/export';
-import type { PbxState } from '../pbx/state';
+import { pbxScripts } from '../pbx/script/export';
+import type { PbxState } from '../pbx/model/state';
 import { routerScripts } from '../routeros/export';
 import type { RouterState } from '../routeros/state';
 import type { RunRecord, SnapshotRecord } from '../store';

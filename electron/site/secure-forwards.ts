@@ -5,8 +5,8 @@
  * the forward is on the router, the listener runs on the PBX. Pure.
  */
 import type { CheckStatus, VerifyCheck } from '../../contract/types';
-import { forwardableListeners, type SecureListener } from '../pbx/secure-sip';
-import type { PbxState } from '../pbx/state';
+import { forwardableListeners, type SecureListener } from '../pbx/plan/secure-sip';
+import type { PbxState } from '../pbx/model/state';
 import { isOwned } from '../routeros/change';
 import { tagComment } from '../routeros/change';
 import type { SecureSipForward } from '../routeros/inputs';

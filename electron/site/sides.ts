@@ -3,8 +3,8 @@
  * and PBX engines implement them (open-sides.ts); the run logic (run.ts) knows
  * only these.
  */
-import type { PbxPlan } from '../pbx/plan';
-import type { PbxState } from '../pbx/state';
+import type { PbxPlan } from '../pbx/plan/plan';
+import type { PbxState } from '../pbx/model/state';
 import type { RouterPlan } from '../routeros/plan';
 import type { ConntrackTarget } from '../routeros/conntrack';
 import type { RosItem, RouterState } from '../routeros/state';

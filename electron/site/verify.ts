@@ -6,9 +6,9 @@
 import { Failure } from '../../contract/errors';
 import type { SiteInputs } from '../../contract/schemas';
 import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
-import { askFsCli } from '../pbx/batch';
-import { readGatewayNames } from '../pbx/gateway-names';
-import { openSsh, type SshSession } from '../pbx/ssh';
+import { askFsCli } from '../pbx/session/batch';
+import { readGatewayNames } from '../pbx/read/gateway-names';
+import { openSsh, type SshSession } from '../pbx/session/ssh';
 import { probeFromOutside } from '../probe/outside';
 import { tlsHandshakes } from '../probe/tls';
 import { conntrackCheck, conntrackTargets } from '../routeros/conntrack';

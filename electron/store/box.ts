@@ -3,7 +3,7 @@
  * whether the boxes reached now are those. Pure.
  */
 import { cleanText } from '../../contract/text';
-import type { PbxState } from '../pbx/state';
+import type { PbxState } from '../pbx/model/state';
 import type { RouterState } from '../routeros/state';
 import type { BoxIdentity } from './schemas';
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Plan, RunStatus } from '../../contract/types';
-import type { PbxState } from '../pbx/state';
+import type { PbxState } from '../pbx/model/state';
 import type { RouterState } from '../routeros/state';
 
 const text = (max = 64 * 1024) => z.string().max(max);
@@ -151,7 +151,7 @@ const COLUMNS = {
 
 type Table = keyof typeof COLUMNS;
 
-/** The columns each row type of the reader promises (pbx/state.ts): text where it says string, else text or NULL. */
+/** The columns each row type of the reader promises (pbx/model/state.ts): text where it says string, else text or NULL. */
 const PROMISED: Record<Table, { text: readonly string[]; present: readonly string[] }> = {
   profiles: {
     text: ['sip_profile_uuid', 'sip_profile_name'],

@@ -1,5 +1,5 @@
 import type { ImportedFrom, Plan, RunBoxes, RunStatus, Target } from '../../contract/types';
-import type { PbxState } from '../pbx/state';
+import type { PbxState } from '../pbx/model/state';
 import type { RouterState } from '../routeros/state';
 import type { BoxIdentity, SnapshotOrigin } from './schemas';
 

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Failure } from '../../contract/errors';
 import { pbxTarget, type PbxTarget } from '../../contract/schemas';
-import { askFsCli } from '../../electron/pbx/batch';
+import { askFsCli } from '../../electron/pbx/session/batch';
 import { applyPbx, readPbx, withPbxSession } from '../../electron/pbx/engine';
 import { mintRowIds } from '../../electron/site/run';
-import { planPbx, type PbxPlan } from '../../electron/pbx/plan';
-import { openSsh } from '../../electron/pbx/ssh';
-import type { PbxState } from '../../electron/pbx/state';
+import { planPbx, type PbxPlan } from '../../electron/pbx/plan/plan';
+import { openSsh } from '../../electron/pbx/session/ssh';
+import type { PbxState } from '../../electron/pbx/model/state';
 import { startLab, type Lab } from '../lab/lab';
 import { varsXml } from '../lab/pbx/files';
 import { seedSql } from '../lab/pbx/seed';

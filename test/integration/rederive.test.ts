@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { siteInputs } from '../../contract/schemas';
-import type { PbxState } from '../../electron/pbx/state';
+import type { PbxState } from '../../electron/pbx/model/state';
 import type { RouterState } from '../../electron/routeros/state';
 import { applyRollback, applySite, planRollback, planSite, type SiteDeps } from '../../electron/site/run';
 import { openStore, type Store } from '../../electron/store';

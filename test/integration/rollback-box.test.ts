@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PbxState } from '../../electron/pbx/state';
+import type { PbxState } from '../../electron/pbx/model/state';
 import type { RouterState } from '../../electron/routeros/state';
 import { applyRollback, planRollback, type SiteDeps } from '../../electron/site/run';
 import { openStore, type Store } from '../../electron/store';

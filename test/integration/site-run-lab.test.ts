@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyResult, BundleRef, PlannedRun, RunSummary, VerifyResult } from '../../contract/types';
 import { routerTarget } from '../../contract/schemas';
-import type { PbxState } from '../../electron/pbx/state';
+import type { PbxState } from '../../electron/pbx/model/state';
 import { connectRouter } from '../../electron/routeros/connection';
 import { readRouterState } from '../../electron/routeros/reader';
 import { writableFields, type RouterState } from '../../electron/routeros/state';

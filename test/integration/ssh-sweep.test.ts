@@ -1,7 +1,7 @@
 /** The SSH sweep on loopback: real listeners on 127.0.0.x, hostile banners, silent ports, bounded time. */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanBanner, hostsOf, isSshBanner, sweepSsh } from '../../electron/pbx/sweep';
+import { cleanBanner, hostsOf, isSshBanner, sweepSsh } from '../../electron/pbx/session/sweep';
 
 const servers: Server[] = [];
 let port: number;

@@ -1,6 +1,6 @@
 /** The wizard's command limits follow the site's pace: a slow login buys slow commands time, within bounds. */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_TIMEOUT as PBX, commandTimeoutFor as pbxLimit } from '../../electron/pbx/ssh';
+import { COMMAND_TIMEOUT as PBX, commandTimeoutFor as pbxLimit } from '../../electron/pbx/session/ssh';
 import { COMMAND_TIMEOUT as ROUTER, commandTimeoutFor as routerLimit } from '../../electron/routeros/connection';
 
 describe('command time limits', () => {

@@ -6,7 +6,7 @@ import { fail } from '../../../contract/errors';
 import { detectLan } from '../../lan';
 import { networkOf } from '../../lan/ipv4';
 import { discoverMndp, MAX_NEIGHBOURS } from '../../mndp/discover';
-import { hostsOf, sweepSsh } from '../../pbx/sweep';
+import { hostsOf, sweepSsh } from '../../pbx/session/sweep';
 import type { Handler } from '../dispatcher';
 import type { LanInterface } from '../../../contract/types';
 

@@ -1,7 +1,7 @@
 /** The PBX step: log in over SSH (host key first) and tell FS PBX, FusionPBX or not a PBX. */
-import { fingerprintPbx } from '../../pbx/fingerprint';
-import { readPeers } from '../../pbx/peers';
-import { openSsh } from '../../pbx/ssh';
+import { fingerprintPbx } from '../../pbx/session/fingerprint';
+import { readPeers } from '../../pbx/read/peers';
+import { openSsh } from '../../pbx/session/ssh';
 import { proposePeers } from '../../site/proposals';
 import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';

@@ -4,15 +4,15 @@
  * (vars.xml, caches, fs_cli), stopping at the first failure. The record says
  * exactly which steps ran, which failed and which never started.
  */
-import { Failure, toAppError, type AppError } from '../../contract/errors';
-import { keyColumn, type PbxChange } from './change';
-import { runTransaction, type TransactionOutcome } from './db';
-import { fsCliVerdict } from './fs-cli-output';
-import { scrubSecrets } from './scrub';
-import { changeSql } from './sql';
-import type { SshSession } from './ssh';
-import type { PbxState, Row } from './state';
-import type { PbxStep } from './steps';
+import { Failure, toAppError, type AppError } from '../../../contract/errors';
+import { keyColumn, type PbxChange } from '../model/change';
+import { runTransaction, type TransactionOutcome } from '../session/db';
+import { fsCliVerdict } from '../parse/fs-cli-output';
+import { scrubSecrets } from '../parse/scrub';
+import { changeSql } from '../script/sql';
+import type { SshSession } from '../session/ssh';
+import type { PbxState, Row } from '../model/state';
+import type { PbxStep } from '../plan/steps';
 
 export type PbxStepStatus = 'done' | 'failed' | 'not-run' | 'unknown';
 

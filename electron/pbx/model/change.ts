@@ -1,5 +1,5 @@
 /** PBX Changes: the shared Change shape, on a database table, with the row's primary key. */
-import type { Change } from '../../contract/types';
+import type { Change } from '../../../contract/types';
 
 export const PBX_TABLES = {
   v_sip_profile_settings: 'sip_profile_setting_uuid',

@@ -5,7 +5,7 @@
  * laptop: there they are redacted, and a restore from a redacted snapshot
  * leaves those variables as the PBX holds them now. Pure.
  */
-import { hideValues, isSecretName, MIN_SEARCHED, REDACTED, redactText } from '../../contract/secrets';
+import { hideValues, isSecretName, MIN_SEARCHED, REDACTED, redactText } from '../../../contract/secrets';
 import type { PbxState, VarRow } from './state';
 
 export const REDACTED_VALUE = REDACTED;

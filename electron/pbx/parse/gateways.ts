@@ -21,7 +21,7 @@
  *   and outbound-proxy (sofia_reg.c:2532-2534), host taken as sofia_glue_get_host_from_cfg does
  *   (sofia_glue.c:3593-3621: scheme stripped, port cut).
  */
-import { isIPv4 } from '../../contract/ipv4';
+import { isIPv4 } from '../../../contract/ipv4';
 
 /**
  * The v_gateways columns the wizard reads (FS PBX schema app/gateways/app_config.php:92-283), and

@@ -3,7 +3,7 @@
  * model of iptables matching over `iptables -S` rules: every criterion answers
  * yes, no or maybe, and a maybe on a DROP counts as dropping. Pure.
  */
-import type { HostFirewall, IptablesRule, PortRange } from './state';
+import type { HostFirewall, IptablesRule, PortRange } from '../model/state';
 
 type Tri = 'yes' | 'no' | 'maybe';
 

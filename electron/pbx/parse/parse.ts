@@ -1,5 +1,5 @@
 /** Parsers for what the PBX host prints: switch.conf.xml, `iptables -S`, `sofia xmlstatus`. Pure. */
-import type { HostFirewall, IptablesRule, RtpRange } from './state';
+import type { HostFirewall, IptablesRule, RtpRange } from '../model/state';
 
 export const FREESWITCH_RTP_DEFAULT = { start: 16384, end: 32768 } as const;
 

@@ -7,7 +7,7 @@
  * is, and how it is found in text, is the contract's one definition
  * (contract/secrets.ts). Pure.
  */
-import { hideValues, redactText } from '../../contract/secrets';
+import { hideValues, redactText } from '../../../contract/secrets';
 
 export function scrubSecrets(text: string): string {
   return redactText(text);

@@ -2,8 +2,8 @@
  * Applies PBX Changes to a state value as the database would: for predicting
  * vars.xml and the restart rules, and for proving a second plan is empty. Pure.
  */
-import { keyColumn, type PbxChange } from './change';
-import type { PbxState, Row } from './state';
+import { keyColumn, type PbxChange } from '../model/change';
+import type { PbxState, Row } from '../model/state';
 
 const TABLE_FIELD = { v_sip_profile_settings: 'settings', v_vars: 'vars', v_extensions: 'extensions' } as const;
 

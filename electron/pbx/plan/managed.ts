@@ -7,10 +7,10 @@
  * restore sends nothing else: whatever else a snapshot holds is context for
  * reading, never sent (issue 21). Pure.
  */
-import { keyColumn, type PbxChange, type PbxTable } from './change';
+import { keyColumn, type PbxChange, type PbxTable } from '../model/change';
 import { NAT_VARS } from './plan-vars';
-import { WANTED_ON_INTERNAL } from './profile-settings';
-import type { PbxState, Row } from './state';
+import { WANTED_ON_INTERNAL } from '../model/profile-settings';
+import type { PbxState, Row } from '../model/state';
 import { unsafeVarsText } from './vars-xml';
 
 /** The profile settings a plan can change: the ones the wizard wants on the internal profile. */

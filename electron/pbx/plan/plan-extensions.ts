@@ -1,6 +1,6 @@
 /** Extensions' media mode: bypass media breaks behind NAT; chosen ones move to Proxy Media or the default. Pure. */
 import type { Outcome } from './plan-outcome';
-import type { PbxState } from './state';
+import type { PbxState } from '../model/state';
 
 export type MediaMode = 'proxy' | 'default' | 'leave';
 

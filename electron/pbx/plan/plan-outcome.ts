@@ -1,8 +1,8 @@
 /** What the PBX planner's parts add to as they go: changes, what is already right, warnings, errors. */
-import type { AppError } from '../../contract/errors';
-import type { Warning } from '../../contract/types';
-import type { PbxChange } from './change';
-import type { Row } from './state';
+import type { AppError } from '../../../contract/errors';
+import type { Warning } from '../../../contract/types';
+import type { PbxChange } from '../model/change';
+import type { Row } from '../model/state';
 
 export type Draft = Omit<PbxChange, 'id'>;
 

@@ -5,9 +5,9 @@
  * second. Also the external profile's review. Pure.
  */
 import { setColumns, type Draft, type Outcome } from './plan-outcome';
-import { enabled, rowsOf } from './profile-rows';
-import { REVIEWED_SETTINGS, WANTED_ON_INTERNAL } from './profile-settings';
-import type { PbxState, SettingRow, SipProfileRow } from './state';
+import { enabled, rowsOf } from '../model/profile-rows';
+import { REVIEWED_SETTINGS, WANTED_ON_INTERNAL } from '../model/profile-settings';
+import type { PbxState, SettingRow, SipProfileRow } from '../model/state';
 
 export interface ReviewedSetting {
   name: string;

@@ -4,8 +4,8 @@
  * file from the rows, SwitchVariableService.php:151-203). Pure.
  */
 import { setColumns, type Outcome } from './plan-outcome';
-import { isTrue, varsForThisSwitch } from './profile-rows';
-import type { PbxState } from './state';
+import { isTrue, varsForThisSwitch } from '../model/profile-rows';
+import type { PbxState } from '../model/state';
 
 export const NAT_VARS = ['external_rtp_ip', 'external_sip_ip'] as const;
 

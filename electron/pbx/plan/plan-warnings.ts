@@ -1,9 +1,9 @@
 /** Warnings about the PBX host around the plan: its firewall, profiles on loopback, FreeSWITCH not answering. Pure. */
-import { isIPv4 } from '../../contract/ipv4';
-import type { Warning } from '../../contract/types';
-import { droppedPorts, ipv4Span } from './host-firewall';
-import { enabled, loadedProfiles } from './profile-rows';
-import type { PbxState, PortRange } from './state';
+import { isIPv4 } from '../../../contract/ipv4';
+import type { Warning } from '../../../contract/types';
+import { droppedPorts, ipv4Span } from '../parse/host-firewall';
+import { enabled, loadedProfiles } from '../model/profile-rows';
+import type { PbxState, PortRange } from '../model/state';
 
 export interface FirewallInputs {
   routerRtp?: PortRange;

@@ -5,21 +5,21 @@
  * state plans nothing. Its parts: plan-profiles (the settings table on the
  * internal profile), plan-vars, plan-extensions, plan-warnings, stale, steps.
  */
-import type { AppError } from '../../contract/errors';
-import { isIPv4 } from '../../contract/ipv4';
-import type { Plan } from '../../contract/types';
-import { isCgnat, isPrivate } from '../lan/ipv4';
+import type { AppError } from '../../../contract/errors';
+import { isIPv4 } from '../../../contract/ipv4';
+import type { Plan } from '../../../contract/types';
+import { isCgnat, isPrivate } from '../../lan/ipv4';
 import { applyPbxChanges } from './apply-rows';
-import { keyColumn, numberPbxChanges, type PbxChange } from './change';
+import { keyColumn, numberPbxChanges, type PbxChange } from '../model/change';
 import { outsideManaged } from './managed';
 import { planExtensions, type MediaMode } from './plan-extensions';
 import { newOutcome, type Settled } from './plan-outcome';
 import { planInternalProfile, reviewProfile, type ReviewedSetting } from './plan-profiles';
 import { ensureVar, NAT_VARS, varsXmlDisagrees } from './plan-vars';
 import { firewallWarnings, loopbackSettings, runningWarnings } from './plan-warnings';
-import { profilesNamed } from './profile-rows';
+import { profilesNamed } from '../model/profile-rows';
 import { staleProfiles } from './stale';
-import type { PbxState, PortRange } from './state';
+import type { PbxState, PortRange } from '../model/state';
 import { stepsFor, type PbxStep } from './steps';
 import { renderVarsXml } from './vars-xml';
 

@@ -26,8 +26,8 @@
  * moment (fspbx sofia.conf.lua:256-263); the globals come from vars.xml, which
  * FS PBX writes from v_vars, so v_vars is where the wizard looks them up.
  */
-import { enabled, profilesNamed, rowsOf } from './profile-rows';
-import type { PbxState } from './state';
+import { enabled, profilesNamed, rowsOf } from '../model/profile-rows';
+import type { PbxState } from '../model/state';
 
 export type SecureKind = 'tls' | 'wss' | 'ws';
 

@@ -4,8 +4,8 @@
  * that never happened): they need the reload sequence without a database
  * change. Pure.
  */
-import { enabled, isTrue, loadedProfiles, varsForThisSwitch } from './profile-rows';
-import type { PbxState } from './state';
+import { enabled, isTrue, loadedProfiles, varsForThisSwitch } from '../model/profile-rows';
+import type { PbxState } from '../model/state';
 
 /** Profiles whose running ext-rtp-ip / ext-sip-ip differ from the public address although the configuration has it. */
 export function staleProfiles(state: PbxState, after: PbxState, publicIp: string): string[] {

@@ -7,14 +7,14 @@
  * runs after a profile change, SofiaProfileRuntimeService.php:100-140) or, where
  * FreeSWITCH's source shows a rescan is not enough, a restart. Pure.
  */
-import type { Warning } from '../../contract/types';
-import type { PbxChange } from './change';
-import { RESTART_REFUSED } from './fs-cli-output';
+import type { Warning } from '../../../contract/types';
+import type { PbxChange } from '../model/change';
+import { RESTART_REFUSED } from '../parse/fs-cli-output';
 import { varsXmlValues } from './plan-vars';
-import { ruleFor } from './profile-settings';
-import { VARS_XML_PATH, type PbxState, type SettingRow } from './state';
+import { ruleFor } from '../model/profile-settings';
+import { VARS_XML_PATH, type PbxState, type SettingRow } from '../model/state';
 
-export { RESTART_REFUSED } from './fs-cli-output';
+export { RESTART_REFUSED } from '../parse/fs-cli-output';
 
 export type PbxStep =
   | { kind: 'write-file'; path: string; content: string; owner: string; group: string; why: string }

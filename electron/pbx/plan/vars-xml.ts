@@ -15,9 +15,9 @@
  * line is in the PBX's vars.xml already. A line already there byte for byte is
  * the PBX's own and is written back as it is, whatever it holds.
  */
-import { err, ok, type AppError, type Result } from '../../contract/errors';
-import type { Warning } from '../../contract/types';
-import type { VarRow } from './state';
+import { err, ok, type AppError, type Result } from '../../../contract/errors';
+import type { Warning } from '../../../contract/types';
+import type { VarRow } from '../model/state';
 
 function compareOrder(a: string | null, b: string | null): number {
   // NULLs sort last in PostgreSQL's ascending order.

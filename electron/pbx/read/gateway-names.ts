@@ -3,8 +3,8 @@
  * gateway only by its uuid (the gateway XML is named after it), so verify's
  * trunk lines would otherwise show a uuid where FS PBX shows "Lab Trunk".
  */
-import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from './db';
-import type { SshSession } from './ssh';
+import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from '../session/db';
+import type { SshSession } from '../session/ssh';
 
 /** One JSON object, uuid → name. Constant SQL: nothing from outside goes in. */
 export const GATEWAY_NAMES_QUERY =

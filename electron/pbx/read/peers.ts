@@ -11,9 +11,9 @@
  * a host-name pattern before any tool sees it, passed after `-q` to dig, with globbing off, so a
  * hostile realm can neither run a command nor become a tool option.
  */
-import { Failure } from '../../contract/errors';
-import { runBatch, fsCliText, type BatchAnswers } from './batch';
-import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from './db';
+import { Failure } from '../../../contract/errors';
+import { runBatch, fsCliText, type BatchAnswers } from '../session/batch';
+import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from '../session/db';
 import {
   GATEWAY_COLUMN_SQL,
   GATEWAY_COLUMNS,
@@ -21,10 +21,10 @@ import {
   tlsProfilesOf,
   type GatewayRow,
   type RunningGateway,
-} from './gateways';
-import { isRegistrationList, parseRegistrations, type Registration } from './registrations';
-import { scrubSecrets } from './scrub';
-import type { SshSession } from './ssh';
+} from '../parse/gateways';
+import { isRegistrationList, parseRegistrations, type Registration } from '../parse/registrations';
+import { scrubSecrets } from '../parse/scrub';
+import type { SshSession } from '../session/ssh';
 
 export type Resolver = 'dig' | 'host' | 'getent' | 'none';
 

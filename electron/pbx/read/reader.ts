@@ -4,13 +4,13 @@
  * ''), the files (vars.xml byte for byte, switch.conf.xml, config.conf), the
  * host firewall and what FreeSWITCH runs now. Read-only.
  */
-import { Failure } from '../../contract/errors';
-import { parseConfigConf } from './fingerprint';
-import { parseIptablesS, parseSofiaXmlStatus, rtpRangeFrom } from './parse';
-import type { SshSession } from './ssh';
-import { type BatchAnswers, fsCliText, runBatch } from './batch';
-import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from './db';
-import { scrubSecrets } from './scrub';
+import { Failure } from '../../../contract/errors';
+import { parseConfigConf } from '../session/fingerprint';
+import { parseIptablesS, parseSofiaXmlStatus, rtpRangeFrom } from '../parse/parse';
+import type { SshSession } from '../session/ssh';
+import { type BatchAnswers, fsCliText, runBatch } from '../session/batch';
+import { jsonFromPsql, PSQL_AS_POSTGRES_SH } from '../session/db';
+import { scrubSecrets } from '../parse/scrub';
 import {
   VARS_XML_PATH,
   type DomainRow,
@@ -23,8 +23,8 @@ import {
   type SettingRow,
   type SipProfileRow,
   type VarRow,
-} from './state';
-import { SAFE_NAME } from './steps';
+} from '../model/state';
+import { SAFE_NAME } from '../plan/steps';
 
 export const PBX_FILES = {
   configConf: '/etc/fusionpbx/config.conf',

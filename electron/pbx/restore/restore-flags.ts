@@ -5,10 +5,10 @@
  * signalwire/freeswitch sofia.c (auth-calls :5036, accept-blind-reg :5018,
  * accept-blind-auth :5022), switch_xml.c:1574-1591 (exec-set runs a command). Pure.
  */
-import type { RollbackFlag } from '../../contract/types';
-import type { PbxTable } from './change';
-import { isSecretVar } from './secret-vars';
-import type { Row } from './state';
+import type { RollbackFlag } from '../../../contract/types';
+import type { PbxTable } from '../model/change';
+import { isSecretVar } from '../model/secret-vars';
+import type { Row } from '../model/state';
 
 const SETTING_WORDS: Readonly<Record<string, (value: string | null) => string | undefined>> = {
   'auth-calls': (v) => (v === 'false' ? 'the profile would take calls without asking for a password' : undefined),

@@ -9,11 +9,11 @@
  * (a line to add or drop) the file is rendered from the rows as FS PBX writes
  * it, under vars-xml.ts's rules. Pure.
  */
-import { err, ok, type Result } from '../../contract/errors';
-import type { RollbackFlag } from '../../contract/types';
-import { MANAGED_VARS } from './managed';
-import type { PbxState } from './state';
-import { renderVarsXml, unsafeVarsText, type RenderedVarsXml } from './vars-xml';
+import { err, ok, type Result } from '../../../contract/errors';
+import type { RollbackFlag } from '../../../contract/types';
+import { MANAGED_VARS } from '../plan/managed';
+import type { PbxState } from '../model/state';
+import { renderVarsXml, unsafeVarsText, type RenderedVarsXml } from '../plan/vars-xml';
 
 const MANAGED_LINE = /^(\s*)<X-PRE-PROCESS cmd="set" data="([A-Za-z0-9_]+)=([^"]*)" \/>(\s*)$/;
 const INERT = /^\s*(<include>|<\/include>|<!--[^<>&"]*-->)?\s*$/;

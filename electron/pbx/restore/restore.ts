@@ -9,16 +9,16 @@
  * and it is the PBX's word that counts outside what the wizard itself changes.
  * Pure; a second run plans nothing.
  */
-import { Failure } from '../../contract/errors';
-import type { RollbackFlag, Warning } from '../../contract/types';
-import { applyPbxChanges } from './apply-rows';
-import { keyColumn, numberPbxChanges, type PbxChange, type PbxTable } from './change';
-import { isManagedRow, MANAGED_PBX, mayInsertRow, maySetColumns } from './managed';
-import type { PbxPlan } from './plan';
+import { Failure } from '../../../contract/errors';
+import type { RollbackFlag, Warning } from '../../../contract/types';
+import { applyPbxChanges } from '../plan/apply-rows';
+import { keyColumn, numberPbxChanges, type PbxChange, type PbxTable } from '../model/change';
+import { isManagedRow, MANAGED_PBX, mayInsertRow, maySetColumns } from '../plan/managed';
+import type { PbxPlan } from '../plan/plan';
 import { ADDED_SINCE, restoreFlag } from './restore-flags';
 import { restoredVarsXml } from './restore-vars-xml';
-import type { PbxState, Row } from './state';
-import { stepsFor } from './steps';
+import type { PbxState, Row } from '../model/state';
+import { stepsFor } from '../plan/steps';
 
 type Draft = Omit<PbxChange, 'id'>;
 

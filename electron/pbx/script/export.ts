@@ -1,12 +1,12 @@
 /** The PBX side of a config bundle: plan and rollback as SQL plus shell steps. Pure. */
-import { err, ok, type Result } from '../../contract/errors';
-import { applyPbxChanges } from './apply-rows';
-import { keyColumn } from './change';
-import type { PbxPlan } from './plan';
-import { planPbxRestore } from './restore';
+import { err, ok, type Result } from '../../../contract/errors';
+import { applyPbxChanges } from '../plan/apply-rows';
+import { keyColumn } from '../model/change';
+import type { PbxPlan } from '../plan/plan';
+import { planPbxRestore } from '../restore/restore';
 import { renderShell } from './shell';
 import { renderSql } from './sql';
-import type { PbxState } from './state';
+import type { PbxState } from '../model/state';
 
 export interface PbxScripts {
   planSql: string;

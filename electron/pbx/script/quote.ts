@@ -11,7 +11,7 @@
  * lines, which keeps exported scripts reviewable. NUL cannot be stored in a
  * PostgreSQL text value at all, so it is refused.
  */
-import { err, ok, type Result } from '../../contract/errors';
+import { err, ok, type Result } from '../../../contract/errors';
 
 const NUL = '\u0000';
 // eslint-disable-next-line no-control-regex

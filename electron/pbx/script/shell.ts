@@ -2,9 +2,9 @@
  * The shell steps of a PBX plan or rollback as a POSIX sh script for the
  * bundle: the same steps the app runs, every value quoted by quote.ts. Pure.
  */
-import { ok, type Result } from '../../contract/errors';
+import { ok, type Result } from '../../../contract/errors';
 import { shellArg } from './quote';
-import type { PbxStep } from './steps';
+import type { PbxStep } from '../plan/steps';
 
 function line(parts: (string | Result<string>)[]): Result<string> {
   const out: string[] = [];

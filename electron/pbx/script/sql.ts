@@ -4,8 +4,8 @@
  * values the plan saw, and aborts the whole transaction otherwise, so a plan
  * never overwrites a change made after it was reviewed. Pure.
  */
-import { err, ok, type Result } from '../../contract/errors';
-import { keyColumn, type PbxChange } from './change';
+import { err, ok, type Result } from '../../../contract/errors';
+import { keyColumn, type PbxChange } from '../model/change';
 import { sqlIdentifier, sqlLiteral, sqlValue } from './quote';
 
 const MARKER = 'fspbx-nat: row changed since the plan';

@@ -7,8 +7,8 @@
  * leaves psql at end of input with the transaction open, and PostgreSQL rolls
  * it back.
  */
-import { Failure, type AppError } from '../../contract/errors';
-import { ROW_CHANGED_MARKER } from './sql';
+import { Failure, type AppError } from '../../../contract/errors';
+import { ROW_CHANGED_MARKER } from '../script/sql';
 import type { CommandResult, SshSession } from './ssh';
 
 export const DATABASE = 'fusionpbx';

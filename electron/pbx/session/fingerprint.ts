@@ -4,7 +4,7 @@
  * FusionPBX config.conf, and FreeSWITCH answering fs_cli. Parsers are pure;
  * `fingerprintPbx` runs the read-only commands.
  */
-import type { PbxSummary } from '../../contract/types';
+import type { PbxSummary } from '../../../contract/types';
 import type { SshSession } from './ssh';
 
 export const PATHS = {

@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Client, type ConnectConfig } from 'ssh2';
-import { Failure, type AppError } from '../../contract/errors';
-import { connectionError, pbxLoginRefused, pbxSshService } from '../../contract/net-errors';
-import type { PbxTarget } from '../../contract/schemas';
-import { shellWords } from './quote';
+import { Failure, type AppError } from '../../../contract/errors';
+import { connectionError, pbxLoginRefused, pbxSshService } from '../../../contract/net-errors';
+import type { PbxTarget } from '../../../contract/schemas';
+import { shellWords } from '../script/quote';
 
 export interface CommandResult {
   code: number;

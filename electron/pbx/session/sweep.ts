@@ -5,9 +5,9 @@
  * characters before anyone sees it.
  */
 import { Socket } from 'node:net';
-import type { SshCandidate } from '../../contract/types';
-import { fromInt, maskOf, toInt } from '../lan/ipv4';
-import { cleanText } from '../../contract/text';
+import type { SshCandidate } from '../../../contract/types';
+import { fromInt, maskOf, toInt } from '../../lan/ipv4';
+import { cleanText } from '../../../contract/text';
 
 export interface SweepOptions {
   ports: number[];

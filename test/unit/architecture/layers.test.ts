@@ -37,14 +37,36 @@ describe('the direction of dependency', () => {
   });
 
   it('refuses an import against the direction, and a package the contract may not load', () => {
-    expect(violation(root, 'electron/pbx/plan.ts', '../site/run')).toMatch(/domain .* may not import site/);
+    expect(violation(root, 'electron/pbx/plan/plan.ts', '../../site/run')).toMatch(/domain .* may not import site/);
     expect(violation(root, 'contract/types.ts', '../electron/store')).toMatch(/contract .* may not import domain/);
     expect(violation(root, 'renderer/src/App.tsx', '../../electron/api/dispatcher')).toMatch(/renderer/);
     expect(violation(root, 'test/lab/router.ts', '../../electron/mndp/codec')).toMatch(/lab .* may not import/);
     expect(violation(root, 'contract/schemas.ts', 'node:fs')).toMatch(/may not load the package/);
-    expect(violation(root, 'electron/site/run.ts', '../pbx/plan')).toBeUndefined();
+    expect(violation(root, 'electron/site/run.ts', '../pbx/plan/plan')).toBeUndefined();
     expect(violation(root, 'electron/cli/main.ts', '../host/server')).toBeUndefined();
     expect(layerOf('electron/main.ts')?.name).toBe('shell');
+  });
+});
+
+describe('the rooms of pbx/', () => {
+  it('run model → parse → plan → restore → script → session → read, apply, and no import points back', () => {
+    expect(violation(root, 'electron/pbx/plan/plan.ts', '../model/state')).toBeUndefined();
+    expect(violation(root, 'electron/pbx/read/reader.ts', '../session/ssh')).toBeUndefined();
+    expect(violation(root, 'electron/pbx/engine.ts', './apply/apply')).toBeUndefined();
+    expect(violation(root, 'electron/pbx/plan/plan.ts', '../session/ssh')).toMatch(/rooms run model → parse → plan/);
+    expect(violation(root, 'electron/pbx/model/state.ts', '../plan/plan')).toMatch(
+      /may not import electron\/pbx\/plan\/plan.ts/,
+    );
+    // Siblings on one rung know nothing of each other: the reader is not the applier.
+    expect(violation(root, 'electron/pbx/read/reader.ts', '../apply/apply')).toMatch(
+      /an import points only to an earlier one/,
+    );
+    expect(violation(root, 'electron/pbx/session/ssh.ts', '../engine')).toMatch(
+      /may not import electron\/pbx\/engine.ts/,
+    );
+    expect(violation(root, 'electron/pbx/attic/old.ts', '../model/state')).toMatch(
+      /a room build\/layers.mjs ROOMS does not list/,
+    );
   });
 });
 
@@ -71,10 +93,10 @@ describe('inside the domains', () => {
     expect(violation(root, 'electron/store/runs.ts', '../bundle/pack')).toMatch(
       /electron\/store may not import electron\/bundle/,
     );
-    expect(violation(root, 'electron/routeros/plan.ts', '../pbx/plan')).toMatch(
+    expect(violation(root, 'electron/routeros/plan.ts', '../pbx/plan/plan')).toMatch(
       /routeros may not import electron\/pbx/,
     );
-    expect(violation(root, 'electron/pbx/plan.ts', '../routeros/plan')).toMatch(
+    expect(violation(root, 'electron/pbx/plan/plan.ts', '../../routeros/plan')).toMatch(
       /pbx may not import electron\/routeros/,
     );
     expect(violation(root, 'electron/lan/index.ts', '../mndp/codec')).toMatch(/lan may not import/);
@@ -83,13 +105,13 @@ describe('inside the domains', () => {
   it('keeps planners pure: a pure module may import the contract, zod and other pure modules only', () => {
     expect(violation(root, 'electron/routeros/plan.ts', './desired')).toBeUndefined();
     expect(violation(root, 'electron/routeros/plan.ts', '../../contract/errors')).toBeUndefined();
-    expect(violation(root, 'electron/pbx/plan.ts', 'zod')).toBeUndefined();
+    expect(violation(root, 'electron/pbx/plan/plan.ts', 'zod')).toBeUndefined();
     expect(violation(root, 'electron/routeros/plan.ts', 'node:fs')).toMatch(/pure module and may not load "node:fs"/);
-    expect(violation(root, 'electron/pbx/plan.ts', 'ssh2')).toMatch(/pure module/);
+    expect(violation(root, 'electron/pbx/plan/plan.ts', 'ssh2')).toMatch(/pure module/);
     expect(violation(root, 'electron/routeros/plan.ts', './connection')).toMatch(
       /may not import electron\/routeros\/connection.ts/,
     );
-    expect(violation(root, 'electron/site/checks.ts', '../pbx/batch')).toMatch(/pure module/);
+    expect(violation(root, 'electron/site/checks.ts', '../pbx/session/batch')).toMatch(/pure module/);
     // An adapter may import a planner: purity binds the planner, not its callers.
     expect(violation(root, 'electron/routeros/engine.ts', './plan')).toBeUndefined();
   });

@@ -3,15 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
-import { pbxScripts } from '../../../electron/pbx/export';
-import type { PbxChange } from '../../../electron/pbx/change';
-import { planPbx, type PbxPlan } from '../../../electron/pbx/plan';
-import { planPbxRestore } from '../../../electron/pbx/restore';
-import { renderShell } from '../../../electron/pbx/shell';
-import { changeSql, renderSql, ROW_CHANGED_MARKER } from '../../../electron/pbx/sql';
-import type { PbxState } from '../../../electron/pbx/state';
-import type { PbxStep } from '../../../electron/pbx/steps';
+import { applyPbxChanges } from '../../../electron/pbx/plan/apply-rows';
+import { pbxScripts } from '../../../electron/pbx/script/export';
+import type { PbxChange } from '../../../electron/pbx/model/change';
+import { planPbx, type PbxPlan } from '../../../electron/pbx/plan/plan';
+import { planPbxRestore } from '../../../electron/pbx/restore/restore';
+import { renderShell } from '../../../electron/pbx/script/shell';
+import { changeSql, renderSql, ROW_CHANGED_MARKER } from '../../../electron/pbx/script/sql';
+import type { PbxState } from '../../../electron/pbx/model/state';
+import type { PbxStep } from '../../../electron/pbx/plan/steps';
 import { HOSTILE_EXTENSION, stockPbx } from './fixtures/stock';
 import { POSTGRES_AVAILABLE, startPostgres, type SingleUserPostgres } from './pg-single';
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classify, parseConfigConf, parseDotEnv, parseFreeswitchVersion } from '../../../electron/pbx/fingerprint';
+import {
+  classify,
+  parseConfigConf,
+  parseDotEnv,
+  parseFreeswitchVersion,
+} from '../../../electron/pbx/session/fingerprint';
 
 // As an FS PBX 1.9 install writes them (reference/fspbx.md).
 const ENV = `APP_NAME="FS PBX"

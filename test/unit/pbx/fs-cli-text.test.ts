@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fsCliText } from '../../../electron/pbx/batch';
+import { fsCliText } from '../../../electron/pbx/session/batch';
 
 const said = (stdout: string, code = 0) => ({ code, stdout, stderr: '' });
 

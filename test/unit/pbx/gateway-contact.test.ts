@@ -5,13 +5,13 @@
  * restore does the same, and verify compares each Contact with the public address.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
-import { fsCliVerdict } from '../../../electron/pbx/fs-cli-output';
-import { parseGatewayDetail } from '../../../electron/pbx/gateways';
-import { planPbx, type PbxPlan } from '../../../electron/pbx/plan';
-import { parseSofiaGateways } from '../../../electron/pbx/reader';
-import { planPbxRestore } from '../../../electron/pbx/restore';
-import type { PbxState } from '../../../electron/pbx/state';
+import { applyPbxChanges } from '../../../electron/pbx/plan/apply-rows';
+import { fsCliVerdict } from '../../../electron/pbx/parse/fs-cli-output';
+import { parseGatewayDetail } from '../../../electron/pbx/parse/gateways';
+import { planPbx, type PbxPlan } from '../../../electron/pbx/plan/plan';
+import { parseSofiaGateways } from '../../../electron/pbx/read/reader';
+import { planPbxRestore } from '../../../electron/pbx/restore/restore';
+import type { PbxState } from '../../../electron/pbx/model/state';
 import { gatewayContactChecks } from '../../../electron/site/checks';
 import { renderedVarsXml, stockPbx } from './fixtures/stock';
 

@@ -7,7 +7,7 @@ import {
   planGateway,
   tlsProfilesOf,
   type GatewayRow,
-} from '../../../electron/pbx/gateways';
+} from '../../../electron/pbx/parse/gateways';
 
 const row = (patch: Partial<GatewayRow>): GatewayRow => ({
   ...(Object.fromEntries(GATEWAY_COLUMNS.map((c) => [c, null])) as GatewayRow),

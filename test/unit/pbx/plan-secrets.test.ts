@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { redactDeep } from '../../../contract/secrets';
-import { pbxScripts } from '../../../electron/pbx/export';
-import { planPbx, type PbxPlanInputs } from '../../../electron/pbx/plan';
-import { hideSecretValues, secretValues } from '../../../electron/pbx/secret-vars';
+import { pbxScripts } from '../../../electron/pbx/script/export';
+import { planPbx, type PbxPlanInputs } from '../../../electron/pbx/plan/plan';
+import { hideSecretValues, secretValues } from '../../../electron/pbx/model/secret-vars';
 import { combinePlans } from '../../../electron/site/combine';
 import { stockPbx } from './fixtures/stock';
 

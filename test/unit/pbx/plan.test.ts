@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
-import { parseIptablesS } from '../../../electron/pbx/parse';
-import { MEDIA_TRADE_OFF, planPbx, type PbxPlan, type PbxPlanInputs } from '../../../electron/pbx/plan';
-import type { PbxState, SettingRow } from '../../../electron/pbx/state';
+import { applyPbxChanges } from '../../../electron/pbx/plan/apply-rows';
+import { parseIptablesS } from '../../../electron/pbx/parse/parse';
+import { MEDIA_TRADE_OFF, planPbx, type PbxPlan, type PbxPlanInputs } from '../../../electron/pbx/plan/plan';
+import type { PbxState, SettingRow } from '../../../electron/pbx/model/state';
 import { HOSTILE_EXTENSION, IPTABLES_STOCK, PROFILE, stockPbx } from './fixtures/stock';
 
 const INPUTS: PbxPlanInputs = { publicIp: '203.0.113.2', mediaMode: 'proxy', extensions: [] };

@@ -5,12 +5,12 @@
  * the restore brings back every row exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
-import { planPbx, type MediaMode } from '../../../electron/pbx/plan';
-import { planPbxRestore } from '../../../electron/pbx/restore';
-import { renderSql } from '../../../electron/pbx/sql';
-import type { PbxState, SettingRow } from '../../../electron/pbx/state';
-import type { PbxStep } from '../../../electron/pbx/steps';
+import { applyPbxChanges } from '../../../electron/pbx/plan/apply-rows';
+import { planPbx, type MediaMode } from '../../../electron/pbx/plan/plan';
+import { planPbxRestore } from '../../../electron/pbx/restore/restore';
+import { renderSql } from '../../../electron/pbx/script/sql';
+import type { PbxState, SettingRow } from '../../../electron/pbx/model/state';
+import type { PbxStep } from '../../../electron/pbx/plan/steps';
 import { randomHostile } from './hostile';
 import { PROFILE, stockPbx } from './fixtures/stock';
 

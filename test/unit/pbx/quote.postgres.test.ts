@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, chownSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlLiteral } from '../../../electron/pbx/quote';
+import { sqlLiteral } from '../../../electron/pbx/script/quote';
 import { HOSTILE, randomHostile } from './hostile';
 
 const BIN = '/usr/lib/postgresql/15/bin';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shellArg, shellWords, sqlIdentifier, sqlLiteral, sqlValue } from '../../../electron/pbx/quote';
+import { shellArg, shellWords, sqlIdentifier, sqlLiteral, sqlValue } from '../../../electron/pbx/script/quote';
 import { HOSTILE, randomHostile } from './hostile';
 
 const SAMPLES = [...HOSTILE, ...randomHostile(500)];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRegistrationList, parseRegistrations } from '../../../electron/pbx/registrations';
-import { parseDnsPart } from '../../../electron/pbx/peers';
+import { isRegistrationList, parseRegistrations } from '../../../electron/pbx/parse/registrations';
+import { parseDnsPart } from '../../../electron/pbx/read/peers';
 
 /** One row as show_reg_callback_xml writes it (mod_sofia.c:2882-2898). */
 const reg = (user: string, agent: string, ip: string, port: string) => `    <registration>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyPbxChanges } from '../../../electron/pbx/apply-rows';
-import { planPbx, type PbxPlan } from '../../../electron/pbx/plan';
-import { planPbxRestore } from '../../../electron/pbx/restore';
-import type { PbxState } from '../../../electron/pbx/state';
+import { applyPbxChanges } from '../../../electron/pbx/plan/apply-rows';
+import { planPbx, type PbxPlan } from '../../../electron/pbx/plan/plan';
+import { planPbxRestore } from '../../../electron/pbx/restore/restore';
+import type { PbxState } from '../../../electron/pbx/model/state';
 import { PROFILE, stockPbx } from './fixtures/stock';
 
 function plan(state: PbxState): PbxPlan {

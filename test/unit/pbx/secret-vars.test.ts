@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { planPbxRestore } from '../../../electron/pbx/restore';
-import { isSecretVar, REDACTED_VALUE, redactSecretVars, withSecretsFrom } from '../../../electron/pbx/secret-vars';
-import type { PbxState } from '../../../electron/pbx/state';
+import { planPbxRestore } from '../../../electron/pbx/restore/restore';
+import {
+  isSecretVar,
+  REDACTED_VALUE,
+  redactSecretVars,
+  withSecretsFrom,
+} from '../../../electron/pbx/model/secret-vars';
+import type { PbxState } from '../../../electron/pbx/model/state';
 import { renderedVarsXml, stockPbx } from './fixtures/stock';
 
 const SECRET = 'Tr0ub4dor&3';

@@ -11,9 +11,9 @@ import {
   secureListeners,
   switchTrue,
   urlPort,
-} from '../../../electron/pbx/secure-sip';
-import { parseSsListening } from '../../../electron/pbx/reader';
-import type { PbxState, RunningProfile, SettingRow, SipProfileRow, VarRow } from '../../../electron/pbx/state';
+} from '../../../electron/pbx/plan/secure-sip';
+import { parseSsListening } from '../../../electron/pbx/read/reader';
+import type { PbxState, RunningProfile, SettingRow, SipProfileRow, VarRow } from '../../../electron/pbx/model/state';
 
 const IDS = { internal: 'p-internal', external: 'p-external', internalV6: 'p-internal-v6' } as const;
 

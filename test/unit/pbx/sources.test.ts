@@ -1,11 +1,11 @@
 /** Pure readers of what FS PBX and FreeSWITCH print, against their sources' exact texts. */
 import { describe, expect, it } from 'vitest';
-import { parseBatch } from '../../../electron/pbx/batch';
-import { fsCliVerdict } from '../../../electron/pbx/fs-cli-output';
-import { PROFILE_SETTINGS, ruleFor } from '../../../electron/pbx/profile-settings';
-import { cacheOf } from '../../../electron/pbx/reader';
-import { scrubSecrets } from '../../../electron/pbx/scrub';
-import { restartReason } from '../../../electron/pbx/steps';
+import { parseBatch } from '../../../electron/pbx/session/batch';
+import { fsCliVerdict } from '../../../electron/pbx/parse/fs-cli-output';
+import { PROFILE_SETTINGS, ruleFor } from '../../../electron/pbx/model/profile-settings';
+import { cacheOf } from '../../../electron/pbx/read/reader';
+import { scrubSecrets } from '../../../electron/pbx/parse/scrub';
+import { restartReason } from '../../../electron/pbx/plan/steps';
 
 describe('fs_cli answers, line by line', () => {
   it('accepts reloadxml only as "+OK [Success]" (mod_commands.c:2853-2861 prints +OK on failure too)', () => {

@@ -4,7 +4,7 @@
  * commented override still sets the variable, and the wizard must see it to rewrite the file.
  */
 import { describe, expect, it } from 'vitest';
-import { varsXmlDisagrees, varsXmlValues } from '../../../electron/pbx/plan-vars';
+import { varsXmlDisagrees, varsXmlValues } from '../../../electron/pbx/plan/plan-vars';
 import { stockPbx } from './fixtures/stock';
 
 const line = (data: string) => `<X-PRE-PROCESS cmd="set" data="${data}"/>`;

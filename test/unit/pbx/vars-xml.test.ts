@@ -9,8 +9,8 @@
  * already have.
  */
 import { describe, expect, it } from 'vitest';
-import type { VarRow } from '../../../electron/pbx/state';
-import { renderVarsXml } from '../../../electron/pbx/vars-xml';
+import type { VarRow } from '../../../electron/pbx/model/state';
+import { renderVarsXml } from '../../../electron/pbx/plan/vars-xml';
 
 let uuid = 0;
 function row(category: string | null, name: string, value: string, fields: Partial<VarRow> = {}): VarRow {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
 import type { Change, VerifyCheck } from '../../../contract/types';
-import type { PbxChange } from '../../../electron/pbx/change';
+import type { PbxChange } from '../../../electron/pbx/model/change';
 import type { SitePlan } from '../../../electron/site/combine';
 import {
   askableUser,

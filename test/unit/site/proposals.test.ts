@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_COLUMNS, type GatewayRow, type RunningGateway } from '../../../electron/pbx/gateways';
-import type { DnsAnswer, DnsReading, PeersReading } from '../../../electron/pbx/peers';
-import type { Registration } from '../../../electron/pbx/registrations';
+import { GATEWAY_COLUMNS, type GatewayRow, type RunningGateway } from '../../../electron/pbx/parse/gateways';
+import type { DnsAnswer, DnsReading, PeersReading } from '../../../electron/pbx/read/peers';
+import type { Registration } from '../../../electron/pbx/parse/registrations';
 import { proposePeers, resolveTarget } from '../../../electron/site/proposals';
-import { parseSipHost } from '../../../electron/pbx/gateways';
+import { parseSipHost } from '../../../electron/pbx/parse/gateways';
 
 const LAN = '192.168.88.0/24';
 const gw = (id: string, patch: Partial<GatewayRow>): GatewayRow => ({

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
-import { insertedRowIds } from '../../../electron/pbx/change';
+import { insertedRowIds } from '../../../electron/pbx/model/change';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';

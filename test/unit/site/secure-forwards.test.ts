@@ -5,7 +5,7 @@
  * data; the probe itself is exercised on a real TLS socket in test/unit/probe/tls.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { PbxState } from '../../../electron/pbx/state';
+import type { PbxState } from '../../../electron/pbx/model/state';
 import type { TlsReport } from '../../../electron/probe/tls';
 import type { RosItem, RouterState } from '../../../electron/routeros/state';
 import type { SitePlan } from '../../../electron/site/combine';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
-import { gatewayNamesFrom } from '../../../electron/pbx/gateway-names';
+import { gatewayNamesFrom } from '../../../electron/pbx/read/gateway-names';
 import type { PortReport } from '../../../electron/probe/outside';
 import { applyToState } from '../../../electron/routeros/apply-state';
 import { hairpinRules, routerChecks } from '../../../electron/site/checks';

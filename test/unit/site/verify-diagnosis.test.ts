@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { siteInputs } from '../../../contract/schemas';
-import { parseIptablesS } from '../../../electron/pbx/parse';
+import { parseIptablesS } from '../../../electron/pbx/parse/parse';
 import { applyToState } from '../../../electron/routeros/apply-state';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import {
