@@ -14,7 +14,7 @@ export default {
     'electron/mndp/codec.ts',
     'electron/routeros/api/wire.ts',
     'electron/pbx/plan/vars-xml.ts',
-    'electron/site/checks.ts',
+    'electron/site/checks/*.ts',
     'build/layers.mjs',
     'electron/bundle/files.ts',
     'electron/bundle/pack.ts',
