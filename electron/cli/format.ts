@@ -10,13 +10,14 @@ import type {
   LanFacts,
   PbxSummary,
   PeersProposal,
+  Plan,
   PlannedRun,
   RouterSummary,
   RunSummary,
   VerifyResult,
 } from '../../contract/types';
 import { actionWord, changeName } from '../../contract/change-names';
-import { countPlan, countWords } from '../../contract/plan-counts';
+import { countApplied, countPlan, countWords } from '../../contract/plan-counts';
 import { cleanText } from '../../contract/text';
 import { boxesLine, halfUndoneHints, isOpen, openRunHints, siteLine } from './run-lines';
 
@@ -234,8 +235,16 @@ export function formatPlan(p: PlannedRun, site = SITE_PLACEHOLDER): string {
   return lines.join('\n');
 }
 
-export function formatApply(r: ApplyResult, site = SITE_PLACEHOLDER): string {
-  const lines = [`run ${r.runId}: ${r.status}, ${r.applied.length} changes applied`];
+/**
+ * What an apply or rollback-apply did. With the run's plan, changes and PBX steps are counted apart in
+ * the Review's words ("16 changes and 12 PBX steps applied"); without it (the history could not be
+ * read) the sent items are counted together and said to be so.
+ */
+export function formatApply(r: ApplyResult, site = SITE_PLACEHOLDER, plan?: Plan): string {
+  const sent = plan
+    ? countWords(countApplied(plan, r.applied))
+    : `${r.applied.length} ${r.applied.length === 1 ? 'change or PBX step' : 'changes and PBX steps'}`;
+  const lines = [`run ${r.runId}: ${r.status}, ${sent} applied`];
   if (r.failed) lines.push(`failed at ${r.failed.changeId || '(before the first change)'}: ${r.failed.message}`);
   if (r.revertAt) {
     lines.push(

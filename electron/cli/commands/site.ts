@@ -6,6 +6,7 @@ import { formatApply, formatPlan, formatVerify } from '../format';
 import { formatConfirmed } from '../run-lines';
 import { formatRollbackPlan } from '../rollback-lines';
 import { loadSite, siteFlags, siteOptions, type SiteSecrets } from '../secrets';
+import { storedPlan } from '../run-plan';
 
 export function registerSiteCommands(ctx: CliContext): void {
   siteOptions(
@@ -57,10 +58,12 @@ export function registerSiteCommands(ctx: CliContext): void {
         } else if (op === 'site.confirm') {
           await ctx.run(op, { runId: opts.run, access }, formatConfirmed);
         } else {
+          // Read before the apply, whose value lists only the ids it sent: which were changes is the plan's to say.
+          const plan = await storedPlan(ctx.globals().dataDir, opts.run);
           const result = await ctx.call(
             op,
             { runId: opts.run, access },
-            (r) => formatApply(r, carry),
+            (r) => formatApply(r, carry, plan),
             (event) => {
               if (event.kind === 'log') ctx.io.err(event.message);
               else if (event.status !== 'sending')
