@@ -57,6 +57,8 @@ const none = z.object({}).strict();
  */
 const access = z.object({ router: s.routerTarget, pbx: s.pbxTarget }).strict();
 const runRef = z.object({ runId: s.id, access: access.optional() }).strict();
+/** A rollback of the PBX alone neither reads nor changes the router: its login may be left out. */
+const rollbackAccess = z.object({ router: s.routerTarget.optional(), pbx: s.pbxTarget }).strict();
 
 export const contract = {
   'app.info': op<AppInfo>()({ input: none, summary: 'Show the wizard version, front end and data folder.' }),
@@ -138,7 +140,7 @@ export const contract = {
           .array(z.enum(['router', 'pbx']))
           .min(1)
           .default(['router', 'pbx']),
-        access: access.optional(),
+        access: rollbackAccess.optional(),
         /**
          * The technician's word that the snapshot may go onto a router or PBX other than the one it was
          * taken of (a replaced box). Without it such a plan is refused.
@@ -149,7 +151,7 @@ export const contract = {
     summary: 'Plan the return of router and PBX to a saved snapshot; nothing is touched.',
   }),
   'rollback.apply': op<ApplyResult, ApplyProgress>()({
-    input: runRef,
+    input: z.object({ runId: s.id, access: rollbackAccess.optional() }).strict(),
     summary: 'Apply a reviewed rollback plan.',
     changesSites: true,
   }),

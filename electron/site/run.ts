@@ -36,6 +36,8 @@ export interface SiteDeps {
 
 /** Router and PBX logins of a run: kept in this process only, never stored. */
 export type Access = Pick<SiteInputs, 'router' | 'pbx'>;
+/** A rollback of the PBX alone neither reads nor changes the router: its login may be left out. */
+export type RollbackAccess = Pick<Access, 'pbx'> & Partial<Pick<Access, 'router'>>;
 
 function firstError(errors: AppError[]): never {
   const first = errors[0] ?? { code: 'invalid_input' as const, message: 'The plan could not be made.' };
@@ -50,8 +52,21 @@ async function openBoth(deps: SiteDeps, access: Access): Promise<{ router: Route
   throw router.status === 'rejected' ? router.reason : (pbx as PromiseRejectedResult).reason;
 }
 
-async function closeBoth(sides: { router: RouterSide; pbx: PbxSide }): Promise<void> {
-  await Promise.allSettled([sides.router.close(), sides.pbx.close()]);
+async function closeBoth(sides: { router?: RouterSide; pbx: PbxSide }): Promise<void> {
+  await Promise.allSettled([sides.router?.close(), sides.pbx.close()]);
+}
+
+/** The boxes a rollback reads: the PBX always (a router rollback's scope is read from it), the router only when rolled back. */
+async function openForRollback(
+  deps: SiteDeps,
+  access: RollbackAccess,
+  sides: readonly ('router' | 'pbx')[],
+): Promise<{ router?: RouterSide; pbx: PbxSide }> {
+  if (!sides.includes('router')) return { pbx: await deps.openPbx(access.pbx) };
+  const router =
+    access.router ??
+    fail('invalid_input', 'This rollback puts the router back: give the router login too (CLI: --site site.json).');
+  return openBoth(deps, { router, pbx: access.pbx });
 }
 
 /** Enough fresh row ids for any PBX plan: at most one insert per profile setting and var the planner owns. */
@@ -160,7 +175,7 @@ function journalHooks(
 async function sendPlan(
   deps: SiteDeps,
   runId: string,
-  sides: { router: RouterSide; pbx: PbxSide },
+  sides: { router?: RouterSide; pbx: PbxSide },
   before: RouterState | undefined,
   plan: SitePlan,
   revertMinutes: number | false,
@@ -171,9 +186,10 @@ async function sendPlan(
   let revertAt: string | undefined;
   if (plan.router && plan.router.changes.length > 0) {
     log(`Router: ${plan.router.changes.length} changes.`);
-    const routerBefore = before ?? (await sides.router.read());
+    const router = sides.router ?? fail('invalid_input', 'The router was not opened: its login was not given.');
+    const routerBefore = before ?? (await router.read());
     const hooks = journalHooks(deps, runId, 'router', tally, progress);
-    revertAt = (await sides.router.apply(routerBefore, plan.router, revertMinutes, hooks)).revertAt;
+    revertAt = (await router.apply(routerBefore, plan.router, revertMinutes, hooks)).revertAt;
     if (revertAt) log(`The router undoes these changes at ${revertAt} unless confirmed.`);
   }
   if (plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
@@ -341,13 +357,13 @@ async function restorePlan(
   deps: SiteDeps,
   snapshotId: string,
   sides: readonly ('router' | 'pbx')[],
-  access: Access,
+  access: RollbackAccess,
   acceptOtherBox: boolean,
-  open: { router: RouterSide; pbx: PbxSide },
+  open: { router?: RouterSide; pbx: PbxSide },
 ): Promise<SitePlan> {
   // Refused here, one sentence: an imported snapshot whose signer is not trusted, or one that names no boxes.
   const snapshot = deps.store.snapshotForRollback(snapshotId);
-  const [routerNow, pbxNow] = await Promise.all([open.router.read(), open.pbx.read()]);
+  const [routerNow, pbxNow] = await Promise.all([open.router?.read(), open.pbx.read()]);
   const hostKey = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey;
   const boxNow = boxOf(routerNow, pbxNow, hostKey);
   const differences = boxDifferences(snapshot.box, boxNow);
@@ -365,7 +381,9 @@ async function restorePlan(
   // What the wizard may write back: its entries for this PBX, from the PBX as read now, never from the snapshot.
   const scope = routerScope({ pbxAddress: access.pbx.host, pbxRtp: pbxNow.rtp, secureSip: secureSipForwards(pbxNow) });
   const router: RouterPlan | undefined =
-    sides.includes('router') && snapshot.router ? planRouterRestore(snapshot.router, routerNow, scope) : undefined;
+    sides.includes('router') && snapshot.router && routerNow
+      ? planRouterRestore(snapshot.router, routerNow, scope)
+      : undefined;
   const pbx: PbxPlan | undefined =
     sides.includes('pbx') && snapshot.pbx ? planPbxRestore(withSecretsFrom(snapshot.pbx, pbxNow), pbxNow) : undefined;
   const plan = combinePlans(router, pbx);
@@ -383,13 +401,13 @@ export async function planRollback(
   deps: SiteDeps,
   snapshotId: string,
   sides: ('router' | 'pbx')[],
-  access: Access,
+  access: RollbackAccess,
   acceptOtherBox = false,
 ): Promise<PlannedRun> {
   // Checked before any login: an untrusted or unbound snapshot never reaches a box.
   const snapshot = deps.store.snapshotForRollback(snapshotId);
   const source = deps.store.getRun(snapshot.runId);
-  const open = await openBoth(deps, access);
+  const open = await openForRollback(deps, access, sides);
   try {
     const plan = await restorePlan(deps, snapshotId, sides, access, acceptOtherBox, open);
     const run = deps.store.createRun({
@@ -413,7 +431,7 @@ export async function planRollback(
 export function applyRollback(
   deps: SiteDeps,
   runId: string,
-  access: Access,
+  access: RollbackAccess,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
   return deps.store.withLocks(lockKeys(deps, runId), 'rollback', () =>
@@ -456,7 +474,7 @@ function markUndone(
 async function applyRollbackHeld(
   deps: SiteDeps,
   runId: string,
-  access: Access,
+  access: RollbackAccess,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
   const run = deps.store.getRun(runId);
@@ -472,7 +490,7 @@ async function applyRollbackHeld(
   const sides = (run.plan.facts[SIDES_FACT] ?? 'router,pbx')
     .split(',')
     .filter((side): side is 'router' | 'pbx' => side === 'router' || side === 'pbx');
-  const open = await openBoth(deps, access);
+  const open = await openForRollback(deps, access, sides);
   let tally: Tally | undefined;
   try {
     const plan = await restorePlan(deps, run.rollbackOf, sides, access, OTHER_BOX_FACT in run.plan.facts, open);

@@ -157,3 +157,49 @@ describe('rollback onto its own site only', () => {
     expect(store.getRun(planned.runId).status).toBe('planned');
   });
 });
+
+describe('a rollback asks only for the logins of the boxes it reads', () => {
+  const pbxOnly = { pbx: access.pbx };
+
+  it('rolls the PBX back with the PBX login alone: the router is never opened', async () => {
+    const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00'), stockPbx());
+    // The apply set external_rtp_ip since the snapshot: the rollback puts it back.
+    const applied = stockPbx();
+    applied.vars = applied.vars.map((v) => (v.var_name === 'external_rtp_ip' ? { ...v, var_value: '203.0.113.7' } : v));
+    const { deps, sent } = boxes(routerWithMacs('48:A9:8A:00'), applied);
+    let routerOpened = 0;
+    const noRouter: SiteDeps = {
+      ...deps,
+      openRouter: async (target) => {
+        routerOpened += 1;
+        return deps.openRouter(target);
+      },
+    };
+    const planned = await planRollback(noRouter, snapshotId, ['pbx'], pbxOnly);
+    expect(planned.plan.facts['rollback.sides']).toBe('pbx');
+    expect(planned.plan.changes.map((c) => `${c.target} ${c.action} ${c.path}`)).toEqual(['pbx set v_vars']);
+    const result = await applyRollback(noRouter, planned.runId, pbxOnly, () => {});
+    expect(result.status).toBe('confirmed');
+    expect(routerOpened).toBe(0);
+    expect(sent).toEqual(['set v_vars']);
+  });
+
+  it('refuses a rollback of the router without its login, in one sentence, before any box is opened', async () => {
+    const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00'), stockPbx());
+    const { deps } = boxes(routerWithMacs('48:A9:8A:00'), stockPbx());
+    let opened = 0;
+    const counting: SiteDeps = {
+      ...deps,
+      openRouter: async (t) => ((opened += 1), deps.openRouter(t)),
+      openPbx: async (t) => ((opened += 1), deps.openPbx(t)),
+    };
+    await expect(planRollback(counting, snapshotId, ['router'], pbxOnly)).rejects.toMatchObject({
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(/^This rollback puts the router back: give the router login/),
+      },
+    });
+    expect(opened).toBe(0);
+    expect(store.listRuns().filter((r) => r.kind === 'rollback')).toEqual([]);
+  });
+});

@@ -15,6 +15,7 @@ import {
   planRollback,
   planSite,
   type Access,
+  type RollbackAccess,
   type SiteDeps,
 } from '../../site/run';
 import { openPbxSide, openRouterSide } from '../../site/open-sides';
@@ -25,8 +26,14 @@ import { fail } from '../../../contract/errors';
 type SiteOps =
   'site.plan' | 'site.apply' | 'site.verify' | 'site.confirm' | 'site.revertState' | 'rollback.plan' | 'rollback.apply';
 
+const unknownLogins = (): never =>
+  fail(
+    'invalid_input',
+    'The router and PBX logins for this run are not known in this window: give them again (CLI: --site site.json).',
+  );
+
 export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> } {
-  const logins = new Map<string, Access>();
+  const logins = new Map<string, RollbackAccess>();
   // A certificate or host key accepted earlier (router.read / pbx.read) pins these connections too.
   const deps = (): SiteDeps => ({
     store: store(),
@@ -41,15 +48,13 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
     },
   });
   const accessFor = (runId: string, given: Access | undefined): Access => {
+    const known = rollbackAccessFor(runId, given);
+    return known.router ? { router: known.router, pbx: known.pbx } : unknownLogins();
+  };
+  /** A rollback of the PBX alone may come with the PBX login only: the router is not read. */
+  const rollbackAccessFor = (runId: string, given: RollbackAccess | undefined): RollbackAccess => {
     store().getRun(runId); // an unknown run is named as such before anything else
-    return (
-      given ??
-      logins.get(runId) ??
-      fail(
-        'invalid_input',
-        'The router and PBX logins for this run are not known in this window: give them again (CLI: --site site.json).',
-      )
-    );
+    return given ?? logins.get(runId) ?? unknownLogins();
   };
   /** Imported runs are history: refused here before any login, and again by the store whatever path asks. */
   const local = (runId: string): string => {
@@ -61,8 +66,8 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
     }
     return runId;
   };
-  const remember = (runId: string, access: Access) => {
-    logins.set(runId, { router: access.router, pbx: access.pbx });
+  const remember = (runId: string, access: RollbackAccess) => {
+    logins.set(runId, access.router ? { router: access.router, pbx: access.pbx } : { pbx: access.pbx });
   };
 
   return {
@@ -85,12 +90,12 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
       readRevertState(deps(), input.runId, accessFor(local(input.runId), input.access)),
     'rollback.plan': async (input) => {
       const snapshot = store().getSnapshot(input.snapshotId);
-      const access = accessFor(snapshot.runId, input.access);
+      const access = rollbackAccessFor(snapshot.runId, input.access);
       const planned = await planRollback(deps(), input.snapshotId, input.sides, access, input.acceptOtherBox);
       remember(planned.runId, access);
       return redactDeep(planned);
     },
     'rollback.apply': async (input, { progress }) =>
-      applyRollback(deps(), input.runId, accessFor(local(input.runId), input.access), progress),
+      applyRollback(deps(), input.runId, rollbackAccessFor(local(input.runId), input.access), progress),
   };
 }
