@@ -158,6 +158,19 @@ describe('latest request wins in the store', () => {
     expect(store.getState().verification.status).toBe('idle');
   });
 
+  it('site.revertState: an older read of the undo (still armed) never replaces a newer one (undone)', async () => {
+    const client = new FakeClient().on('history.list', () => ok([]));
+    const reads = held(client, 'site.revertState');
+    const store = createWizardStore(client);
+    const first = store.getState().readRevertState();
+    const second = store.getState().readRevertState();
+    const run = runs('run-1')[0]!;
+    await reads.answer(1, { runId: 'run-1', armed: false, routerUndone: true, run });
+    await reads.answer(0, { runId: 'run-1', armed: true, routerUndone: false, run });
+    await Promise.all([first, second]);
+    expect(store.getState().revertState).toMatchObject({ status: 'done', value: { armed: false } });
+  });
+
   it('history.list, app.info and lan.detect: the newer answer stays', async () => {
     const client = new FakeClient();
     const history = held(client, 'history.list');
