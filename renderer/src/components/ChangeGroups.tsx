@@ -19,7 +19,15 @@ function Detail({ change }: { change: Change }) {
   );
 }
 
-function Group({ group, focused }: { group: ChangeGroup; focused?: string | undefined }) {
+function Group({
+  group,
+  focused,
+  why,
+}: {
+  group: ChangeGroup;
+  focused?: string | undefined;
+  why?: string | undefined;
+}) {
   const holdsFocus = group.changes.some((c) => c.id === focused);
   return (
     <details className="change-group" open={holdsFocus || undefined} data-group={group.id}>
@@ -27,7 +35,7 @@ function Group({ group, focused }: { group: ChangeGroup; focused?: string | unde
         <span className="group-title">{group.title}</span> <span className="muted">{group.menu}</span>{' '}
         <span className="count">({group.changes.length})</span>
       </summary>
-      <p className="muted small group-why">{group.why}</p>
+      <p className="muted small group-why">{why ?? group.why}</p>
       <ul className="change-list" aria-label={`${group.title} changes`}>
         {group.changes.map((c) => {
           const here = c.id === focused;
@@ -54,28 +62,35 @@ function Group({ group, focused }: { group: ChangeGroup; focused?: string | unde
  * One box's changes in groups that open on demand (IP › Firewall › NAT;
  * Advanced › Variables), each entry named as WinBox or FS PBX shows it, the
  * reason said once per group. A group holding the entry a failed check
- * pointed at opens by itself.
+ * pointed at opens by itself. `why` replaces every group's reason where one
+ * sentence says it for all (a rollback: back to the snapshot); each entry's
+ * own reason stays on hover.
  */
 export function ChangeGroups({
   title,
   changes,
   steps = [],
   focused,
+  level = 2,
+  why,
 }: {
   title: string;
   changes: readonly Change[];
   steps?: readonly PlanStepView[];
   focused?: string | undefined;
+  level?: 2 | 3;
+  why?: string;
 }) {
   const groups = groupChanges(changes);
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <section className="plan-side" aria-label={`${title} changes`}>
-      <h2>
+      <Heading>
         {title} ({changes.length} {changes.length === 1 ? 'change' : 'changes'})
-      </h2>
+      </Heading>
       {groups.length === 0 && <p className="muted">Nothing to change.</p>}
       {groups.map((g) => (
-        <Group key={g.id} group={g} focused={focused} />
+        <Group key={g.id} group={g} focused={focused} why={why} />
       ))}
       {steps.length > 0 && (
         <details className="change-group" data-group="pbx-steps">

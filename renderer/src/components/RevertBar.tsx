@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorNote } from './ErrorNote';
+import { KeepQuestion } from './KeepQuestion';
 import { useWizard } from '../store/context';
 import { armedSentence, expiredSentence, openRunOf, revertPhase, type OpenRun } from '../store/open-run';
 import type { WizardState } from '../store/wizard';
@@ -66,7 +67,7 @@ export function RevertBar() {
   const phase = revertPhase(open, now);
   const revertState = useWizard((s) => s.revertState);
   const readRevertState = useWizard((s) => s.readRevertState);
-  const confirmRun = useWizard((s) => s.confirmRun);
+  const keepChanges = useWizard((s) => s.keepChanges);
   const resumeOpenRun = useWizard((s) => s.resumeOpenRun);
   const planRollback = useWizard((s) => s.planRollback);
   const showView = useWizard((s) => s.showView);
@@ -92,9 +93,10 @@ export function RevertBar() {
   if (phase.kind === 'none') return null;
   const { run } = phase;
   // Keep and Undo act on the run the wizard is on; a run only History knows is reopened first.
+  // Keep asks first when the checks failed or have not run (KeepQuestion below).
   const keep = () => {
     if (applyingRunId !== run.runId) resumeOpenRun();
-    void confirmRun();
+    void keepChanges('bar');
   };
   const undo = (sides?: ('router' | 'pbx')[]) => {
     if (!run.snapshotId) return;
@@ -122,6 +124,7 @@ export function RevertBar() {
             Undo now
           </button>
         </div>
+        <KeepQuestion at="bar" />
         {confirmation.status === 'error' && <ErrorNote error={confirmation.error} />}
         {confirmation.status === 'error' && (
           <p className="small">

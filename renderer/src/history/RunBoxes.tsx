@@ -38,7 +38,7 @@ export function RunBoxes({ run }: { run: RunSummary }) {
 export function OpenRunActions({ run }: { run: RunSummary }) {
   const runs = useWizard((s) => s.runs);
   const resumeOpenRun = useWizard((s) => s.resumeOpenRun);
-  const confirmRun = useWizard((s) => s.confirmRun);
+  const keepChanges = useWizard((s) => s.keepChanges);
   const verifyRun = useWizard((s) => s.verifyRun);
   const planRollback = useWizard((s) => s.planRollback);
   const open = runs.status === 'done' ? openRunOf(runs.value) : undefined;
@@ -50,7 +50,8 @@ export function OpenRunActions({ run }: { run: RunSummary }) {
   };
   return (
     <div className="actions" aria-label={`Open run ${run.runId}`}>
-      <button type="button" className="primary" onClick={reopen(() => void confirmRun())}>
+      {/* Reopened, the checks have not run: Confirm asks on the Verify step before keeping anything. */}
+      <button type="button" className="primary" onClick={reopen(() => void keepChanges('verify'))}>
         Confirm
       </button>
       <button type="button" onClick={reopen(() => void verifyRun())}>

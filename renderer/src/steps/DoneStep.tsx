@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { BundleKeyNote } from '../components/BundleKeyNote';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
+import { bundlePathOf } from '../store/history';
 import { StepPanel } from '../components/StepPanel';
 import { storedToken } from '../api/pipes';
 import { download, fileStem } from './download';
@@ -25,7 +26,6 @@ export function DoneStep() {
   const runId = planned.status === 'done' ? planned.value.runId : undefined;
   // The desktop app asks where with the system's dialog; browser mode writes beside the history and downloads it.
   const desktop = info.status === 'done' && info.value.frontEnd === 'electron';
-  const folder = info.status === 'done' ? info.value.dataDir : '';
   const site = customer.trim() || (router.status === 'done' ? router.value.identity : '');
   const name = `${fileStem(site, new Date())}.zip`;
   const token = typeof window === 'undefined' ? undefined : storedToken(window.sessionStorage);
@@ -40,7 +40,7 @@ export function DoneStep() {
   const exportIt = () => {
     if (!runId) return;
     pending.current = !desktop;
-    void exportBundle(runId, desktop ? undefined : `${folder}/bundles/${runId}.zip`, name);
+    void exportBundle(runId, bundlePathOf(info, runId), name);
   };
   return (
     <StepPanel id="done">

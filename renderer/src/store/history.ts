@@ -1,6 +1,6 @@
 /** Sites' runs, bundle export and import. */
 import { importTrustSentence } from '../../../contract/trust';
-import type { BundleRef, ImportedFrom, RunSummary, TrustedSigner } from '../../../contract/types';
+import type { AppInfo, BundleRef, ImportedFrom, RunSummary, TrustedSigner } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { latest } from './latest';
 import { idle, loading, settled, type Load } from './load';
@@ -57,6 +57,15 @@ export const canTrust = (from: ImportedFrom): boolean =>
   from.signature === 'other-installation' && Boolean(from.publicKey) && !from.trusted;
 export const canUntrust = (from: ImportedFrom): boolean =>
   from.signature === 'other-installation' && Boolean(from.key) && from.trusted === true;
+
+/**
+ * Where a run's bundle is exported to: undefined in the desktop app (its save dialog asks), else
+ * the data folder's bundles/ (browser mode has no dialog; Done then hands the file to the browser).
+ */
+export function bundlePathOf(info: Load<AppInfo>, runId: string): string | undefined {
+  if (info.status !== 'done' || info.value.frontEnd === 'electron') return undefined;
+  return `${info.value.dataDir}/bundles/${runId}.zip`;
+}
 
 /** What the app says of an imported run, the same sentence the CLI prints. */
 export { importTrustSentence };

@@ -82,7 +82,7 @@ describe('the rollback review', () => {
     const first = text.indexOf('Read this first');
     expect(first).toBeGreaterThan(-1);
     expect(first).toBeLessThan(text.indexOf('v_vars pwned was added after the snapshot.'));
-    expect(first).toBeLessThan(text.indexOf('Puts "sip" back'));
+    expect(first).toBeLessThan(text.indexOf('Change sip'));
   });
 
   it('shows no such note when nothing matters', async () => {

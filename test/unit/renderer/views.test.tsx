@@ -267,7 +267,7 @@ describe('History: imported runs are history to read', () => {
     expect(shown).toContain(
       `This snapshot came from an imported bundle (signed by Alice (trusted key ${OTHER_KEY})). Nothing the bundle planned is sent: the rollback is planned afresh against the router and PBX as they are now.`,
     );
-    expect(shown).toContain('Apply the rollback (1 changes)');
+    expect(shown).toContain('Apply the rollback (1 change)');
     await store.getState().applyRollback();
     expect(client.inputsOf('rollback.plan')).toEqual([{ snapshotId: 'snap-alice' }]);
     expect(client.inputsOf('rollback.apply')).toEqual([{ runId: 'fresh' }]);
