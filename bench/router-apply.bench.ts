@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routerTarget, type RouterTarget } from '../contract/schemas';
 import { connectRouter, type RouterConnection } from '../electron/routeros/connection';
-import { applyRouterPlan, readRouterForApply } from '../electron/routeros/engine';
 import { routerScope } from '../electron/routeros/managed';
 import type { RouterPlanInputs } from '../electron/routeros/inputs';
 import { planRouter, type RouterPlan } from '../electron/routeros/plan';
@@ -27,6 +26,8 @@ import type { RouterState } from '../electron/routeros/state';
 import { REPO_ROOT, startLab, type Endpoint, type Lab } from '../test/lab/lab';
 import { nsenterArgv } from '../test/lab/netns';
 import { SITE } from '../test/lab/topology';
+import { openRouterSide } from '../electron/site/boxes';
+import { GIVEN_ONLY } from '../test/integration/helpers/pbx-box';
 import { restoreRouter } from '../test/integration/router-engine-helpers';
 
 export interface RouterApplyBench {
@@ -249,7 +250,7 @@ async function runInTech(config: InTechConfig): Promise<InTechResult> {
       ANSIBLE_NOCOLOR: '1',
     };
 
-    /** Everything the wizard does for "apply": connect, read state and clock, plan, revert job, changes. */
+    /** Everything the wizard does for "apply", on its own path (site/boxes): connect, read, plan, revert job, changes. */
     const phases: Record<'connect' | 'read' | 'plan' | 'apply', number[]> = {
       connect: [],
       read: [],
@@ -258,15 +259,15 @@ async function runInTech(config: InTechConfig): Promise<InTechResult> {
     };
     const engineRun = async (to: RouterTarget): Promise<void> => {
       const t0 = performance.now();
-      const conn = await connectRouter(to);
+      const side = await openRouterSide(GIVEN_ONLY, to);
       const t1 = performance.now();
       try {
-        const reading = await readRouterForApply(conn);
+        const before = await side.read();
         const t2 = performance.now();
-        const plan = planOf(reading.state);
+        const plan = planOf(before);
         const t3 = performance.now();
-        const result = await applyRouterPlan(conn, reading.state, plan, { revertMinutes: 5, clock: reading.clock });
-        if (!result.ok || !result.record.complete) throw new Error('the engine did not apply the plan');
+        // Throws unless every change was applied.
+        await side.apply(before, plan, 5, { before: () => undefined, after: () => undefined });
         if (!to.tls) {
           phases.connect.push(t1 - t0);
           phases.read.push(t2 - t1);
@@ -274,7 +275,7 @@ async function runInTech(config: InTechConfig): Promise<InTechResult> {
           phases.apply.push(performance.now() - t3);
         }
       } finally {
-        await conn.close();
+        await side.close();
       }
     };
     const counted = async <T>(fn: () => Promise<T>): Promise<{ ms: number; trips: number; connections: number }> => {

@@ -45,7 +45,7 @@ export interface ConnectOptions {
   pause?: (ms: number) => Promise<void>;
 }
 
-export const SSH_PORT = 22;
+const SSH_PORT = 22;
 
 /** The ways on from a stock api-ssl that this runtime can take, in the technician's words (ends a sentence). */
 export function otherWaysFrom(tls: TlsCapability): string {
@@ -69,8 +69,18 @@ export function commandTimeoutFor(loginMs: number): number {
   );
 }
 
-export const API_PORT = 8728;
-export const API_SSL_PORT = 8729;
+const API_PORT = 8728;
+const API_SSL_PORT = 8729;
+
+/** The port a router target is reached on: the one given, else RouterOS's default for API-SSL or the plain API. */
+export function routerApiPort(target: Pick<RouterTarget, 'port' | 'tls'>): number {
+  return target.port ?? (target.tls ? API_SSL_PORT : API_PORT);
+}
+
+/** The router's SSH port, for a certificate given over SSH: the one given, else 22. */
+export function routerSshPort(target: Pick<RouterTarget, 'sshPort'>): number {
+  return target.sshPort ?? SSH_PORT;
+}
 
 /** Accepts the two spellings a technician may paste: `AB:CD:…` or plain hex. */
 export function normaliseFingerprint(value: string): string {
@@ -296,7 +306,7 @@ async function connectOverSshCertificate(
   const bootstrapped = await bootstrapApiSslCertificate(
     {
       host: target.host,
-      port: target.sshPort ?? SSH_PORT,
+      port: routerSshPort(target),
       username: target.username,
       password: target.password,
       ...(target.sshHostKey === undefined ? {} : { hostKey: target.sshHostKey }),
@@ -319,7 +329,7 @@ async function openRouter(
   options: ConnectOptions,
   tls: TlsCapability,
 ): Promise<RouterConnection> {
-  const port = target.port ?? (target.tls ? API_SSL_PORT : API_PORT);
+  const port = routerApiPort(target);
   let seen: string | undefined;
   const expected = target.fingerprint === undefined ? undefined : normaliseFingerprint(target.fingerprint);
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;

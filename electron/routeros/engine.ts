@@ -7,7 +7,7 @@
 import type { AppError } from '../../contract/errors';
 import { applyChanges, settleUnknown, type ApplyProgress, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
-import { confirmRevert, installRevert, readRouterClock, type ClockReading, type Confirmation } from './confirm';
+import { confirmRevert, installRevert, type Confirmation } from './confirm';
 import type { RouterConnection } from './connection';
 import { conntrackTargets } from './conntrack';
 import { clearConntrack, type ConntrackCleared } from './conntrack-clear';
@@ -16,26 +16,14 @@ import { readRouterState } from './reader';
 import { REVERT_NAME, rollbackOf, type RouterClock } from './revert';
 import type { RouterState } from './state';
 
-export const DEFAULT_REVERT_MINUTES = 5;
+export { DEFAULT_REVERT_MINUTES } from '../../contract/schemas';
+import { DEFAULT_REVERT_MINUTES } from '../../contract/schemas';
 
 export interface RouterApplyOptions {
   /** Minutes before the router undoes the apply by itself; false = no automatic revert. */
   revertMinutes?: number | false;
   onProgress?: (progress: ApplyProgress) => void;
   commandTimeoutMs?: number;
-  /** The router's clock read with `before` (see readRouterForApply); read again when absent. */
-  clock?: ClockReading;
-}
-
-export interface RouterReading {
-  state: RouterState;
-  clock: ClockReading;
-}
-
-/** The state to plan from and the router's clock, in one pipelined batch. */
-export async function readRouterForApply(conn: RouterConnection): Promise<RouterReading> {
-  const [state, clock] = await Promise.all([readRouterState(conn), readRouterClock(conn)]);
-  return { state, clock };
 }
 
 export type RouterApplyResult =
@@ -69,7 +57,6 @@ export async function applyRouterPlan(
   if (minutes !== false && plan.changes.length > 0) {
     const installed = await installRevert(conn, rollback.value.changes, minutes, {
       pending: before.schedulers.some((s) => s.name === REVERT_NAME),
-      ...(options.clock ? { clock: options.clock } : {}),
     });
     if (!installed.ok) return { ok: false, error: installed.error };
     revertAt = installed.value.revertAt;

@@ -268,7 +268,7 @@ async function applySiteHeld(
         ),
       },
       // The host key this PBX was just reached with binds the snapshot to it (store/box.ts).
-      deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey,
+      sides.pbx.hostKey,
     );
     progress({ kind: 'log', level: 'info', message: `Snapshot ${snapshot.snapshotId} saved.` });
     deps.store.setRunStatus(runId, 'applying', { expect: 'planned' });
@@ -364,8 +364,7 @@ async function restorePlan(
   // Refused here, one sentence: an imported snapshot whose signer is not trusted, or one that names no boxes.
   const snapshot = deps.store.snapshotForRollback(snapshotId);
   const [routerNow, pbxNow] = await Promise.all([open.router?.read(), open.pbx.read()]);
-  const hostKey = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port) ?? access.pbx.hostKey;
-  const boxNow = boxOf(routerNow, pbxNow, hostKey);
+  const boxNow = boxOf(routerNow, pbxNow, open.pbx.hostKey);
   const differences = boxDifferences(snapshot.box, boxNow);
   if (differences.length > 0 && !acceptOtherBox) {
     // The field lets every front end offer the acceptance beside the sentence (UI checkbox, CLI --other-box).

@@ -1,7 +1,8 @@
 /**
- * What a site run needs from each box, as two small interfaces. The router
- * and PBX engines implement them (open-sides.ts); the run logic (run.ts) knows
- * only these.
+ * What a site run needs from each box, as two small interfaces. They are
+ * opened one way (boxes/: remembered certificate and host key, lost-link
+ * read-backs) and handed in through SiteDeps; the run logic (run.ts, verify.ts)
+ * knows only these.
  */
 import type { PbxPlan } from '../pbx/plan/plan';
 import type { PbxState } from '../pbx/model/state';
@@ -41,7 +42,13 @@ export interface RouterSide {
 }
 
 export interface PbxSide {
+  /** The SSH host key this PBX was reached with: what binds a snapshot to the box (store/box.ts). */
+  hostKey: string;
   read(): Promise<PbxState>;
   apply(plan: PbxPlan, hooks: ApplyHooks): Promise<void>;
+  /** Read-only fs_cli questions, asked in one exec with password values blanked: command → answer (undefined: none). */
+  askFsCli(commands: readonly string[]): Promise<Map<string, string | undefined>>;
+  /** FS PBX's names of its gateways by gateway uuid (FreeSWITCH knows them by uuid only). */
+  gatewayNames(): Promise<Map<string, string>>;
   close(): Promise<void>;
 }

@@ -6,9 +6,6 @@
 import { Failure } from '../../contract/errors';
 import type { SiteInputs } from '../../contract/schemas';
 import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
-import { askFsCli } from '../pbx/session/batch';
-import { readGatewayNames } from '../pbx/read/gateway-names';
-import { openSsh, type SshSession } from '../pbx/session/ssh';
 import { probeFromOutside } from '../probe/outside';
 import { tlsHandshakes } from '../probe/tls';
 import { conntrackCheck, conntrackTargets } from '../routeros/conntrack';
@@ -41,17 +38,6 @@ import {
   wanCheck,
   type MediaAnswer,
 } from './checks';
-
-/**
- * The read-only fs_cli session the extra checks use. The PBX side of the
- * run offers only its state reader, so this opens its own SSH session with
- * the same pinned host key (given, or accepted earlier in this store).
- */
-async function openShell(deps: SiteDeps, access: Access): Promise<SshSession | undefined> {
-  const known = deps.store.knownFingerprint('ssh', access.pbx.host, access.pbx.port);
-  const target = access.pbx.hostKey === undefined && known ? { ...access.pbx, hostKey: known } : access.pbx;
-  return openSsh(target).catch(() => undefined);
-}
 
 async function mediaAnswer(
   ask: (command: string) => Promise<string | undefined>,
@@ -107,7 +93,6 @@ export async function verifySite(
   const router = await deps.openRouter(access.router);
   try {
     const pbx = await deps.openPbx(access.pbx);
-    const shell = await openShell(deps, access);
     // Every fs_cli question of this verify is asked in one exec (batch.ts), password values blanked on the PBX.
     let answers = new Map<string, string | undefined>();
     const ask = (command: string) => Promise.resolve(answers.get(command));
@@ -136,12 +121,12 @@ export async function verifySite(
           .filter((e) => askableUser(e.user))
           .flatMap((e) => [`user_data ${e.user} var proxy_media`, `user_data ${e.user} var bypass_media`]),
       ];
-      if (shell) answers = await askFsCli(shell, questions, { hideSecrets: true }).catch(() => answers);
+      answers = await pbx.askFsCli(questions).catch(() => answers);
       // Trunks named as FS PBX shows them, not by the gateway uuid FreeSWITCH uses; without it, the uuid.
       // The hairpin probe asks the ports the plan's hairpin rules forward; none planned (they were there
       // before): every SIP port, as before.
       const hairpin = hairpinRules(plan, routerState);
-      const gatewayNames = shell ? await readGatewayNames(shell).catch(() => undefined) : undefined;
+      const gatewayNames = await pbx.gatewayNames().catch(() => undefined);
       const [natAcl, sofiaConf, media, traffic] = await Promise.all([
         ask('sofia status profile internal'),
         ask('xml_locate configuration configuration name sofia.conf'),
@@ -189,7 +174,6 @@ export async function verifySite(
       deps.store.setRunStatus(runId, status, { result: { ...previous, verification: result } });
       return result;
     } finally {
-      shell?.close();
       await pbx.close();
     }
   } finally {

@@ -118,6 +118,9 @@ function boxes(store: Store, routerNow = router()) {
     openPbx: async () => {
       opened.push('pbx');
       return {
+        hostKey: 'SHA256:bundle-trust-pbx',
+        askFsCli: async () => new Map(),
+        gatewayNames: async () => new Map(),
         read: async () => stockPbx(),
         apply: async (plan) => {
           sent.push(...plan.changes.map((c) => c.path));

@@ -56,6 +56,9 @@ function boxes(router: RouterState, pbx: PbxState) {
       close: async () => undefined,
     }),
     openPbx: async () => ({
+      hostKey: 'SHA256:rederive-pbx',
+      askFsCli: async () => new Map(),
+      gatewayNames: async () => new Map(),
       read: async () => structuredClone(pbx),
       apply: async (plan) => {
         sent.push(...plan.changes.map((c) => `pbx ${c.action} ${c.path}`), ...plan.steps.map((s) => `pbx ${s.kind}`));

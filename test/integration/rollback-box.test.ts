@@ -74,7 +74,8 @@ function snapshotOf(router: RouterState, pbx: PbxState): string {
   return snapshot.snapshotId;
 }
 
-function boxes(router: RouterState, pbx: PbxState) {
+/** Fake sides; the PBX is reached with `hostKey` (the one snapshotOf's store accepted, unless told). */
+function boxes(router: RouterState, pbx: PbxState, hostKey = 'SHA256:pbx-a') {
   const sent: string[] = [];
   const deps: SiteDeps = {
     store,
@@ -89,8 +90,11 @@ function boxes(router: RouterState, pbx: PbxState) {
       close: async () => undefined,
     }),
     openPbx: async () => ({
+      hostKey,
       read: async () => pbx,
       apply: async (plan) => void sent.push(...plan.changes.map((c) => `${c.action} ${c.path}`)),
+      askFsCli: async () => new Map(),
+      gatewayNames: async () => new Map(),
       close: async () => undefined,
     }),
   };
@@ -120,8 +124,7 @@ describe('rollback onto its own site only', () => {
 
   it('refuses a PBX with another host key than the one the snapshot recorded', async () => {
     const snapshotId = snapshotOf(routerWithMacs('48:A9:8A:00'), stockPbx());
-    store.acceptFingerprint('ssh', access.pbx.host, 22, 'SHA256:pbx-b');
-    const { deps } = boxes(routerWithMacs('48:A9:8A:00'), stockPbx());
+    const { deps } = boxes(routerWithMacs('48:A9:8A:00'), stockPbx(), 'SHA256:pbx-b');
     await expect(planRollback(deps, snapshotId, ['pbx'], access)).rejects.toThrow(
       /host key SHA256:pbx-a.*host key SHA256:pbx-b/,
     );

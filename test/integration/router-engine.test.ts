@@ -10,12 +10,7 @@ import { routerTarget, type RouterTarget } from '../../contract/schemas';
 import type { ApplyProgress, ApplyRecord } from '../../electron/routeros/apply';
 import { pendingRevert } from '../../electron/routeros/confirm';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
-import {
-  applyRouterPlan,
-  confirmRouterApply,
-  readRouterForApply,
-  settleRouterRecord,
-} from '../../electron/routeros/engine';
+import { applyRouterPlan, confirmRouterApply, settleRouterRecord } from '../../electron/routeros/engine';
 import { routerScope } from '../../electron/routeros/managed';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState } from '../../electron/routeros/reader';
@@ -192,13 +187,13 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
       let record: ApplyRecord;
       let plan: RouterPlan;
       try {
-        const reading = await readRouterForApply(conn);
-        plan = planOf(reading.state);
-        // The revert job's two answers, then half of the changes' (one answer each, sent one at a time).
+        plan = planOf(await readRouterState(conn));
+        // The router's clock (its row and !done), the revert job's two answers, then half of the changes'
+        // (one answer each, sent one at a time).
         const half = Math.floor(plan.changes.length / 2);
         expect(half).toBeGreaterThan(1);
-        link.cutAfter(2 + half);
-        const result = await applyRouterPlan(conn, snapshot, plan, { revertMinutes: 5, clock: reading.clock });
+        link.cutAfter(2 + 2 + half);
+        const result = await applyRouterPlan(conn, snapshot, plan, { revertMinutes: 5 });
         if (!result.ok) throw new Error(result.error.message);
         record = result.record;
         expect(record.complete).toBe(false);

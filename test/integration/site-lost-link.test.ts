@@ -1,5 +1,5 @@
 /**
- * The path every site apply takes (electron/site/open-sides.ts), when the link
+ * The path every site apply takes (electron/site/boxes), when the link
  * to the router drops halfway: what was in flight is settled from a fresh read
  * on a new connection and journalled as applied or not applied, never guessed.
  */
@@ -8,8 +8,9 @@ import { routerTarget } from '../../contract/schemas';
 import { planRouter } from '../../electron/routeros/plan';
 import { routerScope } from '../../electron/routeros/managed';
 import { planRouterRestore } from '../../electron/routeros/restore';
-import { openRouterSide } from '../../electron/site/open-sides';
+import { openRouterSide } from '../../electron/site/boxes';
 import type { RouterSim } from '../lab/routeros';
+import { GIVEN_ONLY } from './helpers/pbx-box';
 import { cuttableLink, type CuttableLink, LOOPBACK_INPUTS, loopbackRouter, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.47';
@@ -35,7 +36,7 @@ const target = () =>
 
 /** Applies the plan for INPUTS with the link cut after `cut(changes)` reply sentences, then restores. */
 async function applyWithCut(cut: (changes: number) => number) {
-  const side = await openRouterSide(target());
+  const side = await openRouterSide(GIVEN_ONLY, target());
   const before = await side.read();
   const planned = planRouter(before, INPUTS);
   if (!planned.ok) throw new Error(planned.errors.map((e) => e.message).join('; '));
@@ -56,7 +57,7 @@ async function applyWithCut(cut: (changes: number) => number) {
       (e: unknown) => e as Error,
     );
   await side.close().catch(() => undefined);
-  const check = await openRouterSide(target());
+  const check = await openRouterSide(GIVEN_ONLY, target());
   const now = await check.read();
   // Back to the snapshot for the next case, through the same path a rollback takes.
   const back = await check.apply(now, planRouterRestore(before, now, routerScope(INPUTS)), false, {

@@ -180,6 +180,30 @@ describe('verification after a good apply', () => {
     expect(withTraffic(result)).toMatch(/forward rtp trunks udp \([1-9]\d*\)/);
   });
 
+  it('uses the certificate and host key remembered from router.read and pbx.read when the logins carry none', async () => {
+    const { fingerprint: _certificate, ...routerLogin } = access.router;
+    const { hostKey: _hostKey, ...pbxLogin } = access.pbx;
+    const bare = { runId, access: { router: routerLogin, pbx: pbxLogin } };
+    // Nothing remembered yet (plan and apply do not remember): both boxes stop at what they were shown.
+    // The router remembered (its read accepts the certificate given): now the PBX stops at its host key.
+    const [unknownRouter, , unknownPbx, , verified] = await wizard([
+      { op: 'site.verify', input: bare },
+      { op: 'router.read', input: access.router },
+      { op: 'site.verify', input: bare },
+      { op: 'pbx.read', input: access.pbx },
+      { op: 'site.verify', input: bare },
+    ]);
+    expect(unknownRouter).toMatchObject({ ok: false, error: { code: 'host_key_unknown' } });
+    expect(unknownPbx).toMatchObject({
+      ok: false,
+      error: { code: 'host_key_unknown', fingerprint: access.pbx.hostKey },
+    });
+    const result = value<VerifyResult>(verified);
+    expect(result.status).toBe('pass');
+    // The PBX's read-only questions went over the side opened with the remembered key.
+    expect(result.checks.map((c) => c.title)).toContain('Trunk gateway Lab Trunk');
+  });
+
   it('verifies again and again with the same result (timed apart from process start-up)', async () => {
     const call = { op: 'site.verify', input: { runId, access } };
     const t1 = Date.now();

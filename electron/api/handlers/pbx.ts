@@ -1,7 +1,7 @@
 /** The PBX step: log in over SSH (host key first) and tell FS PBX, FusionPBX or not a PBX. */
 import { fingerprintPbx } from '../../pbx/session/fingerprint';
 import { readPeers } from '../../pbx/read/peers';
-import { openSsh } from '../../pbx/session/ssh';
+import { withPbxBox, rememberPbx } from '../../site/boxes';
 import { proposePeers } from '../../site/proposals';
 import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';
@@ -16,30 +16,21 @@ export function pbxHandlers(store: () => Store): {
     // A read the technician cancels returns at once; the login winds down by itself.
     'pbx.read': async (input, { signal }) => untilAborted(readPbx(input), signal),
     // Step 4 pre-filled: gateways, their addresses as the PBX resolves them, registrations. Read-only.
-    'pbx.peers': async ({ pbx, lan, allowed }) => {
-      const accepted = pbx.hostKey ?? store().knownFingerprint('ssh', pbx.host, pbx.port);
-      const ssh = await openSsh(accepted === undefined ? pbx : { ...pbx, hostKey: accepted });
-      try {
-        if (pbx.hostKey) store().acceptFingerprint('ssh', pbx.host, pbx.port, ssh.hostKey);
-        return proposePeers(await readPeers(ssh), {
+    'pbx.peers': async ({ pbx, lan, allowed }) =>
+      withPbxBox(store(), pbx, async (box) => {
+        rememberPbx(store(), pbx, box);
+        return proposePeers(await readPeers(box.session), {
           ...(lan === undefined ? {} : { lan }),
           ...(allowed === undefined ? {} : { allowed }),
         });
-      } finally {
-        ssh.close();
-      }
-    },
+      }),
   };
 
   async function readPbx(input: Input<'pbx.read'>): Promise<Output<'pbx.read'>> {
     // A host key accepted on an earlier visit is checked unless the technician accepts a new one now.
-    const accepted = input.hostKey ?? store().knownFingerprint('ssh', input.host, input.port);
-    const ssh = await openSsh(accepted === undefined ? input : { ...input, hostKey: accepted });
-    try {
-      if (input.hostKey) store().acceptFingerprint('ssh', input.host, input.port, ssh.hostKey);
-      return await fingerprintPbx(ssh);
-    } finally {
-      ssh.close();
-    }
+    return withPbxBox(store(), input, async (box) => {
+      rememberPbx(store(), input, box);
+      return fingerprintPbx(box.session);
+    });
   }
 }

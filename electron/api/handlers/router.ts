@@ -1,16 +1,10 @@
 /** The router step: log in, read identity and WAN side, and say whether this account can write. */
 import { isCgnat, isPrivate } from '../../lan/ipv4';
-import {
-  API_PORT,
-  API_SSL_PORT,
-  SSH_PORT,
-  connectRouter,
-  normaliseFingerprint,
-  type ConnectOptions,
-} from '../../routeros/connection';
+import type { ConnectOptions } from '../../routeros/connection';
 import { detectTlsCapability, type TlsCapability } from '../../routeros/tls-capability';
 import { readRouterState, writeAccess } from '../../routeros/reader';
 import { readTopology } from '../../routeros/topology';
+import { openRouterBox, rememberRouter } from '../../site/boxes';
 import type { Store } from '../../store';
 import type { Handler } from '../dispatcher';
 import { untilAborted } from '../../../contract/errors';
@@ -33,22 +27,8 @@ export function routerHandlers(
   };
 
   async function readRouter(input: Input<'router.read'>): Promise<Output<'router.read'>> {
-    const port = input.port ?? (input.tls ? API_SSL_PORT : API_PORT);
-    // A certificate accepted on an earlier visit is the pin unless the technician accepts a new one now.
-    const accepted =
-      input.fingerprint ?? (input.tls ? store().knownFingerprint('api-ssl', input.host, port) : undefined);
-    // The router's SSH host key, for a certificate given over SSH: the one accepted now, or on an earlier visit.
-    const sshPort = input.sshPort ?? SSH_PORT;
-    const sshAccepted =
-      input.noCertificate === 'ssh-certificate'
-        ? (input.sshHostKey ?? store().knownFingerprint('ssh', input.host, sshPort))
-        : undefined;
-    const target = {
-      ...input,
-      ...(accepted === undefined ? {} : { fingerprint: accepted }),
-      ...(sshAccepted === undefined ? {} : { sshHostKey: sshAccepted }),
-    };
-    const conn = await connectRouter(target, {
+    // A certificate (and SSH host key) accepted on an earlier visit is the pin unless the technician accepts a new one now.
+    const conn = await openRouterBox(store(), input, {
       tls: runtime.tls,
       ...(runtime.pause === undefined ? {} : { pause: runtime.pause }),
     });
@@ -59,12 +39,8 @@ export function routerHandlers(
         conn.command('/ip/route/print', ['?dst-address=0.0.0.0/0']).catch(() => []),
       ]);
       const defaultRoute = routes.find((r) => r.disabled !== 'true' && r.gateway)?.gateway;
-      // Pinned when the technician accepted it, or when the wizard just made it on the router at their word.
-      if (conn.fingerprint && (input.fingerprint || input.noCertificate === 'make-certificate' || conn.bootstrapped)) {
-        store().acceptFingerprint('api-ssl', input.host, port, normaliseFingerprint(conn.fingerprint));
-      }
-      // Both pins only now that API-SSL answered with the certificate SSH reported: never one without the other.
-      if (conn.bootstrapped) store().acceptFingerprint('ssh', input.host, sshPort, conn.bootstrapped.sshHostKey);
+      // Remembered only now that the router answered through it (boxes/pins.ts says when).
+      rememberRouter(store(), input, conn);
       const topology = readTopology(state, '0.0.0.0');
       return {
         identity: state.identity,

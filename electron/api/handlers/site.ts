@@ -4,7 +4,6 @@
  * another process (the CLI) passes them again.
  */
 import { redactDeep } from '../../../contract/secrets';
-import { API_PORT, API_SSL_PORT } from '../../routeros/connection';
 import type { Store } from '../../store';
 import { verifySite } from '../../site/verify';
 import { readRevertState } from '../../site/revert-state';
@@ -18,7 +17,7 @@ import {
   type RollbackAccess,
   type SiteDeps,
 } from '../../site/run';
-import { openPbxSide, openRouterSide } from '../../site/open-sides';
+import { siteDeps } from '../../site/boxes';
 import type { SiteInputs } from '../../../contract/schemas';
 import type { Handler } from '../dispatcher';
 import { fail } from '../../../contract/errors';
@@ -35,18 +34,7 @@ const unknownLogins = (): never =>
 export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> } {
   const logins = new Map<string, RollbackAccess>();
   // A certificate or host key accepted earlier (router.read / pbx.read) pins these connections too.
-  const deps = (): SiteDeps => ({
-    store: store(),
-    openRouter: (t) => {
-      const port = t.port ?? (t.tls ? API_SSL_PORT : API_PORT);
-      const known = t.tls ? store().knownFingerprint('api-ssl', t.host, port) : undefined;
-      return openRouterSide(t.fingerprint === undefined && known ? { ...t, fingerprint: known } : t);
-    },
-    openPbx: (t) => {
-      const known = store().knownFingerprint('ssh', t.host, t.port);
-      return openPbxSide(t.hostKey === undefined && known ? { ...t, hostKey: known } : t);
-    },
-  });
+  const deps = (): SiteDeps => siteDeps(store());
   const accessFor = (runId: string, given: Access | undefined): Access => {
     const known = rollbackAccessFor(runId, given);
     return known.router ? { router: known.router, pbx: known.pbx } : unknownLogins();

@@ -1,25 +1,35 @@
 /**
- * The router and PBX engines behind the site run's two interfaces (sides.ts).
- * This is the one path every apply and rollback takes: when the link drops
- * mid-apply, the outcome of what was in flight is settled from a fresh read
- * on a new connection, never journalled as a guess.
+ * The router as a site run reaches it (sides.ts RouterSide): a RouterOS API connection opened with
+ * the remembered certificate (pins.ts), and the read-back that settles what was in flight when
+ * the link dropped mid-apply, from a fresh read on a new connection opened the same way, never
+ * journalled as a guess.
  */
-import { Failure } from '../../contract/errors';
-import type { PbxTarget, RouterTarget } from '../../contract/schemas';
-import { applyPbxOn } from '../pbx/engine';
-import { readPbxState } from '../pbx/read/reader';
-import { openSsh } from '../pbx/session/ssh';
-import type { ApplyRecord } from '../routeros/apply';
-import { connectRouter, type RouterConnection } from '../routeros/connection';
-import { staleConntrack } from '../routeros/conntrack-clear';
-import { applyRouterPlan, confirmRouterApply, settleRouterRecord } from '../routeros/engine';
+import { Failure } from '../../../contract/errors';
+import type { RouterTarget } from '../../../contract/schemas';
+import type { ApplyRecord } from '../../routeros/apply';
+import { connectRouter, type ConnectOptions, type RouterConnection } from '../../routeros/connection';
+import { staleConntrack } from '../../routeros/conntrack-clear';
+import { applyRouterPlan, confirmRouterApply, settleRouterRecord } from '../../routeros/engine';
+import type { RouterPlan } from '../../routeros/plan';
+import { readRouterState } from '../../routeros/reader';
+import type { RouterState } from '../../routeros/state';
+import type { ApplyHooks, RouterSide } from '../sides';
+import { pinnedRouter, type Pins } from './pins';
 
 /** The journal's name for clearing the forwards' connection-tracking entries after an apply or a rollback. */
 export const CONNTRACK_STEP = 'router-conntrack';
-import type { RouterPlan } from '../routeros/plan';
-import { readRouterState } from '../routeros/reader';
-import type { RouterState } from '../routeros/state';
-import type { ApplyHooks, PbxSide, RouterSide } from './sides';
+
+/** How this runtime connects (its TLS, waits between certificate read-backs, time limits); defaults for the app. */
+export type RouterBoxOptions = ConnectOptions;
+
+/** A RouterOS API connection to the router, its certificate pinned as pins.ts says. */
+export function openRouterBox(
+  pins: Pins,
+  target: RouterTarget,
+  options: RouterBoxOptions = {},
+): Promise<RouterConnection> {
+  return connectRouter(pinnedRouter(pins, target), options);
+}
 
 async function exportText(conn: RouterConnection): Promise<string> {
   const rows = await conn.command('/export', [], 60_000).catch(() => []);
@@ -35,7 +45,7 @@ const UNSETTLED = 'The link dropped before the answer and the router could not b
  * fresh read on a new connection. Reports each to the hooks, once.
  */
 async function settleRouter(
-  target: RouterTarget,
+  reopen: () => Promise<RouterConnection>,
   before: RouterState,
   plan: RouterPlan,
   record: ApplyRecord,
@@ -45,7 +55,7 @@ async function settleRouter(
   if (unknown.length === 0) return record;
   let settled: ApplyRecord | undefined;
   try {
-    const again = await connectRouter(target);
+    const again = await reopen();
     try {
       settled = (await settleRouterRecord(again, before, plan.changes, record)).record;
     } finally {
@@ -62,8 +72,14 @@ async function settleRouter(
   return settled ?? record;
 }
 
-export async function openRouterSide(target: RouterTarget): Promise<RouterSide> {
-  const conn = await connectRouter(target);
+export async function openRouterSide(
+  pins: Pins,
+  target: RouterTarget,
+  options: RouterBoxOptions = {},
+): Promise<RouterSide> {
+  const pinned = pinnedRouter(pins, target);
+  const reopen = () => connectRouter(pinned, options);
+  const conn = await reopen();
   return {
     read: () => readRouterState(conn),
     exportText: () => exportText(conn),
@@ -86,7 +102,7 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
         hooks.before([CONNTRACK_STEP]);
         hooks.after(CONNTRACK_STEP, true, result.conntrack.summary);
       }
-      const record = await settleRouter(target, before, plan, result.record, hooks);
+      const record = await settleRouter(reopen, before, plan, result.record, hooks);
       if (!record.outcomes.every((o) => o.status === 'applied')) {
         throw new Failure(
           record.failed?.error ?? {
@@ -104,29 +120,5 @@ export async function openRouterSide(target: RouterTarget): Promise<RouterSide> 
     confirm: async () => (await confirmRouterApply(conn)).confirmed,
     staleConnections: (targets, pbxAddress) => staleConntrack(conn, targets, pbxAddress),
     close: () => conn.close(),
-  };
-}
-
-export async function openPbxSide(target: PbxTarget): Promise<PbxSide> {
-  const ssh = await openSsh(target);
-  return {
-    read: () => readPbxState(ssh),
-    async apply(plan, hooks: ApplyHooks) {
-      const stepId = (index: number) => `pbx-step-${index}`;
-      hooks.before([...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => stepId(i + 1))]);
-      const record = await applyPbxOn(ssh, target, plan);
-      const database = record.steps[0];
-      const committed = database?.status === 'done';
-      for (const change of plan.changes) hooks.after(change.id, committed, committed ? undefined : record.database);
-      for (const step of record.steps.slice(1)) {
-        if (step.status !== 'not-run') hooks.after(stepId(step.index), step.status === 'done', step.error?.message);
-      }
-      if (!record.complete) {
-        throw new Failure(
-          record.error ?? { code: 'io_failed', message: 'The PBX did not finish every step; see the journal.' },
-        );
-      }
-    },
-    close: async () => ssh.close(),
   };
 }
