@@ -57,7 +57,8 @@ export function createDispatcher(handlers: Handlers, log?: Logger): Dispatcher {
       } catch (caught) {
         if (ctx.signal.aborted) return err({ code: 'cancelled', message: 'Cancelled by the technician.' });
         const error = toAppError(caught);
-        if (error.code === 'internal') log?.error(`operation ${op} failed`, error.detail);
+        // A storage fault's detail (SQLite's or the system's own words) is the log's too: the sentence is for the technician.
+        if (error.code === 'internal' || error.code === 'io_failed') log?.error(`operation ${op} failed`, error.detail);
         return err(error);
       }
     },

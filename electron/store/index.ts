@@ -3,8 +3,10 @@
  * credentials, in one SQLite file. One object, bound to a clock, so callers
  * never pass timestamps and tests can fix time.
  */
+import { join } from 'node:path';
 import type { ImportedFrom, RunStatus, Target } from '../../contract/types';
-import { openDb, type Db, type SqliteDriver } from './db';
+import { openDb, STORE_FILE, type Db, type SqliteDriver } from './db';
+import { guardStore } from './guard';
 import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';
 import { createRun, findUnfinished, getRun, listRuns, setRunBoxes, setRunStatus, type NewRun } from './runs';
@@ -46,7 +48,7 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
   const clock = options.now ?? (() => new Date());
   const now = () => clock().toISOString();
 
-  return {
+  const store = {
     db,
     upsertSite: (key: SiteKey) => upsertSite(db, key, now()),
     getSite: (siteId: string) => getSite(db, siteId),
@@ -102,6 +104,8 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
     dataDir,
     close: () => db.close(),
   };
+  // Every method guarded in one place: a disk or SQLite fault mid-operation is one sentence (guard.ts).
+  return guardStore(store, { dataDir, file: join(dataDir, STORE_FILE) });
 }
 
 export type Store = ReturnType<typeof openStore>;

@@ -68,7 +68,11 @@ export function takeLocks(db: Db, keys: readonly string[], purpose: string, now:
     for (const key of keys) put.run(key, token, process.pid, purpose, now.toISOString(), expires);
     db.exec('COMMIT');
   } catch (caught) {
-    db.exec('ROLLBACK');
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // A COMMIT that failed (a full disk) was already rolled back by SQLite: the first error is the one to tell.
+    }
     throw caught;
   }
   return { token, keys: [...keys] };

@@ -1,0 +1,253 @@
+/**
+ * Storage faults while an operation runs (issue 28 item 5): a full disk, a read-only data folder, a
+ * history damaged inside (its header still whole, so it opens), another process's lock. Each is a
+ * real fault (a tmpfs of a few hundred KiB filled with dd, a read-only bind mount, bytes
+ * overwritten in the file, a second SQLite connection holding the write lock) met through the API
+ * dispatcher as browser mode and the desktop app call it, or through the site run with stand-in
+ * boxes that record what reaches them. Every answer is io_failed with one sentence saying what
+ * happened, what to do and what was sent; no stack reaches it. Mounts are made and removed here.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Failure, type AppError, type Result } from '../../contract/errors';
+import { siteInputs } from '../../contract/schemas';
+import { createDispatcher } from '../../electron/api/dispatcher';
+import { createHandlers } from '../../electron/api/handlers';
+import { nodeEnv } from '../../electron/api/handlers/node-env';
+import { applySite, planSite, type SiteDeps } from '../../electron/site/run';
+import { openStore, type Store } from '../../electron/store';
+import { stockPbx } from '../unit/pbx/fixtures/stock';
+import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+
+const isRoot = process.getuid?.() === 0;
+const cleanup: Array<() => void> = [];
+
+afterEach(() => {
+  for (const undo of cleanup.splice(0).reverse()) undo();
+});
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fspbx-faults-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function mount(args: string[], at: string): void {
+  execFileSync('mount', [...args, at]);
+  // Lazily if a handle is still open: a mount is never left behind on the test machine.
+  cleanup.push(() => {
+    try {
+      execFileSync('umount', [at], { stdio: 'ignore' });
+    } catch {
+      execFileSync('umount', ['-l', at]);
+    }
+  });
+}
+
+/** A data folder on a tmpfs of `kib` KiB: `fill` takes every block left. */
+function smallDisk(kib = 512): { dir: string; fill: () => void; free: () => void } {
+  const dir = folder();
+  mount(['-t', 'tmpfs', '-o', `size=${kib}k`, 'none'], dir);
+  const filler = join(dir, 'fill');
+  return {
+    dir,
+    fill: () => {
+      try {
+        execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k'], { stdio: 'ignore' });
+      } catch {
+        // dd ends with "No space left on device": that is the point.
+      }
+    },
+    free: () => rmSync(filler, { force: true }),
+  };
+}
+
+const inputs = siteInputs.parse({
+  router: { host: '192.168.88.1', tls: false, username: 'admin', password: 'x' },
+  pbx: { host: '192.168.88.10', username: 'root', auth: { kind: 'password', password: 'x' } },
+  trunks: [{ name: 'Carrier', address: '198.51.100.10' }],
+  phones: [{ name: 'Home office', address: '192.0.2.20' }],
+  options: { publicIp: '203.0.113.2' },
+});
+const access = { router: inputs.router, pbx: inputs.pbx };
+
+/**
+ * Stand-in boxes that answer reads with fixed states, journal through the hooks as the real
+ * engines do (all of a box's ids, then each answer), and record what was sent. `beforePbx` runs
+ * when the PBX's turn comes: the disk fills there in the mid-way case.
+ */
+function standIns(store: Store, beforePbx: () => void = () => undefined) {
+  const sent: string[] = [];
+  const deps: SiteDeps = {
+    store,
+    openRouter: async () => ({
+      read: async () => defconfRouter(),
+      exportText: async () => '',
+      apply: async (_before, plan, _minutes, hooks) => {
+        hooks.before(plan.changes.map((c) => c.id));
+        for (const change of plan.changes) {
+          sent.push(`router ${change.id}`);
+          hooks.after(change.id, true);
+        }
+        return {};
+      },
+      confirm: async () => true,
+      close: async () => undefined,
+    }),
+    openPbx: async () => ({
+      hostKey: 'SHA256:stand-in',
+      read: async () => stockPbx(),
+      apply: async (plan, hooks) => {
+        beforePbx();
+        const ids = [...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => `step-${i}`)];
+        hooks.before(ids);
+        for (const id of ids) {
+          sent.push(`pbx ${id}`);
+          hooks.after(id, true);
+        }
+      },
+      askFsCli: async () => new Map(),
+      gatewayNames: async () => new Map(),
+      close: async () => undefined,
+    }),
+  };
+  return { deps, sent };
+}
+
+async function refusal(work: Promise<unknown>): Promise<AppError> {
+  try {
+    await work;
+  } catch (caught) {
+    if (caught instanceof Failure) return caught.error;
+    throw caught;
+  }
+  throw new Error('it went through');
+}
+
+/** No stack, no driver's class name in what the technician reads; the detail one line. */
+function noStack(error: AppError): void {
+  expect(error.code).toBe('io_failed');
+  expect(error.message).not.toMatch(/\n|\bat .*:\d+|SqliteError|\[internal\]/);
+  expect(error.detail ?? '').not.toContain('\n');
+}
+
+/** The API as browser mode and the desktop app call it, with the log it writes. */
+function api(dataDir: string) {
+  const logged: string[] = [];
+  const dispatcher = createDispatcher(createHandlers(nodeEnv('browser', dataDir)), {
+    error: (message, detail) => logged.push(`${message}: ${String(detail)}`),
+  });
+  const call = async (op: string, input: unknown): Promise<Result<unknown>> =>
+    dispatcher.call(op, input, { signal: new AbortController().signal, progress: () => undefined });
+  return { call, logged };
+}
+
+function failed(result: Result<unknown>): AppError {
+  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value).slice(0, 200)}`);
+  return result.error;
+}
+
+function rawKey(): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
+}
+
+describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmpfs and bind mounts)', () => {
+  it('the disk fills between plan and apply: nothing is sent, the sentence says so, and the plan applies once there is space', async () => {
+    // Room for a whole apply's snapshot and journal once the filler is gone.
+    const disk = smallDisk(4096);
+    const store = openStore(disk.dir);
+    cleanup.push(() => store.close());
+    const { deps, sent } = standIns(store);
+    const { runId } = await planSite(deps, inputs);
+    disk.fill();
+    const error = await refusal(applySite(deps, runId, access, 5, () => undefined));
+    noStack(error);
+    expect(error.message).toBe(
+      `The disk holding the wizard's data folder (${disk.dir}) is full: free some space, then run the command again. Nothing was sent to the router or the PBX.`,
+    );
+    expect(error.detail).toMatch(/SQLITE_FULL|disk is full/);
+    expect(sent).toEqual([]);
+    // Nothing half-taken stays behind: no lock, the run still planned.
+    disk.free();
+    expect(store.getRun(runId).status).toBe('planned');
+    const applied = await applySite(deps, runId, access, 5, () => undefined);
+    expect(applied.status).toBe('applied');
+    expect(sent.length).toBeGreaterThan(0);
+  });
+
+  it('the disk fills mid-apply, after the router half: the sentence counts what was sent and says what to do next', async () => {
+    const disk = smallDisk();
+    const store = openStore(disk.dir);
+    cleanup.push(() => store.close());
+    const { deps, sent } = standIns(store, disk.fill);
+    const { runId } = await planSite(deps, inputs);
+    const error = await refusal(applySite(deps, runId, access, 5, () => undefined));
+    noStack(error);
+    const routerSent = sent.filter((s) => s.startsWith('router ')).length;
+    expect(routerSent).toBeGreaterThan(0);
+    expect(sent.filter((s) => s.startsWith('pbx '))).toEqual([]);
+    expect(error.message).toBe(
+      `The disk holding the wizard's data folder (${disk.dir}) is full: free some space, then look at History: run ${runId} had sent ${routerSent} changes and PBX steps when it stopped (the record of the last ones may be missing), so verify the run or roll it back.`,
+    );
+  });
+
+  it('through the API: a write on a full disk, a damaged history and a read-only folder are each one sentence, logged with their detail', async () => {
+    const disk = smallDisk();
+    const full = api(disk.dir);
+    expect((await full.call('trust.list', {})).ok).toBe(true);
+    disk.fill();
+    const refused = failed(await full.call('trust.add', { key: rawKey(), name: 'Colleague' }));
+    noStack(refused);
+    expect(refused.message).toBe(
+      `The disk holding the wizard's data folder (${disk.dir}) is full: free some space, then run the command again. Nothing was changed on the router or the PBX.`,
+    );
+    expect(full.logged).toEqual([expect.stringMatching(/^operation trust\.add failed: .*(SQLITE_FULL|disk is full)/)]);
+
+    // Damaged inside: the header is whole (the file opens), a run's pages in the middle are not.
+    const damagedDir = folder();
+    const store = openStore(damagedDir);
+    const { deps } = standIns(store);
+    for (let i = 0; i < 6; i += 1) await planSite(deps, inputs);
+    store.close();
+    const file = join(damagedDir, 'wizard.db');
+    const middle = Math.floor(statSync(file).size / 2 / 4096) * 4096;
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(4 * 4096, 0x5a), 0, 4 * 4096, middle);
+    closeSync(fd);
+    const damaged = failed(await api(damagedDir).call('history.list', {}));
+    noStack(damaged);
+    expect(damaged.message).toBe(
+      `The wizard's history ${file} is damaged and cannot be read: move it out of the folder and keep it for support (the wizard then starts a new, empty history), then run the command again. Nothing was changed on the router or the PBX.`,
+    );
+
+    const readOnlyDir = folder();
+    openStore(readOnlyDir).close();
+    mount(['--bind', readOnlyDir], readOnlyDir);
+    execFileSync('mount', ['-o', 'remount,bind,ro', readOnlyDir]);
+    const readOnly = failed(await api(readOnlyDir).call('history.list', {}));
+    noStack(readOnly);
+    expect(readOnly.message).toMatch(/^The wizard's data folder \(.*\) is read-only: make it writable, /);
+  });
+
+  it('through the API: a history another process keeps locked is named as such once the wait is over', async () => {
+    const dir = folder();
+    openStore(dir).close();
+    const holder = new Database(join(dir, 'wizard.db'));
+    cleanup.push(() => holder.close());
+    const first = api(dir);
+    expect((await first.call('trust.list', {})).ok).toBe(true);
+    holder.exec('BEGIN IMMEDIATE');
+    const locked = failed(await first.call('trust.add', { key: rawKey(), name: 'Colleague' }));
+    holder.exec('ROLLBACK');
+    noStack(locked);
+    expect(locked.message).toBe(
+      `Another program is writing to the wizard's history in ${dir} (another fspbx-nat, browser mode or the desktop app): let it finish or close it, then run the command again. Nothing was changed on the router or the PBX.`,
+    );
+  }, 20_000);
+});
