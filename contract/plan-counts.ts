@@ -25,11 +25,23 @@ export function countPlan(plan: Plan): PlanCounts {
   };
 }
 
-/** What an apply sent, told apart: the ids of the plan's changes, and the rest (the PBX steps). */
+/**
+ * The id a plan's PBX step goes by in the journal, the apply's progress events and its `applied`
+ * list: counted from 1 (`plan.pbxSteps[n - 1]`).
+ */
+export const pbxStepId = (n: number): string => `pbx-step-${n}`;
+
+/**
+ * What an apply sent, told apart: the plan's changes, and its PBX steps. Anything else the journal
+ * holds (the router's connection-tracking clean-up after its forwards) is neither.
+ */
 export function countApplied(plan: Plan, applied: readonly string[]): { changes: number; pbxSteps: number } {
   const changeIds = new Set(plan.changes.map((c) => c.id));
-  const changes = applied.filter((id) => changeIds.has(id)).length;
-  return { changes, pbxSteps: applied.length - changes };
+  const stepIds = new Set((plan.pbxSteps ?? []).map((_, i) => pbxStepId(i + 1)));
+  return {
+    changes: applied.filter((id) => changeIds.has(id)).length,
+    pbxSteps: applied.filter((id) => stepIds.has(id)).length,
+  };
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -1,7 +1,18 @@
 import type { Change, PlanStepView } from '../../../contract/types';
 import { actionWord, entryName, groupChanges, type ChangeGroup } from '../../../contract/change-names';
 import { withAddresses } from './Addresses';
-import { configOf } from './ChangeTable';
+
+/**
+ * What the router reports about an entry rather than how it is configured:
+ * its traffic counters and state flags, and the API's own `.`-prefixed keys
+ * (.id, .nextid). A review, or a rollback's "before", shows configuration only.
+ */
+const REPORTED: ReadonlySet<string> = new Set(['bytes', 'packets', 'dynamic', 'invalid']);
+
+/** The configuration fields of one side of a change. */
+export function configOf(v: Change['before']): [string, string | null][] {
+  return v ? Object.entries(v).filter(([k]) => !REPORTED.has(k) && !k.startsWith('.')) : [];
+}
 
 function values(v: Change['before']): string {
   return configOf(v)

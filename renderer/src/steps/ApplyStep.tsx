@@ -1,13 +1,67 @@
+import type { ReactNode } from 'react';
+import type { Change, PlanStepView } from '../../../contract/types';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
-import { staleNote } from '../store/run';
+import { staleNote, type ChangeStatus } from '../store/run';
 import { StepPanel } from '../components/StepPanel';
 import { stepRef } from './steps';
 import { changeName, actionWord } from '../../../contract/change-names';
-import { countApplied, countPlan, countWords } from '../../../contract/plan-counts';
+import { countApplied, countPlan, countWords, pbxStepId } from '../../../contract/plan-counts';
 import { withAddresses } from '../components/Addresses';
 
 const MARK = { sending: '…', done: '✓', failed: '✗' } as const;
+
+/** One line of the progress: its mark, and its status as a class the list styles (waiting until reported). */
+function Item({ status, children }: { status: ChangeStatus | undefined; children: ReactNode }) {
+  return (
+    <li className={status ?? 'waiting'}>
+      <span aria-hidden="true">{status ? MARK[status] : '·'}</span> {children}
+    </li>
+  );
+}
+
+/** How far the apply is: of the items it sends (changes and PBX steps alike, by id), how many have answered. */
+export function progressWords(statuses: Record<string, ChangeStatus>, ids: readonly string[]): string {
+  const answered = ids.filter((id) => statuses[id] === 'done' || statuses[id] === 'failed').length;
+  return `${answered} of ${ids.length} answered`;
+}
+
+/** The changes as they are sent, router first, then the PBX's changes and the steps that make FreeSWITCH take them. */
+function Progress({ changes, steps }: { changes: readonly Change[]; steps: readonly PlanStepView[] }) {
+  const statuses = useWizard((s) => s.applying.changes);
+  const running = useWizard((s) => s.applying.status === 'running');
+  return (
+    <>
+      {running && (
+        <p className="muted" aria-live="polite">
+          Applying: {progressWords(statuses, [...changes.map((c) => c.id), ...steps.map((_, i) => pbxStepId(i + 1))])}.
+        </p>
+      )}
+      <ol className="progress" aria-label="Changes" aria-live="polite">
+        {changes.map((c) => (
+          <Item key={c.id} status={statuses[c.id]}>
+            {c.target === 'router' ? 'Router' : 'PBX'}: {actionWord(c)} {withAddresses(changeName(c))}
+          </Item>
+        ))}
+      </ol>
+      {steps.length > 0 && (
+        <>
+          <h2>Then, on the PBX</h2>
+          <p className="muted small">
+            Files written and FreeSWITCH commands: they make FreeSWITCH take the changes, and are counted apart.
+          </p>
+          <ol className="progress" aria-label="PBX steps" aria-live="polite">
+            {steps.map((step, i) => (
+              <Item key={pbxStepId(i + 1)} status={statuses[pbxStepId(i + 1)]}>
+                PBX: {withAddresses(step.why)}
+              </Item>
+            ))}
+          </ol>
+        </>
+      )}
+    </>
+  );
+}
 
 export function ApplyStep() {
   const planned = useWizard((s) => s.planned);
@@ -24,7 +78,6 @@ export function ApplyStep() {
     );
   }
   const plan = planned.value.plan;
-  const changes = plan.changes;
   return (
     <StepPanel id="apply">
       <p className="lead">
@@ -55,14 +108,7 @@ export function ApplyStep() {
           </button>
         </p>
       )}
-      <ol className="progress" aria-label="Changes" aria-live="polite">
-        {changes.map((c) => (
-          <li key={c.id} className={applying.changes[c.id] ?? 'waiting'}>
-            <span aria-hidden="true">{applying.changes[c.id] ? MARK[applying.changes[c.id]!] : '·'}</span>{' '}
-            {c.target === 'router' ? 'Router' : 'PBX'}: {actionWord(c)} {withAddresses(changeName(c))}
-          </li>
-        ))}
-      </ol>
+      <Progress changes={plan.changes} steps={plan.pbxSteps ?? []} />
       {applying.log.length > 0 && (
         <pre className="log" aria-label="Log">
           {applying.log.join('\n')}

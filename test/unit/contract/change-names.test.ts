@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { changeName, groupChanges, groupOf, openedTo } from '../../../contract/change-names';
-import { countApplied, countPlan, countWords } from '../../../contract/plan-counts';
+import { countApplied, countPlan, countWords, pbxStepId } from '../../../contract/plan-counts';
 import { siteInputs } from '../../../contract/schemas';
 import type { Change } from '../../../contract/types';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
@@ -54,9 +54,11 @@ describe('a real plan named in WinBox and FS PBX words', () => {
     expect(counts.router + counts.pbx).toBe(counts.changes);
     expect(counts.pbxSteps).toBe(plan.pbx?.steps.length ?? 0);
     expect(counts.pbxSteps).toBeGreaterThan(0);
+    // The router's connection-tracking clean-up is journalled too, and is neither a change nor a PBX step.
     const applied = [
       ...plan.changes.map((c) => c.id),
-      ...Array.from({ length: counts.pbxSteps }, (_, i) => `step-${i}`),
+      'router-conntrack',
+      ...Array.from({ length: counts.pbxSteps }, (_, i) => pbxStepId(i + 1)),
     ];
     expect(countApplied(plan, applied)).toEqual({ changes: counts.changes, pbxSteps: counts.pbxSteps });
     expect(countWords({ changes: 35, pbxSteps: 4 })).toBe('35 changes and 4 PBX steps');

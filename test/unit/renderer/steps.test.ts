@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STEPS, stepHeading, stepNumber, stepRef, stepsRef } from '../../../renderer/src/steps/steps';
-import { configOf } from '../../../renderer/src/components/ChangeTable';
+import { configOf } from '../../../renderer/src/components/ChangeGroups';
 
 describe('the STEPS table', () => {
   it('numbers the steps in table order, the last one (Done) unnumbered', () => {
