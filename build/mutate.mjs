@@ -26,8 +26,18 @@ if (!summaryOnly) {
 }
 const report = JSON.parse(readFileSync(join(root, 'reports/mutation/mutation.json'), 'utf8'));
 
+// Stryker's report also carries the files it did not mutate this time (their results reused from the
+// incremental file, measured on older tests): with `--mutate`, only the files it names get a new row.
+const mutateAt = strykerArgs.indexOf('--mutate');
+const named = mutateAt === -1 ? undefined : strykerArgs[mutateAt + 1].split(',').map(globPattern);
+function globPattern(glob) {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?|\*/g, (m) => (m === '*' ? '[^/]*' : '.*'));
+  return new RegExp(`^${body}$`);
+}
+
 const files = {};
 for (const [path, file] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  if (named && !named.some((re) => re.test(path))) continue;
   const count = { killed: 0, timeout: 0, survived: 0, noCoverage: 0 };
   const survivors = [];
   for (const m of file.mutants) {
