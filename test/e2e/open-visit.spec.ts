@@ -193,7 +193,10 @@ test.describe.serial('the open visit (loopback site)', () => {
     expect(await pbxRows()).not.toEqual(pbxBefore);
     await page.screenshot({ path: join(SCREENSHOTS, 'open-visit-reverted.png') });
     await bar.getByRole('button', { name: 'Undo the PBX half' }).click();
-    await expect(page.getByRole('table', { name: 'PBX changes' })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('region', { name: 'PBX changes' })).toBeVisible({ timeout: 60_000 });
+    // The PBX half: the router is neither shown nor asked for.
+    await expect(page.locator('section.rollback').getByRole('region', { name: 'Router changes' })).toHaveCount(0);
+    await expect(page.getByRole('note', { name: 'Logins' })).toContainText('Router: not needed');
     await page.getByRole('button', { name: /^Apply the rollback/ }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Rolled back' })).toBeVisible({ timeout: 180_000 });
     expect(await pbxRows()).toEqual(pbxBefore);
@@ -218,6 +221,10 @@ test.describe.serial('the open visit (loopback site)', () => {
     await expect(bar).toContainText(`Run ${runId}`);
     expect(await revertJobs()).toHaveLength(1);
     await bar.getByRole('button', { name: 'Keep the changes' }).click();
+    // Reopened after the reload, no check has run: Keep asks first, in the bar.
+    const ask = bar.getByRole('alertdialog', { name: 'Keep the changes?' });
+    await expect(ask).toContainText('No check has run yet');
+    await ask.getByRole('button', { name: 'Keep them anyway' }).click();
     await expect(bar).toHaveCount(0, { timeout: 60_000 });
     expect(await revertJobs()).toEqual([]);
     await page.getByRole('button', { name: 'History' }).click();

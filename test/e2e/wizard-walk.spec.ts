@@ -504,6 +504,10 @@ for (const mode of ['netns', 'loopback'] as const) {
           timeout: 180_000,
         });
         await expect(page.getByRole('list', { name: 'Changes' }).locator('li.failed')).toHaveCount(0);
+        // The PBX steps are listed and marked as they answer, like the changes.
+        const pbxSteps = page.getByRole('list', { name: 'PBX steps' }).locator('li');
+        await expect(pbxSteps.first()).toHaveClass('done');
+        await expect(page.getByRole('list', { name: 'PBX steps' }).locator('li:not(.done)')).toHaveCount(0);
         await accessible(page, 'Apply');
         await shoot(page, 'walk-07-apply');
         const routerAfter = await routerState(here);
@@ -589,8 +593,14 @@ for (const mode of ['netns', 'loopback'] as const) {
         const applyRow = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'confirmed' });
         await expect(applyRow).toHaveCount(1);
         await applyRow.getByRole('button', { name: 'Roll back' }).click();
-        await expect(page.getByRole('table', { name: 'Router changes' })).toBeVisible({ timeout: 60_000 });
-        await expect(page.getByRole('table', { name: 'PBX changes' })).toBeVisible();
+        // Grouped as Review groups a plan, each box on its own, entries named in WinBox and FS PBX words.
+        const rollback = page.locator('section.rollback');
+        await expect(rollback.getByRole('region', { name: 'Router changes' })).toBeVisible({ timeout: 60_000 });
+        await expect(rollback.getByRole('region', { name: 'PBX changes' })).toBeVisible();
+        await expect(rollback.getByTestId('rollback-counts')).toHaveText(
+          /^\d+ changes?( and \d+ PBX steps?)?: \d+ on the router, \d+ on the PBX\.$/,
+        );
+        await expect(rollback).toContainText('IP › Firewall');
         // Configuration only: the counters the router keeps on its entries are not a change.
         await expect(page.locator('section.rollback')).not.toContainText(/(\bbytes|\bpackets|\.id)=/);
         await expect(page.getByRole('table', { name: 'Runs' })).toContainText(SITE.router.wan);
