@@ -6,7 +6,7 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fail, Failure } from '../../contract/errors';
-import { storageError, storageFaultOf } from './faults';
+import { storageError, storageFaultIn } from './faults';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { chooseDriver, openSqlite, type Db, type SqliteDriver } from './sqlite';
 
@@ -84,7 +84,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
     }
   } catch (caught) {
     if (caught instanceof Failure) throw caught;
-    const fault = storageFaultOf(caught);
+    const fault = storageFaultIn(caught, dataDir);
     return fail('io_failed', storageError(fault ?? 'unreadable', dataDir, String(caught)).message, String(caught));
   }
   let db: Db | undefined;
@@ -96,7 +96,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
     db.pragma('busy_timeout = 5000');
   } catch (caught) {
     db?.close();
-    const fault = storageFaultOf(caught);
+    const fault = storageFaultIn(caught, dataDir);
     if (fault === 'damaged') refuseBroken(dataDir, file, 'damaged', String(caught), now);
     if (fault !== undefined) throw new Failure(storageError(fault, dataDir, String(caught)));
     return fail(
@@ -131,7 +131,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
       migrate();
     } catch (caught) {
       db.close();
-      const fault = storageFaultOf(caught);
+      const fault = storageFaultIn(caught, dataDir);
       if (fault === 'full' || fault === 'read-only') throw new Failure(storageError(fault, dataDir, String(caught)));
       return fail(
         'io_failed',

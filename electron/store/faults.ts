@@ -6,6 +6,7 @@
  * primary in the low byte), and only the text survives in a logged stack: SQLite's fixed
  * messages (sqlite3ErrStr) are read as the last resort.
  */
+import { statfsSync } from 'node:fs';
 import type { AppError } from '../../contract/errors';
 
 export type StorageFault = 'full' | 'read-only' | 'damaged' | 'unreadable' | 'locked';
@@ -43,6 +44,28 @@ export function storageFaultOf(caught: unknown): StorageFault | undefined {
   return BY_TEXT.find(([re]) => re.test(text))?.[1];
 }
 
+/** Less than this free in the data folder's file system: a write that failed there failed for room. */
+const NEARLY_FULL_BYTES = 256 * 1024;
+
+function nearlyFull(dataDir: string): boolean {
+  try {
+    const fs = statfsSync(dataDir);
+    return fs.bavail * fs.bsize < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * storageFaultOf, with the data folder looked at: SQLite reports a full disk as a plain disk I/O
+ * error when it cannot grow its shared-memory (-shm) or WAL file at open (SQLITE_IOERR, no errno
+ * kept), so an I/O error on a file system with no room left is named a full disk.
+ */
+export function storageFaultIn(caught: unknown, dataDir: string): StorageFault | undefined {
+  const fault = storageFaultOf(caught);
+  return fault === 'unreadable' && nearlyFull(dataDir) ? 'full' : fault;
+}
+
 /**
  * What the operation under way had done when the fault came, said after the fault's fix:
  * nothing (the default: the command failed before it recorded anything), nothing changed on the
@@ -57,8 +80,9 @@ export type Aftermath =
 
 function aftermathWords(after: Aftermath): string {
   switch (after.kind) {
+    // The history is opened before any box is reached (every handler asks the store first).
     case 'nothing-recorded':
-      return 'then run the command again. Nothing was recorded.';
+      return 'then run the command again. Nothing was recorded, and nothing was sent to the router or the PBX.';
     case 'nothing-changed':
       return 'then run the command again. Nothing was changed on the router or the PBX.';
     case 'nothing-sent':

@@ -13,7 +13,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Failure } from '../../contract/errors';
-import { storageError, storageFaultOf, type Aftermath } from './faults';
+import { storageError, storageFaultIn, type Aftermath } from './faults';
 
 /** The part of the store the guard reads the calls of; the rest is guarded without being looked at. */
 export interface Guardable {
@@ -56,7 +56,7 @@ export function guardStore<S extends Guardable>(store: S, where: { dataDir: stri
 
   const translate = (caught: unknown): unknown => {
     if (caught instanceof Failure) return caught;
-    const fault = storageFaultOf(caught);
+    const fault = storageFaultIn(caught, where.dataDir);
     if (fault === undefined) return caught;
     return new Failure(
       storageError(fault, where.dataDir, detailOf(caught), {

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
+import { countPlan, countWords } from '../../contract/plan-counts';
 import type { ApplyResult, PlannedRun, RunSummary } from '../../contract/types';
 import { connectRouter } from '../../electron/routeros/connection';
 import { readRouterState } from '../../electron/routeros/reader';
@@ -197,6 +198,49 @@ describe('the CLI in the lab', () => {
     await rollbackTo(snapshotId);
     expect(await routerConfig()).toEqual(routerBefore);
     expect(await pbxConfig()).toEqual(pbxBefore);
+  });
+
+  it('a disk that fills between plan and apply: one sentence, exit 1, nothing sent; with room again the apply counts changes and PBX steps apart', async () => {
+    // The data folder on a tmpfs mounted in the tech host's own (private) mount namespace.
+    const kept = dataDir;
+    dataDir = join(lab.dir, 'small-disk');
+    const filler = join(dataDir, 'fill');
+    expect((await lab.exec('tech', ['mkdir', '-p', dataDir])).code).toBe(0);
+    expect((await lab.exec('tech', ['mount', '-t', 'tmpfs', '-o', 'size=8m', 'none', dataDir])).code).toBe(0);
+    try {
+      const routerBefore = await routerConfig();
+      const pbxBefore = await pbxConfig();
+      const planned = await cli<PlannedRun>(['plan', siteFile, ...secrets]);
+      await lab.exec('tech', ['sh', '-c', `dd if=/dev/zero of=${filler} bs=4k 2>/dev/null; true`]);
+      const apply = () =>
+        runProgram(cliArgv(['apply', '--run', planned.runId, '--site', siteFile, '--yes', ...secrets]), {
+          env,
+          timeoutMs: 180_000,
+        });
+      const refused = await apply();
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.split('\n')[0]).toBe(
+        `fspbx-nat: The disk holding the wizard's data folder (${dataDir}) is full: free some space, then run the command again. Nothing was recorded, and nothing was sent to the router or the PBX. [io_failed]`,
+      );
+      expect(refused.stderr).not.toMatch(/\n\s+at |SqliteError|\[internal\]/);
+      expect(await routerConfig()).toEqual(routerBefore);
+      expect(await pbxConfig()).toEqual(pbxBefore);
+
+      await lab.exec('tech', ['rm', '-f', filler]);
+      const applied = await apply();
+      expect(applied.code, applied.stderr).toBe(0);
+      const counts = countPlan(planned.plan);
+      expect(counts.pbxSteps).toBeGreaterThan(0);
+      expect(applied.stdout.split('\n')[0]).toBe(`run ${planned.runId}: applied, ${countWords(counts)} applied`);
+      // The history is on the tech host's tmpfs: read it there.
+      const runs = await cli<RunSummary[]>(['history']);
+      await rollbackTo(runs.find((r) => r.runId === planned.runId)!.snapshotId!);
+      expect(await routerConfig()).toEqual(routerBefore);
+      expect(await pbxConfig()).toEqual(pbxBefore);
+    } finally {
+      await lab.exec('tech', ['umount', '-l', dataDir]);
+      dataDir = kept;
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Failure, type AppError, type Result } from '../../contract/errors';
+import { pbxStepId } from '../../contract/plan-counts';
 import { siteInputs } from '../../contract/schemas';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
@@ -104,7 +105,7 @@ function standIns(store: Store, beforePbx: () => void = () => undefined) {
       read: async () => stockPbx(),
       apply: async (plan, hooks) => {
         beforePbx();
-        const ids = [...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => `step-${i}`)];
+        const ids = [...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => pbxStepId(i + 1))];
         hooks.before(ids);
         for (const id of ids) {
           sent.push(`pbx ${id}`);
@@ -166,7 +167,7 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     const { deps, sent } = standIns(store);
     const { runId } = await planSite(deps, inputs);
     disk.fill();
-    const error = await refusal(applySite(deps, runId, access, 5, () => undefined));
+    const error = await refusal(applySite(deps, deps.store.getRun(runId), access, () => undefined));
     noStack(error);
     expect(error.message).toBe(
       `The disk holding the wizard's data folder (${disk.dir}) is full: free some space, then run the command again. Nothing was sent to the router or the PBX.`,
@@ -176,7 +177,7 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     // Nothing half-taken stays behind: no lock, the run still planned.
     disk.free();
     expect(store.getRun(runId).status).toBe('planned');
-    const applied = await applySite(deps, runId, access, 5, () => undefined);
+    const applied = await applySite(deps, deps.store.getRun(runId), access, () => undefined);
     expect(applied.status).toBe('applied');
     expect(sent.length).toBeGreaterThan(0);
   });
@@ -187,7 +188,7 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     cleanup.push(() => store.close());
     const { deps, sent } = standIns(store, disk.fill);
     const { runId } = await planSite(deps, inputs);
-    const error = await refusal(applySite(deps, runId, access, 5, () => undefined));
+    const error = await refusal(applySite(deps, deps.store.getRun(runId), access, () => undefined));
     noStack(error);
     const routerSent = sent.filter((s) => s.startsWith('router ')).length;
     expect(routerSent).toBeGreaterThan(0);
@@ -197,7 +198,7 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     );
   });
 
-  it('through the API: a write on a full disk, a damaged history and a read-only folder are each one sentence, logged with their detail', async () => {
+  it('through the API: a write on a full disk, a history reopened on one, a damaged history and a read-only folder are each one sentence, logged with their detail', async () => {
     const disk = smallDisk();
     const full = api(disk.dir);
     expect((await full.call('trust.list', {})).ok).toBe(true);
@@ -208,6 +209,16 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
       `The disk holding the wizard's data folder (${disk.dir}) is full: free some space, then run the command again. Nothing was changed on the router or the PBX.`,
     );
     expect(full.logged).toEqual([expect.stringMatching(/^operation trust\.add failed: .*(SQLITE_FULL|disk is full)/)]);
+
+    // A history reopened on a full disk: SQLite cannot grow its -shm file and says only "disk I/O error".
+    const reopened = smallDisk();
+    openStore(reopened.dir).close();
+    reopened.fill();
+    const atOpen = failed(await api(reopened.dir).call('history.list', {}));
+    noStack(atOpen);
+    expect(atOpen.message).toBe(
+      `The disk holding the wizard's data folder (${reopened.dir}) is full: free some space, then run the command again. Nothing was recorded, and nothing was sent to the router or the PBX.`,
+    );
 
     // Damaged inside: the header is whole (the file opens), a run's pages in the middle are not.
     const damagedDir = folder();

@@ -1,6 +1,7 @@
 /** `fspbx-nat apply` counts what it sent as the Review counts the plan: changes and PBX steps apart (issue 28). */
 import { describe, expect, it } from 'vitest';
 import type { Change, Plan } from '../../../contract/types';
+import { pbxStepId } from '../../../contract/plan-counts';
 import { formatApply } from '../../../electron/cli/format';
 
 const change = (id: string, target: 'router' | 'pbx'): Change => ({
@@ -26,7 +27,7 @@ const plan: Plan = {
 describe('the apply line', () => {
   it('counts the changes and the PBX steps it sent apart, in the words of the Review', () => {
     const line = formatApply(
-      { runId: 'r-1', status: 'applied', applied: ['r1', 'r2', 'p1', 'step-0', 'step-1'] },
+      { runId: 'r-1', status: 'applied', applied: ['r1', 'r2', 'p1', pbxStepId(1), pbxStepId(2)] },
       '',
       plan,
     );
@@ -43,7 +44,7 @@ describe('the apply line', () => {
   });
 
   it('without the plan, says the count holds both rather than calling steps changes', () => {
-    const line = formatApply({ runId: 'r-3', status: 'applied', applied: ['r1', 'step-0'] });
+    const line = formatApply({ runId: 'r-3', status: 'applied', applied: ['r1', pbxStepId(1)] });
     expect(line.split('\n')[0]).toBe('run r-3: applied, 2 changes and PBX steps applied');
   });
 });
