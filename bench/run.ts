@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchCliStart } from './cli-start.bench';
 import { benchDiscovery } from './discovery.bench';
+import { benchMndpFirst } from './mndp-first.bench';
 import { benchPbxEngine } from './pbx-engine.bench';
 import { benchRouterApply } from './router-apply.bench';
 import { benchSite } from './site.bench';
@@ -12,6 +13,7 @@ import { benchStoreAndBundle, type BenchResult } from './store-and-bundle.bench'
 async function main(): Promise<void> {
   const results: BenchResult[] = [...(await benchStoreAndBundle())];
   const discovery = await benchDiscovery();
+  const mndpFirst = await benchMndpFirst();
   const routerApply = await benchRouterApply();
   const pbxEngine =
     process.getuid?.() === 0 ? await benchPbxEngine() : { skipped: 'needs root for the lab namespaces' };
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
     results,
     discovery,
+    mndpFirst,
     routerApply,
     pbxEngine,
     site,
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`discovery (lab, tech host): ${JSON.stringify(discovery, null, 2)}`);
+  console.log(`first MikroTik vs MAC-Telnet's mndp: ${JSON.stringify(mndpFirst, null, 2)}`);
   console.log(`router apply vs Ansible api_modify: ${JSON.stringify(routerApply, null, 2)}`);
   console.log(`PBX engine: ${JSON.stringify(pbxEngine, null, 2)}`);
   console.log(`site phases vs bare round trips: ${JSON.stringify(site, null, 2)}`);
