@@ -4,16 +4,18 @@
  * real fault (a tmpfs of a few hundred KiB filled with dd, a read-only bind mount, bytes
  * overwritten in the file, a second SQLite connection holding the write lock) met through the API
  * dispatcher as browser mode and the desktop app call it, or through the site run with stand-in
- * boxes that record what reaches them. Every answer is io_failed with one sentence saying what
- * happened, what to do and what was sent; no stack reaches it. Mounts are made and removed here.
+ * boxes that record what reaches them, or through the `fspbx-nat` command as a process. Every
+ * answer is io_failed with one sentence saying what happened, what to do and what was sent; no
+ * stack reaches it. Mounts are made and removed here.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Failure, type AppError, type Result } from '../../contract/errors';
 import { pbxStepId } from '../../contract/plan-counts';
 import { siteInputs } from '../../contract/schemas';
@@ -153,6 +155,28 @@ function failed(result: Result<unknown>): AppError {
   return result.error;
 }
 
+/** A history damaged inside: its header is whole (the file opens), the runs table's first page is not. */
+async function damagedHistory(): Promise<{ dir: string; file: string; runIds: string[] }> {
+  const dir = folder();
+  const store = openStore(dir);
+  const { deps } = standIns(store);
+  const runIds: string[] = [];
+  for (let i = 0; i < 6; i += 1) runIds.push((await planSite(deps, inputs)).runId);
+  store.close();
+  const file = join(dir, 'wizard.db');
+  const reader = new Database(file, { readonly: true });
+  const pageSize = Number(reader.pragma('page_size', { simple: true }));
+  const rootpage =
+    reader.prepare<[], { rootpage: number }>("SELECT rootpage FROM sqlite_master WHERE name = 'runs'").get()
+      ?.rootpage ?? 0;
+  reader.close();
+  expect(rootpage).toBeGreaterThan(1);
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+  closeSync(fd);
+  return { dir, file, runIds };
+}
+
 function rawKey(): string {
   const { publicKey } = generateKeyPairSync('ed25519');
   return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
@@ -220,17 +244,7 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
       `The disk holding the wizard's data folder (${reopened.dir}) is full: free some space, then run the command again. Nothing was recorded, and nothing was sent to the router or the PBX.`,
     );
 
-    // Damaged inside: the header is whole (the file opens), a run's pages in the middle are not.
-    const damagedDir = folder();
-    const store = openStore(damagedDir);
-    const { deps } = standIns(store);
-    for (let i = 0; i < 6; i += 1) await planSite(deps, inputs);
-    store.close();
-    const file = join(damagedDir, 'wizard.db');
-    const middle = Math.floor(statSync(file).size / 2 / 4096) * 4096;
-    const fd = openSync(file, 'r+');
-    writeSync(fd, Buffer.alloc(4 * 4096, 0x5a), 0, 4 * 4096, middle);
-    closeSync(fd);
+    const { dir: damagedDir, file } = await damagedHistory();
     const damaged = failed(await api(damagedDir).call('history.list', {}));
     noStack(damaged);
     expect(damaged.message).toBe(
@@ -260,5 +274,74 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     expect(locked.message).toBe(
       `Another program is writing to the wizard's history in ${dir} (another fspbx-nat, browser mode or the desktop app): let it finish or close it, then run the command again. Nothing was changed on the router or the PBX.`,
     );
+  }, 20_000);
+});
+
+/*
+ * The same faults through `fspbx-nat` as a process: the first line the technician reads, the exit
+ * code, no stack, and the detail in wizard.log. The command is bundled from the current source as
+ * build/build.mjs bundles it, into a folder of its own (dist/ is rebuilt by other test files).
+ */
+const root = join(__dirname, '..', '..');
+const cliDir = join(root, 'node_modules', '.cache', `fspbx-cli-storage-${process.pid}`);
+const cliJs = join(cliDir, 'cli.js');
+
+function cli(dataDir: string, args: string[]): Promise<{ code: number; stderr: string; first: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliJs, '--data-dir', dataDir, ...args], {
+      cwd: root,
+      env: { ...process.env, FSPBX_NAT_NO_SCAN: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr, first: stderr.split('\n')[0] ?? '' }));
+  });
+}
+
+describe('storage faults through fspbx-nat', () => {
+  beforeAll(async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    await build({
+      absWorkingDir: root,
+      entryPoints: ['electron/cli/main.ts'],
+      outfile: cliJs,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+      define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+      external: ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate'],
+    });
+  }, 120_000);
+  afterAll(() => rmSync(cliDir, { recursive: true, force: true }));
+
+  it('a history damaged inside: history and export each say so in one line naming the file, exit 1, the detail in the log', async () => {
+    const { dir, file, runIds } = await damagedHistory();
+    const sentence = `fspbx-nat: The wizard's history ${file} is damaged and cannot be read: move it out of the folder and keep it for support (the wizard then starts a new, empty history), then run the command again. Nothing was changed on the router or the PBX. [io_failed]`;
+    const history = await cli(dir, ['history']);
+    const exported = await cli(dir, ['export', '--run', runIds[3]!, '--out', join(dir, 'visit.zip')]);
+    for (const ran of [history, exported]) {
+      expect(ran.code).toBe(1);
+      expect(ran.first).toBe(sentence);
+      expect(ran.stderr).not.toMatch(/\n\s+at |SqliteError|\[internal\]/);
+    }
+    expect(readFileSync(join(dir, 'wizard.log'), 'utf8')).toMatch(/SQLITE_CORRUPT: database disk image is malformed/);
+  });
+
+  it('a history another process keeps locked: named once the wait is over, exit 1, nothing written', async () => {
+    const dir = folder();
+    openStore(dir).close();
+    const holder = new Database(join(dir, 'wizard.db'));
+    cleanup.push(() => holder.close());
+    holder.exec('BEGIN IMMEDIATE');
+    const ran = await cli(dir, ['trust', 'add', rawKey(), '--name', 'Colleague']);
+    holder.exec('ROLLBACK');
+    expect(ran.code).toBe(1);
+    expect(ran.first).toBe(
+      `fspbx-nat: Another program is writing to the wizard's history in ${dir} (another fspbx-nat, browser mode or the desktop app): let it finish or close it, then run the command again. Nothing was changed on the router or the PBX. [io_failed]`,
+    );
+    expect(holder.prepare('SELECT count(*) AS n FROM trusted_signers').get()).toEqual({ n: 0 });
   }, 20_000);
 });
