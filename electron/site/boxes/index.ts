@@ -6,18 +6,18 @@
  */
 import type { Store } from '../../store';
 import type { SiteDeps } from '../run';
-import { openPbxSide, type PbxBoxOptions } from './pbx';
-import { openRouterSide, type RouterBoxOptions } from './router';
+import { openPbxSide } from './pbx';
+import { openRouterSide } from './router';
 
 export { openPbxBox, openPbxSide, withPbxBox, type PbxBox, type PbxBoxOptions } from './pbx';
 export { CONNTRACK_STEP, openRouterBox, openRouterSide, type RouterBoxOptions } from './router';
 export { pinnedPbx, pinnedRouter, rememberPbx, rememberRouter, type Pins } from './pins';
 
 /** The site run's way to both boxes, pinned to what this store remembers. */
-export function siteDeps(store: Store, options: { router?: RouterBoxOptions; pbx?: PbxBoxOptions } = {}): SiteDeps {
+export function siteDeps(store: Store): SiteDeps {
   return {
     store,
-    openRouter: (target) => openRouterSide(store, target, options.router),
-    openPbx: (target) => openPbxSide(store, target, options.pbx),
+    openRouter: (target) => openRouterSide(store, target),
+    openPbx: (target) => openPbxSide(store, target),
   };
 }
