@@ -7,7 +7,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test as playwrightTest } from '@playwright/test';
+import { siteInputs } from '../../contract/schemas';
 import { openStore } from '../../electron/store';
 
 const root = join(__dirname, '..', '..');
@@ -16,18 +17,30 @@ const SCREENSHOTS =
   process.env.FSPBX_SCREENSHOTS === '1'
     ? join(root, 'docs', 'screenshots')
     : join(root, 'test-results', 'browser-mode-screenshots');
-let host: ChildProcess;
-let url: string;
-let dataDir: string;
+/** What a technician typed for a run recorded straight into a store (the runs below never reach a box). */
+const inputsFor = (routerHost: string, pbxHost: string) =>
+  siteInputs.parse({
+    router: { host: routerHost, username: 'admin', password: '' },
+    pbx: { host: pbxHost, username: 'root', auth: { kind: 'password', password: 'x' } },
+    trunks: [],
+    phones: [],
+    options: {},
+  });
+const INPUTS = inputsFor('192.168.88.1', '192.168.88.10');
 
-test.beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'fspbx-e2e-'));
-  host = spawn(process.execPath, [join(root, 'bin', 'fspbx-nat.js'), '--data-dir', dataDir, 'browser'], {
+/** One wizard served by `fspbx-nat browser` over a data folder of its own. */
+interface Wizard {
+  url: string;
+  dataDir: string;
+}
+
+async function startWizard(dataDir: string): Promise<{ host: ChildProcess; url: string }> {
+  const host = spawn(process.execPath, [join(root, 'bin', 'fspbx-nat.js'), '--data-dir', dataDir, 'browser'], {
     cwd: root,
     // The page may press Scan: it must never reach this machine's real network.
     env: { ...process.env, FSPBX_NAT_NO_SCAN: '1' },
   });
-  url = await new Promise<string>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`browser mode did not print its URL: ${out}`)), 15_000);
     host.stdout!.on('data', (chunk: Buffer) => {
@@ -39,19 +52,42 @@ test.beforeAll(async () => {
       }
     });
     host.once('exit', (code) => reject(new Error(`browser mode exited with ${code}: ${out}`)));
+  }).catch(async (caught: unknown) => {
+    await stopWizard(host);
+    throw caught;
   });
+  return { host, url };
+}
+
+async function stopWizard(host: ChildProcess): Promise<void> {
+  if (host.exitCode !== null || host.signalCode !== null) return;
+  const exited = new Promise((resolve) => host.once('exit', resolve));
+  host.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * Each test has its own wizard and its own empty history: what one test records (a run, an
+ * unfinished apply, an import) is never what another one sees, whatever order they run in.
+ */
+const test = playwrightTest.extend<{ wizard: Wizard }>({
+  // eslint-disable-next-line no-empty-pattern
+  wizard: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fspbx-e2e-'));
+    try {
+      const { host, url } = await startWizard(dataDir);
+      try {
+        await use({ url, dataDir });
+      } finally {
+        await stopWizard(host);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
 });
 
-test.afterAll(async () => {
-  if (host && host.exitCode === null) {
-    const exited = new Promise((resolve) => host.once('exit', resolve));
-    host.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-test("the first step shows this laptop's networks and the wizard steps", async ({ page }) => {
+test("the first step shows this laptop's networks and the wizard steps", async ({ page, wizard: { url } }) => {
   const violations: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
@@ -68,13 +104,13 @@ test("the first step shows this laptop's networks and the wizard steps", async (
   expect(violations).toEqual([]);
 });
 
-test('Scan reports, in place, why it cannot run', async ({ page }) => {
+test('Scan reports, in place, why it cannot run', async ({ page, wizard: { url } }) => {
   await page.goto(url);
   await page.getByRole('button', { name: 'Scan' }).click();
   await expect(page.getByRole('alert')).toContainText('Scanning is switched off here');
 });
 
-test('Next and Back walk the steps without losing the current one', async ({ page }) => {
+test('Next and Back walk the steps without losing the current one', async ({ page, wizard: { url } }) => {
   await page.goto(url);
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByRole('heading', { name: '2 · Router' })).toBeVisible();
@@ -82,14 +118,20 @@ test('Next and Back walk the steps without losing the current one', async ({ pag
   await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
 });
 
-test('without the one-time key the page explains what to open and reaches nothing', async ({ page }) => {
+test('without the one-time key the page explains what to open and reaches nothing', async ({
+  page,
+  wizard: { url },
+}) => {
   const base = url.replace(/#.*/, '');
   await page.goto(base);
   await expect(page.getByRole('alert')).toContainText('one-time key');
   await expect(page.getByRole('heading', { name: '1 · Network' })).toHaveCount(0);
 });
 
-test('the Router step reports an unreachable API in place, in words a technician can act on', async ({ page }) => {
+test('the Router step reports an unreachable API in place, in words a technician can act on', async ({
+  page,
+  wizard: { url },
+}) => {
   // A port that was free a moment ago: nothing listens there on loopback.
   const port = await new Promise<number>((resolve) => {
     const server = createServer();
@@ -116,7 +158,10 @@ test('the Router step reports an unreachable API in place, in words a technician
   await expect(page.getByLabel('Router address')).toHaveAttribute('aria-invalid', 'true');
 });
 
-test('who may reach the PBX: addresses are checked as typed and kept across steps', async ({ page }) => {
+test('who may reach the PBX: addresses are checked as typed and kept across steps', async ({
+  page,
+  wizard: { url },
+}) => {
   await page.goto(url);
   await page.getByRole('button', { name: /Who may reach the PBX/ }).click();
   const name = page.getByLabel('SIP trunk providers 1 name');
@@ -145,14 +190,17 @@ test('who may reach the PBX: addresses are checked as typed and kept across step
   await page.screenshot({ path: join(SCREENSHOTS, 'step-peers-dark.png') });
 });
 
-test('history lists runs, exports a bundle and refuses to import the same run twice', async ({ page }) => {
+test('history lists runs, exports a bundle and refuses to import the same run twice', async ({
+  page,
+  wizard: { url, dataDir },
+}) => {
   // A run recorded earlier on this laptop, written straight into the wizard's store.
   const store = openStore(dataDir);
   const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'HQ' });
   const run = store.createRun({
     siteId: site.siteId,
     kind: 'apply',
-    inputs: {},
+    inputs: INPUTS,
     plan: { changes: [], warnings: [], facts: { 'pbx.publicIp': '203.0.113.7' } },
   });
   store.close();
@@ -173,33 +221,28 @@ test('history lists runs, exports a bundle and refuses to import the same run tw
   await expect(page.getByRole('heading', { name: '1 · Network' })).toBeVisible();
 });
 
-test('after a crash, the unfinished run is announced on start', async ({ page }) => {
+test('after a crash, the unfinished run is announced on start', async ({ page, wizard: { url, dataDir } }) => {
   const store = openStore(dataDir);
   const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
   const run = store.createRun({
     siteId: site.siteId,
     kind: 'apply',
-    inputs: {},
+    inputs: INPUTS,
     plan: { changes: [], warnings: [], facts: {} },
   });
   // The process that was applying it died here.
   store.setRunStatus(run.runId, 'applying');
   store.close();
-  try {
-    await page.goto(url);
-    await expect(page.getByRole('alert')).toContainText('A run did not finish');
-    await page.getByRole('alert').getByRole('button', { name: 'Open History' }).click();
-    await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
-    await expect(page.getByText('unfinished')).toBeVisible();
-  } finally {
-    const cleanup = openStore(dataDir);
-    cleanup.setRunStatus(run.runId, 'failed');
-    cleanup.close();
-  }
+  await page.goto(url);
+  await expect(page.getByRole('alert')).toContainText('A run did not finish');
+  await page.getByRole('alert').getByRole('button', { name: 'Open History' }).click();
+  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  await expect(page.getByText('unfinished')).toBeVisible();
 });
 
 test("a bundle from another installation is imported to read: who signed it, and this installation's own key", async ({
   page,
+  wizard: { url, dataDir },
 }) => {
   // Another laptop: its own data folder, so its own signing key, with a run it left 'applied'. Its site is
   // at other addresses than this laptop's runs: the import files it under a site of its own.
@@ -210,7 +253,7 @@ test("a bundle from another installation is imported to read: who signed it, and
     const run = other.createRun({
       siteId: site.siteId,
       kind: 'apply',
-      inputs: {},
+      inputs: inputsFor('10.20.0.1', '10.20.0.10'),
       plan: { changes: [], warnings: [], facts: {} },
     });
     other.setRunStatus(run.runId, 'applied');
