@@ -15,6 +15,7 @@ import { readPbxState } from '../../pbx/read/reader';
 import { askFsCli } from '../../pbx/session/batch';
 import { openSsh, type OpenOptions, type SshSession } from '../../pbx/session/ssh';
 import type { ApplyHooks, PbxSide } from '../sides';
+import { pbxProgress } from './pbx-progress';
 import { pinnedPbx, type Pins } from './pins';
 
 /** How the SSH session is opened (time limits, the agent socket); defaults for the app. */
@@ -73,8 +74,6 @@ export async function withPbxBox<T>(
   }
 }
 
-const stepId = (index: number) => `pbx-step-${index}`;
-
 /** The site run's PbxSide: the box, its apply reported step by step to the journal's hooks. */
 export async function openPbxSide(pins: Pins, target: PbxTarget, options: PbxBoxOptions = {}): Promise<PbxSide> {
   const box = await openPbxBox(pins, target, options);
@@ -82,14 +81,11 @@ export async function openPbxSide(pins: Pins, target: PbxTarget, options: PbxBox
     hostKey: box.hostKey,
     read: () => box.read(),
     async apply(plan, hooks: ApplyHooks) {
-      hooks.before([...plan.changes.map((c) => c.id), ...plan.steps.map((_, i) => stepId(i + 1))]);
-      const record = await box.apply(plan);
-      const database = record.steps[0];
-      const committed = database?.status === 'done';
-      for (const change of plan.changes) hooks.after(change.id, committed, committed ? undefined : record.database);
-      for (const step of record.steps.slice(1)) {
-        if (step.status !== 'not-run') hooks.after(stepId(step.index), step.status === 'done', step.error?.message);
-      }
+      // Told as FreeSWITCH answers each step, not all at the end (pbx-progress.ts).
+      const progress = pbxProgress(plan, hooks);
+      hooks.before(progress.ids);
+      const record = await box.apply(plan, { onProgress: progress.onProgress });
+      progress.finish(record);
       if (!record.complete) {
         throw new Failure(
           record.error ?? { code: 'io_failed', message: 'The PBX did not finish every step; see the journal.' },
