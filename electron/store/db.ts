@@ -3,7 +3,18 @@
  * (a snapshot must be on disk before the first change is sent), foreign
  * keys, and the migrations up to this build's version.
  */
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { fail, Failure } from '../../contract/errors';
 import { storageError, storageFaultIn } from './faults';
@@ -34,10 +45,29 @@ export function ownerOnlyFolder(dataDir: string): number | undefined {
 }
 
 /**
- * SQLite creates the file empty and writes its header a moment later: a 0-byte file this old is
- * not another process's history being made, it is one that lost its content.
+ * A new history is made whole under a name of its own (SQLite writes its header when WAL is
+ * switched on) and then hard-linked into place, which fails if another process linked one first.
+ * So a wizard.db that exists always begins with SQLite's header: one of 0 bytes is never a history
+ * being made, it is one that lost its content, however recent.
  */
-export const EMPTY_FILE_AGE_MS = 10_000;
+function createHistory(file: string, driver: SqliteDriver): void {
+  const made = `${file}.new-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    const db = openSqlite(made, driver);
+    try {
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(made, file);
+    } catch (caught) {
+      if ((caught as NodeJS.ErrnoException).code !== 'EEXIST') throw caught;
+    }
+  } finally {
+    for (const suffix of ['-wal', '-shm', '']) rmSync(made + suffix, { force: true });
+  }
+}
 
 /** Moves the history (and its -wal, -shm) aside under a timestamped name; returns the new name. */
 function keepAside(file: string, why: 'empty' | 'damaged', now: Date): string {
@@ -79,7 +109,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
       throw new Failure(storageError('read-only', dataDir, String(caught)));
     }
     const stat = existsSync(file) ? statSync(file) : undefined;
-    if (stat?.isFile() && stat.size === 0 && now.getTime() - stat.mtimeMs > EMPTY_FILE_AGE_MS) {
+    if (stat?.isFile() && stat.size === 0) {
       refuseBroken(dataDir, file, 'empty', `0-byte ${file}, last written ${stat.mtime.toISOString()}`, now);
     }
   } catch (caught) {
@@ -89,6 +119,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
   }
   let db: Db | undefined;
   try {
+    if (!existsSync(file)) createHistory(file, driver);
     db = openSqlite(file, driver);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -115,15 +146,30 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
       `store version ${version}, this build knows ${SCHEMA_VERSION}`,
     );
   }
-  const migrate = db.transaction(() => {
-    for (let v = version; v < SCHEMA_VERSION; v += 1) {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
+  // IMMEDIATE, and the version read again inside: two processes opening one history at once (the app
+  // and the CLI, two commands on a new data folder) never both migrate it; the second waits, then
+  // finds nothing to do (https://www.sqlite.org/lang_transaction.html).
+  const migrate = () => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const from = db.pragma('user_version', { simple: true }) as number;
+      for (let v = from; v < SCHEMA_VERSION; v += 1) {
+        db.exec(MIGRATIONS[v]!);
+        db.pragma(`user_version = ${v + 1}`);
+      }
+      // A rebuilt table must leave every reference whole, or nothing of the migration stays.
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`foreign keys broken by the migration: ${JSON.stringify(broken[0])}`);
+      db.exec('COMMIT');
+    } catch (caught) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // SQLite already rolled back (a failed COMMIT): the first error is the one to tell.
+      }
+      throw caught;
     }
-    // A rebuilt table must leave every reference whole, or nothing of the migration stays.
-    const broken = db.pragma('foreign_key_check') as unknown[];
-    if (broken.length > 0) throw new Error(`foreign keys broken by the migration: ${JSON.stringify(broken[0])}`);
-  });
+  };
   if (version < SCHEMA_VERSION) {
     // Foreign keys off while tables are rebuilt (the pragma is a no-op inside a transaction).
     db.pragma('foreign_keys = OFF');
@@ -132,7 +178,9 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
     } catch (caught) {
       db.close();
       const fault = storageFaultIn(caught, dataDir);
-      if (fault === 'full' || fault === 'read-only') throw new Failure(storageError(fault, dataDir, String(caught)));
+      if (fault === 'full' || fault === 'read-only' || fault === 'locked') {
+        throw new Failure(storageError(fault, dataDir, String(caught)));
+      }
       return fail(
         'io_failed',
         "The wizard's history could not be brought up to date; it was left as it was.",

@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -275,6 +275,48 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
       `Another program is writing to the wizard's history in ${dir} (another fspbx-nat, browser mode or the desktop app): let it finish or close it, then run the command again. Nothing was changed on the router or the PBX.`,
     );
   }, 20_000);
+});
+
+describe('a new history, made by several processes at once', () => {
+  it('is one history for all of them, never a 0-byte file one of them would have to set aside', async () => {
+    const dir = folder();
+    // Each process opens the same fresh folder and records its own site (SQLite is real, the processes are real).
+    const script = join(dir, 'open.ts');
+    writeFileSync(
+      script,
+      `import { openStore } from ${JSON.stringify(join(__dirname, '..', '..', 'electron', 'store'))};\n` +
+        `const store = openStore(process.argv[2]!);\n` +
+        `store.upsertSite({ routerHost: '10.0.0.' + process.argv[3], pbxHost: '10.0.1.1' });\n` +
+        `store.close();\n`,
+    );
+    const data = join(dir, 'data');
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map(
+        (n) =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', script, data, String(n)], {
+              cwd: join(__dirname, '..', '..'),
+              stdio: ['ignore', 'ignore', 'pipe'],
+            });
+            let stderr = '';
+            child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+            child.on('close', (code) =>
+              resolve(`${code}${code === 0 ? '' : ` ${stderr.split('\n').slice(0, 12).join('\n')}`}`),
+            );
+          }),
+      ),
+    );
+    expect(runs).toEqual(['0', '0', '0', '0']);
+    expect(readdirSync(data).sort()).toEqual(['wizard.db']);
+    const store = openStore(data);
+    expect(
+      store
+        .listSites()
+        .map((site) => site.routerHost)
+        .sort(),
+    ).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);
+    store.close();
+  }, 60_000);
 });
 
 /*
