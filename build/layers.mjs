@@ -94,6 +94,8 @@ export const PURE_MODULES = [
   'electron/lan/ipv4.ts',
   'electron/mndp/codec.ts',
   'electron/mndp/types.ts',
+  'electron/store/schemas.ts',
+  'electron/store/visit.ts',
   'electron/routeros/addr.ts',
   'electron/routeros/apply-state.ts',
   'electron/routeros/change.ts',
@@ -152,6 +154,7 @@ export const PURE_MODULES = [
   'electron/site/checks/shared.ts',
   'electron/site/checks/wan.ts',
   'electron/site/combine.ts',
+  'electron/site/facts.ts',
   'electron/site/inputs.ts',
   'electron/site/secure-forwards.ts',
 ];

@@ -120,6 +120,9 @@ export const peersInput = z
   })
   .strict();
 
+/** How long the router keeps a visit's changes unless the technician confirms them: the one default. */
+export const DEFAULT_REVERT_MINUTES = 5;
+
 export const siteOptions = z
   .object({
     webGui: z.boolean().default(false),
@@ -128,7 +131,7 @@ export const siteOptions = z
     mediaMode: z.enum(['proxy', 'default', 'leave']).default('proxy'),
     /** Extensions to change; empty means "those with bypass media". */
     extensions: z.array(z.string().max(64)).max(5000).default([]),
-    revertMinutes: z.number().int().min(1).max(60).default(5),
+    revertMinutes: z.number().int().min(1).max(60).default(DEFAULT_REVERT_MINUTES),
     /** Forwards open to any source address; refused unless explicitly accepted. */
     allowAnySource: z.boolean().default(false),
     publicIp: ipv4.optional(),

@@ -288,9 +288,43 @@ export interface TrustedSigner {
   addedAt: string;
 }
 
+/**
+ * What a visit's plan was made from at the site, computed once when the plan is made
+ * (electron/site/facts.ts) and kept with the run: both planners, verify, the review and
+ * report.html read these, none derives them again.
+ */
+export interface SiteFacts {
+  /** The address the Internet sees: the PBX announces it, the forwards and verify use it. */
+  publicIp: string;
+  /** 'technician': entered in Options; 'router': the router's WAN address. */
+  publicFrom: 'technician' | 'router';
+  /** The WAN address is given by the provider (DHCP, PPPoE, LTE: flag D) and may change after the visit. */
+  publicDynamic: boolean;
+  /** The router interface the public address sits on, when the router holds it. */
+  wanInterface?: string;
+  /** The router's own address on the PBX's LAN (the hairpin's source, event_guard's concern). */
+  routerLanAddress?: string;
+  /** The RTP range the PBX uses and the router forwards. */
+  rtp: { start: number; end: number };
+  /** How long the router keeps the changes before undoing them unless confirmed. */
+  revertMinutes: number;
+}
+
+/** What a rollback run covers and what the technician accepted for it. */
+export interface RollbackControl {
+  /** Both boxes, or one half (the PBX after the router's own undo). */
+  sides: Target[];
+  /** The boxes reached were not those the snapshot was taken of, and the technician accepted that. */
+  otherBoxAccepted: boolean;
+}
+
 export interface PlannedRun {
   runId: string;
   plan: Plan;
+  /** What the plan was made from (an apply's plan; a rollback has none of its own). */
+  site?: SiteFacts;
+  /** A rollback's sides and acceptance. */
+  rollback?: RollbackControl;
   /** The router's changes as the RouterOS script the bundle carries (router/apply.rsc), for Copy and Save. */
   routerScript?: string;
 }

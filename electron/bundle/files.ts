@@ -2,11 +2,20 @@
 import { z } from 'zod';
 import { fail } from '../../contract/errors';
 import type { VerifyResult } from '../../contract/types';
-import type { BundledSnapshot, JournalEntry, RunRecord, SiteRecord } from '../store';
+import type { BundledSnapshot, JournalEntry, SiteRecord } from '../store';
 import { hideSecretValues, redactSecretVars, secretValues } from '../pbx/model/secret-vars';
 import { redactDeep, secretValuesIn } from '../../contract/secrets';
 import { redactSecrets } from '../store/redact';
-import { boxIdentitySchema, planSchema, runKind, runStatus } from '../store/schemas';
+import { boxIdentitySchema, runKind, runStatus } from '../store/schemas';
+import {
+  controlSchema,
+  resultSchema,
+  siteFactsSchema,
+  sitePlanSchema,
+  storedInputsSchema,
+  VISIT_FORMAT,
+  type BundledRun,
+} from '../store/visit';
 import { SCRIPT_FILES, type BundleContent } from './content';
 import { renderReport } from './report';
 
@@ -48,13 +57,18 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const when = z.string().regex(/^\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})$/);
 const text = (max: number) => z.string().max(max);
 
+// A bundle's run in the visit record's form (store/visit.ts); one without `format` was written before
+// site facts existed (format 1) and is upgraded when the store reads it.
 const runFile = z.object({
+  format: z.union([z.literal(1), z.literal(VISIT_FORMAT)]).default(1),
   runId: id,
   siteId: id,
   kind: runKind,
   status: runStatus,
-  inputs: z.unknown(),
-  result: z.unknown().optional(),
+  inputs: storedInputsSchema,
+  facts: siteFactsSchema.optional(),
+  control: controlSchema.optional(),
+  result: resultSchema.optional(),
   snapshotId: id.optional(),
   rollbackOf: id.optional(),
   startedAt: when,
@@ -120,7 +134,7 @@ const verificationFile = z.object({
 
 export interface ImportedRun {
   site: SiteRecord;
-  run: RunRecord;
+  run: BundledRun;
   journal: JournalEntry[];
   snapshot?: BundledSnapshot;
   verification?: VerifyResult;
@@ -153,7 +167,7 @@ export function fromFiles(files: ReadonlyMap<string, string>): ImportedRun {
     return parsed.data;
   };
   const runPart = parse('run.json', runFile);
-  const run: RunRecord = defined({ ...runPart, plan: parse('plan.json', planSchema) });
+  const run: BundledRun = defined({ ...runPart, plan: parse('plan.json', sitePlanSchema) });
   const site: SiteRecord = defined(parse('site.json', siteFile));
   if (site.siteId !== run.siteId) fail('invalid_input', "This bundle's run and site do not belong together.");
   const journal: JournalEntry[] = parse('journal.json', journalFile).map((j) => defined(j));

@@ -139,7 +139,10 @@ export function hairpinMatch(
   };
 }
 
-export function pickWanAddress(inputs: RouterPlanInputs, topology: Topology): RouterAddress | undefined {
+export function pickWanAddress(
+  inputs: Pick<RouterPlanInputs, 'wanAddress'>,
+  topology: Topology,
+): RouterAddress | undefined {
   return topology.wanAddresses.find((a) => a.address === inputs.wanAddress) ?? topology.wanAddresses[0];
 }
 

@@ -16,7 +16,8 @@ import { readRouterState } from './reader';
 import { REVERT_NAME, rollbackOf, type RouterClock } from './revert';
 import type { RouterState } from './state';
 
-export const DEFAULT_REVERT_MINUTES = 5;
+export { DEFAULT_REVERT_MINUTES } from '../../contract/schemas';
+import { DEFAULT_REVERT_MINUTES } from '../../contract/schemas';
 
 export interface RouterApplyOptions {
   /** Minutes before the router undoes the apply by itself; false = no automatic revert. */

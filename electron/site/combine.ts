@@ -1,13 +1,10 @@
 /** Router and PBX plans side by side as one reviewable plan. Pure. */
-import type { Plan } from '../../contract/types';
 import type { PbxPlan } from '../pbx/plan/plan';
 import type { RouterPlan } from '../routeros/plan';
+import type { SitePlan } from '../store/visit';
 
-/** The plan a run stores: the common view, plus each engine's own plan to apply. */
-export interface SitePlan extends Plan {
-  router?: RouterPlan;
-  pbx?: PbxPlan;
-}
+/** The plan a run stores (store/visit.ts): the common view, plus each engine's own plan to apply. */
+export type { SitePlan };
 
 export function combinePlans(router: RouterPlan | undefined, pbx: PbxPlan | undefined): SitePlan {
   const plan: SitePlan = {

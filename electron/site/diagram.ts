@@ -1,22 +1,13 @@
 /**
  * What report.html's network picture shows, taken from a run as it was stored: the trunks and
  * phones the technician allowed, the router's WAN and LAN, the PBX, and one arrow per forward the
- * plan adds. Pure. A run whose stored inputs no longer read (an old or damaged record) gets no
- * picture rather than a wrong one.
+ * plan adds, from the visit record (store/visit.ts) as it was read. Pure.
  */
-import { z } from 'zod';
-import { peer } from '../../contract/schemas';
 import type { Plan } from '../../contract/types';
 import type { DiagramInput } from '../bundle/diagram';
 import { ADDRESS_LISTS } from '../routeros/inputs';
 import { MENUS } from '../routeros/menus';
-
-/** Only the parts of the stored inputs the picture needs; secrets were redacted before storing. */
-const storedInputs = z.object({
-  trunks: z.array(peer),
-  phones: z.array(peer),
-  pbx: z.object({ host: z.string() }),
-});
+import type { SiteRun } from '../store';
 
 const FROM_LIST: Record<string, 'trunks' | 'phones'> = {
   [ADDRESS_LISTS.trunks]: 'trunks',
@@ -40,21 +31,19 @@ function forwardsOf(plan: Plan): DiagramInput['forwards'] {
 }
 
 export function siteDiagram(
-  run: { inputs: unknown; plan: Plan },
+  run: Pick<SiteRun, 'inputs' | 'plan' | 'facts'>,
   site: { name: string; routerIdentity?: string },
-): DiagramInput | undefined {
-  const inputs = storedInputs.safeParse(run.inputs);
-  if (!inputs.success) return undefined;
+): DiagramInput {
   const facts = run.plan.facts;
   const router: DiagramInput['router'] = { label: site.routerIdentity ?? site.name };
-  const wan = facts['router.wanAddress'] ?? facts['router.publicAddress'];
+  const wan = run.facts?.publicIp ?? facts['router.wanAddress'] ?? facts['router.publicAddress'];
   if (wan) router.wan = wan;
   if (facts['router.lan']) router.lan = facts['router.lan'];
   return {
-    trunks: inputs.data.trunks,
-    phones: inputs.data.phones,
+    trunks: run.inputs.trunks,
+    phones: run.inputs.phones,
     router,
-    pbx: { label: 'FS PBX', address: facts['pbx.address'] ?? inputs.data.pbx.host },
+    pbx: { label: 'FS PBX', address: facts['pbx.address'] ?? run.inputs.pbx.host },
     forwards: forwardsOf(run.plan),
   };
 }

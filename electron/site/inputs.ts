@@ -3,6 +3,7 @@
  * planners never see a wire type, only what they plan from.
  */
 import type { SiteInputs } from '../../contract/schemas';
+import type { SiteFacts } from '../../contract/types';
 import type { PbxPlanInputs } from '../pbx/plan/plan';
 import type { PortRange } from '../routeros/addr';
 import type { RouterPlanInputs } from '../routeros/inputs';
@@ -25,22 +26,14 @@ export function routerInputsFrom(
   return inputs;
 }
 
-/**
- * The PBX planner's inputs from the site inputs: the public address is the one
- * the technician entered, else the router's WAN address.
- */
-export function pbxInputsFrom(
-  site: Pick<SiteInputs, 'options'>,
-  router: { wanAddress?: string; rtp?: PortRange; lanAddress?: string },
-): PbxPlanInputs | undefined {
-  const publicIp = site.options.publicIp ?? router.wanAddress;
-  if (publicIp === undefined) return undefined;
+/** The PBX planner's inputs from the site inputs and the site facts the plan is made from (site/facts.ts). */
+export function pbxInputsFrom(site: Pick<SiteInputs, 'options'>, facts: SiteFacts): PbxPlanInputs {
   const inputs: PbxPlanInputs = {
-    publicIp,
+    publicIp: facts.publicIp,
     mediaMode: site.options.mediaMode,
     extensions: site.options.extensions,
+    routerRtp: facts.rtp,
   };
-  if (router.rtp) inputs.routerRtp = router.rtp;
-  if (router.lanAddress) inputs.routerLanAddress = router.lanAddress;
+  if (facts.routerLanAddress) inputs.routerLanAddress = facts.routerLanAddress;
   return inputs;
 }

@@ -6,11 +6,11 @@
  */
 import type { RevertState } from '../../contract/types';
 import { REVERT_NAME } from '../routeros/revert';
-import { runLockKey, siteLockKey } from '../store';
+import { runLockKey, siteLockKey, type SiteRun } from '../store';
 import type { Access, SiteDeps } from './run';
 
-export async function readRevertState(deps: SiteDeps, runId: string, access: Access): Promise<RevertState> {
-  const before = deps.store.getRun(runId);
+export async function readRevertState(deps: SiteDeps, before: SiteRun, access: Access): Promise<RevertState> {
+  const runId = before.runId;
   const router = await deps.openRouter(access.router);
   let schedulers;
   try {
@@ -26,7 +26,7 @@ export async function readRevertState(deps: SiteDeps, runId: string, access: Acc
     await deps.store.withLocks([runLockKey(runId), siteLockKey(before.siteId)], 'revert check', async () => {
       deps.store.setRunStatus(runId, 'interrupted', {
         expect: ['applied', 'verified'],
-        result: { ...(before.result as object), note: 'The router had undone its changes by its own timer.' },
+        result: { ...before.result, note: 'The router had undone its changes by its own timer.' },
       });
       deps.store.setRunBoxes(runId, { router: { state: 'reverted-by-router' } });
     });

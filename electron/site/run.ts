@@ -14,15 +14,24 @@ import { insertedRowIds } from '../pbx/model/change';
 import { planPbxRestore } from '../pbx/restore/restore';
 import { withSecretsFrom } from '../pbx/model/secret-vars';
 import type { PbxState } from '../pbx/model/state';
-import { pickWanAddress } from '../routeros/desired';
 import { pbxInputsFrom, routerInputsFrom } from './inputs';
 import { planRouter, type RouterPlan } from '../routeros/plan';
 import { routerScope } from '../routeros/managed';
 import { renderRsc } from '../routeros/script';
 import { planRouterRestore } from '../routeros/restore';
 import type { RouterState } from '../routeros/state';
-import { lanOf, readTopology } from '../routeros/topology';
-import { boxDifferences, boxNotes, boxOf, runLockKey, siteLockKey, type Store } from '../store';
+import {
+  boxDifferences,
+  boxNotes,
+  boxOf,
+  runLockKey,
+  siteLockKey,
+  type RollbackControl,
+  type SiteRun,
+  type Store,
+} from '../store';
+import type { SiteFacts } from '../../contract/types';
+import { siteFacts } from './facts';
 import { combinePlans, type SitePlan } from './combine';
 import { differenceFromReview } from './rederive';
 import { secureSipForwards } from './secure-forwards';
@@ -78,45 +87,33 @@ export function mintRowIds(): string[] {
 }
 
 /**
- * Pure: both plans from what was read. The ids of rows the PBX plan may insert
- * come from the caller, so the same states, inputs and ids always give the same plan.
+ * Pure: both plans from what was read, and the site facts they were made from (computed
+ * once, here: site/facts.ts). The ids of rows the PBX plan may insert come from the caller,
+ * so the same states, inputs and ids always give the same plan.
  */
 export function planFromStates(
   inputs: SiteInputs,
   routerState: RouterState,
   pbxState: PbxState,
   rowIds: readonly string[],
-): SitePlan {
+): { plan: SitePlan; facts: SiteFacts } {
+  const facts = siteFacts(inputs, routerState, pbxState);
   const routerInputs = {
-    ...routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp }),
+    ...routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: facts.rtp }),
     secureSip: secureSipForwards(pbxState),
   };
   const router = planRouter(routerState, routerInputs);
   if (!router.ok) firstError(router.errors);
-  const topology = readTopology(routerState, inputs.pbx.host, inputs.options.publicIp);
-  const wan = pickWanAddress(routerInputs, topology);
-  const lan = lanOf(topology, inputs.pbx.host);
-  const pbxInputs = pbxInputsFrom(inputs, {
-    ...(wan ? { wanAddress: wan.address } : {}),
-    rtp: routerInputs.rtp ?? routerInputs.pbxRtp,
-    ...(lan ? { lanAddress: lan.address } : {}),
-  });
-  if (!pbxInputs) {
-    return fail(
-      'invalid_input',
-      "The router has no WAN address to use as the public IP: enter the site's public IP in Options.",
-    );
-  }
-  const pbx = planPbx(pbxState, { ...pbxInputs, newIds: rowIds });
+  const pbx = planPbx(pbxState, { ...pbxInputsFrom(inputs, facts), newIds: rowIds });
   if (!pbx.ok) firstError(pbx.errors);
-  return combinePlans(router.plan, pbx.plan);
+  return { plan: combinePlans(router.plan, pbx.plan), facts };
 }
 
 export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<PlannedRun> {
   const sides = await openBoth(deps, inputs);
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
-    const plan = planFromStates(inputs, routerState, pbxState, mintRowIds());
+    const { plan, facts } = planFromStates(inputs, routerState, pbxState, mintRowIds());
     const site = deps.store.upsertSite({
       routerHost: inputs.router.host,
       pbxHost: inputs.pbx.host,
@@ -124,12 +121,12 @@ export async function planSite(deps: SiteDeps, inputs: SiteInputs): Promise<Plan
       ...(inputs.site ? { customer: inputs.site.name } : {}),
       ...(inputs.site?.ticket ? { ticket: inputs.site.ticket } : {}),
     });
-    const run = deps.store.createRun({ siteId: site.siteId, kind: 'apply', inputs, plan });
+    const run = deps.store.createRun({ siteId: site.siteId, kind: 'apply', inputs, plan, facts });
     // The review's "Copy as RouterOS script": the commands the bundle's router/apply.rsc holds.
     const script = plan.router?.changes.length
       ? renderRsc(plan.router.changes, { title: `fspbx-nat plan for ${routerState.identity}` })
       : undefined;
-    return { runId: run.runId, plan, ...(script?.ok ? { routerScript: script.value } : {}) };
+    return { runId: run.runId, plan, site: facts, ...(script?.ok ? { routerScript: script.value } : {}) };
   } finally {
     await closeBoth(sides);
   }
@@ -200,8 +197,8 @@ async function sendPlan(
 }
 
 /** The locks an apply, confirm or rollback holds: its run and its site, against every other process. */
-function lockKeys(deps: SiteDeps, runId: string): string[] {
-  return [runLockKey(runId), siteLockKey(deps.store.getRun(runId).siteId)];
+function lockKeys(run: Pick<SiteRun, 'runId' | 'siteId'>): string[] {
+  return [runLockKey(run.runId), siteLockKey(run.siteId)];
 }
 
 /** How many of a plan's changes go to each box: what the History says each holds. */
@@ -212,40 +209,53 @@ function boxCounts(plan: SitePlan): { router: number; pbx: number } {
   };
 }
 
+/** Where a run stands, read again under its lock: another window may have moved it since it was read. */
+function expectStatus(
+  deps: SiteDeps,
+  run: SiteRun,
+  allowed: readonly string[],
+  refusal: (now: string) => string,
+): void {
+  const now = deps.store.runStatus(run.runId);
+  if (!allowed.includes(now)) fail('invalid_input', refusal(now));
+}
+
+/** Sends a reviewed plan: the run as read once by the caller (store/visit.ts), the logins of this process. */
 export function applySite(
   deps: SiteDeps,
-  runId: string,
+  run: SiteRun,
   access: Access,
-  revertMinutes: number,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
-  return deps.store.withLocks(lockKeys(deps, runId), 'apply', () =>
-    applySiteHeld(deps, runId, access, revertMinutes, progress),
-  );
+  return deps.store.withLocks(lockKeys(run), 'apply', () => applySiteHeld(deps, run, access, progress));
 }
 
 async function applySiteHeld(
   deps: SiteDeps,
-  runId: string,
+  run: SiteRun,
   access: Access,
-  revertMinutes: number,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
-  const run = deps.store.getRun(runId);
-  if (run.status !== 'planned') {
-    return fail('invalid_input', `This run is ${run.status}; plan again to make new changes.`);
+  const runId = run.runId;
+  if (run.imported) {
+    return fail(
+      'invalid_input',
+      'This run was imported from a bundle: it is history to read, and nothing in it is ever applied. Plan again on this laptop.',
+    );
   }
-  const stored = run.plan as SitePlan;
+  expectStatus(deps, run, ['planned'], (now) => `This run is ${now}; plan again to make new changes.`);
+  const revertMinutes = run.facts?.revertMinutes ?? run.inputs.options.revertMinutes;
+  const stored = run.plan;
   const sides = await openBoth(deps, access);
   const tally = newTally(stored);
   let sending = false;
   try {
     const [routerState, pbxState] = await Promise.all([sides.router.read(), sides.pbx.read()]);
-    const inputs = { ...(run.inputs as SiteInputs), ...access };
+    const inputs = { ...run.inputs, ...access };
     // Re-planned with the ids stored in the plan: an insert reviewed is an insert sent, same row id.
     const rowIds = [...insertedRowIds(stored.pbx?.changes ?? []), ...mintRowIds()];
     // What goes out is this fresh plan, and only if it is the reviewed one in every part that is sent (rederive.ts).
-    const fresh = planFromStates(inputs, routerState, pbxState, rowIds);
+    const { plan: fresh } = planFromStates(inputs, routerState, pbxState, rowIds);
     const moved = differenceFromReview(fresh, stored);
     if (moved !== undefined) {
       return fail(
@@ -306,15 +316,18 @@ async function applySiteHeld(
   }
 }
 
-export function confirmSite(deps: SiteDeps, runId: string, access: Access): Promise<RunSummary> {
-  return deps.store.withLocks(lockKeys(deps, runId), 'confirm', () => confirmSiteHeld(deps, runId, access));
+export function confirmSite(deps: SiteDeps, run: SiteRun, access: Access): Promise<RunSummary> {
+  return deps.store.withLocks(lockKeys(run), 'confirm', () => confirmSiteHeld(deps, run, access));
 }
 
-async function confirmSiteHeld(deps: SiteDeps, runId: string, access: Access): Promise<RunSummary> {
-  const run = deps.store.getRun(runId);
-  if (run.status !== 'applied' && run.status !== 'verified') {
-    return fail('invalid_input', `Only an applied run can be confirmed; this one is ${run.status}.`);
-  }
+async function confirmSiteHeld(deps: SiteDeps, run: SiteRun, access: Access): Promise<RunSummary> {
+  const runId = run.runId;
+  expectStatus(
+    deps,
+    run,
+    ['applied', 'verified'],
+    (now) => `Only an applied run can be confirmed; this one is ${now}.`,
+  );
   const router = await deps.openRouter(access.router);
   let kept: boolean;
   try {
@@ -322,12 +335,12 @@ async function confirmSiteHeld(deps: SiteDeps, runId: string, access: Access): P
   } finally {
     await router.close();
   }
-  const counts = boxCounts(run.plan as SitePlan);
+  const counts = boxCounts(run.plan);
   if (!kept) {
     // Only the router's half is undone: the run did not finish, and each box says what it holds.
     deps.store.setRunStatus(runId, 'interrupted', {
       expect: ['applied', 'verified'],
-      result: { ...(run.result as object), note: 'The router had already undone its changes by its own timer.' },
+      result: { ...run.result, note: 'The router had already undone its changes by its own timer.' },
     });
     deps.store.setRunBoxes(runId, { router: { state: 'reverted-by-router' } });
     const pbxHalf =
@@ -344,10 +357,6 @@ async function confirmSiteHeld(deps: SiteDeps, runId: string, access: Access): P
   return deps.store.listRuns({ siteId: run.siteId }).find((r) => r.runId === runId)!;
 }
 
-/** Which sides a rollback covers and whether the technician accepted other boxes: kept in its plan's facts, shown on review. */
-const SIDES_FACT = 'rollback.sides';
-const OTHER_BOX_FACT = 'rollback.otherBox';
-
 /**
  * A rollback plan from a snapshot and the boxes as they are now. Refused when
  * the boxes reached are not those the snapshot was taken of, unless the
@@ -360,7 +369,7 @@ async function restorePlan(
   access: RollbackAccess,
   acceptOtherBox: boolean,
   open: { router?: RouterSide; pbx: PbxSide },
-): Promise<SitePlan> {
+): Promise<{ plan: SitePlan; control: RollbackControl }> {
   // Refused here, one sentence: an imported snapshot whose signer is not trusted, or one that names no boxes.
   const snapshot = deps.store.snapshotForRollback(snapshotId);
   const [routerNow, pbxNow] = await Promise.all([open.router?.read(), open.pbx.read()]);
@@ -386,14 +395,12 @@ async function restorePlan(
   const pbx: PbxPlan | undefined =
     sides.includes('pbx') && snapshot.pbx ? planPbxRestore(withSecretsFrom(snapshot.pbx, pbxNow), pbxNow) : undefined;
   const plan = combinePlans(router, pbx);
-  plan.facts[SIDES_FACT] = sides.join(',');
   for (const note of snapshot.box ? boxNotes(snapshot.box, boxNow) : [])
     plan.warnings.push({ code: 'box-match', message: note });
   if (differences.length > 0) {
-    plan.facts[OTHER_BOX_FACT] = 'accepted by the technician';
     plan.warnings.unshift({ code: 'other-box', message: `Accepted by the technician: ${differences.join(' ')}` });
   }
-  return plan;
+  return { plan, control: { sides: [...sides], otherBoxAccepted: differences.length > 0 } };
 }
 
 export async function planRollback(
@@ -408,15 +415,16 @@ export async function planRollback(
   const source = deps.store.getRun(snapshot.runId);
   const open = await openForRollback(deps, access, sides);
   try {
-    const plan = await restorePlan(deps, snapshotId, sides, access, acceptOtherBox, open);
+    const { plan, control } = await restorePlan(deps, snapshotId, sides, access, acceptOtherBox, open);
     const run = deps.store.createRun({
       siteId: source.siteId,
       kind: 'rollback',
       inputs: source.inputs,
       plan,
+      control,
       rollbackOf: snapshotId,
     });
-    return { runId: run.runId, plan };
+    return { runId: run.runId, plan, rollback: control };
   } finally {
     await closeBoth(open);
   }
@@ -429,13 +437,11 @@ export async function planRollback(
  */
 export function applyRollback(
   deps: SiteDeps,
-  runId: string,
+  run: SiteRun,
   access: RollbackAccess,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
-  return deps.store.withLocks(lockKeys(deps, runId), 'rollback', () =>
-    applyRollbackHeld(deps, runId, access, progress),
-  );
+  return deps.store.withLocks(lockKeys(run), 'rollback', () => applyRollbackHeld(deps, run, access, progress));
 }
 
 /**
@@ -472,27 +478,25 @@ function markUndone(
 
 async function applyRollbackHeld(
   deps: SiteDeps,
-  runId: string,
+  run: SiteRun,
   access: RollbackAccess,
   progress: (event: ApplyProgress) => void,
 ): Promise<ApplyResult> {
-  const run = deps.store.getRun(runId);
+  const runId = run.runId;
   if (run.imported) {
     return fail(
       'invalid_input',
       'This rollback was imported from a bundle: it is history to read and is never applied. Plan a rollback from the snapshot on this laptop.',
     );
   }
-  if (run.kind !== 'rollback' || run.status !== 'planned' || !run.rollbackOf) {
-    return fail('invalid_input', 'Only a planned rollback can be applied; plan the rollback again.');
-  }
-  const sides = (run.plan.facts[SIDES_FACT] ?? 'router,pbx')
-    .split(',')
-    .filter((side): side is 'router' | 'pbx' => side === 'router' || side === 'pbx');
+  const refusal = 'Only a planned rollback can be applied; plan the rollback again.';
+  if (run.kind !== 'rollback' || !run.rollbackOf || !run.control) return fail('invalid_input', refusal);
+  expectStatus(deps, run, ['planned'], () => refusal);
+  const { sides, otherBoxAccepted } = run.control;
   const open = await openForRollback(deps, access, sides);
   let tally: Tally | undefined;
   try {
-    const plan = await restorePlan(deps, run.rollbackOf, sides, access, OTHER_BOX_FACT in run.plan.facts, open);
+    const { plan } = await restorePlan(deps, run.rollbackOf, sides, access, otherBoxAccepted, open);
     const moved = differenceFromReview(plan, run.plan);
     if (moved !== undefined) {
       return fail(
@@ -516,7 +520,7 @@ async function applyRollbackHeld(
     markUndone(deps, runId, run.rollbackOf, sides);
     return result;
   } catch (caught) {
-    if (tally === undefined || deps.store.getRun(runId).status === 'planned') throw caught;
+    if (tally === undefined || deps.store.runStatus(runId) === 'planned') throw caught;
     deps.store.setRunStatus(runId, 'failed', {
       result: {
         runId,

@@ -5,28 +5,25 @@
  */
 import type { ScriptFile } from '../bundle/content';
 import { pbxScripts } from '../pbx/script/export';
-import type { PbxState } from '../pbx/model/state';
 import { routerScripts } from '../routeros/export';
-import type { RouterState } from '../routeros/state';
 import type { RunRecord, SnapshotRecord } from '../store';
-import type { SitePlan } from './combine';
 
 export function runScripts(
   run: RunRecord,
   snapshot: SnapshotRecord | undefined,
   label: string,
 ): Partial<Record<ScriptFile, string>> {
-  const plan = run.plan as SitePlan;
+  const plan = run.plan;
   const scripts: Partial<Record<ScriptFile, string>> = {};
   if (snapshot?.router && plan.router && plan.router.changes.length > 0) {
-    const router = routerScripts(snapshot.router as RouterState, plan.router, label);
+    const router = routerScripts(snapshot.router, plan.router, label);
     if (router.ok) {
       scripts['router/apply.rsc'] = router.value.plan;
       scripts['router/rollback.rsc'] = router.value.rollback;
     }
   }
   if (snapshot?.pbx && plan.pbx && (plan.pbx.changes.length > 0 || plan.pbx.steps.length > 0)) {
-    const pbx = pbxScripts(snapshot.pbx as PbxState, plan.pbx, label);
+    const pbx = pbxScripts(snapshot.pbx, plan.pbx, label);
     if (pbx.ok) {
       scripts['pbx/apply.sql'] = pbx.value.planSql;
       scripts['pbx/rollback.sql'] = pbx.value.rollbackSql;

@@ -4,15 +4,14 @@
  * trunk registrations). The result goes into the run record.
  */
 import { Failure } from '../../contract/errors';
-import type { SiteInputs } from '../../contract/schemas';
-import type { CheckGroup, VerifyCheck, VerifyResult } from '../../contract/types';
+import type { CheckGroup, SiteFacts, VerifyCheck, VerifyResult } from '../../contract/types';
+import type { PbxState } from '../pbx/model/state';
+import type { RouterState } from '../routeros/state';
+import type { SiteRun } from '../store';
+import { siteFacts } from './facts';
 import { probeFromOutside } from '../probe/outside';
 import { tlsHandshakes } from '../probe/tls';
 import { conntrackCheck, conntrackTargets } from '../routeros/conntrack';
-import { pickWanAddress } from '../routeros/desired';
-import { routerInputsFrom } from './inputs';
-import { readTopology } from '../routeros/topology';
-import type { SitePlan } from './combine';
 import type { Access, SiteDeps } from './run';
 import type { RouterSide } from './sides';
 import { runTraffic, sipPortsOf, type TrafficIo } from './traffic';
@@ -73,13 +72,23 @@ function trafficIo(router: RouterSide, ask: (command: string) => Promise<string 
   };
 }
 
+/** A run recorded before site facts were kept, and that did not show them: the facts as the boxes give them now. */
+function factsNow(run: SiteRun, routerState: RouterState, pbxState: PbxState): SiteFacts | undefined {
+  try {
+    return siteFacts(run.inputs, routerState, pbxState);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks an applied run against the boxes as they are now: the run as read once by the caller (store/visit.ts). */
 export async function verifySite(
   deps: SiteDeps,
-  runId: string,
+  run: SiteRun,
   access: Access,
   watchSeconds = 0,
 ): Promise<VerifyResult> {
-  const run = deps.store.getRun(runId);
+  const runId = run.runId;
   // Before apply every check would read "someone removed it": one sentence instead, and no login.
   if (run.status === 'planned') {
     throw new Failure({
@@ -88,8 +97,8 @@ export async function verifySite(
       field: 'runId',
     });
   }
-  const plan = run.plan as SitePlan;
-  const inputs = { ...(run.inputs as SiteInputs), ...access };
+  const plan = run.plan;
+  const inputs = { ...run.inputs, ...access };
   const router = await deps.openRouter(access.router);
   try {
     const pbx = await deps.openPbx(access.pbx);
@@ -98,10 +107,10 @@ export async function verifySite(
     const ask = (command: string) => Promise.resolve(answers.get(command));
     try {
       const [routerState, pbxState] = await Promise.all([router.read(), pbx.read()]);
-      const routerInputs = routerInputsFrom(inputs, { address: inputs.pbx.host, rtp: pbxState.rtp });
-      const wan = pickWanAddress(routerInputs, readTopology(routerState, inputs.pbx.host, inputs.options.publicIp));
-      const publicIp = inputs.options.publicIp ?? wan?.address;
-      const rtp = routerInputs.rtp ?? routerInputs.pbxRtp;
+      // The facts the plan was made from, not a second guess at the WAN address.
+      const facts = run.facts ?? factsNow(run, routerState, pbxState);
+      const publicIp = facts?.publicIp;
+      const rtp = facts?.rtp ?? pbxState.rtp;
       const forwards = forwardedPorts(plan, routerState.nat);
       // Entries from the peers that still bypass the forwards (made before them, kept alive): named below.
       const stale = await router
@@ -169,7 +178,7 @@ export async function verifySite(
         ...inGroup('traffic', traffic),
       ];
       const result: VerifyResult = { runId, checks, status: overall(checks) };
-      const previous = (run.result ?? {}) as Record<string, unknown>;
+      const previous = run.result ?? {};
       const status = run.status === 'applied' && result.status !== 'fail' ? 'verified' : run.status;
       deps.store.setRunStatus(runId, status, { result: { ...previous, verification: result } });
       return result;

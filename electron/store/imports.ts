@@ -10,7 +10,8 @@ import { fail } from '../../contract/errors';
 import type { Db } from './db';
 import { parseSnapshotParts, SchemaError } from './schemas';
 import { snapshotDigest } from './snapshots';
-import type { BoxIdentity, JournalEntry, RunRecord, SiteRecord } from './types';
+import type { BoxIdentity, JournalEntry, SiteRecord } from './types';
+import type { BundledRun } from './visit';
 
 /** A snapshot as a bundle carries it: its router and PBX parts are checked here, field by field. */
 export interface BundledSnapshot {
@@ -27,7 +28,7 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 export function importRun(
   db: Db,
-  data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: BundledSnapshot },
+  data: { site: SiteRecord; run: BundledRun; journal: JournalEntry[]; snapshot?: BundledSnapshot },
   signature: ImportedFrom,
   now: string,
 ): void {
@@ -81,8 +82,8 @@ export function importRun(
     }
     db.prepare(
       `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, result_json, snapshot_id,
-         rollback_of, started_at, updated_at, finished_at, origin, signer)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 'imported', ?)`,
+         rollback_of, started_at, updated_at, finished_at, origin, signer, format, facts_json, control_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 'imported', ?, ?, ?, ?)`,
     ).run(
       run.runId,
       siteId,
@@ -97,6 +98,9 @@ export function importRun(
       now,
       run.finishedAt ?? null,
       JSON.stringify(signature),
+      run.format,
+      json(run.facts),
+      json(run.control),
     );
     if (snapshot) {
       // The bundle's own bytes are vouched for by its manifest and seal; the digest here guards the stored copy.

@@ -9,10 +9,20 @@ import { openDb, STORE_FILE, type Db, type SqliteDriver } from './db';
 import { guardStore } from './guard';
 import { rememberSecret, recallSecret, forgetSecrets } from './credentials';
 import { journalResult, journalSend, readJournal } from './journal';
-import { createRun, findUnfinished, getRun, listRuns, setRunBoxes, setRunStatus, type NewRun } from './runs';
+import {
+  createRun,
+  findUnfinished,
+  getRun,
+  listRuns,
+  runStatusOf,
+  setRunBoxes,
+  setRunStatus,
+  type NewRun,
+} from './runs';
 import { withLocks } from './locks';
 import { getSite, listSites, pinFingerprints, upsertSite, type SiteKey } from './sites';
 import { importRun, type BundledSnapshot } from './imports';
+import type { BundledRun } from './visit';
 import { acceptFingerprint, knownFingerprint, type KnownHostKind } from './known-hosts';
 import { getSnapshot, listSnapshots, saveSnapshot } from './snapshots';
 import { snapshotForRollback } from './restorable';
@@ -20,7 +30,7 @@ import { listTrusted, trustSigner, untrustSigner } from './trust';
 import {
   NO_SECRET_BOX,
   type JournalEntry,
-  type RunRecord,
+  type RunResult,
   type SecretBox,
   type SiteRecord,
   type SnapshotContent,
@@ -58,10 +68,11 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
 
     createRun: (run: NewRun) => createRun(db, run, now()),
     getRun: (runId: string) => getRun(db, runId),
+    runStatus: (runId: string) => runStatusOf(db, runId),
     setRunStatus: (
       runId: string,
       status: RunStatus,
-      extra?: { result?: unknown; snapshotId?: string; expect?: RunStatus | readonly RunStatus[] },
+      extra?: { result?: RunResult; snapshotId?: string; expect?: RunStatus | readonly RunStatus[] },
     ) => setRunStatus(db, runId, status, now(), extra),
     setRunBoxes: (runId: string, boxes: Parameters<typeof setRunBoxes>[2]) => setRunBoxes(db, runId, boxes, now()),
     /** Runs `work` holding these locks (run:…, site:…) against every other process on this history. */
@@ -92,7 +103,7 @@ export function openStore(dataDir: string, options: StoreOptions = {}) {
     forgetSecrets: (siteId: string) => forgetSecrets(db, siteId),
 
     importRun: (
-      data: { site: SiteRecord; run: RunRecord; journal: JournalEntry[]; snapshot?: BundledSnapshot },
+      data: { site: SiteRecord; run: BundledRun; journal: JournalEntry[]; snapshot?: BundledSnapshot },
       signature: ImportedFrom,
     ) => importRun(db, data, signature, now()),
 

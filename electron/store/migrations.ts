@@ -136,6 +136,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sites ADD COLUMN customer TEXT;
   ALTER TABLE sites ADD COLUMN ticket TEXT;
   `,
+  // 7: the typed visit record (store/visit.ts): its format, an apply's site facts, a rollback's control.
+  //    Rows written before keep format 1 and are upgraded on read.
+  `
+  ALTER TABLE runs ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE runs ADD COLUMN facts_json TEXT;
+  ALTER TABLE runs ADD COLUMN control_json TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../contract/errors';
-import type { BoxState, ImportedFrom, Plan, RunBoxes, RunStatus, RunSummary } from '../../contract/types';
+import type { BoxState, ImportedFrom, RunBoxes, RunStatus, RunSummary } from '../../contract/types';
 import { z } from 'zod';
 import type { Db } from './db';
 import { isIPv4 } from '../../contract/ipv4';
 import { redactSecrets } from './redact';
-import { parseJsonColumn, planSchema, runKind, runStatus, SchemaError } from './schemas';
+import { parseJsonColumn, runKind, runStatus, SchemaError } from './schemas';
 import { withTrust } from './trust';
 import type { RunRecord } from './types';
+import {
+  controlFromV1Facts,
+  controlSchema,
+  factsFromV1,
+  resultSchema,
+  siteFactsSchema,
+  sitePlanSchema,
+  storedInputsSchema,
+  VISIT_FORMAT,
+  withoutV1ControlFacts,
+  type RollbackControl,
+  type RunResult,
+  type SitePlan,
+  type SiteRun,
+  type StoredInputs,
+} from './visit';
+import type { SiteFacts } from '../../contract/types';
 
 interface RunRow {
   run_id: string;
@@ -26,6 +43,9 @@ interface RunRow {
   origin: 'local' | 'imported';
   signer: string | null;
   boxes_json: string | null;
+  format: number;
+  facts_json: string | null;
+  control_json: string | null;
 }
 
 const boxStatusSchema = z.strictObject({
@@ -70,27 +90,51 @@ function importedOf(row: { origin: string; signer: string | null }): ImportedFro
     : parseJsonColumn(importedFromSchema, row.signer, 'run signer');
 }
 
-function fromRow(db: Db, row: RunRow): RunRecord {
-  let run: RunRecord;
+/** The run's row, parsed once into the typed visit record; a format-1 row is upgraded on the way. */
+function fromRow(db: Db, row: RunRow): SiteRun {
+  let run: SiteRun;
   try {
+    if (row.format !== 1 && row.format !== VISIT_FORMAT) {
+      throw new Error(`record format ${row.format}: written by a newer wizard`);
+    }
+    const inputs = parseJsonColumn(storedInputsSchema, row.inputs_json, 'run inputs');
+    const stored = parseJsonColumn(sitePlanSchema, row.plan_json, 'run plan');
+    const kind = runKind.parse(row.kind);
+    const v1 = row.format === 1;
+    const plan: SitePlan = v1 ? withoutV1ControlFacts(stored) : stored;
     run = {
+      format: VISIT_FORMAT,
       runId: row.run_id,
       siteId: row.site_id,
-      kind: runKind.parse(row.kind),
+      kind,
       status: runStatus.parse(row.status),
-      inputs: parseJsonColumn(z.unknown(), row.inputs_json, 'run inputs'),
-      plan: parseJsonColumn(planSchema, row.plan_json, 'run plan'),
+      inputs,
+      plan,
       startedAt: row.started_at,
       updatedAt: row.updated_at,
     };
+    const facts =
+      row.facts_json !== null
+        ? parseJsonColumn(siteFactsSchema, row.facts_json, 'run facts')
+        : v1 && kind === 'apply'
+          ? factsFromV1(stored, inputs)
+          : undefined;
+    if (facts) run.facts = facts;
+    const control =
+      row.control_json !== null
+        ? parseJsonColumn(controlSchema, row.control_json, 'run control')
+        : v1 && kind === 'rollback'
+          ? controlFromV1Facts(stored.facts)
+          : undefined;
+    if (control) run.control = control;
     const imported = importedOf(row);
     if (imported) run.imported = withTrust(db, imported);
-    if (row.result_json !== null) run.result = parseJsonColumn(z.unknown(), row.result_json, 'run result');
+    if (row.result_json !== null) run.result = parseJsonColumn(resultSchema, row.result_json, 'run result');
   } catch (caught) {
     return fail(
       'io_failed',
       'This run is damaged in the history and cannot be read. Other runs are not affected.',
-      `run ${row.run_id}: ${caught instanceof SchemaError ? caught.message : String(caught)}`,
+      `run ${row.run_id}: ${caught instanceof SchemaError || caught instanceof Error ? caught.message : String(caught)}`,
     );
   }
   if (row.snapshot_id !== null) run.snapshotId = row.snapshot_id;
@@ -104,16 +148,21 @@ function fromRow(db: Db, row: RunRow): RunRecord {
 export interface NewRun {
   siteId: string;
   kind: 'apply' | 'rollback';
-  inputs: unknown;
-  plan: Plan;
+  inputs: StoredInputs;
+  plan: SitePlan;
+  /** An apply's site facts, computed once when its plan was made (site/facts.ts). */
+  facts?: SiteFacts;
+  /** A rollback's sides and acceptance. */
+  control?: RollbackControl;
   rollbackOf?: string;
 }
 
 export function createRun(db: Db, run: NewRun, now: string): RunRecord {
   const runId = randomUUID();
   db.prepare(
-    `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, rollback_of, started_at, updated_at)
-     VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, rollback_of, started_at, updated_at,
+       format, facts_json, control_json)
+     VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     runId,
     run.siteId,
@@ -124,6 +173,9 @@ export function createRun(db: Db, run: NewRun, now: string): RunRecord {
     run.rollbackOf ?? null,
     now,
     now,
+    VISIT_FORMAT,
+    run.facts ? JSON.stringify(run.facts) : null,
+    run.control ? JSON.stringify(run.control) : null,
   );
   return getRun(db, runId);
 }
@@ -150,12 +202,19 @@ export function getRun(db: Db, runId: string): RunRecord {
   return fromRow(db, row);
 }
 
+/** Where a run stands now, read alone: checked under a run's lock before anything is sent. */
+export function runStatusOf(db: Db, runId: string): RunStatus {
+  const row = db.prepare<[string], { status: string }>('SELECT status FROM runs WHERE run_id = ?').get(runId);
+  if (!row) return fail('invalid_input', 'That run is not in this history.', `run ${runId}`);
+  return runStatus.parse(row.status);
+}
+
 export function setRunStatus(
   db: Db,
   runId: string,
   status: RunStatus,
   now: string,
-  extra: { result?: unknown; snapshotId?: string; expect?: RunStatus | readonly RunStatus[] } = {},
+  extra: { result?: RunResult; snapshotId?: string; expect?: RunStatus | readonly RunStatus[] } = {},
 ): RunRecord {
   refuseImported(db, runId);
   // Compare-and-set: with `expect`, the row moves only from one of those statuses, in one statement.
@@ -261,11 +320,15 @@ function safeJson(text: string): unknown {
 }
 
 // The public IP is one fact of the plan, read by SQLite where it lies: listing a long history parses no plan.
-const PUBLIC_IP = ['pbx.publicIp', 'router.publicAddress', 'router.wanAddress']
-  .map((fact) => `json_extract(plan_json, '$.facts."${fact}"')`)
-  .join(', ');
+// Format 2 keeps it in the run's site facts; format 1 among the plan's shown facts.
+const PUBLIC_IP = [
+  `CASE WHEN json_valid(facts_json) THEN json_extract(facts_json, '$.publicIp') END`,
+  ...['pbx.publicIp', 'router.publicAddress', 'router.wanAddress'].map(
+    (fact) => `CASE WHEN json_valid(plan_json) THEN json_extract(plan_json, '$.facts."${fact}"') END`,
+  ),
+].join(', ');
 const SUMMARY_COLUMNS = `run_id, site_id, kind, status, started_at, finished_at, change_count, snapshot_id, origin, signer,
-  rollback_of, boxes_json, CASE WHEN json_valid(plan_json) THEN COALESCE(${PUBLIC_IP}) END AS public_ip,
+  rollback_of, boxes_json, COALESCE(${PUBLIC_IP}) AS public_ip,
   CASE WHEN json_valid(result_json) THEN json_extract(result_json, '$.revertAt') END AS revert_at`;
 
 /** A rollback's plan holds no public IP: it takes that of the run whose snapshot it returned to. */

@@ -1,9 +1,11 @@
-import type { ImportedFrom, Plan, RunBoxes, RunStatus, Target } from '../../contract/types';
+import type { Target } from '../../contract/types';
+import type { SiteRun } from './visit';
 import type { PbxState } from '../pbx/model/state';
 import type { RouterState } from '../routeros/state';
 import type { BoxIdentity, SnapshotOrigin } from './schemas';
 
 export type { BoxIdentity, SnapshotOrigin } from './schemas';
+export type { RollbackControl, RunResult, SitePlan, SiteRun, StoredInputs } from './visit';
 
 export interface SiteRecord {
   siteId: string;
@@ -22,26 +24,8 @@ export interface SiteRecord {
   updatedAt: string;
 }
 
-export interface RunRecord {
-  runId: string;
-  siteId: string;
-  kind: 'apply' | 'rollback';
-  status: RunStatus;
-  /** Site inputs with every secret redacted. */
-  inputs: unknown;
-  plan: Plan;
-  result?: unknown;
-  snapshotId?: string;
-  /** For a rollback run: the snapshot it returns to. */
-  rollbackOf?: string;
-  startedAt: string;
-  updatedAt: string;
-  finishedAt?: string;
-  /** Read from a bundle: history to read, never a plan to apply. */
-  imported?: ImportedFrom;
-  /** What the run's changes are now on each box. */
-  boxes?: RunBoxes;
-}
+/** A stored run as the store hands it out: the typed visit record (store/visit.ts). */
+export type RunRecord = SiteRun;
 
 export interface SnapshotContent {
   /** Exact before-state of every item the plan touches, as the engines read it. */

@@ -23,6 +23,7 @@ import { Failure } from '../../contract/errors';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
 import { dropBox, forge, renamed, signedWith, strangerSigner } from './helpers/forge-bundle';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 
 const app = { name: 'FS PBX NAT Wizard', version: '0.1.0-test' };
 const access = {
@@ -57,7 +58,7 @@ function seed(store: Store): { runId: string; snapshotId: string } {
   const run = store.createRun({
     siteId: site.siteId,
     kind: 'apply',
-    inputs: { trunks: [] },
+    inputs: storedInputs({ trunks: [] }),
     plan: { changes: [], warnings: [], facts: {} },
   });
   const snapshot = store.saveSnapshot(run.runId, site.siteId, { router: router(), pbx: stockPbx() });
@@ -167,7 +168,9 @@ describe('a forged bundle', () => {
 
     // Called directly, the run logic refuses it too, before opening either box.
     const { deps, sent, opened } = boxes(target);
-    await expect(applyRollback(deps, runId, access, () => {})).rejects.toThrow(/imported from a bundle/);
+    await expect(applyRollback(deps, deps.store.getRun(runId), access, () => {})).rejects.toThrow(
+      /imported from a bundle/,
+    );
     expect(opened).toEqual([]);
     expect(sent).toEqual([]);
 
@@ -211,7 +214,7 @@ describe('a forged bundle', () => {
     expect(planned.plan.changes.map((c) => c.path)).not.toContain('/system/script');
     expect(planned.plan.changes.map((c) => c.path)).not.toContain('/system/scheduler');
     // Planned on this laptop, applied only after being re-planned against the boxes as they are now.
-    await applyRollback(deps, planned.runId, access, () => {});
+    await applyRollback(deps, deps.store.getRun(planned.runId), access, () => {});
     expect(sent.join('\n')).not.toMatch(/evil|fspbx-nat-x/);
   });
 
@@ -358,7 +361,7 @@ describe('bundle signatures', () => {
       expect(summary.imported?.signature).toBe('other-installation');
       expect(summary.imported?.key).not.toBe(ours.fingerprint);
       const { deps, sent } = boxes(third);
-      await expect(applyRollback(deps, runId, access, () => {})).rejects.toThrow(/imported/);
+      await expect(applyRollback(deps, deps.store.getRun(runId), access, () => {})).rejects.toThrow(/imported/);
       expect(sent).toEqual([]);
     } finally {
       third.close();
@@ -439,7 +442,7 @@ describe('a snapshot bound to its boxes', () => {
     const run = source.createRun({
       siteId: site.siteId,
       kind: 'apply',
-      inputs: {},
+      inputs: storedInputs(),
       plan: { changes: [], warnings: [], facts: {} },
     });
     const key = `SHA256:${'K'.repeat(43)}`;

@@ -16,6 +16,7 @@ import { Failure } from '../../contract/errors';
 import { openStore, type Store } from '../../electron/store';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 
 const HOSTILE = `<script>alert("pwn")</script> '; DROP TABLE runs; -- $(reboot)`;
 const PASSWORD = 'S3cret-never-in-a-bundle';
@@ -35,10 +36,10 @@ function seed(store: Store): string {
   const run = store.createRun({
     siteId: site.siteId,
     kind: 'apply',
-    inputs: {
-      router: { host: '192.168.88.1', username: 'admin', password: PASSWORD },
+    inputs: storedInputs({
+      router: { host: '192.168.88.1', tls: true, username: 'admin', password: PASSWORD },
       trunks: [{ name: HOSTILE, address: '198.51.100.10' }],
-    },
+    }),
     plan: {
       changes: [
         {

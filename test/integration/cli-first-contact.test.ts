@@ -18,6 +18,7 @@ import { startRouterSim, type RouterSim } from '../lab/routeros';
 import { runProgram } from '../lab/run';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 
 const root = join(__dirname, '..', '..');
 /**
@@ -343,7 +344,7 @@ describe('history and storage', () => {
     const run = store.createRun({
       siteId: site.siteId,
       kind: 'apply',
-      inputs: {},
+      inputs: storedInputs(),
       plan: { changes: [], warnings: [], facts: { 'router.wanAddress': '203.0.113.7' } },
     });
     const snapshot = store.saveSnapshot(run.runId, site.siteId, { router: defconfRouter(), pbx: stockPbx() });

@@ -96,7 +96,7 @@ describe('apply sends only what was reviewed, re-derived from the boxes', () => 
   it('sends the re-derived plan when the store is as reviewed', async () => {
     const { deps, sent } = boxes(defconfRouter(), stockPbx());
     const { runId } = await planSite(deps, inputs);
-    const result = await applySite(deps, runId, access, 5, () => {});
+    const result = await applySite(deps, deps.store.getRun(runId), access, () => {});
     expect(result.status).toBe('applied');
     expect(sent).toContain('pbx write-file');
     expect(sent.some((s) => s.startsWith('router add'))).toBe(true);
@@ -108,7 +108,7 @@ describe('apply sends only what was reviewed, re-derived from the boxes', () => 
     const at = varsStep(runId);
     const content = (JSON.parse(planJson(runId)) as { pbx: { steps: { content: string }[] } }).pbx.steps[at]!.content;
     editPlan(runId, `$.pbx.steps[${at}].content`, `${content}${EXEC_LINE}\n`);
-    const refused = applySite(deps, runId, access, 5, () => {});
+    const refused = applySite(deps, deps.store.getRun(runId), access, () => {});
     await expect(refused).rejects.toThrow(REFUSED);
     await expect(refused).rejects.toMatchObject({ error: { detail: expect.stringMatching(/PBX steps/) } });
     expect(sent).toEqual([]);
@@ -119,7 +119,7 @@ describe('apply sends only what was reviewed, re-derived from the boxes', () => 
     const { deps, sent } = boxes(defconfRouter(), stockPbx());
     const { runId } = await planSite(deps, inputs);
     editPlan(runId, `$.pbx.steps[${varsStep(runId) + 1}].command`, 'system id');
-    await expect(applySite(deps, runId, access, 5, () => {})).rejects.toThrow(REFUSED);
+    await expect(applySite(deps, deps.store.getRun(runId), access, () => {})).rejects.toThrow(REFUSED);
     expect(sent).toEqual([]);
   });
 
@@ -129,10 +129,10 @@ describe('apply sends only what was reviewed, re-derived from the boxes', () => 
     const plan = JSON.parse(planJson(runId)) as { changes: { id: string }[]; pbx: { changes: { id: string }[] } };
     const at = plan.changes.findIndex((c) => c.id === plan.pbx.changes[0]!.id);
     editPlan(runId, '$.pbx.changes[0].after.var_value', `x" />${EXEC_LINE}`);
-    await expect(applySite(deps, runId, access, 5, () => {})).rejects.toThrow(REFUSED);
+    await expect(applySite(deps, deps.store.getRun(runId), access, () => {})).rejects.toThrow(REFUSED);
     // The review shows the same edit: still not what the boxes give.
     editPlan(runId, `$.changes[${at}].after.var_value`, `x" />${EXEC_LINE}`);
-    await expect(applySite(deps, runId, access, 5, () => {})).rejects.toThrow(REFUSED);
+    await expect(applySite(deps, deps.store.getRun(runId), access, () => {})).rejects.toThrow(REFUSED);
     expect(sent).toEqual([]);
   });
 
@@ -140,10 +140,10 @@ describe('apply sends only what was reviewed, re-derived from the boxes', () => 
     const { deps, sent } = boxes(defconfRouter(), stockPbx());
     const { runId } = await planSite(deps, inputs);
     editPlan(runId, '$.pbx.changes[0].key', stockPbx().vars[0]!.var_uuid);
-    await expect(applySite(deps, runId, access, 5, () => {})).rejects.toThrow(REFUSED);
+    await expect(applySite(deps, deps.store.getRun(runId), access, () => {})).rejects.toThrow(REFUSED);
     const second = await planSite(deps, inputs);
     editPlan(second.runId, '$.router.changes[0].itemId', '*5');
-    await expect(applySite(deps, second.runId, access, 5, () => {})).rejects.toThrow(REFUSED);
+    await expect(applySite(deps, deps.store.getRun(second.runId), access, () => {})).rejects.toThrow(REFUSED);
     expect(sent).toEqual([]);
   });
 });
@@ -153,7 +153,7 @@ describe('rollback-apply sends only what was reviewed, re-derived from the snaps
     const before = stockPbx();
     const first = boxes(defconfRouter(), before);
     const { runId } = await planSite(first.deps, inputs);
-    const applied = await applySite(first.deps, runId, access, 5, () => {});
+    const applied = await applySite(first.deps, first.deps.store.getRun(runId), access, () => {});
     // The PBX as the apply left it: external_rtp_ip changed, vars.xml rewritten.
     const now = structuredClone(before);
     now.vars = now.vars.map((v) => (v.var_name === 'external_rtp_ip' ? { ...v, var_value: 'autonat:203.0.113.2' } : v));
@@ -164,7 +164,7 @@ describe('rollback-apply sends only what was reviewed, re-derived from the snaps
     const content = (JSON.parse(planJson(planned.runId)) as { pbx: { steps: { content: string }[] } }).pbx.steps[at]!
       .content;
     editPlan(planned.runId, `$.pbx.steps[${at}].content`, `${content}${EXEC_LINE}\n`);
-    await expect(applyRollback(second.deps, planned.runId, access, () => {})).rejects.toThrow(
+    await expect(applyRollback(second.deps, second.deps.store.getRun(planned.runId), access, () => {})).rejects.toThrow(
       /the stored plan was altered: nothing was sent\. Plan the rollback again and review it\./,
     );
     expect(second.sent).toEqual([]);

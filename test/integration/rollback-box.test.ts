@@ -14,6 +14,7 @@ import { applyRollback, planRollback, type SiteDeps } from '../../electron/site/
 import { openStore, type Store } from '../../electron/store';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 
 const access = {
   router: { host: '192.168.88.1', tls: false, username: 'admin', password: 'x' },
@@ -46,7 +47,7 @@ function snapshotOf(router: RouterState, pbx: PbxState): string {
   const run = store.createRun({
     siteId: site.siteId,
     kind: 'apply',
-    inputs: {},
+    inputs: storedInputs(),
     plan: { changes: [], warnings: [], facts: {} },
   });
   // The snapshot had a wizard forward the boxes no longer have: a rollback would re-create it
@@ -135,8 +136,8 @@ describe('rollback onto its own site only', () => {
     const { deps, sent } = boxes(routerWithMacs('DC:2C:6E:00', 'Site B'), stockPbx());
     const planned = await planRollback(deps, snapshotId, ['router', 'pbx'], access, true);
     expect(planned.plan.warnings[0]).toMatchObject({ code: 'other-box', message: expect.stringMatching(/Site A/) });
-    expect(planned.plan.facts['rollback.otherBox']).toBe('accepted by the technician');
-    await applyRollback(deps, planned.runId, access, () => {});
+    expect(planned.rollback).toEqual({ sides: ['router', 'pbx'], otherBoxAccepted: true });
+    await applyRollback(deps, deps.store.getRun(planned.runId), access, () => {});
     expect(sent).toContain('add /ip/firewall/nat');
   });
 
@@ -153,7 +154,7 @@ describe('rollback onto its own site only', () => {
       ],
     };
     const second = boxes(changed, stockPbx());
-    await expect(applyRollback(second.deps, planned.runId, access, () => {})).rejects.toThrow(
+    await expect(applyRollback(second.deps, second.deps.store.getRun(planned.runId), access, () => {})).rejects.toThrow(
       /changed since this rollback was planned/,
     );
     expect(second.sent).toEqual([]);
@@ -179,9 +180,9 @@ describe('a rollback asks only for the logins of the boxes it reads', () => {
       },
     };
     const planned = await planRollback(noRouter, snapshotId, ['pbx'], pbxOnly);
-    expect(planned.plan.facts['rollback.sides']).toBe('pbx');
+    expect(planned.rollback).toEqual({ sides: ['pbx'], otherBoxAccepted: false });
     expect(planned.plan.changes.map((c) => `${c.target} ${c.action} ${c.path}`)).toEqual(['pbx set v_vars']);
-    const result = await applyRollback(noRouter, planned.runId, pbxOnly, () => {});
+    const result = await applyRollback(noRouter, noRouter.store.getRun(planned.runId), pbxOnly, () => {});
     expect(result.status).toBe('confirmed');
     expect(routerOpened).toBe(0);
     expect(sent).toEqual(['set v_vars']);

@@ -13,6 +13,7 @@ import { revertUninstall } from '../../electron/routeros/revert';
 import { openStore, runLockKey, siteLockKey, type Store } from '../../electron/store';
 import { LOCK_TTL_MS } from '../../electron/store/locks';
 import { REPO_ROOT } from '../lab/lab';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 
 let dir: string;
 const opened: Store[] = [];
@@ -51,7 +52,7 @@ const plan: Plan = {
 function newRun(store: Store): { runId: string; siteId: string } {
   const site = store.upsertSite({ routerHost: '192.0.2.1', pbxHost: '192.0.2.10' });
   return {
-    runId: store.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan }).runId,
+    runId: store.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan }).runId,
     siteId: site.siteId,
   };
 }

@@ -11,6 +11,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/store/migrations';
 import { snapshotDigest } from '../../electron/store/snapshots';
 import { stockPbx } from '../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../unit/routeros/fixtures/defconf';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 
 let dir: string;
 let store: Store | undefined;
@@ -98,9 +99,9 @@ describe('store migrations', () => {
     raw
       .prepare(
         `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, started_at, updated_at)
-         VALUES ('r1', 's1', 'apply', 'confirmed', '{}', '{"changes":[],"warnings":[],"facts":{}}', 0, 't', 't')`,
+         VALUES ('r1', 's1', 'apply', 'confirmed', ?, '{"changes":[],"warnings":[],"facts":{}}', 0, 't', 't')`,
       )
-      .run();
+      .run(JSON.stringify(storedInputs()));
     raw.close();
 
     const s = open();
@@ -131,14 +132,14 @@ describe('sites and runs', () => {
     const apply = s.createRun({
       siteId: site.siteId,
       kind: 'apply',
-      inputs: {},
+      inputs: storedInputs(),
       plan: { ...plan(1), facts: { 'pbx.publicIp': '203.0.113.2' } },
     });
     const snapshot = s.saveSnapshot(apply.runId, site.siteId, { router: defconfRouter(), pbx: stockPbx() });
     const rollback = s.createRun({
       siteId: site.siteId,
       kind: 'rollback',
-      inputs: {},
+      inputs: storedInputs(),
       plan: { ...plan(0), facts: {} },
       rollbackOf: snapshot.snapshotId,
     });
@@ -164,7 +165,7 @@ describe('sites and runs', () => {
     let t = Date.parse('2026-11-25T10:00:00Z');
     const s = open({ now: () => new Date((t += 1000)) });
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(3) });
+    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(3) });
     expect(run.status).toBe('planned');
     expect(s.setRunStatus(run.runId, 'applying').finishedAt).toBeUndefined();
     expect(s.findUnfinished().map((r) => r.runId)).toEqual([run.runId]);
@@ -181,9 +182,9 @@ describe('sites and runs', () => {
     const s = open({ now: () => new Date(Date.UTC(2026, 0, 1) + (t += 60_000)) });
     const a = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
     const b = s.upsertSite({ routerHost: '203.0.113.1', pbxHost: '203.0.113.10' });
-    const r1 = s.createRun({ siteId: a.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
-    const r2 = s.createRun({ siteId: b.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
-    const r3 = s.createRun({ siteId: a.siteId, kind: 'rollback', inputs: {}, plan: plan(0) });
+    const r1 = s.createRun({ siteId: a.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
+    const r2 = s.createRun({ siteId: b.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
+    const r3 = s.createRun({ siteId: a.siteId, kind: 'rollback', inputs: storedInputs(), plan: plan(0) });
     expect(s.listRuns().map((r) => r.runId)).toEqual([r3.runId, r2.runId, r1.runId]);
     expect(s.listRuns({ siteId: a.siteId }).map((r) => r.runId)).toEqual([r3.runId, r1.runId]);
   });
@@ -200,7 +201,7 @@ describe('snapshots', () => {
   it('keeps exactly what was read: NULL apart from empty, hostile text intact', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
     const ext = (extension: string, media: string | null, more = {}) => ({
       ...stockPbx().extensions[0]!,
       extension_uuid: `u-${extension}`,
@@ -224,7 +225,7 @@ describe('snapshots', () => {
   it('refuses a snapshot whose bytes changed on disk', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
     const saved = s.saveSnapshot(run.runId, site.siteId, { router: defconfRouter() });
     s.db.prepare("UPDATE snapshots SET router_json = replace(router_json, 'false', 'true')").run();
     expect(() => s.getSnapshot(saved.snapshotId)).toThrow(/damaged/);
@@ -235,7 +236,7 @@ describe('journal', () => {
   it('records each change as sending, then its outcome, in order', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(3) });
+    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(3) });
     const a = s.journalSend(run.runId, 'c0', 'router');
     s.journalResult(run.runId, a, 'done');
     const b = s.journalSend(run.runId, 'c1', 'router');
@@ -269,13 +270,16 @@ describe('secrets', () => {
   it('never stores a password given in the site inputs', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const inputs = {
-      router: { host: '192.168.88.1', username: 'admin', password },
+    const inputs = storedInputs({
+      router: { host: '192.168.88.1', tls: true, username: 'admin', password },
       pbx: {
+        host: '192.168.88.10',
+        port: 22,
+        username: 'root',
         auth: { kind: 'key', privateKey: `-----BEGIN KEY-----${password}`, passphrase: password },
         sudoPassword: password,
       },
-    };
+    });
     const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs, plan: plan(1) });
     expect(JSON.stringify(s.getRun(run.runId).inputs)).not.toContain(password);
     expect(s.getRun(run.runId).inputs).toMatchObject({ router: { username: 'admin', password: '[redacted]' } });
@@ -339,8 +343,8 @@ describe('rows read back through schemas', () => {
   it('names a damaged plan row instead of handing it on, and the rest of the history still lists', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const good = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
-    const bad = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const good = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
+    const bad = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
     s.db.prepare(`UPDATE runs SET plan_json = '{"changes":"all of them"}' WHERE run_id = ?`).run(bad.runId);
     expect(() => s.getRun(bad.runId)).toThrow(/damaged in the history/);
     expect(s.getRun(good.runId).plan.changes).toHaveLength(1);
@@ -355,7 +359,7 @@ describe('rows read back through schemas', () => {
   it('refuses a snapshot whose rows lack what a restore relies on, even with a matching checksum', () => {
     const s = open();
     const site = s.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
-    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(1) });
+    const run = s.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(1) });
     const pbx = stockPbx();
     const saved = s.saveSnapshot(run.runId, site.siteId, { pbx });
     // Rewritten as an older or foreign writer might have: the digest holds, the shape does not.

@@ -4,7 +4,7 @@
  * another process (the CLI) passes them again.
  */
 import { redactDeep } from '../../../contract/secrets';
-import type { Store } from '../../store';
+import type { SiteRun, Store } from '../../store';
 import { verifySite } from '../../site/verify';
 import { readRevertState } from '../../site/revert-state';
 import {
@@ -18,7 +18,6 @@ import {
   type SiteDeps,
 } from '../../site/run';
 import { siteDeps } from '../../site/boxes';
-import type { SiteInputs } from '../../../contract/schemas';
 import type { Handler } from '../dispatcher';
 import { fail } from '../../../contract/errors';
 
@@ -40,19 +39,21 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
     return known.router ? { router: known.router, pbx: known.pbx } : unknownLogins();
   };
   /** A rollback of the PBX alone may come with the PBX login only: the router is not read. */
-  const rollbackAccessFor = (runId: string, given: RollbackAccess | undefined): RollbackAccess => {
-    store().getRun(runId); // an unknown run is named as such before anything else
-    return given ?? logins.get(runId) ?? unknownLogins();
-  };
-  /** Imported runs are history: refused here before any login, and again by the store whatever path asks. */
-  const local = (runId: string): string => {
-    if (store().getRun(runId).imported) {
+  const rollbackAccessFor = (runId: string, given: RollbackAccess | undefined): RollbackAccess =>
+    given ?? logins.get(runId) ?? unknownLogins();
+  /**
+   * The run, read and parsed once (store/visit.ts) and passed on: an unknown run is named before
+   * anything else, and an imported one is refused here before any login (and again by the store).
+   */
+  const local = (runId: string): SiteRun => {
+    const run = store().getRun(runId);
+    if (run.imported) {
       fail(
         'invalid_input',
         'This run was imported from a bundle: it is history to read, and nothing in it is ever applied. Plan again on this laptop.',
       );
     }
-    return runId;
+    return run;
   };
   const remember = (runId: string, access: RollbackAccess) => {
     logins.set(runId, access.router ? { router: access.router, pbx: access.pbx } : { pbx: access.pbx });
@@ -66,24 +67,34 @@ export function siteHandlers(store: () => Store): { [K in SiteOps]: Handler<K> }
       return redactDeep(planned);
     },
     'site.apply': async (input, { progress }) => {
-      const access = accessFor(local(input.runId), input.access);
-      remember(input.runId, access);
-      const minutes = (store().getRun(input.runId).inputs as Partial<SiteInputs>).options?.revertMinutes ?? 5;
-      return applySite(deps(), input.runId, access, minutes, progress);
+      const run = local(input.runId);
+      const access = accessFor(run.runId, input.access);
+      remember(run.runId, access);
+      return applySite(deps(), run, access, progress);
     },
-    'site.verify': async (input) =>
-      verifySite(deps(), input.runId, accessFor(local(input.runId), input.access), input.watchSeconds),
-    'site.confirm': async (input) => confirmSite(deps(), input.runId, accessFor(local(input.runId), input.access)),
-    'site.revertState': async (input) =>
-      readRevertState(deps(), input.runId, accessFor(local(input.runId), input.access)),
+    'site.verify': async (input) => {
+      const run = local(input.runId);
+      return verifySite(deps(), run, accessFor(run.runId, input.access), input.watchSeconds);
+    },
+    'site.confirm': async (input) => {
+      const run = local(input.runId);
+      return confirmSite(deps(), run, accessFor(run.runId, input.access));
+    },
+    'site.revertState': async (input) => {
+      const run = local(input.runId);
+      return readRevertState(deps(), run, accessFor(run.runId, input.access));
+    },
     'rollback.plan': async (input) => {
+      // An unknown snapshot is named before anything else.
       const snapshot = store().getSnapshot(input.snapshotId);
       const access = rollbackAccessFor(snapshot.runId, input.access);
       const planned = await planRollback(deps(), input.snapshotId, input.sides, access, input.acceptOtherBox);
       remember(planned.runId, access);
       return redactDeep(planned);
     },
-    'rollback.apply': async (input, { progress }) =>
-      applyRollback(deps(), input.runId, rollbackAccessFor(local(input.runId), input.access), progress),
+    'rollback.apply': async (input, { progress }) => {
+      const run = local(input.runId);
+      return applyRollback(deps(), run, rollbackAccessFor(run.runId, input.access), progress);
+    },
   };
 }

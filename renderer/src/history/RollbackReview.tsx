@@ -1,4 +1,4 @@
-import type { Plan } from '../../../contract/types';
+import type { Plan, PlannedRun } from '../../../contract/types';
 import { countPlan, countWords } from '../../../contract/plan-counts';
 import { ChangeGroups } from '../components/ChangeGroups';
 import { ErrorNote } from '../components/ErrorNote';
@@ -82,11 +82,12 @@ function RollbackWarnings({ plan }: { plan: Plan }) {
  * A rollback plan read as Review reads a plan: what matters first (the flags), then the count, then
  * each box it covers in named groups that open on demand, then the one button that sends it.
  */
-function RollbackPlanView({ plan }: { plan: Plan }) {
+function RollbackPlanView({ planned }: { planned: PlannedRun }) {
+  const plan = planned.plan;
   const rollbackResult = useWizard((s) => s.rollbackResult);
   const applyRollback = useWizard((s) => s.applyRollback);
   const counts = countPlan(plan);
-  const sides = rollbackSides(plan);
+  const sides = rollbackSides(planned);
   return (
     <>
       <RollbackFlags flags={plan.flags ?? []} />
@@ -133,7 +134,7 @@ function RollbackPlanView({ plan }: { plan: Plan }) {
 }
 
 /** How the rollback went: stopped (and why), or the boxes it covered are back. */
-function RollbackOutcome({ plan }: { plan: Plan | undefined }) {
+function RollbackOutcome({ planned }: { planned: PlannedRun | undefined }) {
   const rollbackResult = useWizard((s) => s.rollbackResult);
   if (rollbackResult.status === 'error') return <ErrorNote error={rollbackResult.error} />;
   if (rollbackResult.status !== 'done') return null;
@@ -145,7 +146,7 @@ function RollbackOutcome({ plan }: { plan: Plan | undefined }) {
       </div>
     );
   }
-  const boxes = boxesWords(plan ? rollbackSides(plan) : ['router', 'pbx']);
+  const boxes = boxesWords(rollbackSides(planned));
   return (
     <p role="status" className="note">
       Rolled back: {boxes} {boxes.includes(' and ') ? 'are' : 'is'} as in the snapshot (run {status}).
@@ -158,7 +159,7 @@ export function RollbackReview() {
   const snapshotId = useWizard((s) => s.rollbackSnapshot);
   const rollbackPlan = useWizard((s) => s.rollbackPlan);
   if (!snapshotId) return null;
-  const plan = rollbackPlan.status === 'done' ? rollbackPlan.value.plan : undefined;
+  const planned = rollbackPlan.status === 'done' ? rollbackPlan.value : undefined;
   return (
     <section aria-labelledby="rollback-title" className="rollback">
       <h2 id="rollback-title">Roll back to the snapshot</h2>
@@ -167,8 +168,8 @@ export function RollbackReview() {
       <ImportedSnapshotNote />
       {rollbackPlan.status === 'loading' && <p aria-live="polite">Reading the boxes…</p>}
       <OtherBoxNote />
-      {plan && <RollbackPlanView plan={plan} />}
-      <RollbackOutcome plan={plan} />
+      {planned && <RollbackPlanView planned={planned} />}
+      <RollbackOutcome planned={planned} />
     </section>
   );
 }

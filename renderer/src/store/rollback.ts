@@ -6,7 +6,7 @@
  * that calls work.
  */
 import type { AppError } from '../../../contract/errors';
-import type { ApplyResult, Plan, PlannedRun, Target } from '../../../contract/types';
+import type { ApplyResult, PlannedRun, Target } from '../../../contract/types';
 import type { Client } from '../api/client';
 import { pbxTargetOf, routerTargetOf } from './credentials';
 import { keepDoubt, type KeepAskedAt } from './keep';
@@ -63,11 +63,11 @@ export function otherBoxRefusal(load: Load<unknown>): OtherBoxRefusal | undefine
 }
 
 /**
- * The boxes a rollback plan covers, as its facts record them (electron/site/run.ts restorePlan:
- * "rollback.sides"): both, or one half (the PBX after the router's own undo).
+ * The boxes a planned rollback covers, as the run's control says (electron/site/run.ts
+ * restorePlan): both, or one half (the PBX after the router's own undo).
  */
-export function rollbackSides(plan: Plan): Target[] {
-  const sides = (plan.facts['rollback.sides'] ?? 'router,pbx').split(',');
+export function rollbackSides(planned: Pick<PlannedRun, 'rollback'> | undefined): Target[] {
+  const sides = planned?.rollback?.sides ?? [];
   const known = (['router', 'pbx'] as const).filter((side) => sides.includes(side));
   return known.length > 0 ? known : ['router', 'pbx'];
 }
@@ -176,7 +176,7 @@ export const rollbackSlice =
         const planned = get().rollbackPlan;
         if (planned.status !== 'done') return;
         set({ rollbackResult: loading });
-        const input = { runId: planned.value.runId, ...accessFor(rollbackSides(planned.value.plan)) };
+        const input = { runId: planned.value.runId, ...accessFor(rollbackSides(planned.value)) };
         set({ rollbackResult: settled(await client.call('rollback.apply', input)) });
         await get().loadRuns();
       },

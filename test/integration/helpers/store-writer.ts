@@ -5,6 +5,7 @@
 import { openStore } from '../../../electron/store';
 import { stockPbx } from '../../unit/pbx/fixtures/stock';
 import { defconfRouter } from '../../unit/routeros/fixtures/defconf';
+import { storedInputs } from '../../unit/helpers/stored-inputs';
 
 const dataDir = process.argv[2]!;
 const store = openStore(dataDir);
@@ -21,7 +22,7 @@ const changes = Array.from({ length: 500 }, (_, i) => ({
 const run = store.createRun({
   siteId: site.siteId,
   kind: 'apply',
-  inputs: {},
+  inputs: storedInputs(),
   plan: { changes, warnings: [], facts: {} },
 });
 const snapshot = store.saveSnapshot(run.runId, site.siteId, {

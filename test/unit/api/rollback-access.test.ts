@@ -12,6 +12,7 @@ import { siteHandlers } from '../../../electron/api/handlers/site';
 import { openStore, type Store } from '../../../electron/store';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
+import { storedInputs } from '../helpers/stored-inputs';
 
 const router = { host: '127.0.0.1', tls: false, username: 'admin', password: 'x' };
 // Port 1 on the loopback refuses at once: what is asserted is which login the handler goes on with.
@@ -35,7 +36,7 @@ function snapshot(): string {
   const run = store.createRun({
     siteId: site.siteId,
     kind: 'apply',
-    inputs: {},
+    inputs: storedInputs(),
     plan: { changes: [], warnings: [], facts: {} },
   });
   const saved = store.saveSnapshot(run.runId, site.siteId, { router: defconfRouter(), pbx: stockPbx() });

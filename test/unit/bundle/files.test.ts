@@ -10,6 +10,7 @@ import { fromFiles, toFiles } from '../../../electron/bundle/files';
 import type { RunRecord, SiteRecord, SnapshotRecord } from '../../../electron/store';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
+import { storedInputs } from '../helpers/stored-inputs';
 
 const DEFAULT_PASSWORD = 'Vars&Never-"Leave"<x>';
 const ROUTER_PASSWORD = 'S3cret-router-pw';
@@ -25,11 +26,12 @@ function content(): BundleContent {
     updatedAt: AT,
   };
   const run: RunRecord = {
+    format: 2,
     runId: 'r1',
     siteId: 's1',
     kind: 'apply',
     status: 'confirmed',
-    inputs: { router: { host: '192.168.88.1', username: 'admin', password: ROUTER_PASSWORD } },
+    inputs: storedInputs({ router: { host: '192.168.88.1', tls: true, username: 'admin', password: ROUTER_PASSWORD } }),
     plan: { changes: [], warnings: [], facts: { publicIp: '203.0.113.2' } },
     snapshotId: 'snap1',
     startedAt: AT,

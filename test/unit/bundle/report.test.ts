@@ -9,6 +9,7 @@ import { renderReport } from '../../../electron/bundle/report';
 import { mintRowIds, planFromStates } from '../../../electron/site/run';
 import { stockPbx } from '../pbx/fixtures/stock';
 import { defconfRouter } from '../routeros/fixtures/defconf';
+import { storedInputs } from '../helpers/stored-inputs';
 
 const AT = '2026-12-07T09:30:00.000Z';
 const inputs = siteInputs.parse({
@@ -18,7 +19,7 @@ const inputs = siteInputs.parse({
   phones: [{ name: 'Home office', address: '192.0.2.20' }],
   options: { hairpin: true },
 });
-const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
 
 const content: BundleContent = {
   app: { name: 'FS PBX NAT Wizard', version: '0.1.0' },
@@ -34,11 +35,12 @@ const content: BundleContent = {
     updatedAt: AT,
   },
   run: {
+    format: 2,
     runId: 'r1',
     siteId: 's1',
     kind: 'apply',
     status: 'confirmed',
-    inputs: { trunks: inputs.trunks },
+    inputs: storedInputs({ trunks: inputs.trunks }),
     plan,
     snapshotId: 'snap-1',
     startedAt: AT,

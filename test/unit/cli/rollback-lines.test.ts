@@ -18,7 +18,7 @@ const planned: PlannedRun = {
       },
     ],
     warnings: [{ code: 'foreign-row-kept', message: 'v_vars pwned was added after the snapshot.' }],
-    facts: { 'rollback.sides': 'router,pbx' },
+    facts: {},
     flags: [
       {
         target: 'router',

@@ -19,7 +19,7 @@ const inputs = siteInputs.parse({
   phones: [{ name: 'Home', address: '192.0.2.20' }],
   options: { hairpin: true, mediaMode: 'proxy' },
 });
-const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
 
 describe('a real plan named in WinBox and FS PBX words', () => {
   it('puts every change in a named group, none left as "other"', () => {

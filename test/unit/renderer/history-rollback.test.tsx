@@ -70,7 +70,7 @@ const pbxChange: Change = {
 const both: Plan = {
   changes: [...routerChanges, pbxChange],
   warnings: [],
-  facts: { 'rollback.sides': 'router,pbx' },
+  facts: {},
   pbxSteps: [{ kind: 'write-file', why: 'vars.xml as it was' }],
   flags: [
     {
@@ -84,11 +84,13 @@ const both: Plan = {
   ],
 };
 
-const pbxHalf: Plan = { changes: [pbxChange], warnings: [], facts: { 'rollback.sides': 'pbx' } };
+const pbxHalf: Plan = { changes: [pbxChange], warnings: [], facts: {} };
 
 async function planned(plan: Plan, sides?: ('router' | 'pbx')[], typed: { router?: string; pbx?: string } = {}) {
   const client = new FakeClient()
-    .on('rollback.plan', () => ok({ runId: 'rb-run', plan }))
+    .on('rollback.plan', (input) =>
+      ok({ runId: 'rb-run', plan, rollback: { sides: input.sides ?? ['router', 'pbx'], otherBoxAccepted: false } }),
+    )
     .on('rollback.apply', (input) => ok({ runId: input.runId, status: 'confirmed' as const, applied: [] }))
     .on('history.list', () => ok([]));
   const store = createWizardStore(client);
@@ -129,7 +131,8 @@ describe('the rollback review, grouped as Review groups a plan', () => {
 
   it('shows only the PBX for the PBX half, and says the PBX alone is back', async () => {
     const { store } = await planned(pbxHalf, ['pbx'], { router: '192.168.88.1', pbx: '192.168.88.10' });
-    expect(rollbackSides(pbxHalf)).toEqual(['pbx']);
+    const shownPlan = store.getState().rollbackPlan;
+    expect(rollbackSides(shownPlan.status === 'done' ? shownPlan.value : undefined)).toEqual(['pbx']);
     let shown = text(store, <HistoryView />);
     expect(shown).toContain('1 change on the PBX only.');
     expect(shown).not.toContain('Router (');

@@ -25,8 +25,9 @@ const accepted: PlannedRun = {
       { code: 'other-box', message: `Accepted by the technician: ${ROUTER_DIFFERS}` },
       { code: 'x', message: 'Something else.' },
     ],
-    facts: { 'rollback.otherBox': 'accepted by the technician' },
+    facts: {},
   },
+  rollback: { sides: ['router', 'pbx'], otherBoxAccepted: true },
 };
 
 /** rollback.plan as the backend answers it: refused for another box unless accepted. */

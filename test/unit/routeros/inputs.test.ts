@@ -23,15 +23,23 @@ describe('planner inputs from the site inputs', () => {
     expect(withIp.wanAddress).toBe('198.51.100.2');
   });
 
-  it('takes the public address the technician entered over the router’s WAN address, and needs one of them', () => {
-    expect(pbxInputsFrom({ options }, { wanAddress: '203.0.113.2' })).toEqual({
+  it('gives the PBX planner the public address, RTP range and router LAN address of the site facts', () => {
+    const facts = {
+      publicIp: '203.0.113.2',
+      publicFrom: 'router' as const,
+      publicDynamic: false,
+      routerLanAddress: '192.168.88.1',
+      rtp: { start: 16384, end: 32768 },
+      revertMinutes: 5,
+    };
+    expect(pbxInputsFrom({ options }, facts)).toEqual({
       publicIp: '203.0.113.2',
       mediaMode: 'proxy',
       extensions: ['1002'],
+      routerRtp: { start: 16384, end: 32768 },
+      routerLanAddress: '192.168.88.1',
     });
-    expect(
-      pbxInputsFrom({ options: { ...options, publicIp: '198.51.100.7' } }, { wanAddress: '203.0.113.2' })?.publicIp,
-    ).toBe('198.51.100.7');
-    expect(pbxInputsFrom({ options }, {})).toBeUndefined();
+    const { routerLanAddress: _lan, ...withoutLan } = facts;
+    expect(pbxInputsFrom({ options }, withoutLan)).not.toHaveProperty('routerLanAddress');
   });
 });

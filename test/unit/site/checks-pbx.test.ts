@@ -33,7 +33,7 @@ const inputs = siteInputs.parse({
   phones: [{ name: 'Home', address: '192.0.2.20' }],
   options: {},
 });
-const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
 const byId = <T extends { id: string }>(checks: T[], id: string): T | undefined => checks.find((c) => c.id === id);
 const keyOf = (change: object): unknown => ('key' in change ? change.key : undefined);
 

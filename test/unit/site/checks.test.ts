@@ -26,7 +26,7 @@ const inputs = siteInputs.parse({
 });
 
 describe('verification read-back', () => {
-  const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+  const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
 
   it('plans both boxes from one set of inputs (router forwards and PBX variables)', () => {
     expect(plan.router?.changes.length).toBeGreaterThan(0);
@@ -97,7 +97,7 @@ describe('the router account', () => {
 });
 
 describe('verify after someone touched a wizard rule', () => {
-  const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+  const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
   const applied = (() => {
     const result = applyToState(defconfRouter(), plan.router!.changes);
     if (!result.ok) throw new Error(result.message);
@@ -213,7 +213,7 @@ describe('the ports the router forwards to the PBX', () => {
   });
 
   it("takes the plan's forwards with their plan entry, and an equal rule on the router adds nothing", () => {
-    const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+    const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
     const planned = plan.router!.changes.filter((c) => c.path === MENUS.nat && c.after?.action === 'dst-nat');
     const fromPlan = forwardedPorts(plan, []);
     expect(fromPlan.length).toBeGreaterThan(0);

@@ -2,14 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../contract/types';
 import { networkDiagram } from '../../../electron/bundle/diagram';
 import { siteDiagram } from '../../../electron/site/diagram';
+import { storedInputs } from '../helpers/stored-inputs';
 
-const inputs = {
-  router: { host: '192.0.2.1', username: 'admin', password: '[redacted]' },
-  pbx: { host: '192.168.88.10', port: 22, username: 'root', auth: { kind: 'password', password: '[redacted]' } },
+const inputs = storedInputs({
   trunks: [{ name: 'Carrier <b>', address: '203.0.113.5' }],
   phones: [{ name: 'Home office', address: '198.51.100.7' }],
-  options: { hairpin: true },
-};
+});
 
 function nat(after: Record<string, string>): Plan['changes'][number] {
   return { id: 'r1', target: 'router', path: '/ip/firewall/nat', action: 'add', before: null, after, reason: '' };
@@ -56,14 +54,20 @@ describe('the network picture of a stored run', () => {
       ],
     });
     // A name from the network is text in the picture, never markup.
-    const svg = networkDiagram(diagram!);
+    const svg = networkDiagram(diagram);
     expect(svg).toContain('Carrier &lt;b&gt;');
     expect(svg).not.toContain('Carrier <b>');
   });
 
-  it('draws nothing for a record whose inputs no longer read, rather than a wrong picture', () => {
-    expect(siteDiagram({ inputs: { trunks: 'x' }, plan }, { name: 'Acme' })).toBeUndefined();
-    expect(siteDiagram({ inputs: undefined, plan }, { name: 'Acme' })).toBeUndefined();
+  it('shows the public address the plan was made from (the site facts) when the run kept them', () => {
+    const facts = {
+      publicIp: '198.51.100.9',
+      publicFrom: 'technician' as const,
+      publicDynamic: false,
+      rtp: { start: 16384, end: 32768 },
+      revertMinutes: 5,
+    };
+    expect(siteDiagram({ inputs, plan, facts }, { name: 'Acme' }).router.wan).toBe('198.51.100.9');
   });
 
   it('names the router by the site when it has no identity, and a forward open to anyone as such', () => {

@@ -16,7 +16,7 @@ const inputs = siteInputs.parse({
 });
 
 const IDS = mintRowIds();
-const reviewed = (): SitePlan => planFromStates(inputs, defconfRouter(), stockPbx(), IDS);
+const reviewed = (): SitePlan => planFromStates(inputs, defconfRouter(), stockPbx(), IDS).plan;
 
 describe('differenceFromReview', () => {
   it('finds none between a plan and its copy back from JSON, keys in another order', () => {

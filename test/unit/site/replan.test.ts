@@ -24,30 +24,30 @@ function pbxMissingRow() {
   return state;
 }
 
-const shape = (plan: ReturnType<typeof planFromStates>) =>
+const shape = (plan: ReturnType<typeof planFromStates>['plan']) =>
   JSON.stringify(plan.changes.map((c) => [c.target, c.path, c.action, c.before, c.after]));
 
 describe('planning again before apply', () => {
   it('inserts a row for a missing setting, with an id from the ids it was given', () => {
     const ids = mintRowIds();
-    const plan = planFromStates(inputs, defconfRouter(), pbxMissingRow(), ids);
+    const plan = planFromStates(inputs, defconfRouter(), pbxMissingRow(), ids).plan;
     const inserted = insertedRowIds(plan.pbx!.changes);
     expect(inserted.length).toBeGreaterThan(0);
     expect(ids).toEqual(expect.arrayContaining(inserted));
   });
 
   it('gives the same plan from the ids stored in the reviewed plan', () => {
-    const reviewed = planFromStates(inputs, defconfRouter(), pbxMissingRow(), mintRowIds());
+    const reviewed = planFromStates(inputs, defconfRouter(), pbxMissingRow(), mintRowIds()).plan;
     const again = planFromStates(inputs, defconfRouter(), pbxMissingRow(), [
       ...insertedRowIds(reviewed.pbx!.changes),
       ...mintRowIds(),
-    ]);
+    ]).plan;
     expect(shape(again)).toBe(shape(reviewed));
   });
 
   it('would differ with fresh ids (the defect this guards against)', () => {
-    const reviewed = planFromStates(inputs, defconfRouter(), pbxMissingRow(), mintRowIds());
-    const fresh = planFromStates(inputs, defconfRouter(), pbxMissingRow(), mintRowIds());
+    const reviewed = planFromStates(inputs, defconfRouter(), pbxMissingRow(), mintRowIds()).plan;
+    const fresh = planFromStates(inputs, defconfRouter(), pbxMissingRow(), mintRowIds()).plan;
     expect(shape(fresh)).not.toBe(shape(reviewed));
   });
 });

@@ -28,7 +28,7 @@ const inputs = siteInputs.parse({
   phones: [],
   options: { hairpin: true },
 });
-const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds());
+const plan = planFromStates(inputs, defconfRouter(), stockPbx(), mintRowIds()).plan;
 const applied = applyToState(defconfRouter(), plan.router!.changes);
 if (!applied.ok) throw new Error(applied.message);
 

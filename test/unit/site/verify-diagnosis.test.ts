@@ -28,7 +28,7 @@ const PUBLIC = '203.0.113.2';
 
 describe('diagnosis of a failed read-back', () => {
   const pbx = stockPbx();
-  const plan = planFromStates(inputs, defconfRouter(), pbx, mintRowIds());
+  const plan = planFromStates(inputs, defconfRouter(), pbx, mintRowIds()).plan;
   const applied = applyToState(defconfRouter(), plan.router!.changes);
   if (!applied.ok) throw new Error(applied.message);
 

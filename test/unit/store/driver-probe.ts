@@ -13,6 +13,7 @@ import { openStore, STORE_FILE, type SecretBox } from '../../../electron/store';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../electron/store/migrations';
 import { openSqlite, type SqliteDriver } from '../../../electron/store/sqlite';
 import { defconfRouter } from '../routeros/fixtures/defconf';
+import { storedInputs } from '../helpers/stored-inputs';
 
 const plan = (n: number): Plan => ({
   changes: Array.from({ length: n }, (_, i) => ({
@@ -58,9 +59,9 @@ export function probeStore(driver: SqliteDriver, dir: string): Record<string, un
   old
     .prepare(
       `INSERT INTO runs (run_id, site_id, kind, status, inputs_json, plan_json, change_count, started_at, updated_at)
-       VALUES ('r1', 's1', 'apply', 'confirmed', '{}', '{"changes":[],"warnings":[],"facts":{}}', 0, 't', 't')`,
+       VALUES ('r1', 's1', 'apply', 'confirmed', ?, '{"changes":[],"warnings":[],"facts":{}}', 0, 't', 't')`,
     )
-    .run();
+    .run(JSON.stringify(storedInputs()));
   old.close();
   report.closedAfterClose = old.open === false;
 
@@ -87,7 +88,12 @@ export function probeStore(driver: SqliteDriver, dir: string): Record<string, un
   };
 
   const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10', routerIdentity: 'Branch' });
-  const run = store.createRun({ siteId: site.siteId, kind: 'apply', inputs: { password: 'hunter2' }, plan: plan(2) });
+  const run = store.createRun({
+    siteId: site.siteId,
+    kind: 'apply',
+    inputs: storedInputs({ router: { host: '192.168.88.1', tls: true, username: 'admin', password: 'hunter2' } }),
+    plan: plan(2),
+  });
   store.setRunStatus(run.runId, 'applying');
   const snapshot = store.saveSnapshot(run.runId, site.siteId, {
     router: defconfRouter(),
@@ -101,7 +107,7 @@ export function probeStore(driver: SqliteDriver, dir: string): Record<string, un
   report.runs = {
     snapshotExact: isDeepStrictEqual(back.router, defconfRouter()) && back.routerExport === `# ${HOSTILE}`,
     runPointsAtSnapshot: store.getRun(run.runId).snapshotId === snapshot.snapshotId,
-    inputsRedacted: JSON.stringify(store.getRun(run.runId).inputs),
+    inputsRedacted: JSON.stringify(store.getRun(run.runId).inputs.router),
     journal: store.readJournal(run.runId).map((e) => [e.seq, e.changeId, e.status, e.detail ?? null]),
     unfinished: store.findUnfinished().map((r) => r.runId === run.runId),
     listed: store.listRuns().map((r) => [r.kind, r.status, r.changeCount, r.publicIp ?? null]),

@@ -87,7 +87,7 @@ describe('the store on node:sqlite under Electron 45 Node, against better-sqlite
       runs: {
         snapshotExact: true,
         runPointsAtSnapshot: true,
-        inputsRedacted: '{"password":"[redacted]"}',
+        inputsRedacted: '{"host":"192.168.88.1","tls":true,"username":"admin","password":"[redacted]"}',
         journal: [
           [1, 'c0', 'done', null],
           [2, 'c1', 'failed', expect.stringContaining('DROP TABLE')],
