@@ -8,6 +8,7 @@ import {
   accessSync,
   chmodSync,
   constants,
+  copyFileSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -62,7 +63,13 @@ function createHistory(file: string, driver: SqliteDriver): void {
     try {
       linkSync(made, file);
     } catch (caught) {
-      if ((caught as NodeJS.ErrnoException).code !== 'EEXIST') throw caught;
+      if ((caught as NodeJS.ErrnoException).code === 'EEXIST') return;
+      // A file system without hard links (FAT, exFAT, some shares): copied in, still never over another's.
+      try {
+        copyFileSync(made, file, constants.COPYFILE_EXCL);
+      } catch (copying) {
+        if ((copying as NodeJS.ErrnoException).code !== 'EEXIST') throw copying;
+      }
     }
   } finally {
     for (const suffix of ['-wal', '-shm', '']) rmSync(made + suffix, { force: true });
