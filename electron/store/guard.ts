@@ -32,9 +32,12 @@ interface Operation {
 
 /** Purposes whose only writes to the boxes are journalled changes (site/run.ts). */
 const SENDING = new Set(['apply', 'rollback']);
+/** Purposes that hold the locks to read a box and record what it says, changing nothing (site/revert-state.ts). */
+const READING = new Set(['revert check']);
 
 function aftermathOf(operation: Operation | undefined): Aftermath {
-  if (operation === undefined) return { kind: 'nothing-changed' };
+  if (operation === undefined || READING.has(operation.purpose)) return { kind: 'nothing-changed' };
+  // Any other (confirm switches the router's undo off unjournalled): what the boxes hold is to be checked.
   if (!SENDING.has(operation.purpose)) {
     return operation.runId === undefined ? { kind: 'unsure' } : { kind: 'unsure', runId: operation.runId };
   }
