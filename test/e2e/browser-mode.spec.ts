@@ -212,8 +212,12 @@ test('history lists runs, exports a bundle and refuses to import the same run tw
   // Which customer: the site's name and the public IP the run used.
   await expect(rows.nth(1)).toContainText('HQ');
   await expect(rows.nth(1)).toContainText('public IP 203.0.113.7');
-  await rows.nth(1).getByRole('button', { name: 'Export' }).click();
-  await expect(page.getByRole('status')).toContainText(`${run.runId}.zip`);
+  // Browser mode hands the bundle to the browser under the site's name and the run's day; a copy stays
+  // in the data folder (bundles/<run>.zip), which the import below reads back.
+  const downloading = page.waitForEvent('download');
+  await rows.nth(1).getByRole('button', { name: 'Download' }).click();
+  expect((await downloading).suggestedFilename()).toMatch(/^hq-\d{4}-\d{2}-\d{2}\.zip$/);
+  await expect(page.getByRole('status')).toContainText(/^Downloaded as hq-\d{4}-\d{2}-\d{2}\.zip/);
   await page.getByLabel('Bundle file path').fill(join(dataDir, 'bundles', `${run.runId}.zip`));
   await page.getByRole('button', { name: 'Import' }).click();
   await expect(page.getByRole('alert')).toContainText('already in the history');

@@ -1,17 +1,22 @@
 import type { RunSummary } from '../../../contract/types';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
-import { bundlePathOf, importTrustSentence, isUnfinished } from '../store/history';
+import { importTrustSentence, isUnfinished } from '../store/history';
+import { fileStem } from '../steps/download';
+import { useBundleExport } from './bundle-export';
 import { ImportedTrust, ImportedRunsNote } from './ImportedTrust';
 import { OpenRunActions, RunBoxes, SiteName } from './RunBoxes';
 
-/** Export a run's bundle: the desktop app asks where with its dialog; browser mode writes beside the history. */
-function ExportButton({ runId }: { runId: string }) {
-  const info = useWizard((s) => s.info);
-  const exportBundle = useWizard((s) => s.exportBundle);
+/** "acme-dental-2026-12-07.zip": a run's bundle named by its site and the day it ran. */
+export const bundleName = (run: RunSummary): string =>
+  `${fileStem(run.siteName ?? run.routerIdentity ?? '', new Date(run.startedAt))}.zip`;
+
+/** Export a run's bundle: the desktop app asks where with its dialog; browser mode downloads it. */
+function ExportButton({ run }: { run: RunSummary }) {
+  const { desktop, exportRun } = useBundleExport();
   return (
-    <button type="button" onClick={() => void exportBundle(runId, bundlePathOf(info, runId))}>
-      Export
+    <button type="button" onClick={() => exportRun(run.runId, bundleName(run))}>
+      {desktop ? 'Export' : 'Download'}
     </button>
   );
 }
@@ -54,7 +59,7 @@ function RunRow({ run }: { run: RunSummary }) {
       </td>
       <td>{run.changeCount}</td>
       <td>
-        <ExportButton runId={run.runId} />
+        <ExportButton run={run} />
       </td>
       <td>
         <RollbackButton run={run} />
@@ -95,11 +100,21 @@ export function RunList() {
   );
 }
 
-/** Where the last export went, or why it did not. */
+/** Where the last export went (the file the browser downloaded, or the path chosen), or why it did not. */
 export function ExportedNote() {
   const exported = useWizard((s) => s.exported);
+  const exportedAs = useWizard((s) => s.exportedAs);
+  const desktop = useWizard((s) => s.info.status === 'done' && s.info.value.frontEnd === 'electron');
   if (exported.status === 'error') return <ErrorNote error={exported.error} />;
   if (exported.status !== 'done') return null;
+  if (!desktop && exportedAs) {
+    return (
+      <p role="status" className="note">
+        Downloaded as <strong>{exportedAs}</strong> ({Math.ceil(exported.value.bytes / 1024)} KB): open report.html
+        inside it for the customer&apos;s file.
+      </p>
+    );
+  }
   return (
     <p role="status" className="note">
       Bundle written to <code className="mono">{exported.value.path}</code> ({exported.value.bytes} bytes).

@@ -1,46 +1,29 @@
-import { useEffect, useRef } from 'react';
 import { BundleKeyNote } from '../components/BundleKeyNote';
 import { ErrorNote } from '../components/ErrorNote';
 import { useWizard } from '../store/context';
-import { bundlePathOf } from '../store/history';
 import { StepPanel } from '../components/StepPanel';
-import { storedToken } from '../api/pipes';
-import { download, fileStem } from './download';
+import { bundleHref, pageToken, useBundleExport } from '../history/bundle-export';
+import { fileStem } from './download';
 import { stepRef } from './steps';
 
-/** Where browser mode hands out a run's bundle (electron/host/download.ts), under a readable name. */
-export function bundleHref(runId: string, name: string, token: string): string {
-  return `/download/${encodeURIComponent(runId)}.zip?token=${encodeURIComponent(token)}&as=${encodeURIComponent(name)}`;
-}
+export { bundleHref };
 
 /** The visit ends with the run's config bundle: report, plan, scripts and snapshots in one file. */
 export function DoneStep() {
   const planned = useWizard((s) => s.planned);
   const applying = useWizard((s) => s.applying);
   const confirmation = useWizard((s) => s.confirmation);
-  const info = useWizard((s) => s.info);
   const exported = useWizard((s) => s.exported);
-  const exportBundle = useWizard((s) => s.exportBundle);
   const router = useWizard((s) => s.router);
   const customer = useWizard((s) => s.options.customer);
+  const { desktop, exportRun } = useBundleExport();
   const runId = planned.status === 'done' ? planned.value.runId : undefined;
-  // The desktop app asks where with the system's dialog; browser mode writes beside the history and downloads it.
-  const desktop = info.status === 'done' && info.value.frontEnd === 'electron';
   const site = customer.trim() || (router.status === 'done' ? router.value.identity : '');
   const name = `${fileStem(site, new Date())}.zip`;
-  const token = typeof window === 'undefined' ? undefined : storedToken(window.sessionStorage);
+  const token = pageToken();
   const href = runId && token ? bundleHref(runId, name, token) : undefined;
-  // Browser mode: once the export this click asked for is written, the browser downloads it.
-  const pending = useRef(false);
-  useEffect(() => {
-    if (!pending.current || exported.status === 'loading' || exported.status === 'idle') return;
-    pending.current = false;
-    if (exported.status === 'done' && href) download(href, name);
-  }, [exported.status, href, name]);
   const exportIt = () => {
-    if (!runId) return;
-    pending.current = !desktop;
-    void exportBundle(runId, bundlePathOf(info, runId), name);
+    if (runId) exportRun(runId, name);
   };
   return (
     <StepPanel id="done">

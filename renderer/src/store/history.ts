@@ -10,6 +10,8 @@ export interface HistorySlice {
   view: 'wizard' | 'history';
   runs: Load<RunSummary[]>;
   exported: Load<BundleRef>;
+  /** The file name the last export was offered under (the site and the date): what browser mode downloads. */
+  exportedAs?: string;
   imported: Load<RunSummary>;
   /** The signers whose bundles' snapshots may be rolled back to; the last trust or untrust, for its error. */
   trusted: Load<TrustedSigner[]>;
@@ -127,7 +129,7 @@ export const historySlice =
       exportBundle: async (runId, path, suggestedName) => {
         const target = path ?? (await choose('export-bundle', suggestedName ?? `fspbx-nat-${runId}.zip`));
         if (!target) return;
-        set({ exported: loading });
+        set({ exported: loading, exportedAs: suggestedName ?? `fspbx-nat-${runId}.zip` });
         set({ exported: settled(await client.call('bundle.export', { runId, path: target })) });
       },
       importBundle: async (path) => {

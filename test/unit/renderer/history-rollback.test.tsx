@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { Change, Plan, RunSummary, VerifyResult } from '../../../contract/types';
 import { RevertBar } from '../../../renderer/src/components/RevertBar';
 import { HistoryView } from '../../../renderer/src/history/HistoryView';
+import { bundleName } from '../../../renderer/src/history/RunList';
+import { bundlePathOf } from '../../../renderer/src/store/history';
 import { VerifyStep } from '../../../renderer/src/steps/VerifyStep';
 import { WizardProvider } from '../../../renderer/src/store/context';
 import { rollbackLogins, rollbackSides } from '../../../renderer/src/store/rollback';
@@ -254,5 +256,50 @@ describe("the bar's Keep asks before keeping what the checks do not show to work
     const passed = await barWith(checks('pass', 'pass'));
     await passed.store.getState().keepChanges('bar');
     expect(passed.client.inputsOf('site.confirm')).toHaveLength(1);
+  });
+});
+
+describe("History's export in browser mode", () => {
+  const info = (frontEnd: 'browser' | 'electron') => ({
+    name: 'fspbx-nat',
+    version: '0.1.0',
+    frontEnd,
+    platform: 'linux',
+    dataDir: '/data',
+    runtime: { node: '20' },
+  });
+  const run: RunSummary = { ...openRun, status: 'confirmed', siteName: 'Acme Dental' };
+
+  it('downloads the bundle under the site and the day it ran, and says so instead of a data-folder path', async () => {
+    const client = new FakeClient()
+      .on('history.list', () => ok([run]))
+      .on('bundle.export', (input) => ok({ path: input.path, sha256: 'x', bytes: 5000 }));
+    const store = createWizardStore(client);
+    store.setState({ info: { status: 'done', value: info('browser') } });
+    await store.getState().loadRuns();
+    expect(bundleName(run)).toBe('acme-dental-2026-12-07.zip');
+    expect(text(store, <HistoryView />)).toContain('Download');
+    await store.getState().exportBundle(run.runId, bundlePathOf(store.getState().info, run.runId), bundleName(run));
+    // Written beside the history under the run id (the host's download route serves it from there).
+    expect(client.inputsOf('bundle.export')).toEqual([{ runId: 'run-1', path: '/data/bundles/run-1.zip' }]);
+    const shown = text(store, <HistoryView />);
+    expect(shown).toContain('Downloaded as acme-dental-2026-12-07.zip (5 KB)');
+    expect(shown).not.toContain('/data/bundles');
+  });
+
+  it('in the desktop app asks where (no path sent) and shows where it was written', async () => {
+    const client = new FakeClient()
+      .on('history.list', () => ok([run]))
+      .on('app.chooseFile', () => ok({ path: '/home/tech/acme.zip' }))
+      .on('bundle.export', (input) => ok({ path: input.path, sha256: 'x', bytes: 5000 }));
+    const store = createWizardStore(client);
+    store.setState({ info: { status: 'done', value: info('electron') } });
+    await store.getState().loadRuns();
+    expect(bundlePathOf(store.getState().info, run.runId)).toBeUndefined();
+    await store.getState().exportBundle(run.runId, undefined, bundleName(run));
+    expect(client.inputsOf('app.chooseFile')).toEqual([
+      { purpose: 'export-bundle', suggestedName: 'acme-dental-2026-12-07.zip' },
+    ]);
+    expect(text(store, <HistoryView />)).toContain('Bundle written to /home/tech/acme.zip (5000 bytes).');
   });
 });
