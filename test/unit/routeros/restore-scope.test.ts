@@ -177,6 +177,27 @@ describe('what a restore sends and says', () => {
     }
   });
 
+  it('sends every change to the router', () => {
+    const snapshot = applied();
+    const current = clone(snapshot);
+    const at = current.nat.findIndex((r) => r.comment === 'fspbx-nat: forward sip trunks udp');
+    current.nat[at] = { ...current.nat[at]!, 'to-ports': '5099' };
+    current.addressLists = current.addressLists.slice(1);
+    current.nat.push({ '.id': '*F2', chain: 'dstnat', action: 'dst-nat', comment: 'fspbx-nat: forward stray' });
+    const restore = planRouterRestore(snapshot, current, SCOPE);
+    expect(restore.changes.map((c) => c.action).sort()).toEqual(['add', 'remove', 'set']);
+    expect(restore.changes.every((c) => c.target === 'router')).toBe(true);
+  });
+
+  it('ignores built-in entries, which the router makes and nobody can add or remove', () => {
+    const snapshot = defconfRouter();
+    const current = clone(snapshot);
+    current.nat.push({ '.id': '*B1', chain: 'srcnat', action: 'passthrough', builtin: 'true', comment: 'counters' });
+    snapshot.filter.push({ '.id': '*B2', chain: 'input', action: 'passthrough', builtin: 'true', comment: 'gone' });
+    const restore = planRouterRestore(snapshot, current, SCOPE);
+    expect([restore.changes, restore.warnings, restore.flags]).toEqual([[], [], undefined]);
+  });
+
   it('names the item in a warning by its comment, else its name, else its id', () => {
     const snapshot = defconfRouter();
     const current = clone(snapshot);

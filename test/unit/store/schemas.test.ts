@@ -132,6 +132,10 @@ describe('a snapshot read back', () => {
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
+    const nulled = asJson(defconfRouter()) as { nat: unknown[] };
+    nulled.nat.push(null);
+    expect(refusal(() => parseSnapshotParts({ router: nulled }, 'local'))).toMatch(/^snapshot router: nat\.\d+: /);
+
     const noId = asJson(defconfRouter()) as { filter: Record<string, string>[] };
     delete noId.filter[0]!['.id'];
     expect(refusal(() => parseSnapshotParts({ router: noId }, 'local'))).toBe(
