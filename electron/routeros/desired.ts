@@ -108,7 +108,7 @@ export function forwardsFor(inputs: RouterPlanInputs): Forward[] {
  */
 export function wanMatch(inputs: RouterPlanInputs, topology: Topology): Record<string, string> {
   if (topology.hasWanList) return { 'in-interface-list': 'WAN' };
-  const wan = pickWanAddress(inputs, topology);
+  const wan = topology.wan;
   if (wan?.dynamic) return { 'in-interface': wan.interface };
   return wan ? { 'dst-address': wan.address } : {};
 }
@@ -137,13 +137,6 @@ export function hairpinMatch(
     exact: others.length === 0,
     reason: `the public address ${wan.address} is dynamic (given by ${wan.interface}'s provider): any router address but its LAN one ${lan.address} is matched, so the hairpin follows a new address`,
   };
-}
-
-export function pickWanAddress(
-  inputs: Pick<RouterPlanInputs, 'wanAddress'>,
-  topology: Topology,
-): RouterAddress | undefined {
-  return topology.wanAddresses.find((a) => a.address === inputs.wanAddress) ?? topology.wanAddresses[0];
 }
 
 export function natEntry(forward: Forward, inputs: RouterPlanInputs, match: Record<string, string>): DesiredEntry {

@@ -18,7 +18,6 @@ import {
   hairpinMatch,
   natEntry,
   peerSpans,
-  pickWanAddress,
   wanMatch,
   type Forward,
 } from './desired';
@@ -167,7 +166,7 @@ function describe(item: RosItem): string {
   return item.comment ? `${item['.id']} "${item.comment}"` : item['.id'];
 }
 
-function wanWarnings(state: RouterState, topology: Topology, inputs: RouterPlanInputs): Warning[] {
+function wanWarnings(state: RouterState, topology: Topology): Warning[] {
   const warnings: Warning[] = [];
   for (const wan of topology.wanAddresses) {
     if (isPrivate(wan.address) || isCgnat(wan.address)) {
@@ -209,7 +208,7 @@ function wanWarnings(state: RouterState, topology: Topology, inputs: RouterPlanI
     warnings.push({
       code: 'several-wan-addresses',
       target: 'router',
-      message: `Forwards match only ${pickWanAddress(inputs, topology)?.address ?? '?'} of the WAN addresses ${topology.wanAddresses.map((a) => a.address).join(', ')}.`,
+      message: `Forwards match only ${topology.wan?.address ?? '?'} of the WAN addresses ${topology.wanAddresses.map((a) => a.address).join(', ')}.`,
     });
   }
   return warnings;
@@ -220,8 +219,8 @@ function wanWarnings(state: RouterState, topology: Topology, inputs: RouterPlanI
  * (wanMatch), but the PBX announces the address it was given today (external_sip_ip /
  * external_rtp_ip) until someone changes it: calls then have one-way audio.
  */
-function dynamicWanWarnings(topology: Topology, inputs: RouterPlanInputs): Warning[] {
-  const wan = pickWanAddress(inputs, topology);
+function dynamicWanWarnings(topology: Topology): Warning[] {
+  const wan = topology.wan;
   if (!wan?.dynamic) return [];
   return [
     {
@@ -240,7 +239,7 @@ function natShadowWarnings(
   ctx: MatchContext,
 ): Warning[] {
   const foreign = state.nat.filter((item) => !isOwned(item));
-  const wan = pickWanAddress(inputs, topology);
+  const wan = topology.wan;
   const warnings: Warning[] = [];
   const reported = new Set<string>();
   for (const forward of forwards) {
@@ -280,13 +279,13 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
   const lan = errors.length === 0 ? lanOf(topology, inputs.pbxAddress) : undefined;
   if (errors.length > 0 || !lan) return { ok: false, errors };
 
-  const warnings: Warning[] = wanWarnings(state, topology, inputs);
+  const warnings: Warning[] = wanWarnings(state, topology);
   const ctx = matchContext(state, topology, inputs);
   const match = wanMatch(inputs, topology);
   const forwards = forwardsFor(inputs);
 
   const natDesired: KeyedDesired[] = forwards.map((f) => ({ entry: natEntry(f, inputs, match) }));
-  const wanAddress = pickWanAddress(inputs, topology);
+  const wanAddress = topology.wan;
   const hairpin = inputs.hairpin && wanAddress ? hairpinMatch(wanAddress, lan, topology) : undefined;
   if (hairpin && wanAddress) {
     for (const entry of hairpinForwards(forwards, inputs, lan, wanAddress, hairpin.fields)) natDesired.push({ entry });
@@ -310,7 +309,7 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
           .join(', ')} are not hairpinned.`,
       });
   }
-  warnings.push(...dynamicWanWarnings(topology, inputs));
+  warnings.push(...dynamicWanWarnings(topology));
 
   const foreignFilter = state.filter.filter((item) => !isOwned(item));
   const filterDesired: KeyedDesired[] = [];
@@ -383,7 +382,7 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
     ...filter.removes,
     ...lists.removes,
   ];
-  const wan = pickWanAddress(inputs, topology);
+  const wan = topology.wan;
   const facts: Record<string, string> = {
     'router.identity': state.identity,
     'router.version': state.version,

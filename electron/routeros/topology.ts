@@ -18,6 +18,11 @@ export interface Topology {
   hasWanList: boolean;
   wanInterfaces: string[];
   wanAddresses: RouterAddress[];
+  /**
+   * The WAN address forwards and the PBX use, picked once here: the one the technician gave,
+   * else the first WAN address. Every planner and site fact reads this one.
+   */
+  wan?: RouterAddress;
   lanAddresses: RouterAddress[];
   /** Interface list name → member interfaces (plus the built-in lists). */
   listMembers: Map<string, Set<string>>;
@@ -162,6 +167,8 @@ export function readTopology(state: RouterState, pbxAddress: string, wanHint?: s
     }
   }
   const wanSet = new Set(wanInterfaces);
+  const wanAddresses = addresses.filter((a) => wanSet.has(a.interface));
+  const wan = wanAddresses.find((a) => a.address === wanHint) ?? wanAddresses[0];
   const looksDefconf = state.filter.some(
     (r) =>
       r.chain === 'forward' &&
@@ -173,7 +180,8 @@ export function readTopology(state: RouterState, pbxAddress: string, wanHint?: s
   return {
     hasWanList,
     wanInterfaces,
-    wanAddresses: addresses.filter((a) => wanSet.has(a.interface)),
+    wanAddresses,
+    ...(wan ? { wan } : {}),
     lanAddresses: addresses.filter((a) => !wanSet.has(a.interface)),
     listMembers,
     looksDefconf,

@@ -9,7 +9,6 @@ import { fail } from '../../contract/errors';
 import type { SiteInputs } from '../../contract/schemas';
 import type { SiteFacts } from '../../contract/types';
 import type { PbxState } from '../pbx/model/state';
-import { pickWanAddress } from '../routeros/desired';
 import type { RouterState } from '../routeros/state';
 import { lanOf, readTopology } from '../routeros/topology';
 
@@ -20,7 +19,7 @@ export function siteFacts(
 ): SiteFacts {
   const entered = inputs.options.publicIp;
   const topology = readTopology(routerState, inputs.pbx.host, entered);
-  const wan = pickWanAddress({ ...(entered ? { wanAddress: entered } : {}) }, topology);
+  const wan = topology.wan;
   const lan = lanOf(topology, inputs.pbx.host);
   const publicIp =
     entered ??
