@@ -135,7 +135,7 @@ export function renderReport(content: BundleContent, createdAt: string): string 
         )
         .join('\n')
     : '<p class="muted">No checks were recorded for this visit.</p>';
-  const publicIp = run.plan.facts['pbx.publicIp'];
+  const publicIp = run.facts?.publicIp ?? run.plan.facts['pbx.publicIp'];
   const title = run.kind === 'rollback' ? 'Rollback report' : 'NAT configuration report';
 
   return `<!doctype html>

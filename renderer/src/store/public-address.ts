@@ -15,18 +15,14 @@ export type PublicAddress =
     }
   | { source: 'router-guess'; address: string };
 
-/** The plan's facts as the planners write them (electron/pbx/plan, electron/routeros/plan). */
-const PLAN_PUBLIC_IP = 'pbx.publicIp';
-const PLAN_WAN_DYNAMIC = 'router.wanAddressDynamic';
-
 export function publicAddressOf(planned: Load<PlannedRun>, router: Load<RouterSummary>): PublicAddress | undefined {
-  if (planned.status === 'done') {
-    const facts = planned.value.plan.facts;
-    const address = facts[PLAN_PUBLIC_IP];
-    if (address) {
-      const dynamic = facts[PLAN_WAN_DYNAMIC];
-      return dynamic ? { source: 'plan', address, dynamic } : { source: 'plan', address };
-    }
+  // The site facts the plan was made from (electron/site/facts.ts), not a guess of the screen's own.
+  const site = planned.status === 'done' ? planned.value.site : undefined;
+  if (site) {
+    const address = site.publicIp;
+    if (!site.publicDynamic) return { source: 'plan', address };
+    const dynamic = `given to ${site.wanInterface ?? 'the WAN port'} by the provider: it may change`;
+    return { source: 'plan', address, dynamic };
   }
   if (router.status !== 'done') return undefined;
   const guess = router.value.publicAddress ?? router.value.wanAddresses[0]?.split('/')[0];

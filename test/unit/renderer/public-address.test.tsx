@@ -5,7 +5,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
-import type { PlannedRun, RouterSummary } from '../../../contract/types';
+import type { PlannedRun, RouterSummary, SiteFacts } from '../../../contract/types';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
 import { WizardProvider } from '../../../renderer/src/store/context';
 import { idle } from '../../../renderer/src/store/load';
@@ -22,9 +22,23 @@ const router: RouterSummary = {
   insecure: false,
   canWrite: true,
 };
-const planWith = (facts: Record<string, string>): PlannedRun => ({
+/** A plan as site.plan answers it: its site facts beside it (electron/site/facts.ts), the shown facts apart. */
+const planWith = (site?: Partial<SiteFacts>): PlannedRun => ({
   runId: 'run-1',
-  plan: { changes: [], warnings: [], facts },
+  // The shown facts name another address: the screen must take the site facts, never these.
+  plan: { changes: [], warnings: [], facts: { 'pbx.publicIp': '192.0.2.99' } },
+  ...(site
+    ? {
+        site: {
+          publicIp: '203.0.113.7',
+          publicFrom: 'router' as const,
+          publicDynamic: false,
+          rtp: { start: 16384, end: 32768 },
+          revertMinutes: 5,
+          ...site,
+        },
+      }
+    : {}),
 });
 
 /** The sentence step 4 shows, from a store holding `state`. */
@@ -52,10 +66,7 @@ describe("step 4's public address", () => {
   });
 
   it('once planned, the address the plan uses, not the guess, and whether the provider may change it', () => {
-    const planned = planWith({
-      'pbx.publicIp': '203.0.113.7',
-      'router.wanAddressDynamic': 'given to ether1 by the provider: it may change',
-    });
+    const planned = planWith({ publicDynamic: true, wanInterface: 'ether1' });
     expect(shown({ router: { status: 'done', value: router }, planned: { status: 'done', value: planned } })).toBe(
       'Public IP of this site: 203.0.113.7, the address the plan uses (step 6). It is given to ether1 by the provider: it may change.',
     );
@@ -64,11 +75,11 @@ describe("step 4's public address", () => {
   it('prefers the router cloud address to its WAN address for the guess; a plan without the fact falls back', () => {
     const withCloud = { status: 'done' as const, value: { ...router, publicAddress: '198.51.100.9' } };
     expect(publicAddressOf(idle, withCloud)).toEqual({ source: 'router-guess', address: '198.51.100.9' });
-    expect(publicAddressOf({ status: 'done', value: planWith({}) }, withCloud)).toEqual({
+    expect(publicAddressOf({ status: 'done', value: planWith() }, withCloud)).toEqual({
       source: 'router-guess',
       address: '198.51.100.9',
     });
-    expect(publicAddressOf({ status: 'done', value: planWith({ 'pbx.publicIp': '203.0.113.7' }) }, idle)).toEqual({
+    expect(publicAddressOf({ status: 'done', value: planWith({}) }, idle)).toEqual({
       source: 'plan',
       address: '203.0.113.7',
     });
