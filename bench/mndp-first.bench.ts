@@ -2,11 +2,10 @@
  * Time to the first MikroTik (issue 28 item 7: within 2× MAC-Telnet's `mndp`). Two namespaces and
  * a veth, as routeros-sim-mndp.test.ts builds them: the RouterOS simulator answering MNDP in one,
  * the technician's side in the other. Each round, in turn: Debian mactelnet-client's `mndp`
- * (started, timed until it prints the router's address), the wizard's electron/mndp/discover.ts
- * (timed from the call to its first neighbour), and the Scan operation through the dispatcher
- * (from the call to its first router event). The wizard's helper process is started once, as the
- * app is running before Scan is pressed; `mndp` is timed from its start, which is its way of use.
- * Needs root (namespaces).
+ * (from its spawn until it prints the router's address), the wizard's electron/mndp/discover.ts
+ * (from the call to its first neighbour), and the Scan operation through the dispatcher (from the
+ * call to its first router event). All three are started by one helper process inside the client
+ * namespace (bench/helpers/mndp-first.ts), so none pays for entering the namespace. Needs root.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -42,30 +41,8 @@ function stats(xs: number[]): { median: number; min: number; max: number } {
   return { median: round(s[Math.floor(s.length / 2)]!), min: round(s[0]!), max: round(s[s.length - 1]!) };
 }
 
-/** `mndp` in the client namespace, timed from its start until it prints the router's address. */
-function mndpOnce(ns: Namespaces, client: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    // stdbuf: mndp block-buffers its output when it is not on a terminal.
-    const child = ns.spawn(client, 'stdbuf', '-o0', 'mndp');
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`mndp did not list the router in 10 s: ${out}`));
-    }, 10_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (!out.includes(ROUTER)) return;
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      child.once('exit', () => resolve(ms));
-    });
-  });
-}
-
 /** One line in, one JSON line out, from the helper that stays up in the client namespace. */
-function ask(helper: ChildProcess, lines: Interface, what: 'mndp' | 'scan'): Promise<number> {
+function ask(helper: ChildProcess, lines: Interface, what: 'tool' | 'mndp' | 'scan'): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} round gave no answer in 15 s`)), 15_000);
     lines.once('line', (line) => {
@@ -114,6 +91,7 @@ export async function benchMndpFirst(rounds = 9): Promise<MndpFirstBench | { ski
         'bench/helpers/mndp-first.ts',
         CLIENT,
         '192.168.88.255',
+        ROUTER,
       ],
       // The Scan operation sweeps and broadcasts only where scanning is allowed.
       { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, FSPBX_NAT_NO_SCAN: '' } },
@@ -132,12 +110,12 @@ export async function benchMndpFirst(rounds = 9): Promise<MndpFirstBench | { ski
     const scan: number[] = [];
     // The first of each is the app's first Scan (code not yet run, caches cold): kept apart, then the rounds, interleaved.
     const cold = {
-      mndpMs: Number((await mndpOnce(ns, client)).toFixed(1)),
+      mndpMs: Number((await ask(helper, lines, 'tool')).toFixed(1)),
       discoverTsMs: Number((await ask(helper, lines, 'mndp')).toFixed(1)),
       scanMs: Number((await ask(helper, lines, 'scan')).toFixed(1)),
     };
     for (let i = 0; i < rounds; i += 1) {
-      mndp.push(await mndpOnce(ns, client));
+      mndp.push(await ask(helper, lines, 'tool'));
       ours.push(await ask(helper, lines, 'mndp'));
       scan.push(await ask(helper, lines, 'scan'));
     }

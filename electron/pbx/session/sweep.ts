@@ -72,6 +72,8 @@ function probe(
   });
 }
 
+const SWEEP_BATCH = 16;
+
 export async function sweepSsh(addresses: string[], options: SweepOptions): Promise<SshCandidate[]> {
   const skip = new Set(options.skip ?? []);
   const jobs = addresses.filter((a) => !skip.has(a)).flatMap((a) => options.ports.map((p) => [a, p] as const));
@@ -79,7 +81,10 @@ export async function sweepSsh(addresses: string[], options: SweepOptions): Prom
   const found: SshCandidate[] = [];
   let next = 0;
   let scanned = 0;
-  const worker = async () => {
+  const worker = async (index: number) => {
+    // Started 16 to a turn of the event loop: 256 connects at once would hold it for tens of ms,
+    // and the MNDP answers discovered beside the sweep (the first router) would wait behind them.
+    for (let turn = 0; turn < Math.floor(index / SWEEP_BATCH); turn += 1) await new Promise((r) => setImmediate(r));
     while (next < jobs.length && !options.signal?.aborted) {
       const [address, port] = jobs[next++]!;
       const hit = await probe(address, port, options.connectTimeoutMs ?? 1000, options.bannerTimeoutMs ?? 1500);
@@ -92,7 +97,9 @@ export async function sweepSsh(addresses: string[], options: SweepOptions): Prom
     }
   };
   // A /24 goes out in one wave: an absent host costs one timeout, not one per wave.
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 256, Math.max(total, 1)) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency ?? 256, Math.max(total, 1)) }, (_, i) => worker(i)),
+  );
   return found.sort((a, b) => toInt(a.address) - toInt(b.address) || a.port - b.port);
 }
 
