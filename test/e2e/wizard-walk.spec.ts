@@ -605,6 +605,8 @@ for (const mode of ['netns', 'loopback'] as const) {
         await expect(page.locator('section.rollback')).not.toContainText(/(\bbytes|\bpackets|\.id)=/);
         await expect(page.getByRole('table', { name: 'Runs' })).toContainText(SITE.router.wan);
         await accessible(page, 'History (rollback review)');
+        // The review itself in the picture, below the runs: what matters first, then the counts and groups.
+        await page.evaluate(() => document.querySelector('section.rollback')?.scrollIntoView({ block: 'start' }));
         await shoot(page, 'walk-10-history-rollback');
         await page.getByRole('button', { name: /^Apply the rollback/ }).click();
         await expect(page.getByRole('status').filter({ hasText: 'Rolled back' })).toBeVisible({ timeout: 180_000 });
