@@ -14,6 +14,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Failure } from '../../contract/errors';
 import { storageError, storageFaultIn, type Aftermath } from './faults';
+import { runLockKey } from './locks';
 
 /** The part of the store the guard reads the calls of; the rest is guarded without being looked at. */
 export interface Guardable {
@@ -24,8 +25,6 @@ export interface Guardable {
 interface Operation {
   purpose: string;
   runId: string | undefined;
-  /** Changes and steps recorded as about to go out (all of a box's before its first). */
-  announced: number;
   /** Answers that came back: each was sent, whether or not its answer reached the disk. */
   answered: number;
 }
@@ -69,21 +68,12 @@ export function guardStore<S extends Guardable>(store: S, where: { dataDir: stri
     );
   };
 
-  const count = (what: 'announced' | 'answered') => {
-    const operation = current.getStore();
-    if (operation !== undefined) operation[what] += 1;
-  };
-
   const withLocks = async <T>(keys: readonly string[], purpose: string, work: () => Promise<T>): Promise<T> => {
-    const runKey = keys.find((k) => k.startsWith('run:'));
-    const operation: Operation = {
-      purpose,
-      runId: runKey?.slice('run:'.length),
-      announced: 0,
-      answered: 0,
-    };
-    // The work's own failure (a refused change, a lost link) is its own, told as it is; only the
-    // taking and giving back of the locks is the store's part here.
+    const runPrefix = runLockKey('');
+    const runKey = keys.find((k) => k.startsWith(runPrefix));
+    const operation: Operation = { purpose, runId: runKey?.slice(runPrefix.length), answered: 0 };
+    // The work's own failure (a refused change, a lost link) is its own, told as it is: its store
+    // calls are guarded one by one; only the taking and giving back of the locks is translated here.
     let outcome: { failed: unknown } | undefined;
     try {
       return await current.run(operation, () =>
@@ -109,10 +99,16 @@ export function guardStore<S extends Guardable>(store: S, where: { dataDir: stri
       if (typeof value !== 'function') return value;
       return (...args: unknown[]): unknown => {
         // An answer is counted before it is written: a change that went out was sent, whatever the disk says.
-        if (key === 'journalResult') count('answered');
+        const operation = current.getStore();
+        if (key === 'journalResult' && operation !== undefined) operation.answered += 1;
         try {
           const result: unknown = Reflect.apply(value, target, args);
-          if (key === 'journalSend') count('announced');
+          // A method that answers later is guarded the same way.
+          if (result instanceof Promise) {
+            return result.catch((caught: unknown) => {
+              throw translate(caught);
+            });
+          }
           return result;
         } catch (caught) {
           throw translate(caught);
