@@ -20,21 +20,40 @@ function Item({ status, children }: { status: ChangeStatus | undefined; children
   );
 }
 
+const answered = (status: ChangeStatus | undefined) => status === 'done' || status === 'failed';
+
 /** How far the apply is: of the items it sends (changes and PBX steps alike, by id), how many have answered. */
 export function progressWords(statuses: Record<string, ChangeStatus>, ids: readonly string[]): string {
-  const answered = ids.filter((id) => statuses[id] === 'done' || statuses[id] === 'failed').length;
-  return `${answered} of ${ids.length} answered`;
+  return `${ids.filter((id) => answered(statuses[id])).length} of ${ids.length} answered`;
+}
+
+/**
+ * Each item's status, and the one under way: the items go out one after another and each answer
+ * is reported as it comes (the router's per change, the PBX's at its COMMIT and per step), so while
+ * the apply runs the first unanswered item after an answer is the one being sent. Before the first
+ * answer (the snapshots are being taken) none is.
+ */
+export function statusesNow(
+  statuses: Record<string, ChangeStatus>,
+  ids: readonly string[],
+  running: boolean,
+): Record<string, ChangeStatus> {
+  if (!running || !ids.some((id) => answered(statuses[id]))) return statuses;
+  const next = ids.find((id) => statuses[id] === undefined);
+  return next ? { ...statuses, [next]: 'sending' } : statuses;
 }
 
 /** The changes as they are sent, router first, then the PBX's changes and the steps that make FreeSWITCH take them. */
 function Progress({ changes, steps }: { changes: readonly Change[]; steps: readonly PlanStepView[] }) {
-  const statuses = useWizard((s) => s.applying.changes);
+  const reported = useWizard((s) => s.applying.changes);
   const running = useWizard((s) => s.applying.status === 'running');
+  const ids = [...changes.map((c) => c.id), ...steps.map((_, i) => pbxStepId(i + 1))];
+  const statuses = statusesNow(reported, ids, running);
   return (
     <>
       {running && (
         <p className="muted" aria-live="polite">
-          Applying: {progressWords(statuses, [...changes.map((c) => c.id), ...steps.map((_, i) => pbxStepId(i + 1))])}.
+          Applying: {progressWords(reported, ids)}.
         </p>
       )}
       <ol className="progress" aria-label="Changes" aria-live="polite">

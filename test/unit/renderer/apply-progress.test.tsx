@@ -8,7 +8,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type { ApplyResult, PlannedRun } from '../../../contract/types';
-import { ApplyStep, progressWords } from '../../../renderer/src/steps/ApplyStep';
+import { ApplyStep, progressWords, statusesNow } from '../../../renderer/src/steps/ApplyStep';
 import { WizardProvider } from '../../../renderer/src/store/context';
 import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
 import { deferred, FakeClient, ok } from './fake-client';
@@ -81,7 +81,8 @@ describe('Apply shows the PBX steps as their answers arrive', () => {
     expect(line(html, 'Router: Change IP › Firewall › Service Ports')).toBe('done');
     expect(line(html, 'PBX: Change Advanced › Variables › external_rtp_ip')).toBe('done');
     expect(line(html, 'Write /etc/freeswitch/vars.xml')).toBe('done');
-    expect(line(html, 'Restart the external SIP profile')).toBe('waiting');
+    // The next one is under way: the items go out one after another.
+    expect(line(html, 'Restart the external SIP profile')).toBe('sending');
 
     finish.resolve({
       runId: 'run-1',
@@ -92,6 +93,18 @@ describe('Apply shows the PBX steps as their answers arrive', () => {
     html = markup(store, <ApplyStep />);
     expect(text(html)).toContain('Applied 2 changes and 2 PBX steps.');
     expect(text(html)).not.toContain('Applying:');
+  });
+
+  it('marks none as under way before the first answer (the snapshots are being taken), nor once the apply ended', () => {
+    const ids = ['r-1', 'p-1', 'pbx-step-1'];
+    expect(statusesNow({}, ids, true)).toEqual({});
+    expect(statusesNow({ 'r-1': 'done' }, ids, true)).toEqual({ 'r-1': 'done', 'p-1': 'sending' });
+    expect(statusesNow({ 'r-1': 'done' }, ids, false)).toEqual({ 'r-1': 'done' });
+    expect(statusesNow({ 'r-1': 'done', 'p-1': 'done', 'pbx-step-1': 'done' }, ids, true)).toEqual({
+      'r-1': 'done',
+      'p-1': 'done',
+      'pbx-step-1': 'done',
+    });
   });
 
   it('counts only answers of what the plan sends', () => {
