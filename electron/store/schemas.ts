@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import type { Plan, RunStatus } from '../../contract/types';
-import type { PbxState } from '../pbx/model/state';
-import type { RouterState } from '../routeros/state';
+import type { DomainRow, ExtensionRow, PbxState, SettingRow, SipProfileRow, VarRow } from '../pbx/model/state';
+import type { RosItem, RouterState } from '../routeros/state';
 
 const text = (max = 64 * 1024) => z.string().max(max);
 
@@ -71,10 +71,12 @@ export const runKind = z.enum(['apply', 'rollback']);
 // ── router state ─────────────────────────────────────────────────────────
 /** RouterOS field names: `.id`, `mac-address`, `to-addresses`… lower case, digits, dots and dashes. */
 const rosField = z.string().regex(/^\.?[a-z0-9][a-z0-9.-]{0,63}$/);
-const rosItem = noProtoKey
-  .pipe(z.record(rosField, text()))
-  .refine((item) => typeof item['.id'] === 'string', { message: 'an item without .id' })
-  .transform((item) => item as RouterState['interfaces'][number]);
+const rosItem = noProtoKey.pipe(z.record(rosField, text())).transform((item, ctx): RosItem => {
+  const id = item['.id'];
+  if (id !== undefined) return { ...item, '.id': id };
+  ctx.addIssue({ code: 'custom', message: 'an item without .id', input: item });
+  return z.NEVER;
+});
 const rosItems = z.array(rosItem).max(20_000);
 
 export const routerStateSchema = z.strictObject({
@@ -102,6 +104,51 @@ export const routerStateSchema = z.strictObject({
 const column = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
 const cell = text().nullable();
 const anyRow = noProtoKey.pipe(z.record(column, cell));
+const uuid = text();
+
+// Each row type as the reader promises it (pbx/model/state.ts): its own columns typed, any other a cell.
+const profileRow = z
+  .object({ sip_profile_uuid: uuid, sip_profile_name: text(), sip_profile_hostname: cell, sip_profile_enabled: cell })
+  .catchall(cell) satisfies z.ZodType<SipProfileRow>;
+const settingRow = z
+  .object({
+    sip_profile_setting_uuid: uuid,
+    sip_profile_uuid: uuid,
+    sip_profile_setting_name: cell,
+    sip_profile_setting_value: cell,
+    sip_profile_setting_enabled: cell,
+  })
+  .catchall(cell) satisfies z.ZodType<SettingRow>;
+const varRow = z
+  .object({
+    var_uuid: uuid,
+    var_category: cell,
+    var_name: cell,
+    var_value: cell,
+    var_command: cell,
+    var_hostname: cell,
+    var_enabled: cell,
+    var_order: cell,
+  })
+  .catchall(cell) satisfies z.ZodType<VarRow>;
+const extensionRow = z
+  .object({
+    extension_uuid: uuid,
+    domain_uuid: cell,
+    extension: cell,
+    number_alias: cell,
+    user_context: cell,
+    sip_bypass_media: cell,
+  })
+  .catchall(cell) satisfies z.ZodType<ExtensionRow>;
+const domainRow = z.object({ domain_uuid: uuid, domain_name: cell }).catchall(cell) satisfies z.ZodType<DomainRow>;
+const ROW_SCHEMAS = {
+  profiles: profileRow,
+  settings: settingRow,
+  vars: varRow,
+  extensions: extensionRow,
+  domains: domainRow,
+} as const;
 
 const AUDIT = ['insert_date', 'insert_user', 'update_date', 'update_user'] as const;
 /** The columns each table has in FS PBX (reference/fspbx.md): an imported row may carry these and no other. */
@@ -174,33 +221,46 @@ const PROMISED: Record<Table, { text: readonly string[]; present: readonly strin
 
 function rows<T extends Table>(table: T, strict: boolean) {
   const allowed: ReadonlySet<string> = new Set(COLUMNS[table]);
-  return z
-    .array(anyRow)
-    .max(100_000)
-    .superRefine((list, ctx) => {
-      list.forEach((row, index) => {
-        for (const col of PROMISED[table].text) {
-          if (typeof row[col] !== 'string') ctx.addIssue({ code: 'custom', path: [index, col], message: `no ${col}` });
-        }
-        for (const col of PROMISED[table].present) {
-          if (!(col in row)) ctx.addIssue({ code: 'custom', path: [index, col], message: `no ${col} column` });
-        }
-        if (!strict) return;
-        for (const key of Object.keys(row)) {
-          if (!allowed.has(key))
-            ctx.addIssue({ code: 'custom', path: [index, key], message: `${key} is not a column the wizard restores` });
-        }
-        // exec-set runs a shell command when FreeSWITCH loads vars.xml: never from a bundle.
-        if (
-          table === 'vars' &&
-          row.var_command !== undefined &&
-          row.var_command !== null &&
-          row.var_command !== 'set'
-        ) {
-          ctx.addIssue({ code: 'custom', path: [index, 'var_command'], message: 'only "set" variables are restored' });
-        }
-      });
-    });
+  return (
+    z
+      .array(anyRow)
+      .max(100_000)
+      .superRefine((list, ctx) => {
+        list.forEach((row, index) => {
+          for (const col of PROMISED[table].text) {
+            if (typeof row[col] !== 'string')
+              ctx.addIssue({ code: 'custom', path: [index, col], message: `no ${col}` });
+          }
+          for (const col of PROMISED[table].present) {
+            if (!(col in row)) ctx.addIssue({ code: 'custom', path: [index, col], message: `no ${col} column` });
+          }
+          if (!strict) return;
+          for (const key of Object.keys(row)) {
+            if (!allowed.has(key))
+              ctx.addIssue({
+                code: 'custom',
+                path: [index, key],
+                message: `${key} is not a column the wizard restores`,
+              });
+          }
+          // exec-set runs a shell command when FreeSWITCH loads vars.xml: never from a bundle.
+          if (
+            table === 'vars' &&
+            row.var_command !== undefined &&
+            row.var_command !== null &&
+            row.var_command !== 'set'
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'var_command'],
+              message: 'only "set" variables are restored',
+            });
+          }
+        });
+      })
+      // The checks above name what is wrong; this gives the rows their type, so nothing casts them.
+      .pipe(z.array(ROW_SCHEMAS[table]))
+  );
 }
 
 const rtp = z.strictObject({
@@ -228,7 +288,7 @@ const running = z
   )
   .max(64);
 
-function pbxSchema(strict: boolean) {
+function pbxSchema(strict: boolean): z.ZodType<PbxState> {
   return z.strictObject({
     hostname: text(255),
     switchname: text(255),
@@ -252,9 +312,6 @@ function pbxSchema(strict: boolean) {
 
 const localPbx = pbxSchema(false);
 const importedPbx = pbxSchema(true);
-
-/** Every row has its promised columns (checked above), so it has the reader's typed shape. */
-const asPbxState = (value: z.infer<typeof localPbx>): PbxState => value as unknown as PbxState;
 
 // ── box identity ─────────────────────────────────────────────────────────
 /** What tells one router and one PBX from another, stored with each snapshot. */
@@ -328,7 +385,7 @@ export function parseSnapshotParts(
     out.router = origin === 'imported' ? { ...router, scripts: [], schedulers: [] } : router;
   }
   if (parts.pbx !== undefined) {
-    const pbx = asPbxState(parseWith(origin === 'imported' ? importedPbx : localPbx, parts.pbx, 'snapshot pbx'));
+    const pbx = parseWith(origin === 'imported' ? importedPbx : localPbx, parts.pbx, 'snapshot pbx');
     out.pbx = origin === 'imported' ? { ...pbx, varsXml: null, firewall: null } : pbx;
   }
   return out;

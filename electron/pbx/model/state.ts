@@ -41,11 +41,9 @@ export interface ExtensionRow extends Row {
   user_context: string | null;
   /** 'bypass-media', 'bypass-media-after-bridge', 'proxy-media', '' or NULL (both mean the default). */
   sip_bypass_media: string | null;
-  /**
-   * FreeSWITCH serves the extension only when this is exactly 'true' (FS PBX directory.lua:287-292
-   * selects `e.enabled = 'true'`). Snapshots stored before it was read lack it: treated as served.
-   */
-  enabled: string | null;
+  // `enabled` is read too, as an indexed column (row['enabled'], possibly undefined): FreeSWITCH serves
+  // the extension only when it is exactly 'true' (FS PBX directory.lua:287-292 selects
+  // `e.enabled = 'true'`); snapshots stored before it was read lack it, and then it counts as served.
 }
 
 export interface DomainRow extends Row {

@@ -25,7 +25,7 @@ export function plannedMedia(plan: SitePlan, state: PbxState): Omit<MediaAnswer,
     if (!ext?.extension || !domain) continue;
     // A disabled extension is not in FreeSWITCH's directory (directory.lua:287-292): its row is set
     // for the day it is enabled, but there is nothing running to ask about.
-    if (ext.enabled !== undefined && ext.enabled !== 'true') continue;
+    if (ext['enabled'] !== undefined && ext['enabled'] !== 'true') continue;
     // Nor is any extension of a disabled domain (directory.lua:290 `d.domain_enabled = 'true'`).
     const domainRow = state.domains.find((d) => d.domain_uuid === ext.domain_uuid);
     const domainEnabled = domainRow?.['domain_enabled'];
