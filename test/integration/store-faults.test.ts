@@ -10,7 +10,18 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -222,7 +233,7 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     );
   });
 
-  it('through the API: a write on a full disk, a history reopened on one, a damaged history and a read-only folder are each one sentence, logged with their detail', async () => {
+  it('through the API: a write on a full disk, a history reopened on one, a damaged history, a truncated one and a read-only folder are each one sentence, logged with their detail', async () => {
     const disk = smallDisk();
     const full = api(disk.dir);
     expect((await full.call('trust.list', {})).ok).toBe(true);
@@ -250,6 +261,22 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     expect(damaged.message).toBe(
       `The wizard's history ${file} is damaged and cannot be read: move it out of the folder and keep it for support (the wizard then starts a new, empty history), then run the command again. Nothing was changed on the router or the PBX.`,
     );
+
+    // Truncated to half: SQLite finds it malformed on opening; it is kept aside, never replaced in silence.
+    const truncatedDir = folder();
+    const truncating = openStore(truncatedDir);
+    for (let i = 0; i < 6; i += 1) await planSite(standIns(truncating).deps, inputs);
+    truncating.close();
+    const whole = join(truncatedDir, 'wizard.db');
+    truncateSync(whole, Math.floor(statSync(whole).size / 2));
+    const truncated = failed(await api(truncatedDir).call('history.list', {}));
+    noStack(truncated);
+    expect(truncated.message).toMatch(
+      /^The wizard's history wizard\.db in .* was damaged \(not a readable SQLite database\): it is kept as wizard\.db\.damaged-[\dT-]+Z, and the next command starts a new, empty history\.$/,
+    );
+    expect(readdirSync(truncatedDir).filter((f) => f.startsWith('wizard.db'))).toEqual([
+      expect.stringMatching(/^wizard\.db\.damaged-/),
+    ]);
 
     const readOnlyDir = folder();
     openStore(readOnlyDir).close();
