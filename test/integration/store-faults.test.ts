@@ -286,22 +286,6 @@ describe.skipIf(!isRoot)('storage faults during an operation (needs root for tmp
     noStack(readOnly);
     expect(readOnly.message).toMatch(/^The wizard's data folder \(.*\) is read-only: make it writable, /);
   });
-
-  it('through the API: a history another process keeps locked is named as such once the wait is over', async () => {
-    const dir = folder();
-    openStore(dir).close();
-    const holder = new Database(join(dir, 'wizard.db'));
-    cleanup.push(() => holder.close());
-    const first = api(dir);
-    expect((await first.call('trust.list', {})).ok).toBe(true);
-    holder.exec('BEGIN IMMEDIATE');
-    const locked = failed(await first.call('trust.add', { key: rawKey(), name: 'Colleague' }));
-    holder.exec('ROLLBACK');
-    noStack(locked);
-    expect(locked.message).toBe(
-      `Another program is writing to the wizard's history in ${dir} (another fspbx-nat, browser mode or the desktop app): let it finish or close it, then run the command again. Nothing was changed on the router or the PBX.`,
-    );
-  }, 20_000);
 });
 
 describe('a new history, made by several processes at once', () => {
