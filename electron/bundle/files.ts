@@ -142,7 +142,9 @@ export interface ImportedRun {
 
 /** Drops keys whose value is undefined: zod reports absent optionals that way, records leave them out. */
 function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out = { ...value };
+  for (const [key, v] of Object.entries(out)) if (v === undefined) Reflect.deleteProperty(out, key);
+  return out;
 }
 
 export function fromFiles(files: ReadonlyMap<string, string>): ImportedRun {

@@ -5,7 +5,7 @@
 import { chmod, mkdir, open as openFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { fail } from '../../contract/errors';
-import type { BundleRef, RunSummary, VerifyResult } from '../../contract/types';
+import type { BundleRef, RunSummary } from '../../contract/types';
 import type { Store } from '../store';
 import type { BundleContent, ScriptFile } from './content';
 import type { DiagramInput } from './diagram';
@@ -25,11 +25,6 @@ export interface ExportOptions {
   signer?: Signer;
 }
 
-function verificationOf(result: unknown): VerifyResult | undefined {
-  const v = (result as { verification?: VerifyResult } | undefined)?.verification;
-  return v && Array.isArray(v.checks) ? v : undefined;
-}
-
 export function bundleContent(store: Store, runId: string, options: ExportOptions): BundleContent {
   const run = store.getRun(runId);
   const content: BundleContent = {
@@ -40,7 +35,7 @@ export function bundleContent(store: Store, runId: string, options: ExportOption
     scripts: options.scripts ?? {},
   };
   if (run.snapshotId) content.snapshot = store.getSnapshot(run.snapshotId);
-  const verification = verificationOf(run.result);
+  const verification = run.result?.verification;
   if (verification) content.verification = verification;
   if (options.diagram) content.diagram = options.diagram;
   if (options.signer) content.signedBy = options.signer.fingerprint;

@@ -58,7 +58,7 @@ async function openBoth(deps: SiteDeps, access: Access): Promise<{ router: Route
   if (router.status === 'fulfilled' && pbx.status === 'fulfilled') return { router: router.value, pbx: pbx.value };
   if (router.status === 'fulfilled') await router.value.close();
   if (pbx.status === 'fulfilled') await pbx.value.close();
-  throw router.status === 'rejected' ? router.reason : (pbx as PromiseRejectedResult).reason;
+  throw router.status === 'rejected' ? router.reason : pbx.status === 'rejected' ? pbx.reason : undefined;
 }
 
 async function closeBoth(sides: { router?: RouterSide; pbx: PbxSide }): Promise<void> {

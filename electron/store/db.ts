@@ -144,7 +144,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
     );
   }
 
-  const version = db.pragma('user_version', { simple: true }) as number;
+  const version = Number(db.pragma('user_version', { simple: true }));
   if (version > SCHEMA_VERSION) {
     db.close();
     return fail(
@@ -159,7 +159,7 @@ export function openDb(dataDir: string, driver: SqliteDriver = chooseDriver(), n
   const migrate = () => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      const from = db.pragma('user_version', { simple: true }) as number;
+      const from = Number(db.pragma('user_version', { simple: true }));
       for (let v = from; v < SCHEMA_VERSION; v += 1) {
         db.exec(MIGRATIONS[v]!);
         db.pragma(`user_version = ${v + 1}`);

@@ -35,7 +35,7 @@ const BY_TEXT: Array<[RegExp, StorageFault]> = [
 export function storageFaultOf(caught: unknown): StorageFault | undefined {
   if (typeof caught === 'string') return BY_TEXT.find(([re]) => re.test(caught.split('\n')[0] ?? ''))?.[1];
   if (typeof caught !== 'object' || caught === null) return undefined;
-  const e = caught as { code?: unknown; errcode?: unknown; message?: unknown };
+  const e: { code?: unknown; errcode?: unknown; message?: unknown } = caught;
   if (typeof e.errcode === 'number') {
     const fault = BY_NUMBER[e.errcode & 0xff];
     if (fault) return fault;

@@ -28,9 +28,7 @@ function varChangeId(plan: SitePlan | undefined, state: PbxState, name: string):
     (c) =>
       c.target === 'pbx' &&
       c.path === 'v_vars' &&
-      ((c as { key?: string }).key !== undefined
-        ? uuids.has((c as { key?: string }).key!)
-        : c.after?.var_name === name),
+      ('key' in c && typeof c.key === 'string' ? uuids.has(c.key) : c.after?.var_name === name),
   );
 }
 
