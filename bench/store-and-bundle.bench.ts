@@ -14,6 +14,7 @@ import type { Plan } from '../contract/types';
 import { openStore } from '../electron/store';
 import { stockPbx } from '../test/unit/pbx/fixtures/stock';
 import { defconfRouter } from '../test/unit/routeros/fixtures/defconf';
+import { storedInputs } from '../test/unit/helpers/stored-inputs';
 
 export interface BenchResult {
   name: string;
@@ -70,7 +71,7 @@ export async function benchStoreAndBundle(): Promise<BenchResult[]> {
     const site = store.upsertSite({ routerHost: '192.168.88.1', pbxHost: '192.168.88.10' });
     const insert = store.db.transaction(() => {
       for (let i = 0; i < 10_000; i += 1)
-        store.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(12, `run ${i}`) });
+        store.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(12, `run ${i}`) });
     });
     insert();
 
@@ -92,7 +93,7 @@ export async function benchStoreAndBundle(): Promise<BenchResult[]> {
       met: ours.median < 50,
     };
 
-    const run = store.createRun({ siteId: site.siteId, kind: 'apply', inputs: {}, plan: plan(400, 'big') });
+    const run = store.createRun({ siteId: site.siteId, kind: 'apply', inputs: storedInputs(), plan: plan(400, 'big') });
     store.saveSnapshot(run.runId, site.siteId, {
       router: {
         ...defconfRouter(),
