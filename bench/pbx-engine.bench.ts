@@ -9,7 +9,7 @@
  */
 import { Failure } from '../contract/errors';
 import { pbxTarget, type PbxTarget } from '../contract/schemas';
-import { applyPbx, readPbx, restorePbx } from '../test/integration/helpers/pbx-box';
+import { applyPbx, readPbx, restorePbx } from '../test/integration/helpers/boxes';
 import { planPbx } from '../electron/pbx/plan/plan';
 import { mintRowIds } from '../electron/site/run';
 import { openSsh } from '../electron/pbx/session/ssh';

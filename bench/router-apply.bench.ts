@@ -27,7 +27,7 @@ import { REPO_ROOT, startLab, type Endpoint, type Lab } from '../test/lab/lab';
 import { nsenterArgv } from '../test/lab/netns';
 import { SITE } from '../test/lab/topology';
 import { openRouterSide } from '../electron/site/boxes';
-import { GIVEN_ONLY } from '../test/integration/helpers/pbx-box';
+import { GIVEN_ONLY } from '../test/integration/helpers/boxes';
 import { restoreRouter } from '../test/integration/router-engine-helpers';
 
 export interface RouterApplyBench {

@@ -9,7 +9,7 @@ import { Client } from 'ssh2';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
-import { readPbx } from '../../test/integration/helpers/pbx-box';
+import { readPbx } from '../../test/integration/helpers/boxes';
 import { openSsh } from '../../electron/pbx/session/ssh';
 import { ApiClient } from '../../electron/routeros/api/client';
 import { connectRouter } from '../../electron/routeros/connection';

@@ -10,7 +10,7 @@ import { Failure } from '../../contract/errors';
 import { pbxTarget, type PbxTarget } from '../../contract/schemas';
 import { applyPbxPlan, transactionLanded, type PbxApplyProgress } from '../../electron/pbx/apply/apply';
 import { runTransaction } from '../../electron/pbx/session/db';
-import { applyPbx, readPbx, restorePbx, withPbxSession } from './helpers/pbx-box';
+import { applyPbx, readPbx, restorePbx, withPbxSession } from './helpers/boxes';
 import { mintRowIds } from '../../electron/site/run';
 import { planPbx, type PbxPlan } from '../../electron/pbx/plan/plan';
 import { sqlLiteral } from '../../electron/pbx/script/quote';

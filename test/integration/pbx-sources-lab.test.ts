@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Failure } from '../../contract/errors';
 import { pbxTarget, type PbxTarget } from '../../contract/schemas';
 import { askFsCli } from '../../electron/pbx/session/batch';
-import { applyPbx, readPbx, withPbxSession } from './helpers/pbx-box';
+import { applyPbx, readPbx, withPbxSession } from './helpers/boxes';
 import { mintRowIds } from '../../electron/site/run';
 import { planPbx, type PbxPlan } from '../../electron/pbx/plan/plan';
 import { openSsh } from '../../electron/pbx/session/ssh';

@@ -10,7 +10,7 @@ import { routerScope } from '../../electron/routeros/managed';
 import { planRouterRestore } from '../../electron/routeros/restore';
 import { openRouterSide } from '../../electron/site/boxes';
 import type { RouterSim } from '../lab/routeros';
-import { GIVEN_ONLY } from './helpers/pbx-box';
+import { GIVEN_ONLY } from './helpers/boxes';
 import { cuttableLink, type CuttableLink, LOOPBACK_INPUTS, loopbackRouter, tookEffect } from './router-engine-helpers';
 
 const HOST = '127.0.0.47';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Failure } from '../../contract/errors';
 import { pbxTarget } from '../../contract/schemas';
 import type { ApplyResult, PlannedRun, VerifyResult } from '../../contract/types';
-import { readPbx } from './helpers/pbx-box';
+import { readPbx } from './helpers/boxes';
 import { secureListeners } from '../../electron/pbx/plan/secure-sip';
 import { openSsh } from '../../electron/pbx/session/ssh';
 import { secureListenerChecks, secureSipForwards } from '../../electron/site/secure-forwards';

@@ -1,6 +1,7 @@
 /**
- * The PBX as the product reaches it (electron/site/boxes), for tests that give the host key
- * themselves: nothing is remembered between calls. Restore is composed as a site rollback
+ * The boxes as the product reaches them (electron/site/boxes), for tests and benches that give
+ * the certificate or host key themselves: nothing is remembered between calls (GIVEN_ONLY). The
+ * PBX's read, apply and restore on a box of their own; restore is composed as a site rollback
  * composes it (site/run.ts): read now, plan the restore from the snapshot, send it.
  */
 import type { PbxTarget } from '../../../contract/schemas';
