@@ -67,7 +67,14 @@ describe('sofia profile commands', () => {
   });
 
   it('do not take a word that only starts like a failure for one', () => {
-    for (const line of ['-ERRATA noted', 'Failures: 0', 'note: -ERR later']) {
+    for (const line of [
+      '-ERRATA noted',
+      'Failures: 0',
+      'note: -ERR later',
+      'note: Invalid Profile later',
+      'no Failure here',
+      'an Unknown Command was not sent',
+    ]) {
       expect(fsCliVerdict('sofia profile internal rescan', `${line}\n+OK scan complete\n`)).toEqual(ok);
     }
   });
@@ -75,7 +82,11 @@ describe('sofia profile commands', () => {
 
 describe('other commands', () => {
   it('reloadxml passes only on "+OK [Success]" alone, and quotes at most 300 characters of anything else', () => {
-    expect(fsCliVerdict('reloadxml', '\n+OK [Success]\n')).toEqual(ok);
+    expect(fsCliVerdict('reloadxml', '\n  +OK [Success]  \r\n')).toEqual(ok);
+    expect(fsCliVerdict('reloadxml', '+OK [a]\n+OK [b]\n')).toEqual({
+      ok: false,
+      why: 'reloadxml answered "+OK [a] +OK [b]"',
+    });
     expect(fsCliVerdict('reloadxml', '+OK [Success]\n+OK [Success]\n').ok).toBe(false);
     const long = `+OK [${'x'.repeat(400)}]`;
     const verdict = fsCliVerdict('reloadxml', long);
@@ -86,22 +97,27 @@ describe('other commands', () => {
     for (const answer of ['+OK', '+OK deleted', '-ERR NOT FOUND']) {
       expect(fsCliVerdict('memcache delete directory:1001@pbx', `${answer}\n`)).toEqual(ok);
     }
-    expect(fsCliVerdict('memcache delete directory:1001@pbx', '-ERR Connection failure\n')).toEqual({
+    expect(fsCliVerdict('memcache delete directory:1001@pbx', '-ERR Connection failure\nretrying\n')).toEqual({
       ok: false,
-      why: 'memcache answered "-ERR Connection failure"',
+      why: 'memcache answered "-ERR Connection failure retrying"',
     });
+    // The answer may carry other lines around its verdict.
+    expect(fsCliVerdict('memcache delete directory:1001@pbx', 'connected\n+OK deleted\n')).toEqual(ok);
     // Only the delete is judged this way; another memcache command is judged by its failure lines.
     expect(fsCliVerdict('memcache flush', '-ERR NOT FOUND\n').ok).toBe(false);
-    expect(fsCliVerdict('xmemcache delete k', '+OK deleted\n')).toEqual(ok);
+    expect(fsCliVerdict('xmemcache delete k', '-ERR NOT FOUND\n').ok).toBe(false);
   });
 
   it('killgw passes when the gateway is marked for deletion or already gone, and quotes anything else', () => {
     expect(fsCliVerdict('sofia profile external killgw carrier', '+OK gateway marked for deletion.\n')).toEqual(ok);
     expect(fsCliVerdict('sofia profile external killgw carrier', '-ERR no such gateway.\n')).toEqual(ok);
-    expect(fsCliVerdict('sofia profile external killgw carrier', 'Invalid Profile [external]\n')).toEqual({
+    expect(fsCliVerdict('sofia profile external killgw carrier', 'Invalid Profile [external]\ntry again\n')).toEqual({
       ok: false,
-      why: 'killgw answered "Invalid Profile [external]"',
+      why: 'killgw answered "Invalid Profile [external] try again"',
     });
+    expect(
+      fsCliVerdict('sofia profile external killgw carrier', 'killing\n+OK gateway marked for deletion.\n'),
+    ).toEqual(ok);
     // A command that only looks like killgw is judged by failure lines: "-ERR no such gateway." fails it.
     expect(fsCliVerdict('sofia profile external killgw carrier now', '-ERR no such gateway.\n').ok).toBe(false);
     expect(fsCliVerdict('x sofia profile external killgw carrier', '-ERR no such gateway.\n').ok).toBe(false);
