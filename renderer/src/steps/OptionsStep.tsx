@@ -1,6 +1,6 @@
 import { useWizard } from '../store/context';
 import { allowedRows, type MediaMode } from '../store/site';
-import { opensToAnyone } from '../../../contract/ipv4';
+import { isIPv4, opensToAnyone } from '../../../contract/ipv4';
 import { StepPanel } from '../components/StepPanel';
 
 const MEDIA: { value: MediaMode; label: string; explain: string }[] = [
@@ -31,6 +31,9 @@ export function OptionsStep() {
   const anywhere = opensToAnyone([...allowedRows(trunks), ...allowedRows(phones)].map((p) => p.address.trim()));
   const minutes = Number(options.revertMinutes);
   const minutesProblem = Number.isInteger(minutes) && minutes >= 1 && minutes <= 60 ? '' : 'Between 1 and 60 minutes.';
+  const publicIp = options.publicIp.trim();
+  const publicIpProblem =
+    publicIp === '' || isIPv4(publicIp) ? '' : 'An IPv4 address such as 203.0.113.7, or leave it empty.';
   return (
     <StepPanel id="options">
       <label className="check">
@@ -69,6 +72,21 @@ export function OptionsStep() {
           onChange={(e) => setOptions({ revertMinutes: e.target.value })}
         />
         {minutesProblem && <span className="field-error">{minutesProblem}</span>}
+      </div>
+      <div className="field narrow">
+        <label htmlFor="public-ip">
+          Public IP of this site (leave empty to use the router&apos;s WAN address; fill it in when a modem in front of
+          the router holds the public address)
+        </label>
+        <input
+          id="public-ip"
+          inputMode="decimal"
+          placeholder="the router's WAN address"
+          value={options.publicIp}
+          aria-invalid={publicIpProblem ? true : undefined}
+          onChange={(e) => setOptions({ publicIp: e.target.value })}
+        />
+        {publicIpProblem && <span className="field-error">{publicIpProblem}</span>}
       </div>
       <div className="field">
         <label htmlFor="site-customer">

@@ -65,6 +65,7 @@ export function siteInputsOf(s: CredentialsSlice & SiteSlice): InputArg<'site.pl
       mediaMode: s.options.mediaMode,
       revertMinutes: Number(s.options.revertMinutes),
       allowAnySource: s.options.allowAnySource,
+      ...(s.options.publicIp.trim() ? { publicIp: s.options.publicIp.trim() } : {}),
     },
     // Left out when blank: the site keeps the name it was given on an earlier visit.
     ...(s.options.customer.trim()

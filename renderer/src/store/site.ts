@@ -44,6 +44,11 @@ export interface SiteOptionsForm {
   mediaMode: MediaMode;
   revertMinutes: string;
   allowAnySource: boolean;
+  /**
+   * The site's public address, when the router's WAN address is not it (a modem in front of the
+   * router, a static range routed to it): blank = the router's WAN address.
+   */
+  publicIp: string;
   /** The customer or site as the technician names it, and a ticket or reference: kept with the site once given. */
   customer: string;
   ticket: string;
@@ -77,6 +82,7 @@ export const siteSlice: WizardSlice<SiteSlice> = (set, get) => ({
     mediaMode: 'proxy',
     revertMinutes: '5',
     allowAnySource: false,
+    publicIp: '',
     customer: '',
     ticket: '',
   },
