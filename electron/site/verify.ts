@@ -130,16 +130,12 @@ export async function verifySite(
           .filter((e) => askableUser(e.user))
           .flatMap((e) => [`user_data ${e.user} var proxy_media`, `user_data ${e.user} var bypass_media`]),
       ];
+      answers = await pbx.askFsCli(questions).catch(() => answers);
       // Trunks named as FS PBX shows them, not by the gateway uuid FreeSWITCH uses; without it, the uuid.
-      // Both asked side by side: two execs on the one SSH connection.
-      const [asked, gatewayNames] = await Promise.all([
-        pbx.askFsCli(questions).catch(() => answers),
-        pbx.gatewayNames().catch(() => undefined),
-      ]);
-      answers = asked;
       // The hairpin probe asks the ports the plan's hairpin rules forward; none planned (they were there
       // before): every SIP port, as before.
       const hairpin = hairpinRules(plan, routerState);
+      const gatewayNames = await pbx.gatewayNames().catch(() => undefined);
       const [natAcl, sofiaConf, media, traffic] = await Promise.all([
         ask('sofia status profile internal'),
         ask('xml_locate configuration configuration name sofia.conf'),

@@ -158,8 +158,8 @@ export async function fsCli(ssh: SshSession, command: string, timeoutMs = 15_000
 }
 
 /** The read script after the batch prelude: every part of the state, one exec. Constant text. */
-export const READ_SCRIPT = `bg switchname fs switchname
-run hostname hostname
+export const READ_SCRIPT = `run hostname hostname
+run switchname fs switchname
 run config-conf cat -- ${PBX_FILES.configConf}
 run switch-conf cat -- ${PBX_FILES.switchConf}
 run post-load cat -- ${PBX_FILES.postLoad}
@@ -174,9 +174,8 @@ fs 'sofia xmlstatus' >"$t" 2>"$e"; emit xmlstatus $?
 names=$(awk '/<name>/ { n = $0; sub(/.*<name>/, "", n); sub(/<\\/name>.*/, "", n) } /<type>profile<\\/type>/ { print n }' "$t" | sort -u)
 for p in $names; do
   case "$p" in *[!A-Za-z0-9._-]*) continue ;; esac
-  bg "profile:$p" fs "sofia xmlstatus profile $p"
+  fs "sofia xmlstatus profile $p" >"$t" 2>"$e"; emit "profile:$p" $?
 done
-flush
 `;
 
 /** Generous: one exec carries the whole read, and a real PBX may have a slow login shell. */

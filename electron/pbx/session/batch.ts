@@ -9,27 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandResult, SshSession } from './ssh';
 
-/** How many questions a batch asks at once (`bg`): each fs_cli is its own event-socket connection. */
-export const BATCH_PARALLEL = 4;
-
-/**
- * Shell helpers every batch script starts with. `fs` bounds fs_cli, which can hang when FreeSWITCH
- * does. `bg` asks a part in the background, at most BATCH_PARALLEL at a time, into files of its
- * own; `flush` waits for them and frames their answers. FreeSWITCH answers each event-socket
- * connection in a thread of its own (mod_event_socket.c: a listener thread per connection), so
- * read-only questions asked side by side cost the slowest, not the sum.
- */
+/** Shell helpers every batch script starts with. `fs` bounds fs_cli, which can hang when FreeSWITCH does. */
 export const BATCH_PRELUDE = `n="$1"
 t=$(mktemp) || exit 97
 e=$(mktemp) || exit 97
-d=$(mktemp -d) || exit 97
-trap 'rm -rf "$t" "$e" "$d"' EXIT
+trap 'rm -f "$t" "$e"' EXIT
 emit() { printf '@@fspbx-nat %s %s %s ' "$n" "$1" "$2"; base64 -w0 <"$t"; printf ' '; base64 -w0 <"$e"; printf '\\n'; }
 run() { name=$1; shift; "$@" >"$t" 2>"$e" </dev/null; emit "$name" $?; }
 fs() { if command -v timeout >/dev/null 2>&1; then timeout 20 fs_cli -x "$1"; else fs_cli -x "$1"; fi; }
-k=0
-bg() { name=$1; shift; ( "$@" >"$d/$name.o" 2>"$d/$name.e" </dev/null; echo $? >"$d/$name.c" ) & k=$((k + 1)); if [ "$k" -ge ${BATCH_PARALLEL} ]; then wait; k=0; fi; }
-flush() { wait; k=0; for c in "$d"/*.c; do [ -e "$c" ] || continue; p=\${c%.c}; printf '@@fspbx-nat %s %s %s ' "$n" "\${p##*/}" "$(cat "$c")"; base64 -w0 <"$p.o"; printf ' '; base64 -w0 <"$p.e"; printf '\\n'; rm -f "$c" "$p.o" "$p.e"; done; }
 `;
 
 /** fs_cli commands are plain words (no quotes, no shell metacharacters): checked before they enter a script. */
@@ -72,10 +59,9 @@ export function fsCliLines(commands: readonly string[], options: { hideSecrets?:
     .map((command, i) => {
       if (!SAFE_FS_CLI.test(command)) throw new Error(`unsafe fs_cli command: ${JSON.stringify(command)}`);
       const ask = options.hideSecrets ? `fs '${command}' | ${hide}` : `fs '${command}'`;
-      return `q${i}() { ${ask}; }\nbg fs${i} q${i}\n`;
+      return `q${i}() { ${ask}; }\nrun fs${i} q${i}\n`;
     })
-    .join('')
-    .concat('flush\n');
+    .join('');
 }
 
 /**
