@@ -5,12 +5,13 @@
  * trips (a round trip is a wave of commands in flight together, as tagged commands pipeline).
  * Reads { access, site, runs } as JSON on stdin; prints one JSON line.
  */
+import { readFileSync } from 'node:fs';
 import { Client } from 'ssh2';
 import { createDispatcher } from '../../electron/api/dispatcher';
 import { createHandlers } from '../../electron/api/handlers';
 import { nodeEnv } from '../../electron/api/handlers/node-env';
 import { readPbx } from '../../test/integration/helpers/boxes';
-import { openSsh } from '../../electron/pbx/session/ssh';
+import { openSsh, type SshSession } from '../../electron/pbx/session/ssh';
 import { ApiClient } from '../../electron/routeros/api/client';
 import { connectRouter } from '../../electron/routeros/connection';
 import { readRouterState } from '../../electron/routeros/reader';
@@ -24,6 +25,8 @@ interface Counts {
   apiRoundTrips: number;
   /** Time the wizard slept on purpose (≥ 500 ms at once): FreeSWITCH's "Please wait N seconds". */
   waitsMs: number;
+  /** fs_cli invocations on the PBX (the lab's stand-in logs one line each). */
+  fsCliCalls: number;
 }
 
 const counts: Counts = {
@@ -33,6 +36,7 @@ const counts: Counts = {
   apiCommands: 0,
   apiRoundTrips: 0,
   waitsMs: 0,
+  fsCliCalls: 0,
 };
 let inFlight = 0;
 
@@ -85,7 +89,20 @@ function count(): void {
 }
 
 function snapshot(): Counts {
-  return { ...counts };
+  return { ...counts, fsCliCalls: fsCliLines() };
+}
+
+/** The stand-in's log, as this host sees the PBX host's files (given by the bench). */
+let fsCliLog: string | undefined;
+function fsCliLines(): number {
+  if (!fsCliLog) return 0;
+  try {
+    return readFileSync(fsCliLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
+  } catch {
+    return 0;
+  }
 }
 
 function since(before: Counts): Counts {
@@ -107,12 +124,22 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; phase: Phase 
   return { value, phase: { ms: Math.round((performance.now() - t0) * 10) / 10, counts: since(before) } };
 }
 
+/** Milliseconds one command costs inside an exec: ten runs timed on the PBX, less ten runs of `true`. */
+async function perCallMs(ssh: SshSession, command: string): Promise<number> {
+  const loop = (cmd: string) =>
+    `i=0; s=$(date +%s%N); while [ $i -lt 10 ]; do ${cmd} >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(((e-s)/10))`;
+  const ns = async (cmd: string) => Number((await ssh.run(['sh', '-c', loop(cmd)], { asRoot: true })).stdout.trim());
+  return Math.round(((await ns(command)) - (await ns('true'))) / 1e5) / 10;
+}
+
 interface Input {
   access: { router: unknown; pbx: unknown };
   site: unknown;
   runs: number;
   /** FreeSWITCH refuses a profile restart this soon after the profile started. */
   settleMs: number;
+  /** The fs_cli stand-in's log on this host's view of the PBX's files. */
+  fsCliLog?: string;
 }
 
 async function main(): Promise<void> {
@@ -122,9 +149,11 @@ async function main(): Promise<void> {
   const pbx = pbxTarget.parse(input.access.pbx);
   const router = routerTarget.parse(input.access.router);
   count();
+  fsCliLog = input.fsCliLog;
   const out: Record<string, Phase[]> = {
     sshLogin: [],
     sshTrue: [],
+    fsCli: [],
     apiLogin: [],
     apiPrint: [],
     pbxRead: [],
@@ -139,6 +168,8 @@ async function main(): Promise<void> {
     const login = await timed(() => openSsh(pbx));
     out.sshLogin!.push(login.phase);
     out.sshTrue!.push((await timed(() => login.value.run(['true']))).phase);
+    // The price of one fs_cli question as a batch pays it: ten in one exec, less ten of `true`.
+    out.fsCli!.push({ ms: await perCallMs(login.value, 'fs_cli -x switchname'), counts: snapshot() });
     login.value.close();
     const api = await timed(() => connectRouter(router));
     out.apiLogin!.push(api.phase);
