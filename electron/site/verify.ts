@@ -35,6 +35,7 @@ import {
   routerChecks,
   routerAccountCheck,
   wanCheck,
+  wanMovedCheck,
   type MediaAnswer,
 } from './checks';
 
@@ -107,10 +108,13 @@ export async function verifySite(
     const ask = (command: string) => Promise.resolve(answers.get(command));
     try {
       const [routerState, pbxState] = await Promise.all([router.read(), pbx.read()]);
-      // The facts the plan was made from, not a second guess at the WAN address.
-      const facts = run.facts ?? factsNow(run, routerState, pbxState);
-      const publicIp = facts?.publicIp;
-      const rtp = facts?.rtp ?? pbxState.rtp;
+      // The boxes are judged as they are now; the plan's site facts say what they were made for,
+      // and a public address that moved since is named (the PBX still announces the old one).
+      const now = factsNow(run, routerState, pbxState);
+      const planned = run.facts ?? now;
+      const publicIp = now?.publicIp ?? planned?.publicIp;
+      const rtp = planned?.rtp ?? pbxState.rtp;
+      const moved = planned && now ? wanMovedCheck(planned, now) : undefined;
       const forwards = forwardedPorts(plan, routerState.nat);
       // Entries from the peers that still bypass the forwards (made before them, kept alive): named below.
       const stale = await router
@@ -158,6 +162,7 @@ export async function verifySite(
           ...routerChecks(plan, routerState),
           ...secureRouterChecks(secure, plan, routerState, inputs.pbx.host),
           ...(publicIp ? [wanCheck(publicIp)] : []),
+          ...(moved ? [moved] : []),
           ...[routerAccountCheck(access.router.username, access.router.password)].filter((c) => c !== undefined),
           ...(stale ? [conntrackCheck(stale)] : []),
         ]),

@@ -298,6 +298,13 @@ describe('each fault, one at a time, is found and explained', () => {
         summary: expect.stringMatching(/192\.168\.1\.2 is private: another router/),
         fix: expect.stringMatching(/router in front/),
       });
+      // The plan was made with the old address, which the PBX still announces: said apart.
+      const planned = wan!.address!.split('/')[0]!;
+      expect(result.checks.find((c) => c.id === 'wan-moved')).toMatchObject({
+        status: 'fail',
+        summary: expect.stringContaining(`is 192.168.1.2 now; the plan was made with ${planned}, which the PBX still`),
+        fix: expect.stringMatching(/^Plan and apply again so the PBX announces 192\.168\.1\.2\./),
+      });
     } finally {
       await withRouter((c) => c.command('/ip/address/set', [`=.id=${wan!['.id']}`, `=address=${wan!.address}`]));
     }

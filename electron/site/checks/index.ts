@@ -11,4 +11,4 @@ export { effectiveNatAcls, natAclCheck, natAclsInConfig, natAclsOf } from './nat
 export { overall } from './overall';
 export { pbxChecks, type PbxCheckOptions } from './pbx';
 export { routerAccountCheck, routerChecks } from './router';
-export { wanCheck } from './wan';
+export { wanCheck, wanMovedCheck } from './wan';
