@@ -18,6 +18,25 @@ import {
 
 const usable = await canUseNamespaces();
 const ns = new Namespaces();
+
+/** Resolves when tshark logs that its capture started (bounded: it fails after 30 s, or if tshark exits first). */
+function capturing(capture: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let said = '';
+    const timer = setTimeout(() => reject(new Error(`tshark did not start capturing in 30 s: ${said}`)), 30_000);
+    capture.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      if (/Capture started/.test(said)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    capture.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`tshark exited before capturing: ${said}`));
+    });
+  });
+}
 const IDENTITY = 'Büro "PBX"; $(reboot) <b>';
 let dir: string;
 let router = '';
@@ -68,7 +87,9 @@ describe.skipIf(!usable)('MNDP with mactelnet-client and tshark (needs root and 
       '-w',
       pcap,
     );
-    await new Promise((r) => setTimeout(r, 1500)); // let tshark open the interface
+    // tshark logs "Capture started." once dumpcap captures ("Capturing on 'eth0'" comes before that):
+    // a fixed wait missed the packets on a loaded machine.
+    await capturing(capture);
     const listing = await ns
       .exec(client, 'timeout', '-s', 'INT', '2', 'stdbuf', '-o0', 'mndp')
       .catch((e: { stdout?: string }) => ({
