@@ -41,6 +41,8 @@ function zip(
   entries: Entry[],
   end: Partial<Record<'disk' | 'cdDisk' | 'onDisk' | 'count' | 'cdOffset', number>> = {},
   tail = 0,
+  /** The order the central directory lists the entries in (default: the order of their data). */
+  centralOrder?: number[],
 ): Zip {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
@@ -68,8 +70,11 @@ function zip(
     c.setUint16(32, e.comment ?? 0, true);
     c.setUint32(38, e.external ?? 0o100644 * 0x10000, true);
     c.setUint32(42, e.localOffset ?? at, true);
-    central.push(new Uint8Array(c.buffer), name, new Uint8Array((e.centralExtra ?? 0) + (e.comment ?? 0)).fill(0x20));
+    central.push(
+      concat([new Uint8Array(c.buffer), name, new Uint8Array((e.centralExtra ?? 0) + (e.comment ?? 0)).fill(0x20)]),
+    );
   }
+  if (centralOrder) central.splice(0, central.length, ...centralOrder.map((i) => central[i]!));
   const cdOffset = offset;
   const cdSize = central.reduce((n, p) => n + p.length, 0);
   const padding = new Uint8Array(tail);
@@ -89,6 +94,16 @@ function zip(
     at += p.length;
   }
   return { bytes, eocd: bytes.length - 22 };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** A local file header (APPNOTE 4.3.7) with its name, extra field and data. */
@@ -147,6 +162,14 @@ describe('a zip the reader accepts', () => {
     expect(out.data.map((d) => new TextDecoder().decode(d))).toEqual(
       entries.map((e) => new TextDecoder().decode(e.data)),
     );
+  });
+
+  it('lists entries in the directory’s order, whatever the order of their data', () => {
+    const z = zip([file('first.json'), file('second.json'), file('third.json')], {}, 0, [2, 0, 1]);
+    const r = read(z);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.entries.map((e) => e.name)).toEqual(['third.json', 'first.json', 'second.json']);
+    expect(r.entries[1]!.start).toBe(30 + 'first.json'.length);
   });
 
   it('steps over extra fields and comments, in the local and the central headers', async () => {
