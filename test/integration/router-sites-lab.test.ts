@@ -18,6 +18,9 @@ import { optionsAnswered } from '../lab/clients';
 import type { Lab } from '../lab/lab';
 import { RADIUS_USER } from '../lab/router';
 import { SITE } from '../lab/topology';
+import { siteFacts } from '../../electron/site/facts';
+import { wanMovedCheck } from '../../electron/site/checks';
+import { storedInputs } from '../unit/helpers/stored-inputs';
 import { planFor, restoreRouter, siteLabRouter, SITE_INPUTS, withRouterAt } from './router-engine-helpers';
 
 const isRoot = process.getuid?.() === 0;
@@ -282,9 +285,21 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
         const [client] = await conn.command('/ip/dhcp-client/print');
         await conn.command('/ip/dhcp-client/renew', [`=.id=${client!['.id']}`]);
       });
-      const moved = (await withRouter(readRouterState)).addresses.find((a) => a.interface === 'ether1');
+      const after = await withRouter(readRouterState);
+      const moved = after.addresses.find((a) => a.interface === 'ether1');
       const now = moved?.address?.split('/')[0];
       expect(now).toBe('203.0.113.3');
+      // What verify says on this site (site/facts.ts, checks/wan.ts): the PBX still announces the
+      // address the plan was made with, and the fix.
+      const site = storedInputs({ pbx: { ...storedInputs().pbx, host: SITE.pbx } });
+      const pbxRtp = { rtp: { start: 16384, end: 32768, source: 'default' as const } };
+      const planned = siteFacts(site, state, pbxRtp);
+      expect(planned).toMatchObject({ publicIp: SITE.router.wan, publicDynamic: true, wanInterface: 'ether1' });
+      const finding = wanMovedCheck(planned, siteFacts(site, after, pbxRtp));
+      expect(finding?.summary).toContain(
+        `is 203.0.113.3 now; the plan was made with ${SITE.router.wan}, which the PBX`,
+      );
+      expect(finding?.fix).toMatch(/^Plan and apply again so the PBX announces 203\.0\.113\.3\. The provider gives/);
       let reached = false;
       for (let i = 0; i < 5 && !reached; i += 1) reached = await optionsAnswered(lab, 'trunk', now!, 5080);
       expect(reached).toBe(true);
