@@ -7,13 +7,8 @@
  * is, and how it is found in text, is the contract's one definition
  * (contract/secrets.ts). Pure.
  */
-import { hideValues, redactText } from '../../../contract/secrets';
+import { redactText } from '../../../contract/secrets';
 
 export function scrubSecrets(text: string): string {
   return redactText(text);
-}
-
-/** Removes every occurrence of known secret values (e.g. the passwords read from v_gateways). */
-export function withoutValues(text: string, secrets: readonly string[]): string {
-  return hideValues(text, secrets);
 }
