@@ -6,7 +6,9 @@ export const CHROMIUM = process.env.FSPBX_CHROMIUM ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: 'test/e2e',
   timeout: 60_000,
-  workers: 1,
+  // Two files at a time: the open visit waits a minute for the router's own revert job while the
+  // whole-wizard walks run in the other worker; each file starts a lab of its own (own run id).
+  workers: 2,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
