@@ -297,7 +297,7 @@ describe('a new history, made by several processes at once', () => {
       script,
       `import { openStore } from ${JSON.stringify(join(__dirname, '..', '..', 'electron', 'store'))};\n` +
         `const store = openStore(process.argv[2]!);\n` +
-        `store.upsertSite({ routerHost: '10.0.0.' + process.argv[3], pbxHost: '10.0.1.1' });\n` +
+        `store.upsertSite({ routerHost: '127.0.10.' + process.argv[3], pbxHost: '127.0.11.1' });\n` +
         `store.close();\n`,
     );
     const data = join(dir, 'data');
@@ -325,7 +325,7 @@ describe('a new history, made by several processes at once', () => {
         .listSites()
         .map((site) => site.routerHost)
         .sort(),
-    ).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);
+    ).toEqual(['127.0.10.1', '127.0.10.2', '127.0.10.3', '127.0.10.4']);
     store.close();
   }, 60_000);
 });
