@@ -198,25 +198,24 @@ const COLUMNS = {
 
 type Table = keyof typeof COLUMNS;
 
-/** The columns each row type of the reader promises (pbx/model/state.ts): text where it says string, else text or NULL. */
+/**
+ * The columns each row type promises, read off its schema above (one list, not two): text where
+ * the reader's type says string, text or NULL where it says so. Checked first, so a refusal names
+ * the column ("no var_uuid", "no var_name column").
+ */
+function promisedBy(schema: z.ZodObject): { text: readonly string[]; present: readonly string[] } {
+  const columns = Object.entries(schema.shape);
+  return {
+    text: columns.filter(([, type]) => !(type instanceof z.ZodNullable)).map(([name]) => name),
+    present: columns.filter(([, type]) => type instanceof z.ZodNullable).map(([name]) => name),
+  };
+}
 const PROMISED: Record<Table, { text: readonly string[]; present: readonly string[] }> = {
-  profiles: {
-    text: ['sip_profile_uuid', 'sip_profile_name'],
-    present: ['sip_profile_hostname', 'sip_profile_enabled'],
-  },
-  settings: {
-    text: ['sip_profile_setting_uuid', 'sip_profile_uuid'],
-    present: ['sip_profile_setting_name', 'sip_profile_setting_value', 'sip_profile_setting_enabled'],
-  },
-  vars: {
-    text: ['var_uuid'],
-    present: ['var_category', 'var_name', 'var_value', 'var_command', 'var_hostname', 'var_enabled', 'var_order'],
-  },
-  extensions: {
-    text: ['extension_uuid'],
-    present: ['domain_uuid', 'extension', 'number_alias', 'user_context', 'sip_bypass_media'],
-  },
-  domains: { text: ['domain_uuid'], present: ['domain_name'] },
+  profiles: promisedBy(profileRow),
+  settings: promisedBy(settingRow),
+  vars: promisedBy(varRow),
+  extensions: promisedBy(extensionRow),
+  domains: promisedBy(domainRow),
 };
 
 function rows<T extends Table>(table: T, strict: boolean) {
