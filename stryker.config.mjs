@@ -5,6 +5,10 @@
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
+// `STRYKER_RUN=<name>` gives a run its own sandbox, incremental file and report, so two runs on
+// different modules can go side by side without overwriting each other's files.
+const run = process.env.STRYKER_RUN ? `-${process.env.STRYKER_RUN.replace(/[^\w-]/g, '')}` : '';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -42,13 +46,13 @@ export default {
   concurrency: 1,
   timeoutMS: 15_000,
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: `reports/stryker-incremental${run}.json`,
   // Outside the tree, so ESLint, Prettier and tsc never walk a sandbox; one folder per user.
-  tempDirName: join(tmpdir(), `fspbx-nat-stryker-${userInfo().username}`),
+  tempDirName: join(tmpdir(), `fspbx-nat-stryker-${userInfo().username}${run}`),
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'release', 'test-results', 'playwright-report', 'docs', '.lab-state', 'bench/results'],
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  jsonReporter: { fileName: `reports/mutation/mutation${run}.json` },
   clearTextReporter: { allowColor: false, logTests: false },
   thresholds: { high: 90, low: 85, break: null },
 };

@@ -24,7 +24,9 @@ if (!summaryOnly) {
   });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }
-const report = JSON.parse(readFileSync(join(root, 'reports/mutation/mutation.json'), 'utf8'));
+// The same per-run suffix as stryker.config.mjs (`STRYKER_RUN=<name>`: runs side by side).
+const run = process.env.STRYKER_RUN ? `-${process.env.STRYKER_RUN.replace(/[^\w-]/g, '')}` : '';
+const report = JSON.parse(readFileSync(join(root, `reports/mutation/mutation${run}.json`), 'utf8'));
 
 // Stryker's report also carries the files it did not mutate this time (their results reused from the
 // incremental file, measured on older tests): with `--mutate`, only the files it names get a new row.
