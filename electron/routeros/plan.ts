@@ -217,16 +217,22 @@ function wanWarnings(state: RouterState, topology: Topology): Warning[] {
 /**
  * A WAN address the provider gives (DHCP, PPPoE) changes after the visit: the forwards follow it
  * (wanMatch), but the PBX announces the address it was given today (external_sip_ip /
- * external_rtp_ip) until someone changes it: calls then have one-way audio.
+ * external_rtp_ip) until someone changes it: calls then have one-way audio. Remote phones and a
+ * provider that send to the address itself lose the PBX too; the router's IP Cloud name follows the
+ * address within a minute of a change (it checks every minute, the record's TTL is 60 s:
+ * wiki.mikrotik.com Manual:IP/Cloud, "Operation details"), so the advice names it, or how to get one.
  */
-function dynamicWanWarnings(topology: Topology): Warning[] {
+function dynamicWanWarnings(topology: Topology, state: RouterState): Warning[] {
   const wan = topology.wan;
   if (!wan?.dynamic) return [];
+  const name = state.cloudDnsName
+    ? `Give remote phones and the provider the router's IP Cloud name ${state.cloudDnsName} rather than the address: it follows the address within about a minute.`
+    : `Remote phones and the provider can use a name that follows the address: the router's IP Cloud name (/ip cloud set ddns-enabled=yes, then /ip cloud print shows dns-name).`;
   return [
     {
       code: 'wan-address-dynamic',
       target: 'router',
-      message: `The router's public address ${wan.address} is dynamic (given to ${wan.interface} by the provider): the forwards follow it, but the PBX announces ${wan.address} to phones and trunks. When the provider changes it, calls have one-way audio until the PBX's external address is set again (run the wizard again, or ask the provider for a fixed address).`,
+      message: `The router's public address ${wan.address} is dynamic (given to ${wan.interface} by the provider): the forwards follow it, but the PBX announces ${wan.address} to phones and trunks. When the provider changes it, calls have one-way audio until the PBX's external address is set again (run the wizard again, or ask the provider for a fixed address). ${name}`,
     },
   ];
 }
@@ -309,7 +315,7 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
           .join(', ')} are not hairpinned.`,
       });
   }
-  warnings.push(...dynamicWanWarnings(topology));
+  warnings.push(...dynamicWanWarnings(topology, state));
 
   const foreignFilter = state.filter.filter((item) => !isOwned(item));
   const filterDesired: KeyedDesired[] = [];
@@ -401,6 +407,7 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}: ${hairpin.reason}`;
   if (state.cloudPublicAddress) facts['router.publicAddress'] = state.cloudPublicAddress;
+  if (state.cloudDnsName) facts['router.cloudDnsName'] = state.cloudDnsName;
   // The planner stays inside what the wizard manages (managed.ts), which is all a rollback restores.
   const scope = routerScope(inputs);
   const outside = ordered.map((c) => plannedOutsideManaged(c, state, scope)).find((why) => why !== undefined);

@@ -3,6 +3,7 @@
  * pipelined batch, and whether this account may write at all.
  */
 import { Failure } from '../../contract/errors';
+import { isHostname } from '../../contract/ipv4';
 import { isOwned } from './change';
 import type { RouterConnection, Row } from './connection';
 import { REVERT_NAME, REVERT_POLICIES } from './revert';
@@ -57,6 +58,9 @@ export async function readRouterState(conn: RouterConnection): Promise<RouterSta
   if (defaults.length > 0) state.routes = defaults;
   const publicAddress = cloud?.[0]?.['public-address'];
   if (publicAddress) state.cloudPublicAddress = publicAddress;
+  // Shown to the technician as advice: a name the router prints that is not a host name is left out.
+  const dnsName = cloud?.[0]?.['dns-name'];
+  if (dnsName && isHostname(dnsName)) state.cloudDnsName = dnsName;
   const board = routerboard?.[0];
   // A CHR or x86 prints routerboard=false and no serial (help.mikrotik.com "RouterBOARD").
   const serial = board && board.routerboard !== 'false' && board.routerboard !== 'no' ? board['serial-number'] : '';

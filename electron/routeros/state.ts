@@ -36,6 +36,11 @@ export interface RouterState {
   routes?: RosItem[];
   /** `/ip/cloud` public-address, when the router knows it. */
   cloudPublicAddress?: string;
+  /**
+   * `/ip/cloud` dns-name: the router's own DDNS name (`<serial>.sn.mynetname.net`), which always points
+   * at its current public address; printed only once DDNS is on and has reached MikroTik's server.
+   */
+  cloudDnsName?: string;
   /** `/system/routerboard` serial-number: a RouterBOARD's own, not broadcast (MNDP sends name, board, MACs). */
   serial?: string;
   /** `/system/license` software-id (RouterBOARD, x86) or system-id (CHR): what tells a CHR from another. */

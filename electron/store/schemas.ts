@@ -94,6 +94,7 @@ export const routerStateSchema = z.strictObject({
   scripts: rosItems,
   schedulers: rosItems,
   cloudPublicAddress: text(255).optional(),
+  cloudDnsName: text(255).optional(),
   serial: text(255).optional(),
   softwareId: text(255).optional(),
   // /ip/route default routes (state.ts): absent in snapshots saved before they were read.

@@ -449,10 +449,10 @@ describe('a snapshot bound to its boxes', () => {
     const snapshot = source.saveSnapshot(
       run.runId,
       site.siteId,
-      { router: { ...router(), serial: 'HE2SIM00001' }, pbx: stockPbx() },
+      { router: { ...router(), serial: 'HE2SIM000001' }, pbx: stockPbx() },
       key,
     );
-    expect(snapshot.box).toMatchObject({ router: { serial: 'HE2SIM00001' }, pbx: { hostKey: key } });
+    expect(snapshot.box).toMatchObject({ router: { serial: 'HE2SIM000001' }, pbx: { hostKey: key } });
   });
 });
 

@@ -270,13 +270,19 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
         undo.push(() => withRouter((c) => add(c, '/interface/list/member', ['=list=WAN', '=interface=ether1'])));
         const client = await add(conn, '/ip/dhcp-client', ['=interface=ether1']);
         undo.push(() => withRouter((c) => c.command('/ip/dhcp-client/remove', [`=.id=${client}`])));
+        // The router's own DDNS name, which follows the address: the plan's advice names it.
+        await conn.command('/ip/cloud/set', ['=ddns-enabled=yes']);
+        undo.push(() => withRouter((c) => c.command('/ip/cloud/set', ['=ddns-enabled=no'])));
       });
       state = await withRouter(readRouterState);
       expect(state.addresses.find((a) => a.interface === 'ether1')).toMatchObject({ dynamic: 'true' });
       const plan = planOf(state, inputs);
       expect(plan.facts['router.wanMatch']).toBe('in-interface=ether1');
       expect(plan.facts['router.hairpinMatch']).toMatch(/^dst-address-type=local dst-address=!192\.168\.88\.1/);
-      expect(plan.warnings.map((w) => w.code)).toContain('wan-address-dynamic');
+      expect(plan.facts['router.cloudDnsName']).toBe('he2sim000001.sn.mynetname.net');
+      expect(plan.warnings.find((w) => w.code === 'wan-address-dynamic')?.message).toContain(
+        "the router's IP Cloud name he2sim000001.sn.mynetname.net rather than the address",
+      );
       const applied = await withRouter((conn) => applyRouterPlan(conn, state!, plan, { revertMinutes: false }));
       if (!applied.ok || !applied.record.complete) throw new Error('apply failed');
 

@@ -53,9 +53,9 @@ async function readAs(hardware: 'routerboard' | 'chr') {
 describe('the router a snapshot is bound to', () => {
   it('a RouterBOARD prints its serial number and licence software-id; the reader keeps both', async () => {
     const { state, routerboard, license } = await readAs('routerboard');
-    expect(routerboard).toMatchObject({ routerboard: 'true', 'serial-number': 'HE2SIM00001' });
+    expect(routerboard).toMatchObject({ routerboard: 'true', 'serial-number': 'HE2SIM000001' });
     expect(license).toMatchObject({ 'software-id': 'SIM0-0001' });
-    expect(boxOf(state, undefined).router).toMatchObject({ serial: 'HE2SIM00001', softwareId: 'SIM0-0001' });
+    expect(boxOf(state, undefined).router).toMatchObject({ serial: 'HE2SIM000001', softwareId: 'SIM0-0001' });
   });
 
   it('a CHR has no RouterBOARD and no serial: its licence system-id binds it', async () => {

@@ -214,7 +214,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     model,
     sendsEmpty: versionAtLeast(version, '7.18'),
     exportText: (path) =>
-      exportConfig(model, initial, { version, model: 'RB5009UG+S+', serial: 'HE2SIM00001', now: new Date() }, path),
+      exportConfig(model, initial, { version, model: 'RB5009UG+S+', serial: 'HE2SIM000001', now: new Date() }, path),
     runScript: (ref: string, actor: Actor): Promise<Op<void>> => scripts.runByRef(ref, actor),
     renewDhcp: (ref, actor) => dhcpClients.renew(ref, actor),
     signCertificate: async (ref: string, actor: Actor, ca?: string): Promise<Op<void>> => {

@@ -23,7 +23,7 @@ export interface RuntimeOptions {
 
 export const BOARD = 'RB5009UG+S+';
 /** The simulated RouterBOARD's serial number and licence software id; the CHR's system id. */
-export const SERIAL = 'HE2SIM00001';
+export const SERIAL = 'HE2SIM000001';
 export const SOFTWARE_ID = 'SIM0-0001';
 export const CHR_SYSTEM_ID = 'sImChR0001x';
 
@@ -124,8 +124,17 @@ export function createDeriver(o: RuntimeOptions): Deriver {
               }),
         };
       case '/ip/cloud':
+        // The lab has no MikroTik cloud server: DDNS "reaches" it at once. Once it has, the router prints
+        // the address it sent and its name, "12 character serial number appended by .sn.mynetname.net",
+        // visible "only after at least one ddns-request is successfully completed"
+        // (terraform-routeros/terraform-provider-routeros routeros/resource_ip_cloud.go:9-17, :67-73;
+        // help.mikrotik.com/docs/display/ROS/Cloud). A CHR has no serial: its name is not modelled.
         return f['ddns-enabled'] === 'true' || f['ddns-enabled'] === 'yes'
-          ? { 'public-address': o.wan.address.split('/')[0] ?? '', status: 'updated' }
+          ? {
+              'public-address': o.wan.address.split('/')[0] ?? '',
+              ...(chr ? {} : { 'dns-name': `${SERIAL.toLowerCase()}.sn.mynetname.net` }),
+              status: 'updated',
+            }
           : { status: 'disabled' };
       case '/ip/firewall/filter':
       case '/ip/firewall/nat': {

@@ -40,6 +40,19 @@ describe('a dynamic WAN address without a WAN list', () => {
     expect(warning?.message).toMatch(/203\.0\.113\.2 is dynamic .* one-way audio/);
     expect(plan(fixedWan(noWanList()), baseInputs()).warnings.map((w) => w.code)).not.toContain('wan-address-dynamic');
   });
+
+  it("names the router's IP Cloud name for phones and the provider, or how to get one", () => {
+    const named = plan({ ...noWanList(), cloudDnsName: 'ab12cd34ef56.sn.mynetname.net' }, baseInputs());
+    expect(named.warnings.find((w) => w.code === 'wan-address-dynamic')?.message).toContain(
+      "Give remote phones and the provider the router's IP Cloud name ab12cd34ef56.sn.mynetname.net rather than the address",
+    );
+    expect(named.facts['router.cloudDnsName']).toBe('ab12cd34ef56.sn.mynetname.net');
+    const unnamed = plan(noWanList(), baseInputs());
+    expect(unnamed.warnings.find((w) => w.code === 'wan-address-dynamic')?.message).toContain(
+      '/ip cloud set ddns-enabled=yes, then /ip cloud print shows dns-name',
+    );
+    expect(unnamed.facts['router.cloudDnsName']).toBeUndefined();
+  });
 });
 
 describe('hairpin on a dynamic WAN address', () => {

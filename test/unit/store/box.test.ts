@@ -12,8 +12,8 @@ const router = (over: Partial<NonNullable<BoxIdentity['router']>> = {}): BoxIden
 
 describe('boxOf', () => {
   it("records the router's serial number and licence id with its name, board and MACs", () => {
-    const state = { ...defconfRouter(), serial: 'HE2SIM00001', softwareId: 'SIM0-0001' };
-    expect(boxOf(state, undefined).router).toMatchObject({ serial: 'HE2SIM00001', softwareId: 'SIM0-0001' });
+    const state = { ...defconfRouter(), serial: 'HE2SIM000001', softwareId: 'SIM0-0001' };
+    expect(boxOf(state, undefined).router).toMatchObject({ serial: 'HE2SIM000001', softwareId: 'SIM0-0001' });
     expect(boxOf(defconfRouter(), undefined).router).not.toHaveProperty('serial');
   });
 
@@ -24,10 +24,10 @@ describe('boxOf', () => {
 
 describe('boxDifferences', () => {
   it('tells two RouterBOARDs apart by serial even when a forger copied the broadcast MACs, name and board', () => {
-    const then = router({ serial: 'HE2SIM00001' });
+    const then = router({ serial: 'HE2SIM000001' });
     const now = router({ serial: 'HE2OTHER999' });
     expect(boxDifferences(then, now)).toEqual([
-      'The snapshot is of router "HQ" (RB5009UG+S+, serial HE2SIM00001); this router is "HQ" (RB5009UG+S+, serial HE2OTHER999).',
+      'The snapshot is of router "HQ" (RB5009UG+S+, serial HE2SIM000001); this router is "HQ" (RB5009UG+S+, serial HE2OTHER999).',
     ]);
   });
 
