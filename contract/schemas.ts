@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { coveredAddresses, isIPv4, isIPv4Cidr, opensToAnyone } from './ipv4';
 import { hostProblem } from './host-input';
+import { peerAddressProblem } from './peer-address';
 
 export { isHostname, isIPv4, isIPv4Cidr } from './ipv4';
 
@@ -107,7 +108,21 @@ export const pbxTarget = z
   })
   .strict();
 
-export const peer = z.object({ name: label, address: ipv4OrCidr }).strict();
+/**
+ * A trunk's or phone's address: IPv4, a range, or a DNS name the router resolves and keeps current
+ * (contract/peer-address.ts). Names are kept in lower case: DNS compares them so (RFC 4343), and the
+ * wizard finds its router entry again by the name.
+ */
+export const peerAddress = z
+  .string()
+  .trim()
+  .superRefine((v, ctx) => {
+    const problem = peerAddressProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((v) => v.toLowerCase());
+
+export const peer = z.object({ name: label, address: peerAddress }).strict();
 
 /** pbx.peers: the PBX login, and what the wizard knows of the site so far (both optional). */
 export const peersInput = z
@@ -157,6 +172,7 @@ export const siteInputs = z
   .strict()
   // Needs no box, so it is checked before any login: sources that together cover a large part of the
   // Internet (0.0.0.0/0, or 0.0.0.0/1 + 128.0.0.0/1) need the technician's explicit acceptance.
+  // A host name covers no range here: the router resolves it to the provider's own addresses.
   .superRefine((site, ctx) => {
     if (site.options.allowAnySource) return;
     const peers = (['trunks', 'phones'] as const).flatMap((role) =>
