@@ -189,7 +189,12 @@ export async function unpack(zip: Uint8Array, ourKey?: string): Promise<Unpacked
   }
   // Outside the try: refuse() throws, and a catch around it would call every bad manifest "not JSON".
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) return refuse(`manifest.json: ${parsed.error.issues[0]?.message ?? 'not a manifest'}`);
+  if (!parsed.success) {
+    // zod's message names the rule broken, not where: the path (files.0.sha256) says which field.
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return refuse(`manifest.json: ${where}${issue?.message ?? 'not a manifest'}`);
+  }
   const manifest: Manifest = parsed.data;
   const listed = new Set(manifest.files.map((f) => f.path));
   if (listed.size !== manifest.files.length) return refuse('the manifest lists a file twice');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Failure } from '../../../contract/errors';
 import { LIMITS, MANIFEST, pack, safePath, seal, sealSigned, sha256, unpack } from '../../../electron/bundle/pack';
 import { installationSigner, type Signer } from '../../../electron/bundle/signing';
@@ -166,8 +166,33 @@ describe('what the manifest vouches for', () => {
     const other = await refusal(
       reforged((e) => (e[MANIFEST] = strToU8(JSON.stringify({ format: 'something-else/1' })))),
     );
-    expect(other).toMatch(/^manifest\.json: /);
-    expect(other).not.toBe('manifest.json is not JSON');
+    expect(other).toBe('manifest.json: format: Invalid input: expected "fspbx-nat-bundle/1"');
+    // Not an object at all: no field to name, only the rule.
+    expect(await refusal(reforged((e) => (e[MANIFEST] = strToU8('[]'))))).toBe(
+      'manifest.json: Invalid input: expected object, received array',
+    );
+  });
+
+  /** The bundle re-forged with its manifest's entry for run.json edited. */
+  function withRunEntry(edit: (entry: { sha256: string; bytes: number }) => void): Uint8Array {
+    return reforged((e) => {
+      const m = JSON.parse(strFromU8(e[MANIFEST]!)) as { files: { path: string; sha256: string; bytes: number }[] };
+      edit(m.files.find((f) => f.path === 'run.json')!);
+      e[MANIFEST] = strToU8(JSON.stringify(m));
+    });
+  }
+
+  it('refuses a digest with anything before or after its 64 hex digits as a manifest that is not ours', async () => {
+    const digest = sha256(strToU8(FILES['run.json']));
+    for (const bad of [`x${digest}`, `${digest}x`, digest.toUpperCase()]) {
+      expect(await refusal(withRunEntry((f) => (f.sha256 = bad))), bad).toMatch(
+        /^manifest\.json: files\.2\.sha256: Invalid string/,
+      );
+    }
+  });
+
+  it('refuses a file whose size the manifest gets wrong, though its digest is right', async () => {
+    expect(await refusal(withRunEntry((f) => (f.bytes += 1)))).toBe('checksum mismatch: run.json');
   });
 
   it('refuses a same-length file whose bytes differ, even with its size right', async () => {
@@ -245,5 +270,74 @@ describe('the v1 seal', () => {
     const sealed = seal(zip);
     const comment = strFromU8(sealed.subarray(zip.length));
     expect(comment).toBe(`fspbx-nat-seal:sha256:${sha256(sealed.subarray(0, zip.length))}`);
+  });
+});
+
+describe('the zip a bundle is', () => {
+  it('holds the manifest as manifest.json beside the files, each under its own name', () => {
+    const { zip } = pack(FILES, META, ours);
+    expect(Object.keys(unzipSync(zip)).sort()).toEqual(['manifest.json', 'plan.json', 'router/apply.rsc', 'run.json']);
+  });
+
+  it('gives every entry the same fixed time, so the same run packed later is the same bytes', () => {
+    // The MS-DOS date and time of 2000-01-01T00:00:00Z, in the local time zone fflate writes (APPNOTE 4.4.6).
+    const at = new Date('2000-01-01T00:00:00Z');
+    const dosTime = (at.getHours() << 11) | (at.getMinutes() << 5) | (at.getSeconds() >> 1);
+    const dosDate = ((at.getFullYear() - 1980) << 9) | ((at.getMonth() + 1) << 5) | at.getDate();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2031-06-15T12:34:56Z'));
+      const first = pack(FILES, META, ours).zip;
+      vi.setSystemTime(new Date('2044-02-29T23:59:58Z'));
+      expect(pack(FILES, META, ours).zip).toEqual(first);
+      const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
+      // The first local header: signature, then the modification time at 10 and date at 12.
+      expect(view.getUint32(0, true)).toBe(0x04034b50);
+      expect([view.getUint16(10, true), view.getUint16(12, true)]).toEqual([dosTime, dosDate]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('sealing', () => {
+  const zip = zipSync({ 'a.json': strToU8('{}') });
+
+  it('refuses a zip whose end record is not last or already declares a comment, rather than write a broken file', () => {
+    const commented = zip.slice();
+    new DataView(commented.buffer).setUint16(commented.length - 2, 5, true);
+    const trailing = new Uint8Array(zip.length + 5);
+    trailing.set(zip);
+    for (const bad of [commented, trailing, new Uint8Array(40)]) {
+      expect(() => seal(bad)).toThrow('zip writer produced an unexpected end record');
+      expect(() => sealSigned(bad, ours)).toThrow('zip writer produced an unexpected end record');
+    }
+  });
+
+  it('refuses a signer whose signature is not 88 base64 characters, rather than write a bundle no one can read', () => {
+    const short: Signer = { ...ours, sign: (data) => ours.sign(data).slice(0, -2) };
+    expect(() => sealSigned(zip, short)).toThrow('unexpected signature length');
+  });
+
+  it('judges a file that is nothing but an end record and its seal by that seal', async () => {
+    const empty = zipSync({});
+    expect(empty).toHaveLength(22);
+    expect(await refusal(sealSigned(empty, ours))).toBe('no manifest.json');
+    expect(await refusal(seal(empty))).toBe('no manifest.json');
+  });
+
+  it('finds no seal in a comment the end record does not declare, though its digest or signature holds', async () => {
+    const sealed = pack(FILES, META, ours).zip;
+    // The bundle as fflate wrote it: the seal (158 characters) cut off, the end record's comment length 0.
+    const raw = sealed.slice(0, sealed.length - 158);
+    new DataView(raw.buffer).setUint16(raw.length - 2, 0, true);
+    expect(Object.keys(unzipSync(raw))).toContain('run.json');
+    for (const comment of [
+      `fspbx-nat-seal/2:ed25519:${ours.publicKey}:${ours.sign(raw)}`,
+      `fspbx-nat-seal:sha256:${sha256(raw)}`,
+    ]) {
+      const appended = new Uint8Array([...raw, ...strToU8(comment)]);
+      expect(await refusal(appended), comment.slice(0, 16)).toBe('the seal over the whole file does not match');
+    }
   });
 });
