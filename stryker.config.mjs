@@ -25,6 +25,7 @@ export default {
     'electron/bundle/signing.ts',
     'contract/ipv4.ts',
     'contract/text.ts',
+    'contract/schemas.ts',
     'electron/routeros/revert.ts',
     'electron/routeros/restore.ts',
     'electron/pbx/script/quote.ts',
