@@ -35,6 +35,7 @@ export default {
     'electron/routeros/firewall.ts',
     'electron/routeros/plan.ts',
     'electron/routeros/confirm.ts',
+    'electron/routeros/confirm-answers.ts',
     'electron/pbx/plan/*.ts',
     'electron/pbx/parse/fs-cli-output.ts',
     'electron/pbx/parse/scrub.ts',

@@ -99,6 +99,7 @@ export const PURE_MODULES = [
   'electron/routeros/addr.ts',
   'electron/routeros/apply-state.ts',
   'electron/routeros/change.ts',
+  'electron/routeros/confirm-answers.ts',
   'electron/routeros/conntrack.ts',
   'electron/routeros/desired.ts',
   'electron/routeros/export.ts',

@@ -1,24 +1,28 @@
 /**
  * Commit-confirmed on a live router: read the router's clock, install the
  * revert script and its scheduler before anything else, and remove both when
- * the technician confirms. The timing itself is pure (revert.ts).
+ * the technician confirms. The timing itself is pure (revert.ts), and so is what the router's
+ * answers mean (confirm-answers.ts): this file asks and sends.
  */
 import { MENUS } from './menus';
 import { Failure, type Result } from '../../contract/errors';
 import { applyChanges, type ApplyRecord } from './apply';
 import type { RouterChange } from './change';
+import {
+  clockAt as clockAtThen,
+  clockOfRow,
+  confirmTargets,
+  installFailed,
+  pendingOf,
+  STILL_PENDING,
+  timerCalledOff,
+  type ClockReading,
+  type PendingRevert,
+} from './confirm-answers';
 import type { RouterConnection } from './connection';
-import { addMinutes, REVERT_NAME, revertConfirm, revertInstall, revertUninstall, type RouterClock } from './revert';
+import { REVERT_NAME, revertConfirm, revertInstall, revertUninstall, type RouterClock } from './revert';
 
-/**
- * The router's own date and time (/system/clock): the scheduler runs on it,
- * and it may be far from the laptop's.
- */
-export interface ClockReading {
-  clock: RouterClock;
-  /** `performance.now()` on this machine when the router answered: later reads add the time since. */
-  readAt: number;
-}
+export type { ClockReading, PendingRevert } from './confirm-answers';
 
 export async function readRouterClock(conn: RouterConnection): Promise<ClockReading> {
   const clock = await routerClockNow(conn);
@@ -27,38 +31,18 @@ export async function readRouterClock(conn: RouterConnection): Promise<ClockRead
 
 /** The router's clock as it is now: an earlier reading moved on by the time elapsed here since. */
 export function clockAt(reading: ClockReading, now = performance.now()): RouterClock {
-  const moved = addMinutes(reading.clock, Math.max(0, now - reading.readAt) / 60_000);
-  return moved.ok ? moved.value : reading.clock;
+  return clockAtThen(reading, now);
 }
 
 async function routerClockNow(conn: RouterConnection): Promise<RouterClock> {
-  const row = (await conn.command('/system/clock/print'))[0];
-  if (row?.date && row.time) {
-    return {
-      date: row.date,
-      time: row.time,
-      ...(row['time-zone-name'] ? { zone: row['time-zone-name'] } : {}),
-      ...(row['gmt-offset'] ? { gmtOffset: row['gmt-offset'] } : {}),
-    };
-  }
-  throw new Failure({
-    code: 'io_failed',
-    message: 'The router did not tell its clock, so the automatic revert cannot be timed.',
-    detail: `/system/clock/print: ${JSON.stringify(row ?? null)}`,
-  });
-}
-
-export interface PendingRevert {
-  /** When the router will run the revert (its scheduler's next run, router clock), if it says. */
-  nextRun?: string;
+  const clock = clockOfRow((await conn.command('/system/clock/print'))[0]);
+  if (!clock.ok) throw new Failure(clock.error);
+  return clock.value;
 }
 
 /** A revert job already on the router means an earlier apply is still waiting for its confirmation. */
 export async function pendingRevert(conn: RouterConnection): Promise<PendingRevert | undefined> {
-  const rows = await conn.command(`${MENUS.schedulers}/print`, [`?name=${REVERT_NAME}`]);
-  const row = rows.find((r) => r['.id']);
-  if (!row) return undefined;
-  return row['next-run'] ? { nextRun: row['next-run'] } : {};
+  return pendingOf(await conn.command(`${MENUS.schedulers}/print`, [`?name=${REVERT_NAME}`]));
 }
 
 export interface InstalledRevert {
@@ -84,30 +68,14 @@ export async function installRevert(
   minutes: number,
   options: InstallOptions = {},
 ): Promise<Result<InstalledRevert>> {
-  if (options.pending ?? (await pendingRevert(conn)) !== undefined) {
-    return {
-      ok: false,
-      error: {
-        code: 'invalid_input',
-        message:
-          'An earlier change on this router is still waiting for confirmation: confirm it or let it revert before applying again.',
-      },
-    };
-  }
+  if (options.pending ?? (await pendingRevert(conn)) !== undefined) return { ok: false, error: STILL_PENDING };
   const clock = clockAt(options.clock ?? (await readRouterClock(conn)));
   const install = revertInstall(rollback, clock, minutes);
   if (!install.ok) return install;
   const record = await applyChanges(conn, install.value.changes);
   if (!record.complete) {
     await applyChanges(conn, revertUninstall(record.outcomes)).catch(() => undefined);
-    return {
-      ok: false,
-      error: {
-        code: record.failed?.error.code ?? 'io_failed',
-        message: `The automatic revert could not be installed, so nothing was changed: ${record.failed?.error.message ?? 'no answer'}`,
-        ...(record.failed?.error.detail ? { detail: record.failed.error.detail } : {}),
-      },
-    };
+    return { ok: false, error: installFailed(record) };
   }
   return { ok: true, value: { revertAt: install.value.revertAt, record } };
 }
@@ -124,11 +92,7 @@ export async function confirmRevert(conn: RouterConnection): Promise<Confirmatio
   const present = await Promise.all(
     changes.map((c) => conn.command(`${c.path}/print`, ['=.proplist=.id', `?name=${REVERT_NAME}`])),
   );
-  const found = changes.flatMap((change, i) => {
-    const id = present[i]?.find((r) => r['.id'])?.['.id'];
-    return id === undefined ? [] : [{ ...change, itemId: id }];
-  });
+  const found = confirmTargets(changes, present);
   const record = await applyChanges(conn, found);
-  const timerRemoved = found.some((c) => c.path === MENUS.schedulers) && record.complete;
-  return { confirmed: timerRemoved, record };
+  return { confirmed: timerCalledOff(found, record.outcomes), record };
 }
