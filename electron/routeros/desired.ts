@@ -1,4 +1,5 @@
 /** The router entries the wizard wants, built from the inputs and the router's topology. Pure. */
+import { isPeerName } from '../../contract/peer-address';
 import { addressSpan, formatPorts, normalizeCidr, type PortRange, type Span } from './addr';
 import { asciiName, tagComment } from './change';
 import { ADDRESS_LISTS, DEFAULT_SIP_PORTS, WEB_PORTS, type Role, type RouterPlanInputs } from './inputs';
@@ -29,23 +30,35 @@ export interface Forward {
 
 const ROLE_WORD: Record<Role, string> = { trunks: 'trunk', phones: 'phone' };
 
+/**
+ * An address-list entry's address: an address or range as RouterOS stores it, or a DNS name in lower
+ * case, which RouterOS keeps as typed and resolves by itself (README "Trunks and phones by name").
+ */
+export function listAddress(text: string): string | undefined {
+  const name = text.trim().toLowerCase();
+  return normalizeCidr(text.trim()) ?? (isPeerName(name) ? name : undefined);
+}
+
 export function desiredListEntries(inputs: RouterPlanInputs): DesiredListEntry[] {
   const out: DesiredListEntry[] = [];
   for (const role of ['trunks', 'phones'] as const) {
     const seen = new Set<string>();
     for (const peer of inputs[role]) {
-      const address = normalizeCidr(peer.address);
+      const address = listAddress(peer.address);
       if (address === undefined || seen.has(address)) continue;
       seen.add(address);
       const list = ADDRESS_LISTS[role];
       const comment = tagComment(`${ROLE_WORD[role]} ${asciiName(peer.name)}`);
+      const what = isPeerName(address)
+        ? `${address}: the router looks the name up and keeps its addresses in the list as they change`
+        : address;
       out.push({
         list,
         address,
         role,
         comment,
         fields: { list, address },
-        reason: `Lets ${ROLE_WORD[role]} "${peer.name}" (${address}) reach the PBX; only addresses in ${list} are forwarded.`,
+        reason: `Lets ${ROLE_WORD[role]} "${peer.name}" (${what}) reach the PBX; only addresses in ${list} are forwarded.`,
       });
     }
   }
@@ -224,6 +237,16 @@ export function hairpinEntry(inputs: RouterPlanInputs, lan: RouterAddress): Desi
   };
 }
 
+/** Every address a name can stand for: the router resolves it later, to addresses nobody knows at plan time. */
+const ANY_ADDRESS: Span = { lo: 0, hi: 0xffffffff };
+
+/**
+ * The sources a role's forwards are judged for. A name may resolve to any address, so a firewall
+ * rule that drops some sources is judged against every one: an accept is placed whenever it could
+ * matter.
+ */
 export function peerSpans(inputs: RouterPlanInputs, role: Role): Span[] {
-  return inputs[role].map((p) => addressSpan(p.address)).filter((s): s is Span => s !== undefined);
+  return inputs[role]
+    .map((p) => addressSpan(p.address) ?? (isPeerName(p.address.trim().toLowerCase()) ? ANY_ADDRESS : undefined))
+    .filter((s): s is Span => s !== undefined);
 }

@@ -11,6 +11,7 @@
  * Pure.
  */
 import { isIPv4 } from '../../contract/ipv4';
+import { isPeerName } from '../../contract/peer-address';
 import { addressSpan, formatPorts } from './addr';
 import { isOwned } from './change';
 import { forwardsFor } from './desired';
@@ -57,6 +58,8 @@ const notIpv4: Check = (v) => v.startsWith('!') && isIPv4(v.slice(1));
 /** An interface name as RouterOS prints one: no separators a script would read otherwise. */
 const interfaceName: Check = (v) => /^[\w.@+-]{1,64}$/.test(v);
 const addresses: Check = (v) => addressSpan(v) !== undefined;
+/** A trunk or phone given as a DNS name: RouterOS keeps the name in the entry and resolves it. */
+const addressOrName: Check = (v) => addressSpan(v) !== undefined || isPeerName(v);
 const ports: Check = (v) => /^\d{1,5}(-\d{1,5})?$/.test(v);
 const LISTS = oneOf(...Object.values(ADDRESS_LISTS));
 const PROTOCOL = oneOf('udp', 'tcp');
@@ -79,7 +82,7 @@ const FORWARD = {
 
 /** The entries the planner writes (desired.ts), field by field. */
 export const MANAGED_SHAPES: readonly Shape[] = [
-  { kind: 'address-list entry', menu: 'addressLists', fields: { list: LISTS, address: addresses } },
+  { kind: 'address-list entry', menu: 'addressLists', fields: { list: LISTS, address: addressOrName } },
   {
     kind: 'accept',
     menu: 'filter',

@@ -22,6 +22,7 @@ import {
   type Forward,
 } from './desired';
 import { plannedOutsideManaged, routerScope } from './managed';
+import { namedPeerWarnings } from './peer-names';
 import { evaluateForward, firstNatCatch, type MatchContext, type Packet } from './firewall';
 import { ADDRESS_LISTS, type RouterPlanInputs } from './inputs';
 import { reconcileAddressLists, reconcileByComment, type KeyedDesired, type PlannedChange } from './reconcile';
@@ -365,6 +366,7 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
       message: 'No trunk providers or remote phones were given: nothing will be forwarded to the PBX.',
     });
   }
+  warnings.push(...namedPeerWarnings(inputs));
   warnings.push(...dynamicWarnings(dynamicBlocks));
   warnings.push(...natShadowWarnings(forwards, state, topology, inputs, ctx));
   if (inputs.hairpin && !wanAddress) {

@@ -3,6 +3,7 @@
  * error value naming the field and saying what to do, so the technician sees
  * all of them at once.
  */
+import { peerAddressProblem } from '../../contract/peer-address';
 import type { AppError } from '../../contract/errors';
 import { coveredAddresses, isIPv4, isIPv4Cidr, opensToAnyone } from '../../contract/ipv4';
 import { formatPorts, rangesOverlap, type PortRange } from './addr';
@@ -52,11 +53,8 @@ export function validateRouterInputs(inputs: RouterPlanInputs, topology: Topolog
     inputs[role].forEach((peer, index) => {
       const field = `${role}.${index}`;
       if (CONTROL.test(peer.name)) errors.push(problem(`${field}.name`, 'The name has control characters.'));
-      if (!isIPv4Cidr(peer.address)) {
-        errors.push(
-          problem(`${field}.address`, `"${peer.address}" is not an IPv4 address or a range such as 198.51.100.0/24.`),
-        );
-      }
+      const wrong = peerAddressProblem(peer.address);
+      if (wrong) errors.push(problem(`${field}.address`, wrong));
     });
   }
   // Judged by how much of the Internet the lists cover together, not by a literal /0:

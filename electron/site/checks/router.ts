@@ -5,6 +5,7 @@ import type { RouterChange } from '../../routeros/change';
 import { MENUS, menuOf } from '../../routeros/menus';
 import { isDisabled, menuKeyOf, sameValue, type RouterState } from '../../routeros/state';
 import type { SitePlan } from '../combine';
+import { nameChecks } from './names';
 import { changeIdOf, withChange, type Check } from './shared';
 
 /** Is the change's wanted entry on the router now, enabled? */
@@ -63,6 +64,12 @@ export function routerChecks(plan: SitePlan, state: RouterState): Check[] {
     });
   }
   checks.push(...oneHeadlineIfAllGone(entries));
+  checks.push(
+    ...nameChecks(
+      (plan.router?.changes ?? []).filter((c) => present(state, c)),
+      state,
+    ),
+  );
   const sip = state.servicePorts.find((p) => p.name === 'sip');
   const helperOff = sip === undefined || isDisabled(sip);
   checks.push({
