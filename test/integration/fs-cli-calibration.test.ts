@@ -16,6 +16,7 @@ import { addCarrierTrunk, carrierRegisters } from './helpers/carrier-trunk';
 
 const FIXTURES = join(__dirname, '..', 'lab', 'pbx', 'fixtures', 'real-freeswitch');
 const VARS_XML = '/etc/freeswitch/vars.xml';
+const HOSTS = '/etc/hosts';
 /** FS PBX's cached sofia.conf (file cache, switchname pbx): dropped after a vars.xml change, as the wizard does. */
 const SOFIA_CACHE = '/var/cache/fusionpbx/configuration.sofia.conf.pbx';
 /** The ports a profile of the recording could listen on (SIP, TLS, WS, WSS). */
@@ -38,7 +39,20 @@ const step = z.discriminatedUnion('do', [
     why: z.string().optional(),
   }),
   z.object({ do: z.literal('set-var'), name: z.string().regex(/^[a-z_]+$/), value: z.string() }),
+  // The PBX's /etc/hosts gives (or, with null, no longer gives) the name an address: what FreeSWITCH's
+  // getaddrinfo finds, as the recording did with the namespace's hosts file.
+  z.object({
+    do: z.literal('set-host'),
+    name: z.string().regex(/^[a-z0-9.-]+$/),
+    address: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\.\d+$/)
+      .nullable(),
+  }),
   z.object({ do: z.literal('break-vars'), line: z.string() }),
+  // A file recorded in a FreeSWITCH run of its own starts from vars.xml as the lab seeds it (the
+  // recording's starting point), not from what the files before it left there.
+  z.object({ do: z.literal('seed-vars') }),
   z.object({ do: z.literal('fix-vars') }),
   z.object({ do: z.literal('comment-var'), name: z.string().regex(/^[a-z_]+$/), value: z.string() }),
   z.object({ do: z.literal('sleep'), seconds: z.number().min(0).max(30) }),
@@ -168,6 +182,9 @@ async function waitFor(what: string, done: () => Promise<boolean>): Promise<void
   throw new Error(`${what}: not within 10 s`);
 }
 
+/** vars.xml as the lab seeded it, before any file ran (for `seed-vars`). */
+let seededVars = '';
+
 /** The line a `break-vars` step appended to vars.xml, for `fix-vars` to take out again. */
 let brokenLine: string | undefined;
 
@@ -185,6 +202,16 @@ async function replay(s: Step): Promise<void> {
         expect(text).toMatch(line);
         return text.replace(line, () => `data="${s.name}=${s.value}"`);
       });
+    case 'set-host': {
+      const hosts = (await lab.exec('pbx', ['cat', HOSTS])).stdout;
+      const others = hosts.split('\n').filter((l) => l !== '' && l.split(/\s+/)[1] !== s.name);
+      const lines = [...others, ...(s.address ? [`${s.address}\t${s.name}`] : [])];
+      const written = await lab.exec('pbx', ['tee', HOSTS], { input: `${lines.join('\n')}\n` });
+      expect(written.code, written.stderr).toBe(0);
+      return;
+    }
+    case 'seed-vars':
+      return editVarsXml(() => seededVars);
     case 'break-vars':
       brokenLine = s.line;
       return editVarsXml((text) => `${text}${s.line}\n`);
@@ -244,6 +271,7 @@ async function replay(s: Step): Promise<void> {
 beforeAll(async () => {
   if (!isRoot) return;
   lab = await startLab();
+  seededVars = (await lab.exec('pbx', ['cat', VARS_XML])).stdout;
   await addCarrierTrunk(lab);
   // The recording ran the IPv4 profiles only: the IPv6 twins are stopped (after FreeSWITCH's 10 s).
   for (const profile of ['internal-ipv6', 'external-ipv6']) {

@@ -367,24 +367,42 @@ def profile_conf(state, name):
     return parse_conf(sofia_conf_xml(state)).get(name)
 
 
-def ext_ip(value, local_ip, old):
+def ext_ip(value, local_ip, old, sip=False):
     """FS src/mod/endpoints/mod_sofia/sofia.c:5144-5173 (ext-rtp-ip) and :5236-5268 (ext-sip-ip):
     'auto-nat' sets no address (the old one stays), 'auto' is the guessed local IP, 'autonat:X'
-    is X; anything else is used verbatim (an unexpanded $${...} literal too)."""
+    is X; anything else is used verbatim (an unexpanded $${...} literal too), except that ext-sip-ip
+    goes through sofia_glue_ext_address_lookup (sofia.c:5259): 'host:<name>' is resolved now, at load
+    or rescan (sofia_glue.c:227-228), and kept until the next one; ext-rtp-ip keeps 'host:<name>' as
+    written (it is resolved per call, switch_core_media.c:8185-8197). Observed on 1.10.12:
+    fixtures/real-freeswitch/08-host-ext-ip.json. 'stun:' (a STUN server outside the lab) is not
+    modelled."""
     if value.lower() == "auto-nat":
         return old
     if value.lower() == "auto":
         return local_ip
+    if sip and value.lower().startswith("host:"):
+        return host_lookup(value[len("host:"):])
     if value.lower().startswith("autonat:"):
         return value[len("autonat:"):]
     return value
+
+
+def host_lookup(name):
+    """FS src/switch_stun.c:699-709 switch_stun_host_lookup: getaddrinfo for any family
+    (SWITCH_UNSPEC), the first address as text, and '' (never a failure) when the name does not
+    resolve, which sofia.c:5259-5271 then takes as the address: Ext-SIP-IP empty (observed, fixture 08)."""
+    try:
+        found = socket.getaddrinfo(name, None, socket.AF_UNSPEC, socket.SOCK_DGRAM)
+    except (OSError, UnicodeError):
+        return ""
+    return found[0][4][0] if found else ""
 
 
 def new_profile(name, now):
     """A freshly started profile's defaults (FS sofia.c:4589-4690, the start-only branch): every list
     empty, the candidate ACL list included (a new profile is zeroed)."""
     return {"name": name, "started": now, "sip_ip": "", "sip_port": "5060", "rtp_ips": [],
-            "ext_sip_ip": "", "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [], "cand_acls": [],
+            "ext_sip_ip": None, "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [], "cand_acls": [],
             "local_network_acl": "", "context": "public", "dialplan": "XML", "inbound_acl": "",
             "ws_binding": "", "wss_binding": "", "tls": False, "tls_sip_port": "", "gateways": []}
 
@@ -422,7 +440,7 @@ def apply_params(running, conf, local_ip, full):
                 if name == "ext-sip-ip":
                     return False  # "Invalid ext-sip-ip", goto done (sofia.c:5264-5266)
                 continue  # "Invalid ext-rtp-ip" logged, kept (sofia.c:5168-5172)
-            running[key] = ext_ip(value, local_ip, running[key])
+            running[key] = ext_ip(value, local_ip, running[key], sip=name == "ext-sip-ip")
         elif name == "aggressive-nat-detection":
             # FS sofia.c:5101-5106: switch_true sets, anything else clears; an absent param keeps it.
             running["aggressive_nat"] = value.lower() in ("true", "yes", "on", "enabled", "active", "allow", "1")
@@ -482,7 +500,7 @@ def new_gateway(running, g):
     # sofia.c:4127-4136: the Contact host is the profile's ext-sip-ip when it has one, else sip-ip;
     # :4085-4094 params ";transport=<register-transport>;gw=<name>"; :4180-4185 "<sip:gw+name@host:port…>"
     # with the profile's ext-sip-port (the sip-port unless set).
-    host = running["ext_sip_ip"] or running["sip_ip"]
+    host = sip_host(running)
     transport = params.get("register-transport") or "udp"
     contact = "<sip:gw+%s@%s:%s;transport=%s;gw=%s>" % (g["name"], host, running["sip_port"], transport, g["name"])
     return {"name": g["name"],
@@ -750,17 +768,24 @@ def xml_reload(state):
 
 
 # --- commands -------------------------------------------------------------------------
+def sip_host(p):
+    """The profile's ext-sip-ip when it has one, else sip-ip. FreeSWITCH tests the pointer, not the text
+    (sofia.c:4142, :4267, :4336; mod_sofia.c:3028): an ext-sip-ip set empty (a host: name that did not
+    resolve at the last rescan) is one, and the URLs read `sip:mod_sofia@:5080` (observed, fixture 08)."""
+    return p["ext_sip_ip"] if p.get("ext_sip_ip") is not None else p["sip_ip"]
+
+
 def profile_url(p):
     """FS sofia.c:4265-4277 config_sofia_profile_urls: on ext-sip-ip when the profile has one (and no
     auto-nat), else on sip-ip. Observed on 1.10.12: `URL sip:mod_sofia@203.0.113.2:5080` once a rescan
     set ext-sip-ip (test/lab/pbx/fixtures/real-freeswitch/02-ext-ip-rescan.json)."""
-    return "sip:mod_sofia@%s:%s" % (p["ext_sip_ip"] or p["sip_ip"], p["sip_port"])
+    return "sip:mod_sofia@%s:%s" % (sip_host(p), p["sip_port"])
 
 
 def profile_bind_url(p):
     """FS sofia.c:4271, :4277 (;maddr=sip-ip only with ext-sip-ip) and :4286-4296 (bind params, default
     transport=udp,tcp). Observed: fixtures/real-freeswitch/02-ext-ip-rescan.json."""
-    maddr = ";maddr=%s" % p["sip_ip"] if p["ext_sip_ip"] else ""
+    maddr = ";maddr=%s" % p["sip_ip"] if p["ext_sip_ip"] is not None else ""
     return "%s%s;transport=udp,tcp" % (profile_url(p), maddr)
 
 
@@ -780,7 +805,7 @@ def profile_info(p):
     if p["ext_rtp_ip"]:
         rows.append(("ext-rtp-ip", "Ext-RTP-IP       ", p["ext_rtp_ip"]))
     rows.append(("sip-ip", "SIP-IP           ", p["sip_ip"]))
-    if p["ext_sip_ip"]:
+    if p["ext_sip_ip"] is not None:
         rows.append(("ext-sip-ip", "Ext-SIP-IP       ", p["ext_sip_ip"]))
     rows += [("url", "URL              ", profile_url(p)), ("bind-url", "BIND-URL         ", profile_bind_url(p))]
     if p.get("tls"):
@@ -827,13 +852,13 @@ def tls_port(p):
 
 def tls_url(p):
     """FS sofia.c:4335-4356: on ext-sip-ip when there is one, else on sip-ip; no transport param."""
-    return "sip:mod_sofia@%s:%d" % (p["ext_sip_ip"] or p["sip_ip"], tls_port(p))
+    return "sip:mod_sofia@%s:%d" % (sip_host(p), tls_port(p))
 
 
 def tls_bind_url(p):
     """FS sofia.c:4341-4360: sips:, maddr=sip-ip with an ext-sip-ip, then tls-bind-params
     (transport=tls, the stock value and what `tls` adds when absent, :5837-5844)."""
-    if p["ext_sip_ip"]:
+    if p["ext_sip_ip"] is not None:
         return "sips:mod_sofia@%s:%d;maddr=%s;transport=tls" % (p["ext_sip_ip"], tls_port(p), p["sip_ip"])
     return "sips:mod_sofia@%s:%d;transport=tls" % (p["sip_ip"], tls_port(p))
 
