@@ -49,6 +49,8 @@ export async function startRouterSim(
       ? {
           wan: { interface: 'ether1', address: `${SITE.router.wan}/24`, gateway: SITE.router.wanGateway },
           lan: { interface: 'bridge', address: `${SITE.router.lan}/24`, ports: ['ether2'] },
+          // The ISP's resolver (test/lab/dns.ts), as a router gets it from its provider.
+          dnsServers: [SITE.isp.trunk],
         }
       : {}),
   };

@@ -29,6 +29,7 @@ import { DhcpClients } from './model/dhcp-client';
 import { followBridges } from './model/bridges';
 import { followHotspots } from './model/hotspot';
 import { followPppoeClients } from './model/pppoe';
+import { followDnsNames, resolverAt } from './model/dns-names';
 import { startMndpResponder, type MndpResponder } from './mndp/responder';
 import { type RouterSsh, startRouterSsh } from './ssh';
 
@@ -74,6 +75,8 @@ export interface RouterSimOptions {
   hardware?: 'routerboard' | 'chr';
   /** Accounts a RADIUS server vouches for (model/radius.ts): no /user row, their group from the server. */
   radiusUsers?: RadiusUser[];
+  /** `/ip dns` servers: address-list entries given as names are resolved there (model/dns-names.ts); none = never resolved. */
+  dnsServers?: string[];
 }
 
 export interface ApiConnection {
@@ -191,6 +194,8 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
   // The provider a PPPoE client reaches hands out a documentation address (RFC 5737).
   followPppoeClients(model, { address: '203.0.113.77', remote: wan.gateway });
   const enforcer = options.nft ? new FirewallEnforcer(model) : undefined;
+  const dnsServer = options.dnsServers?.[0];
+  const stopDnsNames = dnsServer ? followDnsNames(model, resolverAt(dnsServer)) : undefined;
   // Inside the router namespace the connection table is the kernel's (nft/conntrack.ts).
   const conntrack = options.nft ? new ConntrackTable(model) : undefined;
   const dhcpClients = new DhcpClients(model, options.nft === true);
@@ -484,6 +489,7 @@ export async function startRouterSim(options: RouterSimOptions): Promise<RouterS
     close: () => {
       closing ??= (async () => {
         scheduler.stop();
+        stopDnsNames?.();
         for (const timer of signing) clearTimeout(timer);
         await mndp?.close();
         for (const s of sockets) s.destroy();
