@@ -340,4 +340,17 @@ describe('sealing', () => {
       expect(await refusal(appended), comment.slice(0, 16)).toBe('the seal over the whole file does not match');
     }
   });
+
+  it('finds no seal after bytes that are not a zip, though they hold the comment length where a zip would', async () => {
+    const junk = new Uint8Array(100);
+    for (const [length, sealed] of [
+      [158, (body: Uint8Array) => `fspbx-nat-seal/2:ed25519:${ours.publicKey}:${ours.sign(body)}`],
+      [86, (body: Uint8Array) => `fspbx-nat-seal:sha256:${sha256(body)}`],
+    ] as const) {
+      const body = junk.slice();
+      new DataView(body.buffer).setUint16(body.length - 2, length, true);
+      const file = new Uint8Array([...body, ...strToU8(sealed(body))]);
+      expect(await refusal(file, ours.publicKey), String(length)).toBe('the seal over the whole file does not match');
+    }
+  });
 });
