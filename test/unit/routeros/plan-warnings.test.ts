@@ -187,6 +187,37 @@ describe('inputs that leave little to do', () => {
   });
 });
 
+describe('hairpin', () => {
+  const hairpin = baseInputs({ hairpin: true });
+
+  it("on a dynamic address, names every other address of the router's that the match takes too", () => {
+    const s = defconfRouter();
+    s.addresses.push(
+      { '.id': '*5', address: '10.5.50.1/24', interface: 'ether3', disabled: 'false' },
+      { '.id': '*6', address: '10.6.0.1/24', interface: 'ether4', disabled: 'false' },
+    );
+    expect(messageOf(s, 'hairpin-other-router-addresses', hairpin)).toEqual([
+      "The public address is dynamic, so hairpin matches the router's own addresses but its LAN one: LAN devices that reach the router's other addresses (10.5.50.1, 10.6.0.1) on the forwarded ports reach the PBX instead.",
+    ]);
+  });
+
+  it('on a fixed address with a second WAN address, says the second is not hairpinned', () => {
+    const s = staticWan();
+    s.addresses.push({ '.id': '*6', address: '203.0.113.3/24', interface: 'ether1', disabled: 'false' });
+    expect(messageOf(s, 'hairpin-one-wan-address', hairpin)).toEqual([
+      'Hairpin NAT covers the public address 203.0.113.2 only: LAN devices dialling 203.0.113.3 are not hairpinned.',
+    ]);
+  });
+
+  it('is quiet about other WAN addresses when the address is dynamic (the match takes them all) or single', () => {
+    const dynamicTwo = defconfRouter();
+    dynamicTwo.addresses.push({ '.id': '*6', address: '203.0.113.3/24', interface: 'ether1', disabled: 'false' });
+    expect(messageOf(dynamicTwo, 'hairpin-one-wan-address', hairpin)).toEqual([]);
+    expect(messageOf(staticWan(), 'hairpin-one-wan-address', hairpin)).toEqual([]);
+    expect(messageOf(staticWan(), 'hairpin-other-router-addresses', hairpin)).toEqual([]);
+  });
+});
+
 describe('an existing NAT rule that comes first', () => {
   const inputs = baseInputs({ pbxAddress: '10.20.0.10' });
   const rule = (fields: Record<string, string>): RosItem => ({
