@@ -1,9 +1,12 @@
-import type { Plan } from '../../../contract/types';
+import type { Plan, SiteFacts } from '../../../contract/types';
 import { entryName, forwardedPorts, groupOf, openedTo } from '../../../contract/change-names';
 import { countPlan, countWords } from '../../../contract/plan-counts';
 
-/** Each box in a few lines, before any group: what opens to whom, what changes on the PBX. */
-export function PlanSummary({ plan }: { plan: Plan }) {
+/**
+ * Each box in a few lines, before any group: what opens to whom, what changes on the PBX. The public
+ * address is the plan's site facts' (electron/site/facts.ts), the one step 4 and verify read too.
+ */
+export function PlanSummary({ plan, site }: { plan: Plan; site: SiteFacts | undefined }) {
   const counts = countPlan(plan);
   const router = plan.changes.filter((c) => c.target === 'router');
   const pbx = plan.changes.filter((c) => c.target === 'pbx');
@@ -12,7 +15,7 @@ export function PlanSummary({ plan }: { plan: Plan }) {
   const has = (id: ReturnType<typeof groupOf>) => plan.changes.some((c) => groupOf(c) === id);
   const names = (id: ReturnType<typeof groupOf>) =>
     pbx.filter((c) => groupOf(c) === id).map((c) => entryName(c).replace(' › Bypass Media', ''));
-  const publicIp = plan.facts['pbx.publicIp'];
+  const publicIp = site?.publicIp;
   const vars = names('variables');
   const profiles = names('profiles');
   const extensions = names('extensions');

@@ -114,7 +114,7 @@ export function ReviewStep() {
         ))}
       {planned.status === 'done' && (
         <>
-          <PlanSummary plan={planned.value.plan} />
+          <PlanSummary plan={planned.value.plan} site={planned.value.site} />
           {planned.value.routerScript && <ScriptActions script={planned.value.routerScript} stem={stem} />}
           {planned.value.plan.warnings.length > 0 && (
             <div className="note" role="status" aria-label="Warnings">

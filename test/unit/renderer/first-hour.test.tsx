@@ -91,11 +91,19 @@ const run: PlannedRun = {
   plan: {
     changes: [...Array.from({ length: 16 }, (_, i) => forward(i, `198.51.100.${i + 1}`)).flat(), ...pbxChanges],
     warnings: [],
-    facts: { 'pbx.publicIp': '203.0.113.7' },
+    // The shown facts name another address: the summary must take the site facts, as step 4 does.
+    facts: { 'pbx.publicIp': '192.0.2.99' },
     pbxSteps: [
       { kind: 'write-file', why: 'vars.xml is what FreeSWITCH reads.' },
       { kind: 'fs-cli', why: 'The external profile takes the new address.' },
     ],
+  },
+  site: {
+    publicIp: '203.0.113.7',
+    publicFrom: 'router',
+    publicDynamic: false,
+    rtp: { start: 16384, end: 32768 },
+    revertMinutes: 5,
   },
   routerScript: '/ip firewall nat add chain=dstnat\n',
 };
