@@ -14,7 +14,10 @@ import { routerScope } from '../../electron/routeros/managed';
 import { planRouter, type RouterPlan } from '../../electron/routeros/plan';
 import { readRouterState, writeAccess } from '../../electron/routeros/reader';
 import type { RouterState } from '../../electron/routeros/state';
+import { resolvedAddresses } from '../../electron/routeros/peer-names';
+import { nameChecks } from '../../electron/site/checks/names';
 import { optionsAnswered } from '../lab/clients';
+import { LAB_CARRIER_NAME } from '../lab/dns';
 import type { Lab } from '../lab/lab';
 import { RADIUS_USER } from '../lab/router';
 import { SITE } from '../lab/topology';
@@ -255,6 +258,45 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
     }
     // The rollback cleared the forwarded entry too: the trunk's next OPTIONS no longer reach the PBX.
     expect(await options()).toBe(false);
+  });
+
+  it("a trunk given as a DNS name: the router resolves it through the ISP's DNS, the trunk reaches the PBX, and the name's entry and its addresses are read back", async () => {
+    const inputs = { ...INPUTS, trunks: [{ name: 'Carrier', address: LAB_CARRIER_NAME }] };
+    const state = await withRouter(readRouterState);
+    const plan = planOf(state, inputs);
+    const nameEntry = plan.changes.filter(
+      (c) => c.path === '/ip/firewall/address-list' && c.after?.address === LAB_CARRIER_NAME,
+    );
+    expect(nameEntry.map((c) => c.after?.list)).toEqual(['fspbx-trunks']);
+    expect(plan.warnings.map((w) => w.code)).toContain('peer-by-name');
+    expect(await reaches('trunk', 5080, false)).toBe(false);
+    try {
+      const result = await withRouter((conn) => applyRouterPlan(conn, state, plan, { revertMinutes: false }));
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.record.complete).toBe(true);
+      // RouterOS resolves the name by itself, after the add: read until its addresses are there (bounded).
+      let after = await withRouter(readRouterState);
+      for (let i = 0; i < 20 && resolvedAddresses(after, 'fspbx-trunks', LAB_CARRIER_NAME).length === 0; i += 1) {
+        await new Promise((r) => setTimeout(r, 250));
+        after = await withRouter(readRouterState);
+      }
+      expect(after.addressLists.filter((e) => e.list === 'fspbx-trunks').map((e) => [e.address, e.dynamic])).toEqual([
+        [LAB_CARRIER_NAME, 'false'],
+        [SITE.trunk, 'true'],
+      ]);
+      expect(nameChecks(nameEntry, after).map((c) => [c.status, c.summary.split(' and ')[0]])).toEqual([
+        ['pass', `The router resolved ${LAB_CARRIER_NAME} to ${SITE.trunk}`],
+      ]);
+      expect(planOf(after, inputs).changes).toEqual([]);
+      expect(await reaches('trunk', 5080, true)).toBe(true);
+      expect(await optionsAnswered(lab, 'stranger', SITE.router.wan, 5080)).toBe(false);
+    } finally {
+      await withRouter(async (conn) => {
+        expect((await restoreRouter(conn, state, SCOPE)).record.complete).toBe(true);
+        // The name's dynamic entries went with it, as RouterOS drops them.
+        expect((await readRouterState(conn)).addressLists.filter((e) => e.list === 'fspbx-trunks')).toEqual([]);
+      });
+    }
   });
 
   it('a DHCP WAN address (no WAN list) that changes after the visit: trunk, remote phone and hairpin still reach the PBX at the new address', async () => {
