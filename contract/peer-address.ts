@@ -15,12 +15,16 @@ const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 export const MAX_NAME_LENGTH = 253;
 export const MAX_LABEL_LENGTH = 63;
 
-/** True for a DNS host name the router can look up: two labels or more, each per RFC 1035/1123, a TLD that is not a number. */
+/**
+ * True for a DNS host name the router can look up: two labels or more, each per RFC 1035/1123, a TLD
+ * that is not a number, and not mostly numbers (the rule contract/host-input.ts applies to a box's host).
+ */
 export function isPeerName(text: string): boolean {
   if (text.length === 0 || text.length > MAX_NAME_LENGTH) return false;
   const labels = text.split('.');
   if (labels.length < 2) return false;
-  if (/^\d+$/.test(labels[labels.length - 1]!)) return false;
+  // Text that is mostly numbers between dots (198.51.100.1o) is a mistyped address, never looked up.
+  if (meantAsAddress(text)) return false;
   return labels.every((label) => LABEL.test(label));
 }
 

@@ -3,7 +3,8 @@ import { siteLan } from '../store/peers';
 import { publicAddressOf, type PublicAddress } from '../store/public-address';
 import type { PeerRole, PeerRow } from '../store/site';
 import type { PeersProposal } from '../../../contract/types';
-import { addressProblem, opensToAnyone } from '../../../contract/ipv4';
+import { opensToAnyone } from '../../../contract/ipv4';
+import { peerAddressProblem } from '../../../contract/peer-address';
 import { StepPanel } from '../components/StepPanel';
 import { originLines, registeredNow } from './peerOrigin';
 import { stepRef } from './steps';
@@ -109,7 +110,7 @@ function PeerList({
       <p className="muted small">{hint}</p>
       {rows.length === 0 && <p className="muted">None.</p>}
       {rows.map((p, i) => {
-        const problem = p.address.trim() === '' && p.name.trim() === '' ? '' : addressProblem(p.address);
+        const problem = p.address.trim() === '' && p.name.trim() === '' ? '' : peerAddressProblem(p.address);
         const errorId = `${role}-${p.key}-error`;
         const originId = `${role}-${p.key}-origin`;
         const allowed = !p.proposed || p.proposed.ticked;
@@ -141,7 +142,7 @@ function PeerList({
             />
             <input
               aria-label={`${label} address`}
-              placeholder="198.51.100.10 or 198.51.100.0/24"
+              placeholder="198.51.100.10, 198.51.100.0/24 or sip.example.com"
               value={p.address}
               aria-invalid={problem ? true : undefined}
               aria-describedby={problem ? errorId : undefined}
@@ -237,14 +238,14 @@ export function PeersStep() {
       <PeerList
         role="trunks"
         title="SIP trunk providers"
-        hint="Your carrier's signalling addresses: proposed from the PBX's gateways, or from the carrier's documentation. Prefer its published range when it has one."
+        hint="Your carrier's signalling addresses: proposed from the PBX's gateways, or from the carrier's documentation. Prefer its published range when it has one; a host name (sip.example.com) is kept current by the router."
         rows={trunks}
         warnings={checks.warnings}
       />
       <PeerList
         role="phones"
         title="Remote phones"
-        hint="Home offices and branch phones outside this LAN. Phones the PBX saw register from outside are listed unticked: tick only those you know are the customer's."
+        hint="Home offices and branch phones outside this LAN. Phones the PBX saw register from outside are listed unticked: tick only those you know are the customer's. A phone on a dynamic address can be given by its DDNS name."
         rows={phones}
         warnings={checks.warnings}
       />

@@ -4,7 +4,8 @@
  * Errors stop Next; warnings say what the plan would do with a doubtful row.
  * Pure: the rows and the site's LAN in, sentences out.
  */
-import { addressProblem, rangeOf } from '../../../contract/ipv4';
+import { rangeOf } from '../../../contract/ipv4';
+import { peerAddressProblem } from '../../../contract/peer-address';
 import { allowedRows, type PeerRole, type PeerRow } from '../store/site';
 
 export const ROLE_TITLE: Record<PeerRole, string> = {
@@ -42,8 +43,9 @@ export function checkPeers(rows: { trunks: readonly PeerRow[]; phones: readonly 
       // An empty row is left out of the plan; an unticked proposal is not allowed, so not checked.
       if (blank(p) || !allowedRows([p]).length) return;
       const where = rowName(role, index);
-      const address = p.address.trim();
-      const problem = addressProblem(address);
+      // DNS compares names without case (RFC 4343): Sip.Example.com and sip.example.com are one entry.
+      const address = p.address.trim().toLowerCase();
+      const problem = peerAddressProblem(p.address);
       if (problem) {
         errors.push({ role, key: p.key, message: `${where}: ${problem}` });
         return;

@@ -98,6 +98,10 @@ describe('what the technician reads for a wrong address', () => {
       'Use an IPv4 address such as 198.51.100.10, or a range such as 198.51.100.0/24.',
     );
     expect(peerAddressProblem('198.51.100.0/33')).toBe('A range ends in /0 to /32.');
+    expect(peerAddressProblem('198.51.100.1o')).toBe(
+      'Use an IPv4 address such as 198.51.100.10, or a range such as 198.51.100.0/24.',
+    );
+    expect(isPeerName('198.51.100.1o')).toBe(false);
     expect(peerAddressProblem('sip.example.123')).toBe(
       'Use an IPv4 address such as 198.51.100.10, or a range such as 198.51.100.0/24.',
     );
