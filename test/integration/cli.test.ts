@@ -316,4 +316,28 @@ describe('fspbx-nat site files', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/\(trunks\.0\.address\) \[invalid_input\]/);
   });
+
+  it("takes a trunk by host name from a site file, and refuses one that is not a name with the technician's sentence", async () => {
+    const site = (address: string) =>
+      [
+        'router: { host: 127.0.0.1, port: 9, tls: false, username: admin }',
+        'pbx: { host: 127.0.0.1, port: 9, username: root, auth: { kind: password, password: "" } }',
+        'trunks:',
+        `  - { name: Carrier, address: "${address}" }`,
+        'phones: []',
+        'options: {}',
+      ].join('\n');
+    const file = join(dataDir, 'site-names.yaml');
+    await writeFile(file, site('sip:carrier.example:5060'));
+    const refused = await cli(['plan', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'fspbx-nat: Give the host name alone, without "sip:", a port, a user or a path (such as sip.example.com). (trunks.0.address) [invalid_input]',
+    );
+    await writeFile(file, site('SIP.Carrier.Example'));
+    // Accepted: the plan goes on to the next question (the router's password), not stopped at the trunk.
+    const taken = await cli(['plan', file]);
+    expect(taken.stderr).toMatch(/^fspbx-nat: No router password was given/);
+    expect(taken.stderr).not.toContain('trunks.0');
+  });
 });
