@@ -113,6 +113,7 @@ export const PURE_MODULES = [
   'electron/routeros/restore-flags.ts',
   'electron/routeros/restore.ts',
   'electron/routeros/revert.ts',
+  'electron/routeros/revert-chunks.ts',
   'electron/routeros/script.ts',
   'electron/routeros/state.ts',
   'electron/routeros/topology.ts',

@@ -20,7 +20,8 @@ import {
   type PendingRevert,
 } from './confirm-answers';
 import type { RouterConnection } from './connection';
-import { REVERT_NAME, revertConfirm, revertInstall, revertUninstall, type RouterClock } from './revert';
+import { isRevertPart, REVERT_NAME, revertConfirm, revertInstall, revertUninstall, type RouterClock } from './revert';
+import { readBackError, type RevertScript } from './revert-chunks';
 
 export type { ClockReading, PendingRevert } from './confirm-answers';
 
@@ -72,12 +73,52 @@ export async function installRevert(
   const clock = clockAt(options.clock ?? (await readRouterClock(conn)));
   const install = revertInstall(rollback, clock, minutes);
   if (!install.ok) return install;
-  const record = await applyChanges(conn, install.value.changes);
+  // The scripts first, each read back as the router kept it; the timer only once all are whole.
+  const scripts = install.value.changes.filter((c) => c.path === MENUS.scripts);
+  const written = await applyChanges(conn, scripts);
+  const cut = written.complete
+    ? readBackError(install.value.scripts, await keptSources(conn, install.value.scripts))
+    : undefined;
+  const timer =
+    written.complete && !cut
+      ? await applyChanges(
+          conn,
+          install.value.changes.filter((c) => c.path !== MENUS.scripts),
+        )
+      : undefined;
+  const record = joinRecords(written, timer);
+  if (cut) {
+    await applyChanges(conn, revertUninstall(record.outcomes)).catch(() => undefined);
+    return { ok: false, error: cut };
+  }
   if (!record.complete) {
     await applyChanges(conn, revertUninstall(record.outcomes)).catch(() => undefined);
     return { ok: false, error: installFailed(record) };
   }
   return { ok: true, value: { revertAt: install.value.revertAt, record } };
+}
+
+/** Each script's `source` as the router holds it now (undefined: no such script). */
+async function keptSources(
+  conn: RouterConnection,
+  scripts: readonly RevertScript[],
+): Promise<Map<string, string | undefined>> {
+  const rows = await Promise.all(
+    scripts.map((s) => conn.command(`${MENUS.scripts}/print`, ['=.proplist=name,source', `?name=${s.name}`])),
+  );
+  return new Map(scripts.map((s, i) => [s.name, rows[i]?.find((r) => r.name === s.name)?.source]));
+}
+
+/** One record of two sends, the second absent when it was never sent. */
+function joinRecords(first: ApplyRecord, second: ApplyRecord | undefined): ApplyRecord {
+  if (!second) return first;
+  const failed = first.failed ?? second.failed;
+  return {
+    outcomes: [...first.outcomes, ...second.outcomes],
+    applied: [...first.applied, ...second.applied],
+    ...(failed ? { failed } : {}),
+    complete: first.complete && second.complete,
+  };
 }
 
 export interface Confirmation {
@@ -88,9 +129,11 @@ export interface Confirmation {
 
 /** "Confirm": the timer first, then the script. Safe to call when nothing is pending. */
 export async function confirmRevert(conn: RouterConnection): Promise<Confirmation> {
-  const changes = revertConfirm();
+  // A revert too long for one script left parts beside it (revert.ts revertLayout): they go too.
+  const scripts = await conn.command(`${MENUS.scripts}/print`, ['=.proplist=name']);
+  const changes = revertConfirm(scripts.flatMap((r) => (r.name !== undefined && isRevertPart(r.name) ? [r.name] : [])));
   const present = await Promise.all(
-    changes.map((c) => conn.command(`${c.path}/print`, ['=.proplist=.id', `?name=${REVERT_NAME}`])),
+    changes.map((c) => conn.command(`${c.path}/print`, ['=.proplist=.id', `?name=${c.match?.name ?? REVERT_NAME}`])),
   );
   const found = confirmTargets(changes, present);
   const record = await applyChanges(conn, found);

@@ -26,6 +26,7 @@ import { namedPeerWarnings } from './peer-names';
 import { evaluateForward, firstNatCatch, type MatchContext, type Packet } from './firewall';
 import { ADDRESS_LISTS, type RouterPlanInputs } from './inputs';
 import { reconcileAddressLists, reconcileByComment, type KeyedDesired, type PlannedChange } from './reconcile';
+import { revertPreview } from './revert';
 import { isDisabled, isDynamic, menuPath, type RosItem, type RouterState } from './state';
 import { lanOf, readTopology, type RouterAddress, type Topology } from './topology';
 import { validateRouterInputs } from './validate';
@@ -424,5 +425,9 @@ export function planRouter(state: RouterState, inputs: RouterPlanInputs): Router
   // Shown before the apply: the connections these forwards decide are started afresh.
   if (conntrack.length > 0)
     facts['router.conntrack'] = `cleared after apply and rollback: ${describeTargets(conntrack)}`;
+  // The router's own undo, sized before anything is sent (revert.ts, revert-chunks.ts).
+  const revert = revertPreview(state, changes);
+  if (revert && 'fact' in revert) facts['router.revert'] = revert.fact;
+  if (revert && 'warning' in revert) warnings.push(revert.warning);
   return { ok: true, plan: { changes, warnings, facts } };
 }

@@ -6,14 +6,26 @@
  */
 import { MENUS } from './menus';
 import { err, ok, type Result } from '../../contract/errors';
+import type { Warning } from '../../contract/types';
 import { applyToState } from './apply-state';
 import { tagComment, type RouterChange } from './change';
 import type { RouterPlan } from './plan';
 import { planRouterRestore } from './restore';
-import { renderRsc, rosString } from './script';
+import { linesSource, packBlocks, REVERT_SCRIPT_BYTES, sourceBytes, type RevertScript } from './revert-chunks';
+import { rosString, rscBlocks, rscComment } from './script';
 import type { RouterState } from './state';
 
 export const REVERT_NAME = 'fspbx-nat-revert';
+
+/** The name of part `part` (from 1) of a revert too long for one script (revert-chunks.ts). */
+export function revertPartName(part: number): string {
+  return `${REVERT_NAME}-${part}`;
+}
+
+/** Whether a script is a part of the revert job: confirm removes it with the job. */
+export function isRevertPart(name: string): boolean {
+  return /^fspbx-nat-revert-[1-9][0-9]*$/.test(name);
+}
 /**
  * What the revert job really needs: it finds (read) and adds, sets, removes and moves firewall,
  * NAT, address-list and service-port items and removes its own scheduler and script (write). Not
@@ -146,13 +158,102 @@ export function rollbackOf(before: RouterState, plan: RouterPlan): Result<Router
   return ok(planRouterRestore(before, predicted.state, 'inverse-of-plan'));
 }
 
+/** 36652 → "36,652". */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
+/**
+ * What the plan shows of its automatic revert before anything is sent: how many bytes, in how
+ * many scripts (router.revert), or why it cannot be installed (a warning; the apply would stop
+ * before its first change). Nothing to change, nothing to revert.
+ */
+export function revertPreview(
+  before: RouterState,
+  changes: readonly RouterChange[],
+): { fact: string } | { warning: Warning } | undefined {
+  if (changes.length === 0) return undefined;
+  const rollback = rollbackOf(before, { changes: [...changes], warnings: [], facts: {} });
+  if (!rollback.ok) return undefined;
+  const layout = revertLayout(rollback.value.changes);
+  if (!layout.ok) return { warning: { code: 'revert-too-large', message: layout.error.message, target: 'router' } };
+  const { scripts, bytes } = layout.value;
+  if (scripts.length === 1) return { fact: `${grouped(bytes)} bytes in one script, run by one timer` };
+  return {
+    fact: `${grouped(bytes)} bytes in ${scripts.length - 1} parts of at most ${grouped(REVERT_SCRIPT_BYTES)} bytes, run in order by one timer`,
+  };
+}
+
 export interface RevertInstall {
-  /** The two adds to send before the first change: script, then scheduler. */
+  /** The adds to send before the first change: the parts (if any), the script the timer runs, the timer. */
   changes: RouterChange[];
-  /** The script's source, as the router will hold it. */
+  /** The source of the script the timer runs, as the router will hold it. */
   source: string;
+  /** Every script written, in the order added, to read back before the timer is set. */
+  scripts: RevertScript[];
   /** When the router will run it, on its own clock. */
   revertAt: RouterClock;
+}
+
+export interface RevertLayout {
+  /** The scripts in the order they are added: the parts (if any), then the one the timer runs. */
+  scripts: RevertScript[];
+  /** Bytes of all of them together. */
+  bytes: number;
+}
+
+const TIMER_OFF = `/system scheduler remove [find where name=${rosString(REVERT_NAME)}]`;
+const REVERTED = `:log warning ${rosString('fspbx-nat: change not confirmed, router reverted')}`;
+const removeScript = (name: string): string => `/system script remove [find where name=${rosString(name)}]`;
+
+/**
+ * The scripts that hold `rollback`. One script when it fits within `limit` bytes; otherwise the
+ * steps go, whole and in order, into parts of at most `limit` bytes each, and the script the
+ * timer runs removes the timer, runs each part in turn (one that fails is logged and the next
+ * still runs, as each step is), then removes the parts and itself.
+ */
+export function revertLayout(rollback: readonly RouterChange[], limit = REVERT_SCRIPT_BYTES): Result<RevertLayout> {
+  const blocks = rscBlocks(rollback, { continueOnError: true });
+  if (!blocks.ok) return blocks;
+  // The timer goes first so the revert runs once even if a step fails.
+  const single = linesSource([
+    TIMER_OFF,
+    rscComment('fspbx-nat: automatic revert'),
+    ...blocks.value.flat(),
+    REVERTED,
+    removeScript(REVERT_NAME),
+  ]);
+  if (sourceBytes(single) <= limit)
+    return ok({ scripts: [{ name: REVERT_NAME, source: single }], bytes: single.length });
+  const parts = packBlocks(
+    blocks.value,
+    (part) => rscComment(`fspbx-nat: automatic revert, part ${part}, run in order by ${REVERT_NAME}`),
+    limit,
+  );
+  if (!parts.ok) return parts;
+  const names = parts.value.map((_, i) => revertPartName(i + 1));
+  const runner = linesSource([
+    TIMER_OFF,
+    rscComment(`fspbx-nat: automatic revert in ${names.length} parts, run in order`),
+    ...names.map(
+      (name) =>
+        `:do { /system script run ${name} } on-error={ :log warning ${rosString(`fspbx-nat: ${name} failed`)} }`,
+    ),
+    REVERTED,
+    ...names.map(removeScript),
+    removeScript(REVERT_NAME),
+  ]);
+  if (sourceBytes(runner) > limit) {
+    return err({
+      code: 'invalid_input',
+      message: `The automatic revert would need ${names.length} scripts, too many to run from one; plan fewer phones or trunks per apply.`,
+    });
+  }
+  const scripts = [
+    ...parts.value.map((source, i) => ({ name: names[i]!, source })),
+    { name: REVERT_NAME, source: runner },
+  ];
+  return ok({ scripts, bytes: scripts.reduce((sum, script) => sum + sourceBytes(script.source), 0) });
 }
 
 export function revertInstall(
@@ -169,17 +270,28 @@ export function revertInstall(
   }
   const at = addMinutes(clock, minutes);
   if (!at.ok) return at;
-  const body = renderRsc(rollback, { title: 'fspbx-nat: automatic revert', continueOnError: true });
-  if (!body.ok) return body;
-  // The scheduler goes first so the revert runs once even if a step fails.
-  const source = [
-    `/system scheduler remove [find where name=${rosString(REVERT_NAME)}]`,
-    body.value.trimEnd(),
-    `:log warning ${rosString('fspbx-nat: change not confirmed, router reverted')}`,
-    `/system script remove [find where name=${rosString(REVERT_NAME)}]`,
-    '',
-  ].join('\n');
+  const layout = revertLayout(rollback);
+  if (!layout.ok) return layout;
+  const scripts = layout.value.scripts;
+  const source = scripts.at(-1)!.source;
+  const parts = scripts.slice(0, -1).map((script, i): RouterChange => ({
+    id: `revert-script-${i + 1}`,
+    target: 'router',
+    path: MENUS.scripts,
+    action: 'add',
+    before: null,
+    after: {
+      name: script.name,
+      comment: tagComment('revert part'),
+      policy: POLICY,
+      'dont-require-permissions': 'no',
+      source: script.source,
+    },
+    reason: `Holds part ${i + 1} of ${scripts.length - 1} of the commands that undo this apply (one script would be too long).`,
+  }));
+  // The timer is added last: it never runs while a part is missing.
   const changes: RouterChange[] = [
+    ...parts,
     {
       id: 'revert-script',
       target: 'router',
@@ -213,23 +325,30 @@ export function revertInstall(
       reason: `Reverts the router by itself at ${at.value.date} ${at.value.time} (router clock) unless the change is confirmed.`,
     },
   ];
-  return ok({ changes, source, revertAt: at.value });
+  return ok({ changes, source, scripts, revertAt: at.value });
 }
 
-/** "Confirm": remove the timer first, then the script. */
-export function revertConfirm(): RouterChange[] {
-  return ([MENUS.schedulers, MENUS.scripts] as const).map((path, index) => ({
+/** "Confirm": remove the timer first, then the script, then each part found on the router. */
+export function revertConfirm(parts: readonly string[] = []): RouterChange[] {
+  const targets = [
+    [MENUS.schedulers, REVERT_NAME],
+    [MENUS.scripts, REVERT_NAME],
+    ...parts.filter(isRevertPart).map((name) => [MENUS.scripts, name] as const),
+  ] as const;
+  return targets.map(([path, name], index) => ({
     id: `confirm-${index + 1}`,
     target: 'router',
     path,
     action: 'remove',
-    match: { name: REVERT_NAME },
-    before: { name: REVERT_NAME },
+    match: { name },
+    before: { name },
     after: null,
     reason:
       path === MENUS.schedulers
         ? 'The technician confirmed: the automatic revert is called off.'
-        : 'The revert script is no longer needed.',
+        : name === REVERT_NAME
+          ? 'The revert script is no longer needed.'
+          : 'This part of the revert script is no longer needed.',
   }));
 }
 
@@ -239,23 +358,28 @@ export function revertConfirm(): RouterChange[] {
  * may be another apply's, armed a moment earlier, and removing it would leave that apply unguarded.
  */
 export function revertUninstall(added: readonly { id: string; status: string; itemId?: string }[]): RouterChange[] {
-  const mine = (id: string) => added.find((o) => o.id === id && o.status === 'applied' && o.itemId)?.itemId;
+  const mine = added.filter((o) => o.status === 'applied' && o.itemId !== undefined);
+  const parts = mine.flatMap((o) => {
+    const part = /^revert-script-([1-9][0-9]*)$/.exec(o.id);
+    return part ? [[MENUS.scripts, o.id, o.itemId, revertPartName(Number(part[1]))] as const] : [];
+  });
   return (
     [
-      [MENUS.schedulers, mine('revert-scheduler')],
-      [MENUS.scripts, mine('revert-script')],
+      [MENUS.schedulers, 'revert-scheduler', mine.find((o) => o.id === 'revert-scheduler')?.itemId, REVERT_NAME],
+      [MENUS.scripts, 'revert-script', mine.find((o) => o.id === 'revert-script')?.itemId, REVERT_NAME],
+      ...parts.reverse(),
     ] as const
-  ).flatMap(([path, itemId]) =>
+  ).flatMap(([path, id, itemId, name]) =>
     itemId === undefined
       ? []
       : [
           {
-            id: `uninstall-${path === MENUS.schedulers ? 'scheduler' : 'script'}`,
+            id: id.replace(/^revert-/, 'uninstall-'),
             target: 'router' as const,
             path,
             action: 'remove' as const,
             itemId,
-            before: { name: REVERT_NAME },
+            before: { name },
             after: null,
             reason: 'The apply could not go on: the revert job it had just installed is taken back.',
           },

@@ -126,19 +126,29 @@ export interface RscOptions {
   continueOnError?: boolean;
 }
 
-export function renderRsc(changes: readonly RouterChange[], options: RscOptions): Result<string> {
-  const lines = [rscComment(options.title)];
+/** Each change's lines, in order: its comment, then its commands (the revert splits between blocks, never inside one). */
+export function rscBlocks(
+  changes: readonly RouterChange[],
+  options: Pick<RscOptions, 'continueOnError'>,
+): Result<string[][]> {
+  const blocks: string[][] = [];
   for (const change of changes) {
     const commands = changeCommands(change);
     if (!commands.ok) return commands;
-    lines.push(rscComment(`${change.id}: ${change.reason}`));
-    for (const command of commands.value) {
-      lines.push(
+    blocks.push([
+      rscComment(`${change.id}: ${change.reason}`),
+      ...commands.value.map((command) =>
         options.continueOnError
           ? `:do { ${command} } on-error={ :log warning ${rosString(`fspbx-nat: ${change.id} failed`)} }`
           : command,
-      );
-    }
+      ),
+    ]);
   }
-  return ok(lines.join('\n') + '\n');
+  return ok(blocks);
+}
+
+export function renderRsc(changes: readonly RouterChange[], options: RscOptions): Result<string> {
+  const blocks = rscBlocks(changes, options);
+  if (!blocks.ok) return blocks;
+  return ok([rscComment(options.title), ...blocks.value.flat()].join('\n') + '\n');
 }
