@@ -45,7 +45,7 @@ export function namedPeerWarnings(inputs: Pick<RouterPlanInputs, 'trunks' | 'pho
   return namedPeers(inputs).map((p) => ({
     code: 'peer-by-name',
     target: 'router',
-    message: `${ROLE_WORD[p.role]} "${p.name}" is given as ${p.host}: the router looks the name up with its own DNS (IP › DNS) and keeps ${p.list} current as the addresses change. The PBX is not changed for it: its access lists (FS PBX Access Controls) hold addresses only, so a provider that sends calls without registering must be listed there by address, and again when its addresses change (verify shows the addresses the router found).`,
+    message: `${ROLE_WORD[p.role]} "${p.name}" is given as ${p.host}: the router looks the name up with its own DNS (IP › DNS) and keeps ${p.list} current as the addresses change. The PBX is not changed for it: its access lists hold addresses only, so if FS PBX lets this provider's calls in by address (Access Controls, providers), that list keeps today's addresses and must be edited when they change (verify shows the addresses the router found).`,
   }));
 }
 

@@ -47,7 +47,7 @@ describe('a trunk given as a name, on the router', () => {
     const warnings = p.warnings.filter((w) => w.code === 'peer-by-name');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toBe(
-      'Trunk "Carrier" is given as sip.carrier.example: the router looks the name up with its own DNS (IP › DNS) and keeps fspbx-trunks current as the addresses change. The PBX is not changed for it: its access lists (FS PBX Access Controls) hold addresses only, so a provider that sends calls without registering must be listed there by address, and again when its addresses change (verify shows the addresses the router found).',
+      `Trunk "Carrier" is given as sip.carrier.example: the router looks the name up with its own DNS (IP › DNS) and keeps fspbx-trunks current as the addresses change. The PBX is not changed for it: its access lists hold addresses only, so if FS PBX lets this provider's calls in by address (Access Controls, providers), that list keeps today's addresses and must be edited when they change (verify shows the addresses the router found).`,
     );
     expect(plan(state, baseInputs()).warnings.filter((w) => w.code === 'peer-by-name')).toEqual([]);
   });
