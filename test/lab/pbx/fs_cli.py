@@ -367,24 +367,50 @@ def profile_conf(state, name):
     return parse_conf(sofia_conf_xml(state)).get(name)
 
 
-def ext_ip(value, local_ip, old, sip=False):
-    """FS src/mod/endpoints/mod_sofia/sofia.c:5144-5173 (ext-rtp-ip) and :5236-5268 (ext-sip-ip):
-    'auto-nat' sets no address (the old one stays), 'auto' is the guessed local IP, 'autonat:X'
-    is X; anything else is used verbatim (an unexpanded $${...} literal too), except that ext-sip-ip
-    goes through sofia_glue_ext_address_lookup (sofia.c:5259): 'host:<name>' is resolved now, at load
-    or rescan (sofia_glue.c:227-228), and kept until the next one; ext-rtp-ip keeps 'host:<name>' as
-    written (it is resolved per call, switch_core_media.c:8185-8197). Observed on 1.10.12:
-    fixtures/real-freeswitch/08-host-ext-ip.json. 'stun:' (a STUN server outside the lab) is not
-    modelled."""
-    if value.lower() == "auto-nat":
-        return old
-    if value.lower() == "auto":
-        return local_ip
-    if sip and value.lower().startswith("host:"):
-        return host_lookup(value[len("host:"):])
-    if value.lower().startswith("autonat:"):
-        return value[len("autonat:"):]
-    return value
+def parse_ext_ip(running, name, value, local_ip):
+    """One ext-rtp-ip / ext-sip-ip param into the running profile, as FS
+    src/mod/endpoints/mod_sofia/sofia.c:5153-5177 (ext-rtp-ip) and :5245-5276 (ext-sip-ip) do it.
+    Returns False where FreeSWITCH aborts the config (an empty ext-sip-ip, :5274-5276).
+    - '0.0.0.0' is the guessed local IP; 'auto-nat' sets nothing (the old value stays); 'auto' is the
+      guessed local IP.
+    - ext-rtp-ip: any other value clears the Auto-NAT flag (:5164); 'autonat:X' sets X and the flag
+      (:5166-5172), and ext-sip-ip to X when it has none; anything else is kept as written, 'host:<name>'
+      too (resolved per call, switch_core_media.c:8185-8197).
+    - ext-sip-ip: other values go through sofia_glue_ext_address_lookup (:5259): 'host:<name>' is
+      resolved now, at load or rescan (sofia_glue.c:227-228), and kept until the next one; the flag is
+      cleared (:5261); then 'autonat:X' sets X and the flag (:5266-5269): 'autonat:host:<name>' is
+      therefore the text 'host:<name>', never resolved. 'stun:' (a server outside the lab) is not
+      modelled: its lookup fails and the guessed IP is used (:5262-5263).
+    Observed on 1.10.12: fixtures/real-freeswitch/02-ext-ip-rescan.json, 08-host-ext-ip.json."""
+    if value == "":
+        # "Invalid ext-rtp-ip" is logged and nothing changes; an empty ext-sip-ip aborts the config.
+        return name != "ext-sip-ip"
+    lower = value.lower()
+    ip = local_ip
+    if value == "0.0.0.0":
+        pass
+    elif lower == "auto-nat":
+        ip = None
+    elif name == "ext-rtp-ip":
+        ip = local_ip if lower == "auto" else value
+        running["auto_nat"] = False
+    elif lower != "auto":
+        if lower.startswith("stun:"):
+            pass  # "Failed to get external ip." (:5262-5263): the guessed IP stays
+        else:
+            ip = host_lookup(value[len("host:"):]) if lower.startswith("host:") else value
+            running["auto_nat"] = False
+    if ip is None:
+        return True
+    key = name.replace("-", "_")
+    if ip.lower().startswith("autonat:"):
+        running[key] = ip[len("autonat:"):]
+        running["auto_nat"] = True
+        if name == "ext-rtp-ip" and not running.get("ext_sip_ip"):
+            running["ext_sip_ip"] = running[key]
+    else:
+        running[key] = ip
+    return True
 
 
 def host_lookup(name):
@@ -402,7 +428,7 @@ def new_profile(name, now):
     """A freshly started profile's defaults (FS sofia.c:4589-4690, the start-only branch): every list
     empty, the candidate ACL list included (a new profile is zeroed)."""
     return {"name": name, "started": now, "sip_ip": "", "sip_port": "5060", "rtp_ips": [],
-            "ext_sip_ip": None, "ext_rtp_ip": "", "aggressive_nat": False, "nat_acls": [], "cand_acls": [],
+            "ext_sip_ip": None, "ext_rtp_ip": "", "auto_nat": False, "aggressive_nat": False, "nat_acls": [], "cand_acls": [],
             "local_network_acl": "", "context": "public", "dialplan": "XML", "inbound_acl": "",
             "ws_binding": "", "wss_binding": "", "tls": False, "tls_sip_port": "", "gateways": []}
 
@@ -435,12 +461,8 @@ def apply_params(running, conf, local_ip, full):
             # rescan, :4705).
             running["rtp_ips"].append(value or local_ip)
         elif name in ("ext-sip-ip", "ext-rtp-ip"):
-            key = name.replace("-", "_")
-            if value == "":
-                if name == "ext-sip-ip":
-                    return False  # "Invalid ext-sip-ip", goto done (sofia.c:5264-5266)
-                continue  # "Invalid ext-rtp-ip" logged, kept (sofia.c:5168-5172)
-            running[key] = ext_ip(value, local_ip, running[key], sip=name == "ext-sip-ip")
+            if not parse_ext_ip(running, name, value, local_ip):
+                return False
         elif name == "aggressive-nat-detection":
             # FS sofia.c:5101-5106: switch_true sets, anything else clears; an absent param keeps it.
             running["aggressive_nat"] = value.lower() in ("true", "yes", "on", "enabled", "active", "allow", "1")
@@ -497,10 +519,13 @@ def new_gateway(running, g):
     if switch_true(register) and (not username or not password):
         return None  # "username/password param is REQUIRED!" (sofia.c:3994-4003): the gateway is skipped
     proxy = params.get("proxy") or params.get("realm") or g["name"]  # sofia.c:3986-3992, :4023-4025
-    # sofia.c:4127-4136: the Contact host is the profile's ext-sip-ip when it has one, else sip-ip;
-    # :4085-4094 params ";transport=<register-transport>;gw=<name>"; :4180-4185 "<sip:gw+name@host:port…>"
-    # with the profile's ext-sip-port (the sip-port unless set).
-    host = sip_host(running)
+    # sofia.c:4136-4146: the Contact host is the profile's ext-sip-ip when it has one (set at all, even
+    # empty), else sip-ip; with the Auto-NAT flag, sip-ip for a registrar on a LAN address (:4165-4171,
+    # switch_is_lan_addr); :4085-4094 params ";transport=<register-transport>;gw=<name>"; :4180-4185
+    # "<sip:gw+name@host:port…>" with the profile's ext-sip-port (the sip-port unless set).
+    host = running["ext_sip_ip"] if running.get("ext_sip_ip") is not None else running["sip_ip"]
+    if running.get("auto_nat") and is_private(proxy.split(";", 1)[0].removeprefix("sip:").split(":", 1)[0]):
+        host = running["sip_ip"]
     transport = params.get("register-transport") or "udp"
     contact = "<sip:gw+%s@%s:%s;transport=%s;gw=%s>" % (g["name"], host, running["sip_port"], transport, g["name"])
     return {"name": g["name"],
@@ -768,24 +793,24 @@ def xml_reload(state):
 
 
 # --- commands -------------------------------------------------------------------------
-def sip_host(p):
-    """The profile's ext-sip-ip when it has one, else sip-ip. FreeSWITCH tests the pointer, not the text
-    (sofia.c:4142, :4267, :4336; mod_sofia.c:3028): an ext-sip-ip set empty (a host: name that did not
-    resolve at the last rescan) is one, and the URLs read `sip:mod_sofia@:5080` (observed, fixture 08)."""
-    return p["ext_sip_ip"] if p.get("ext_sip_ip") is not None else p["sip_ip"]
+def on_ext_sip_ip(p):
+    """The profile's URLs are on ext-sip-ip when it has one and no Auto-NAT flag, else on sip-ip (FS
+    sofia.c:4275, :4344). FreeSWITCH tests the pointer, not the text: an ext-sip-ip set empty (a host:
+    name that did not resolve at the last rescan) is one, and the URL reads `sip:mod_sofia@:5080`;
+    with autonat: the URL stays on sip-ip (both observed, fixture 08)."""
+    return p.get("ext_sip_ip") is not None and not p.get("auto_nat")
 
 
 def profile_url(p):
-    """FS sofia.c:4265-4277 config_sofia_profile_urls: on ext-sip-ip when the profile has one (and no
-    auto-nat), else on sip-ip. Observed on 1.10.12: `URL sip:mod_sofia@203.0.113.2:5080` once a rescan
-    set ext-sip-ip (test/lab/pbx/fixtures/real-freeswitch/02-ext-ip-rescan.json)."""
-    return "sip:mod_sofia@%s:%s" % (sip_host(p), p["sip_port"])
+    """FS sofia.c:4265-4277 config_sofia_profile_urls. Observed on 1.10.12: `URL sip:mod_sofia@203.0.113.2:5080`
+    once a rescan set ext-sip-ip (test/lab/pbx/fixtures/real-freeswitch/02-ext-ip-rescan.json)."""
+    return "sip:mod_sofia@%s:%s" % (p["ext_sip_ip"] if on_ext_sip_ip(p) else p["sip_ip"], p["sip_port"])
 
 
 def profile_bind_url(p):
-    """FS sofia.c:4271, :4277 (;maddr=sip-ip only with ext-sip-ip) and :4286-4296 (bind params, default
-    transport=udp,tcp). Observed: fixtures/real-freeswitch/02-ext-ip-rescan.json."""
-    maddr = ";maddr=%s" % p["sip_ip"] if p["ext_sip_ip"] is not None else ""
+    """FS sofia.c:4281 (;maddr=sip-ip only on ext-sip-ip) and :4286-4296 (bind params, default
+    transport=udp,tcp). Observed: fixtures/real-freeswitch/02-ext-ip-rescan.json, 08."""
+    maddr = ";maddr=%s" % p["sip_ip"] if on_ext_sip_ip(p) else ""
     return "%s%s;transport=udp,tcp" % (profile_url(p), maddr)
 
 
@@ -796,7 +821,7 @@ def profile_info(p):
     hold-music, :5790-5794 codec prefs and challenge-realm, :5029 inbound-late-negotiation), else the
     defaults a new profile gets (:4680 te 101, :6106 max-recv-rps 1000, :6146 CNG 13). Checked against
     1.10.12's answers in fixtures/real-freeswitch/ (02, 05)."""
-    rows = [("domain-name", "Domain Name      ", "N/A"), ("auto-nat", "Auto-NAT         ", "false"),
+    rows = [("domain-name", "Domain Name      ", "N/A"), ("auto-nat", "Auto-NAT         ", "true" if p.get("auto_nat") else "false"),
             ("db-name", "DBName           ", "sofia_reg_%s" % p["name"]),
             ("pres-hosts", "Pres Hosts       ", p.get("presence_hosts", "")),
             ("dialplan", "Dialplan         ", p["dialplan"]), ("context", "Context          ", p["context"]),
@@ -851,14 +876,15 @@ def tls_port(p):
 
 
 def tls_url(p):
-    """FS sofia.c:4335-4356: on ext-sip-ip when there is one, else on sip-ip; no transport param."""
-    return "sip:mod_sofia@%s:%d" % (sip_host(p), tls_port(p))
+    """FS sofia.c:4344-4360: on ext-sip-ip when there is one and no Auto-NAT flag, else on sip-ip; no
+    transport param."""
+    return "sip:mod_sofia@%s:%d" % (p["ext_sip_ip"] if on_ext_sip_ip(p) else p["sip_ip"], tls_port(p))
 
 
 def tls_bind_url(p):
-    """FS sofia.c:4341-4360: sips:, maddr=sip-ip with an ext-sip-ip, then tls-bind-params
+    """FS sofia.c:4344-4360: sips:, maddr=sip-ip on ext-sip-ip, then tls-bind-params
     (transport=tls, the stock value and what `tls` adds when absent, :5837-5844)."""
-    if p["ext_sip_ip"] is not None:
+    if on_ext_sip_ip(p):
         return "sips:mod_sofia@%s:%d;maddr=%s;transport=tls" % (p["ext_sip_ip"], tls_port(p), p["sip_ip"])
     return "sips:mod_sofia@%s:%d;transport=tls" % (p["sip_ip"], tls_port(p))
 
