@@ -92,6 +92,11 @@ describe('accepts before the first drop', () => {
     }
   });
 
+  it("looks at the forwarded packet as it leaves for the PBX: a drop of traffic to the router's own addresses is no concern", () => {
+    const s = withRules(drop('*30', { 'dst-address-type': 'local' }));
+    for (const [comment, at] of Object.entries(placements(s))) expect(at, comment).toBe('*13');
+  });
+
   it('adds none when nothing in the forward chain drops the traffic', () => {
     const s = customRouter();
     s.filter = s.filter.filter((r) => r.action !== 'drop');
@@ -164,6 +169,11 @@ describe('dynamic rules', () => {
   it('one that surely drops: said, naming its maker, and no accept is planned for that traffic', () => {
     const s = defconfRouter();
     s.filter.unshift(dynamicDrop('*D1', { protocol: 'udp', 'dst-port': '5060', comment: 'upnp voip' }));
+    const upper = defconfRouter();
+    upper.filter.unshift(dynamicDrop('*D1', { protocol: 'udp', 'dst-port': '5060', comment: 'UPnP voip' }));
+    expect(plan(upper, baseInputs()).warnings.find((w) => w.code === 'dynamic-rule-blocks')?.message).toContain(
+      'made by UPnP',
+    );
     const p = plan(s, baseInputs());
     expect(p.warnings.filter((w) => w.code === 'dynamic-rule-blocks').map((w) => w.message)).toEqual([
       'The dynamic rule *D1 "upnp voip", made by UPnP, drops SIP UDP 5060 (internal profile) from the phones. RouterOS places nothing above a dynamic rule, so no accept rule can help: change the setting that makes it, then plan again.',
@@ -182,6 +192,14 @@ describe('dynamic rules', () => {
     // One sentence per forward, not one per peer or per look.
     expect(new Set(may).size).toBe(may.length);
     expect(may).toHaveLength(6);
+    const twoTrunks = plan(s, {
+      ...inputs,
+      trunks: [
+        { name: 'Carrier A', address: '198.51.100.10' },
+        { name: 'Carrier B', address: '198.51.100.20' },
+      ],
+    }).warnings.filter((w) => w.code === 'dynamic-rule-may-block');
+    expect(twoTrunks).toHaveLength(6);
     for (const a of adds(p, FILTER)) expect(a.placeBefore).toBe('*13');
   });
 

@@ -118,8 +118,19 @@ describe('default routes', () => {
     ]);
   });
 
-  it('is quiet about the second route when it is in the WAN list', () => {
+  it('is quiet about the second route when it is in the WAN list, or when there is no WAN list', () => {
     expect(messageOf(routed('ether1', 'lte1'), 'default-route-outside-wan-list')).toEqual([]);
+    const noList = customRouter();
+    noList.routes = ['ether1-isp', 'ether2'].map((name, i) => ({
+      '.id': `*8000000${i}`,
+      'dst-address': '0.0.0.0/0',
+      gateway: `198.51.100.${i + 1}%${name}`,
+      distance: String(i + 1),
+      active: 'true',
+    }));
+    const i = baseInputs({ pbxAddress: '10.20.0.10' });
+    expect(messageOf(noList, 'default-route-outside-wan-list', i)).toEqual([]);
+    expect(messageOf(noList, 'several-wan-routes', i)).toHaveLength(1);
   });
 });
 
@@ -270,6 +281,21 @@ describe('an existing NAT rule that comes first', () => {
     expect(messageOf(applied, 'nat-shadowed', inputs)).toEqual([]);
   });
 
+  it("takes the packet as addressed to the router's own WAN address", () => {
+    const s = customRouter();
+    s.nat.push(rule({ protocol: 'udp', 'dst-address-type': 'local', 'dst-port': '5060' }));
+    expect(messageOf(s, 'nat-shadowed', inputs)).toHaveLength(1);
+  });
+
+  it('without a WAN address, any rule for some destination may take the traffic', () => {
+    const s = defconfRouter();
+    s.addresses = s.addresses.filter((a) => a.interface !== 'ether1');
+    s.nat.push(rule({ protocol: 'udp', 'dst-address': '203.0.113.0/24', 'dst-port': '5080' }));
+    expect(messageOf(s, 'nat-shadowed')).toEqual([
+      'The existing NAT rule *22 comes first and may take SIP UDP 5080 (external profile) from the trunks; check it before applying.',
+    ]);
+  });
+
   it('skips a masquerade in dstnat: it changes no destination', () => {
     const s = customRouter();
     s.nat.push(rule({ action: 'masquerade', protocol: 'udp' }));
@@ -305,6 +331,13 @@ describe('facts', () => {
   it('give the RTP range forwarded, a single port as one number', () => {
     const one = { start: 20000, end: 20000 };
     expect(plan(defconfRouter(), baseInputs({ pbxRtp: one, rtp: one })).facts['pbx.rtp']).toBe('20000');
+  });
+
+  it("name the router's IP Cloud DNS name when it has one", () => {
+    expect(plan({ ...staticWan(), cloudDnsName: 'abc123.sn.mynetname.net' }, baseInputs()).facts).toMatchObject({
+      'router.cloudDnsName': 'abc123.sn.mynetname.net',
+    });
+    expect('router.cloudDnsName' in plan(staticWan(), baseInputs()).facts).toBe(false);
   });
 
   it('name the address IP Cloud sees only when it saw one', () => {
