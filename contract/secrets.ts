@@ -86,9 +86,12 @@ export function redactText(text: string): string {
         (whole, lead: string, name: string, sep: string, value: string) =>
           isSecretName(name) && !HARMLESS.test(value.trim()) ? `${lead}${name}${sep}${REDACTED}` : whole,
       )
-      // PGPASSWORD=… and password '…' inside one-line commands and SQL
-      .replace(/\b(PGPASSWORD|password)(\s*=\s*|\s+)('(?:[^']|'')*'|"[^"]*"|\S+)/gi, (m, key: string, sep: string) =>
-        HARMLESS.test(m.slice(key.length + sep.length)) ? m : `${key}${sep}${REDACTED}`,
+      // PGPASSWORD=… and password '…' inside one-line commands and SQL. Spaces and tabs only around the
+      // separator: a line ending in "password" must not take the next line's first word for its value.
+      .replace(
+        /\b(PGPASSWORD|password)([ \t]*[=:][ \t]*|[ \t]+)('(?:[^']|'')*'|"[^"]*"|\S+)/gi,
+        (m, key: string, sep: string) =>
+          HARMLESS.test(m.slice(key.length + sep.length)) ? m : `${key}${sep}${REDACTED}`,
       )
       // scheme://user:password@host
       .replace(/(:\/\/[^:/@\s]+:)[^@\s]+@/g, `$1${REDACTED}@`)
@@ -141,7 +144,7 @@ function secretFields(record: Record<string, unknown>): Set<string> {
     PAIRS.flatMap(([n, val]) => (typeof record[n] === 'string' && isSecretName(record[n]) ? [val] : [])),
   );
   for (const [key, field] of Object.entries(record)) {
-    if (typeof field === 'string' && isSecretName(key)) out.add(key);
+    if ((typeof field === 'string' || typeof field === 'number') && isSecretName(key)) out.add(key);
   }
   return out;
 }
@@ -158,7 +161,11 @@ export function secretValuesIn(value: unknown): string[] {
     if (Array.isArray(v)) return v.forEach((item) => walk(item, depth + 1));
     if (v === null || typeof v !== 'object') return;
     const record = v as Record<string, unknown>;
-    for (const key of secretFields(record)) found.add(record[key] as string);
+    // A secret held as a number (a PIN column read as one) is searched for as its digits.
+    for (const key of secretFields(record)) {
+      const field = record[key];
+      if (typeof field === 'string' || typeof field === 'number') found.add(String(field));
+    }
     for (const field of Object.values(record)) walk(field, depth + 1);
   };
   walk(value, 0);
