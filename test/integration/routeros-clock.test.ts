@@ -5,6 +5,8 @@
  * RouterOS 6.49 profile and a 7.16 one; and the simulator's scheduler runs it then, not before.
  * The simulator's clock is set just before each moment, and moved on to just before and just
  * after the revert time (its clock reads `clockSkewMs` from the options at every tick).
+ * A 120-phone plan's revert, too long for one script, fires in parts on 6.49 and puts the router
+ * back; confirm removes every part; a router that cuts a script (a lab fault) stops the apply.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerTarget } from '../../contract/schemas';
 import { confirmRevert, installRevert } from '../../electron/routeros/confirm';
 import { connectRouter, type RouterConnection } from '../../electron/routeros/connection';
+import { applyRouterPlan, confirmRouterApply } from '../../electron/routeros/engine';
+import { readRouterState } from '../../electron/routeros/reader';
 import { REVERT_NAME } from '../../electron/routeros/revert';
+import { comparableState, planFor } from './router-engine-helpers';
 import type { RouterChange } from '../../electron/routeros/change';
 import { startRouterSim, type RouterSim, type RouterSimOptions } from '../lab/routeros';
 
@@ -203,4 +208,72 @@ describe.each([
       });
     },
   );
+});
+
+describe("a big plan's revert on RouterOS 6.49 (issue 25.7)", () => {
+  const at = Date.UTC(2026, 5, 1, 8, 0, 0);
+  const INPUTS = {
+    pbxAddress: '192.168.88.10',
+    trunks: [{ name: 'Carrier', address: '198.51.100.10' }],
+    phones: Array.from({ length: 120 }, (_, i) => ({ name: `Phone ${i + 1}`, address: `203.0.113.${i + 1}` })),
+    pbxRtp: { start: 16384, end: 32768 },
+  };
+  const named = (sim: RouterSim, menu: string) =>
+    sim.state
+      .items(menu)
+      .map((i) => i.fields.name ?? '')
+      .filter((n) => n.startsWith(REVERT_NAME));
+
+  it('is held in parts, run in order by one timer: it fires and puts the router back as it was', async () => {
+    await withSim({ version: '6.49.10', zone: 'UTC', at }, async (conn, sim, setClock) => {
+      const before = await readRouterState(conn);
+      const plan = planFor(before, INPUTS);
+      expect(plan.facts['router.revert']).toMatch(/^[\d,]+ bytes in 3 parts of at most 16,384 bytes/);
+      const applied = await applyRouterPlan(conn, before, plan, { revertMinutes: 7 });
+      if (!applied.ok) throw new Error(applied.error.message);
+      expect(applied.record.complete).toBe(true);
+      expect(named(sim, '/system/script')).toEqual([1, 2, 3].map((n) => `${REVERT_NAME}-${n}`).concat(REVERT_NAME));
+      expect(named(sim, '/system/scheduler')).toEqual([REVERT_NAME]);
+      setClock(instantOf(`${applied.revertAt!.date} ${applied.revertAt!.time}`, 'UTC') + 200);
+      // 128 steps: on a loaded machine (2 cores, load 16) they took over 10 s once.
+      await until(
+        'the revert ran',
+        () => named(sim, '/system/scheduler').length + named(sim, '/system/script').length === 0,
+        60_000,
+      );
+      expect(comparableState(await readRouterState(conn))).toEqual(comparableState(before));
+    });
+  });
+
+  it('confirm removes the timer, the runner and every part, and keeps the change', async () => {
+    await withSim({ version: '6.49.10', zone: 'UTC', at }, async (conn, sim) => {
+      const before = await readRouterState(conn);
+      const applied = await applyRouterPlan(conn, before, planFor(before, INPUTS), { revertMinutes: 7 });
+      if (!applied.ok) throw new Error(applied.error.message);
+      const confirmed = await confirmRouterApply(conn);
+      expect(confirmed.confirmed).toBe(true);
+      expect(confirmed.record.applied).toEqual(['confirm-1', 'confirm-2', 'confirm-3', 'confirm-4', 'confirm-5']);
+      expect(named(sim, '/system/scheduler')).toEqual([]);
+      expect(named(sim, '/system/script')).toEqual([]);
+      const phones = (await readRouterState(conn)).addressLists.filter((e) => e.list === 'fspbx-phones');
+      expect(phones).toHaveLength(120);
+    });
+  });
+
+  it('a router that cuts a script (lab fault keepScriptSourceBytes) stops the apply before any change, in one sentence', async () => {
+    await withSim({ version: '6.49.10', zone: 'UTC', at }, async (conn, sim) => {
+      const before = await readRouterState(conn);
+      sim.setFaults({ keepScriptSourceBytes: 4096 });
+      const applied = await applyRouterPlan(conn, before, planFor(before, INPUTS), { revertMinutes: 7 });
+      sim.setFaults({});
+      expect(applied.ok).toBe(false);
+      expect(!applied.ok && applied.error.message).toMatch(
+        new RegExp(
+          `^The router kept 4096 of the \\d+ bytes written to the automatic revert's script ${REVERT_NAME}-1, so nothing was changed`,
+        ),
+      );
+      // The parts written are taken back; no timer was set; the plan's changes were never sent.
+      expect(comparableState(await readRouterState(conn))).toEqual(comparableState(before));
+    });
+  });
 });

@@ -19,6 +19,19 @@ export interface Faults {
   refuseLogin?: boolean;
   /** Answer this command word (e.g. `/ip/firewall/nat/add`) with `!fatal` and close. */
   fatalOn?: string;
+  /**
+   * A lab fault, not a RouterOS behaviour: `/system/script/add` and `set` keep only the first
+   * this many bytes of `source` and answer as if all were kept. No public source gives the
+   * longest source RouterOS keeps or says what it does beyond it, so the simulator enforces no
+   * limit of its own; a test that needs a router which cut a script injects this, by name.
+   */
+  keepScriptSourceBytes?: number;
+}
+
+/** The request with `source` cut as the keepScriptSourceBytes fault says (other requests unchanged). */
+function withCutSource(req: ApiRequest, keep: number | undefined): ApiRequest {
+  if (keep === undefined || (req.command !== '/system/script/add' && req.command !== '/system/script/set')) return req;
+  return { ...req, params: req.params.map(([k, v]): [string, string] => [k, k === 'source' ? v.slice(0, keep) : v]) };
 }
 
 export interface SessionDeps {
@@ -135,7 +148,7 @@ export class ApiSession {
     }
     let replies: Reply[];
     try {
-      replies = await this.deps.execute(req, this.actor);
+      replies = await this.deps.execute(withCutSource(req, faults.keepScriptSourceBytes), this.actor);
     } catch (caught) {
       // A simulator bug must look like a router error, not kill the process.
       replies = [{ kind: '!trap', message: `failure: ${String(caught)}`, category: 4 }, { kind: '!done' }];
