@@ -230,6 +230,9 @@ export function formatPlan(p: PlannedRun, site = SITE_PLACEHOLDER): string {
       );
     }
   }
+  // The router's own undo, sized before anything is sent (routeros/revert.ts), as the Review shows it.
+  const revert = p.plan.facts['router.revert'];
+  if (revert) lines.push('', `Automatic undo on the router: ${revert}`);
   if (p.plan.warnings.length) lines.push('', 'Warnings:', ...p.plan.warnings.map((w) => `  ! ${w.message}`));
   lines.push('', `Review it, then: fspbx-nat apply --run ${p.runId} ${site} --yes`);
   return lines.join('\n');

@@ -45,6 +45,9 @@ export function PlanSummary({ plan, site }: { plan: Plan; site: SiteFacts | unde
             {has('accepts') && <li>Lets the forwards through the router&apos;s own filter.</li>}
             {has('hairpin') && <li>Hairpin NAT: LAN phones may dial the public address.</li>}
             {has('sip-helper') && <li>Turns the SIP helper off.</li>}
+            {plan.facts['router.revert'] && (
+              <li data-testid="revert-size">Automatic undo on the router: {plan.facts['router.revert']}.</li>
+            )}
             {router.length === 0 && <li className="muted">Nothing to change.</li>}
           </ul>
         </div>

@@ -4,6 +4,7 @@
  * take-back remove every part; a script the router did not keep as written is named. Plain data.
  */
 import { describe, expect, it } from 'vitest';
+import { formatPlan } from '../../../electron/cli/format';
 import type { RouterChange } from '../../../electron/routeros/change';
 import {
   linesSource,
@@ -174,6 +175,16 @@ describe('the revert of a 120-phone plan on RouterOS 6.49', () => {
     expect(added.at(-1)?.after).toMatchObject({ 'on-event': `/system script run ${REVERT_NAME}`, interval: '5m' });
     expect(install.value.scripts.map((s) => s.source)).toEqual(added.slice(0, 4).map((c) => c.after?.source));
     expect(install.value.source).toBe(install.value.scripts.at(-1)!.source);
+  });
+});
+
+describe('what the technician reads before anything is sent', () => {
+  it('the CLI’s plan lists the automatic undo’s size and parts under the changes, as the Review’s summary does', () => {
+    const { fact } = bigRollback();
+    const p = plan(router649(), baseInputs({ phones: PHONES }));
+    const text = formatPlan({ runId: 'r-1', plan: p });
+    expect(text).toContain(`\n\nAutomatic undo on the router: ${fact}\n`);
+    expect(formatPlan({ runId: 'r-2', plan: { changes: [], warnings: [], facts: {} } })).not.toContain('undo');
   });
 });
 
