@@ -133,6 +133,8 @@ describe('SHA-256 fingerprints', () => {
       `SHA256:${b64}==`,
       `sha256:${b64}`,
       `SHA1:${b64}`,
+      `xSHA256:${b64}`,
+      `SHA1:SHA256:${b64}`,
       `MD5:${b64}`,
       hex.slice(1),
       `${hex}a`,
