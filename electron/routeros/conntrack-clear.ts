@@ -6,8 +6,8 @@
  */
 import { Failure } from '../../contract/errors';
 import type { RouterConnection } from './connection';
-import { bypassesForward, entryMatches, type ConntrackTarget } from './conntrack';
-import { STATUS_MENUS } from './menus';
+import { bypassesForward, entryMatches, expandNamedSources, namedSources, type ConntrackTarget } from './conntrack';
+import { MENUS, STATUS_MENUS } from './menus';
 import type { RosItem } from './state';
 
 const CONNECTIONS = STATUS_MENUS.connections;
@@ -28,13 +28,45 @@ export interface ConntrackCleared {
   summary: string;
 }
 
+/** How often, and how far apart, the address lists are read for names the router has just been given. */
+const NAME_READS = 8;
+const NAME_READ_GAP_MS = 250;
+
+/**
+ * Names among the sources, as the addresses the router resolved them to. RouterOS resolves a name
+ * after its entry is added, so the lists are read again (bounded, about 2 s) until each name whose
+ * entry is there has an address; a name still without one clears nothing.
+ */
+async function withNamesResolved(
+  conn: RouterConnection,
+  targets: readonly ConntrackTarget[],
+): Promise<readonly ConntrackTarget[]> {
+  const names = namedSources(targets);
+  if (names.length === 0) return targets;
+  let items: RosItem[] = [];
+  for (let read = 0; read < NAME_READS; read += 1) {
+    if (read > 0) await new Promise((r) => setTimeout(r, NAME_READ_GAP_MS));
+    const rows = await conn.command(`${MENUS.addressLists}/print`, ['=.proplist=.id,address,comment,dynamic']);
+    items = rows.filter((r): r is RosItem => typeof r['.id'] === 'string');
+    // Wait only for a name whose entry is there (after an apply); a rollback has just removed its own.
+    const waiting = names.filter(
+      (name) =>
+        items.some((i) => i.dynamic !== 'true' && i.address?.toLowerCase() === name) &&
+        expandNamedSources([{ protocol: '', ports: '', sources: [name] }], items)[0]!.sources.length === 0,
+    );
+    if (waiting.length === 0) break;
+  }
+  return expandNamedSources(targets, items);
+}
+
 /** Removes every entry under `targets`; returns how many went. */
 export async function clearConntrack(
   conn: RouterConnection,
   targets: readonly ConntrackTarget[],
 ): Promise<ConntrackCleared> {
   if (targets.length === 0) return { cleared: true, removed: 0, summary: 'nothing to clear' };
-  const doomed = (await entries(conn, targets)).filter((e) => entryMatches(e, targets));
+  const resolved = await withNamesResolved(conn, targets);
+  const doomed = (await entries(conn, resolved)).filter((e) => entryMatches(e, resolved));
   let removed = 0;
   for (const entry of doomed) {
     try {

@@ -62,6 +62,29 @@ export function conntrackTargets(state: RouterState, changes: readonly RouterCha
   return [...out.values()];
 }
 
+/**
+ * Sources given as DNS names stand for the addresses the router resolved them to: its dynamic
+ * address-list entries whose comment is the name (peer-names.ts). A name not resolved yet stands
+ * for nothing, so no entry is taken for it.
+ */
+export function expandNamedSources(targets: readonly ConntrackTarget[], items: readonly RosItem[]): ConntrackTarget[] {
+  const resolved = new Map<string, string[]>();
+  for (const item of items) {
+    if ((item.dynamic !== 'true' && item.dynamic !== 'yes') || !item.comment || !item.address) continue;
+    const name = item.comment.toLowerCase();
+    resolved.set(name, [...(resolved.get(name) ?? []), item.address]);
+  }
+  return targets.map((t) => ({
+    ...t,
+    sources: [...new Set(t.sources.flatMap((s) => (addressSpan(s) ? [s] : (resolved.get(s.toLowerCase()) ?? []))))],
+  }));
+}
+
+/** The sources that are names, not addresses: the router resolves them. */
+export function namedSources(targets: readonly ConntrackTarget[]): string[] {
+  return [...new Set(targets.flatMap((t) => t.sources.filter((s) => addressSpan(s) === undefined)))];
+}
+
 /** One line a technician reads in the plan. */
 export function describeTargets(targets: readonly ConntrackTarget[]): string {
   return targets.map((t) => `${t.protocol.toUpperCase()} ${t.ports} from ${t.sources.join(', ')}`).join('; ');

@@ -6,6 +6,7 @@
  * own dynamic ones to RouterOS.
  */
 import { describe, expect, it } from 'vitest';
+import { conntrackTargets, expandNamedSources, namedSources } from '../../../electron/routeros/conntrack';
 import { routerScope } from '../../../electron/routeros/managed';
 import { namedPeers, namedPeerWarnings, resolvedAddresses } from '../../../electron/routeros/peer-names';
 import { planRouter } from '../../../electron/routeros/plan';
@@ -136,5 +137,31 @@ describe('the names and what the router resolved them to', () => {
       '198.51.100.11',
     ]);
     expect(resolvedAddresses({ addressLists: items }, 'fspbx-trunks', 'nothing.example')).toEqual([]);
+  });
+});
+
+describe('connection tracking for a named peer', () => {
+  const state = defconfRouter();
+  const p = plan(state, NAMED);
+
+  it("names the name among the forwards' sources, and stands it for the addresses the router resolved", () => {
+    const targets = conntrackTargets(state, p.changes);
+    const sip = targets.find((t) => t.protocol === 'udp' && t.ports === '5080');
+    expect(sip?.sources).toEqual(['sip.carrier.example']);
+    expect(namedSources(targets)).toEqual(['sip.carrier.example']);
+    const items: RosItem[] = [
+      { '.id': '*1', list: 'fspbx-trunks', address: 'sip.carrier.example', comment: 'fspbx-nat: trunk Carrier' },
+      { '.id': '*2', list: 'fspbx-trunks', address: '198.51.100.10', comment: 'sip.carrier.example', dynamic: 'true' },
+      { '.id': '*3', list: 'fspbx-trunks', address: '198.51.100.11', comment: 'SIP.carrier.example', dynamic: 'yes' },
+      { '.id': '*4', list: 'other', address: '203.0.113.9', comment: 'sip.carrier.example' },
+    ];
+    const expanded = expandNamedSources(targets, items).find((t) => t.protocol === 'udp' && t.ports === '5080');
+    expect(expanded?.sources).toEqual(['198.51.100.10', '198.51.100.11']);
+    // Not resolved yet: the name stands for nothing, and the phone's address stays.
+    const phones = expandNamedSources(targets, []).find((t) => t.ports === '5060' && t.protocol === 'udp');
+    expect(phones?.sources).toEqual(['192.0.2.20']);
+    expect(expandNamedSources(targets, []).find((t) => t.ports === '5080' && t.protocol === 'udp')?.sources).toEqual(
+      [],
+    );
   });
 });
