@@ -185,7 +185,7 @@ function seed(state: PbxState): string {
 }
 
 describe.skipIf(!POSTGRES_AVAILABLE)(
-  'SQL export against a real PostgreSQL 15 (skipped unless root with postgresql-15)',
+  'SQL export against a real PostgreSQL 15 (skipped without root and postgresql-15, or under FSPBX_NAT_NO_POSTGRES=1)',
   () => {
     let pg: SingleUserPostgres;
     const snapshot = stockPbx();
