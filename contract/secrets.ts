@@ -43,7 +43,9 @@ export function isSecretName(name: string | null | undefined): boolean {
   if (!name) return false;
   const parts = words(name);
   const compact = parts.join('');
-  if (parts.some((w) => SECRET_WORDS.has(w)) || /password|passphrase|passwd|secret/.test(compact)) return true;
+  // A private key is one whatever else the name says (`bundle_private_key`, `hostPrivateKey`).
+  if (parts.some((w) => SECRET_WORDS.has(w)) || /password|passphrase|passwd|secret|privatekey/.test(compact))
+    return true;
   // A word ending in a secret word: `defaultpassword` written as one…
   if (parts.some((w) => /(password|passwd|secret|token)$/.test(w))) return true;
   // `key` alone is a row's key or a fingerprint (shown); a key of these kinds is a secret.

@@ -21,12 +21,22 @@ describe('secret names', () => {
     for (const name of ['sip_pass', 'db_pwd', 'bind_pw', 'aws_credential', 'Voicemail-PIN', 'x.token', 'auth:secret']) {
       expect(isSecretName(name), name).toBe(true);
     }
-    // A private or API key written as one word is a secret even beside a word that makes other keys public.
-    for (const name of ['host_privatekey', 'public_apikey']) expect(isSecretName(name), name).toBe(true);
+    // An API key written as one word is a secret even beside a word that makes other keys public.
+    expect(isSecretName('public_apikey')).toBe(true);
   });
 
   it('are found inside one word when it ends in a secret word or holds a password', () => {
-    for (const name of ['defaultpassword', 'dbpasswd', 'clientsecret', 'refreshtoken', 'mypassphrasefile']) {
+    for (const name of [
+      'defaultpassword',
+      'dbpasswd',
+      'clientsecret',
+      'refreshtoken',
+      'mypassphrasefile',
+      'passwordhash',
+      'passwdfile',
+      'secretvalue',
+      'pass_word',
+    ]) {
       expect(isSecretName(name), name).toBe(true);
     }
     // A word that only starts or contains "token" or "pin" is not one.
@@ -62,6 +72,10 @@ describe('secret names', () => {
     }
     // The public word wins over a key kind: a public signing key is shown.
     expect(isSecretName('public_signing_key')).toBe(false);
+    // But never over a private key, however it is written.
+    for (const name of ['host_private_key', 'hostPrivateKey', 'bundle_privatekey', 'known-private-key']) {
+      expect(isSecretName(name), name).toBe(true);
+    }
   });
 });
 
@@ -152,9 +166,9 @@ describe('redacting text', () => {
 
 describe('known values found again', () => {
   it('in their plain, JSON and HTML spellings', () => {
-    const value = `p"w<1>&'x`;
+    const value = `p"w<1>&'x\\y`;
     const json = JSON.stringify({ v: value });
-    const html = '<td>p&quot;w&lt;1&gt;&amp;&#39;x</td>';
+    const html = '<td>p&quot;w&lt;1&gt;&amp;&#39;x\\y</td>';
     expect(hideValues(`${value} ${json} ${html}`, [value])).toBe(`${R} {"v":"${R}"} <td>${R}</td>`);
     expect(hideValues(JSON.stringify(html.slice(4, -5)), [value])).toBe(`"${R}"`);
   });
