@@ -130,8 +130,11 @@ export const peersInput = z
     pbx: pbxTarget,
     /** The customer LAN: registrations from inside it are local phones, not remote ones. */
     lan: ipv4OrCidr.optional(),
-    /** Sources already allowed (step 4's trunks and phones): a registered trunk outside them is warned about. */
-    allowed: z.array(ipv4OrCidr).max(1280).optional(),
+    /**
+     * Sources already allowed (step 4's trunks and phones, host names included): a registered trunk
+     * outside them is warned about.
+     */
+    allowed: z.array(peerAddress).max(1280).optional(),
   })
   .strict();
 

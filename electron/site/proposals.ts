@@ -122,12 +122,22 @@ function isLocal(address: string, lan: string | undefined): boolean {
   return lan !== undefined && contains(lan, address);
 }
 
-function covered(address: string, allowed: readonly string[]): boolean {
-  return allowed.some((range) => {
-    const r = rangeOf(range);
-    const a = rangeOf(address);
-    return r !== undefined && a !== undefined && a[0] >= r[0] && a[1] <= r[1];
-  });
+/**
+ * Is the address let in by what step 4 allows? A range holds it; a host name holds it when the name's
+ * A records, as the PBX's resolver answered them, include it: the router resolves the name the same
+ * way (its address list keeps one dynamic entry per A record, routeros/peer-names.ts).
+ */
+function covered(address: string, allowed: readonly string[], dns: DnsReading): boolean {
+  const named = allowed.filter((entry) => rangeOf(entry) === undefined).map((name) => name.toLowerCase());
+  const byName = named.some((name) => recordsOf(dns, 'A', name).some((r) => r.type === 'A' && r.address === address));
+  return (
+    byName ||
+    allowed.some((range) => {
+      const r = rangeOf(range);
+      const a = rangeOf(address);
+      return r !== undefined && a !== undefined && a[0] >= r[0] && a[1] <= r[1];
+    })
+  );
 }
 
 /** A label step 4 accepts (schemas.ts label: printable, 1-64 characters), unique among `taken`. */
@@ -220,7 +230,7 @@ function proposeTrunks(reading: PeersReading, site: SiteKnowledge, out: PeersPro
           lookup: found.lookup,
           state,
         };
-        if (state === 'REGED' && site.allowed !== undefined && !covered(found.address, site.allowed)) {
+        if (state === 'REGED' && site.allowed !== undefined && !covered(found.address, site.allowed, reading.dns)) {
           const key = `${plan.id}:${found.address}`;
           if (!seenHere.has(key)) {
             seenHere.add(key);

@@ -6,7 +6,8 @@
  */
 import type { InputArg } from '../../../contract/operations';
 import type { LanFacts, PeersProposal, ProposedPhone, ProposedTrunk } from '../../../contract/types';
-import { addressProblem, rangeOf } from '../../../contract/ipv4';
+import { rangeOf } from '../../../contract/ipv4';
+import { peerAddressProblem } from '../../../contract/peer-address';
 import type { Client } from '../api/client';
 import { pbxTargetOf } from './credentials';
 import { latest } from './latest';
@@ -42,8 +43,8 @@ export function siteLan(lan: Load<LanFacts>, pbxHost: string): string | undefine
 export function peersInputOf(s: WizardState): InputArg<'pbx.peers'> {
   const lan = siteLan(s.lan, s.pbxForm.host);
   const allowed = [...allowedRows(s.trunks), ...allowedRows(s.phones)]
-    .map((p) => p.address.trim())
-    .filter((a) => a !== '' && addressProblem(a) === '');
+    .map((p) => p.address.trim().toLowerCase())
+    .filter((a) => a !== '' && peerAddressProblem(a) === '');
   // With nothing allowed yet every registered gateway would be "outside the allowed list": say it only
   // once the technician has typed or ticked something it can be outside of.
   return {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
 import { checkPeers } from '../../../renderer/src/steps/peerChecks';
 import { WizardProvider } from '../../../renderer/src/store/context';
+import { peersInputOf } from '../../../renderer/src/store/peers';
 import type { PeerRow } from '../../../renderer/src/store/site';
 import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient } from './fake-client';
@@ -62,5 +63,14 @@ describe('step 4 with host names', () => {
     store.getState().updatePeer('trunks', 1, { address: 'sip.carrier.example' });
     store.getState().next();
     expect(store.getState().step).toBe('options');
+  });
+
+  it("sends the names among the allowed sources of the PBX's proposals, so a gateway at that name is not called outside", () => {
+    const store = createWizardStore(new FakeClient());
+    store.setState({
+      trunks: [row(1, 'Carrier', ' SIP.Carrier.Example '), row(2, 'Typo', 'sip:carrier.example')],
+      phones: [row(3, 'Home', '192.0.2.20')],
+    });
+    expect(peersInputOf(store.getState()).allowed).toEqual(['sip.carrier.example', '192.0.2.20']);
   });
 });

@@ -186,6 +186,22 @@ describe('proposals for step 4', () => {
     expect(at('NOREG', ['192.0.2.20'])).toEqual([]);
   });
 
+  it("counts a gateway as allowed when step 4 gives its host name and the PBX's resolver puts its address there", () => {
+    const at = (allowed: string[]) =>
+      proposePeers(
+        reading({
+          gateways: [gw('g1', { proxy: 'sip.carrier.example:5060' })],
+          running: [running('g1', 'REGED')],
+          dns: dig(a('sip.carrier.example', '198.51.100.10')),
+        }),
+        { lan: LAN, allowed },
+      ).warnings.map((w) => w.code);
+    expect(at(['sip.carrier.example'])).toEqual([]);
+    expect(at(['SIP.Carrier.Example'])).toEqual([]);
+    expect(at(['other.carrier.example'])).toEqual(['trunk-outside-allowed']);
+    expect(at(['192.0.2.20'])).toEqual(['trunk-outside-allowed']);
+  });
+
   it('does not propose a gateway inside the LAN, nor an unresolved one (with a warning)', () => {
     const p = proposePeers(
       reading({
