@@ -3,21 +3,12 @@
  * the PBX steps (files written, FreeSWITCH commands) under their own heading, each marked when its
  * progress event comes in (`pbx-step-N`, contract/plan-counts.ts). Counted as Review counts them.
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type { ApplyResult, PlannedRun } from '../../../contract/types';
 import { ApplyStep, progressWords, statusesNow } from '../../../renderer/src/steps/ApplyStep';
-import { WizardProvider } from '../../../renderer/src/store/context';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore } from '../../../renderer/src/store/wizard';
 import { deferred, FakeClient, ok } from './fake-client';
-
-const markup = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  );
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+import { markup, words as text } from './render';
 
 const run: PlannedRun = {
   runId: 'run-1',

@@ -3,9 +3,6 @@
  * Review errors that name their step, Confirm that asks, an empty scan that says what it tried.
  * Rendered to static markup from a store in a given state (the views.test.tsx pattern).
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type { Change, LanFacts, PlannedRun, VerifyResult } from '../../../contract/types';
 import { NetworkStep, triedWords } from '../../../renderer/src/steps/NetworkStep';
@@ -17,22 +14,10 @@ import { bundleHref } from '../../../renderer/src/steps/DoneStep';
 import { fileStem } from '../../../renderer/src/steps/download';
 import { checkPeers } from '../../../renderer/src/steps/peerChecks';
 import { placeOfError } from '../../../renderer/src/steps/fieldPlace';
-import { WizardProvider } from '../../../renderer/src/store/context';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore, type WizardStore } from '../../../renderer/src/store/wizard';
 import type { PeerRow } from '../../../renderer/src/store/site';
 import { FakeClient } from './fake-client';
-
-const markup = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  );
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/\s+/g, ' ')
-    .replace(/ ([.,;:)])/g, '$1');
+import { markup, words as text } from './render';
 
 const forward = (n: number, address: string): Change[] => [
   {

@@ -4,9 +4,6 @@
  * FS PBX show them), only the logins of the boxes it reads, and Keep that asks before keeping what
  * the checks do not show to work. Rendered to static markup from a store (views.test.tsx pattern).
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type { Change, Plan, RunSummary, VerifyResult } from '../../../contract/types';
 import { RevertBar } from '../../../renderer/src/components/RevertBar';
@@ -14,20 +11,10 @@ import { HistoryView } from '../../../renderer/src/history/HistoryView';
 import { bundleName } from '../../../renderer/src/history/RunList';
 import { bundlePathOf } from '../../../renderer/src/store/history';
 import { VerifyStep } from '../../../renderer/src/steps/VerifyStep';
-import { WizardProvider } from '../../../renderer/src/store/context';
 import { rollbackLogins, rollbackSides } from '../../../renderer/src/store/rollback';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient, ok } from './fake-client';
-
-const text = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  )
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/\s+/g, ' ')
-    .replace(/ ([.,;:)])/g, '$1');
+import { shownText as text } from './render';
 
 const routerChanges: Change[] = [
   {

@@ -3,29 +3,14 @@
  * refused beside its row in the contract's sentence, and two spellings of one name are one entry.
  * Rendered to static markup from a store in a given state (the first-hour.test.tsx pattern).
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
 import { checkPeers } from '../../../renderer/src/steps/peerChecks';
-import { WizardProvider } from '../../../renderer/src/store/context';
 import { peersInputOf } from '../../../renderer/src/store/peers';
 import type { PeerRow } from '../../../renderer/src/store/site';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient } from './fake-client';
-
-const markup = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  );
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/\s+/g, ' ')
-    .replace(/ ([.,;:)])/g, '$1');
+import { markup, words as text } from './render';
 
 const row = (key: number, name: string, address: string): PeerRow => ({ key, name, address });
 

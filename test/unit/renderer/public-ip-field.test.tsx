@@ -9,19 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { OptionsStep } from '../../../renderer/src/steps/OptionsStep';
 import { WizardProvider } from '../../../renderer/src/store/context';
 import { siteInputsOf, staleNote } from '../../../renderer/src/store/run';
-import { createWizardStore, type WizardState } from '../../../renderer/src/store/wizard';
+import { type WizardState } from '../../../renderer/src/store/wizard';
 import { FakeClient, ok } from './fake-client';
+import { loggedInSite } from './render';
 
 function site() {
-  const client = new FakeClient().on('site.plan', () =>
-    ok({ runId: 'run-1', plan: { changes: [], warnings: [], facts: {} } }),
+  return loggedInSite(
+    new FakeClient().on('site.plan', () => ok({ runId: 'run-1', plan: { changes: [], warnings: [], facts: {} } })),
   );
-  const store = createWizardStore(client);
-  const s = () => store.getState();
-  s().setRouterForm({ host: '192.168.88.1', password: 'rpw' });
-  s().setPbxForm({ host: '192.168.88.10', password: 'ppw' });
-  s().updatePeer('trunks', s().trunks[0]!.key, { name: 'Carrier', address: '198.51.100.10' });
-  return { client, store, s };
 }
 
 const options = (store: ReturnType<typeof site>['store']) =>

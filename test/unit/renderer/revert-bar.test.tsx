@@ -2,14 +2,10 @@
  * The open visit in the app: the bar's phases and sentences (pure), the resume of an open run
  * History holds after a reload, and what the bar and History show, rendered from the store.
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../contract/types';
 import { RevertBar } from '../../../renderer/src/components/RevertBar';
 import { HistoryView } from '../../../renderer/src/history/HistoryView';
-import { WizardProvider } from '../../../renderer/src/store/context';
 import {
   armedSentence,
   clockTime,
@@ -18,17 +14,9 @@ import {
   revertPhase,
   timeLeft,
 } from '../../../renderer/src/store/open-run';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore, type WizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient, ok } from './fake-client';
-
-const text = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  )
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/\s+/g, ' ')
-    .replace(/ ([.,;:])/g, '$1');
+import { shownText as text } from './render';
 
 const NOW = Date.parse('2026-12-07T14:27:30Z');
 const REVERT_AT = '2026-12-07T14:32:00.000Z';

@@ -4,29 +4,15 @@
  * say what changed, and Apply refuses to send it (the button, and the store's applyPlan itself).
  * The store runs against the fake client; the steps are rendered to static markup from its state.
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type { PlannedRun } from '../../../contract/types';
 import { ApplyStep } from '../../../renderer/src/steps/ApplyStep';
 import { ReviewStep } from '../../../renderer/src/steps/ReviewStep';
-import { WizardProvider } from '../../../renderer/src/store/context';
 import { staleNote } from '../../../renderer/src/store/run';
 import { changedParts, inputPrints, stableJson, staleSentence } from '../../../renderer/src/store/plan-inputs';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient, deferred, ok } from './fake-client';
-
-const markup = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  );
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/\s+/g, ' ')
-    .replace(/ ([.,;:)])/g, '$1');
+import { loggedInSite, markup, words as text } from './render';
 
 const plannedRun = (runId: string): PlannedRun => ({
   runId,
@@ -53,12 +39,7 @@ function site() {
   const client = new FakeClient()
     .on('site.plan', () => ok(plannedRun(`run-${++plans}`)))
     .on('site.apply', (input) => ok({ runId: input.runId, status: 'applied' as const, applied: ['r1'] }));
-  const store = createWizardStore(client);
-  const s = () => store.getState();
-  s().setRouterForm({ host: '192.168.88.1', password: 'rpw' });
-  s().setPbxForm({ host: '192.168.88.10', password: 'ppw' });
-  s().updatePeer('trunks', s().trunks[0]!.key, { name: 'Carrier', address: '198.51.100.10' });
-  return { client, store, s };
+  return loggedInSite(client);
 }
 
 /** The Apply button's markup (its disabled attribute shows whether it can be pressed). */

@@ -2,9 +2,6 @@
  * What the Router step, step 4, Done and History say, rendered to static markup from a store in a
  * given state: the texts a technician reads, with no browser.
  */
-import type { ReactElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { createStore } from 'zustand/vanilla';
 import { describe, expect, it } from 'vitest';
 import type {
   AppInfo,
@@ -22,27 +19,14 @@ import { DoneStep } from '../../../renderer/src/steps/DoneStep';
 import { PeersStep } from '../../../renderer/src/steps/PeersStep';
 import { NetworkStep } from '../../../renderer/src/steps/NetworkStep';
 import { NO_CERTIFICATE_CHOICES, RouterStep } from '../../../renderer/src/steps/RouterStep';
-import { WizardProvider } from '../../../renderer/src/store/context';
-import { createWizardStore, type WizardState, type WizardStore } from '../../../renderer/src/store/wizard';
+import { createWizardStore } from '../../../renderer/src/store/wizard';
 import { FakeClient, failed, ok } from './fake-client';
+import { markup, shownText as text } from './render';
 
 /**
  * Server rendering reads a zustand store's initial state (useSyncExternalStore's server snapshot),
  * so the view is rendered from a store created with the state as it is now.
  */
-const markup = (store: WizardStore, view: ReactElement) =>
-  renderToStaticMarkup(
-    <WizardProvider store={createStore<WizardState>()(() => store.getState())}>{view}</WizardProvider>,
-  );
-
-const text = (store: WizardStore, view: ReactElement) =>
-  markup(store, view)
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/\s+/g, ' ')
-    // A closing tag before a full stop is not a space the technician sees.
-    .replace(/ ([.,;:])/g, '$1');
 
 const empty: PeersProposal = {
   trunks: [],
