@@ -188,11 +188,11 @@ describe.skipIf(!isRoot)('router engine in the site lab (needs root for namespac
       let plan: RouterPlan;
       try {
         plan = planOf(await readRouterState(conn));
-        // The router's clock (its row and !done), the revert job's two answers, then half of the changes'
-        // (one answer each, sent one at a time).
+        // The router's clock (its row and !done), the revert job's four answers (its script added, read
+        // back: row and !done, its timer added), then half of the changes' (one answer each, one at a time).
         const half = Math.floor(plan.changes.length / 2);
         expect(half).toBeGreaterThan(1);
-        link.cutAfter(2 + 2 + half);
+        link.cutAfter(2 + 4 + half);
         const result = await applyRouterPlan(conn, snapshot, plan, { revertMinutes: 5 });
         if (!result.ok) throw new Error(result.error.message);
         record = result.record;
