@@ -205,11 +205,13 @@ function proposeTrunks(reading: PeersReading, site: SiteKnowledge, out: PeersPro
           message: `Gateway "${label}": ${target.host} resolves to ${distinct.length} addresses (${distinct.join(', ')}). The carrier may use others too: prefer its published signalling range.`,
         });
       }
+      // The router looks a name up by its A records only: offer the name when FreeSWITCH uses those too.
+      const byName = resolution.found.length > 0 && resolution.found.every((f) => f.record === 'A');
       if (resolution.changing.length > 0) {
         out.warnings.push({
           code: 'trunk-changing-addresses',
           target: 'pbx',
-          message: `Gateway "${label}": ${resolution.changing.join('; ')}. Its addresses can change: ask the carrier for its published signalling range and allow that instead.`,
+          message: `Gateway "${label}": ${resolution.changing.join('; ')}. Its addresses can change: ask the carrier for its published signalling range and allow that instead${byName ? `, or give the trunk as ${target.host} (the router keeps a name's addresses current)` : ''}.`,
         });
       }
       for (const found of resolution.found) {

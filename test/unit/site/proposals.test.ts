@@ -173,6 +173,27 @@ describe('proposals for step 4', () => {
     expect(many.trunks.map((t) => t.address)).toEqual(['198.51.100.10', '198.51.100.11']);
     expect(many.warnings.map((w) => w.code)).toEqual(['trunk-many-addresses', 'trunk-changing-addresses']);
     expect(many.warnings[1]!.message).toMatch(/published signalling range/);
+    // FreeSWITCH uses the name's A records, as the router would: the name itself is offered.
+    expect(many.warnings[1]!.message).toContain(
+      "or give the trunk as pool.carrier.example (the router keeps a name's addresses current).",
+    );
+  });
+
+  it('offers no name for a gateway found through SRV: the router would look up its A records, not the SRV targets', () => {
+    const viaSrv = proposePeers(
+      reading({
+        gateways: [gw('g1', { proxy: 'carrier.example' })],
+        running: [running('g1', 'NOREG')],
+        dns: dig(a('carrier.example'), srv('_sip._udp.carrier.example', 'edge.carrier.example'), {
+          label: 'A',
+          name: 'edge.carrier.example',
+          records: [{ type: 'A', address: '198.51.100.10', ttl: 30 }],
+          exitCode: 0,
+        }),
+      }),
+    );
+    const changing = viaSrv.warnings.find((w) => w.code === 'trunk-changing-addresses');
+    expect(changing?.message).toMatch(/published signalling range and allow that instead\.$/);
   });
 
   it('warns when a registered gateway is outside the allowed list, not when it is inside or not registered', () => {
