@@ -28,6 +28,7 @@ export default {
     'contract/schemas.ts',
     'contract/secrets.ts',
     'electron/routeros/revert.ts',
+    'electron/routeros/revert-chunks.ts',
     'electron/routeros/restore.ts',
     'electron/pbx/script/quote.ts',
     'electron/routeros/desired.ts',

@@ -224,7 +224,7 @@ export function revertLayout(rollback: readonly RouterChange[], limit = REVERT_S
     removeScript(REVERT_NAME),
   ]);
   if (sourceBytes(single) <= limit)
-    return ok({ scripts: [{ name: REVERT_NAME, source: single }], bytes: single.length });
+    return ok({ scripts: [{ name: REVERT_NAME, source: single }], bytes: sourceBytes(single) });
   const parts = packBlocks(
     blocks.value,
     (part) => rscComment(`fspbx-nat: automatic revert, part ${part}, run in order by ${REVERT_NAME}`),
