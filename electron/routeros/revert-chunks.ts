@@ -5,7 +5,9 @@
  * or 7.x, for a script's source, a scheduler's `on-event` or one API word (the API manual gives
  * the word length encoding up to 2^32 bytes and says only that "there is a limit on the number
  * and size of sentences that the client can send before it has logged in":
- * https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API, "API sentences"). What is public:
+ * https://help.mikrotik.com/docs/x/PgDWAg, "API sentences"; the Scripting manual limits only
+ * `:execute`, "Executed scripts cannot be larger than 64 kB", which the revert does not use). What
+ * is public:
  * - sources of 40,259 bytes stored on 6.49 and 56,686 bytes on 7.21 by `/system script add`/`set`
  *   (github.com/eworm-de/routeros-scripts: branch routeros-v6, `global-functions` installed by
  *   README.md:88; main, `global-functions.rsc` installed by README.md:162): they were kept, so
