@@ -28,11 +28,6 @@ export function isPeerName(text: string): boolean {
   return labels.every((label) => LABEL.test(label));
 }
 
-/** True when the text names a host rather than giving its address (the caller has validated it). */
-export function isNamedPeer(address: string): boolean {
-  return !isIPv4Cidr(address.trim());
-}
-
 /** Mostly digits and dots, or a last part that is a number: meant as an address, not a name. */
 function meantAsAddress(value: string): boolean {
   const labels = value.split(/[./]/);
@@ -44,6 +39,13 @@ function meantAsAddress(value: string): boolean {
   );
 }
 
+/** A character as the sentence names it: itself when visible, else its code point (a control character is never echoed). */
+function shown(char: string): string {
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char)
+    ? `"${char}"`
+    : `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** An empty string when the text is an IPv4 address, a range or a host name, else what to fix (for the technician). */
 export function peerAddressProblem(text: string): string {
   const value = text.trim();
@@ -53,13 +55,14 @@ export function peerAddressProblem(text: string): string {
     return 'Give the host name alone, without "sip:", a port, a user or a path (such as sip.example.com).';
   }
   if (meantAsAddress(value)) return addressProblem(value);
-  if (value.endsWith('.')) return `Leave out the final dot: ${value.slice(0, -1)}.`;
   if (value.length > MAX_NAME_LENGTH)
     return `A host name is at most ${MAX_NAME_LENGTH} characters; this one has ${value.length}.`;
+  // Named before anything of the text is shown back: from here on it holds only letters, digits, '.' and '-'.
   const odd = [...value].find((c) => !/[a-z0-9.-]/i.test(c));
   if (odd !== undefined) {
-    return `"${odd}" cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).`;
+    return `${shown(odd)} cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).`;
   }
+  if (value.endsWith('.')) return `Leave out the final dot: ${value.slice(0, -1)}.`;
   const labels = value.split('.');
   if (labels.some((l) => l === '')) return 'The name has an empty part between two dots.';
   const long = labels.find((l) => l.length > MAX_LABEL_LENGTH);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { isNamedPeer, isPeerName, peerAddressProblem } from '../../../contract/peer-address';
+import { isPeerName, peerAddressProblem } from '../../../contract/peer-address';
 import { peer, siteInputs } from '../../../contract/schemas';
 
 function refusals(schema: z.ZodType, value: unknown): string[] {
@@ -50,12 +50,6 @@ describe('peer host names (RFC 1035 §2.3.1, RFC 1123 §2.1)', () => {
     expect(name253).toHaveLength(253);
     expect(isPeerName(name253)).toBe(true);
     expect(isPeerName(`${name253}b`)).toBe(false);
-  });
-
-  it('tells a name from an address or a range', () => {
-    expect(isNamedPeer('sip.example.com')).toBe(true);
-    expect(isNamedPeer(' 198.51.100.10 ')).toBe(false);
-    expect(isNamedPeer('198.51.100.0/24')).toBe(false);
   });
 });
 
@@ -104,6 +98,18 @@ describe('what the technician reads for a wrong address', () => {
     expect(isPeerName('198.51.100.1o')).toBe(false);
     expect(peerAddressProblem('sip.example.123')).toBe(
       'Use an IPv4 address such as 198.51.100.10, or a range such as 198.51.100.0/24.',
+    );
+  });
+
+  it('never shows a control character back, and names an invisible one by its code', () => {
+    expect(peerAddressProblem('\u001b[31m.example.')).toBe(
+      'U+001B cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).',
+    );
+    expect(peerAddressProblem('sip\u200b.example.com')).toBe(
+      'U+200B cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).',
+    );
+    expect(peerAddressProblem('bücher.example')).toBe(
+      '"ü" cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).',
     );
   });
 
