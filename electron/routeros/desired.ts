@@ -34,7 +34,7 @@ const ROLE_WORD: Record<Role, string> = { trunks: 'trunk', phones: 'phone' };
  * An address-list entry's address: an address or range as RouterOS stores it, or a DNS name in lower
  * case, which RouterOS keeps as typed and resolves by itself (README "Trunks and phones by name").
  */
-export function listAddress(text: string): string | undefined {
+function listAddress(text: string): string | undefined {
   const name = text.trim().toLowerCase();
   return normalizeCidr(text.trim()) ?? (isPeerName(name) ? name : undefined);
 }
