@@ -18,7 +18,16 @@ const R = REDACTED;
 
 describe('secret names', () => {
   it('are found by a whole word of the name, however it is written', () => {
-    for (const name of ['sip_pass', 'db_pwd', 'bind_pw', 'aws_credential', 'Voicemail-PIN', 'x.token', 'auth:secret']) {
+    for (const name of [
+      'sip_pass',
+      'db_pwd',
+      'bind_pw',
+      'aws_credential',
+      'Voicemail-PIN',
+      'x.token',
+      'auth:secret',
+      'oauth_refreshtoken',
+    ]) {
       expect(isSecretName(name), name).toBe(true);
     }
     // An API key written as one word is a secret even beside a word that makes other keys public.
@@ -97,6 +106,7 @@ describe('redacting text', () => {
       `<variable value="${R}" name = 'sip_secret' />`,
     );
     expect(redactText('<PARAM NAME="Password" VALUE="pw-3">')).toBe(`<PARAM NAME="Password" value="${R}">`);
+    expect(redactText('<param name="password"  value = "pw-5" />')).toBe(`<param name="password"  value="${R}" />`);
     // Another parameter, a tag without a name, and a tag of another kind are left as they are.
     for (const tag of [
       '<param name="username" value="1001"/>',
@@ -129,6 +139,7 @@ describe('redacting text', () => {
       ].join('\n'),
     );
     expect(redactText('Enter the password\nfor root')).toBe('Enter the password\nfor root');
+    expect(redactText('export \t DB_PASSWORD=x')).toBe(`export \t DB_PASSWORD=${R}`);
   });
 
   it('a name = value line whose value is never worth hiding is left alone', () => {
@@ -137,6 +148,8 @@ describe('redacting text', () => {
     for (const value of ['yes', 'No', 'TRUE', 'false', R, '[hidden]', fingerprint, pairs]) {
       expect(redactText(`password: ${value}`), value).toBe(`password: ${value}`);
     }
+    // Judged without the spaces after it.
+    expect(redactText('password: yes  ')).toBe('password: yes  ');
     // Not harmless just for starting or ending like one.
     expect(redactText('password: yesterday')).toBe(`password: ${R}`);
     expect(redactText('password: not-true')).toBe(`password: ${R}`);
@@ -153,6 +166,7 @@ describe('redacting text', () => {
     expect(redactText('run --password "p w" now')).toBe(`run --password ${R} now`);
     expect(redactText('sudo -S x; password  =  p1; done')).toBe(`sudo -S x; password  =  ${R} done`);
     expect(redactText('ask for password yes')).toBe('ask for password yes');
+    expect(redactText('login --password \t pw7 now')).toBe(`login --password \t ${R} now`);
     // A word that only ends in "password" is not the keyword.
     expect(redactText('mypassword plain')).toBe('mypassword plain');
   });
@@ -198,6 +212,8 @@ describe('secret values by structure', () => {
         { name: 'password', value: 70707070 },
         { pin: 8080 },
         { password: true, secret: { nested: 'not-a-value' } },
+        { name: 'password', value: { nested: 'not-a-value-either' } },
+        { name: 5, value: 'not-named' },
         null,
         'data="domain=x" data=\'db_pwd=v-6\'',
       ]).sort(),
@@ -210,11 +226,15 @@ describe('secret values by structure', () => {
     for (let i = 0; i < 64; i += 1) deep = [deep];
     expect(secretValuesIn(deep)).toEqual(['deep-1']);
     expect(secretValuesIn([deep])).toEqual([]);
+    let record: unknown = { password: 'deep-2' };
+    for (let i = 0; i < 64; i += 1) record = { inner: record };
+    expect(secretValuesIn(record)).toEqual(['deep-2']);
+    expect(secretValuesIn({ inner: record })).toEqual([]);
   });
 
   it('are hidden everywhere, the longest first so no tail of one is left behind', () => {
-    const out = redactDeep({ rows: [{ name: 'password', value: 'abcd' }], note: 'old abcd1234, new abcd' }, [
-      'abcd1234',
+    const out = redactDeep({ rows: [{ name: 'password', value: 'abcd1234' }], note: 'old abcd1234, new abcd' }, [
+      'abcd',
     ]);
     expect(out).toEqual({ rows: [{ name: 'password', value: R }], note: `old ${R}, new ${R}` });
   });
@@ -223,6 +243,13 @@ describe('secret values by structure', () => {
     const value = { user: 'root', port: 22, on: true, none: null, list: [1, 'a'], password: '', token: 'false' };
     expect(redactDeep(value)).toEqual(value);
     expect(redactDeep('password=abc')).toBe(`password=${R}`);
+    // A secret's name over an object: what is inside is judged field by field.
+    expect(
+      redactDeep({ credentials: { username: 'root', password: 'pw-8' }, pairs: [{ name: 5, value: 'v' }] }),
+    ).toEqual({
+      credentials: { username: 'root', password: R },
+      pairs: [{ name: 5, value: 'v' }],
+    });
   });
 
   it('hide a secret held as a number, and find its digits again in text', () => {
