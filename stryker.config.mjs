@@ -26,6 +26,7 @@ export default {
     'contract/ipv4.ts',
     'contract/text.ts',
     'contract/schemas.ts',
+    'contract/peer-address.ts',
     'contract/secrets.ts',
     'electron/routeros/revert.ts',
     'electron/routeros/revert-chunks.ts',
