@@ -40,6 +40,11 @@ export function sourceBytes(source: string): number {
   return source.length;
 }
 
+/** 16384 → "16,384", as the technician reads sizes. */
+export function grouped(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** A source of whole lines: each ends with a newline. */
 export function linesSource(lines: readonly string[]): string {
   return lines.map((line) => `${line}\n`).join('');
@@ -69,8 +74,8 @@ export function packBlocks(
     if (size > limit) {
       return err({
         code: 'invalid_input',
-        message: `One change of the automatic revert takes ${size} bytes, more than the ${limit} a router script of the wizard may hold, so nothing was changed.`,
-        detail: block[0] ?? '',
+        message: `One change of the automatic revert takes ${grouped(size)} bytes, more than the ${grouped(limit)} a router script of the wizard may hold, so nothing was changed.`,
+        detail: opened.join('\n').slice(0, 200),
       });
     }
     parts.push(opened);
@@ -81,8 +86,9 @@ export function packBlocks(
 /** Where two sources first differ (a byte offset), or undefined when they are the same. */
 function firstDifference(a: string, b: string): number | undefined {
   if (a === b) return undefined;
+  // They differ, so this stops by the shorter one's end (where one char is undefined) at the latest.
   let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  while (a[i] === b[i]) i += 1;
   return i;
 }
 
@@ -108,7 +114,7 @@ export function readBackError(
     if (at === undefined) continue;
     return {
       code: 'io_failed',
-      message: `The router kept ${sourceBytes(held)} of the ${total} bytes written to the automatic revert's script ${script.name}, so nothing was changed: plan fewer phones or trunks per apply on this router.`,
+      message: `The router kept ${grouped(sourceBytes(held))} of the ${grouped(total)} bytes written to the automatic revert's script ${script.name}, so nothing was changed: plan fewer phones or trunks per apply on this router.`,
       detail: `${script.name}: read back differs from what was written at byte ${at} (written ${total} bytes, read ${sourceBytes(held)})`,
     };
   }

@@ -11,7 +11,7 @@ import { applyToState } from './apply-state';
 import { tagComment, type RouterChange } from './change';
 import type { RouterPlan } from './plan';
 import { planRouterRestore } from './restore';
-import { linesSource, packBlocks, REVERT_SCRIPT_BYTES, sourceBytes, type RevertScript } from './revert-chunks';
+import { grouped, linesSource, packBlocks, REVERT_SCRIPT_BYTES, sourceBytes, type RevertScript } from './revert-chunks';
 import { rosString, rscBlocks, rscComment } from './script';
 import type { RouterState } from './state';
 
@@ -156,11 +156,6 @@ export function rollbackOf(before: RouterState, plan: RouterPlan): Result<Router
     });
   }
   return ok(planRouterRestore(before, predicted.state, 'inverse-of-plan'));
-}
-
-/** 36652 → "36,652". */
-function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /**

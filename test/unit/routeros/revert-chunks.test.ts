@@ -20,6 +20,7 @@ import {
   revertInstall,
   revertLayout,
   revertPartName,
+  revertPreview,
   revertUninstall,
   rollbackOf,
 } from '../../../electron/routeros/revert';
@@ -67,6 +68,12 @@ describe('packing steps into parts', () => {
       ok: true,
       value: ['# part 1\nstep-001\nstep-002\n', '# part 2\nstep-003\nstep-004\n'],
     });
+    // A header and one step are exactly 18 bytes: a part that size is whole, and 17 refuses the step.
+    expect(packBlocks(blocks.slice(0, 2), header, 18)).toEqual({
+      ok: true,
+      value: ['# part 1\nstep-001\n', '# part 2\nstep-002\n'],
+    });
+    expect(packBlocks(blocks.slice(0, 1), header, 17).ok).toBe(false);
     const tight = packBlocks(blocks, header, 26);
     expect(tight.ok && tight.value.map((p) => p.length)).toEqual([18, 18, 18, 18]);
     expect(tight.ok && tight.value.join('')).toBe(
@@ -77,7 +84,8 @@ describe('packing steps into parts', () => {
   it('never splits one step: a step with its header over the limit is refused, naming its size', () => {
     const r = packBlocks([['# restore-001: long', 'x'.repeat(40)]], header, 50);
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.error).toMatchObject({ code: 'invalid_input', detail: '# restore-001: long' });
+    expect(!r.ok && r.error).toMatchObject({ code: 'invalid_input' });
+    expect(!r.ok && r.error.detail).toBe(`# part 1\n# restore-001: long\n${'x'.repeat(40)}`);
     // 9 (header) + 20 + 41 = 70 bytes.
     expect(!r.ok && r.error.message).toMatch(/takes 70 bytes, more than the 50/);
     expect(packBlocks([], header, 50)).toEqual({ ok: true, value: [] });
@@ -140,6 +148,7 @@ describe('the revert of a 120-phone plan on RouterOS 6.49', () => {
     if (!layout.ok) throw new Error(layout.error.message);
     const lines = layout.value.scripts.at(-1)!.source.trimEnd().split('\n');
     expect(lines[0]).toBe(`/system scheduler remove [find where name="${REVERT_NAME}"]`);
+    expect(lines[1]).toBe('# fspbx-nat: automatic revert in 3 parts, run in order');
     expect(lines[2]).toBe(
       `:do { /system script run ${REVERT_NAME}-1 } on-error={ :log warning "fspbx-nat: ${REVERT_NAME}-1 failed" }`,
     );
@@ -166,6 +175,7 @@ describe('the revert of a 120-phone plan on RouterOS 6.49', () => {
     ]);
     for (const part of added.slice(0, 3)) {
       expect(part).toMatchObject({
+        target: 'router',
         action: 'add',
         before: null,
         after: { comment: 'fspbx-nat: revert part', policy: 'read,write', 'dont-require-permissions': 'no' },
@@ -185,6 +195,47 @@ describe('what the technician reads before anything is sent', () => {
     const text = formatPlan({ runId: 'r-1', plan: p });
     expect(text).toContain(`\n\nAutomatic undo on the router: ${fact}\n`);
     expect(formatPlan({ runId: 'r-2', plan: { changes: [], warnings: [], facts: {} } })).not.toContain('undo');
+  });
+});
+
+describe('the plan’s preview of the revert', () => {
+  const before = router649();
+  const add = (comment: string): RouterChange => ({
+    id: 'router-001',
+    target: 'router',
+    path: '/ip/firewall/address-list',
+    action: 'add',
+    before: null,
+    after: { list: 'fspbx-phones', address: '192.0.2.9', comment },
+    reason: 'A phone.',
+  });
+
+  it('says nothing when nothing changes, or when the changes do not apply to the state', () => {
+    expect(revertPreview(before, [])).toBeUndefined();
+    const missing: RouterChange = {
+      ...add('x'),
+      action: 'remove',
+      itemId: '*FFFF',
+      before: { list: 'x' },
+      after: null,
+    };
+    expect(revertPreview(before, [missing])).toBeUndefined();
+  });
+
+  it('warns, before anything is sent, when one step of the revert is longer than a router script of the wizard may hold', () => {
+    expect(revertPreview(before, [add('fspbx-nat: phone')])).toEqual({
+      fact: expect.stringMatching(/^[\d,]+ bytes in one script, run by one timer$/),
+    });
+    const long = revertPreview(before, [add(`fspbx-nat: ${'x'.repeat(20_000)}`)]);
+    expect(long).toEqual({
+      warning: {
+        code: 'revert-too-large',
+        target: 'router',
+        message: expect.stringMatching(
+          /^One change of the automatic revert takes 20,\d{3} bytes, more than the 16,384 /,
+        ),
+      },
+    });
   });
 });
 
@@ -210,6 +261,13 @@ describe('the one-script boundary', () => {
     const rollback = rollbackOf(state, p);
     const install = rollback.ok ? revertInstall(rollback.value.changes, CLOCK, 5) : rollback;
     expect(install.ok && install.value.changes.map((c) => c.id)).toEqual(['revert-script', 'revert-scheduler']);
+  });
+
+  it('refuses a step longer than a part, naming its size', () => {
+    const { changes } = bigRollback();
+    const r = revertLayout(changes, 200);
+    expect(r.ok || r.error).toMatchObject({ code: 'invalid_input' });
+    expect(r.ok || r.error.message).toMatch(/^One change of the automatic revert takes \d+ bytes, more than the 200 /);
   });
 
   it('refuses a revert whose parts are too many for one runner, before anything is sent', () => {
@@ -239,7 +297,12 @@ describe('calling a revert in parts off', () => {
       ['confirm-3', '/system/script', 'remove', { name: `${REVERT_NAME}-2` }],
       ['confirm-4', '/system/script', 'remove', { name: `${REVERT_NAME}-1` }],
     ]);
-    expect(changes[2]!.reason).toMatch(/part of the revert script is no longer needed/);
+    expect(changes.map((c) => c.reason)).toEqual([
+      'The technician confirmed: the automatic revert is called off.',
+      'The revert script is no longer needed.',
+      'This part of the revert script is no longer needed.',
+      'This part of the revert script is no longer needed.',
+    ]);
     expect([`${REVERT_NAME}-1`, `${REVERT_NAME}-12`].every(isRevertPart)).toBe(true);
     expect([REVERT_NAME, `${REVERT_NAME}-01`, `${REVERT_NAME}-1a`, `x${REVERT_NAME}-1`].some(isRevertPart)).toBe(false);
   });
@@ -248,10 +311,16 @@ describe('calling a revert in parts off', () => {
     const taken = revertUninstall([
       { id: 'revert-script-1', status: 'applied', itemId: '*P1' },
       { id: 'revert-script-2', status: 'applied', itemId: '*P2' },
-      { id: 'revert-script-3', status: 'failed' },
+      { id: 'revert-script-3', status: 'failed', itemId: '*P3' },
+      { id: 'revert-script-10', status: 'applied', itemId: '*P10' },
       { id: 'revert-script', status: 'not-sent' },
+      // Not this install's parts: another change, a name only like one.
+      { id: 'router-001', status: 'applied', itemId: '*N1' },
+      { id: 'xrevert-script-4', status: 'applied', itemId: '*X4' },
+      { id: 'revert-script-5b', status: 'applied', itemId: '*X5' },
     ]);
     expect(taken.map((c) => [c.id, c.path, c.itemId, c.before])).toEqual([
+      ['uninstall-script-10', '/system/script', '*P10', { name: `${REVERT_NAME}-10` }],
       ['uninstall-script-2', '/system/script', '*P2', { name: `${REVERT_NAME}-2` }],
       ['uninstall-script-1', '/system/script', '*P1', { name: `${REVERT_NAME}-1` }],
     ]);
@@ -285,15 +354,28 @@ describe('reading the scripts back', () => {
     );
     expect(error).toMatchObject({ code: 'io_failed' });
     expect(error?.message).toBe(
-      `The router kept 4096 of the 5000 bytes written to the automatic revert's script ${REVERT_NAME}-1, so nothing was changed: plan fewer phones or trunks per apply on this router.`,
+      `The router kept 4,096 of the 5,000 bytes written to the automatic revert's script ${REVERT_NAME}-1, so nothing was changed: plan fewer phones or trunks per apply on this router.`,
     );
     expect(error?.detail).toMatch(/at byte 4096 \(written 5000 bytes, read 4096\)/);
   });
 
   it('names a script that is missing or changed in place (same length, one byte differs)', () => {
     const missing = readBackError(written, new Map([[`${REVERT_NAME}-1`, written[0]!.source]]));
-    expect(missing?.message).toBe(
-      `The router did not keep the automatic revert's script ${REVERT_NAME}, so nothing was changed.`,
+    expect(missing).toEqual({
+      code: 'io_failed',
+      message: `The router did not keep the automatic revert's script ${REVERT_NAME}, so nothing was changed.`,
+      detail: `${REVERT_NAME}: not found when read back after it was added (21 bytes written)`,
+    });
+    // Longer than written (something appended) is not whole either.
+    const longer = readBackError(
+      written,
+      new Map([
+        [`${REVERT_NAME}-1`, `${written[0]!.source}#`],
+        [REVERT_NAME, written[1]!.source],
+      ]),
+    );
+    expect(longer?.detail).toBe(
+      `${REVERT_NAME}-1: read back differs from what was written at byte 5000 (written 5000 bytes, read 5001)`,
     );
     const changed = readBackError(
       written,
