@@ -20,7 +20,7 @@ export const MAX_LABEL_LENGTH = 63;
  * that is not a number, and not mostly numbers (the rule contract/host-input.ts applies to a box's host).
  */
 export function isPeerName(text: string): boolean {
-  if (text.length === 0 || text.length > MAX_NAME_LENGTH) return false;
+  if (text.length > MAX_NAME_LENGTH) return false;
   const labels = text.split('.');
   if (labels.length < 2) return false;
   // Text that is mostly numbers between dots (198.51.100.1o) is a mistyped address, never looked up.
@@ -41,7 +41,7 @@ function meantAsAddress(value: string): boolean {
 
 /** A character as the sentence names it: itself when visible, else its code point (a control character is never echoed). */
 function shown(char: string): string {
-  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char)
+  return /[\p{L}\p{N}\p{P}\p{S}]/u.test(char)
     ? `"${char}"`
     : `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
@@ -71,8 +71,6 @@ export function peerAddressProblem(text: string): string {
   }
   const hyphen = labels.find((l) => l.startsWith('-') || l.endsWith('-'));
   if (hyphen !== undefined) return `A part of a name cannot begin or end with a hyphen ("${hyphen}").`;
-  if (labels.length < 2) {
-    return `Give the full name, such as ${value}.example.com: a single word is not a name the router can look up.`;
-  }
-  return 'Use an IPv4 address such as 198.51.100.10, a range such as 198.51.100.0/24, or a host name such as sip.example.com.';
+  // Every other way a name can be wrong is named above: what is left is a single word.
+  return `Give the full name, such as ${value}.example.com: a single word is not a name the router can look up.`;
 }

@@ -44,6 +44,12 @@ describe('peer host names (RFC 1035 §2.3.1, RFC 1123 §2.1)', () => {
       expect(isPeerName(name), name).toBe(false);
   });
 
+  it('reads digits between dots as an address only when they are most of it', () => {
+    for (const name of ['10.20.sip.example', 'a1.b2.example', '1a.2b.example', 'sip.example.1a', 'sip.example.a1'])
+      expect(isPeerName(name), name).toBe(true);
+    for (const text of ['198.51.x', '198.51.100.1o', '10.20.30']) expect(isPeerName(text), text).toBe(false);
+  });
+
   it('holds the lengths: a label of 63 characters but not 64, a name of 253 characters but not 254', () => {
     expect(isPeerName(`${'a'.repeat(64)}.example`)).toBe(false);
     const name253 = `${[label63, label63, label63].join('.')}.${'b'.repeat(61)}`;
@@ -110,6 +116,21 @@ describe('what the technician reads for a wrong address', () => {
     );
     expect(peerAddressProblem('bücher.example')).toBe(
       '"ü" cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).',
+    );
+  });
+
+  it('names the first thing wrong: a character before the length of a part, a part before a hyphen', () => {
+    const name253 = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}_`;
+    expect(name253).toHaveLength(253);
+    expect(peerAddressProblem(name253)).toBe(
+      '"_" cannot be part of a host name: use letters, digits, hyphens and dots (such as sip.example.com).',
+    );
+    expect(peerAddressProblem(`${'a'.repeat(63)}.-b.example`)).toBe(
+      'A part of a name cannot begin or end with a hyphen ("-b").',
+    );
+    expect(peerAddressProblem('sip-.example.com')).toBe('A part of a name cannot begin or end with a hyphen ("sip-").');
+    expect(peerAddressProblem('198.')).toBe(
+      'Use an IPv4 address such as 198.51.100.10, or a range such as 198.51.100.0/24.',
     );
   });
 
