@@ -62,3 +62,17 @@ describe('the rooms of pbx/, at their edges', () => {
     expect(violation(root, 'electron/routeros/api/wire.ts', '../engine')).toBeUndefined();
   });
 });
+
+describe('files in no layer, and the packages a layer is given', () => {
+  it('does not judge a test, build script or bench, whatever it imports', () => {
+    expect(violation(root, 'test/unit/x.test.ts', '../../electron/store/runs')).toBeUndefined();
+    expect(violation(root, 'build/build.mjs', 'esbuild')).toBeUndefined();
+    expect(violation(root, 'bench/run.ts', '../renderer/src/App')).toBeUndefined();
+  });
+
+  it('lists every package a layer is given when it refuses one', () => {
+    expect(violation(root, 'renderer/src/App.tsx', 'electron')).toBe(
+      'renderer may not load the package "electron" (allowed: react, react-dom, zustand, zod)',
+    );
+  });
+});
