@@ -127,12 +127,13 @@ function blockerOf(
   return first ? { anchor: { by: first.by, at: first.at }, dynamic } : { dynamic };
 }
 
-/** Who makes a dynamic filter rule, as far as its fields tell. */
+/**
+ * Who makes a dynamic filter rule, as far as its fields tell. `item` is the rule of the forward
+ * chain a forward meets (blockerOf's `at`): a HotSpot's jumps carry its matcher or lead to its
+ * hs- chains.
+ */
 function dynamicMaker(item: RosItem): string {
-  const hotspot =
-    item.hotspot !== undefined ||
-    item.chain?.startsWith('hs-') === true ||
-    item['jump-target']?.startsWith('hs-') === true;
+  const hotspot = item.hotspot !== undefined || item['jump-target']?.startsWith('hs-') === true;
   if (hotspot) return "the router's HotSpot";
   if (item.comment?.toLowerCase().startsWith('upnp')) return 'UPnP';
   return 'the router itself';

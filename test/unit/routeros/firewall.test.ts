@@ -235,6 +235,13 @@ describe('the hotspot matcher', () => {
     expect(match({ hotspot: '!to-client' }, sip, withHotspot(['guest']))).toBe('yes');
   });
 
+  it('a negated condition that may hold may also not hold: still "maybe"', () => {
+    const fromGuest: Packet = { ...sip, inInterface: 'guest', outInterface: 'guest' };
+    for (const value of ['!from-client', '!auth', '!http', '!to-client', '!something-new'])
+      expect(match({ hotspot: value }, fromGuest, withHotspot(['guest'])), value).toBe('maybe');
+    expect(match({ hotspot: '!to-client' }, arriving, withHotspot(['bridge']))).toBe('maybe');
+  });
+
   it('every condition must hold: one "no" decides, an unknown condition is "maybe"', () => {
     expect(match({ hotspot: '!from-client,local-dst' }, sip, withHotspot(['guest']))).toBe('no');
     expect(match({ hotspot: '!from-client,!local-dst' }, sip, withHotspot(['guest']))).toBe('yes');

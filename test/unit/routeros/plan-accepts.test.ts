@@ -57,6 +57,16 @@ describe('accepts before the first drop', () => {
     );
     expect(trunkAccepts.length).toBeGreaterThan(0);
     for (const a of trunkAccepts) expect(a.placeBefore).toBe('*30');
+    // And the other way round: the peer judged first meets the earlier drop.
+    const reversed = withRules(
+      drop('*30', { 'src-address': '198.51.100.10' }),
+      drop('*31', { 'src-address': '198.51.100.20' }),
+    );
+    const again = adds(plan(reversed, twoTrunks), FILTER).filter(
+      (a) => a.after?.['src-address-list'] === 'fspbx-trunks',
+    );
+    expect(again.length).toBeGreaterThan(0);
+    for (const a of again) expect(a.placeBefore).toBe('*30');
     // The phones meet neither: their accepts go before the final drop.
     const phoneAccepts = adds(plan(s, twoTrunks), FILTER).filter(
       (a) => a.after?.['src-address-list'] === 'fspbx-phones',
@@ -82,13 +92,36 @@ describe('accepts before the first drop', () => {
     }
   });
 
-  it('names a drop without a comment by its id', () => {
+  it('names a drop without a comment by its id, and no jump when none led there', () => {
     const s = withRules(drop('*30', { protocol: 'udp' }));
     const udp = adds(plan(s, inputs), FILTER).filter((a) => a.after?.protocol === 'udp');
     expect(udp.length).toBeGreaterThan(0);
     for (const a of udp) {
       expect(a.placeBefore).toBe('*30');
       expect(a.reason).toMatch(/\*30(?! ")/);
+      expect(a.reason).not.toContain('reached by the jump');
+    }
+  });
+
+  it('when two trunks meet two drops behind the same jump, names the drop the first trunk meets', () => {
+    const s = customRouter();
+    s.filter.splice(3, 0, { '.id': '*40', chain: 'forward', action: 'jump', 'jump-target': 'wan-in' });
+    s.filter.push(
+      { '.id': '*41', chain: 'wan-in', action: 'drop', 'src-address': '198.51.100.10' },
+      { '.id': '*42', chain: 'wan-in', action: 'drop', 'src-address': '198.51.100.20' },
+    );
+    const twoTrunks = {
+      ...inputs,
+      trunks: [
+        { name: 'Carrier A', address: '198.51.100.10' },
+        { name: 'Carrier B', address: '198.51.100.20' },
+      ],
+    };
+    const trunk = adds(plan(s, twoTrunks), FILTER).filter((a) => a.after?.['src-address-list'] === 'fspbx-trunks');
+    expect(trunk.length).toBeGreaterThan(0);
+    for (const a of trunk) {
+      expect(a.placeBefore).toBe('*40');
+      expect(a.reason).toContain('*41, reached by the jump *40');
     }
   });
 
@@ -153,6 +186,27 @@ describe('address lists the drops name', () => {
     }
   });
 
+  it('a list holding other addresses does not match the trunk', () => {
+    const s = withRules(drop('*30', { 'src-address-list': 'trusted' }));
+    s.addressLists.push(entry({ address: '192.0.2.99' }));
+    for (const [comment, at] of Object.entries(placements(s))) expect(at, comment).toBe('*13');
+  });
+
+  it('leaves out an entry printed without its list or its address', () => {
+    const s = withRules(guard);
+    s.addressLists.push({ '.id': '*62', address: '198.51.100.10', disabled: 'false' });
+    s.addressLists.push({ '.id': '*63', list: 'trusted', disabled: 'false' });
+    for (const [comment, at] of Object.entries(placements(s))) expect(at, comment).toBe('*30');
+  });
+
+  it("a drop naming the wizard's trunks list does not concern the phones", () => {
+    const s = withRules(drop('*30', { 'src-address-list': 'fspbx-trunks' }));
+    for (const [comment, at] of Object.entries(placements(s))) {
+      if (comment.includes('phones')) expect(at, comment).toBe('*13');
+      if (comment.includes('trunks')) expect(at, comment).toBe('*30');
+    }
+  });
+
   it('keeps the entries of a list spread over several rows', () => {
     const s = withRules(guard);
     s.addressLists.push(entry({ '.id': '*61', address: '192.0.2.20' }), entry({}));
@@ -179,6 +233,26 @@ describe('dynamic rules', () => {
       'The dynamic rule *D1 "upnp voip", made by UPnP, drops SIP UDP 5060 (internal profile) from the phones. RouterOS places nothing above a dynamic rule, so no accept rule can help: change the setting that makes it, then plan again.',
     ]);
     expect(adds(p, FILTER)).toEqual([]);
+  });
+
+  it('one that surely drops: no accept before a static drop further down either, for that traffic only', () => {
+    const s = withRules();
+    s.filter.unshift(dynamicDrop('*D1', { protocol: 'udp', 'dst-port': '5060' }));
+    const accepts = adds(plan(s, inputs), FILTER);
+    expect(accepts.filter((a) => a.after?.protocol === 'udp' && a.after['dst-port'] === '5060')).toEqual([]);
+    expect(accepts.filter((a) => a.after?.['dst-port'] === '5080')).toHaveLength(2);
+  });
+
+  it('two that only may drop the same traffic: each is named', () => {
+    const s = withRules();
+    s.filter.unshift(
+      dynamicDrop('*D1', { 'connection-mark': 'x', protocol: 'udp', 'dst-port': '5060' }),
+      dynamicDrop('*D2', { 'connection-mark': 'y', protocol: 'udp', 'dst-port': '5060' }),
+    );
+    const may = plan(s, inputs)
+      .warnings.filter((w) => w.code === 'dynamic-rule-may-block')
+      .map((w) => w.message.slice(0, 22));
+    expect(may).toEqual(['The dynamic rule *D1, ', 'The dynamic rule *D2, ']);
   });
 
   it('one that only may drop: said, then looked past to the static drop an accept can precede', () => {
@@ -211,13 +285,16 @@ describe('dynamic rules', () => {
     expect(may[0]!.message).toMatch(
       /^The dynamic rule \*15, reached by the jump \*11, made by the router's HotSpot, may drop /,
     );
-    const inChain = defconfRouter();
-    inChain.filter.unshift(
-      { ...dynamicDrop('*D2', { chain: 'forward', action: 'jump', 'jump-target': 'x' }), hotspot: 'to-client' },
+    // A jump the HotSpot made is known by its hotspot matcher, whatever chain it jumps to.
+    const byField = defconfRouter();
+    byField.hotspots = [{ '.id': '*1', name: 'hotspot1', interface: 'bridge', disabled: 'false' }];
+    byField.filter.unshift(
+      { ...dynamicDrop('*D2', { action: 'jump', 'jump-target': 'x' }), hotspot: 'to-client' },
       dynamicDrop('*D3', { chain: 'x' }),
     );
-    const byField = plan(inChain, baseInputs()).warnings.filter((w) => w.code === 'dynamic-rule-blocks');
-    for (const w of byField) expect(w.message).toContain("made by the router's HotSpot");
+    const fieldMay = plan(byField, baseInputs()).warnings.filter((w) => w.code === 'dynamic-rule-may-block');
+    expect(fieldMay.length).toBeGreaterThan(0);
+    for (const w of fieldMay) expect(w.message).toContain("*D3, reached by the jump *D2, made by the router's HotSpot");
   });
 
   it('names the router itself for a dynamic rule with neither a HotSpot nor a UPnP mark', () => {
@@ -226,6 +303,17 @@ describe('dynamic rules', () => {
     const blocks = plan(s, baseInputs()).warnings.filter((w) => w.code === 'dynamic-rule-blocks');
     expect(blocks.length).toBeGreaterThan(0);
     for (const w of blocks) expect(w.message).toContain('made by the router itself');
+  });
+
+  it('a jump the router made into another chain is the router itself', () => {
+    const s = defconfRouter();
+    s.filter.unshift(
+      dynamicDrop('*D4', { action: 'jump', 'jump-target': 'custom' }),
+      dynamicDrop('*D5', { chain: 'custom', protocol: 'udp' }),
+    );
+    const blocks = plan(s, baseInputs()).warnings.filter((w) => w.code === 'dynamic-rule-blocks');
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const w of blocks) expect(w.message).toContain('*D5, reached by the jump *D4, made by the router itself');
   });
 
   it('a jump the router made into a chain whose name starts hs- is the HotSpot', () => {

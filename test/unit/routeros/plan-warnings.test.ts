@@ -23,6 +23,21 @@ function staticWan(cidr = '203.0.113.2/24'): RouterState {
   return s;
 }
 
+/** defconf with default routes through `gateways` (immediate-gw `addr%iface`), in that order of distance. */
+function routed(...interfaces: string[]): RouterState {
+  const s = staticWan();
+  s.interfaces.push({ '.id': '*9', name: 'lte1', type: 'lte', disabled: 'false' });
+  s.interfaceListMembers.push({ '.id': '*9', list: 'WAN', interface: 'lte1', disabled: 'false' });
+  s.routes = interfaces.map((name, i) => ({
+    '.id': `*8000000${i}`,
+    'dst-address': '0.0.0.0/0',
+    gateway: `203.0.113.${i + 1}%${name}`,
+    distance: String(i + 1),
+    active: 'true',
+  }));
+  return s;
+}
+
 describe('double NAT', () => {
   it('names a private WAN address as private', () => {
     expect(messageOf(staticWan('192.168.1.50/24'), 'double-nat')).toEqual([
@@ -44,6 +59,9 @@ describe('double NAT', () => {
 
   it('is quiet when IP Cloud sees the WAN address itself, or when the router has no WAN address to compare', () => {
     expect(messageOf({ ...staticWan(), cloudPublicAddress: '203.0.113.2' }, 'double-nat')).toEqual([]);
+    const second = staticWan();
+    second.addresses.push({ '.id': '*3', address: '203.0.113.3/24', interface: 'ether1', disabled: 'false' });
+    expect(messageOf({ ...second, cloudPublicAddress: '203.0.113.3' }, 'double-nat')).toEqual([]);
     const noAddress = defconfRouter();
     noAddress.addresses = noAddress.addresses.filter((a) => a.interface !== 'ether1');
     expect(messageOf({ ...noAddress, cloudPublicAddress: '198.51.100.200' }, 'double-nat')).toEqual([]);
@@ -85,21 +103,6 @@ describe('several WAN addresses without a WAN list', () => {
 });
 
 describe('default routes', () => {
-  /** defconf with default routes through `gateways` (immediate-gw `addr%iface`), in that order of distance. */
-  function routed(...interfaces: string[]): RouterState {
-    const s = staticWan();
-    s.interfaces.push({ '.id': '*9', name: 'lte1', type: 'lte', disabled: 'false' });
-    s.interfaceListMembers.push({ '.id': '*9', list: 'WAN', interface: 'lte1', disabled: 'false' });
-    s.routes = interfaces.map((name, i) => ({
-      '.id': `*8000000${i}`,
-      'dst-address': '0.0.0.0/0',
-      gateway: `203.0.113.${i + 1}%${name}`,
-      distance: String(i + 1),
-      active: 'true',
-    }));
-    return s;
-  }
-
   it('warns of asymmetric routing when there are two, naming the one replies take', () => {
     expect(messageOf(routed('ether1', 'lte1'), 'several-wan-routes')).toEqual([
       'The router has default routes through ether1, lte1: replies from the PBX leave through ether1 whatever way a call came in, so calls arriving on another link get no answer unless the router marks connections and routes their replies back (asymmetric routing).',
@@ -212,11 +215,15 @@ describe('hairpin', () => {
     ]);
   });
 
-  it('on a fixed address with a second WAN address, says the second is not hairpinned', () => {
+  it('on a fixed address with more WAN addresses, says those are not hairpinned', () => {
     const s = staticWan();
     s.addresses.push({ '.id': '*6', address: '203.0.113.3/24', interface: 'ether1', disabled: 'false' });
     expect(messageOf(s, 'hairpin-one-wan-address', hairpin)).toEqual([
       'Hairpin NAT covers the public address 203.0.113.2 only: LAN devices dialling 203.0.113.3 are not hairpinned.',
+    ]);
+    s.addresses.push({ '.id': '*7', address: '203.0.113.4/24', interface: 'ether1', disabled: 'false' });
+    expect(messageOf(s, 'hairpin-one-wan-address', hairpin)).toEqual([
+      'Hairpin NAT covers the public address 203.0.113.2 only: LAN devices dialling 203.0.113.3, 203.0.113.4 are not hairpinned.',
     ]);
   });
 
@@ -296,6 +303,40 @@ describe('an existing NAT rule that comes first', () => {
     ]);
   });
 
+  it('takes the packet as a new connection, not yet dst-NATed', () => {
+    const s = customRouter();
+    s.nat.push(rule({ protocol: 'udp', 'dst-port': '5060', 'connection-state': 'new' }));
+    s.nat.push({ ...rule({ protocol: 'udp', 'dst-port': '5080', 'connection-nat-state': '!dstnat' }), '.id': '*23' });
+    expect(messageOf(s, 'nat-shadowed', inputs).map((m) => m.slice(0, 26))).toEqual([
+      'The existing NAT rule *22 ',
+      'The existing NAT rule *23 ',
+    ]);
+  });
+
+  it('names each rule that takes some of a forward: one trunk meets one rule, another the other', () => {
+    const s = customRouter();
+    s.nat.push(rule({ protocol: 'udp', 'dst-port': '5080', 'src-address': '198.51.100.10' }));
+    s.nat.push({ ...rule({ protocol: 'udp', 'dst-port': '5080', 'src-address': '198.51.100.20' }), '.id': '*23' });
+    const twoTrunks = {
+      ...inputs,
+      trunks: [
+        { name: 'Carrier A', address: '198.51.100.10' },
+        { name: 'Carrier B', address: '198.51.100.20' },
+      ],
+    };
+    expect(messageOf(s, 'nat-shadowed', twoTrunks)).toEqual([
+      'The existing NAT rule *22 comes first and may take SIP UDP 5080 (external profile) from the trunks; check it before applying.',
+      'The existing NAT rule *23 comes first and may take SIP UDP 5080 (external profile) from the trunks; check it before applying.',
+    ]);
+  });
+
+  it('without a WAN address, a rule that excludes every destination takes nothing', () => {
+    const s = defconfRouter();
+    s.addresses = s.addresses.filter((a) => a.interface !== 'ether1');
+    s.nat.push(rule({ protocol: 'udp', 'dst-address': '!0.0.0.0/0' }));
+    expect(messageOf(s, 'nat-shadowed')).toEqual([]);
+  });
+
   it('skips a masquerade in dstnat: it changes no destination', () => {
     const s = customRouter();
     s.nat.push(rule({ action: 'masquerade', protocol: 'udp' }));
@@ -368,5 +409,71 @@ describe('refusals', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.field)).toEqual(['pbx.address', 'pbxRtp']);
+  });
+});
+
+describe('every warning and change of the plan is about the router', () => {
+  it('each warning says so (the wizard shows it with the router), whatever raised it', () => {
+    const noSip = defconfRouter();
+    noSip.servicePorts = noSip.servicePorts.filter((p) => p.name !== 'sip');
+    const noWan = defconfRouter();
+    noWan.addresses = noWan.addresses.filter((a) => a.interface !== 'ether1');
+    const otherOwn = defconfRouter();
+    otherOwn.addresses.push({ '.id': '*5', address: '10.5.50.1/24', interface: 'ether3', disabled: 'false' });
+    const twoWan = staticWan();
+    twoWan.addresses.push({ '.id': '*6', address: '203.0.113.3/24', interface: 'ether1', disabled: 'false' });
+    const noList = customRouter();
+    noList.addresses.push({ '.id': '*3', address: '198.51.100.3/29', interface: 'ether1-isp', disabled: 'false' });
+    noList.nat.push({
+      '.id': '*22',
+      chain: 'dstnat',
+      action: 'dst-nat',
+      protocol: 'udp',
+      'to-addresses': '10.20.0.99',
+    });
+    const dynamicDrops = defconfRouter();
+    dynamicDrops.filter.unshift(
+      { '.id': '*D1', chain: 'forward', action: 'drop', protocol: 'udp', 'dst-port': '5060', dynamic: 'true' },
+      { '.id': '*D2', chain: 'forward', action: 'drop', 'connection-mark': 'x', dynamic: 'true' },
+    );
+    const custom = baseInputs({ pbxAddress: '10.20.0.10' });
+    const warnings = [
+      ...warningsOf(staticWan('192.168.1.50/24')),
+      ...warningsOf({ ...staticWan(), cloudPublicAddress: '198.51.100.200' }),
+      ...warningsOf(routed('ether1', 'wg-backup')),
+      ...warningsOf(noList, custom),
+      ...warningsOf(otherOwn, baseInputs({ hairpin: true })),
+      ...warningsOf(twoWan, baseInputs({ hairpin: true })),
+      ...warningsOf(noSip, baseInputs({ trunks: [], phones: [] })),
+      ...warningsOf(noWan, baseInputs({ hairpin: true })),
+      ...warningsOf(dynamicDrops),
+    ];
+    expect(new Set(warnings.map((w) => w.code))).toEqual(
+      new Set([
+        'double-nat',
+        'default-route-outside-wan-list',
+        'several-wan-routes',
+        'several-wan-addresses',
+        'wan-address-dynamic',
+        'hairpin-other-router-addresses',
+        'hairpin-one-wan-address',
+        'nat-shadowed',
+        'no-sip-helper',
+        'no-peers',
+        'hairpin-no-wan-address',
+        'dynamic-rule-blocks',
+        'dynamic-rule-may-block',
+      ]),
+    );
+    for (const w of warnings) {
+      expect(w.target, w.code).toBe('router');
+      expect(w.message, w.code).toMatch(/^\S.*\.$/);
+    }
+  });
+
+  it('each change is numbered router-001, router-002, … in order, the SIP helper first', () => {
+    const p = plan(defconfRouter(), baseInputs());
+    expect(p.changes.map((c) => c.id)).toEqual(p.changes.map((_, i) => `router-${String(i + 1).padStart(3, '0')}`));
+    for (const c of p.changes) expect(c.target).toBe('router');
   });
 });
