@@ -196,7 +196,7 @@ describe('a NAT variable changes', () => {
   it('reaches only profiles whose enabled rows read an external variable (FreeSWITCH not answering: every such profile)', () => {
     const before = withGateways();
     before.running = null;
-    // A disabled row is not in the generated profile (FS PBX selects enabled settings only).
+    // A disabled row is not in the generated profile (FS PBX's Lua selects enabled rows only, sofia.conf.lua:90).
     before.settings.push({
       ...settingRow(before, PROFILE.internal, 'ext-rtp-ip'),
       sip_profile_setting_uuid: 'a0000000-0000-4000-8000-000000000900',
@@ -347,8 +347,8 @@ describe('setting changes: rescan, restart or take trunks back', () => {
       profileActions: {},
     });
 
-    // FreeSWITCH reads a param by its name (sofia.c:4713 on): a row without one sets nothing, so
-    // removing it needs no restart.
+    // FS PBX's Lua writes no param for a row without a name (nemerald-voip/fspbx @24614c4e
+    // sofia.conf.lua:278): it set nothing, so removing it needs no restart.
     const nameless = stockPbx();
     nameless.settings.push({
       ...settingRow(nameless, PROFILE.internal, 'context'),
