@@ -353,7 +353,7 @@ export function revertConfirm(parts: readonly string[] = []): RouterChange[] {
  * may be another apply's, armed a moment earlier, and removing it would leave that apply unguarded.
  */
 export function revertUninstall(added: readonly { id: string; status: string; itemId?: string }[]): RouterChange[] {
-  const mine = added.filter((o) => o.status === 'applied' && o.itemId !== undefined);
+  const mine = added.filter((o) => o.status === 'applied');
   const parts = mine.flatMap((o) => {
     const part = /^revert-script-([1-9][0-9]*)$/.exec(o.id);
     return part ? [[MENUS.scripts, o.id, o.itemId, revertPartName(Number(part[1]))] as const] : [];

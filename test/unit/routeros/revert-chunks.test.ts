@@ -82,12 +82,13 @@ describe('packing steps into parts', () => {
   });
 
   it('never splits one step: a step with its header over the limit is refused, naming its size', () => {
-    const r = packBlocks([['# restore-001: long', 'x'.repeat(40)]], header, 50);
+    const r = packBlocks([['# restore-001: long', 'x'.repeat(400)]], header, 50);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toMatchObject({ code: 'invalid_input' });
-    expect(!r.ok && r.error.detail).toBe(`# part 1\n# restore-001: long\n${'x'.repeat(40)}`);
-    // 9 (header) + 20 + 41 = 70 bytes.
-    expect(!r.ok && r.error.message).toMatch(/takes 70 bytes, more than the 50/);
+    // The log gets the step's start, not all of it.
+    expect(!r.ok && r.error.detail).toBe(`# part 1\n# restore-001: long\n${'x'.repeat(400)}`.slice(0, 200));
+    // 9 (header) + 20 + 401 = 430 bytes.
+    expect(!r.ok && r.error.message).toMatch(/takes 430 bytes, more than the 50/);
     expect(packBlocks([], header, 50)).toEqual({ ok: true, value: [] });
   });
 
