@@ -18,9 +18,10 @@ import type { Check } from './shared';
 export function nameChecks(changes: readonly RouterChange[], state: RouterState): Check[] {
   const checks: Check[] = [];
   for (const change of changes) {
-    const host = change.after?.address ?? '';
-    const list = change.after?.list ?? '';
-    if (change.path !== MENUS.addressLists || change.action === 'remove' || !isPeerName(host) || !list) continue;
+    const host = change.after?.address;
+    const list = change.after?.list;
+    if (change.path !== MENUS.addressLists || change.action === 'remove' || !host || !list || !isPeerName(host))
+      continue;
     const addresses = resolvedAddresses(state, list, host);
     checks.push(
       addresses.length > 0

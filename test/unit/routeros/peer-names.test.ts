@@ -99,19 +99,28 @@ describe('the names and what the router resolved them to', () => {
   it('lists each name once per role, lower-cased, and no address or range', () => {
     const inputs = {
       trunks: [
-        { name: 'A', address: 'sip.carrier.example' },
+        { name: 'A', address: ' sip.carrier.example ' },
         { name: 'B', address: 'SIP.carrier.example' },
         { name: 'C', address: '198.51.100.0/24' },
+        { name: 'D', address: 'backup.carrier.example' },
       ],
-      phones: [{ name: 'Home', address: 'home.dyn.example' }],
+      phones: [
+        { name: 'Home', address: 'home.dyn.example' },
+        { name: 'Carrier phone', address: 'sip.carrier.example' },
+      ],
     };
     expect(namedPeers(inputs).map((n) => `${n.role} ${n.name} ${n.host} ${n.list}`)).toEqual([
       'trunks A sip.carrier.example fspbx-trunks',
+      'trunks D backup.carrier.example fspbx-trunks',
       'phones Home home.dyn.example fspbx-phones',
+      'phones Carrier phone sip.carrier.example fspbx-phones',
     ]);
+    expect(namedPeerWarnings(inputs)[0]).toMatchObject({ code: 'peer-by-name', target: 'router' });
     expect(namedPeerWarnings(inputs).map((w) => w.message.slice(0, 40))).toEqual([
       'Trunk "A" is given as sip.carrier.exampl',
+      'Trunk "D" is given as backup.carrier.exa',
       'Phone "Home" is given as home.dyn.exampl',
+      'Phone "Carrier phone" is given as sip.ca',
     ]);
   });
 
@@ -123,6 +132,8 @@ describe('the names and what the router resolved them to', () => {
       { '.id': '*4', list: 'fspbx-trunks', address: '198.51.100.12', comment: 'sip.carrier.example' },
       { '.id': '*5', list: 'fspbx-phones', address: '198.51.100.13', comment: 'sip.carrier.example', dynamic: 'true' },
       { '.id': '*6', list: 'fspbx-trunks', address: '198.51.100.14', comment: 'other.example', dynamic: 'true' },
+      { '.id': '*8', list: 'fspbx-trunks', comment: 'sip.carrier.example', dynamic: 'true' },
+      { '.id': '*9', list: 'fspbx-trunks', address: '198.51.100.16', dynamic: 'true' },
       {
         '.id': '*7',
         list: 'fspbx-trunks',

@@ -57,13 +57,23 @@ describe('name checks', () => {
     expect(check?.summary).toBe(
       'The router found no address for sip.carrier.example: fspbx-trunks holds the name but no address for it, so nothing from it is forwarded to the PBX.',
     );
-    expect(check?.fix).toContain(':resolve sip.carrier.example');
-    expect(check?.changeId).toBe('r1');
+    expect(check).toEqual({
+      id: 'router-name-r1',
+      title: 'Name lookup: sip.carrier.example',
+      status: 'fail',
+      summary: check?.summary,
+      fix: 'Check the name, and that the router can look names up: IP › DNS needs a server, and the terminal\'s ":resolve sip.carrier.example" must answer. RouterOS adds the addresses by itself once the name resolves; verify again.',
+      changeId: 'r1',
+    });
   });
 
   it('look at names only, and at additions only', () => {
     const remove: RouterChange = { ...entry('r2', 'sip.carrier.example'), action: 'remove' };
-    expect(nameChecks([entry('r1', '198.51.100.10'), remove], withLists([staticName]))).toEqual([]);
+    const nat: RouterChange = { ...entry('r3', 'sip.carrier.example'), path: '/ip/firewall/nat' };
+    const noList: RouterChange = { ...entry('r4', 'sip.carrier.example'), after: { address: 'sip.carrier.example' } };
+    const noAddress: RouterChange = { ...entry('r5', ''), after: { list: 'fspbx-trunks' } };
+    const state = withLists([staticName, child('198.51.100.10')]);
+    expect(nameChecks([entry('r1', '198.51.100.10'), remove, nat, noList, noAddress], state)).toEqual([]);
   });
 
   it('come after the entry checks in routerChecks, and only for an entry that is on the router', () => {
