@@ -122,7 +122,11 @@ function joinRecords(first: ApplyRecord, second: ApplyRecord | undefined): Apply
 }
 
 export interface Confirmation {
-  /** False when no revert was waiting: it already ran (too late to confirm) or there never was one. */
+  /**
+   * True once the router took the timer's removal (a script left behind runs no more). False when no
+   * revert was waiting (it already ran, too late to confirm, or there never was one), or when the
+   * router refused or never answered the timer's removal.
+   */
   confirmed: boolean;
   record: ApplyRecord;
 }
