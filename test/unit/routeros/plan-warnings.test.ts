@@ -403,6 +403,26 @@ describe('facts', () => {
   });
 });
 
+describe('the automatic revert, sized before anything is sent', () => {
+  it('is a fact when it fits, and a warning when one step alone is longer than a router script of the wizard', () => {
+    expect(plan(defconfRouter(), baseInputs()).facts['router.revert']).toMatch(/^[\d,]+ bytes in one script/);
+    // A stale entry of the wizard's whose comment grew past 16 KiB: removing it means re-adding it on revert.
+    const s = defconfRouter();
+    s.addressLists.push({
+      '.id': '*90',
+      list: 'fspbx-trunks',
+      address: '192.0.2.77',
+      comment: `fspbx-nat: old ${'x'.repeat(17_000)}`,
+      disabled: 'false',
+    });
+    const p = plan(s, baseInputs());
+    const warning = p.warnings.find((w) => w.code === 'revert-too-large');
+    expect(warning?.target).toBe('router');
+    expect(warning?.message).toMatch(/^One change of the automatic revert takes [\d,]+ bytes, more than the 16,384 /);
+    expect('router.revert' in p.facts).toBe(false);
+  });
+});
+
 describe('refusals', () => {
   it('returns every input error at once and plans nothing', () => {
     const result = planRouter(defconfRouter(), baseInputs({ pbxAddress: '10.9.9.9', pbxRtp: { start: 9, end: 1 } }));
