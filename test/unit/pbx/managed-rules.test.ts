@@ -93,6 +93,9 @@ describe('the values the wizard may write', () => {
     }
     expect(maySetColumns('v_vars', row, { var_name: 'external_rtp_ip' }, state)).toBe(false);
     expect(maySetColumns('v_vars', row, { var_command: 'set' }, state)).toBe(false);
+    // Every column must pass: a managed one beside an unmanaged one, or a bad value beside a good one, is refused.
+    expect(maySetColumns('v_vars', row, { var_value: 'x', var_command: 'exec-set' }, state)).toBe(false);
+    expect(maySetColumns('v_vars', row, { var_value: 'x', var_enabled: 'maybe' }, state)).toBe(false);
     expect(maySetColumns('v_vars', natVar({ var_command: 'exec-set' }), { var_value: 'x' }, state)).toBe(false);
   });
 
