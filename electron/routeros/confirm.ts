@@ -20,7 +20,15 @@ import {
   type PendingRevert,
 } from './confirm-answers';
 import type { RouterConnection } from './connection';
-import { isRevertPart, REVERT_NAME, revertConfirm, revertInstall, revertUninstall, type RouterClock } from './revert';
+import {
+  isRevertPart,
+  leftoverRevert,
+  REVERT_NAME,
+  revertConfirm,
+  revertInstall,
+  revertUninstall,
+  type RouterClock,
+} from './revert';
 import { readBackError, type RevertScript } from './revert-chunks';
 
 export type { ClockReading, PendingRevert } from './confirm-answers';
@@ -61,6 +69,8 @@ export interface InstallOptions {
   clock?: ClockReading;
   /** Whether a revert job is already there, from a state just read; asked of the router when absent. */
   pending?: boolean;
+  /** The names of the wizard's scripts on the router, from a state just read; asked of the router when absent. */
+  scripts?: readonly string[];
 }
 
 export async function installRevert(
@@ -73,6 +83,10 @@ export async function installRevert(
   const clock = clockAt(options.clock ?? (await readRouterClock(conn)));
   const install = revertInstall(rollback, clock, minutes);
   if (!install.ok) return install;
+  const names =
+    options.scripts ?? (await conn.command(`${MENUS.scripts}/print`, ['=.proplist=name'])).map((r) => r.name ?? '');
+  const left = leftoverRevert(names);
+  if (left) return { ok: false, error: left };
   // The scripts first, each read back as the router kept it; the timer only once all are whole.
   const scripts = install.value.changes.filter((c) => c.path === MENUS.scripts);
   const written = await applyChanges(conn, scripts);

@@ -57,6 +57,7 @@ export async function applyRouterPlan(
   if (minutes !== false && plan.changes.length > 0) {
     const installed = await installRevert(conn, rollback.value.changes, minutes, {
       pending: before.schedulers.some((s) => s.name === REVERT_NAME),
+      scripts: before.scripts.map((s) => s.name ?? ''),
     });
     if (!installed.ok) return { ok: false, error: installed.error };
     revertAt = installed.value.revertAt;

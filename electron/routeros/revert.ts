@@ -5,7 +5,7 @@
  * the caller passes the time the router reported. Pure.
  */
 import { MENUS } from './menus';
-import { err, ok, type Result } from '../../contract/errors';
+import { err, ok, type AppError, type Result } from '../../contract/errors';
 import type { Warning } from '../../contract/types';
 import { applyToState } from './apply-state';
 import { tagComment, type RouterChange } from './change';
@@ -25,6 +25,20 @@ export function revertPartName(part: number): string {
 /** Whether a script is a part of the revert job: confirm removes it with the job. */
 export function isRevertPart(name: string): boolean {
   return /^fspbx-nat-revert-[1-9][0-9]*$/.test(name);
+}
+
+/**
+ * Revert scripts on a router whose timer is gone (the caller found none): left by an earlier
+ * install whose take-back never reached the router. They can never run, and a new install of
+ * the same names would be refused by the router in words the technician cannot act on.
+ */
+export function leftoverRevert(scriptNames: readonly string[]): AppError | undefined {
+  const left = scriptNames.filter((name) => name === REVERT_NAME || isRevertPart(name));
+  if (left.length === 0) return undefined;
+  return {
+    code: 'invalid_input',
+    message: `The router still holds the automatic revert's scripts of an earlier apply, with no timer to run them (${left.join(', ')}): remove them in System › Scripts, then apply again.`,
+  };
 }
 /**
  * What the revert job really needs: it finds (read) and adds, sets, removes and moves firewall,

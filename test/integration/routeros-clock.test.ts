@@ -265,6 +265,18 @@ describe("a big plan's revert on RouterOS 6.49 (issue 25.7)", () => {
     });
   });
 
+  it('a part left from an earlier apply with no timer stops the apply before any change, naming it', async () => {
+    await withSim({ version: '6.49.10', zone: 'UTC', at }, async (conn) => {
+      await conn.command('/system/script/add', [`=name=${REVERT_NAME}-2`, '=source=:log info "left"']);
+      const before = await readRouterState(conn);
+      const applied = await applyRouterPlan(conn, before, planFor(before, INPUTS), { revertMinutes: 7 });
+      expect(!applied.ok && applied.error.message).toBe(
+        `The router still holds the automatic revert's scripts of an earlier apply, with no timer to run them (${REVERT_NAME}-2): remove them in System › Scripts, then apply again.`,
+      );
+      expect(comparableState(await readRouterState(conn))).toEqual(comparableState(before));
+    });
+  });
+
   it('a router that cuts a script (lab fault keepScriptSourceBytes) stops the apply before any change, in one sentence', async () => {
     await withSim({ version: '6.49.10', zone: 'UTC', at }, async (conn, sim) => {
       const before = await readRouterState(conn);

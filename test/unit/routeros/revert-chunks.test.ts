@@ -15,6 +15,7 @@ import {
 } from '../../../electron/routeros/revert-chunks';
 import {
   isRevertPart,
+  leftoverRevert,
   REVERT_NAME,
   revertConfirm,
   revertInstall,
@@ -332,6 +333,16 @@ describe('calling a revert in parts off', () => {
         { id: 'revert-scheduler', status: 'applied', itemId: '*T' },
       ]).map((c) => c.id),
     ).toEqual(['uninstall-scheduler', 'uninstall-script', 'uninstall-script-1']);
+  });
+});
+
+describe('revert scripts left on the router with no timer', () => {
+  it('stop a new install, named, with where to remove them; other scripts do not', () => {
+    expect(leftoverRevert(['my-backup', 'fspbx-nat-other', `${REVERT_NAME}-0`, ''])).toBeUndefined();
+    expect(leftoverRevert([`${REVERT_NAME}-2`, 'my-backup', REVERT_NAME])).toEqual({
+      code: 'invalid_input',
+      message: `The router still holds the automatic revert's scripts of an earlier apply, with no timer to run them (${REVERT_NAME}-2, ${REVERT_NAME}): remove them in System › Scripts, then apply again.`,
+    });
   });
 });
 
