@@ -279,6 +279,7 @@ describe('site options', () => {
       publicIp: '203.0.113.2',
     };
     expect(siteOptions.parse(chosen)).toEqual(chosen);
+    expect(siteOptions.parse({ mediaMode: 'proxy' }).mediaMode).toBe('proxy');
     expect(siteOptions.parse({ mediaMode: 'default', revertMinutes: 1 })).toMatchObject({
       mediaMode: 'default',
       revertMinutes: 1,

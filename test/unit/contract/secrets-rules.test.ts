@@ -79,8 +79,17 @@ describe('secret names', () => {
     for (const name of ['public_key', 'host_key', 'key_fingerprint', 'bundle_key', 'known_key', 'pub_key', 'row_key']) {
       expect(isSecretName(name), name).toBe(false);
     }
-    // The public word wins over a key kind: a public signing key is shown.
-    expect(isSecretName('public_signing_key')).toBe(false);
+    // The public word wins over a key kind: a public signing key, a host's, its fingerprint are shown.
+    for (const name of [
+      'public_signing_key',
+      'host_signing_key',
+      'signing_key_fingerprint',
+      'bundle_signing_key',
+      'known_signing_keys',
+      'pub_signing_key',
+    ]) {
+      expect(isSecretName(name), name).toBe(false);
+    }
     // But never over a private key, however it is written.
     for (const name of ['host_private_key', 'hostPrivateKey', 'bundle_privatekey', 'known-private-key']) {
       expect(isSecretName(name), name).toBe(true);
