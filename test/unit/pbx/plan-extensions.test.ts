@@ -63,6 +63,27 @@ describe('planExtensions', () => {
     );
   });
 
+  it('states the trade-off of Proxy Media in full', () => {
+    expect(MEDIA_TRADE_OFF).toBe(
+      'Proxy Media relays the audio through FreeSWITCH without touching it, so calls work behind NAT, but those calls ' +
+        'cannot be recorded, transcoded or use in-band DTMF. The alternative, the PBX default media handling, keeps all ' +
+        'of that and also works behind NAT, at the cost of more CPU on the PBX.',
+    );
+  });
+
+  it('finds a chosen extension by its domain name when its user context is another', () => {
+    const state = stockPbx();
+    state.extensions.find((e) => e.extension === '1001')!.user_context = 'office';
+    const out = run('proxy', ['1001@pbx.example.com'], state);
+    expect(
+      numbers(
+        state,
+        out.changes.map((c) => c.key),
+      ),
+    ).toEqual(['1001']);
+    expect(out.errors).toEqual([]);
+  });
+
   it('changes nothing when asked to leave them, even named ones', () => {
     expect(run('leave', ['1002', '9999'])).toEqual(newOutcome());
   });

@@ -206,6 +206,7 @@ describe('a setting whose rows add up (apply-nat-acl)', () => {
   it('settles the value when an enabled row has it, naming the other enabled rows that add up, but not none', () => {
     const state = stockPbx();
     extra(state, 1, 'apply-nat-acl', 'lan.auto');
+    extra(state, 2, 'apply-nat-acl', 'wan.auto');
     extra(state, 3, 'apply-nat-acl', 'none');
     extra(state, 4, 'apply-nat-acl', 'wan.auto', 'false');
     const out = planned(state);
@@ -216,7 +217,7 @@ describe('a setting whose rows add up (apply-nat-acl)', () => {
       {
         code: 'nat-acl-cumulative',
         target: 'pbx',
-        message: 'internal apply-nat-acl also has lan.auto: these rows add up; check they are wanted.',
+        message: 'internal apply-nat-acl also has lan.auto, wan.auto: these rows add up; check they are wanted.',
       },
     ]);
   });

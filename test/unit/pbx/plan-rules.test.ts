@@ -26,7 +26,8 @@ describe('planPbx refuses', () => {
     state.profiles = state.profiles.map((p) =>
       p.sip_profile_name === 'internal' ? { ...p, sip_profile_enabled: 'false' } : p,
     );
-    expect(planPbx(state, { ...INPUTS, publicIp: '203.0.113' })).toEqual({
+    // Refused before the extensions are looked at: an unknown one is not named as well.
+    expect(planPbx(state, { ...INPUTS, publicIp: '203.0.113', mediaMode: 'proxy', extensions: ['9999'] })).toEqual({
       ok: false,
       errors: [
         {
@@ -56,6 +57,9 @@ describe('planPbx refuses', () => {
   it('a fresh row id that is not a uuid', () => {
     const state = stockPbx();
     state.vars = state.vars.filter((v) => v.var_name !== 'external_sip_ip');
+    for (const id of [`x${ID1}`, `${ID1}x`]) {
+      expect(planPbx(state, { ...INPUTS, newIds: [id] }).ok, id).toBe(false);
+    }
     expect(planPbx(state, { ...INPUTS, newIds: ['not-a-uuid'] })).toEqual({
       ok: false,
       errors: [{ code: 'internal', message: 'A fresh row id is not a uuid.', detail: 'not-a-uuid' }],

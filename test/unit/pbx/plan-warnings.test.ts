@@ -53,6 +53,9 @@ describe('firewallWarnings', () => {
     expect(firewallWarnings(state, { routerRtp: { start: 10000, end: 16384 } }).map((w) => w.message)).toEqual([
       'The PBX host firewall (iptables) drops RTP on UDP 10000-16383: the router would forward it, but the PBX would not let it in.',
     ]);
+    expect(firewallWarnings(stockPbx(), { routerRtp: { start: 10000, end: 40000 } }).map((w) => w.message)).toEqual([
+      'The PBX host firewall (iptables) drops RTP on UDP 10000-16383, 32769-40000: the router would forward it, but the PBX would not let it in.',
+    ]);
     expect(
       firewallWarnings(state, {
         forwarded: [
@@ -80,6 +83,12 @@ describe('firewallWarnings', () => {
     for (const routerLanAddress of ['192.0.2.67', '192.0.2.666', 'router.lan', '']) {
       expect(firewallWarnings(state, { routerLanAddress }), routerLanAddress).toEqual([]);
     }
+    // A firewall that drops SIP for everyone: still no router sentence for a name that is not an address.
+    const closed = withRules(IPTABLES_STOCK.replace(/-A INPUT -p (udp|tcp) -m \1 --dport 5060:5091 -j ACCEPT\n/g, ''));
+    expect(firewallWarnings(closed, { routerLanAddress: 'router.lan' }).map((w) => w.code)).not.toContain(
+      'host-firewall-blocks-router',
+    );
+    expect(firewallWarnings(closed, {}).map((w) => w.code)).toContain('host-firewall-drops');
   });
 });
 
@@ -142,7 +151,16 @@ describe('runningWarnings', () => {
       { name: 'b', info: { 'rtp-ip': '127.0.0.1' } },
       { name: 'c', info: { url: 'sip:mod_sofia@127.0.0.1:5060', 'bind-url': 'sip:mod_sofia@127.0.0.1:5060' } },
       { name: 'd', info: { 'bind-url': 'sips:mod_sofia@127.0.0.1:5061' } },
-      { name: 'e', info: { 'ext-sip-ip': '127.0.0.1', 'tls-url': 'sip:x@127.0.0.1', 'my-sip-ip': '127.0.0.1' } },
+      {
+        name: 'e',
+        info: {
+          'ext-sip-ip': '127.0.0.1',
+          'tls-url': 'sip:x@127.0.0.1',
+          'my-sip-ip': '127.0.0.1',
+          'sip-ip-old': '127.0.0.1',
+          urls: '127.0.0.1',
+        },
+      },
       { name: 'f', info: { 'sip-ip': '127.0.0.10' } },
     ];
     const warnings = runningWarnings(state);

@@ -122,6 +122,7 @@ describe('the TLS port', () => {
       ['65536', 5061],
       ['0', 5061],
       ['abc', 5061],
+      ['x5071', 5061],
     ] as const) {
       const s = state([row('p-internal', 'tls', 'true'), row('p-internal', 'tls-sip-port', value)]);
       expect(brief(s), value).toEqual([`internal tls ${port}`]);
@@ -145,6 +146,23 @@ describe('the TLS port', () => {
     expect(secureListeners(s)[0]!.setting).toBe(
       'internal profile: tls=$${ssl} (ssl=true), tls-sip-port=$${port} (port=5099)',
     );
+    const two = state(
+      [row('p-internal', 'tls', 'true'), row('p-internal', 'tls-sip-port', '$${a}$${b}')],
+      [variable('a', '50'), variable('b', '71')],
+    );
+    expect(secureListeners(two)[0]).toMatchObject({
+      port: 5071,
+      setting: 'internal profile: tls=true, tls-sip-port=$${a}$${b} (a=50, b=71)',
+    });
+  });
+
+  it('is running when the profile of that name shows it, whatever profile comes first', () => {
+    const s = state([row('p-internal', 'tls', 'true')]);
+    s.running = [
+      { name: 'external', info: {} },
+      { name: 'internal', info: { 'tls-url': 'sip:mod_sofia@10.0.0.5:5061;transport=tls' } },
+    ];
+    expect(secureListeners(s)[0]!.running).toBe(true);
   });
 
   it('needs a tls row with a value', () => {
@@ -177,9 +195,14 @@ describe('expandVars', () => {
       variable('a', '3', { var_hostname: 'pbx' }),
       variable('a', '4', { var_hostname: 'other' }),
       variable('a', '5', { var_category: 'Provision' }),
+      variable('e', '1', { var_hostname: 'pbx' }),
+      variable('e', '2', { var_hostname: '' }),
       variable('b', null),
     ];
-    expect(expandVars(state([], vars), '$${a}:$${b}:$${c}')).toEqual({ text: '3:$${b}:$${c}', used: ['a=3'] });
+    expect(expandVars(state([], vars), '$${a}:$${b}:$${c}:$${e}')).toEqual({
+      text: '3:$${b}:$${c}:2',
+      used: ['a=3', 'e=2'],
+    });
   });
 
   it('reads names of letters, digits, _ . and - only', () => {
