@@ -8,7 +8,9 @@ import { err, ok, type AppError, type Result } from '../../contract/errors';
 import type { RouterChange } from './change';
 import { MENUS } from './menus';
 import { addMinutes, type RouterClock } from './revert';
-import type { RosItem } from './state';
+
+/** One row of an answer as the router sends it: fields by name, none of them promised. */
+export type AnswerRow = Readonly<Record<string, string | undefined>>;
 
 /**
  * The router's own date and time (/system/clock): the scheduler runs on it,
@@ -25,7 +27,7 @@ export interface ClockReading {
  * offset kept when the router prints them (RouterOS prints `time-zone-name` and `gmt-offset`:
  * https://manual.mikrotik.com/docs/cli-reference/system/clock.md).
  */
-export function clockOfRow(row: RosItem | undefined): Result<RouterClock> {
+export function clockOfRow(row: AnswerRow | undefined): Result<RouterClock> {
   if (row?.date && row.time) {
     return ok({
       date: row.date,
@@ -56,7 +58,7 @@ export interface PendingRevert {
 }
 
 /** The scheduler rows found under the revert job's name: a row with an id is a job still waiting. */
-export function pendingOf(rows: readonly RosItem[]): PendingRevert | undefined {
+export function pendingOf(rows: readonly AnswerRow[]): PendingRevert | undefined {
   const row = rows.find((r) => r['.id']);
   if (!row) return undefined;
   return row['next-run'] ? { nextRun: row['next-run'] } : {};
@@ -88,7 +90,7 @@ export function installFailed(record: InstallFailure): AppError {
  */
 export function confirmTargets(
   changes: readonly RouterChange[],
-  present: readonly (readonly RosItem[] | undefined)[],
+  present: readonly (readonly AnswerRow[] | undefined)[],
 ): RouterChange[] {
   return changes.flatMap((change, i) => {
     const id = present[i]?.find((r) => r['.id'])?.['.id'];

@@ -125,7 +125,7 @@ describe('a revert job that could not be installed', () => {
 });
 
 /** The confirm's removals as revert.ts writes them: the timer first, then the script. */
-const removal = (id: string, path: string): RouterChange => ({
+const removal = (id: string, path: RouterChange['path']): RouterChange => ({
   id,
   target: 'router',
   path,

@@ -164,11 +164,12 @@ describe('address lists the drops name', () => {
   });
 
   it('leaves out disabled entries, entries of the wizard, and entries it cannot read', () => {
-    for (const fields of [
+    const cases: Record<string, string>[] = [
       { disabled: 'true' },
       { comment: 'fspbx-nat: trunk Carrier' },
       { address: 'sip.example.net' },
-    ]) {
+    ];
+    for (const fields of cases) {
       const s = withRules(guard);
       s.addressLists.push(entry(fields));
       const trunk = Object.entries(placements(s)).filter(([comment]) => comment.includes('trunks'));
