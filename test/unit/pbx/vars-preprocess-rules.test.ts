@@ -23,6 +23,8 @@ describe('varsXmlValues', () => {
   it('reads the rest of the line that closes an old-style comment, even when --> starts it', () => {
     expect(values('<!--# opened', set('a=inside'), `-->${set('a=after')}`)).toEqual({ a: 'after' });
     expect(values('<!--# opened', `${set('b=inside')} --> ${set('b=after')}`)).toEqual({ b: 'after' });
+    // Every line before the closing one is skipped, however it starts.
+    expect(values('<!--# opened', `   ${set('d=inside')}`, '-->')).toEqual({});
     // A one-line old-style comment closes itself: the next line is read.
     expect(values('<!--# one line -->', set('c=1'))).toEqual({ c: '1' });
   });
@@ -51,6 +53,10 @@ describe('varsXmlValues', () => {
   });
 
   it('trims only the name’s trailing spaces and the value’s leading spaces; the last line for a name wins', () => {
-    expect(values(set('my var  =  x y '), set('z=1'), set('z=2'))).toEqual({ 'my var': 'x y ', z: '2' });
+    expect(values(set('my var  =  x y '), set('z=1'), set('z=2'), set('w=a b'))).toEqual({
+      'my var': 'x y ',
+      z: '2',
+      w: 'a b',
+    });
   });
 });
