@@ -98,6 +98,11 @@ export function confirmTargets(
   });
 }
 
+/** The confirm found the revert's timer on the router (it is among the removals aimed at what is there). */
+export function timerWaiting(found: readonly RouterChange[]): boolean {
+  return found.some((c) => c.path === MENUS.schedulers);
+}
+
 /**
  * Confirmed when the router took the scheduler's removal: the timer is what undoes the change.
  * No scheduler under the name means the revert already ran (or never was); a removal refused or

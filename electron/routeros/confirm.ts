@@ -16,6 +16,7 @@ import {
   pendingOf,
   STILL_PENDING,
   timerCalledOff,
+  timerWaiting,
   type ClockReading,
   type PendingRevert,
 } from './confirm-answers';
@@ -142,6 +143,8 @@ export interface Confirmation {
    * router refused or never answered the timer's removal.
    */
   confirmed: boolean;
+  /** The timer was there and is still set: the router refused or never answered its removal. */
+  timerLeft: boolean;
   record: ApplyRecord;
 }
 
@@ -155,5 +158,6 @@ export async function confirmRevert(conn: RouterConnection): Promise<Confirmatio
   );
   const found = confirmTargets(changes, present);
   const record = await applyChanges(conn, found);
-  return { confirmed: timerCalledOff(found, record.outcomes), record };
+  const confirmed = timerCalledOff(found, record.outcomes);
+  return { confirmed, timerLeft: !confirmed && timerWaiting(found), record };
 }

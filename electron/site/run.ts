@@ -35,7 +35,7 @@ import { siteFacts } from './facts';
 import { combinePlans, type SitePlan } from './combine';
 import { differenceFromReview } from './rederive';
 import { secureSipForwards } from './secure-forwards';
-import type { ApplyHooks, PbxSide, RouterSide } from './sides';
+import type { ApplyHooks, ConfirmOutcome, PbxSide, RouterSide } from './sides';
 
 export interface SiteDeps {
   store: Store;
@@ -329,14 +329,22 @@ async function confirmSiteHeld(deps: SiteDeps, run: SiteRun, access: Access): Pr
     (now) => `Only an applied run can be confirmed; this one is ${now}.`,
   );
   const router = await deps.openRouter(access.router);
-  let kept: boolean;
+  let outcome: ConfirmOutcome;
   try {
-    kept = await router.confirm();
+    outcome = await router.confirm();
   } finally {
     await router.close();
   }
+  if (outcome === 'still-set') {
+    // Nothing changed: the run stays applied and the router will still undo it at its time.
+    const when = run.result?.revertAt ? ` at ${run.result.revertAt} (router time)` : '';
+    return fail(
+      'io_failed',
+      `The router did not take the confirmation: its automatic undo is still set and will run${when}. Check that this login may write on the router (group full or write), then confirm again before then.`,
+    );
+  }
   const counts = boxCounts(run.plan);
-  if (!kept) {
+  if (outcome === 'undone') {
     // Only the router's half is undone: the run did not finish, and each box says what it holds.
     deps.store.setRunStatus(runId, 'interrupted', {
       expect: ['applied', 'verified'],

@@ -34,12 +34,18 @@ export interface RouterSide {
     revertMinutes: number | false,
     hooks: ApplyHooks,
   ): Promise<{ revertAt?: string }>;
-  /** Keeps the change: removes the revert job. False when the router had already reverted. */
-  confirm(): Promise<boolean>;
+  /**
+   * Keeps the change: removes the revert job. 'kept' once the timer is gone; 'undone' when the
+   * router had already reverted (no timer was waiting); 'still-set' when the timer is there and the
+   * router refused or never answered its removal (the revert will still run).
+   */
+  confirm(): Promise<ConfirmOutcome>;
   /** Connection-tracking entries under `targets` whose replies do not come from the PBX (conntrack.ts). */
   staleConnections?(targets: ConntrackTarget[], pbxAddress: string): Promise<RosItem[]>;
   close(): Promise<void>;
 }
+
+export type ConfirmOutcome = 'kept' | 'undone' | 'still-set';
 
 export interface PbxSide {
   /** The SSH host key this PBX was reached with: what binds a snapshot to the box (store/box.ts). */

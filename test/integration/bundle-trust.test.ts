@@ -112,7 +112,7 @@ function boxes(store: Store, routerNow = router()) {
           sent.push(...plan.changes.map((c) => `${c.path} ${JSON.stringify(c.after)}`));
           return {};
         },
-        confirm: async () => true,
+        confirm: async () => 'kept' as const,
         close: async () => undefined,
       };
     },

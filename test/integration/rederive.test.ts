@@ -52,7 +52,7 @@ function boxes(router: RouterState, pbx: PbxState) {
         sent.push(...plan.changes.map((c) => `router ${c.action} ${c.path}`));
         return {};
       },
-      confirm: async () => true,
+      confirm: async () => 'kept' as const,
       close: async () => undefined,
     }),
     openPbx: async () => ({

@@ -87,7 +87,7 @@ function boxes(router: RouterState, pbx: PbxState, hostKey = 'SHA256:pbx-a') {
         sent.push(...plan.changes.map((c) => `${c.action} ${c.path}`));
         return {};
       },
-      confirm: async () => true,
+      confirm: async () => 'kept' as const,
       close: async () => undefined,
     }),
     openPbx: async () => ({

@@ -47,7 +47,11 @@ async function withSim<T>(
     version: o.version,
     timeZone: o.zone,
     clockSkewMs: o.at - Date.now(),
-    users: [{ name: 'admin', password: 'pw', group: 'full' }],
+    users: [
+      { name: 'admin', password: 'pw', group: 'full' },
+      // The default group read (no write policy): may look, may not remove the timer.
+      { name: 'viewer', password: 'pw', group: 'read' },
+    ],
   };
   const sim = await startRouterSim(options);
   const setClock: SetClock = (at) => {
@@ -184,6 +188,26 @@ describe.each([
     },
   );
 
+  it('a login that may only read cannot confirm: the timer stays set and the answer says so; one that may write then confirms', async () => {
+    await withSim({ version, zone: 'Europe/Berlin', at: MOMENTS[0]!.at }, async (conn, sim) => {
+      const installed = await installRevert(conn, ROLLBACK, 7);
+      if (!installed.ok) throw new Error(installed.error.message);
+      const armed = () => sim.state.items('/system/scheduler').some((i) => i.fields.name === REVERT_NAME);
+      const viewer = await connectRouter(
+        routerTarget.parse({ host: HOST, port: sim.apiPort, tls: false, username: 'viewer', password: 'pw' }),
+      );
+      try {
+        // RouterOS refuses the removal ("not enough permissions"): the revert will still run.
+        expect(await confirmRevert(viewer)).toMatchObject({ confirmed: false, timerLeft: true });
+      } finally {
+        await viewer.close();
+      }
+      expect(armed()).toBe(true);
+      expect(await confirmRevert(conn)).toMatchObject({ confirmed: true, timerLeft: false });
+      expect(armed()).toBe(false);
+    });
+  });
+
   it.each(MOMENTS)(
     'the revert fires at its time across $what, not before, and puts the rollback back',
     async ({ zone, at }) => {
@@ -203,8 +227,8 @@ describe.each([
         setClock(fireAt + 200);
         await until('the revert ran', () => restored() && !armed());
         expect(sim.state.items('/system/script').some((i) => i.fields.name === REVERT_NAME)).toBe(false);
-        // Too late to confirm: nothing was waiting.
-        expect((await confirmRevert(conn)).confirmed).toBe(false);
+        // Too late to confirm: nothing was waiting, and no timer is left.
+        expect(await confirmRevert(conn)).toMatchObject({ confirmed: false, timerLeft: false });
       });
     },
   );

@@ -175,6 +175,45 @@ describe('a whole site run in the lab', () => {
     expect(commands).not.toContain('sofia profile external restart');
   });
 
+  it('a login that may only read cannot confirm: the technician is told the undo is still set, and the run stays applied', async () => {
+    const admin = await connectRouter(
+      routerTarget.parse({
+        host: api.host,
+        port: api.port,
+        username: lab.router!.user,
+        password: lab.router!.password,
+        fingerprint: lab.router!.fingerprint,
+      }),
+    );
+    const viewer = { name: 'viewer', password: `view-${lab.router!.password.slice(-8)}` };
+    try {
+      // RouterOS's default group read: no write policy, so the timer's removal is refused.
+      await admin.command('/user/add', [`=name=${viewer.name}`, '=group=read', `=password=${viewer.password}`]);
+      const [refused, status] = await wizard([
+        {
+          op: 'site.confirm',
+          input: {
+            runId,
+            access: { ...access, router: { ...access.router, username: viewer.name, password: viewer.password } },
+          },
+        },
+        { op: 'history.list', input: {} },
+      ]);
+      expect(refused).toMatchObject({ ok: false });
+      expect(JSON.stringify(refused)).toContain(
+        'The router did not take the confirmation: its automatic undo is still set and will run at ',
+      );
+      expect(JSON.stringify(refused)).not.toContain('Too late');
+      expect(value<RunSummary[]>(status).find((r) => r.runId === runId)?.status).toBe('applied');
+      const [timer] = await admin.command('/system/scheduler/print', ['?name=fspbx-nat-revert']);
+      expect(timer?.['.id']).toBeTruthy();
+    } finally {
+      const [user] = await admin.command('/user/print', [`?name=${viewer.name}`]);
+      if (user?.['.id']) await admin.command('/user/remove', [`=.id=${user['.id']}`]);
+      await admin.close();
+    }
+  });
+
   it('verifies, confirms, and a second plan with the same inputs changes nothing', async () => {
     const [verify, confirm, again] = await wizard([
       { op: 'site.verify', input: { runId, access } },

@@ -110,7 +110,7 @@ function standIns(store: Store, beforePbx: () => void = () => undefined) {
         }
         return {};
       },
-      confirm: async () => true,
+      confirm: async () => 'kept' as const,
       close: async () => undefined,
     }),
     openPbx: async () => ({

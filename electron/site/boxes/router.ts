@@ -117,7 +117,10 @@ export async function openRouterSide(
         ? { revertAt: new Date(started + revertMinutes * 60_000).toISOString() }
         : {};
     },
-    confirm: async () => (await confirmRouterApply(conn)).confirmed,
+    confirm: async () => {
+      const confirmation = await confirmRouterApply(conn);
+      return confirmation.confirmed ? 'kept' : confirmation.timerLeft ? 'still-set' : 'undone';
+    },
     staleConnections: (targets, pbxAddress) => staleConntrack(conn, targets, pbxAddress),
     close: () => conn.close(),
   };

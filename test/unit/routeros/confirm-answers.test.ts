@@ -15,6 +15,7 @@ import {
   pendingOf,
   STILL_PENDING,
   timerCalledOff,
+  timerWaiting,
 } from '../../../electron/routeros/confirm-answers';
 
 const SCHEDULERS = '/system/scheduler';
@@ -155,6 +156,18 @@ describe('what a confirm removes', () => {
     expect(confirmTargets([TIMER], [[{ name: 'x' }, { '.id': '*9' }, { '.id': '*A' }]])).toEqual([
       { ...TIMER, itemId: '*9' },
     ]);
+  });
+});
+
+describe('whether the revert was still waiting when the confirm came', () => {
+  it('is yes when the timer was among what the router listed, whatever else was', () => {
+    expect(timerWaiting([TIMER, SCRIPT])).toBe(true);
+    expect(timerWaiting([SCRIPT, TIMER])).toBe(true);
+  });
+
+  it('is no when only scripts were left, or nothing: the revert already ran', () => {
+    expect(timerWaiting([SCRIPT])).toBe(false);
+    expect(timerWaiting([])).toBe(false);
   });
 });
 
