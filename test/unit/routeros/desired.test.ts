@@ -92,6 +92,33 @@ describe('the peers’ address lists', () => {
   });
 });
 
+describe('peers given by name', () => {
+  // The contract lower-cases and trims a name already; the planner does not rely on it.
+  it('a name goes into the list as RouterOS keeps it, in lower case, once however it is spelt', () => {
+    const entries = desiredListEntries(
+      inputs({
+        trunks: [
+          { name: 'Carrier', address: ' SIP.Carrier.Example ' },
+          { name: 'Carrier again', address: 'sip.carrier.example' },
+        ],
+        phones: [],
+      }),
+    );
+    expect(entries.map((e) => [e.list, e.address])).toEqual([['fspbx-trunks', 'sip.carrier.example']]);
+    expect(entries[0]?.reason).toContain('sip.carrier.example: the router looks the name up');
+    const alone = desiredListEntries(inputs({ trunks: [{ name: 'Carrier', address: ' SIP.Carrier.Example ' }] }));
+    expect(alone.map((e) => e.address)).toEqual(['sip.carrier.example', '192.0.2.20']);
+    const spaced = desiredListEntries(inputs({ trunks: [{ name: 'Carrier', address: ' 198.51.100.10 ' }] }));
+    expect(spaced.map((e) => e.address)).toEqual(['198.51.100.10', '192.0.2.20']);
+  });
+
+  it('is judged for any source a firewall rule could drop: the whole address space', () => {
+    const spans = peerSpans(inputs({ trunks: [{ name: 'Carrier', address: ' SIP.Carrier.Example ' }] }), 'trunks');
+    expect(spans).toEqual([{ lo: 0, hi: 0xffffffff }]);
+    expect(peerSpans(inputs({ trunks: [{ name: 'Typo', address: '198.51.100.300' }] }), 'trunks')).toEqual([]);
+  });
+});
+
 describe('the forwards', () => {
   it('SIP on the internal profile’s port from phones, the external one’s from trunks, then RTP, each said in words', () => {
     const forwards = forwardsFor(inputs({ sipPorts: { internal: 5070, external: 5090 } }));
