@@ -144,6 +144,7 @@ export const PURE_MODULES = [
   'electron/pbx/script/sql.ts',
   'electron/pbx/plan/stale.ts',
   'electron/pbx/model/state.ts',
+  'electron/pbx/model/switch-true.ts',
   'electron/pbx/plan/steps.ts',
   'electron/pbx/plan/vars-xml.ts',
   'electron/site/checks/forwards.ts',

@@ -22,6 +22,7 @@
  *   (sofia_glue.c:3593-3621: scheme stripped, port cut).
  */
 import { isIPv4 } from '../../../contract/ipv4';
+import { switchTrue } from '../model/switch-true';
 
 /**
  * The v_gateways columns the wizard reads (FS PBX schema app/gateways/app_config.php:92-283), and
@@ -81,14 +82,6 @@ export interface GatewayPlan {
 }
 
 const blank = (v: string | null | undefined): boolean => v === null || v === undefined || v.trim() === '';
-
-/** FreeSWITCH's switch_true: "true", "yes", "on", "enabled", "active", "allow" or a non-zero number. */
-export function switchTrue(value: string | null | undefined): boolean {
-  if (blank(value)) return false;
-  const v = value!.trim().toLowerCase();
-  if (['true', 'yes', 'on', 'enabled', 'active', 'allow'].includes(v)) return true;
-  return /^-?\d+$/.test(v) && Number(v) !== 0;
-}
 
 /** A DNS name as a resolver would take it (letters, digits, hyphens, underscores for SRV owners). */
 export function isDnsName(text: string): boolean {
@@ -150,7 +143,7 @@ function notLoaded(row: GatewayRow, switchname: string): string | undefined {
 export function planGateway(row: GatewayRow, switchname: string, tlsProfiles?: readonly string[] | null): GatewayPlan {
   const id = (row.gateway_uuid ?? '').toLowerCase();
   const name = blank(row.gateway) ? id : row.gateway!.trim();
-  const register = blank(row.register) ? true : switchTrue(row.register);
+  const register = blank(row.register) ? true : switchTrue(row.register ?? '');
   const transport = transportOf(row);
   const targets: SignallingTarget[] = [];
   // sofia.c:3994-4000 and :4023-4025: proxy, else realm, else the gateway's name (its UUID in FS PBX).

@@ -28,6 +28,7 @@
  */
 import { enabled, profilesNamed, rowsOf } from '../model/profile-rows';
 import type { PbxState } from '../model/state';
+import { switchTrue } from '../model/switch-true';
 
 export type SecureKind = 'tls' | 'wss' | 'ws';
 
@@ -52,18 +53,6 @@ export interface SecureListener {
    * moved it, and FreeSWITCH binds sockets only when the profile starts (sofia.c:3221-3241).
    */
   notBound?: boolean;
-}
-
-/**
- * FreeSWITCH's switch_true (switch_utils.h:518-528): seven words in any case, or a number as
- * switch_is_number takes it (switch_utils.c:1636-1653: an optional sign, then only digits and dots)
- * whose atoi is not 0. Nothing is trimmed: FS PBX's Lua writes the row's value as it is
- * (nemerald-voip/fspbx sofia.conf.lua:271-279).
- */
-export function switchTrue(value: string): boolean {
-  if (['yes', 'on', 'true', 't', 'enabled', 'active', 'allow'].includes(value.toLowerCase())) return true;
-  const atoi = Number.parseInt(value, 10);
-  return /^[-+]?[\d.]*$/.test(value) && !Number.isNaN(atoi) && atoi !== 0;
 }
 
 /** C atol/atoi: leading digits, 0 when there are none. */

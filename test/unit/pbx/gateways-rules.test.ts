@@ -11,7 +11,6 @@ import {
   parseGatewayStatus,
   parseSipHost,
   planGateway,
-  switchTrue,
   tlsProfilesOf,
   type GatewayRow,
 } from '../../../electron/pbx/parse/gateways';
@@ -35,13 +34,19 @@ const row = (over: Partial<GatewayRow> = {}): GatewayRow => ({
   ...over,
 });
 
-describe('switch_true', () => {
-  it('takes the six words in any case and spacing, and any number but zero', () => {
-    for (const v of ['true', 'YES', ' on ', 'Enabled', 'active', 'allow', '1', '-1', '42']) {
-      expect(switchTrue(v)).toBe(true);
+describe("a gateway's register flag, read as FreeSWITCH reads it (switch_utils.h:518-528)", () => {
+  const registers = (register: string | null) => planGateway(row({ register }), 'pbx').register;
+
+  it('an empty or absent flag registers (FS PBX writes no param then; sofia.c defaults to register)', () => {
+    for (const v of [null, '', '  ']) expect(registers(v), JSON.stringify(v)).toBe(true);
+  });
+
+  it('the seven words in any case, and a number whose atoi is not 0; nothing trimmed', () => {
+    for (const v of ['true', 'YES', 't', 'Enabled', 'active', 'allow', '1', '-1', '+2', '1.5']) {
+      expect(registers(v), v).toBe(true);
     }
-    for (const v of [null, undefined, '', '  ', 'false', 'no', '0', '-0', '00', '1x', 'x1', '1.5', 'truely']) {
-      expect(switchTrue(v)).toBe(false);
+    for (const v of [' on ', 'false', 'no', '0', '-0', '00', '0.5', '1x', 'x1', 'truely']) {
+      expect(registers(v), v).toBe(false);
     }
   });
 });

@@ -7,7 +7,8 @@
  * from the enabled v_vars rows of this switch, Provision rows apart (SwitchVariableService.php:168-188).
  */
 import { describe, expect, it } from 'vitest';
-import { expandVars, secureListeners, switchTrue, urlPort } from '../../../electron/pbx/plan/secure-sip';
+import { expandVars, secureListeners, urlPort } from '../../../electron/pbx/plan/secure-sip';
+import { switchTrue } from '../../../electron/pbx/model/switch-true';
 import type { PbxState, SettingRow, VarRow } from '../../../electron/pbx/model/state';
 
 let n = 0;

@@ -5,13 +5,8 @@
  * own truthiness and defaults, and rows FreeSWITCH never loads.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  expandVars,
-  forwardableListeners,
-  secureListeners,
-  switchTrue,
-  urlPort,
-} from '../../../electron/pbx/plan/secure-sip';
+import { expandVars, forwardableListeners, secureListeners, urlPort } from '../../../electron/pbx/plan/secure-sip';
+import { switchTrue } from '../../../electron/pbx/model/switch-true';
 import { parseSsListening } from '../../../electron/pbx/read/reader';
 import type { PbxState, RunningProfile, SettingRow, SipProfileRow, VarRow } from '../../../electron/pbx/model/state';
 
