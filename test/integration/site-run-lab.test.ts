@@ -45,9 +45,9 @@ const DROP_RULE = 'defconf: drop all not coming from LAN';
 const EXEC_LINE = '<X-PRE-PROCESS cmd="exec-set" data="pwned=touch /tmp/fspbx-pwned" />';
 let api: Endpoint;
 
-/** The router's filter and NAT tables as the API prints them: writable fields, in order, without ids. */
-async function routerTables(): Promise<Record<string, string>[][]> {
-  const conn = await connectRouter(
+/** The lab router's API as its admin, from the technician's laptop. */
+function adminConnection() {
+  return connectRouter(
     routerTarget.parse({
       host: api.host,
       port: api.port,
@@ -56,6 +56,11 @@ async function routerTables(): Promise<Record<string, string>[][]> {
       fingerprint: lab.router!.fingerprint,
     }),
   );
+}
+
+/** The router's filter and NAT tables as the API prints them: writable fields, in order, without ids. */
+async function routerTables(): Promise<Record<string, string>[][]> {
+  const conn = await adminConnection();
   try {
     const state = await readRouterState(conn);
     return [state.filter.map(writableFields), state.nat.map(writableFields)];
@@ -176,15 +181,7 @@ describe('a whole site run in the lab', () => {
   });
 
   it('a login that may only read cannot confirm: the technician is told the undo is still set, and the run stays applied', async () => {
-    const admin = await connectRouter(
-      routerTarget.parse({
-        host: api.host,
-        port: api.port,
-        username: lab.router!.user,
-        password: lab.router!.password,
-        fingerprint: lab.router!.fingerprint,
-      }),
-    );
+    const admin = await adminConnection();
     const viewer = { name: 'viewer', password: `view-${lab.router!.password.slice(-8)}` };
     try {
       // RouterOS's default group read: no write policy, so the timer's removal is refused.
