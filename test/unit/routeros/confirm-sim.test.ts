@@ -22,7 +22,8 @@ import { connectRouter, type RouterConnection } from '../../../electron/routeros
 import { REVERT_NAME } from '../../../electron/routeros/revert';
 import { startRouterSim, type RouterSim } from '../../lab/routeros';
 
-const HOST = '127.0.0.51';
+// An address no other test uses: the unit and integration files run side by side.
+const HOST = '127.0.0.73';
 // 2026-06-01 08:00:00 on the router, in its zone UTC.
 const AT = Date.UTC(2026, 5, 1, 8, 0, 0);
 let dir: string;
