@@ -77,6 +77,31 @@ async function add(conn: RouterConnection, menu: string, words: string[]): Promi
   return ret;
 }
 
+/**
+ * The trunk keeps one source port, as a registered trunk's OPTIONS every <= 30 s do (sipsak picks a
+ * new one each run): one OPTIONS from port 5062, true when a SIP answer comes back within 2 s.
+ */
+async function trunkOptionsFrom5062(): Promise<boolean> {
+  const argv = ['python3', '-c', SIP_OPTIONS_FROM_5062, SITE.router.wan, '5080', SITE.trunk];
+  return (await lab.exec('trunk', argv, { timeoutMs: 6000 })).stdout.startsWith('SIP/2.0');
+}
+
+/** A custom input accept for SIP to the router itself, above defconf's drop: a connection the forward never sees. */
+async function acceptSipOnInput(conn: RouterConnection): Promise<string> {
+  const drop = (await conn.command('/ip/firewall/filter/print')).find(
+    (r) => r.comment === 'defconf: drop all not coming from LAN',
+  );
+  return add(conn, '/ip/firewall/filter', [
+    '=chain=input',
+    '=action=accept',
+    '=protocol=udp',
+    '=dst-port=5080',
+    '=in-interface-list=WAN',
+    '=comment=custom: SIP to the router',
+    `=place-before=${drop!['.id']}`,
+  ]);
+}
+
 describe.skipIf(!isRoot)('routers as technicians meet them (needs root for namespaces)', () => {
   it('a HotSpot on a guest bridge plus a custom forward drop: the accept goes before the drop, apply completes, the trunk reaches the PBX', async () => {
     // The guest bridge is a real interface of the router namespace, as ether1 and the LAN bridge are.
@@ -201,30 +226,12 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
   });
 
   it('a stale connection-tracking entry to 5080 (a custom input accept let the trunk reach the router itself) is cleared by the apply, and the next OPTIONS reaches the PBX', async () => {
-    // The trunk keeps one source port, as a registered trunk's OPTIONS every <= 30 s do (sipsak picks a
-    // new one each run): one OPTIONS from port 5062, true when a SIP answer comes back within 2 s.
-    const options = async () =>
-      (
-        await lab.exec('trunk', ['python3', '-c', SIP_OPTIONS_FROM_5062, SITE.router.wan, '5080', SITE.trunk], {
-          timeoutMs: 6000,
-        })
-      ).stdout.startsWith('SIP/2.0');
+    const options = trunkOptionsFrom5062;
     let accept: string | undefined;
     let state: RouterState | undefined;
     try {
       state = await withRouter(async (conn) => {
-        const drop = (await conn.command('/ip/firewall/filter/print')).find(
-          (r) => r.comment === 'defconf: drop all not coming from LAN',
-        );
-        accept = await add(conn, '/ip/firewall/filter', [
-          '=chain=input',
-          '=action=accept',
-          '=protocol=udp',
-          '=dst-port=5080',
-          '=in-interface-list=WAN',
-          '=comment=custom: SIP to the router',
-          `=place-before=${drop!['.id']}`,
-        ]);
+        accept = await acceptSipOnInput(conn);
         return readRouterState(conn);
       });
       expect(await options()).toBe(false);
@@ -262,30 +269,13 @@ describe.skipIf(!isRoot)('routers as technicians meet them (needs root for names
 
   it("a trunk given as a DNS name: the router resolves it through the ISP's DNS, its stale connection is cleared, the trunk reaches the PBX, and the name's entry and its addresses are read back", async () => {
     const inputs = { ...INPUTS, trunks: [{ name: 'Carrier', address: LAB_CARRIER_NAME }] };
-    // One OPTIONS from the trunk's port 5062, as a registered trunk keeps sending: true when answered.
-    const options = async () =>
-      (
-        await lab.exec('trunk', ['python3', '-c', SIP_OPTIONS_FROM_5062, SITE.router.wan, '5080', SITE.trunk], {
-          timeoutMs: 6000,
-        })
-      ).stdout.startsWith('SIP/2.0');
+    const options = trunkOptionsFrom5062;
     let accept: string | undefined;
     let state: RouterState | undefined;
     try {
       // A custom input accept lets the trunk's OPTIONS reach the router itself: a connection the forward never sees.
       state = await withRouter(async (conn) => {
-        const drop = (await conn.command('/ip/firewall/filter/print')).find(
-          (r) => r.comment === 'defconf: drop all not coming from LAN',
-        );
-        accept = await add(conn, '/ip/firewall/filter', [
-          '=chain=input',
-          '=action=accept',
-          '=protocol=udp',
-          '=dst-port=5080',
-          '=in-interface-list=WAN',
-          '=comment=custom: SIP to the router',
-          `=place-before=${drop!['.id']}`,
-        ]);
+        accept = await acceptSipOnInput(conn);
         return readRouterState(conn);
       });
       expect(await options()).toBe(false);
