@@ -115,6 +115,15 @@ describe('installing the revert job', () => {
     });
   });
 
+  it("takes another job of the router's scheduler for none of its own", async () => {
+    await withSim(async (conn, sim) => {
+      await conn.command('/system/scheduler/add', ['=name=nightly-backup', '=interval=1d', '=on-event=:log info "b"']);
+      expect(await pendingRevert(conn)).toBeUndefined();
+      expect((await installRevert(conn, ROLLBACK, 7)).ok).toBe(true);
+      expect(named(sim, '/system/scheduler')).toHaveLength(1);
+    });
+  });
+
   it('is refused while one is waiting, or when told one is, and sends nothing', async () => {
     await withSim(async (conn, sim) => {
       const told = await installRevert(conn, ROLLBACK, 7, { pending: true });
@@ -143,7 +152,9 @@ describe('installing the revert job', () => {
     await withSim(async (conn, sim) => {
       await conn.command('/system/script/add', [`=name=${REVERT_NAME}`, '=source=:log info "left"']);
       const refused = await installRevert(conn, ROLLBACK, 7);
-      expect(refused.ok || refused.error.message).toContain(`(${REVERT_NAME})`);
+      expect(refused.ok || refused.error.message).toBe(
+        `The router still holds the automatic revert's scripts of an earlier apply, with no timer to run them (${REVERT_NAME}): remove them in System › Scripts, then apply again.`,
+      );
       expect(named(sim, '/system/scheduler')).toEqual([]);
       expect(named(sim, '/system/script')).toHaveLength(1);
     });
@@ -160,13 +171,13 @@ describe('installing the revert job', () => {
     });
   });
 
-  it('takes the script back and says why when the router refuses the timer', async () => {
+  it("says the router's own reason when it refuses the job (a login that may only read), and leaves nothing", async () => {
     await withSim(async (conn, sim) => {
       const viewer = await login(sim, 'viewer');
       try {
         const refused = await installRevert(viewer, ROLLBACK, 7);
-        expect(refused.ok || refused.error.message).toMatch(
-          /^The automatic revert could not be installed, so nothing was changed: /,
+        expect(refused.ok || refused.error.message).toBe(
+          'The automatic revert could not be installed, so nothing was changed: This router account may not do this: its group needs the "read" and "write" policies (System › Users › Groups). Log in with a full-rights user.',
         );
       } finally {
         await viewer.close();
@@ -177,7 +188,37 @@ describe('installing the revert job', () => {
   });
 });
 
+/** A rollback too long for one script (over 16 KiB): the revert goes in parts (revert-chunks.ts). */
+const BIG: RouterChange[] = Array.from({ length: 160 }, (_, i) => ({
+  id: `rb-${i + 1}`,
+  target: 'router',
+  path: '/ip/firewall/address-list',
+  action: 'add',
+  before: null,
+  after: {
+    list: 'fspbx-confirm-test',
+    address: `192.0.2.${(i % 250) + 1}`,
+    comment: `fspbx-nat: confirm test entry ${i + 1} with a comment long enough to fill the parts`,
+  },
+  reason: 'What the revert puts back.',
+}));
+
 describe('confirming', () => {
+  it('removes the timer, the runner and every part of a revert held in parts', async () => {
+    await withSim(async (conn, sim) => {
+      const installed = await installRevert(conn, BIG, 7);
+      if (!installed.ok) throw new Error(installed.error.message);
+      const scripts = named(sim, '/system/script').map((s) => s.name);
+      expect(scripts.length).toBeGreaterThan(2);
+      expect(scripts).toContain(`${REVERT_NAME}-1`);
+      const kept = await confirmRevert(conn);
+      expect(kept).toMatchObject({ confirmed: true, timerLeft: false });
+      expect(kept.record.applied).toHaveLength(scripts.length + 1);
+      expect(named(sim, '/system/script')).toEqual([]);
+      expect(named(sim, '/system/scheduler')).toEqual([]);
+    });
+  });
+
   it('removes the timer and the script: confirmed; a second confirm finds nothing waiting', async () => {
     await withSim(async (conn, sim) => {
       const installed = await installRevert(conn, ROLLBACK, 7);
