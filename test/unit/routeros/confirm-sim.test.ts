@@ -204,6 +204,15 @@ const BIG: RouterChange[] = Array.from({ length: 160 }, (_, i) => ({
 }));
 
 describe('confirming', () => {
+  it("leaves the router's other scripts alone", async () => {
+    await withSim(async (conn, sim) => {
+      await conn.command('/system/script/add', ['=name=backup', '=source=:log info "b"']);
+      expect((await installRevert(conn, ROLLBACK, 7)).ok).toBe(true);
+      expect((await confirmRevert(conn)).record.applied).toEqual(['confirm-1', 'confirm-2']);
+      expect(sim.state.items('/system/script').map((i) => i.fields.name)).toEqual(['backup']);
+    });
+  });
+
   it('removes the timer, the runner and every part of a revert held in parts', async () => {
     await withSim(async (conn, sim) => {
       const installed = await installRevert(conn, BIG, 7);
