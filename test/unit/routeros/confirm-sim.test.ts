@@ -203,6 +203,30 @@ const BIG: RouterChange[] = Array.from({ length: 160 }, (_, i) => ({
   reason: 'What the revert puts back.',
 }));
 
+describe('a link that drops when the timer is sent (lab fault fatalOn)', () => {
+  it("fails the install with the router's last word; the scripts written stay, and the next install names them", async () => {
+    await withSim(async (conn, sim) => {
+      sim.setFaults({ fatalOn: '/system/scheduler/add' });
+      const dropped = await installRevert(conn, ROLLBACK, 7);
+      sim.setFaults({});
+      expect(dropped.ok).toBe(false);
+      expect(dropped.ok || dropped.error.message).toMatch(
+        /^The automatic revert could not be installed, so nothing was changed: (?!no answer$)./,
+      );
+      // The take-back could not be sent over the dropped link: the router keeps the script, no timer.
+      expect(named(sim, '/system/scheduler')).toEqual([]);
+      expect(named(sim, '/system/script')).toHaveLength(1);
+      const again = await login(sim, 'admin');
+      try {
+        const next = await installRevert(again, ROLLBACK, 7);
+        expect(next.ok || next.error.message).toContain(`with no timer to run them (${REVERT_NAME})`);
+      } finally {
+        await again.close();
+      }
+    });
+  });
+});
+
 describe('confirming', () => {
   it("leaves the router's other scripts alone", async () => {
     await withSim(async (conn, sim) => {
